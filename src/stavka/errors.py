@@ -1,0 +1,59 @@
+"""The one exception family of stavka.
+
+Every failure a user can cause is a :class:`StavkaError`; the CLI turns each
+into one clear line and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class StavkaError(Exception):
+    """Base class of every error stavka raises on purpose."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem in an input file: ``file:line: path: message``."""
+
+    file: str
+    line: int | None
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        loc = f"{self.file}:{self.line}" if self.line is not None else self.file
+        return f"{loc}: {self.path}: {self.message}" if self.path else f"{loc}: {self.message}"
+
+
+class ScenarioError(StavkaError):
+    """A scenario failed to load; carries *all* its problems at once."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        n = len(self.problems)
+        head = f"{n} problem{'s' if n != 1 else ''} in scenario"
+        super().__init__(head + "\n" + "\n".join(str(p) for p in self.problems))
+
+
+class UnknownIdError(StavkaError):
+    """A name that does not exist (scenario, parameter, node...), with suggestions."""
+
+
+class IllegalOrderError(StavkaError):
+    """An order that cannot be carried out here and now; the message says why."""
+
+
+class InputError(StavkaError):
+    """Bad input that is not a scenario: a CLI value, a data file, a request."""
+
+
+def did_you_mean(name: str, choices: list[str] | tuple[str, ...]) -> str:
+    """Return ``" (did you mean 'x'?)"`` for the closest choice, or ``""``."""
+    import difflib
+
+    close = difflib.get_close_matches(str(name), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -1,0 +1,199 @@
+"""The Python API: ``stavka.load``, :class:`Campaign`, :func:`simulate`.
+
+>>> import stavka
+>>> c = stavka.Campaign(stavka.load("two-fronts-1941"), seed=7)   # doctest: +SKIP
+>>> c.run(days=10).summary()["digest"]                             # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from stavka.engine.context import World
+from stavka.engine.core import compile_world, step
+from stavka.engine.phases.victory import outcome, victory_points
+from stavka.engine.records import Event, Order
+from stavka.engine.rng import Streams
+from stavka.errors import InputError, UnknownIdError, did_you_mean
+from stavka.scenario.loader import Loaded, load_file
+from stavka.world.state import ACTIVE, CATS, CAUSES
+
+SCENARIO_DIRS = [Path(__file__).resolve().parents[2] / "scenarios"]
+
+
+def scenario_dirs() -> list[Path]:
+    """Directories holding shipped scenarios (each a folder with scenario.yaml)."""
+    return [d for d in SCENARIO_DIRS if d.is_dir()]
+
+
+def list_scenarios() -> dict[str, Path]:
+    """Shipped scenario ids and their folders."""
+    out: dict[str, Path] = {}
+    for d in scenario_dirs():
+        for sub in sorted(d.iterdir()):
+            if (sub / "scenario.yaml").is_file():
+                out[sub.name] = sub
+    return out
+
+
+def load(name_or_path: str | Path) -> Loaded:
+    """Load a shipped scenario by id, or a scenario file/folder by path."""
+    p = Path(name_or_path)
+    shipped = list_scenarios()
+    if str(name_or_path) in shipped:
+        return load_file(shipped[str(name_or_path)])
+    if p.suffix in (".yaml", ".yml") or p.exists():
+        if not p.exists():
+            raise InputError(f"{p}: file not found")
+        return load_file(p)
+    raise UnknownIdError(
+        f"unknown scenario '{name_or_path}'{did_you_mean(str(name_or_path), list(shipped))}"
+        f"; shipped: {', '.join(shipped) or 'none'}")
+
+
+@dataclass
+class History:
+    """Per-day series of one replica, for reports: strength, losses, control, positions."""
+
+    dates: list[dt.date] = field(default_factory=list)
+    strength: list[np.ndarray] = field(default_factory=list)  # [S, Fr, 4]
+    losses: list[np.ndarray] = field(default_factory=list)  # [S, Fr, 4] cumulative, all causes
+    owner: list[np.ndarray] = field(default_factory=list)  # [N]
+    loc: list[np.ndarray] = field(default_factory=list)  # [F]
+    status: list[np.ndarray] = field(default_factory=list)  # [F]
+    men: list[np.ndarray] = field(default_factory=list)  # [F]
+    digests: list[str] = field(default_factory=list)
+
+
+class Campaign:
+    """One campaign (a single replica) for people: run it, step it, read what happened."""
+
+    def __init__(self, scenario: Loaded | str | Path, seed: int = 0,
+                 params: dict[str, Any] | None = None):
+        if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+            raise InputError(f"seed must be a non-negative integer (got {seed!r})")
+        self.loaded = scenario if isinstance(scenario, Loaded) else load(scenario)
+        self.seed = int(seed)
+        self.world: World = compile_world(self.loaded.spec, params, replicas=1)
+        self.rng = Streams.from_seed(self.seed, 1)
+        self.events: list[Event] = []
+        self.orders_log: list[tuple[int, Order]] = []
+        self.history = History()
+        self._record()
+
+    @property
+    def static(self):  # type: ignore[no-untyped-def]
+        return self.world.static
+
+    @property
+    def day(self) -> int:
+        return self.world.state.day
+
+    @property
+    def date(self) -> dt.date:
+        return self.static.date(self.day)
+
+    @property
+    def done(self) -> bool:
+        return self.day >= self.static.days or bool(self.world.state.over[0])
+
+    def digest(self) -> str:
+        return self.world.state.digest(0)
+
+    def step(self, orders: Sequence[Order | str] = ()) -> list[Event]:
+        """Advance one day with the given player orders; return the day's events."""
+        if self.done:
+            raise InputError(f"campaign is over ({self.date})")
+        parsed = [o if isinstance(o, Order) else Order.parse(o) for o in orders]
+        _, evs = step(self.world, parsed, self.rng)
+        self.orders_log.extend((self.day - 1, o) for o in parsed)
+        self.events.extend(evs)
+        self._record()
+        return evs
+
+    def run(self, days: int | None = None, progress: Callable[[int], None] | None = None
+            ) -> Campaign:
+        """Run ``days`` more days (default: to the end of the scenario)."""
+        left = self.static.days - self.day
+        n = left if days is None else min(days, left)
+        if days is not None and days < 0:
+            raise InputError(f"days must be >= 0 (got {days})")
+        for _ in range(n):
+            if self.done:
+                break
+            self.step()
+            if progress:
+                progress(self.day)
+        return self
+
+    def _record(self) -> None:
+        st, s = self.static, self.world.state
+        h = self.history
+        Fr = len(st.front_ids)
+        act = s.status[0] == ACTIVE
+        tot = np.zeros((st.S, Fr, 4))
+        fr = st.front[s.loc[0]]
+        for c in range(4):
+            np.add.at(tot[..., c], (st.fside[act], fr[act]), s.strength[0, act, c])
+        h.dates.append(self.date)
+        h.strength.append(tot)
+        h.losses.append(s.losses[0].sum(axis=-1).copy())
+        h.owner.append(s.owner[0].copy())
+        h.loc.append(s.loc[0].copy())
+        h.status.append(s.status[0].copy())
+        h.men.append(s.strength[0, :, 0].copy())
+        h.digests.append(self.digest())
+
+    def summary(self) -> dict[str, Any]:
+        """What a run came to: digest, losses, control of victory regions, the result."""
+        st, s = self.static, self.world.state
+        losses: dict[str, Any] = {}
+        for si, sid in enumerate(st.side_ids):
+            losses[sid] = {
+                cat: {cause: round(float(s.losses[0, si, :, c, k].sum()))
+                      for k, cause in enumerate(CAUSES)} | {
+                    "total": round(float(s.losses[0, si, :, c, :].sum()))}
+                for c, cat in enumerate(CATS)}
+            losses[sid]["by_front"] = {
+                fr: round(float(s.losses[0, si, j, 0, :].sum())) for j, fr in enumerate(st.front_ids)}
+        control = {st.node_ids[n]: st.side_ids[int(s.owner[0, n])]
+                   for n in range(st.N) if st.vp[n] > 0}
+        flags = {k: bool(v[0]) for k, v in outcome(st, s).items()}
+        vp = victory_points(st, s)[0]
+        alive = s.status[0] == ACTIVE
+        strength = {}
+        for si, sid in enumerate(st.side_ids):
+            m = alive & (st.fside == si)
+            strength[sid] = {cat: round(float(s.strength[0, m, c].sum())) for c, cat in enumerate(CATS)}
+        winner = int(s.winner[0])
+        result = (f"{st.side_ids[winner]} sudden-death victory" if winner >= 0 else
+                  max(zip(vp, st.side_ids, strict=True))[1] + " leads on victory points")
+        return {
+            "scenario": st.spec.id,
+            "scenario_hash": self.loaded.hash,
+            "seed": self.seed,
+            "parameters": {k: (v.isoformat() if isinstance(v, dt.date) else v)
+                           for k, v in st.params.items()},
+            "start": st.start.isoformat(),
+            "days": self.day,
+            "date": self.date.isoformat(),
+            "digest": self.digest(),
+            "losses": losses,
+            "strength": strength,
+            "control": control,
+            "victory_points": {sid: float(vp[i]) for i, sid in enumerate(st.side_ids)},
+            "victory": {"flags": flags, "result": result},
+            "orders": [f"{d}: {o.uci()}" for d, o in self.orders_log],
+        }
+
+
+def simulate(scenario: Loaded | str | Path, seed: int = 0, params: dict[str, Any] | None = None,
+             days: int | None = None) -> dict[str, Any]:
+    """Run one campaign to the end (or ``days``) and return its summary."""
+    return Campaign(scenario, seed=seed, params=params).run(days).summary()

@@ -1,0 +1,99 @@
+"""The per-day context shared by the phases: the world, today's weather, the event sink."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from stavka.engine.records import Event
+from stavka.engine.rng import Streams
+from stavka.world.state import ACTIVE, State
+from stavka.world.static import Static
+
+
+@dataclass
+class World:
+    """A compiled scenario (static tables) and the state of its replicas."""
+
+    static: Static
+    state: State
+
+    def copy(self) -> World:
+        return World(self.static, self.state.copy())
+
+
+@dataclass
+class Ctx:
+    """What one day's phases share. ``record`` turns event records on (off in sweeps)."""
+
+    st: Static
+    s: State
+    rng: Streams
+    record: bool
+    events: list[Event] = field(default_factory=list)
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def day(self) -> int:
+        return self.s.day
+
+    @property
+    def R(self) -> int:
+        return self.s.R
+
+    def emit(self, kind: str, replica: int, place: int | None = None, side: int | None = None,
+             subjects: tuple[str, ...] = (), **values: Any) -> None:
+        """Record an event (no-op when not recording)."""
+        if not self.record:
+            return
+        st = self.st
+        self.events.append(Event(
+            kind=kind, day=self.day, date=st.date(self.day), replica=int(replica),
+            place=st.node_ids[place] if place is not None and place >= 0 else None,
+            side=st.side_ids[side] if side is not None and side >= 0 else None,
+            subjects=subjects,
+            values={k: (v.item() if isinstance(v, np.generic) else v) for k, v in values.items()},
+        ))
+
+    # ---- derived views ---------------------------------------------------
+    def ground(self) -> np.ndarray:
+        """Ground state code per node today [N]."""
+        d = min(self.day, self.st.days - 1)
+        return self.st.ground[d, self.st.zone]
+
+    def temp(self) -> np.ndarray:
+        d = min(self.day, self.st.days - 1)
+        return self.st.temp[d, self.st.zone]
+
+    def frozen(self) -> np.ndarray:
+        """bool per river today."""
+        d = min(self.day, self.st.days - 1)
+        return self.st.frozen[d] if self.st.frozen.size else np.zeros(0, dtype=bool)
+
+    def active(self) -> np.ndarray:
+        return self.s.status == ACTIVE
+
+    def men_at(self) -> np.ndarray:
+        """Men of active formations per (replica, side, node) [R, S, N]."""
+        st, s = self.st, self.s
+        R, S, N = self.R, st.S, st.N
+        act = self.active()
+        idx = (np.arange(R)[:, None] * S + st.fside[None, :]) * N + s.loc
+        w = np.where(act, s.strength[..., 0], 0.0)
+        return np.bincount(idx.ravel(), weights=w.ravel(), minlength=R * S * N).reshape(R, S, N)
+
+    def enemy_men_at(self) -> np.ndarray:
+        """Men at each node at war with each side [R, S, N] (cached for the phase)."""
+        if "enemy_men" not in self.cache:
+            m = self.men_at()
+            self.cache["enemy_men"] = np.einsum("rab,rbn->ran", self.s.at_war.astype(float), m)
+        return self.cache["enemy_men"]
+
+    def invalidate(self) -> None:
+        self.cache.clear()
+
+
+def side_of_alliance(st: Static) -> np.ndarray:
+    return st.alliance

@@ -1,0 +1,60 @@
+"""The engine: ``step(world, orders, rng) -> (world, events)``, phase by phase.
+
+The phase order is data (:data:`PHASES`); each phase is a module with
+``run(ctx)``. ``step`` advances every replica of the world by one day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from stavka.engine.context import Ctx, World
+from stavka.engine.phases import combat, economy, movement, orders, scripted, supply, victory, weather
+from stavka.engine.records import Event, Order
+from stavka.engine.rng import Streams
+from stavka.scenario.schema import Scenario
+from stavka.world.state import initial_state
+from stavka.world.static import compile_static
+
+#: The day, phase by phase (DESIGN.md section 2).
+PHASES: tuple[tuple[str, Callable[..., None]], ...] = (
+    ("events", scripted.run),
+    ("orders", orders.run),
+    ("movement", movement.run),
+    ("supply", supply.run),
+    ("combat", combat.run),
+    ("economy", economy.run),
+    ("weather", weather.run),
+    ("victory", victory.run),
+)
+
+
+def compile_world(spec: Scenario, params: dict[str, Any] | None = None, replicas: int = 1) -> World:
+    """Compile a scenario (with parameter overrides) into a world of ``replicas`` replicas."""
+    st = compile_static(spec, params)
+    return World(st, initial_state(st, replicas))
+
+
+def step(world: World, orders_: Sequence[Order], rng: Streams, record: bool = True
+         ) -> tuple[World, list[Event]]:
+    """Advance every replica one day. Mutates and returns ``world``.
+
+    ``orders_`` are player orders applied to every replica (checked first:
+    an illegal one raises before anything changes). ``record=False`` skips
+    building event records (sweeps).
+    """
+    if rng.replicas != world.state.R:
+        raise ValueError(f"rng has {rng.replicas} replicas, world has {world.state.R}")
+    ctx = Ctx(world.static, world.state, rng, record)
+    if orders_:
+        for r in range(ctx.R):
+            for o in orders_:
+                orders.check(ctx, o, r)
+    for name, fn in PHASES:
+        if name == "orders":
+            fn(ctx, list(orders_))
+        else:
+            fn(ctx)
+    world.state.day += 1
+    return world, ctx.events

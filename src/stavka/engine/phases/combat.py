@@ -1,0 +1,238 @@
+"""Phase 5, combat: every region under attack is one engagement, all resolved in one call.
+
+Attackers are formations with an attack order whose next region toward the
+target holds enemy troops; defenders are the enemy formations there. Forces are
+summed per (replica, region) and passed, all engagements of all replicas at
+once, to :func:`stavka.combat.resolve` -- the same function ``stavka validate``
+scores against history. Losses go back to formations in proportion to their
+strength. A defender that breaks retreats to the best-supplied friendly
+neighbour, or surrenders if it has none or is encircled; the attackers then
+take the region. An attacker that halts rests for ``REST_DAYS``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from stavka import combat as cm
+from stavka.engine.context import Ctx
+from stavka.engine.phases.supply import book_all, surrender
+from stavka.world.state import A_ATTACK, A_HOLD, A_NONE, ACTIVE
+
+#: Active combat hours per day at this scale: a front does not fight flat out
+#: around the clock; the CDB90 battles the model is calibrated on average
+#: well under 24 active hours a day.
+HOURS_PER_DAY = 12.0
+REST_DAYS = 3
+ROUT_LOSS = 0.05  # extra fraction of men lost by a defender that breaks and retreats
+_PARAMS: dict[str, cm.CombatParams] = {}
+
+
+def params(version: str) -> cm.CombatParams:
+    """The calibrated parameters of a combat model version (cached)."""
+    if version not in _PARAMS:
+        _PARAMS[version] = cm.load_params(version)
+    return _PARAMS[version]
+
+
+def posture_code(fort: np.ndarray, dug: np.ndarray) -> np.ndarray:
+    """Defender posture from the region's fortification and days dug in.
+
+    fort 3 -> fortified; fort 2 or a week dug in -> prepared; else hasty.
+    """
+    p = np.full(fort.shape, cm.POSTURES.index("hasty"))
+    p = np.where((fort >= 2) | (dug >= 7), cm.POSTURES.index("prepared"), p)
+    p = np.where(fort >= 3, cm.POSTURES.index("fortified"), p)
+    return p
+
+
+def run(ctx: Ctx) -> None:
+    st, s, day = ctx.st, ctx.s, ctx.day
+    R, N, F = ctx.R, st.N, st.F
+    act = s.status == ACTIVE
+    side = np.broadcast_to(st.fside[None, :], (R, F))
+    nxt = np.where(s.target >= 0, st.land_next[s.loc, np.maximum(s.target, 0)], -1)
+    enemy_men = ctx.enemy_men_at()
+    hit = np.where(nxt >= 0, np.take_along_axis(
+        enemy_men[np.arange(R)[:, None], side], np.maximum(nxt, 0)[..., None], axis=2)[..., 0], 0.0)
+    att = act & (s.action == A_ATTACK) & (nxt >= 0) & (hit > 0) & ~s.encircled
+    att &= s.dug >= 0  # resting attackers have negative dug (see below)
+    # engagement key per attacker: r * N + node attacked
+    ekey = np.where(att, np.arange(R)[:, None] * N + nxt, -1)
+    engaged_nodes = np.unique(ekey[att])
+    # battles that stopped (no attackers today) end
+    ongoing = s.eng_days > 0
+    now = np.zeros(R * N, dtype=bool)
+    now[engaged_nodes] = True
+    ended = ongoing & ~now.reshape(R, N)
+    s.eng_att[ended] = s.eng_def[ended] = 0
+    s.eng_days[ended] = 0
+    s.eng_side[ended] = -1
+    s.eng_men[ended] = 0
+    if engaged_nodes.size == 0:
+        return
+    er, en = engaged_nodes // N, engaged_nodes % N
+    n = engaged_nodes.size
+    pos = np.full(R * N, -1)
+    pos[engaged_nodes] = np.arange(n)
+    a_idx = np.where(att, pos[np.maximum(ekey, 0)], -1)
+    # the attacking alliance at each engagement: that of its lowest-index attacker
+    first_att = np.full(n, F)
+    rr, ff = np.nonzero(att)
+    np.minimum.at(first_att, a_idx[rr, ff], ff)
+    att_side = st.fside[first_att]
+    # defenders: active formations at the node at war with the attacking side
+    d_pos = pos[np.arange(R)[:, None] * N + s.loc]
+    dfn = act & (d_pos >= 0)
+    dfn &= s.at_war[np.arange(R)[:, None], att_side[np.maximum(d_pos, 0)], side] & (d_pos >= 0)
+    d_idx = np.where(dfn, d_pos, -1)
+
+    def agg(mask: np.ndarray, idx: np.ndarray, vals: np.ndarray) -> np.ndarray:
+        return np.bincount(idx[mask], weights=vals[mask], minlength=n)
+
+    q = st.fquality[None, :] * np.ones((R, 1))
+
+    def side_forces(mask: np.ndarray, idx: np.ndarray, cum: np.ndarray) -> tuple[cm.Side, np.ndarray]:
+        men = agg(mask, idx, s.strength[..., 0])
+        w = np.maximum(men, 1.0)
+        return cm.Side(
+            men=men, tanks=agg(mask, idx, s.strength[..., 1]), guns=agg(mask, idx, s.strength[..., 2]),
+            aircraft=agg(mask, idx, s.strength[..., 3]),
+            quality=agg(mask, idx, q * s.strength[..., 0]) / w,
+            morale=agg(mask, idx, s.morale * s.strength[..., 0]) / w,
+            supply=agg(mask, idx, s.supply * s.strength[..., 0]) / w,
+            cum_loss=cum,
+        ), men
+
+    A, amen = side_forces(att, a_idx, s.eng_att[er, en])
+    D, dmen = side_forces(dfn, d_idx, s.eng_def[er, en])
+    # conditions
+    dug = np.bincount(d_idx[dfn], weights=s.dug[dfn] * s.strength[..., 0][dfn], minlength=n) / \
+        np.maximum(dmen, 1.0)
+    air_tot = A.aircraft + D.aircraft
+    # attack across an unfrozen river: most attacking men cross one
+    e_used = st.edge_of[s.loc, np.maximum(nxt, 0)]
+    riv = np.where(e_used >= 0, st.eriver[np.maximum(e_used, 0)], -1)
+    frozen = ctx.frozen()
+    wet = (riv >= 0) & ~(frozen[np.maximum(riv, 0)] if frozen.size else np.zeros_like(riv, bool))
+    wet_men = agg(att, a_idx, np.where(wet, s.strength[..., 0], 0.0))
+    # surprise on the first two days of a war the attacker started
+    surprise_day = s.war_day[er, att_side, :].max(axis=1)
+    cond = cm.Conditions(
+        posture=posture_code(st.fort[en], dug),
+        terrain=st.terrain[en].astype(int), ground=ctx.ground()[en].astype(int),
+        temp_c=ctx.temp()[en],
+        surprise=np.where((surprise_day >= 0) & (day - surprise_day <= 1), 1.0, 0.0),
+        air=np.where(air_tot > 0, (A.aircraft - D.aircraft) / np.maximum(air_tot, 1.0), 0.0),
+        river=wet_men > 0.5 * np.maximum(amen, 1.0),
+        hours=np.full(n, HOURS_PER_DAY),
+    )
+    gen = ctx.rng.generator("combat", day, er, en.astype(np.uint64))
+    res = cm.resolve(A, D, cond, params(st.spec.combat_model), gen)
+    # losses back to formations, in proportion
+    a_l = np.where(att, 1.0, 0.0)
+    d_l = np.where(dfn, 1.0, 0.0)
+    fa = res.att_loss[np.maximum(a_idx, 0)] * a_l
+    fd = res.def_loss[np.maximum(d_idx, 0)] * d_l
+    ea = res.att_equip_loss[np.maximum(a_idx, 0)] * a_l
+    ed = res.def_equip_loss[np.maximum(d_idx, 0)] * d_l
+    frac = np.stack([fa + fd, ea + ed, ea + ed, ea + ed], axis=-1)
+    lost = s.strength * frac
+    s.strength -= lost
+    book_all(ctx, lost, cause=0)
+    s.eng_att[er, en] = 1.0 - (1.0 - s.eng_att[er, en]) * (1.0 - res.att_loss)
+    s.eng_def[er, en] = 1.0 - (1.0 - s.eng_def[er, en]) * (1.0 - res.def_loss)
+    s.eng_men[er, en, 0] += res.att_loss * amen
+    s.eng_men[er, en, 1] += res.def_loss * dmen
+    first = s.eng_days[er, en] == 0
+    s.eng_days[er, en] += 1
+    s.eng_side[er, en] = att_side
+    for i in np.nonzero(first)[0]:
+        ctx.emit("battle", er[i], place=int(en[i]), side=int(att_side[i]), phase="start",
+                 attacker_men=float(amen[i]), defender_men=float(dmen[i]),
+                 ratio=float(res.power_ratio[i]))
+    # attacker halts: rest, lose heart
+    halts = res.att_halts & ~res.def_breaks
+    if halts.any():
+        hm = att & halts[np.maximum(a_idx, 0)]
+        s.morale[hm] = np.maximum(s.morale[hm] - 0.1, 0.0)
+        s.action[hm] = A_HOLD
+        s.scripted[hm] = False
+        s.dug[hm] = -REST_DAYS
+        for i in np.nonzero(halts)[0]:
+            _battle_end(ctx, er[i], en[i], att_side[i], "halted")
+    breaks = res.def_breaks
+    if breaks.any():
+        _defender_breaks(ctx, breaks, er, en, att_side, att, a_idx, dfn, d_idx)
+    ctx.invalidate()
+
+
+def _battle_end(ctx: Ctx, r: int, n: int, att_side: int, outcome: str) -> None:
+    s = ctx.s
+    ctx.emit("battle", r, place=int(n), side=int(att_side), phase="end", outcome=outcome,
+             days=int(s.eng_days[r, n]), attacker_lost=float(s.eng_men[r, n, 0]),
+             defender_lost=float(s.eng_men[r, n, 1]))
+    s.eng_att[r, n] = s.eng_def[r, n] = 0
+    s.eng_days[r, n] = 0
+    s.eng_side[r, n] = -1
+    s.eng_men[r, n] = 0
+
+
+def _defender_breaks(ctx: Ctx, breaks: np.ndarray, er: np.ndarray, en: np.ndarray,
+                     att_side: np.ndarray, att: np.ndarray, a_idx: np.ndarray,
+                     dfn: np.ndarray, d_idx: np.ndarray) -> None:
+    st, s = ctx.st, ctx.s
+    level = ctx.cache.get("supply_level")
+    land = st.ekind <= 1
+    for i in np.nonzero(breaks)[0]:
+        r, n = int(er[i]), int(en[i])
+        dm = dfn[r] & (d_idx[r] == i)
+        if not dm.any():
+            continue
+        dside = int(st.fside[np.nonzero(dm)[0][0]])
+        dal = st.alliance[dside]
+        # friendly neighbours not held by the enemy, best supplied first
+        nb = np.concatenate([st.eb[land & (st.ea == n)], st.ea[land & (st.eb == n)]])
+        nb = np.unique(nb)
+        own = nb[st.alliance[s.owner[r, nb]] == dal]
+        if own.size and level is not None:
+            best = own[np.argmax(level[r, dal, own] - 1e-6 * np.arange(own.size))]
+        elif own.size:
+            best = own[0]
+        else:
+            best = -1
+        trapped = dm & s.encircled[r]
+        if best < 0:
+            trapped = dm
+        if trapped.any():
+            m = np.zeros_like(s.status, dtype=bool)
+            m[r] = trapped
+            surrender(ctx, m, reason=f"broken at {st.node_ids[n]}")
+        go = dm & ~trapped
+        if go.any():
+            lost = s.strength[r, go] * ROUT_LOSS
+            s.strength[r, go] -= lost
+            tmp = np.zeros_like(s.strength)
+            tmp[r, go] = lost
+            book_all(ctx, tmp, cause=0)
+            s.loc[r, go] = best
+            s.morale[r, go] *= 0.8
+            s.dug[r, go] = 0
+            s.progress[r, go] = 0
+            ctx.emit("retreat", r, place=n, side=dside,
+                     subjects=tuple(st.form_ids[f] for f in np.nonzero(go)[0]),
+                     to=st.node_ids[best], men=float(s.strength[r, go, 0].sum()))
+        # the attackers take the region
+        am = att[r] & (a_idx[r] == i)
+        prev = int(s.owner[r, n])
+        s.owner[r, n] = att_side[i]
+        s.loc[r, am] = n
+        s.progress[r, am] = 0
+        s.dug[r, am] = 0
+        reached = am & (s.target[r] == n)
+        s.action[r, reached] = A_NONE
+        s.scripted[r, reached] = False
+        ctx.emit("capture", r, place=n, side=int(att_side[i]),
+                 subjects=tuple(st.form_ids[f] for f in np.nonzero(am)[0]),
+                 previous=st.side_ids[prev], defended=True)
+        _battle_end(ctx, r, n, int(att_side[i]), "taken")

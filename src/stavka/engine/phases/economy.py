@@ -1,0 +1,112 @@
+"""Phase 6, economy: factories, deliveries, mobilisation, refitting.
+
+* A factory produces for its side while the side holds its region; from
+  ``evacuate_from`` it stops for ``EVACUATION_DAYS`` (plants on trains) and then
+  produces again in the rear, out of reach.
+* Deliveries (trade, Lend-Lease, gold for trucks) land in the side's pool on
+  their due day.
+* Mobilisation calls up ``men_per_day`` from the manpower pool; each time a
+  template's worth is called up, a new formation forms at the mobilisation
+  node and enters play after ``training_days``.
+* The pool refits supplied, unencircled formations in proportion to their
+  shortfall against establishment (tanks, guns, aircraft; trucks by men).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from stavka.engine.context import Ctx
+from stavka.world.state import ACTIVE, INACTIVE
+
+EVACUATION_DAYS = 30
+
+
+def run(ctx: Ctx) -> None:
+    st, s, day = ctx.st, ctx.s, ctx.day
+    spec = st.spec
+    for fa in spec.factories:
+        si, n = st.side(fa.side), st.node(fa.node)
+        out = np.array([0.0, fa.tanks_per_day, fa.guns_per_day, fa.aircraft_per_day])
+        if fa.evacuate_from is not None:
+            e0 = (fa.evacuate_from - st.start).days
+            if e0 <= day < e0 + EVACUATION_DAYS:
+                continue
+            if day >= e0 + EVACUATION_DAYS:
+                s.pool[:, si] += out
+                s.truck_pool[:, si] += fa.trucks_per_day
+                continue
+        held = s.owner[:, n] == si
+        s.pool[held, si] += out
+        s.truck_pool[held, si] += fa.trucks_per_day
+    _deliveries(ctx)
+    _mobilise(ctx)
+    _refit(ctx)
+
+
+def _deliveries(ctx: Ctx) -> None:
+    st, s, day = ctx.st, ctx.s, ctx.day
+    k = 0
+    for ev in st.spec.events:
+        for eff in ev.effects:
+            if eff.deliver is None:
+                continue
+            dl = eff.deliver
+            due = s.due[:, k] == day
+            if due.any():
+                si = st.side(dl.side)
+                s.pool[due, si] += np.array([dl.men, dl.tanks, dl.guns, dl.aircraft])
+                s.truck_pool[due, si] += dl.trucks
+                for r in np.nonzero(due)[0]:
+                    ctx.emit("delivery", r, place=st.node(dl.at), side=si, trucks=dl.trucks,
+                             tanks=dl.tanks, guns=dl.guns, aircraft=dl.aircraft, event=ev.id)
+                s.due[due, k] = -1
+            k += 1
+
+
+def _mobilise(ctx: Ctx) -> None:
+    st, s, day = ctx.st, ctx.s, ctx.day
+    for si, sid in enumerate(st.side_ids):
+        m = st.spec.sides[sid].mobilisation
+        slots = np.nonzero(st.mob_slots == si)[0]
+        if not slots.size:
+            continue
+        call = np.minimum(m.men_per_day, s.manpower[:, si])
+        s.manpower[:, si] -= call
+        s.mob_acc[:, si] += call
+        tmpl = st.spec.formation_types[m.template or ""]
+        ready = (s.mob_acc[:, si] >= tmpl.men) & (s.mob_next[:, si] < slots.size)
+        for r in np.nonzero(ready)[0]:
+            f = slots[s.mob_next[r, si]]
+            s.mob_next[r, si] += 1
+            s.mob_acc[r, si] -= tmpl.men
+            s.strength[r, f] = (tmpl.men, 0.0, 0.0, 0.0)
+            s.trucks[r, f] = 0.0
+            s.status[r, f] = INACTIVE
+            s.arrive_day[r, f] = day + m.training_days
+            ctx.emit("mobilised", r, place=int(s.loc[r, f]), side=si, subjects=(st.form_ids[f],),
+                     men=float(tmpl.men), ready=st.date(day + m.training_days).isoformat())
+
+
+def _refit(ctx: Ctx) -> None:
+    st, s = ctx.st, ctx.s
+    R, S, F = ctx.R, st.S, st.F
+    if not (s.pool[..., 1:].any() or s.truck_pool.any()):
+        return
+    ok = (s.status == ACTIVE) & (s.supply > 0.5) & ~s.encircled
+    idx = (np.arange(R)[:, None] * S + st.fside[None, :]).ravel()
+    for c in (1, 2, 3):
+        short = np.where(ok, np.maximum(st.est[None, :, c] - s.strength[..., c], 0.0), 0.0)
+        need = np.bincount(idx, weights=short.ravel(), minlength=R * S).reshape(R, S)
+        give = np.minimum(s.pool[..., c], need)
+        share = np.where(need > 0, give / np.maximum(need, 1e-9), 0.0)
+        s.strength[..., c] += short * share[np.arange(R)[:, None], st.fside[None, :]]
+        s.pool[..., c] -= give
+    if s.truck_pool.any():
+        # trucks go to formations in proportion to their men
+        men = np.where(ok, s.strength[..., 0], 0.0)
+        tot = np.bincount(idx, weights=men.ravel(), minlength=R * S).reshape(R, S)
+        share = np.where(tot > 0, s.truck_pool / np.maximum(tot, 1.0), 0.0)
+        s.trucks += men * share[np.arange(R)[:, None], st.fside[None, :]]
+        s.truck_pool[tot > 0] = 0.0
+    del F

@@ -1,0 +1,166 @@
+"""Phase 3, movement: arrivals, rail transit against train capacity, road march.
+
+Rail: a formation needs ``ceil(rail_trains x strength)`` trains. Each day the
+trains it may dispatch are limited by what is left of every edge's daily
+capacity along its path (formations book in id order). A steady flow of k
+trains/day occupies k trains/day of every edge of the path, so the booking is
+made on all of them. The formation arrives when its last train does:
+``day of last dispatch + ceil(km / rail_speed)``.
+
+Road: ``speed x ground factor x terrain factor x (0.5 + 0.5 supply)`` km/day
+toward the next region on the shortest land route; entering an empty
+enemy region takes it; an occupied one is a battle (combat phase).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from stavka.engine.context import Ctx
+from stavka.world.state import (
+    A_ATTACK,
+    A_HOLD,
+    A_MOVE,
+    A_RAIL,
+    A_WITHDRAW,
+    ACTIVE,
+    INACTIVE,
+    RAIL,
+)
+from stavka.world.static import GROUND_SPEED, TERRAIN_SPEED
+
+
+def trains_needed(st, s, f_idx: np.ndarray, r_idx: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """Trains to move formations: rail_trains scaled by men / establishment (min 25 %)."""
+    frac = np.clip(s.strength[r_idx, f_idx, 0] / np.maximum(st.est[f_idx, 0], 1.0), 0.25, 1.0)
+    return np.ceil(st.rail_trains[f_idx] * frac)
+
+
+def run(ctx: Ctx) -> None:
+    st, s, day = ctx.st, ctx.s, ctx.day
+    # 1. formations entering play today
+    arrive = (s.status == INACTIVE) & (s.arrive_day == day)
+    if arrive.any():
+        s.status[arrive] = ACTIVE
+        s.arrive_day[arrive] = -1
+        for r, f in zip(*np.nonzero(arrive), strict=True):
+            ctx.emit("reinforcement", r, place=int(s.loc[r, f]), side=int(st.fside[f]),
+                     subjects=(st.form_ids[f],), men=float(s.strength[r, f, 0]))
+    _rail(ctx)
+    _road(ctx)
+    ctx.invalidate()
+
+
+def _rail(ctx: Ctx) -> None:
+    st, s, day = ctx.st, ctx.s, ctx.day
+    # start loading
+    start = (s.status == ACTIVE) & (s.action == A_RAIL) & (s.rail_depart >= 0) & (s.rail_depart <= day)
+    if start.any():
+        r_i, f_i = np.nonzero(start)
+        al = st.alliance[st.fside[f_i]]
+        ok = st.rail_next[al, s.loc[r_i, f_i], s.target[r_i, f_i]] >= 0
+        path = st.rail_path[al, s.loc[r_i, f_i], s.target[r_i, f_i]]  # [k, L]
+        ends = np.concatenate([np.where(path >= 0, st.ea[path], -1),
+                               np.where(path >= 0, st.eb[path], -1)], axis=1)
+        own = st.alliance[s.owner[r_i[:, None], np.maximum(ends, 0)]] == al[:, None]
+        ok &= np.all(own | (ends < 0), axis=1)
+        for r, f in zip(r_i[~ok], f_i[~ok], strict=True):
+            ctx.emit("order_rejected", r, place=int(s.target[r, f]), subjects=(st.form_ids[f],),
+                     action="rail", reason="no railway through own territory")
+            s.action[r, f] = A_HOLD
+            s.rail_depart[r, f] = -1
+        r_i, f_i = r_i[ok], f_i[ok]
+        s.status[r_i, f_i] = RAIL
+        s.rail_from[r_i, f_i] = s.loc[r_i, f_i]
+        s.rail_left[r_i, f_i] = trains_needed(st, s, f_i, r_i)
+        s.rail_eta[r_i, f_i] = -1
+        for r, f in zip(r_i, f_i, strict=True):
+            ctx.emit("rail_depart", r, place=int(s.loc[r, f]), side=int(st.fside[f]),
+                     subjects=(st.form_ids[f],), to=st.node_ids[s.target[r, f]],
+                     trains=float(s.rail_left[r, f]), men=float(s.strength[r, f, 0]),
+                     km=float(st.rail_dist[st.alliance[st.fside[f]], s.loc[r, f], s.target[r, f]]))
+    # dispatch trains against today's capacity, formations in id order
+    loading = (s.status == RAIL) & (s.rail_left > 0)
+    if loading.any():
+        cap = np.repeat(st.ecap[None, :], ctx.R, axis=0)
+        rows = np.arange(ctx.R)
+        for f in np.nonzero(loading.any(axis=0))[0]:
+            m = loading[:, f]
+            r = rows[m]
+            al = st.alliance[st.fside[f]]
+            path = st.rail_path[al, s.rail_from[r, f], s.target[r, f]]  # [k, L]
+            valid = path >= 0
+            c = np.where(valid, cap[r[:, None], np.maximum(path, 0)], np.inf)
+            bottleneck = np.floor(c.min(axis=1))
+            k = np.minimum(s.rail_left[r, f], np.maximum(bottleneck, 0.0))
+            rr = np.repeat(r, path.shape[1])[valid.ravel()]
+            np.subtract.at(cap, (rr, path[valid]), np.repeat(k, valid.sum(axis=1)))
+            s.rail_left[r, f] -= k
+            done = s.rail_left[r, f] <= 0
+            km = st.rail_dist[al, s.rail_from[r, f], s.target[r, f]]
+            s.rail_eta[r[done], f] = day + np.ceil(km[done] / st.spec.rail_speed_km_day).astype(int)
+        ctx.cache["rail_cap_left"] = cap
+    # arrivals
+    arr = (s.status == RAIL) & (s.rail_left <= 0) & (s.rail_eta >= 0) & (s.rail_eta <= day)
+    if arr.any():
+        s.loc[arr] = s.target[arr]
+        s.status[arr] = ACTIVE
+        s.action[arr] = A_HOLD
+        s.scripted[arr] = False
+        s.dug[arr] = 0
+        s.progress[arr] = 0
+        s.rail_depart[arr] = -1
+        s.rail_eta[arr] = -1
+        for r, f in zip(*np.nonzero(arr), strict=True):
+            ctx.emit("rail_arrive", r, place=int(s.loc[r, f]), side=int(st.fside[f]),
+                     subjects=(st.form_ids[f],), men=float(s.strength[r, f, 0]),
+                     origin=st.node_ids[s.rail_from[r, f]])
+
+
+def road_speed(ctx: Ctx, f_i: np.ndarray, r_i: np.ndarray, nxt: np.ndarray) -> np.ndarray:
+    """km/day of formations (f_i, r_i) marching into nodes ``nxt``."""
+    st, s = ctx.st, ctx.s
+    ground = ctx.ground()[nxt]
+    # motorisation: trucks below the type's needs slow a motorised formation to foot pace
+    v = st.speed[f_i] * GROUND_SPEED[ground] * TERRAIN_SPEED[st.terrain[nxt]]
+    return v * (0.5 + 0.5 * s.supply[r_i, f_i])
+
+
+def _road(ctx: Ctx) -> None:
+    st, s = ctx.st, ctx.s
+    marching = (s.status == ACTIVE) & np.isin(s.action, (A_MOVE, A_ATTACK, A_WITHDRAW)) & (
+        s.target >= 0) & (s.target != s.loc)
+    stay = (s.status == ACTIVE) & ~marching
+    s.dug[stay] += 1
+    if not marching.any():
+        return
+    r_i, f_i = np.nonzero(marching)
+    loc = s.loc[r_i, f_i]
+    nxt = st.land_next[loc, s.target[r_i, f_i]]
+    side = st.fside[f_i]
+    reachable = nxt >= 0
+    nxt = np.maximum(nxt, 0)
+    owner = s.owner[r_i, nxt]
+    allied = st.alliance[owner] == st.alliance[side]
+    war = s.at_war[r_i, side, owner]
+    enemy_men = ctx.enemy_men_at()[r_i, side, nxt]
+    # neutral ground blocks; occupied enemy ground is a battle, not a march
+    can = reachable & (allied | (war & (enemy_men <= 0)))
+    s.dug[r_i[~can], f_i[~can]] += 1
+    r_i, f_i, nxt, loc, side, owner = r_i[can], f_i[can], nxt[can], loc[can], side[can], owner[can]
+    v = road_speed(ctx, f_i, r_i, nxt)
+    s.progress[r_i, f_i] += v
+    km = st.ekm[st.edge_of[loc, nxt]]
+    there = s.progress[r_i, f_i] >= km
+    r_i, f_i, nxt, side = r_i[there], f_i[there], nxt[there], side[there]
+    s.loc[r_i, f_i] = nxt
+    s.progress[r_i, f_i] = 0.0
+    s.dug[r_i, f_i] = 0
+    # capture empty enemy regions entered (deterministic: lowest formation index wins ties)
+    taken = st.alliance[s.owner[r_i, nxt]] != st.alliance[side]
+    for r, f, n, sd in zip(r_i[taken], f_i[taken], nxt[taken], side[taken], strict=True):
+        if st.alliance[s.owner[r, n]] != st.alliance[sd]:
+            prev = int(s.owner[r, n])
+            s.owner[r, n] = sd
+            ctx.emit("capture", r, place=int(n), side=int(sd), subjects=(st.form_ids[f],),
+                     previous=st.side_ids[prev], defended=False)

@@ -1,0 +1,224 @@
+"""Phase 1, events: scripted triggers fire effects (war, stance, transfers, deliveries...)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+
+from stavka.engine.context import Ctx
+from stavka.scenario.schema import Effect, Selector, Trigger
+from stavka.world.state import A_RAIL, ACTIVE, INACTIVE, STANCES
+from stavka.world.static import Static
+
+
+def param_value(st: Static, v: Any) -> Any:
+    """Resolve ``"$name"`` to the parameter's value; other values pass through."""
+    if isinstance(v, str) and v.startswith("$"):
+        return st.params[v[1:]]
+    return v
+
+
+def date_day(st: Static, v: Any) -> int | None:
+    """Simulation day of a date (or ``$param`` date); None if unset."""
+    v = param_value(st, v)
+    if v is None:
+        return None
+    if isinstance(v, dt.date):
+        return (v - st.start).days
+    return None
+
+
+def select(ctx: Ctx, sel: Selector) -> np.ndarray:
+    """[R, F] mask of formations matching a selector (front = where they are now)."""
+    st, s = ctx.st, ctx.s
+    m = np.ones(st.F, dtype=bool)
+    if sel.ids:
+        ids = np.zeros(st.F, dtype=bool)
+        ids[[st.form_index[i] for i in sel.ids]] = True
+        m &= ids
+    if sel.side is not None:
+        m &= st.fside == st.side_ids.index(sel.side)
+    if sel.type:
+        m &= np.isin(st.ftype, [st.type_ids.index(t) for t in sel.type])
+    if sel.tag is not None:
+        m &= np.array([sel.tag in t for t in st.ftags])
+    mask = np.repeat(m[None], ctx.R, axis=0)
+    if sel.front is not None:
+        mask &= st.front[s.loc] == st.front_ids.index(sel.front)
+    return mask
+
+
+def _men_on_front(ctx: Ctx, side: int, front: int) -> np.ndarray:
+    st, s = ctx.st, ctx.s
+    on = (s.status == ACTIVE) & (st.fside[None, :] == side) & (st.front[s.loc] == front)
+    return np.where(on, s.strength[..., 0], 0.0).sum(axis=1)
+
+
+def trigger_mask(ctx: Ctx, trig: Trigger) -> np.ndarray:
+    """[R] bool: does the trigger hold in each replica today?"""
+    st, s, day = ctx.st, ctx.s, ctx.day
+    R = ctx.R
+    ok = np.ones(R, dtype=bool)
+    given = False
+    if trig.date is not None:
+        given = True
+        d = date_day(st, trig.date)
+        ok &= d is not None and day >= d
+    if trig.after is not None:
+        ok &= day >= (trig.after - st.start).days
+    if trig.before is not None:
+        ok &= day <= (trig.before - st.start).days
+    if trig.captured is not None:
+        given = True
+        n = st.node(trig.captured)
+        ok &= st.alliance[s.owner[:, n]] != st.alliance[st.owner0[n]]
+    if trig.held_by:
+        given = True
+        for nd, sd in trig.held_by.items():
+            ok &= s.owner[:, st.node(nd)] == st.side(sd)
+    if trig.strength_below is not None:
+        given = True
+        c = trig.strength_below
+        si, fr = st.side(c.side), st.front_ids.index(c.front)
+        frac = float(param_value(st, c.fraction))
+        men = _men_on_front(ctx, si, fr)
+        if c.of == "start":
+            ref = s.start_men[:, si, fr]
+        else:
+            ref = _men_on_front(ctx, st.side(c.enemy or ""), fr)
+        ok &= men < frac * ref
+    if trig.param is not None:
+        given = True
+        ok &= _param_holds(st, trig.param.name, trig.param.op, trig.param.value)
+    if trig.event is not None:
+        given = True
+        ok &= s.fired[:, [e.id for e in st.spec.events].index(trig.event)]
+    if trig.any:
+        anym = np.zeros(R, dtype=bool)
+        for sub in trig.any:
+            anym |= trigger_mask(ctx, sub)
+        ok &= anym
+    elif not given:
+        ok &= True
+    return ok
+
+
+def _param_holds(st: Static, name: str, op: str, value: Any) -> bool:
+    v = st.params[name]
+    if op == "set":
+        return v is not None and v is not False and v != 0
+    if op == "unset":
+        return v is None or v is False or v == 0
+    if v is None:
+        return False
+    return bool({"==": v == value, "!=": v != value, ">": v > value, ">=": v >= value,
+                 "<": v < value, "<=": v <= value}[op])
+
+
+def run(ctx: Ctx) -> None:
+    """Evaluate every event's trigger and apply the effects where it fires."""
+    st, s = ctx.st, ctx.s
+    deliver_k = 0
+    for ei, ev in enumerate(st.spec.events):
+        cond = s.pending_fire[:, ei].copy()
+        if not ev.manual:
+            cond |= trigger_mask(ctx, ev.trigger)
+        if not ev.repeat:
+            cond &= ~s.fired[:, ei]
+        cond &= ~s.over
+        s.pending_fire[:, ei] = False
+        k0 = deliver_k
+        deliver_k += sum(1 for e in ev.effects if e.deliver is not None)
+        if not cond.any():
+            continue
+        s.fired[cond, ei] = True
+        k = k0
+        for eff in ev.effects:
+            apply_effect(ctx, ev.id, ei, eff, cond, k)
+            if eff.deliver is not None:
+                k += 1
+        ctx.invalidate()
+
+
+def apply_effect(ctx: Ctx, ev_id: str, ei: int, eff: Effect, m: np.ndarray, k: int) -> None:
+    """Apply one effect in the replicas of mask ``m``."""
+    st, s, day = ctx.st, ctx.s, ctx.day
+    reps = np.nonzero(m)[0]
+    if eff.declare_war is not None:
+        a, b = st.side(eff.declare_war[0]), st.side(eff.declare_war[1])
+        s.at_war[m, a, b] = s.at_war[m, b, a] = True
+        s.war_day[m, a, b] = s.war_day[m, b, a] = day
+        for r in reps:
+            ctx.emit("war", r, side=a, subjects=(st.side_ids[b],), event=ev_id)
+    elif eff.stance is not None:
+        sd = st.side(str(eff.stance["side"]))
+        stance = STANCES.index(str(eff.stance["stance"]))
+        fr = eff.stance.get("front")
+        if fr is None:
+            s.stance[m, sd, :] = stance
+        else:
+            s.stance[m, sd, st.front_ids.index(str(fr))] = stance
+        for r in reps:
+            ctx.emit("stance", r, side=sd, front=fr, stance=STANCES[stance], event=ev_id)
+    elif eff.morale is not None:
+        sd = st.side(str(eff.morale["side"]))
+        delta = float(param_value(st, eff.morale.get("delta", 0)))
+        sel = Selector(side=str(eff.morale["side"]), front=eff.morale.get("front"))
+        mask = select(ctx, sel) & m[:, None]
+        s.morale[mask] = np.clip(s.morale[mask] + delta, 0.0, 1.0)
+        del sd
+    elif eff.release is not None:
+        mask = select(ctx, eff.release) & m[:, None] & (s.status == INACTIVE) & (s.arrive_day < 0)
+        mask &= (st.mob_slots < 0)[None, :]
+        s.status[mask] = ACTIVE
+        for r in reps:
+            ids = tuple(st.form_ids[f] for f in np.nonzero(mask[r])[0])
+            if ids:
+                men = float(s.strength[r, mask[r], 0].sum())
+                ctx.emit("reinforcement", r, place=int(s.loc[r, np.nonzero(mask[r])[0][0]]),
+                         side=int(st.fside[np.nonzero(mask[r])[0][0]]), subjects=ids, men=men,
+                         event=ev_id)
+    elif eff.transfer is not None:
+        tr = eff.transfer
+        count = int(param_value(st, tr.count))
+        every = int(param_value(st, tr.every_days))
+        to = st.node(tr.to)
+        mask = select(ctx, tr.select) & m[:, None] & (s.status == ACTIVE) & (s.rail_depart < 0)
+        mask &= s.loc != to
+        rank = np.cumsum(mask, axis=1) - 1  # 0-based order among chosen, by formation index
+        chosen = mask & (rank < count)
+        s.action[chosen] = A_RAIL
+        s.target[chosen] = to
+        s.scripted[chosen] = True
+        s.rail_depart[chosen] = (day + rank * every)[chosen]
+        for r in reps:
+            ids = tuple(st.form_ids[f] for f in np.nonzero(chosen[r])[0])
+            ctx.emit("transfer_ordered", r, place=to, subjects=ids, count=len(ids),
+                     men=float(s.strength[r, chosen[r], 0].sum()), event=ev_id)
+    elif eff.deliver is not None:
+        dl = eff.deliver
+        sd = st.side(dl.side)
+        gold = float(param_value(st, dl.gold_t))
+        can = s.gold[:, sd] >= gold - 1e-9
+        ok = m & can
+        s.gold[ok, sd] -= gold
+        s.due[ok, k] = day + int(param_value(st, dl.after_days))
+        for r in reps:
+            ctx.emit("trade", r, place=st.node(dl.at), side=sd, paid_gold_t=gold,
+                     accepted=bool(can[r]), trucks=dl.trucks, tanks=dl.tanks, event=ev_id)
+    elif eff.chronicle is not None:
+        for r in reps:
+            ctx.emit("dispatch", r, text=eff.chronicle, event=ev_id)
+    elif eff.request is not None:
+        rq = eff.request
+        p = float(param_value(st, rq.probability))
+        u = ctx.rng.uniform("diplomacy", day, reps, np.full(reps.shape, ei, dtype=np.uint64))
+        then = [e.id for e in st.spec.events].index(rq.then)
+        for r, uu in zip(reps, u, strict=True):
+            accepted = bool(uu < p)
+            if accepted:
+                s.pending_fire[r, then] = True
+            ctx.emit("request", r, side=st.side(rq.to), accepted=accepted, text=rq.text,
+                     probability=p, event=ev_id)

@@ -1,0 +1,141 @@
+"""Phase 4, supply: traced from sources over owned rail, then by truck beyond the railhead.
+
+* A region is *rail-supplied* for an alliance if a chain of rail edges between
+  regions it holds links it to one of its supply sources.
+* Beyond the railhead supply goes by road: the level falls linearly to 0 at
+  ``TRUCK_RANGE_KM`` of road from the nearest rail-supplied region.
+* A region with no land path at all (through held regions) to a source is
+  cut off: formations there are *encircled*.
+
+Formations consume ``1/supply_days`` of their load a day and refill twice that
+times the level where they stand. With nothing on hand they lose men and
+morale; encircled formations also lose morale and surrender when it is gone.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from stavka.engine.context import Ctx
+from stavka.world.state import ACTIVE, GONE
+
+TRUCK_RANGE_KM = 400.0
+STARVE_MEN_PER_DAY = 0.005  # men lost per day without supply (sickness, desertion, frost)
+STARVE_MORALE_PER_DAY = 0.02
+ENCIRCLED_MORALE_PER_DAY = 0.03
+SURRENDER_MORALE = 0.15
+RECOVER_MORALE_PER_DAY = 0.01
+
+
+def supply_levels(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
+    """(level [R, A, N] in 0..1, connected [R, A, N] bool) for every alliance."""
+    st, s = ctx.st, ctx.s
+    A = int(st.alliance.max()) + 1
+    held = st.alliance[s.owner][:, None, :] == np.arange(A)[None, :, None]  # [R, A, N]
+    src = held & st.source_node[None, None, :]
+    rail = st.ekind == 0
+    land = st.ekind <= 1
+    ra, rb = st.ea[rail], st.eb[rail]
+    la, lb, lkm = st.ea[land], st.eb[land], st.ekm[land]
+
+    def spread(start: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        reach = start.copy()
+        for _ in range(st.N):
+            ok = held[..., a] & held[..., b]
+            new = reach.copy()
+            new[..., b] |= reach[..., a] & ok
+            new[..., a] |= reach[..., b] & ok
+            if (new == reach).all():
+                break
+            reach = new
+        return reach
+
+    railed = spread(src, ra, rb)
+    connected = spread(src, la, lb)
+    dist = np.where(railed, 0.0, np.inf)
+    for _ in range(st.N):
+        ok = held[..., la] & held[..., lb]
+        d_b = np.where(ok, dist[..., la] + lkm, np.inf)
+        d_a = np.where(ok, dist[..., lb] + lkm, np.inf)
+        new = dist.copy()
+        for idx, vals in ((lb, d_b), (la, d_a)):
+            # scatter-min over possibly repeated node indices
+            order = np.argsort(idx, kind="stable")
+            uniq, first = np.unique(idx[order], return_index=True)
+            mins = np.minimum.reduceat(vals[..., order], first, axis=-1)
+            new[..., uniq] = np.minimum(new[..., uniq], mins)
+        if np.array_equal(new, dist):
+            break
+        dist = new
+    level = np.clip(1.0 - dist / TRUCK_RANGE_KM, 0.0, 1.0)
+    return np.where(connected, level, 0.0), connected
+
+
+def run(ctx: Ctx) -> None:
+    st, s = ctx.st, ctx.s
+    level, connected = supply_levels(ctx)
+    ctx.cache["supply_level"] = level
+    act = s.status == ACTIVE
+    al = st.alliance[st.fside][None, :]
+    rows = np.arange(ctx.R)[:, None]
+    lv = level[rows, al, s.loc]
+    cut = ~connected[rows, al, s.loc] & act
+    c = 1.0 / st.supply_days[None, :]
+    s.supply[act] = np.clip(s.supply - c + 2.0 * c * lv, 0.0, 1.0)[act]
+    starving = act & (s.supply <= 0.0)
+    if starving.any():
+        lost = s.strength[..., 0] * STARVE_MEN_PER_DAY * starving
+        s.strength[..., 0] -= lost
+        _book(ctx, lost, cause=2)
+        s.morale[starving] = np.maximum(s.morale[starving] - STARVE_MORALE_PER_DAY, 0.0)
+    newly = cut & ~s.encircled
+    s.encircled[act] = cut[act]
+    if newly.any():
+        for r in np.unique(np.nonzero(newly)[0]):
+            for n in np.unique(s.loc[r, newly[r]]):
+                m = newly[r] & (s.loc[r] == n)
+                ids = tuple(st.form_ids[f] for f in np.nonzero(m)[0])
+                ctx.emit("encircled", r, place=int(n), side=int(st.fside[np.nonzero(m)[0][0]]),
+                         subjects=ids, men=float(s.strength[r, m, 0].sum()), formations=len(ids))
+    s.morale[cut] = np.maximum(s.morale[cut] - ENCIRCLED_MORALE_PER_DAY, 0.0)
+    ok = act & ~cut & (s.supply > 0.5)
+    s.morale[ok] = np.minimum(s.morale[ok] + RECOVER_MORALE_PER_DAY, 1.0)
+    give_up = cut & (s.morale < SURRENDER_MORALE)
+    if give_up.any():
+        surrender(ctx, give_up, reason="encircled, out of supply")
+
+
+def _book(ctx: Ctx, lost_men: np.ndarray, cause: int) -> None:
+    """Add men lost [R, F] to the loss table by side and front."""
+    st, s = ctx.st, ctx.s
+    Fr = len(st.front_ids)
+    idx = (np.arange(ctx.R)[:, None] * st.S + st.fside[None, :]) * Fr + st.front[s.loc]
+    tot = np.bincount(idx.ravel(), weights=lost_men.ravel(), minlength=ctx.R * st.S * Fr)
+    s.losses[..., 0, cause] += tot.reshape(ctx.R, st.S, Fr)
+
+
+def book_all(ctx: Ctx, lost: np.ndarray, cause: int) -> None:
+    """Add losses [R, F, 4] (men, tanks, guns, aircraft) to the loss table."""
+    st, s = ctx.st, ctx.s
+    Fr = len(st.front_ids)
+    idx = ((np.arange(ctx.R)[:, None] * st.S + st.fside[None, :]) * Fr + st.front[s.loc]).ravel()
+    for c in range(4):
+        tot = np.bincount(idx, weights=lost[..., c].ravel(), minlength=ctx.R * st.S * Fr)
+        s.losses[..., c, cause] += tot.reshape(ctx.R, st.S, Fr)
+
+
+def surrender(ctx: Ctx, mask: np.ndarray, reason: str) -> None:
+    """Formations of ``mask`` [R, F] surrender: everything they have is lost, men captured."""
+    st, s = ctx.st, ctx.s
+    book_all(ctx, np.where(mask[..., None], s.strength, 0.0), cause=1)
+    for r in np.unique(np.nonzero(mask)[0]):
+        for n in np.unique(s.loc[r, mask[r]]):
+            m = mask[r] & (s.loc[r] == n)
+            ids = tuple(st.form_ids[f] for f in np.nonzero(m)[0])
+            ctx.emit("surrender", r, place=int(n), side=int(st.fside[np.nonzero(m)[0][0]]),
+                     subjects=ids, men=float(s.strength[r, m, 0].sum()),
+                     tanks=float(s.strength[r, m, 1].sum()), formations=len(ids), reason=reason)
+    s.strength[mask] = 0.0
+    s.status[mask] = GONE
+    s.encircled[mask] = False
+    ctx.invalidate()

@@ -1,0 +1,83 @@
+"""Typed records that cross the engine's boundary: orders in, events out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from stavka.errors import IllegalOrderError
+
+#: Orders a player or script may give; ``target`` is a node id where needed.
+ORDER_ACTIONS = ("move", "attack", "rail", "defend", "hold", "withdraw")
+NEEDS_TARGET = ("move", "attack", "rail")
+
+
+@dataclass(frozen=True)
+class Order:
+    """An order to one formation. ``repr`` round-trips: ``Order.parse('sov_16a attack vyazma')``."""
+
+    formation: str
+    action: str
+    target: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.action not in ORDER_ACTIONS:
+            raise IllegalOrderError(
+                f"order '{self.uci()}': unknown action '{self.action}' "
+                f"(one of {', '.join(ORDER_ACTIONS)})")
+        if self.action in NEEDS_TARGET and not self.target:
+            raise IllegalOrderError(f"order '{self.uci()}': '{self.action}' needs a target node")
+
+    def uci(self) -> str:
+        """Compact text form: ``formation action [target]``."""
+        return " ".join(x for x in (self.formation, self.action, self.target) if x)
+
+    @classmethod
+    def parse(cls, text: str) -> Order:
+        """Parse ``"formation action [target]"``; raises IllegalOrderError on bad syntax."""
+        parts = text.split()
+        if len(parts) not in (2, 3):
+            raise IllegalOrderError(
+                f"order '{text}': expected 'FORMATION ACTION [TARGET]' ({len(parts)} words given)")
+        return cls(*parts)
+
+    def __repr__(self) -> str:
+        return f"Order.parse({self.uci()!r})"
+
+
+@dataclass(frozen=True)
+class Event:
+    """One thing that happened: a dated, typed record.
+
+    ``kind`` is stable (``capture``, ``battle``, ``encircled``, ``surrender``,
+    ``retreat``, ``war``, ``rail_depart``, ``rail_arrive``, ``reinforcement``,
+    ``mobilised``, ``delivery``, ``weather``, ``river``, ``dispatch``, ``request``,
+    ``order_rejected``, ``victory``); ``values`` holds numbers (men, km, ...).
+    Renderers (chronicle, JSONL, web feed) are visitors over these records.
+    """
+
+    kind: str
+    day: int
+    date: dt.date
+    replica: int = 0
+    place: str | None = None
+    side: str | None = None
+    subjects: tuple[str, ...] = ()
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind, "day": self.day, "date": self.date.isoformat(),
+            "replica": self.replica, "place": self.place, "side": self.side,
+            "subjects": list(self.subjects), "values": self.values,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Event:
+        return cls(kind=d["kind"], day=int(d["day"]), date=dt.date.fromisoformat(d["date"]),
+                   replica=int(d.get("replica", 0)), place=d.get("place"), side=d.get("side"),
+                   subjects=tuple(d.get("subjects", ())), values=dict(d.get("values", {})))
+
+    def __repr__(self) -> str:
+        return f"Event.from_dict({self.to_dict()!r})"

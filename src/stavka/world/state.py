@@ -1,0 +1,165 @@
+"""Run-time state: NumPy arrays with a leading replica axis (struct of arrays).
+
+A single campaign is one replica; a Monte Carlo batch is R replicas in the
+same arrays. No per-formation Python objects: every phase is an array program.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from stavka.world.static import STANCES, Static
+
+# Formation status codes.
+INACTIVE, ACTIVE, RAIL, GONE = 0, 1, 2, 3
+# Formation actions.
+ACTIONS = ("none", "move", "attack", "rail", "defend", "hold", "withdraw")
+A_NONE, A_MOVE, A_ATTACK, A_RAIL, A_DEFEND, A_HOLD, A_WITHDRAW = range(7)
+# Loss categories.
+CATS = ("men", "tanks", "guns", "aircraft")
+# Why men were lost: killed/wounded in battle, captured (surrender), attrition (supply).
+CAUSES = ("battle", "captured", "attrition")
+
+
+@dataclass
+class State:
+    """Mutable state of R replicas. Every array has the replica axis first."""
+
+    day: int
+    owner: np.ndarray  # [R, N] side index holding the node
+    loc: np.ndarray  # [R, F] node index
+    status: np.ndarray  # [R, F] INACTIVE/ACTIVE/RAIL/GONE
+    action: np.ndarray  # [R, F] ACTIONS index
+    target: np.ndarray  # [R, F] target node or -1
+    scripted: np.ndarray  # [R, F] bool: order from a script/player (the AI leaves it alone)
+    strength: np.ndarray  # [R, F, 4] men, tanks, guns, aircraft
+    trucks: np.ndarray  # [R, F]
+    supply: np.ndarray  # [R, F] 0..1 fraction of carried supply on hand
+    morale: np.ndarray  # [R, F] 0..1
+    dug: np.ndarray  # [R, F] days in place (defensive preparation)
+    progress: np.ndarray  # [R, F] km marched toward the next hop
+    encircled: np.ndarray  # [R, F] bool
+    arrive_day: np.ndarray  # [R, F] day an inactive formation enters play (-1 = never)
+    rail_depart: np.ndarray  # [R, F] day the formation may start entraining (-1 = none)
+    rail_left: np.ndarray  # [R, F] trains still to dispatch
+    rail_eta: np.ndarray  # [R, F] day of arrival at the rail destination (-1 = not set)
+    rail_from: np.ndarray  # [R, F] node of departure
+    stance: np.ndarray  # [R, S, Fr] STANCES index
+    at_war: np.ndarray  # [R, S, S] bool
+    war_day: np.ndarray  # [R, S, S] day war began (-1 = not at war)
+    fired: np.ndarray  # [R, Ev] bool: event has fired
+    pending_fire: np.ndarray  # [R, Ev] bool: fire tomorrow (requests accepted)
+    due: np.ndarray  # [R, K] day a delivery arrives (-1 none)
+    pool: np.ndarray  # [R, S, 4] materiel awaiting distribution (men, tanks, guns, aircraft)
+    truck_pool: np.ndarray  # [R, S]
+    gold: np.ndarray  # [R, S] t
+    manpower: np.ndarray  # [R, S] men left to call up
+    mob_acc: np.ndarray  # [R, S] men called up, not yet formed
+    mob_next: np.ndarray  # [R, S] next mobilisation slot (count raised)
+    eng_att: np.ndarray  # [R, N] cumulative attacker loss fraction of the ongoing battle
+    eng_def: np.ndarray  # [R, N]
+    eng_days: np.ndarray  # [R, N] days the battle has lasted
+    eng_side: np.ndarray  # [R, N] attacking side of the ongoing battle (-1 none)
+    eng_men: np.ndarray  # [R, N, 2] men lost so far in the battle (attacker, defender)
+    losses: np.ndarray  # [R, S, Fr, 4, 3] by side, front, category, cause
+    start_men: np.ndarray  # [R, S, Fr] men on each front at start (for strength triggers)
+    over: np.ndarray  # [R] bool: sudden death reached
+    winner: np.ndarray  # [R] side index of a sudden-death winner, -1 none
+
+    @property
+    def R(self) -> int:
+        return int(self.owner.shape[0])
+
+    def copy(self) -> State:
+        """A deep copy (arrays copied)."""
+        kw = {f.name: (getattr(self, f.name).copy() if isinstance(getattr(self, f.name), np.ndarray)
+                       else getattr(self, f.name)) for f in fields(self)}
+        return State(**kw)
+
+    def digest(self, replica: int = 0) -> str:
+        """sha256 of one replica's state (16 hex digits); equal digests = equal states."""
+        h = hashlib.sha256()
+        h.update(np.int64(self.day).tobytes())
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if isinstance(v, np.ndarray):
+                h.update(f.name.encode())
+                h.update(np.ascontiguousarray(v[replica]).tobytes())
+        return h.hexdigest()[:16]
+
+
+def initial_state(st: Static, replicas: int) -> State:
+    """The start state of ``replicas`` identical replicas of a compiled scenario."""
+    spec = st.spec
+    R, N, F, S = replicas, st.N, st.F, st.S
+    Fr = len(st.front_ids)
+    nF = len(spec.formations)
+
+    def rep(a: np.ndarray) -> np.ndarray:
+        return np.repeat(a[None], R, axis=0)
+
+    loc = np.zeros(F, dtype=np.int32)
+    strength = np.zeros((F, 4))
+    trucks = np.zeros(F)
+    morale = np.ones(F)
+    supply = np.ones(F)
+    dug = np.zeros(F)
+    status = np.full(F, INACTIVE, dtype=np.int8)
+    arrive = np.full(F, -1, dtype=np.int32)
+    for i, f in enumerate(spec.formations):
+        loc[i] = st.node_index[f.location]
+        strength[i] = (f.men, f.tanks, f.guns, f.aircraft)
+        trucks[i] = f.trucks
+        morale[i] = f.morale
+        supply[i] = f.supply
+        dug[i] = f.fort_days
+        if f.reserve:
+            status[i] = INACTIVE
+        elif f.arrives is not None and f.arrives > spec.start:
+            arrive[i] = (f.arrives - spec.start).days
+        else:
+            status[i] = ACTIVE
+    for i in range(nF, F):  # mobilisation slots
+        m = spec.sides[st.side_ids[st.mob_slots[i]]].mobilisation
+        loc[i] = st.node_index[m.at] if m.at else 0
+    stance = np.full((S, Fr), STANCES.index("hold"), dtype=np.int8)
+    for s, sid in enumerate(st.side_ids):
+        for fr, val in spec.sides[sid].doctrine.items():
+            stance[s, st.front_ids.index(fr)] = STANCES.index(val)
+    at_war = np.zeros((S, S), dtype=bool)
+    for a, b in spec.wars:
+        ia, ib = st.side_ids.index(a), st.side_ids.index(b)
+        at_war[ia, ib] = at_war[ib, ia] = True
+    war_day = np.where(at_war, -1000, -1).astype(np.int32)
+    n_deliver = sum(1 for ev in spec.events for e in ev.effects if e.deliver is not None)
+    start_men = np.zeros((S, Fr))
+    for i in range(nF):
+        if status[i] == ACTIVE:
+            start_men[st.fside[i], st.front[loc[i]]] += strength[i, 0]
+    return State(
+        day=0,
+        owner=rep(st.owner0.astype(np.int16)),
+        loc=rep(loc), status=rep(status),
+        action=np.zeros((R, F), dtype=np.int8), target=np.full((R, F), -1, dtype=np.int32),
+        scripted=np.zeros((R, F), dtype=bool),
+        strength=rep(strength), trucks=rep(trucks), supply=rep(supply), morale=rep(morale),
+        dug=rep(dug), progress=np.zeros((R, F)), encircled=np.zeros((R, F), dtype=bool),
+        arrive_day=rep(arrive), rail_depart=np.full((R, F), -1, dtype=np.int32),
+        rail_left=np.zeros((R, F)), rail_eta=np.full((R, F), -1, dtype=np.int32),
+        rail_from=np.full((R, F), -1, dtype=np.int32),
+        stance=rep(stance), at_war=rep(at_war), war_day=rep(war_day),
+        fired=np.zeros((R, len(spec.events)), dtype=bool),
+        pending_fire=np.zeros((R, len(spec.events)), dtype=bool),
+        due=np.full((R, n_deliver), -1, dtype=np.int32),
+        pool=np.zeros((R, S, 4)), truck_pool=np.zeros((R, S)),
+        gold=rep(np.array([spec.sides[s].gold_t for s in st.side_ids], dtype=float)),
+        manpower=rep(np.array([spec.sides[s].manpower for s in st.side_ids], dtype=float)),
+        mob_acc=np.zeros((R, S)), mob_next=np.zeros((R, S), dtype=np.int32),
+        eng_att=np.zeros((R, N)), eng_def=np.zeros((R, N)), eng_days=np.zeros((R, N), dtype=np.int32),
+        eng_side=np.full((R, N), -1, dtype=np.int16), eng_men=np.zeros((R, N, 2)),
+        losses=np.zeros((R, S, Fr, 4, 3)), start_men=rep(start_men),
+        over=np.zeros(R, dtype=bool), winner=np.full(R, -1, dtype=np.int16),
+    )

@@ -1,0 +1,355 @@
+"""Static tables compiled from a scenario: nodes, edges, paths, types, calendar.
+
+Everything here is read-only during a run and shared by all replicas. Indices
+follow the scenario's order (nodes, edges, formations), so ids sort stably.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import shortest_path
+
+from stavka.errors import InputError, UnknownIdError, did_you_mean
+from stavka.scenario.schema import Scenario
+
+TERRAINS = ("open", "forest", "marsh", "mountain", "urban", "steppe", "taiga", "desert")
+GROUND = ("dry", "wet", "mud", "frozen", "snow")
+EDGE_KINDS = ("rail", "road", "sea", "river")
+KINDS = ("infantry", "armour", "motorised", "cavalry", "fortified", "air", "hq")
+STANCES = ("attack", "defend", "hold", "passive")
+
+#: Road-march speed factor by ground state (mud halves movement).
+GROUND_SPEED = np.array([1.0, 0.8, 0.5, 0.9, 0.6])
+#: Road-march speed factor by terrain of the region entered.
+TERRAIN_SPEED = np.array([1.0, 0.8, 0.6, 0.6, 0.9, 1.1, 0.7, 0.9])
+INF = np.inf
+
+
+@dataclass(frozen=True)
+class Static:
+    """Read-only tables of one compiled scenario (with its parameter values)."""
+
+    spec: Scenario
+    params: dict[str, Any]
+    start: dt.date
+    days: int
+    # sides
+    side_ids: tuple[str, ...]
+    alliance: np.ndarray  # [S] alliance index
+    # fronts
+    front_ids: tuple[str, ...]
+    # nodes [N]
+    node_ids: tuple[str, ...]
+    node_index: dict[str, int]
+    lat: np.ndarray
+    lon: np.ndarray
+    terrain: np.ndarray
+    zone: np.ndarray
+    front: np.ndarray
+    vp: np.ndarray
+    fort: np.ndarray
+    source_node: np.ndarray  # bool
+    owner0: np.ndarray
+    # edges [E]
+    ea: np.ndarray
+    eb: np.ndarray
+    ekind: np.ndarray
+    ekm: np.ndarray
+    ecap: np.ndarray  # trains/day (0 for non-rail)
+    eriver: np.ndarray  # river index or -1
+    edge_of: np.ndarray  # [N, N] edge index between neighbours (land preferred), -1 none
+    # paths
+    land_dist: np.ndarray  # [N, N] km over land edges
+    land_next: np.ndarray  # [N, N] next hop over land edges, -1 none
+    rail_next: np.ndarray  # [A, N, N] next hop over rail through alliance-a territory
+    rail_dist: np.ndarray  # [A, N, N]
+    rail_path: np.ndarray  # [A, N, N, L] edge indices along the rail path, -1 padded
+    # formations [F] (scenario formations first, then mobilisation slots)
+    form_ids: tuple[str, ...]
+    form_names: tuple[str, ...]
+    form_index: dict[str, int]
+    fside: np.ndarray
+    ftype: np.ndarray
+    fkind: np.ndarray
+    est: np.ndarray  # [F, 4] establishment men, tanks, guns, aircraft
+    rail_trains: np.ndarray
+    speed: np.ndarray
+    fquality: np.ndarray
+    supply_days: np.ndarray
+    ftags: tuple[frozenset[str], ...]
+    type_ids: tuple[str, ...]
+    mob_slots: np.ndarray  # [F] side index for mobilisation slots, -1 for scenario formations
+    # calendar [D, Z]
+    ground: np.ndarray
+    temp: np.ndarray
+    river_ids: tuple[str, ...]
+    frozen: np.ndarray  # [D, Rv] bool
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def N(self) -> int:
+        return len(self.node_ids)
+
+    @property
+    def F(self) -> int:
+        return len(self.form_ids)
+
+    @property
+    def S(self) -> int:
+        return len(self.side_ids)
+
+    def date(self, day: int) -> dt.date:
+        """Calendar date of simulation day ``day`` (0 = scenario start)."""
+        return self.start + dt.timedelta(days=day)
+
+    def node(self, node_id: str) -> int:
+        """Index of a node id; :class:`UnknownIdError` with a suggestion if unknown."""
+        try:
+            return self.node_index[node_id]
+        except KeyError:
+            raise UnknownIdError(
+                f"unknown node '{node_id}'{did_you_mean(node_id, self.node_ids)}") from None
+
+    def formation(self, fid: str) -> int:
+        """Index of a formation id; :class:`UnknownIdError` with a suggestion if unknown."""
+        try:
+            return self.form_index[fid]
+        except KeyError:
+            raise UnknownIdError(
+                f"unknown formation '{fid}'{did_you_mean(fid, self.form_ids)}") from None
+
+    def side(self, sid: str) -> int:
+        try:
+            return self.side_ids.index(sid)
+        except ValueError:
+            raise UnknownIdError(f"unknown side '{sid}'{did_you_mean(sid, self.side_ids)}") from None
+
+
+def resolve_params(spec: Scenario, overrides: dict[str, Any] | None) -> dict[str, Any]:
+    """Parameter values: defaults, then ``overrides`` (checked for name, type and range)."""
+    out: dict[str, Any] = {k: p.default for k, p in spec.parameters.items()}
+    for name, raw in (overrides or {}).items():
+        if name not in spec.parameters:
+            raise UnknownIdError(
+                f"unknown parameter '{name}'{did_you_mean(name, list(spec.parameters))}"
+                f"; scenario '{spec.id}' has: {', '.join(spec.parameters) or 'none'}")
+        out[name] = coerce_param(name, spec.parameters[name], raw)
+    return out
+
+
+def coerce_param(name: str, p: Any, raw: Any) -> Any:
+    """Convert a parameter value (possibly a CLI string) to its declared type and check range."""
+    try:
+        if p.type == "int":
+            if isinstance(raw, str):
+                raw = raw.strip()
+                val: Any = int(raw)
+            elif isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
+                raise ValueError
+            else:
+                val = int(raw)
+        elif p.type == "float":
+            val = float(raw)
+            if not np.isfinite(val):
+                raise ValueError
+        elif p.type == "bool":
+            if isinstance(raw, bool):
+                val = raw
+            elif str(raw).lower() in ("1", "true", "yes", "on"):
+                val = True
+            elif str(raw).lower() in ("0", "false", "no", "off"):
+                val = False
+            else:
+                raise ValueError
+        else:  # date
+            if raw is None or (isinstance(raw, str) and raw.lower() in ("", "none", "null")):
+                val = None
+            elif isinstance(raw, dt.date):
+                val = raw
+            else:
+                val = dt.date.fromisoformat(str(raw).strip())
+    except (TypeError, ValueError):
+        raise InputError(f"parameter '{name}' must be a {p.type} (got {raw!r})") from None
+    if p.type in ("int", "float"):
+        if p.min is not None and val < p.min:
+            raise InputError(f"parameter '{name}' must be >= {p.min:g} (got {val})")
+        if p.max is not None and val > p.max:
+            raise InputError(f"parameter '{name}' must be <= {p.max:g} (got {val})")
+    return val
+
+
+def _paths(n: int, a: np.ndarray, b: np.ndarray, w: np.ndarray, allowed: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """All-pairs shortest paths restricted to ``allowed`` nodes; returns (dist, next hop)."""
+    keep = allowed[a] & allowed[b]
+    a, b, w = a[keep], b[keep], w[keep]
+    if a.size == 0:
+        dist = np.full((n, n), INF)
+        np.fill_diagonal(dist, 0.0)
+        return dist, np.full((n, n), -1, dtype=np.int32)
+    # Keep the shortest of parallel edges.
+    m = csr_matrix((np.concatenate([w, w]), (np.concatenate([a, b]), np.concatenate([b, a]))),
+                   shape=(n, n))
+    m.sum_duplicates()
+    mat = np.full((n, n), INF)
+    for i, j, ww in zip(np.concatenate([a, b]), np.concatenate([b, a]), np.concatenate([w, w]),
+                        strict=True):
+        mat[i, j] = min(mat[i, j], ww)
+    dense = np.where(np.isfinite(mat), mat, 0.0)
+    dist, pred = shortest_path(csr_matrix(dense), method="D", directed=True,
+                               return_predecessors=True)
+    # next hop from i toward j: walk predecessors of j back to i. pred[i, j] is the
+    # node before j on the path from i.
+    nxt = np.full((n, n), -1, dtype=np.int32)
+    for i in range(n):
+        for j in range(n):
+            if i == j or not np.isfinite(dist[i, j]):
+                continue
+            k = j
+            while pred[i, k] != i:
+                k = pred[i, k]
+            nxt[i, j] = k
+    return dist, nxt
+
+
+def compile_static(spec: Scenario, overrides: dict[str, Any] | None = None) -> Static:
+    """Compile a checked scenario (and parameter overrides) into static tables."""
+    params = resolve_params(spec, overrides)
+    side_ids = tuple(spec.sides)
+    alliances = sorted({s.alliance for s in spec.sides.values()})
+    alliance = np.array([alliances.index(spec.sides[s].alliance) for s in side_ids])
+    node_ids = tuple(n.id for n in spec.nodes)
+    nidx = {k: i for i, k in enumerate(node_ids)}
+    front_ids = tuple(sorted({n.front for n in spec.nodes}))
+    zones = tuple(spec.climate)
+    N = len(node_ids)
+    owner0 = np.array([side_ids.index(n.owner) for n in spec.nodes], dtype=np.int16)
+
+    ea = np.array([nidx[e.a] for e in spec.edges], dtype=np.int32)
+    eb = np.array([nidx[e.b] for e in spec.edges], dtype=np.int32)
+    ekind = np.array([EDGE_KINDS.index(e.kind) for e in spec.edges], dtype=np.int8)
+    ekm = np.array([e.km for e in spec.edges], dtype=float)
+    ecap = np.array([e.capacity or 0.0 for e in spec.edges], dtype=float)
+    river_ids = tuple(spec.rivers)
+    eriver = np.array([river_ids.index(e.river) if e.river else -1 for e in spec.edges],
+                      dtype=np.int16)
+    land = (ekind == 0) | (ekind == 1)
+    edge_of = np.full((N, N), -1, dtype=np.int32)
+    # land edges take precedence over sea edges; among land, the shorter one
+    order = sorted(range(len(ea)), key=lambda i: (not land[i], ekm[i]), reverse=True)
+    for i in order:
+        edge_of[ea[i], eb[i]] = edge_of[eb[i], ea[i]] = i
+
+    allnodes = np.ones(N, dtype=bool)
+    land_dist, land_next = _paths(N, ea[land], eb[land], ekm[land], allnodes)
+    A = len(alliances)
+    rail = ekind == 0
+    rail_next = np.full((A, N, N), -1, dtype=np.int32)
+    rail_dist = np.full((A, N, N), INF)
+    paths: list[list[list[list[int]]]] = []
+    for al in range(A):
+        allowed = alliance[owner0] == al
+        d, nx = _paths(N, ea[rail], eb[rail], ekm[rail], allowed)
+        rail_next[al], rail_dist[al] = nx, d
+        per: list[list[list[int]]] = []
+        for i in range(N):
+            row = []
+            for j in range(N):
+                seq: list[int] = []
+                k = i
+                while k != j and nx[k, j] >= 0:
+                    nk = int(nx[k, j])
+                    # the rail edge (not a road) between k and nk
+                    cand = [x for x in np.nonzero(((ea == k) & (eb == nk)) | ((ea == nk) & (eb == k)))[0]
+                            if rail[x]]
+                    seq.append(int(min(cand, key=lambda x: ekm[x])))
+                    k = nk
+                row.append(seq)
+            per.append(row)
+        paths.append(per)
+    L = max(1, max(len(p) for per in paths for row in per for p in row))
+    rail_path = np.full((A, N, N, L), -1, dtype=np.int32)
+    for al in range(A):
+        for i in range(N):
+            for j in range(N):
+                p = paths[al][i][j]
+                rail_path[al, i, j, :len(p)] = p
+
+    type_ids = tuple(spec.formation_types)
+    fids: list[str] = [f.id for f in spec.formations]
+    fnames: list[str] = [f.name for f in spec.formations]
+    fside = [side_ids.index(f.side) for f in spec.formations]
+    ftype = [type_ids.index(f.type) for f in spec.formations]
+    tags = [frozenset(f.tags) for f in spec.formations]
+    mob = [-1] * len(fids)
+    for si, sid in enumerate(side_ids):
+        m = spec.sides[sid].mobilisation
+        if m.template and m.max_new > 0 and m.men_per_day > 0:
+            tname = spec.formation_types[m.template].source or m.template
+            del tname
+            for k in range(m.max_new):
+                fids.append(f"{sid}_new_{k + 1}")
+                fnames.append(f"{k + 1}. new {m.template.replace('_', ' ')} ({sid})")
+                fside.append(si)
+                ftype.append(type_ids.index(m.template))
+                tags.append(frozenset({"mobilised"}))
+                mob.append(si)
+    types = [spec.formation_types[type_ids[t]] for t in ftype]
+    est = np.array([[t.men, t.tanks, t.guns, t.aircraft] for t in types], dtype=float)
+    # A formation's establishment is its type's, but never below its own start strength.
+    for i, f in enumerate(spec.formations):
+        est[i] = np.maximum(est[i], [f.men, f.tanks, f.guns, f.aircraft])
+    fquality = np.array([spec.formations[i].quality if i < len(spec.formations) else t.quality
+                         for i, t in enumerate(types)], dtype=float)
+
+    D = spec.days
+    Z = len(zones)
+    ground = np.zeros((D, Z), dtype=np.int8)
+    temp = np.zeros((D, Z))
+    for z, zid in enumerate(zones):
+        c = spec.climate[zid]
+        temp[:, z] = c.default_temp_c
+        for p in c.periods:
+            s = max(0, (p.start - spec.start).days)
+            e = D if p.end is None else min(D, (p.end - spec.start).days + 1)
+            if e > s:
+                ground[s:e, z] = GROUND.index(p.ground)
+                temp[s:e, z] = p.temp_c
+    frozen = np.zeros((D, len(river_ids)), dtype=bool)
+    for r, rid in enumerate(river_ids):
+        rv = spec.rivers[rid]
+        f0 = (rv.freeze - spec.start).days
+        t0 = D if rv.thaw is None else (rv.thaw - spec.start).days
+        frozen[max(0, f0):max(0, min(D, t0)), r] = True
+
+    return Static(
+        spec=spec, params=params, start=spec.start, days=D,
+        side_ids=side_ids, alliance=alliance, front_ids=front_ids,
+        node_ids=node_ids, node_index=nidx,
+        lat=np.array([n.lat for n in spec.nodes]), lon=np.array([n.lon for n in spec.nodes]),
+        terrain=np.array([TERRAINS.index(n.terrain) for n in spec.nodes], dtype=np.int8),
+        zone=np.array([zones.index(n.zone) for n in spec.nodes], dtype=np.int16),
+        front=np.array([front_ids.index(n.front) for n in spec.nodes], dtype=np.int16),
+        vp=np.array([n.vp for n in spec.nodes], dtype=float),
+        fort=np.array([n.fort for n in spec.nodes], dtype=np.int8),
+        source_node=np.array([n.supply_source for n in spec.nodes]),
+        owner0=owner0,
+        ea=ea, eb=eb, ekind=ekind, ekm=ekm, ecap=ecap, eriver=eriver, edge_of=edge_of,
+        land_dist=land_dist, land_next=land_next, rail_next=rail_next, rail_dist=rail_dist,
+        rail_path=rail_path,
+        form_ids=tuple(fids), form_names=tuple(fnames), form_index={k: i for i, k in enumerate(fids)},
+        fside=np.array(fside, dtype=np.int16), ftype=np.array(ftype, dtype=np.int16),
+        fkind=np.array([KINDS.index(t.kind) for t in types], dtype=np.int8),
+        est=est,
+        rail_trains=np.array([t.rail_trains for t in types], dtype=float),
+        speed=np.array([t.speed_km_day for t in types], dtype=float),
+        fquality=fquality,
+        supply_days=np.array([max(t.supply_days, 1.0) for t in types], dtype=float),
+        ftags=tuple(tags), type_ids=type_ids, mob_slots=np.array(mob, dtype=np.int16),
+        ground=ground, temp=temp, river_ids=river_ids, frozen=frozen,
+    )

@@ -1,0 +1,217 @@
+"""The ``stavka`` command line (typer + rich).
+
+Every user error becomes one clear line on stderr and exit code 2 (a scenario
+with problems prints one line per problem); never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from typer.exceptions import Abort, Exit, TyperException
+
+from stavka.errors import InputError, ScenarioError, StavkaError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="stavka: campaign simulator for the Soviet Union's two-front war, 1941-45.")
+calibrate_app = typer.Typer(help="Fit the combat model to historical battles.")
+validate_app = typer.Typer(help="Score the combat model against historical battles.")
+app.add_typer(calibrate_app, name="calibrate")
+app.add_typer(validate_app, name="validate")
+out = Console()
+err = Console(stderr=True)
+
+
+def _parse_sets(sets: list[str]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for item in sets:
+        if "=" not in item:
+            raise InputError(f"--set expects NAME=VALUE (got {item!r})")
+        k, v = item.split("=", 1)
+        if not k.strip():
+            raise InputError(f"--set expects NAME=VALUE (got {item!r})")
+        params[k.strip()] = v.strip()
+    return params
+
+
+@app.command()
+def scenarios() -> None:
+    """List the shipped scenarios."""
+    from stavka.api import list_scenarios, load
+
+    t = Table("id", "name", "start", "end", "nodes", "formations")
+    for sid in list_scenarios():
+        s = load(sid).spec
+        t.add_row(sid, s.name, str(s.start), str(s.end), str(len(s.nodes)), str(len(s.formations)))
+    out.print(t)
+
+
+@app.command()
+def info(scenario: Annotated[str, typer.Argument(help="scenario id or path")],
+         as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False
+         ) -> None:
+    """Describe a scenario: nodes, edges, formations, sides, dates, parameters."""
+    from stavka.api import load
+
+    s = load(scenario).spec
+    data: dict[str, Any] = {
+        "id": s.id, "name": s.name, "description": s.description,
+        "start": s.start.isoformat(), "end": s.end.isoformat(), "days": s.days,
+        "combat_model": s.combat_model,
+        "sides": {k: {"name": v.name, "alliance": v.alliance} for k, v in s.sides.items()},
+        "parameters": {k: p.model_dump(mode="json") for k, p in s.parameters.items()},
+        "nodes": [n.model_dump(mode="json") for n in s.nodes],
+        "edges": [e.model_dump(mode="json") for e in s.edges],
+        "formations": [f.model_dump(mode="json") for f in s.formations],
+    }
+    if as_json:
+        sys.stdout.write(json.dumps(data, indent=1) + "\n")
+        return
+    out.print(f"[bold]{s.name}[/bold] ({s.id}) {s.start} .. {s.end}, {s.days} days")
+    out.print(f"{len(s.nodes)} nodes, {len(s.edges)} edges, {len(s.formations)} formations, "
+              f"sides: {', '.join(s.sides)}")
+    t = Table("parameter", "type", "default", "range", "description")
+    for k, p in s.parameters.items():
+        rng = "" if p.min is None and p.max is None else f"{p.min}..{p.max}"
+        t.add_row(k, p.type, str(p.default), rng, p.description)
+    out.print(t)
+
+
+@app.command()
+def check(path: Annotated[str, typer.Argument(help="scenario file, folder or id")]) -> None:
+    """Check a scenario; list every problem as FILE:LINE: field: message."""
+    from stavka.api import load
+
+    s = load(path).spec
+    out.print(f"ok: {s.id}: {len(s.nodes)} nodes, {len(s.edges)} edges, "
+              f"{len(s.formations)} formations, {len(s.events)} events")
+
+
+@app.command()
+def run(
+    scenario: Annotated[str, typer.Argument(help="scenario id or path")],
+    seed: Annotated[int, typer.Option(help="master seed (>= 0)")] = 0,
+    days: Annotated[int | None, typer.Option(help="stop after this many days")] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="parameter NAME=VALUE")] = None,
+    report: Annotated[Path | None, typer.Option(help="write summary, chronicle, events, report here")] = None,
+    quiet: Annotated[bool, typer.Option(help="no progress bar")] = False,
+) -> None:
+    """Run one campaign and print its summary."""
+    from stavka.api import Campaign, load
+
+    if seed < 0:
+        raise InputError(f"--seed must be >= 0 (got {seed})")
+    if days is not None and days < 1:
+        raise InputError(f"--days must be >= 1 (got {days})")
+    params = _parse_sets(set_ or [])
+    camp = Campaign(load(scenario), seed=seed, params=params)
+    total = camp.static.days if days is None else min(days, camp.static.days)
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                  TextColumn("{task.completed}/{task.total} days"), TimeElapsedColumn(),
+                  console=err, disable=quiet, transient=True) as bar:
+        task = bar.add_task(camp.static.spec.id, total=total)
+        camp.run(total, progress=lambda d: bar.update(task, completed=d,
+                                                      description=str(camp.date)))
+    summ = camp.summary()
+    _print_summary(summ)
+    if report is not None:
+        from stavka.chronicle import write_outputs
+
+        write_outputs(camp, report)
+        out.print(f"report written to {report}/ (summary.json, chronicle.md, events.jsonl, report.html)")
+
+
+def _print_summary(s: dict[str, Any]) -> None:
+    out.print(f"[bold]{s['scenario']}[/bold] seed {s['seed']}: {s['start']} .. {s['date']} "
+              f"({s['days']} days)  digest [cyan]{s['digest']}[/cyan]")
+    t = Table("side", "men lost", "captured", "tanks lost", "guns lost", "aircraft lost",
+              "men left", "VP")
+    for side, l in s["losses"].items():
+        t.add_row(side, f"{l['men']['total']:,}", f"{l['men']['captured']:,}",
+                  f"{l['tanks']['total']:,}", f"{l['guns']['total']:,}",
+                  f"{l['aircraft']['total']:,}", f"{s['strength'][side]['men']:,}",
+                  f"{s['victory_points'][side]:g}")
+    out.print(t)
+    flags = ", ".join(f"{k}={'yes' if v else 'no'}" for k, v in s["victory"]["flags"].items())
+    out.print(f"outcome: {flags}")
+    out.print(f"result: [bold]{s['victory']['result']}[/bold]")
+
+
+@calibrate_app.callback(invoke_without_command=True)
+def _calibrate(ctx: typer.Context) -> None:
+    """Fit the combat model (``stavka calibrate cdb90 --battles PATH --out PARAMS.yaml``)."""
+
+
+@validate_app.callback(invoke_without_command=True)
+def _validate(ctx: typer.Context) -> None:
+    """Score the combat model (``stavka validate cdb90 --battles PATH``)."""
+
+
+def _register_cdb90() -> None:
+    try:
+        from stavka.cdb90.cli import calibrate_cmd, validate_cmd
+    except ImportError:  # pragma: no cover - combat validation not installed
+        return
+    calibrate_app.command("cdb90")(_dataset_cmd(calibrate_cmd))
+    validate_app.command("cdb90")(_dataset_cmd(validate_cmd))
+
+
+def _dataset_cmd(fn: Any) -> Any:
+    """Bind the dataset argument of a cdb90 command to 'cdb90' (it is the subcommand)."""
+    import functools
+    import inspect
+
+    sig = inspect.signature(fn)
+    params = [p for name, p in sig.parameters.items() if name != "dataset"]
+
+    @functools.wraps(fn)
+    def wrapper(**kw: Any) -> Any:
+        return fn(dataset="cdb90", **kw)
+
+    wrapper.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
+    return wrapper
+
+
+_register_cdb90()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the app, turning every user error into one line and exit 2."""
+    args = list(sys.argv[1:] if argv is None else argv) or ["--help"]
+    try:
+        app(args=args, standalone_mode=False, prog_name="stavka")
+    except ScenarioError as exc:
+        for p in exc.problems:
+            err.print(str(p), markup=False, highlight=False, soft_wrap=True)
+        err.print(f"error: {len(exc.problems)} problem(s) in scenario", markup=False)
+        return 2
+    except StavkaError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        return exc.exit_code
+    except TyperException as exc:  # bad flag or value: click-style usage errors
+        err.print(f"error: {exc.format_message()}", markup=False, highlight=False, soft_wrap=True)
+        return 2
+    except Abort:
+        err.print("aborted", markup=False)
+        return 130
+    except Exit as exc:
+        return int(exc.exit_code or 0)
+    except KeyboardInterrupt:
+        err.print("interrupted", markup=False)
+        return 130
+    return 0
+
+
+def entry() -> None:  # pragma: no cover
+    sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    entry()

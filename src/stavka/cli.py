@@ -133,10 +133,10 @@ def _print_summary(s: dict[str, Any]) -> None:
               f"({s['days']} days)  digest [cyan]{s['digest']}[/cyan]")
     t = Table("side", "men lost", "captured", "tanks lost", "guns lost", "aircraft lost",
               "men left", "VP")
-    for side, l in s["losses"].items():
-        t.add_row(side, f"{l['men']['total']:,}", f"{l['men']['captured']:,}",
-                  f"{l['tanks']['total']:,}", f"{l['guns']['total']:,}",
-                  f"{l['aircraft']['total']:,}", f"{s['strength'][side]['men']:,}",
+    for side, ls in s["losses"].items():
+        t.add_row(side, f"{ls['men']['total']:,}", f"{ls['men']['captured']:,}",
+                  f"{ls['tanks']['total']:,}", f"{ls['guns']['total']:,}",
+                  f"{ls['aircraft']['total']:,}", f"{s['strength'][side]['men']:,}",
                   f"{s['victory_points'][side]:g}")
     out.print(t)
     flags = ", ".join(f"{k}={'yes' if v else 'no'}" for k, v in s["victory"]["flags"].items())

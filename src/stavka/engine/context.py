@@ -43,7 +43,8 @@ class Ctx:
     def R(self) -> int:
         return self.s.R
 
-    def emit(self, kind: str, replica: int, place: int | None = None, side: int | None = None,
+    def emit(self, kind: str, replica: int | np.integer, place: int | np.integer | None = None,
+             side: int | np.integer | None = None,
              subjects: tuple[str, ...] = (), **values: Any) -> None:
         """Record an event (no-op when not recording)."""
         if not self.record:

@@ -10,7 +10,16 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from stavka.engine.context import Ctx, World
-from stavka.engine.phases import combat, economy, movement, orders, scripted, supply, victory, weather
+from stavka.engine.phases import (
+    combat,
+    economy,
+    movement,
+    orders,
+    scripted,
+    supply,
+    victory,
+    weather,
+)
 from stavka.engine.records import Event, Order
 from stavka.engine.rng import Streams
 from stavka.scenario.schema import Scenario

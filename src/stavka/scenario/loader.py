@@ -253,7 +253,7 @@ class _Loader:
             if isinstance(n, dict):
                 ref(("nodes", i, "owner"), n.get("owner"), sides, "side")
                 ref(("nodes", i, "zone"), n.get("zone"), zones, "climate zone")
-        seen_edges: dict[tuple[str, str, str], int] = {}
+        seen_edges: dict[tuple[str, ...], int] = {}
         for i, e in enumerate(data.get("edges") or []):
             if not isinstance(e, dict):
                 continue

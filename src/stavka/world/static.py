@@ -193,9 +193,6 @@ def _paths(n: int, a: np.ndarray, b: np.ndarray, w: np.ndarray, allowed: np.ndar
         np.fill_diagonal(dist, 0.0)
         return dist, np.full((n, n), -1, dtype=np.int32)
     # Keep the shortest of parallel edges.
-    m = csr_matrix((np.concatenate([w, w]), (np.concatenate([a, b]), np.concatenate([b, a]))),
-                   shape=(n, n))
-    m.sum_duplicates()
     mat = np.full((n, n), INF)
     for i, j, ww in zip(np.concatenate([a, b]), np.concatenate([b, a]), np.concatenate([w, w]),
                         strict=True):
@@ -256,7 +253,7 @@ def compile_static(spec: Scenario, overrides: dict[str, Any] | None = None) -> S
         allowed = alliance[owner0] == al
         d, nx = _paths(N, ea[rail], eb[rail], ekm[rail], allowed)
         rail_next[al], rail_dist[al] = nx, d
-        per: list[list[list[int]]] = []
+        wp: list[list[list[int]]] = []
         for i in range(N):
             row = []
             for j in range(N):
@@ -270,9 +267,9 @@ def compile_static(spec: Scenario, overrides: dict[str, Any] | None = None) -> S
                     seq.append(int(min(cand, key=lambda x: ekm[x])))
                     k = nk
                 row.append(seq)
-            per.append(row)
-        paths.append(per)
-    L = max(1, max(len(p) for per in paths for row in per for p in row))
+            wp.append(row)
+        paths.append(wp)
+    L = max(1, max(len(p) for wp in paths for row in wp for p in row))
     rail_path = np.full((A, N, N, L), -1, dtype=np.int32)
     for al in range(A):
         for i in range(N):
@@ -290,8 +287,6 @@ def compile_static(spec: Scenario, overrides: dict[str, Any] | None = None) -> S
     for si, sid in enumerate(side_ids):
         m = spec.sides[sid].mobilisation
         if m.template and m.max_new > 0 and m.men_per_day > 0:
-            tname = spec.formation_types[m.template].source or m.template
-            del tname
             for k in range(m.max_new):
                 fids.append(f"{sid}_new_{k + 1}")
                 fnames.append(f"{k + 1}. new {m.template.replace('_', ' ')} ({sid})")
@@ -314,12 +309,12 @@ def compile_static(spec: Scenario, overrides: dict[str, Any] | None = None) -> S
     for z, zid in enumerate(zones):
         c = spec.climate[zid]
         temp[:, z] = c.default_temp_c
-        for p in c.periods:
-            s = max(0, (p.start - spec.start).days)
-            e = D if p.end is None else min(D, (p.end - spec.start).days + 1)
+        for period in c.periods:
+            s = max(0, (period.start - spec.start).days)
+            e = D if period.end is None else min(D, (period.end - spec.start).days + 1)
             if e > s:
-                ground[s:e, z] = GROUND.index(p.ground)
-                temp[s:e, z] = p.temp_c
+                ground[s:e, z] = GROUND.index(period.ground)
+                temp[s:e, z] = period.temp_c
     frozen = np.zeros((D, len(river_ids)), dtype=bool)
     for r, rid in enumerate(river_ids):
         rv = spec.rivers[rid]

@@ -128,7 +128,7 @@ def run(ctx: Ctx) -> None:
         hours=np.full(n, HOURS_PER_DAY),
     )
     gen = ctx.rng.generator("combat", day, er, en.astype(np.uint64))
-    res = cm.resolve(A, D, cond, params(st.spec.combat_model), gen)
+    res = cm.resolve(A, D, cond, params(st.spec.combat_model), gen)  # type: ignore[arg-type]
     # losses back to formations, in proportion
     a_l = np.where(att, 1.0, 0.0)
     d_l = np.where(dfn, 1.0, 0.0)

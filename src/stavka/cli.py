@@ -144,6 +144,14 @@ def _print_summary(s: dict[str, Any]) -> None:
     out.print(f"result: [bold]{s['victory']['result']}[/bold]")
 
 
+@app.command()
+def docs() -> None:
+    """Print the scenario file reference (Markdown), generated from the schema."""
+    from stavka.scenario.reference import markdown
+
+    sys.stdout.write(markdown() + "\n")
+
+
 @calibrate_app.callback(invoke_without_command=True)
 def _calibrate(ctx: typer.Context) -> None:
     """Fit the combat model (``stavka calibrate cdb90 --battles PATH --out PARAMS.yaml``)."""

@@ -346,26 +346,26 @@ class Victory(Spec):
 class Scenario(Spec):
     """A whole scenario, loaded and checked."""
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    name: str
-    description: str = ""
-    combat_model: Literal["v1"] = "v1"
-    start: dt.date
-    end: dt.date
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="stable id (folder name)")
+    name: str = Field(description="display name")
+    description: str = Field("", description="what the scenario is about")
+    combat_model: Literal["v1"] = Field("v1", description="combat model version (replays)")
+    start: dt.date = Field(description="first simulated day")
+    end: dt.date = Field(description="last simulated day")
     sources: dict[str, str] = Field(default_factory=dict, description="citation keys")
-    parameters: dict[str, Parameter] = Field(default_factory=dict)
-    climate: dict[str, Climate]
-    rivers: dict[str, River] = Field(default_factory=dict)
-    sides: dict[str, Side]
+    parameters: dict[str, Parameter] = Field(default_factory=dict, description="levers (--set)")
+    climate: dict[str, Climate] = Field(description="climate zones and their calendars")
+    rivers: dict[str, River] = Field(default_factory=dict, description="freezing rivers")
+    sides: dict[str, Side] = Field(description="sides by id")
     wars: list[list[str]] = Field(default_factory=list, description="pairs at war at start")
-    nodes: list[Node]
-    edges: list[Edge]
-    formation_types: dict[str, FormationType]
-    formations: list[Formation]
-    factories: list[Factory] = Field(default_factory=list)
-    orders: list[Order] = Field(default_factory=list)
-    events: list[Event] = Field(default_factory=list)
-    victory: Victory = Field(default_factory=Victory)
+    nodes: list[Node] = Field(description="regions")
+    edges: list[Edge] = Field(description="rail, road, sea and river links")
+    formation_types: dict[str, FormationType] = Field(description="templates by id")
+    formations: list[Formation] = Field(description="the order of battle at start")
+    factories: list[Factory] = Field(default_factory=list, description="production")
+    orders: list[Order] = Field(default_factory=list, description="the default script")
+    events: list[Event] = Field(default_factory=list, description="triggers and effects")
+    victory: Victory = Field(default_factory=Victory, description="outcome flags")
     rail_speed_km_day: float = Field(600, gt=0, description="troop train speed, km/day")
 
     @model_validator(mode="after")

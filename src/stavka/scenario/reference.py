@@ -1,0 +1,41 @@
+"""The scenario-file reference, generated from the schema's field descriptions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from stavka.scenario import schema as sc
+
+#: Models in the order a reader meets them in a scenario file.
+MODELS: tuple[type[BaseModel], ...] = (
+    sc.Scenario, sc.Parameter, sc.Climate, sc.WeatherPeriod, sc.River, sc.Side,
+    sc.Mobilisation, sc.Node, sc.Edge, sc.FormationType, sc.Formation, sc.Factory, sc.Order,
+    sc.Selector, sc.Event, sc.Trigger, sc.StrengthCondition, sc.ParamCondition, sc.Effect,
+    sc.Transfer, sc.Delivery, sc.Request, sc.Victory, sc.VictoryCondition,
+)
+
+
+def _type(ann: Any) -> str:
+    s = str(ann).replace("typing.", "").replace("datetime.date", "date")
+    s = s.replace("stavka.scenario.schema.", "").replace("<class '", "").replace("'>", "")
+    return s.replace("Annotated[str, FieldInfo(annotation=NoneType, required=True, "
+                     "metadata=[_PydanticGeneralMetadata(pattern='^\\\\$[A-Za-z_][A-Za-z0-9_]*$')])]",
+                     "$param")
+
+
+def markdown() -> str:
+    """The whole reference as Markdown: one table per model."""
+    out = ["# Scenario file reference", "",
+           "Generated from `src/stavka/scenario/schema.py` (`stavka docs`).", ""]
+    for m in MODELS:
+        out += [f"## {m.__name__}", "", (m.__doc__ or "").strip(), "",
+                "| field | type | default | description |", "| --- | --- | --- | --- |"]
+        for name, f in m.model_fields.items():
+            key = f.alias or name
+            default = "required" if f.is_required() else repr(
+                f.default_factory() if f.default_factory else f.default)  # type: ignore[call-arg]
+            out.append(f"| `{key}` | `{_type(f.annotation)}` | {default} | {f.description or ''} |")
+        out.append("")
+    return "\n".join(out)

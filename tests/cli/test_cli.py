@@ -1,0 +1,112 @@
+"""The command line: exit codes and one-line errors, never a traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from stavka.cli import main
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+MINI = str(DATA / "mini.yaml")
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    cap = capsys.readouterr()
+    return code, cap.out, cap.err
+
+
+def test_run_prints_summary_with_digest(capsys):
+    code, out, err = run(capsys, "run", MINI, "--seed", "7", "--quiet")
+    assert code == 0, err
+    assert "digest" in out and "result:" in out
+
+
+def test_same_seed_same_digest_different_seed_differs(capsys):
+    digests = []
+    for seed in ("7", "7", "8"):
+        code, out, _ = run(capsys, "run", MINI, "--seed", seed, "--quiet")
+        assert code == 0
+        digests.append(out.split("digest")[1].split()[0])
+    assert digests[0] == digests[1]
+    assert digests[0] != digests[2]
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["run", "no-such-scenario"], "unknown scenario 'no-such-scenario'"),
+        (["run", MINI, "--set", "tranfer_divisions=1"], "did you mean 'transfer_divisions'"),
+        (["run", MINI, "--set", "transfer_divisions=9"], "must be <= 2 (got 9)"),
+        (["run", MINI, "--set", "transfer_divisions=two"], "must be a int (got 'two')"),
+        (["run", MINI, "--set", "nonsense"], "--set expects NAME=VALUE"),
+        (["run", MINI, "--seed", "-3"], "--seed must be >= 0 (got -3)"),
+        (["run", MINI, "--seed", "abc"], "--seed"),
+        (["run", MINI, "--days", "0"], "--days must be >= 1"),
+        (["run", MINI, "--bogus"], "No such option"),
+        (["run", "missing-file.yaml"], "missing-file.yaml: file not found"),
+    ],
+)
+def test_bad_cli_values_give_one_line_and_exit_2(capsys, args, needle):
+    code, out, err = run(capsys, *args)
+    assert code == 2
+    assert needle in err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+BAD = """\
+id: bad
+name: Bad
+start: 1941-10-01
+end: 1941-13-30
+climate: {west: {periods: []}}
+sides:
+  soviet: {name: S, alliance: allies}
+nodes:
+  - {id: moscow, name: Moscow, lat: 55.7, lon: 37.6, zone: west, owner: soviet}
+  - {id: tula, name: Tula, lat: 54.2, lon: 37.6, zone: west, owner: soviet}
+edges:
+  - {a: moscow, b: tula, kind: rail, km: 194}
+  - {a: moscow, b: tulla, kind: road, km: 190}
+formation_types:
+  rifle: {men: 10000}
+formations:
+  - {id: a, name: A, side: soviet, type: rifle, location: moscow, men: -5}
+"""
+
+
+@pytest.mark.parametrize("command", ["check", "run"])
+def test_scenario_with_errors_lists_every_problem(tmp_path, capsys, command):
+    p = tmp_path / "bad.yaml"
+    p.write_text(BAD)
+    code, out, err = run(capsys, command, str(p))
+    assert code == 2
+    assert "Traceback" not in err
+    assert f"{p}:4: end:" in err  # bad date
+    assert f"{p}:12: edges[0]: rail edge needs 'capacity'" in err
+    assert f"{p}:13: edges[1].b: unknown node 'tulla' (did you mean 'tula'?)" in err
+    assert f"{p}:17: formations[0].men: input should be greater than or equal to 0 (got -5)" in err
+    assert "4 problem(s)" in err
+
+
+def test_check_ok(capsys):
+    code, out, _ = run(capsys, "check", MINI)
+    assert code == 0 and out.startswith("ok: mini")
+
+
+def test_info_json(capsys):
+    code, out, _ = run(capsys, "info", MINI, "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert {"nodes", "edges", "formations", "sides", "start", "end", "parameters"} <= set(data)
+    assert data["parameters"]["transfer_divisions"]["default"] == 1
+    assert len(data["formations"]) == 7
+
+
+def test_no_args_prints_help(capsys):
+    code, out, _ = run(capsys)
+    assert code == 0 and "run" in out

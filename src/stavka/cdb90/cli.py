@@ -1,0 +1,128 @@
+"""CLI hooks: ``stavka calibrate cdb90`` and ``stavka validate cdb90``.
+
+Plain functions with typer-annotated parameters; the stavka CLI registers them, and
+``python -m stavka.cdb90`` runs them directly. Bad input raises InputError.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from stavka.combat.params import CombatParams, load_params, read_params, write_params
+from stavka.errors import InputError
+
+DATASETS = ("cdb90",)
+
+
+def _check_dataset(dataset: str) -> None:
+    if dataset not in DATASETS:
+        from stavka.errors import did_you_mean
+
+        raise InputError(
+            f"unknown dataset '{dataset}' (expected: {', '.join(DATASETS)})"
+            + did_you_mean(dataset, DATASETS)
+        )
+
+
+def _read(battles: Path, console: Console):
+    from stavka.cdb90.battles import read_battles
+
+    b, o = read_battles(battles)
+    if b.skipped:
+        reasons: dict[str, int] = {}
+        for _, r in b.skipped:
+            reasons[r] = reasons.get(r, 0) + 1
+        why = "; ".join(f"{c} x {r}" for r, c in reasons.items())
+        console.print(f"skipped {len(b.skipped)} row(s) that cannot be set up: {why}")
+    if len(b) == 0:
+        raise InputError(f"{battles}: no battle can be set up")
+    return b, o
+
+
+def calibrate_cmd(
+    dataset: Annotated[str, typer.Argument(help="dataset name: cdb90")],
+    battles: Annotated[Path, typer.Option("--battles", help="CDB90 battles CSV")],
+    out: Annotated[Path, typer.Option("--out", help="where to write the fitted PARAMS.yaml")],
+) -> None:
+    """Fit the combat model's parameters on a battles file and write them as YAML."""
+    _check_dataset(dataset)
+    console = Console()
+    b, o = _read(battles, console)
+    if o is None or int((~o.known).sum()) == len(b):
+        raise InputError(f"{battles}: column 'wina': calibration needs battle outcomes")
+    from stavka.cdb90.calibrate import calibrate
+
+    t0 = time.perf_counter()
+    params = calibrate(b, o, CombatParams(), progress=console.print)
+    write_params(params, out)
+    console.print(f"wrote {out} ({time.perf_counter() - t0:.0f} s)")
+
+
+def validate_cmd(
+    dataset: Annotated[str, typer.Argument(help="dataset name: cdb90")],
+    battles: Annotated[Path, typer.Option("--battles", help="CDB90 battles CSV")],
+    out: Annotated[Path | None, typer.Option("--out", help="write predictions.csv here")] = None,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="write a Markdown report into this dir")
+    ] = None,
+    folds: Annotated[int, typer.Option("--folds", help="K-fold cross-validation (0 = none)")] = 0,
+    runs: Annotated[int, typer.Option("--runs", help="Monte Carlo runs per battle")] = 200,
+    params: Annotated[
+        Path | None, typer.Option("--params", help="parameters YAML (default: shipped v1)")
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Monte Carlo seed")] = 0,
+) -> None:
+    """Predict battles with the combat model; score them if outcomes are present."""
+    _check_dataset(dataset)
+    if folds < 0 or folds == 1:
+        raise InputError(f"--folds must be 0 or >= 2 (got {folds})")
+    if runs < 1:
+        raise InputError(f"--runs must be >= 1 (got {runs})")
+    console = Console()
+    b, o = _read(battles, console)
+    if folds and o is None:
+        raise InputError(f"{battles}: column 'wina': --folds needs battle outcomes")
+    if folds > len(set(b.group.tolist())):
+        raise InputError(f"--folds {folds} exceeds the number of battle groups")
+    p = read_params(params) if params is not None else load_params()
+    from stavka.cdb90 import validate as val
+
+    t0 = time.perf_counter()
+    v = val.run(b, o, p, folds=folds, runs=runs, seed=seed, progress=console.print)
+    runtime = time.perf_counter() - t0
+    if out is not None:
+        val.write_predictions(v, out)
+        console.print(f"wrote {out}")
+    if v.tables:
+        print_tables(v, console)
+    else:
+        console.print(f"predicted {len(b)} battles (no outcome column: nothing to score)")
+    if report is not None:
+        from stavka.cdb90.report import write_report
+
+        cmd = "stavka validate " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+        path = write_report(v, report, cmd, runtime)
+        console.print(f"wrote {path}")
+
+
+def print_tables(v, console: Console) -> None:
+    """Print the metric tables with rich."""
+    from stavka.cdb90.report import METRICS, fmt
+
+    mode = f"{v.folds}-fold CV" if v.folds else "in-sample"
+    for subset, rows in v.tables.items():
+        t = Table(title=f"{subset} ({mode})", title_justify="left")
+        t.add_column("predictor")
+        for _, h, _ in METRICS:
+            t.add_column(h, justify="right")
+        for label, r in rows.items():
+            t.add_row(label, *(fmt(k, r[k]) for k, _, _ in METRICS))
+        console.print(t)

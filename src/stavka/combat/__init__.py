@@ -1,0 +1,39 @@
+"""The versioned combat model (``combat_model: v1``) shared by the engine and validation.
+
+The campaign engine calls :func:`resolve` once per simulated day with all engagements
+flattened into arrays; ``stavka validate cdb90`` calls the very same function step by
+step for each historical battle's duration.
+"""
+
+from __future__ import annotations
+
+from stavka.combat.model import Conditions, DayResult, Side, resolve
+from stavka.combat.params import (
+    ERAS,
+    GROUND,
+    MODEL_VERSION,
+    POSTURES,
+    REFERENCE_ERA,
+    TERRAINS,
+    CombatParams,
+    load_params,
+    read_params,
+    write_params,
+)
+
+__all__ = [
+    "ERAS",
+    "GROUND",
+    "MODEL_VERSION",
+    "POSTURES",
+    "REFERENCE_ERA",
+    "TERRAINS",
+    "CombatParams",
+    "Conditions",
+    "DayResult",
+    "Side",
+    "load_params",
+    "read_params",
+    "resolve",
+    "write_params",
+]

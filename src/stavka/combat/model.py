@@ -1,0 +1,244 @@
+"""The combat model: one day (or part-day) of every engagement, fully vectorised.
+
+The same :func:`resolve` serves the campaign engine (one call per simulated day with
+all engagements of all replicas flattened into ``n``) and ``stavka validate cdb90``
+(called step by step for a battle's duration). All randomness comes from the
+``rng`` argument, always the same number of draws in the same order for a given
+``n``: two standard-normal arrays (loss noise) then two uniform arrays (breakpoint
+race), each of shape [2, n].
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from stavka.combat.params import GROUND, POSTURES, TERRAINS, CombatParams
+from stavka.errors import InputError
+
+_MAX_STEP_LOSS = 0.95  # no side loses more than this fraction of its men in one step
+_LOG_R_CLIP = 12.0
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of ``n`` engagements; every field a float64 array of shape [n].
+
+    men, tanks, guns: counts; aircraft: sorties (or serviceable aircraft) per day;
+    quality: combat-effectiveness multiplier (1 = baseline); morale, supply: 0..1
+    (1 = fresh / fully supplied); cum_loss: personnel fraction already lost in this
+    engagement (0 on its first day).
+    """
+
+    men: np.ndarray
+    tanks: np.ndarray
+    guns: np.ndarray
+    aircraft: np.ndarray
+    quality: np.ndarray
+    morale: np.ndarray
+    supply: np.ndarray
+    cum_loss: np.ndarray
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """Conditions of ``n`` engagements; arrays of shape [n].
+
+    posture: defender posture code (POSTURES index, 1..5); terrain: TERRAINS index;
+    ground: GROUND index; temp_c: air temperature in deg C; surprise, air: in [-1, 1]
+    (+1 = attacker's); river: attack across an unfrozen river; hours: active combat
+    hours in this step (24 = a full day).
+    """
+
+    posture: np.ndarray
+    terrain: np.ndarray
+    ground: np.ndarray
+    temp_c: np.ndarray
+    surprise: np.ndarray
+    air: np.ndarray
+    river: np.ndarray
+    hours: np.ndarray
+
+
+@dataclass(frozen=True)
+class DayResult:
+    """Outcome of one step for ``n`` engagements; arrays of shape [n].
+
+    att_loss, def_loss: personnel fraction (of the strength at the start of the step)
+    lost this step; att_equip_loss, def_equip_loss: fraction of tanks/guns/aircraft
+    lost; def_breaks: the defender reached its breakpoint first (retreats/routs);
+    att_halts: the attacker reached its breakpoint first (attack stops) -- at most one
+    of the two is true; power_ratio: attacker/defender combat power after all
+    multipliers.
+    """
+
+    att_loss: np.ndarray
+    def_loss: np.ndarray
+    att_equip_loss: np.ndarray
+    def_equip_loss: np.ndarray
+    def_breaks: np.ndarray
+    att_halts: np.ndarray
+    power_ratio: np.ndarray
+
+
+def weapons_power(side: Side, params: CombatParams) -> np.ndarray:
+    """Raw combat power in men-equivalents: men plus weighted tanks, guns, aircraft."""
+    return (
+        np.asarray(side.men, dtype=np.float64)
+        + params.w_tank * side.tanks
+        + params.w_gun * side.guns
+        + params.w_air * side.aircraft
+    )
+
+
+def _floor_factor(x: np.ndarray, floor: float) -> np.ndarray:
+    return floor + (1.0 - floor) * np.clip(x, 0.0, 1.0)
+
+
+def state_factor(side: Side, params: CombatParams) -> np.ndarray:
+    """Quality x morale x supply multiplier of a side's power (1 = fresh baseline)."""
+    return (
+        np.asarray(side.quality, dtype=np.float64)
+        * _floor_factor(side.morale, params.morale_floor)
+        * _floor_factor(side.supply, params.supply_floor)
+    )
+
+
+def _check_codes(cond: Conditions) -> None:
+    for name, codes, size in (
+        ("posture", cond.posture, len(POSTURES)),
+        ("terrain", cond.terrain, len(TERRAINS)),
+        ("ground", cond.ground, len(GROUND)),
+    ):
+        arr = np.asarray(codes)
+        if arr.size and (arr.min() < 0 or arr.max() >= size):
+            raise InputError(f"Conditions.{name}: codes must be 0..{size - 1} (got {arr.max()})")
+
+
+def log_condition_ratio(cond: Conditions, params: CombatParams) -> np.ndarray:
+    """log(attacker multiplier / defender multiplier) from the conditions alone."""
+    _check_codes(cond)
+    posture = np.log(np.asarray(params.posture, dtype=np.float64))[np.asarray(cond.posture, int)]
+    terrain = np.log(np.asarray(params.terrain, dtype=np.float64))[np.asarray(cond.terrain, int)]
+    ground = np.log(np.asarray(params.ground, dtype=np.float64))[np.asarray(cond.ground, int)]
+    frost = np.maximum(-10.0 - np.asarray(cond.temp_c, dtype=np.float64), 0.0)
+    cold = np.log(np.maximum(1.0 - params.cold_per_deg * frost, 0.5))
+    river = np.where(np.asarray(cond.river, bool), np.log(params.river), 0.0)
+    att = params.surprise * np.asarray(cond.surprise) + params.air * np.asarray(cond.air)
+    return att + ground + cold - posture - terrain - river
+
+
+def log_power_ratio(att: Side, dfn: Side, cond: Conditions, params: CombatParams) -> np.ndarray:
+    """Natural log of attacker/defender combat power after all multipliers."""
+    pa = weapons_power(att, params) * state_factor(att, params)
+    pd = weapons_power(dfn, params) * state_factor(dfn, params)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lr = np.log(np.maximum(pa, 1e-9)) - np.log(np.maximum(pd, 1e-9))
+    return np.clip(lr + log_condition_ratio(cond, params), -_LOG_R_CLIP, _LOG_R_CLIP)
+
+
+def expected_loss_rates(
+    log_r: np.ndarray,
+    men_a: np.ndarray,
+    men_d: np.ndarray,
+    cum_a: np.ndarray,
+    cum_d: np.ndarray,
+    params: CombatParams,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mean personnel loss fraction per 24 h of combat, (attacker, defender)."""
+    leth = params.lethality
+    size_a = np.maximum(men_a, 1.0) / 1e4
+    size_d = np.maximum(men_d, 1.0) / 1e4
+    la = (
+        params.loss_att
+        * leth
+        * np.exp(-params.ratio_exp * log_r - params.size_exp * np.log(size_a))
+        * np.exp(-np.asarray(cum_a) / params.loss_saturation)
+    )
+    ld = (
+        params.loss_def
+        * leth
+        * np.exp(params.ratio_exp * log_r - params.size_exp * np.log(size_d))
+        * np.exp(-np.asarray(cum_d) / params.loss_saturation)
+    )
+    return la, ld
+
+
+def break_hazards(
+    log_r: np.ndarray,
+    cum_a: np.ndarray,
+    cum_d: np.ndarray,
+    resolve_a: np.ndarray,
+    resolve_d: np.ndarray,
+    params: CombatParams,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Breakpoint hazards per 24 h of combat, (attacker halts, defender breaks).
+
+    ``resolve_*`` is the side's morale x supply factor (1 = fresh and supplied);
+    a tired or hungry side breaks sooner.
+    """
+    k = params.break_ratio_exp * log_r
+    lam_a = (
+        params.break_rate
+        * np.exp(-0.5 * params.break_bias - k + np.asarray(cum_a) / params.breakpoint)
+        / np.maximum(resolve_a, 1e-3)
+    )
+    lam_d = (
+        params.break_rate
+        * np.exp(0.5 * params.break_bias + k + np.asarray(cum_d) / params.breakpoint)
+        / np.maximum(resolve_d, 1e-3)
+    )
+    return lam_a, lam_d
+
+
+def _resolve_factor(side: Side, params: CombatParams) -> np.ndarray:
+    return _floor_factor(side.morale, params.morale_floor) * _floor_factor(
+        side.supply, params.supply_floor
+    )
+
+
+def resolve(
+    att: Side, dfn: Side, cond: Conditions, params: CombatParams, rng: np.random.Generator
+) -> DayResult:
+    """Resolve one step (``cond.hours`` of combat) of ``n`` engagements at once.
+
+    Returns each side's personnel and equipment loss fractions for the step, whether
+    the defender breaks or the attacker halts (the first of the two breakpoint
+    events within the step; at most one is true), and the power ratio.
+    Deterministic given ``rng``: draws ``standard_normal((2, n))`` then
+    ``random((2, n))``, whatever the inputs.
+    """
+    n = int(np.asarray(att.men).shape[0])
+    noise = rng.standard_normal((2, n))
+    u = rng.random((2, n))
+    log_r = log_power_ratio(att, dfn, cond, params)
+    dt = np.clip(np.asarray(cond.hours, dtype=np.float64), 0.0, None) / 24.0
+    la, ld = expected_loss_rates(log_r, att.men, dfn.men, att.cum_loss, dfn.cum_loss, params)
+    sig = params.loss_sigma
+    mult = np.exp(sig * noise - 0.5 * sig * sig)  # mean-one lognormal noise
+    lam_a, lam_d = break_hazards(
+        log_r,
+        att.cum_loss,
+        dfn.cum_loss,
+        _resolve_factor(att, params),
+        _resolve_factor(dfn, params),
+        params,
+    )
+    total = lam_a + lam_d
+    p_event = -np.expm1(-total * dt)
+    event = u[0] < p_event
+    def_first = u[1] * total < lam_d
+    def_breaks = event & def_first
+    att_halts = event & ~def_first
+    att_loss = np.minimum(la * dt * mult[0] + params.break_loss * att_halts, _MAX_STEP_LOSS)
+    def_loss = np.minimum(ld * dt * mult[1] + params.break_loss * def_breaks, _MAX_STEP_LOSS)
+    return DayResult(
+        att_loss=att_loss,
+        def_loss=def_loss,
+        att_equip_loss=np.minimum(att_loss * params.equip_loss_ratio, _MAX_STEP_LOSS),
+        def_equip_loss=np.minimum(def_loss * params.equip_loss_ratio, _MAX_STEP_LOSS),
+        def_breaks=def_breaks,
+        att_halts=att_halts,
+        power_ratio=np.exp(log_r),
+    )

@@ -1,0 +1,182 @@
+"""Combat-model parameters: literature defaults, the shipped fitted values, YAML I/O.
+
+Every multiplier is dimensionless; rates are fractions of personnel per 24 hours of
+combat. The defaults are the literature starting point (Dupuy's QJM/TNDM factors);
+``params_v1.yaml`` holds the values fitted on CDB90 and a ``source:`` note saying how.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tempfile
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from ruamel.yaml import YAML
+
+from stavka.errors import InputError
+
+MODEL_VERSION = "v1"
+TERRAINS = ("open", "forest", "marsh", "mountain", "urban", "steppe", "taiga", "desert")
+POSTURES = ("attack", "hasty", "prepared", "fortified", "delay", "withdraw")
+GROUND = ("dry", "wet", "mud", "frozen", "snow")
+ERAS = ("1600-1799", "1800-1913", "1914-1918", "1919-1938", "1939-1945", "1946-1982")
+REFERENCE_ERA = "1939-1945"
+
+
+@dataclass(frozen=True)
+class CombatParams:
+    """The combat model's parameters (model ``v1``).
+
+    Combat power of a side is ``(men + w_tank*tanks + w_gun*guns + w_air*aircraft)``
+    times quality, morale and supply factors; the defender is further multiplied by
+    posture, terrain and river factors, the attacker by surprise, air and ground
+    factors. ``power_ratio`` R = attacker / defender power.
+
+    Daily personnel loss fraction (per 24 h of combat), attacker:
+    ``loss_att * lethality * R**-ratio_exp * (men/1e4)**-size_exp * exp(-cum_loss/loss_saturation)``;
+    the defender uses ``loss_def`` and ``R**+ratio_exp``. ``ratio_exp`` is the
+    Lanchester exponent: 0 = logarithmic law (losses independent of the ratio),
+    1 = square law.
+
+    Breakpoints: each side has a hazard of breaking (per day of combat)
+    ``break_rate * exp(+-break_bias/2) * R**(+-break_ratio_exp) * exp(cum_loss/breakpoint)``
+    (defender ``+``, attacker ``-``), divided by morale and supply factors; the first
+    side to reach its breakpoint in a step breaks (defender) or halts (attacker).
+
+    Scalar fields may also be float arrays of shape [n] (one per engagement); the
+    CDB90 validator uses that for ``lethality`` (era loss-rate factor).
+    """
+
+    model_version: str = MODEL_VERSION
+    # weapon weights, in men-equivalents per item (aircraft: per sortie-per-day)
+    w_tank: float = 40.0
+    w_gun: float = 25.0
+    w_air: float = 10.0
+    # multipliers on defender power, by POSTURES index (attack = 1: meeting engagement)
+    posture: tuple[float, ...] = (1.0, 1.3, 1.5, 1.6, 1.2, 1.0)
+    # multipliers on defender power, by TERRAINS index
+    terrain: tuple[float, ...] = (1.0, 1.2, 1.3, 1.45, 1.4, 1.0, 1.2, 1.0)
+    # multipliers on attacker power, by GROUND index (the attacker must move)
+    ground: tuple[float, ...] = (1.0, 0.95, 0.75, 0.95, 0.85)
+    cold_per_deg: float = 0.01  # attacker power lost per degree C below -10, floor 0.5
+    river: float = 1.5  # defender multiplier behind an unfrozen river
+    surprise: float = 0.7  # log-multiplier of attacker power at surprise = +1
+    air: float = 0.3  # log-multiplier of attacker power at air = +1
+    supply_floor: float = 0.4  # power factor when supply = 0 (1 at supply = 1)
+    morale_floor: float = 0.5  # power factor when morale = 0 (1 at morale = 1)
+    # attrition
+    loss_att: float = 0.025
+    loss_def: float = 0.015
+    ratio_exp: float = 0.5
+    size_exp: float = 0.2
+    loss_saturation: float = 0.1
+    loss_sigma: float = 0.3  # lognormal sd of daily loss noise
+    lethality: float | np.ndarray = 1.0  # loss-rate multiplier (scalar or per engagement)
+    equip_loss_ratio: float = 1.5  # equipment loss fraction per personnel loss fraction
+    break_loss: float = 0.03  # extra personnel fraction lost by the side that breaks
+    # breakpoints
+    break_rate: float = 1.0
+    break_bias: float = 0.0
+    break_ratio_exp: float = 1.0
+    breakpoint: float = 0.1
+    # CDB90 set-up factors (not used by resolve directly; the campaign is 1939-45)
+    era_defence: dict[str, float] = field(default_factory=lambda: {e: 1.0 for e in ERAS})
+    era_lethality: dict[str, float] = field(default_factory=lambda: {e: 1.0 for e in ERAS})
+    # national combat-effectiveness values (Dupuy's CEV), used as Side.quality
+    nation_quality: dict[str, float] = field(default_factory=dict)
+    source: str = "literature defaults (Dupuy QJM/TNDM); not fitted"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-Python dict (YAML/JSON-ready) of every field."""
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            v = getattr(self, f.name)
+            if isinstance(v, tuple):
+                v = [float(x) for x in v]
+            elif isinstance(v, dict):
+                v = {str(k): float(x) for k, x in v.items()}
+            elif isinstance(v, np.ndarray):
+                raise ValueError(f"cannot serialise per-engagement array field '{f.name}'")
+            elif isinstance(v, float | int) and not isinstance(v, bool):
+                v = float(v)
+            out[f.name] = v
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], where: str = "params") -> CombatParams:
+        """Build from a dict as written by :meth:`to_dict`; unknown keys are an error."""
+        names = {f.name: f for f in dataclasses.fields(cls)}
+        kw: dict[str, Any] = {}
+        for key, val in data.items():
+            if key not in names:
+                from stavka.errors import did_you_mean
+
+                raise InputError(
+                    f"{where}: unknown parameter '{key}'{did_you_mean(key, list(names))}"
+                )
+            default = getattr(cls(), key)
+            try:
+                if isinstance(default, tuple):
+                    val = tuple(float(x) for x in val)
+                    if len(val) != len(default):
+                        raise InputError(
+                            f"{where}: '{key}' must have {len(default)} values (got {len(val)})"
+                        )
+                elif isinstance(default, dict):
+                    val = {str(k): float(x) for k, x in dict(val).items()}
+                elif isinstance(default, str):
+                    val = str(val)
+                else:
+                    val = float(val)
+            except (TypeError, ValueError) as exc:
+                raise InputError(f"{where}: '{key}' has a bad value ({exc})") from None
+            kw[key] = val
+        return cls(**kw)
+
+
+def _yaml() -> YAML:
+    y = YAML(typ="safe")
+    y.default_flow_style = None
+    y.width = 100
+    return y
+
+
+def load_params(version: str = MODEL_VERSION) -> CombatParams:
+    """Read the shipped fitted parameters of combat-model ``version`` (e.g. ``"v1"``)."""
+    name = f"params_{version}.yaml"
+    try:
+        text = resources.files("stavka.combat").joinpath(name).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"unknown combat model version '{version}' (no {name})") from None
+    return CombatParams.from_dict(_yaml().load(text) or {}, where=name)
+
+
+def read_params(path: Path) -> CombatParams:
+    """Read parameters from a YAML file written by :func:`write_params`."""
+    try:
+        data = _yaml().load(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read parameters ({exc.strerror})") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: expected a mapping of parameters")
+    return CombatParams.from_dict(data, where=str(path))
+
+
+def write_params(params: CombatParams, path: Path) -> None:
+    """Write ``params`` as YAML, atomically (temp file + os.replace)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            _yaml().dump(params.to_dict(), fh)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

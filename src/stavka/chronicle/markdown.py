@@ -1,0 +1,490 @@
+"""``chronicle.md``: dated dispatches in the style of a Stavka situation report.
+
+:class:`MarkdownVisitor` groups each day's events under a key (the place of a
+battle, the destination of a day's trains, ...) so that noisy repeats merge
+into one line, and renders each group when the day ends. Battle 'start'
+events fold into the line of the battle's end; a battle still under way when
+the record stops gets a line on the day it opened.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from stavka.chronicle.visitor import EventVisitor, Parts, as_parts, walk
+from stavka.chronicle.words import (
+    Names,
+    count,
+    day_date,
+    join,
+    num,
+    plural,
+    sentence,
+    short_date,
+)
+from stavka.engine.records import Event
+
+_STANCE_TEXT = {"attack": "goes over to the attack", "defend": "goes over to the defensive",
+                "hold": "holds its positions", "passive": "stands passive"}
+_GROUND_TEXT = {"dry": "the ground dries out", "wet": "the ground turns wet",
+                "mud": "the roads turn to mud", "frozen": "the ground freezes hard",
+                "snow": "snow lies"}
+_CATS = ("men", "tanks", "guns", "aircraft")
+
+
+def _v(ev: Event, key: str, default: Any = 0.0) -> Any:
+    return ev.values.get(key, default)
+
+
+class MarkdownVisitor(EventVisitor[str]):
+    """Builds the dispatches part of the chronicle; ``result()`` is the whole document
+    (title, dispatches and, if the parts carry one, the summary)."""
+
+    def __init__(self, title: str | None = None, with_summary: bool = True):
+        self.title = title
+        self.with_summary = with_summary
+        self.sections: dict[dt.date, list[str]] = {}
+        self._groups: dict[tuple[Any, ...], list[Event]] = {}
+        self._open: dict[str, Event] = {}  # place -> battle start not yet ended
+        self._owner: dict[str, str] = {}
+        self._present: dict[str, str] = {}  # place -> last side seen there (not attacking)
+        self.names: Names | None = None
+
+    # ---- walk protocol ---------------------------------------------------
+    def begin(self, parts: Parts | None) -> None:
+        super().begin(parts)
+        if parts is None:
+            raise ValueError("MarkdownVisitor needs Parts (the scenario spec for names)")
+        self.names = Names(parts.spec, parts.static)
+        self._owner = dict(self.names.owner0)
+
+    def begin_day(self, date: dt.date, day: int, replica: int) -> None:
+        self._groups = {}
+
+    def _add(self, key: tuple[Any, ...], ev: Event) -> None:
+        self._groups.setdefault(key, []).append(ev)
+
+    def end_day(self, date: dt.date, day: int, replica: int) -> None:
+        lines: list[str] = []
+        railed = {f for k, evs in self._groups.items() if k[0] == "rail_depart"
+                  for e in evs for f in e.subjects}
+        keys = list(self._groups)
+        # a surrender at the place of a battle follows the battle's line
+        for k in [k for k in keys if k[0] == "surrender" and ("action", k[1]) in self._groups]:
+            keys.remove(k)
+            keys.insert(keys.index(("action", k[1])) + 1, k)
+        for key in keys:
+            evs = self._groups[key]
+            render: Callable[[list[Event]], list[str]] = getattr(self, "_render_" + key[0])
+            if key[0] == "transfer_ordered":
+                evs = [e for e in evs if not set(e.subjects) <= railed]
+                if not evs:
+                    continue
+            lines.extend(render(evs))
+        if lines:
+            self.sections.setdefault(date, []).extend(lines)
+        self._groups = {}
+
+    def end(self) -> None:
+        for place, ev in self._open.items():
+            n = self.N
+            line = (f"{n.adj(ev.side)} attack on {n.node(place)} opens "
+                    f"({num(_v(ev, 'attacker_men'))} men against {num(_v(ev, 'defender_men'))}); "
+                    "still under way when the record ends.")
+            self.sections.setdefault(ev.date, []).append(line)
+        self._open = {}
+
+    @property
+    def N(self) -> Names:
+        assert self.names is not None
+        return self.names
+
+    def dispatches(self) -> str:
+        out: list[str] = []
+        for date in sorted(self.sections):
+            out.append(f"### {day_date(date)}\n")
+            out.extend(f"- {line}" for line in self.sections[date])
+            out.append("")
+        return "\n".join(out)
+
+    def result(self) -> str:
+        parts = self.parts
+        assert parts is not None
+        spec = parts.spec
+        title = self.title or f"{spec.name}: chronicle"
+        head = [f"# {title}", ""]
+        meta = [f"Scenario `{spec.id}`"]
+        if parts.seed is not None:
+            meta.append(f"seed {parts.seed}")
+        if parts.summary:
+            meta.append(f"digest `{parts.summary.get('digest', '?')}`")
+        meta.append(f"{day_date(spec.start)} to {day_date(spec.end)}")
+        head += [", ".join(meta) + ".", "", "## Dispatches", "", ""]
+        body = self.dispatches() or "_No events recorded._\n"
+        doc = "\n".join(head) + body
+        if self.with_summary and parts.summary:
+            doc += "\n" + render_summary_markdown(parts.summary, self.N)
+        return doc.rstrip() + "\n"
+
+    # ---- grouping ----------------------------------------------------------
+    def visit_battle(self, ev: Event) -> None:
+        self._add(("action", ev.place), ev)
+
+    def visit_retreat(self, ev: Event) -> None:
+        self._add(("action", ev.place), ev)
+
+    def visit_capture(self, ev: Event) -> None:
+        if ev.place is not None and ev.side is not None:
+            self._owner[ev.place] = ev.side
+        if _v(ev, "defended", False):
+            self._add(("action", ev.place), ev)
+        else:
+            self._add(("occupy", ev.side), ev)
+
+    def visit(self, ev: Event) -> None:
+        if ev.place and ev.side and ev.kind in (
+                "encircled", "surrender", "reinforcement", "rail_arrive", "mobilised"):
+            self._present[ev.place] = ev.side
+        super().visit(ev)
+
+    def visit_encircled(self, ev: Event) -> None:
+        self._add(("encircled", ev.place, ev.side), ev)
+
+    def visit_surrender(self, ev: Event) -> None:
+        self._add(("surrender", ev.place, ev.side), ev)
+
+    def visit_rail_depart(self, ev: Event) -> None:
+        self._add(("rail_depart", ev.side, _v(ev, "to", None)), ev)
+
+    def visit_rail_arrive(self, ev: Event) -> None:
+        self._add(("rail_arrive", ev.side, ev.place), ev)
+
+    def visit_reinforcement(self, ev: Event) -> None:
+        self._add(("reinforcement", ev.side, ev.place), ev)
+
+    def visit_mobilised(self, ev: Event) -> None:
+        self._add(("mobilised", ev.side, ev.place), ev)
+
+    def visit_delivery(self, ev: Event) -> None:
+        self._add(("delivery", ev.side, ev.place), ev)
+
+    def visit_transfer_ordered(self, ev: Event) -> None:
+        self._add(("transfer_ordered", ev.place), ev)
+
+    def visit_weather(self, ev: Event) -> None:
+        self._add(("weather", _v(ev, "ground", None), _v(ev, "previous", None),
+                   _v(ev, "effective", None)), ev)
+
+    def visit_river(self, ev: Event) -> None:
+        self._add(("river", bool(_v(ev, "frozen", False)), _v(ev, "effective", None)), ev)
+
+    def visit_order_rejected(self, ev: Event) -> None:
+        self._add(("order_rejected",), ev)
+
+    def visit_other(self, ev: Event) -> None:
+        # one line per event, in order (dispatch, war, stance, trade, request, victory, ...)
+        kind = ev.kind if hasattr(self, "_render_" + ev.kind) else "other"
+        self._add((kind, len(self._groups)), ev)
+
+    # ---- rendering ---------------------------------------------------------
+    def _render_action(self, evs: list[Event]) -> list[str]:
+        n = self.N
+        lines: list[str] = []
+        end = next((e for e in evs if e.kind == "battle" and _v(e, "phase") == "end"), None)
+        start = next((e for e in evs if e.kind == "battle" and _v(e, "phase") == "start"), None)
+        cap = next((e for e in evs if e.kind == "capture"), None)
+        retreats = [e for e in evs if e.kind == "retreat"]
+        place = evs[0].place or ""
+        P = n.node(place)
+        if start is not None:
+            self._open[place] = start
+        if end is None and cap is None:
+            return lines
+        opened = self._open.pop(place, None)
+        att = (end or cap or evs[0]).side
+        cands = [cap.values.get("previous") if cap is not None else None,
+                 retreats[0].side if retreats else None, self._owner.get(place),
+                 self._present.get(place)]
+        dfd = next((c for c in cands if c and c != att), None)
+        if end is not None:
+            days = int(_v(end, "days", 1))
+            taken = _v(end, "outcome") == "taken"
+            what = (f"{n.people(att)} take {P}" if taken
+                    else f"the {n.adj(att)} attack is halted")
+            s = f"Battle of {P}"
+            if opened is not None and _v(opened, "attacker_men", 0):
+                s += (f" ({num(_v(opened, 'attacker_men'))} men against "
+                      f"{num(_v(opened, 'defender_men'))})")
+            s += f" ends after {count(days)} {plural(days, 'day')}: {what}"
+        else:
+            s = f"{n.people(att)} take {P}"
+        for r in retreats:
+            who, pl = n.who(r.subjects, r.side)
+            to = _v(r, "to", None)
+            s += (f"; {who} {'fall' if pl else 'falls'} back"
+                  f"{' on ' + n.node(to) if to else ''} with {num(_v(r, 'men'))} men")
+        if end is not None:
+            al, dl = _v(end, "attacker_lost"), _v(end, "defender_lost")
+            if dfd:
+                s += f"; {n.adj(dfd)} losses {num(dl)}, {n.adj(att)} {num(al)}"
+            else:
+                s += f"; losses: attacker {num(al)}, defender {num(dl)}"
+        lines.append(sentence(s))
+        return lines
+
+    def _render_occupy(self, evs: list[Event]) -> list[str]:
+        n = self.N
+        places = list(dict.fromkeys(n.node(e.place) for e in evs))
+        return [sentence(f"{n.people(evs[0].side)} occupy {join(places)} unopposed")]
+
+    def _render_encircled(self, evs: list[Event]) -> list[str]:
+        n = self.N
+        ids = [f for e in evs for f in e.subjects]
+        men = sum(_v(e, "men") for e in evs)
+        who, pl = n.who(ids, evs[0].side, names_upto=1)
+        return [sentence(f"{n.node(evs[0].place)}: {who} encircled, {num(men)} men cut off")]
+
+    def _render_surrender(self, evs: list[Event]) -> list[str]:
+        n = self.N
+        ids = [f for e in evs for f in e.subjects]
+        men = sum(_v(e, "men") for e in evs)
+        tanks = sum(_v(e, "tanks") for e in evs)
+        who, pl = n.who(ids, evs[0].side, names_upto=1)
+        reason = n.ids_text(str(_v(evs[0], "reason", "") or ""))
+        s = f"{n.node(evs[0].place)}: {who} {'surrender' if pl else 'surrenders'}"
+        if reason:
+            s += f" ({reason})"
+        s += f"; {num(men)} men taken prisoner"
+        if tanks >= 0.5:
+            s += f", {num(tanks)} tanks lost"
+        return [sentence(s)]
+
+    def _render_rail_depart(self, evs: list[Event]) -> list[str]:
+        n = self.N
+        ids = [f for e in evs for f in e.subjects]
+        men = sum(_v(e, "men") for e in evs)
+        origins = list(dict.fromkeys(n.node(e.place) for e in evs))
+        kms = [float(_v(e, "km")) for e in evs if _v(e, "km", None) is not None]
+        kms = [k for k in kms if k == k and k != float("inf")]
+        trains = sum(_v(e, "trains") for e in evs)
+        who, pl = n.who(ids, evs[0].side, cap=True)
+        to = _v(evs[0], "to", None)
+        s = (f"{who} ({num(men)} men) {'entrain' if pl else 'entrains'} at {join(origins)}"
+             f" for {n.node(to)}")
+        if kms:
+            s += f"; {'up to ' if min(kms) != max(kms) else ''}{num(max(kms))} km"
+        if trains:
+            s += f", {num(trains)} trains"
+        return [sentence(s)]
+
+    def _render_rail_arrive(self, evs: list[Event]) -> list[str]:
+        n = self.N
+        ids = [f for e in evs for f in e.subjects]
+        men = sum(_v(e, "men") for e in evs)
+        origins = list(dict.fromkeys(n.node(_v(e, "origin", None)) for e in evs))
+        who, pl = n.who(ids, evs[0].side, cap=True)
+        return [sentence(f"{who} ({num(men)} men) {'detrain' if pl else 'detrains'} at "
+                         f"{n.node(evs[0].place)}, from {join(origins)}")]
+
+    def _render_reinforcement(self, evs: list[Event]) -> list[str]:
+        n = self.N
+        ids = [f for e in evs for f in e.subjects]
+        men = sum(_v(e, "men") for e in evs)
+        who, pl = n.who(ids, evs[0].side)
+        return [sentence(f"Reinforcements at {n.node(evs[0].place)}: {who} "
+                         f"({num(men)} men) {'enter' if pl else 'enters'} the line")]
+
+    def _render_mobilised(self, evs: list[Event]) -> list[str]:
+        n = self.N
+        ids = [f for e in evs for f in e.subjects]
+        men = sum(_v(e, "men") for e in evs)
+        one, many = n.noun(ids)
+        k = len(ids)
+        ready = max((str(_v(e, "ready", "")) for e in evs), default="")
+        s = (f"{n.side(evs[0].side)} raises {count(k)} new {plural(k, one, many)} "
+             f"({num(men)} men) at {n.node(evs[0].place)}")
+        if ready:
+            s += f", ready by {day_date(dt.date.fromisoformat(ready))}"
+        return [sentence(s)]
+
+    def _render_delivery(self, evs: list[Event]) -> list[str]:
+        n = self.N
+        tot: dict[str, float] = defaultdict(float)
+        for e in evs:
+            for k in ("tanks", "guns", "aircraft", "trucks"):
+                tot[k] += float(_v(e, k) or 0)
+        what = [f"{num(v)} {k}" for k, v in tot.items() if v >= 0.5] or ["supplies"]
+        return [sentence(f"Deliveries for {n.side(evs[0].side, article=True)} reach "
+                         f"{n.node(evs[0].place)}: {join(what)}")]
+
+    def _render_transfer_ordered(self, evs: list[Event]) -> list[str]:
+        n = self.N
+        ids = [f for e in evs for f in e.subjects]
+        men = sum(_v(e, "men") for e in evs)
+        side = n.fside.get(ids[0]) if ids else None
+        who, pl = n.who(ids, side, cap=True)
+        return [sentence(f"{who} ({num(men)} men) {'are' if pl else 'is'} ordered to "
+                         f"{n.node(evs[0].place)}")]
+
+    def _render_weather(self, evs: list[Event]) -> list[str]:
+        n = self.N
+        zones = list(dict.fromkeys(n.zones.get(str(_v(e, "zone", "")), str(_v(e, "zone", "")))
+                                   for e in evs))
+        ground = str(_v(evs[0], "ground", ""))
+        eff = _v(evs[0], "effective", None)
+        temps = [float(_v(e, "temp_c")) for e in evs if _v(e, "temp_c", None) is not None]
+        s = (f"Weather: {_GROUND_TEXT.get(ground, 'ground turns ' + ground)} in the "
+             f"{join(zones)} {plural(len(zones), 'zone')}")
+        if eff:
+            s += f" from {short_date(eff)}"
+        if temps:
+            lo, hi = min(temps), max(temps)
+            s += f" ({lo:.0f} °C)" if lo == hi else f" ({lo:.0f} to {hi:.0f} °C)"
+        return [sentence(s)]
+
+    def _render_river(self, evs: list[Event]) -> list[str]:
+        rivers = list(dict.fromkeys(str(_v(e, "river", "?")).replace("_", " ").title()
+                                    for e in evs))
+        frozen = bool(_v(evs[0], "frozen", False))
+        eff = _v(evs[0], "effective", None)
+        many = len(rivers) > 1
+        what = ("freeze over" if many else "freezes over") if frozen else (
+            "thaw; the ice breaks up" if many else "thaws; the ice breaks up")
+        s = f"The {join(rivers)} {what}"
+        if eff:
+            s += f" from {short_date(eff)}"
+        return [sentence(s)]
+
+    def _render_order_rejected(self, evs: list[Event]) -> list[str]:
+        n = self.N
+        items = []
+        for e in evs:
+            who = join([n.form(f) for f in e.subjects]) or "?"
+            act = str(_v(e, "action", ""))
+            tgt = f" {n.node(e.place)}" if e.place else ""
+            items.append(f"{who} ({act}{tgt}: {_v(e, 'reason', 'rejected')})")
+        return [sentence("Orders not carried out: " + "; ".join(items))]
+
+    def _render_dispatch(self, evs: list[Event]) -> list[str]:
+        return [sentence(str(_v(e, "text", ""))) for e in evs if _v(e, "text", "")]
+
+    def _render_war(self, evs: list[Event]) -> list[str]:
+        n = self.N
+        return [sentence(f"{n.side(e.side)} declares war on "
+                         f"{join([n.side(s, article=True) for s in e.subjects])}") for e in evs]
+
+    def _render_stance(self, evs: list[Event]) -> list[str]:
+        n = self.N
+        out = []
+        for e in evs:
+            fr = _v(e, "front", None)
+            where = f" on the {str(fr).replace('_', ' ').title()} front" if fr else " on all fronts"
+            what = _STANCE_TEXT.get(str(_v(e, "stance", "")), f"adopts stance {_v(e, 'stance')}")
+            out.append(sentence(f"{n.side(e.side)} {what}{where}"))
+        return out
+
+    def _render_trade(self, evs: list[Event]) -> list[str]:
+        n = self.N
+        out = []
+        for e in evs:
+            goods = [f"{num(_v(e, k))} {k}" for k in ("tanks", "trucks") if _v(e, k, 0)]
+            gold = f"{float(_v(e, 'paid_gold_t')):g} t of gold"
+            if _v(e, "accepted", True):
+                s = f"{n.side(e.side)} pays {gold} for {join(goods) or 'supplies'}"
+                if e.place:
+                    s += f", to be landed at {n.node(e.place)}"
+            else:
+                s = f"{n.side(e.side)} cannot pay {gold}; the purchase lapses"
+            out.append(sentence(s))
+        return out
+
+    def _render_request(self, evs: list[Event]) -> list[str]:
+        n = self.N
+        out = []
+        for e in evs:
+            text = str(_v(e, "text", "") or "A request").rstrip(". ")
+            ok = _v(e, "accepted", False)
+            out.append(sentence(f"{text}: {n.side(e.side)} {'agrees' if ok else 'refuses'}"))
+        return out
+
+    def _render_victory(self, evs: list[Event]) -> list[str]:
+        n = self.N
+        return [sentence(f"{n.side(e.side)} takes {n.node(e.place)}: sudden-death victory; "
+                         "the campaign ends") for e in evs]
+
+    def _render_other(self, evs: list[Event]) -> list[str]:
+        n = self.N
+        out = []
+        for e in evs:
+            s = e.kind.replace("_", " ").capitalize()
+            if e.place:
+                s += f" at {n.node(e.place)}"
+            if e.side:
+                s += f" ({n.side(e.side)})"
+            vals = ", ".join(f"{k} {num(v) if isinstance(v, float) else v}"
+                             for k, v in e.values.items() if k != "event")
+            out.append(sentence(s + (f": {vals}" if vals else "")))
+        return out
+
+
+def render_summary_markdown(summary: dict[str, Any], names: Names) -> str:
+    """The closing section: result, losses, strength, control of victory regions."""
+    n = names
+    sides = list(summary.get("losses", {}))
+    out = ["## Summary", ""]
+    res = summary.get("victory", {}).get("result", "")
+    vp = summary.get("victory_points", {})
+    line = f"**Result:** {n.side_text(res)}" if res else "**Result:** undecided"
+    if vp:
+        line += " (victory points: " + ", ".join(
+            f"{n.side(s)} {v:g}" for s, v in vp.items()) + ")"
+    out += [line + ".", ""]
+    if summary.get("date"):
+        d = dt.date.fromisoformat(summary["date"])
+        out += [f"The record closes on {day_date(d)} after {summary.get('days', '?')} days.", ""]
+    if sides:
+        fronts = list(next(iter(summary["losses"].values())).get("by_front", {}))
+        out += ["### Losses", "",
+                "| Side | Men | of whom captured | Tanks | Guns | Aircraft | "
+                + " | ".join(f"Men, {f}" for f in fronts) + " |",
+                "|---|" + "---:|" * (5 + len(fronts))]
+        for s in sides:
+            L = summary["losses"][s]
+            row = [n.side(s), num(L["men"]["total"]), num(L["men"].get("captured", 0))]
+            row += [num(L[c]["total"]) for c in _CATS[1:]]
+            row += [num(L.get("by_front", {}).get(f, 0)) for f in fronts]
+            out.append("| " + " | ".join(row) + " |")
+        out.append("")
+    if summary.get("strength"):
+        out += ["### Strength at the close", "",
+                "| Side | Men | Tanks | Guns | Aircraft |", "|---|---:|---:|---:|---:|"]
+        for s, v in summary["strength"].items():
+            out.append(f"| {n.side(s)} | " + " | ".join(num(v.get(c, 0)) for c in _CATS) + " |")
+        out.append("")
+    if summary.get("control"):
+        out += ["### Victory regions", "", "| Region | VP | Held by |", "|---|---:|---|"]
+        for nid, s in sorted(summary["control"].items(),
+                             key=lambda kv: (-n.vp.get(kv[0], 0), n.node(kv[0]))):
+            out.append(f"| {n.node(nid)} | {n.vp.get(nid, 0)} | {n.side(s)} |")
+        out.append("")
+    flags = summary.get("victory", {}).get("flags", {})
+    if flags:
+        out += ["### Conditions", ""]
+        out += [f"- `{k}`: {'met' if v else 'not met'}" for k, v in flags.items()]
+        out.append("")
+    return "\n".join(out)
+
+
+def render_markdown(campaign_or_parts: Any, title: str | None = None,
+                    summary: bool = True) -> str:
+    """The chronicle as Markdown: title, dated dispatches and (if available) a summary.
+
+    ``campaign_or_parts``: a ``Campaign``, a :class:`~stavka.chronicle.visitor.Parts`,
+    a mapping with ``events`` and ``spec`` (or ``static``), or ``(events, spec[, summary])``.
+    """
+    parts = as_parts(campaign_or_parts)
+    (doc,) = walk(parts.events, MarkdownVisitor(title=title, with_summary=summary), parts=parts)
+    return doc

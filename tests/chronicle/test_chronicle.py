@@ -1,0 +1,277 @@
+"""Chronicle: Markdown dispatches, JSONL round trip, HTML report, atomic output set."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+import stavka
+from stavka.chronicle import (
+    EventVisitor,
+    Parts,
+    read_jsonl,
+    render_markdown,
+    walk,
+    write_jsonl,
+    write_outputs,
+    write_report,
+)
+from stavka.chronicle import atomic as atomic_mod
+from stavka.chronicle import report as report_mod
+from stavka.chronicle.atomic import atomic_write
+from stavka.chronicle.report import md_to_html
+from stavka.engine.records import Event
+from stavka.errors import InputError
+
+MINI = Path(__file__).resolve().parents[1] / "data" / "mini.yaml"
+
+
+@pytest.fixture(scope="module")
+def mini() -> stavka.Campaign:
+    return stavka.Campaign(str(MINI), seed=1).run()
+
+
+@pytest.fixture(scope="module")
+def mini2() -> stavka.Campaign:
+    """Two divisions sent west, Japan attacks on 6 Oct."""
+    return stavka.Campaign(str(MINI), seed=1, params={
+        "transfer_divisions": 2, "japan_attack_date": "1941-10-06"}).run()
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory: pytest.TempPathFactory, mini: stavka.Campaign) -> Path:
+    d = tmp_path_factory.mktemp("run") / "out" / "nested"  # created by write_outputs
+    write_outputs(mini, d)
+    return d
+
+
+def sections(md: str) -> dict[str, list[str]]:
+    """'### date' heading -> its bullet lines."""
+    out: dict[str, list[str]] = {}
+    cur = None
+    for line in md.splitlines():
+        if line.startswith("### "):
+            cur = line[4:]
+            out[cur] = []
+        elif line.startswith("- ") and cur is not None:
+            out[cur].append(line[2:])
+        elif line.startswith("## "):
+            cur = None
+    return out
+
+
+# ---- markdown ---------------------------------------------------------------------------
+def test_markdown_dated_lines(mini: stavka.Campaign) -> None:
+    md = render_markdown(mini)
+    assert md.startswith("# Mini two fronts")
+    sec = sections(md)
+    vyazma = " ".join(sec["1 Oct 1941"])
+    assert "Battle of Vyazma" in vyazma and "Germans take Vyazma" in vyazma
+    assert "16th Army falls back on Moscow" in vyazma
+    assert "Soviet losses 554, German 200" in vyazma
+    assert sec["5 Oct 1941"] == [
+        "Stavka orders Far Eastern divisions west.",
+        "Soviet 32nd Rifle Division (14,483 men) entrains at Khabarovsk for Moscow; "
+        "8,523 km, 30 trains."]
+    assert sec["22 Oct 1941"] == [
+        "Soviet 32nd Rifle Division (14,483 men) detrains at Moscow, from Khabarovsk."]
+    assert any("roads turn to mud in the West zone from 10 Oct" in x for x in sec["9 Oct 1941"])
+    assert sec["24 Oct 1941"] == ["The Amur freezes over from 25 Oct."]
+    # battle starts fold into the end lines: one line per ended battle, no 'opens' lines
+    ends = [e for e in mini.events if e.kind == "battle" and e.values["phase"] == "end"]
+    assert md.count("Battle of ") == len(ends)
+    assert "opens" not in md
+    assert "Battle of Moscow (28,800 men against 27,716) ends after two days: the German " \
+           "attack is halted" in " ".join(sec["3 Oct 1941"])
+    # the order to transfer is folded into the departure line of the same day
+    assert "ordered to" not in md
+    # the summary section
+    assert "## Summary" in md
+    assert "**Result:** Soviet Union leads on victory points" in md
+    assert "| Moscow | 50 | Soviet Union |" in md
+    assert "| Germany | 11,220 |" in md
+
+
+def test_markdown_merges_departures_and_war(mini2: stavka.Campaign) -> None:
+    sec = sections(render_markdown(mini2))
+    assert ("Two Soviet divisions (28,966 men) entrain at Khabarovsk for Moscow; 8,523 km, "
+            "60 trains.") in sec["5 Oct 1941"]
+    day = " ".join(sec["6 Oct 1941"])
+    assert "Japan declares war on the Soviet Union." in day
+    assert "Japan goes over to the attack on the East front." in day
+
+
+def _ev(kind: str, day: int, place: str | None = None, side: str | None = None,
+        subjects: tuple[str, ...] = (), **values: object) -> Event:
+    return Event(kind=kind, day=day, date=dt.date(1941, 10, 1) + dt.timedelta(days=day),
+                 place=place, side=side, subjects=subjects, values=dict(values))
+
+
+def test_markdown_synthetic_events(mini: stavka.Campaign) -> None:
+    sov = ("sov_16a", "sov_moscow", "sov_fe_1", "sov_fe_2")
+    evs = [
+        _ev("capture", 2, "vyazma", "germany", ("ger_pz_3",), previous="soviet", defended=False),
+        _ev("capture", 2, "smolensk", "soviet", ("sov_16a",), previous="germany",
+            defended=False),
+        _ev("encircled", 2, "vyazma", "soviet", sov, men=510_000.0, formations=4),
+        _ev("surrender", 3, "vyazma", "soviet", sov[:1], men=12_000.4, tanks=0.0, formations=1,
+            reason="encircled, out of supply"),
+        _ev("battle", 3, "moscow", "germany", phase="start", attacker_men=50_000.0,
+            defender_men=40_000.0, ratio=1.2),
+        _ev("battle", 3, "moscow", "germany", phase="start", attacker_men=50_000.0,
+            defender_men=40_000.0, ratio=1.2),
+        _ev("mystery", 4, "chita", "japan", colour="green"),
+        _ev("victory", 4, "moscow", "germany", reason="germany takes moscow"),
+    ]
+    parts = Parts(events=evs, spec=mini.static.spec)  # no static, no summary
+    sec = sections(render_markdown(parts))
+    assert sec["3 Oct 1941"][:1] == ["Germans occupy Vyazma unopposed."]
+    assert "Soviet forces occupy Smolensk unopposed." in sec["3 Oct 1941"]
+    assert "Vyazma: four Soviet divisions encircled, 510,000 men cut off." in sec["3 Oct 1941"]
+    assert sec["4 Oct 1941"][0] == ("Vyazma: Soviet 16th Army surrenders (encircled, out of "
+                                    "supply); 12,000 men taken prisoner.")
+    # a battle never ended gets one line on the day it opened
+    assert sec["4 Oct 1941"][1].startswith("German attack on Moscow opens (50,000 men against "
+                                           "40,000)")
+    assert sec["5 Oct 1941"] == ["Mystery at Chita (Japan): colour green.",
+                                 "Germany takes Moscow: sudden-death victory; the campaign ends."]
+
+
+def test_visitor_dispatch_and_fallback(mini: stavka.Campaign) -> None:
+    class Count(EventVisitor[dict[str, int]]):
+        def __init__(self) -> None:
+            self.n = {"battle": 0, "other": 0, "days": 0}
+
+        def begin_day(self, date: dt.date, day: int, replica: int) -> None:
+            self.n["days"] += 1
+
+        def visit_battle(self, ev: Event) -> None:
+            self.n["battle"] += 1
+
+        def visit_other(self, ev: Event) -> None:
+            self.n["other"] += 1
+
+        def result(self) -> dict[str, int]:
+            return self.n
+
+    (n,) = walk(mini.events, Count())
+    assert n["battle"] == sum(e.kind == "battle" for e in mini.events)
+    assert n["battle"] + n["other"] == len(mini.events)
+    assert n["days"] == len({e.day for e in mini.events})
+
+
+# ---- JSONL ------------------------------------------------------------------------------
+def test_jsonl_round_trip(tmp_path: Path, mini2: stavka.Campaign) -> None:
+    p = write_jsonl(mini2.events, tmp_path / "sub" / "events.jsonl")
+    lines = p.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(mini2.events)
+    assert json.loads(lines[0]) == mini2.events[0].to_dict()
+    assert read_jsonl(p) == mini2.events
+    assert [f.name for f in p.parent.iterdir()] == ["events.jsonl"]
+
+
+def test_read_jsonl_bad_line(tmp_path: Path) -> None:
+    p = tmp_path / "bad.jsonl"
+    p.write_text('{"kind":"war","day":0,"date":"1941-10-01"}\n\n{oops\n')
+    with pytest.raises(InputError, match=r"bad.jsonl:3"):
+        read_jsonl(p)
+
+
+# ---- report and output set ---------------------------------------------------------------
+def test_report_embeds_images(outputs: Path, mini: stavka.Campaign) -> None:
+    text = (outputs / "report.html").read_text(encoding="utf-8")
+    imgs = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', text)
+    assert 6 <= len(imgs) <= 8  # strength, losses, 4-6 maps
+    assert all(base64.b64decode(b)[:8] == b"\x89PNG\r\n\x1a\n" for b in imgs)
+    assert "<style>" in text and "<link" not in text and "<script" not in text
+    assert "<h2>Chronicle</h2>" in text and "<h3>1 Oct 1941</h3>" in text
+    assert "Situation on 2 Oct 1941 (Vyazma falls)" in text
+    assert "<td>Moscow</td>" in text
+    assert f"<code>{mini.summary()['digest']}</code>" in text
+
+
+def test_write_report_alone(tmp_path: Path, mini: stavka.Campaign,
+                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from stavka.chronicle import maps
+    monkeypatch.setattr(maps, "draw_map", lambda *a, **k: maps.series_figure(a[0]))
+    p = write_report(mini, tmp_path / "r")
+    assert p.name == "report.html" and p.read_text().count("data:image/png;base64,") >= 6
+
+
+def test_write_outputs_complete_and_clean(outputs: Path, mini: stavka.Campaign) -> None:
+    assert sorted(f.name for f in outputs.iterdir()) == [
+        "chronicle.md", "events.jsonl", "report.html", "summary.json"]
+    assert json.loads((outputs / "summary.json").read_text()) == json.loads(
+        json.dumps(mini.summary()))
+    assert read_jsonl(outputs / "events.jsonl") == mini.events
+    assert (outputs / "chronicle.md").read_text(encoding="utf-8") == render_markdown(mini)
+
+
+def _stub_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(report_mod, "render_report", lambda *a, **k: "<html>stub</html>")
+
+
+def test_failure_mid_write_keeps_previous_summary(tmp_path: Path, mini: stavka.Campaign,
+                                                  mini2: stavka.Campaign,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    _stub_report(monkeypatch)
+    write_outputs(mini, tmp_path)
+    before = (tmp_path / "summary.json").read_bytes()
+    real = os.replace
+
+    def crash(src: str, dst: str | os.PathLike[str]) -> None:
+        if Path(dst).name == "report.html":
+            raise OSError("disk full")
+        real(src, dst)
+
+    monkeypatch.setattr(atomic_mod.os, "replace", crash)
+    with pytest.raises(OSError, match="disk full"):
+        write_outputs(mini2, tmp_path)
+    assert (tmp_path / "summary.json").read_bytes() == before
+    assert sorted(f.name for f in tmp_path.iterdir()) == [
+        "chronicle.md", "events.jsonl", "report.html", "summary.json"]
+
+
+def test_failure_while_rendering_changes_nothing(tmp_path: Path, mini: stavka.Campaign,
+                                                 mini2: stavka.Campaign,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    _stub_report(monkeypatch)
+    write_outputs(mini, tmp_path)
+    snap = {f.name: f.read_bytes() for f in tmp_path.iterdir()}
+
+    def boom(*a: object, **k: object) -> str:
+        raise RuntimeError("renderer broke")
+
+    monkeypatch.setattr(report_mod, "render_report", boom)
+    with pytest.raises(RuntimeError):
+        write_outputs(mini2, tmp_path)
+    assert {f.name: f.read_bytes() for f in tmp_path.iterdir()} == snap
+
+
+def test_atomic_write_failure_leaves_old_file(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    p = atomic_write(tmp_path / "summary.json", "old")
+    assert oct(p.stat().st_mode & 0o777) == oct(0o644)
+
+    def broken_fsync(fd: int) -> None:
+        raise OSError("I/O error")
+
+    monkeypatch.setattr(atomic_mod.os, "fsync", broken_fsync)
+    with pytest.raises(OSError):
+        atomic_write(p, "new, half written")
+    assert p.read_text() == "old"
+    assert [f.name for f in tmp_path.iterdir()] == ["summary.json"]
+
+
+def test_md_to_html_escapes_and_tables() -> None:
+    out = md_to_html("# T <x>\n\n- a **b** `c`\n\n| A | B |\n|---|---:|\n| 1 | 2 |\n\ntext & more")
+    assert "<h1>T &lt;x&gt;</h1>" in out
+    assert "<li>a <strong>b</strong> <code>c</code></li>" in out
+    assert '<td class="n">2</td>' in out and "<th>A</th>" in out
+    assert "<p>text &amp; more</p>" in out

@@ -182,7 +182,7 @@ class Campaign:
                            for k, v in st.params.items()},
             "start": st.start.isoformat(),
             "days": self.day,
-            "date": self.date.isoformat(),
+            "end": self.static.date(max(self.day - 1, 0)).isoformat(),
             "digest": self.digest(),
             "losses": losses,
             "strength": strength,

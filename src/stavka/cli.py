@@ -129,7 +129,7 @@ def run(
 
 
 def _print_summary(s: dict[str, Any]) -> None:
-    out.print(f"[bold]{s['scenario']}[/bold] seed {s['seed']}: {s['start']} .. {s['date']} "
+    out.print(f"[bold]{s['scenario']}[/bold] seed {s['seed']}: {s['start']} .. {s['end']} "
               f"({s['days']} days)  digest [cyan]{s['digest']}[/cyan]")
     t = Table("side", "men lost", "captured", "tanks lost", "guns lost", "aircraft lost",
               "men left", "VP")

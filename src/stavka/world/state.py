@@ -66,6 +66,7 @@ class State:
     eng_men: np.ndarray  # [R, N, 2] men lost so far in the battle (attacker, defender)
     losses: np.ndarray  # [R, S, Fr, 4, 3] by side, front, category, cause
     start_men: np.ndarray  # [R, S, Fr] men on each front at start (for strength triggers)
+    taken_day: np.ndarray  # [R, N] day the region last changed hands (-1 = never)
     over: np.ndarray  # [R] bool: sudden death reached
     winner: np.ndarray  # [R] side index of a sudden-death winner, -1 none
 
@@ -161,5 +162,6 @@ def initial_state(st: Static, replicas: int) -> State:
         eng_att=np.zeros((R, N)), eng_def=np.zeros((R, N)), eng_days=np.zeros((R, N), dtype=np.int32),
         eng_side=np.full((R, N), -1, dtype=np.int16), eng_men=np.zeros((R, N, 2)),
         losses=np.zeros((R, S, Fr, 4, 3)), start_men=rep(start_men),
+        taken_day=np.full((R, N), -1, dtype=np.int32),
         over=np.zeros(R, dtype=bool), winner=np.full(R, -1, dtype=np.int16),
     )

@@ -84,6 +84,7 @@ class Static:
     ftags: tuple[frozenset[str], ...]
     type_ids: tuple[str, ...]
     mob_slots: np.ndarray  # [F] side index for mobilisation slots, -1 for scenario formations
+    capital: np.ndarray  # [S] node with the most victory points each side holds at start
     # calendar [D, Z]
     ground: np.ndarray
     temp: np.ndarray
@@ -277,6 +278,10 @@ def compile_static(spec: Scenario, overrides: dict[str, Any] | None = None) -> S
                 p = paths[al][i][j]
                 rail_path[al, i, j, :len(p)] = p
 
+    # each side's capital: the region it holds at start with the most victory points
+    capital = np.array([
+        max((i for i in range(N) if owner0[i] == si), key=lambda i: (spec.nodes[i].vp, -i),
+            default=-1) for si in range(len(side_ids))], dtype=np.int32)
     type_ids = tuple(spec.formation_types)
     fids: list[str] = [f.id for f in spec.formations]
     fnames: list[str] = [f.name for f in spec.formations]
@@ -289,7 +294,7 @@ def compile_static(spec: Scenario, overrides: dict[str, Any] | None = None) -> S
         if m.template and m.max_new > 0 and m.men_per_day > 0:
             for k in range(m.max_new):
                 fids.append(f"{sid}_new_{k + 1}")
-                fnames.append(f"{k + 1}. new {m.template.replace('_', ' ')} ({sid})")
+                fnames.append(f"Levy {k + 1} ({spec.sides[sid].name})")
                 fside.append(si)
                 ftype.append(type_ids.index(m.template))
                 tags.append(frozenset({"mobilised"}))
@@ -345,6 +350,6 @@ def compile_static(spec: Scenario, overrides: dict[str, Any] | None = None) -> S
         speed=np.array([t.speed_km_day for t in types], dtype=float),
         fquality=fquality,
         supply_days=np.array([max(t.supply_days, 1.0) for t in types], dtype=float),
-        ftags=tuple(tags), type_ids=type_ids, mob_slots=np.array(mob, dtype=np.int16),
+        ftags=tuple(tags), type_ids=type_ids, capital=capital, mob_slots=np.array(mob, dtype=np.int16),
         ground=ground, temp=temp, river_ids=river_ids, frozen=frozen,
     )

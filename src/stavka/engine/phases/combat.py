@@ -18,12 +18,17 @@ from stavka import combat as cm
 from stavka.engine.context import Ctx
 from stavka.engine.phases.supply import book_all, surrender
 from stavka.world.state import A_ATTACK, A_HOLD, A_NONE, ACTIVE
+from stavka.world.static import KINDS
 
 #: Active combat hours per day at this scale: a front does not fight flat out
 #: around the clock; the CDB90 battles the model is calibrated on average
 #: well under 24 active hours a day.
 HOURS_PER_DAY = 12.0
 REST_DAYS = 3
+#: An attacker needs at least this much supply on hand to attack.
+MIN_ATTACK_SUPPLY = 0.2
+#: Extra days of supply burnt by a formation in battle (ammunition, fuel).
+BATTLE_SUPPLY_DAYS = 1.0
 ROUT_LOSS = 0.05  # extra fraction of men lost by a defender that breaks and retreats
 _PARAMS: dict[str, cm.CombatParams] = {}
 
@@ -53,9 +58,10 @@ def run(ctx: Ctx) -> None:
     side = np.broadcast_to(st.fside[None, :], (R, F))
     nxt = np.where(s.target >= 0, st.land_next[s.loc, np.maximum(s.target, 0)], -1)
     enemy_men = ctx.enemy_men_at()
-    hit = np.where(nxt >= 0, np.take_along_axis(
-        enemy_men[np.arange(R)[:, None], side], np.maximum(nxt, 0)[..., None], axis=2)[..., 0], 0.0)
+    hit = np.where(nxt >= 0, enemy_men[np.arange(R)[:, None], side, np.maximum(nxt, 0)], 0.0)
+    ground_unit = st.fkind != KINDS.index("air")
     att = act & (s.action == A_ATTACK) & (nxt >= 0) & (hit > 0) & ~s.encircled
+    att &= ground_unit[None, :] & (s.supply >= MIN_ATTACK_SUPPLY)
     att &= s.dug >= 0  # resting attackers have negative dug (see below)
     # engagement key per attacker: r * N + node attacked
     ekey = np.where(att, np.arange(R)[:, None] * N + nxt, -1)
@@ -106,6 +112,7 @@ def run(ctx: Ctx) -> None:
 
     A, amen = side_forces(att, a_idx, s.eng_att[er, en])
     D, dmen = side_forces(dfn, d_idx, s.eng_def[er, en])
+    _air_support(ctx, A, D, er, en, att_side, dfn, d_idx, ground_unit)
     # conditions
     dug = np.bincount(d_idx[dfn], weights=s.dug[dfn] * s.strength[..., 0][dfn], minlength=n) / \
         np.maximum(dmen, 1.0)
@@ -140,6 +147,10 @@ def run(ctx: Ctx) -> None:
     lost = s.strength * frac
     s.strength -= lost
     book_all(ctx, lost, cause=0)
+    fighting = att | dfn
+    s.supply[fighting] = np.maximum(
+        s.supply[fighting] - (BATTLE_SUPPLY_DAYS / np.broadcast_to(st.supply_days, (R, F)))[fighting],
+        0.0)
     s.eng_att[er, en] = 1.0 - (1.0 - s.eng_att[er, en]) * (1.0 - res.att_loss)
     s.eng_def[er, en] = 1.0 - (1.0 - s.eng_def[er, en]) * (1.0 - res.def_loss)
     s.eng_men[er, en, 0] += res.att_loss * amen
@@ -165,6 +176,31 @@ def run(ctx: Ctx) -> None:
     if breaks.any():
         _defender_breaks(ctx, breaks, er, en, att_side, att, a_idx, dfn, d_idx)
     ctx.invalidate()
+
+
+def _air_support(ctx: Ctx, A: cm.Side, D: cm.Side, er: np.ndarray, en: np.ndarray,
+                 att_side: np.ndarray, dfn: np.ndarray, d_idx: np.ndarray,
+                 ground_unit: np.ndarray) -> None:
+    """Air formations fly for their front: their aircraft are split evenly over the
+    engagements their side fights on that front that day (added in place)."""
+    st, s = ctx.st, ctx.s
+    air = (s.status == ACTIVE) & ~ground_unit[None, :]
+    if not air.any():
+        return
+    R, S, Fr = ctx.R, st.S, len(st.front_ids)
+    idx = (np.arange(R)[:, None] * S + st.fside[None, :]) * Fr + st.front[s.loc]
+    pool = np.bincount(idx[air], weights=s.strength[..., 3][air], minlength=R * S * Fr)
+    n = en.size
+    fr = st.front[en]
+    # defending side of each engagement: that of its first defender
+    d_side = np.full(n, -1)
+    rr, ff = np.nonzero(dfn)
+    np.maximum.at(d_side, d_idx[rr, ff], st.fside[ff])
+    for sides, side_obj in ((att_side, A), (d_side, D)):
+        key = (er * S + np.maximum(sides, 0)) * Fr + fr
+        count = np.bincount(key, minlength=R * S * Fr)
+        share = np.where(sides >= 0, pool[key] / np.maximum(count[key], 1), 0.0)
+        side_obj.aircraft[:] = side_obj.aircraft + share
 
 
 def _battle_end(ctx: Ctx, r: int, n: int, att_side: int, outcome: str) -> None:
@@ -195,10 +231,12 @@ def _defender_breaks(ctx: Ctx, breaks: np.ndarray, er: np.ndarray, en: np.ndarra
         nb = np.concatenate([st.eb[land & (st.ea == n)], st.ea[land & (st.eb == n)]])
         nb = np.unique(nb)
         own = nb[st.alliance[s.owner[r, nb]] == dal]
-        if own.size and level is not None:
-            best = own[np.argmax(level[r, dal, own] - 1e-6 * np.arange(own.size))]
-        elif own.size:
-            best = own[0]
+        if own.size:
+            # best supplied first, then the one nearest the side's capital
+            lv = level[r, dal, own] if level is not None else np.ones(own.size)
+            cap = st.capital[dside]
+            near = st.land_dist[own, cap] if cap >= 0 else np.zeros(own.size)
+            best = own[np.lexsort((own, near, -np.round(lv, 3)))[0]]
         else:
             best = -1
         trapped = dm & s.encircled[r]
@@ -207,7 +245,7 @@ def _defender_breaks(ctx: Ctx, breaks: np.ndarray, er: np.ndarray, en: np.ndarra
         if trapped.any():
             m = np.zeros_like(s.status, dtype=bool)
             m[r] = trapped
-            surrender(ctx, m, reason=f"broken at {st.node_ids[n]}")
+            surrender(ctx, m, reason=f"broken at {st.spec.nodes[n].name}")
         go = dm & ~trapped
         if go.any():
             lost = s.strength[r, go] * ROUT_LOSS
@@ -226,13 +264,16 @@ def _defender_breaks(ctx: Ctx, breaks: np.ndarray, er: np.ndarray, en: np.ndarra
         am = att[r] & (a_idx[r] == i)
         prev = int(s.owner[r, n])
         s.owner[r, n] = att_side[i]
+        if st.alliance[prev] != st.alliance[att_side[i]]:
+            s.taken_day[r, n] = ctx.day
         s.loc[r, am] = n
         s.progress[r, am] = 0
         s.dug[r, am] = 0
         reached = am & (s.target[r] == n)
         s.action[r, reached] = A_NONE
         s.scripted[r, reached] = False
-        ctx.emit("capture", r, place=n, side=int(att_side[i]),
-                 subjects=tuple(st.form_ids[f] for f in np.nonzero(am)[0]),
-                 previous=st.side_ids[prev], defended=True)
+        if st.alliance[prev] != st.alliance[att_side[i]]:
+            ctx.emit("capture", r, place=n, side=int(att_side[i]),
+                     subjects=tuple(st.form_ids[f] for f in np.nonzero(am)[0]),
+                     previous=st.side_ids[prev], defended=True)
         _battle_end(ctx, r, n, int(att_side[i]), "taken")

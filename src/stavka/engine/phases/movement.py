@@ -8,8 +8,10 @@ made on all of them. The formation arrives when its last train does:
 ``day of last dispatch + ceil(km / rail_speed)``.
 
 Road: ``speed x ground factor x terrain factor x (0.5 + 0.5 supply)`` km/day
-toward the next region on the shortest land route; entering an empty
-enemy region takes it; an occupied one is a battle (combat phase).
+toward the next region on the shortest land route, halved
+(``ENEMY_GROUND``) when the region ahead is enemy-held (screens, demolitions,
+mines); entering an empty enemy region takes it; an occupied one is a battle
+(combat phase).
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from stavka.world.state import (
     RAIL,
 )
 from stavka.world.static import GROUND_SPEED, TERRAIN_SPEED
+
+ENEMY_GROUND = 0.5
 
 
 def trains_needed(st, s, f_idx: np.ndarray, r_idx: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]
@@ -148,7 +152,7 @@ def _road(ctx: Ctx) -> None:
     can = reachable & (allied | (war & (enemy_men <= 0)))
     s.dug[r_i[~can], f_i[~can]] += 1
     r_i, f_i, nxt, loc, side, owner = r_i[can], f_i[can], nxt[can], loc[can], side[can], owner[can]
-    v = road_speed(ctx, f_i, r_i, nxt)
+    v = road_speed(ctx, f_i, r_i, nxt) * np.where(allied[can], 1.0, ENEMY_GROUND)
     s.progress[r_i, f_i] += v
     km = st.ekm[st.edge_of[loc, nxt]]
     there = s.progress[r_i, f_i] >= km
@@ -162,5 +166,6 @@ def _road(ctx: Ctx) -> None:
         if st.alliance[s.owner[r, n]] != st.alliance[sd]:
             prev = int(s.owner[r, n])
             s.owner[r, n] = sd
+            s.taken_day[r, n] = ctx.day
             ctx.emit("capture", r, place=int(n), side=int(sd), subjects=(st.form_ids[f],),
                      previous=st.side_ids[prev], defended=False)

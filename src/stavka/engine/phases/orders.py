@@ -24,7 +24,7 @@ from stavka.world.state import (
     ACTIONS,
     ACTIVE,
 )
-from stavka.world.static import STANCES
+from stavka.world.static import KINDS, STANCES
 
 ACTION_CODE = {a: ACTIONS.index(a) for a in ACTIONS}
 
@@ -137,7 +137,8 @@ def doctrine(ctx: Ctx) -> None:
     done_att = (s.action == A_ATTACK) & (s.target >= 0) & (st.alliance[tgt_owner] == al)
     s.action[done_att] = A_NONE
     s.scripted[done_att] = False
-    free = act & ~s.scripted & ~s.over[:, None]
+    # air formations stay at their bases and fly for the whole front (combat phase)
+    free = act & ~s.scripted & ~s.over[:, None] & (st.fkind != KINDS.index("air"))[None, :]
     if not free.any():
         return
     front = st.front[s.loc]  # [R, F]
@@ -166,6 +167,30 @@ def doctrine(ctx: Ctx) -> None:
         _defend(ctx, defenders, enemy_node)
 
 
+#: Men a defending AI keeps in a region per victory point it is worth.
+GARRISON_MEN_PER_VP = 2000.0
+
+
+def _may_leave(ctx: Ctx, r_i: np.ndarray, f_i: np.ndarray, leaving: np.ndarray) -> np.ndarray:
+    """Garrison rule: formations leave a victory region only while enough men stay.
+
+    Candidates leave in formation order as long as the men remaining stay at
+    or above ``vp x GARRISON_MEN_PER_VP``.
+    """
+    st, s = ctx.st, ctx.s
+    ok = np.ones(r_i.shape, dtype=bool)
+    loc = s.loc[r_i, f_i]
+    men_here = ctx.men_at()[r_i, st.fside[f_i], loc]
+    for n in np.unique(loc[leaving & (st.vp[loc] > 0)]):
+        need = st.vp[n] * GARRISON_MEN_PER_VP
+        for r in np.unique(r_i[leaving & (loc == n)]):
+            k = np.nonzero(leaving & (loc == n) & (r_i == r))[0]
+            k = k[np.argsort(f_i[k], kind="stable")]
+            gone = np.cumsum(s.strength[r, f_i[k], 0])
+            ok[k] = men_here[k] - gone >= need
+    return ok
+
+
 def _defend(ctx: Ctx, defenders: np.ndarray, enemy_node: np.ndarray) -> None:
     """Send idle defenders to threatened friendly regions of their front."""
     st, s = ctx.st, ctx.s
@@ -188,8 +213,8 @@ def _defend(ctx: Ctx, defenders: np.ndarray, enemy_node: np.ndarray) -> None:
     cost = np.where(cand & np.isfinite(dist), dist + men / 200.0, np.inf)
     best = np.argmin(cost, axis=1)
     has = np.isfinite(cost[np.arange(len(best)), best]) & ~here
-    s.action[r_i[~has], f_i[~has]] = A_DEFEND
-    go = has
+    go = has & _may_leave(ctx, r_i, f_i, has)
+    s.action[r_i[~go], f_i[~go]] = A_DEFEND
     s.action[r_i[go], f_i[go]] = A_MOVE
     s.target[r_i[go], f_i[go]] = best[go]
     s.progress[r_i[go], f_i[go]] = 0.0

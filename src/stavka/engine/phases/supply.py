@@ -1,9 +1,11 @@
 """Phase 4, supply: traced from sources over owned rail, then by truck beyond the railhead.
 
-* A region is *rail-supplied* for an alliance if a chain of rail edges between
-  regions it holds links it to one of its supply sources.
+* A region is *rail-supplied* for an alliance if a chain of rail (or sea)
+  edges between regions it holds links it to one of its supply sources. A
+  captured railway serves its new owner only ``REGAUGE_DAYS`` after capture.
 * Beyond the railhead supply goes by road: the level falls linearly to 0 at
-  ``TRUCK_RANGE_KM`` of road from the nearest rail-supplied region.
+  ``TRUCK_RANGE_KM`` of road from the nearest rail-supplied region, times the
+  ground's speed factor (mud halves the reach).
 * A region with no land path at all (through held regions) to a source is
   cut off: formations there are *encircled*.
 
@@ -18,13 +20,58 @@ import numpy as np
 
 from stavka.engine.context import Ctx
 from stavka.world.state import ACTIVE, GONE
+from stavka.world.static import GROUND_SPEED
 
 TRUCK_RANGE_KM = 400.0
+#: Days before a captured region's railway serves its new owner (regauging, repair:
+#: German railheads lagged far behind the front in 1941).
+REGAUGE_DAYS = 20
 STARVE_MEN_PER_DAY = 0.005  # men lost per day without supply (sickness, desertion, frost)
 STARVE_MORALE_PER_DAY = 0.02
 ENCIRCLED_MORALE_PER_DAY = 0.03
 SURRENDER_MORALE = 0.15
 RECOVER_MORALE_PER_DAY = 0.01
+
+
+class _Scatter:
+    """Reduce values on directed arcs into their head nodes (repeated heads are fine)."""
+
+    def __init__(self, heads: np.ndarray):
+        self.order = np.argsort(heads, kind="stable")
+        self.nodes, self.first = np.unique(heads[self.order], return_index=True)
+
+    def min(self, vals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(nodes, per-node minimum over arcs) of ``vals[..., arcs]``."""
+        return self.nodes, np.minimum.reduceat(vals[..., self.order], self.first, axis=-1)
+
+
+def _arcs(ctx: Ctx, kinds: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray, _Scatter]:
+    """Both directions of the edges of ``kinds``: (tails, heads, km, scatter), cached."""
+    key = f"arcs{kinds}"
+    st = ctx.st
+    if key not in st.extra:
+        m = np.isin(st.ekind, kinds)
+        tail = np.concatenate([st.ea[m], st.eb[m]])
+        head = np.concatenate([st.eb[m], st.ea[m]])
+        km = np.concatenate([st.ekm[m], st.ekm[m]])
+        st.extra[key] = (tail, head, km, _Scatter(head))
+    return st.extra[key]  # type: ignore[no-any-return]
+
+
+def _distance(start: np.ndarray, held: np.ndarray, tail: np.ndarray, head: np.ndarray,
+              km: np.ndarray, sc: _Scatter, n_nodes: int) -> np.ndarray:
+    """Shortest km from ``start`` nodes (0) over arcs between held nodes; inf if cut off."""
+    dist = np.where(start, 0.0, np.inf)
+    ok = held[..., tail] & held[..., head]
+    for _ in range(n_nodes):
+        cand = np.where(ok, dist[..., tail] + km, np.inf)
+        nodes, best = sc.min(cand)
+        new = dist.copy()
+        new[..., nodes] = np.minimum(dist[..., nodes], best)
+        if np.array_equal(new, dist):
+            break
+        dist = new
+    return dist
 
 
 def supply_levels(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
@@ -33,41 +80,17 @@ def supply_levels(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
     A = int(st.alliance.max()) + 1
     held = st.alliance[s.owner][:, None, :] == np.arange(A)[None, :, None]  # [R, A, N]
     src = held & st.source_node[None, None, :]
-    rail = st.ekind == 0
-    land = st.ekind <= 1
-    ra, rb = st.ea[rail], st.eb[rail]
-    la, lb, lkm = st.ea[land], st.eb[land], st.ekm[land]
-
-    def spread(start: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        reach = start.copy()
-        for _ in range(st.N):
-            ok = held[..., a] & held[..., b]
-            new = reach.copy()
-            new[..., b] |= reach[..., a] & ok
-            new[..., a] |= reach[..., b] & ok
-            if (new == reach).all():
-                break
-            reach = new
-        return reach
-
-    railed = spread(src, ra, rb)
-    connected = spread(src, la, lb)
-    dist = np.where(railed, 0.0, np.inf)
-    for _ in range(st.N):
-        ok = held[..., la] & held[..., lb]
-        d_b = np.where(ok, dist[..., la] + lkm, np.inf)
-        d_a = np.where(ok, dist[..., lb] + lkm, np.inf)
-        new = dist.copy()
-        for idx, vals in ((lb, d_b), (la, d_a)):
-            # scatter-min over possibly repeated node indices
-            order = np.argsort(idx, kind="stable")
-            uniq, first = np.unique(idx[order], return_index=True)
-            mins = np.minimum.reduceat(vals[..., order], first, axis=-1)
-            new[..., uniq] = np.minimum(new[..., uniq], mins)
-        if np.array_equal(new, dist):
-            break
-        dist = new
-    level = np.clip(1.0 - dist / TRUCK_RANGE_KM, 0.0, 1.0)
+    rt, rh, rkm, rsc = _arcs(ctx, (0, 2))  # shipping between held ports counts as rail
+    lt, lh, lkm, lsc = _arcs(ctx, (0, 1, 2))
+    # rail: hop counts are enough (reachability); land: km from the railhead
+    own_rail = held & ((st.alliance[st.owner0][None, None, :] == np.arange(A)[None, :, None])
+                       | ((s.taken_day >= 0) & (ctx.day - s.taken_day >= REGAUGE_DAYS))[:, None, :])
+    railed = np.isfinite(_distance(src & own_rail, own_rail, rt, rh, np.ones_like(rkm), rsc, st.N))
+    truck_km = _distance(railed, held, lt, lh, lkm, lsc, st.N)
+    connected = np.isfinite(_distance(src, held, lt, lh, np.ones_like(lkm), lsc, st.N))
+    # mud and snow shorten what trucks can haul as they slow them
+    reach = TRUCK_RANGE_KM * GROUND_SPEED[ctx.ground()]
+    level = np.clip(1.0 - truck_km / reach, 0.0, 1.0)
     return np.where(connected, level, 0.0), connected
 
 

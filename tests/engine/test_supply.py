@@ -1,0 +1,156 @@
+"""Supply phase: rail-traced supply, truck range, encirclement, starvation, surrender."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from stavka.engine.context import Ctx
+from stavka.engine.phases.supply import (
+    ENCIRCLED_MORALE_PER_DAY,
+    STARVE_MEN_PER_DAY,
+    SURRENDER_MORALE,
+    TRUCK_RANGE_KM,
+    supply_levels,
+)
+from stavka.world.state import ACTIVE, GONE
+
+from .helpers import of_kind
+
+
+def _levels(c):
+    lv, con = supply_levels(Ctx(c.static, c.world.state, c.rng, record=False))
+    return lv[0, 0], con[0, 0]  # alliance 0 = "allies" (sorted: allies, axis)
+
+
+def test_truck_range_falloff_beyond_the_railhead(line):
+    # src-a-b-c all rail and Soviet: level 1. Beyond the railhead c by road:
+    # d at 100 km: 1 - 100/400 = 0.75; e at 100 + 300 = 400 km: 1 - 400/400 = 0;
+    # wet_open 200 km of road from src: 1 - 200/400 = 0.5.
+    assert TRUCK_RANGE_KM == 400.0
+    st = line.static
+    lv, con = _levels(line)
+    got = {n: lv[st.node(n)] for n in ("src", "a", "b", "c", "d", "e", "wet_open")}
+    assert got == {"src": 1.0, "a": 1.0, "b": 1.0, "c": 1.0, "d": 0.75, "e": 0.0, "wet_open": 0.5}
+    assert con[[st.node(n) for n in ("src", "a", "b", "c", "d", "e")]].all()
+    assert not con[st.node("g_open")]  # enemy-held
+
+
+def test_mud_shortens_truck_reach(line):
+    # wet_open is 200 km of road from the railhead src. Reach = 400 km x ground factor:
+    # day 0 dry: 1 - 200/400 = 0.5; day 2 mud (x0.5): 1 - 200/200 = 0.
+    st = line.static
+    w = st.node("wet_open")
+    assert _levels(line)[0][w] == 0.5
+    line.step()
+    line.step()
+    assert line.day == 2
+    assert _levels(line)[0][w] == 0.0
+    assert _levels(line)[0][st.node("d")] == 0.75  # dry zone unaffected
+
+
+def test_formation_supply_follows_level(line):
+    # supply += -1/supply_days + 2/supply_days x level  (supply_days 10 -> 0.1)
+    # trucked at d (level 0.75), starts 0.5: 0.5 - 0.1 + 0.2 x 0.75 = 0.55, then 0.60
+    # far at e (level 0), starts 0.5: 0.4, then 0.3
+    # r_full at src (level 1), starts 1.0: stays 1 (clipped)
+    st, s = line.static, line.world.state
+    t, f, r = (st.formation(x) for x in ("trucked", "far", "r_full"))
+    line.step()
+    assert s.supply[0, [t, f, r]] == pytest.approx([0.55, 0.4, 1.0])
+    line.step()
+    assert s.supply[0, [t, f, r]] == pytest.approx([0.60, 0.3, 1.0])
+
+
+def test_losing_a_middle_rail_node_cuts_supply_and_encircles(line):
+    # Germany takes b (middle of src-a-b-c). c, d and e have no land path left to src:
+    # level 0, encircled. pocket (at c, supply 1, supply_days 10) falls by 1/10 a day.
+    st, s = line.static, line.world.state
+    s.owner[0, st.node("b")] = st.side("germany")
+    lv, con = _levels(line)
+    assert lv[st.node("a")] == 1.0
+    assert lv[[st.node(n) for n in ("c", "d", "e")]].tolist() == [0.0, 0.0, 0.0]
+    assert not con[[st.node(n) for n in ("c", "d", "e")]].any()
+    p = st.formation("pocket")
+    evs = line.step()
+    enc = of_kind(evs, "encircled")
+    assert sorted((e.day, e.place, e.subjects) for e in enc) == [
+        (0, "c", ("pocket",)), (0, "d", ("trucked",)), (0, "e", ("far",))]
+    assert enc[0].values["men"] == 10000.0
+    assert s.encircled[0, p]
+    sup = [s.supply[0, p]]
+    for _ in range(3):
+        assert of_kind(line.step(), "encircled") == []  # reported once, when it happens
+        sup.append(s.supply[0, p])
+    assert sup == pytest.approx([0.9, 0.8, 0.7, 0.6])
+    assert not s.encircled[0, st.formation("r_full")]
+
+
+def test_encircled_formation_surrenders_when_morale_below_threshold(line):
+    # pocket starts with morale 0.31 and loses 0.03 a day while cut off (its supply,
+    # 1.0 with 10 days carried, lasts past the surrender, so no starvation losses):
+    # after day k (0-based) morale = 0.31 - 0.03 (k + 1):
+    #   day 4: 0.16 (>= 0.15), day 5: 0.13 < 0.15 -> surrenders on day 5.
+    # All 10,000 men are booked as captured: losses[side, front, men, cause=captured].
+    assert ENCIRCLED_MORALE_PER_DAY == 0.03 and SURRENDER_MORALE == 0.15
+    st, s = line.static, line.world.state
+    s.owner[0, st.node("b")] = st.side("germany")
+    p = st.formation("pocket")
+    sov, west = st.side("soviet"), st.front_ids.index("west")
+    evs = []
+    for _ in range(5):
+        evs += line.step()
+    assert of_kind(evs, "surrender") == []
+    assert s.morale[0, p] == pytest.approx(0.16)
+    assert s.status[0, p] == ACTIVE
+    evs = line.step()  # day 5
+    sur = of_kind(evs, "surrender")
+    assert [(e.day, e.place, e.subjects) for e in sur] == [(5, "c", ("pocket",))]
+    assert sur[0].values["men"] == 10000.0
+    assert s.status[0, p] == GONE
+    assert s.strength[0, p].tolist() == [0.0, 0.0, 0.0, 0.0]
+    assert s.losses[0, sov, west, 0, 1] == 10000.0  # men captured
+    assert s.losses[0, sov, west, 2, 1] == 100.0  # guns captured
+    assert s.losses[0, sov, west, 0, 0] == 0.0  # nobody killed in battle
+
+
+def test_starvation_attrition_rate_and_booking(line):
+    # far (at e, level 0) starts with supply 0.5: out of supply by day 5 at the latest.
+    # Once starving: men x (1 - 0.005) a day, morale - 0.02 a day (no +0.01 recovery:
+    # supply <= 0.5), the men lost booked as attrition (cause 2).
+    st, s = line.static, line.world.state
+    f = st.formation("far")
+    sov, west = st.side("soviet"), st.front_ids.index("west")
+    for _ in range(8):
+        line.step()
+    assert s.supply[0, f] == 0.0
+    men0, mor0, att0 = s.strength[0, f, 0], s.morale[0, f], s.losses[0, sov, west, 0, 2]
+    line.step()
+    assert s.strength[0, f, 0] == pytest.approx(men0 * (1 - STARVE_MEN_PER_DAY))
+    assert s.morale[0, f] == pytest.approx(mor0 - 0.02)
+    assert s.losses[0, sov, west, 0, 2] - att0 == pytest.approx(men0 * STARVE_MEN_PER_DAY)
+    assert not s.encircled[0, f]  # out of truck range but not cut off
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: supply is decremented by repeated float "
+                   "subtraction (0.5 - 0.1 x 5 = 2.8e-17 > 0), so starvation starts a day "
+                   "late; supply.run should treat supply <= 1e-9 as empty")
+def test_supply_runs_out_on_the_day_it_should(line):
+    # far: supply 0.5, level 0, 1/supply_days = 0.1 a day -> 0.4, 0.3, 0.2, 0.1, 0.0:
+    # empty at the end of day 4, so it starves on day 4: 10000 x 0.995 = 9950 men.
+    st, s = line.static, line.world.state
+    f = st.formation("far")
+    for _ in range(5):
+        line.step()
+    assert s.supply[0, f] == 0.0
+    assert s.strength[0, f, 0] == pytest.approx(10000 * (1 - STARVE_MEN_PER_DAY))
+
+
+def test_morale_recovers_when_supplied(line):
+    # pocket at c (level 1, supply 1.0 > 0.5, not cut): morale + 0.01 a day: 0.31 -> 0.33
+    st, s = line.static, line.world.state
+    p = st.formation("pocket")
+    line.step()
+    line.step()
+    assert s.morale[0, p] == pytest.approx(0.33)
+    np.testing.assert_array_equal(s.encircled[0], False)

@@ -24,6 +24,9 @@ class Problem:
     path: str
     message: str
 
+    def _replace_msg(self, message: str) -> Problem:
+        return Problem(self.file, self.line, self.path, message)
+
     def __str__(self) -> str:
         loc = f"{self.file}:{self.line}" if self.line is not None else self.file
         return f"{loc}: {self.path}: {self.message}" if self.path else f"{loc}: {self.message}"

@@ -82,9 +82,6 @@ def test_request_with_probability_zero_never_one_always(p, expect):
         assert bool(c.world.state.fired[0, ei]) is expect
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: an accepted request's 'then' event fires the "
-                   "same day when it is listed after the request (State.pending_fire says "
-                   "'fire tomorrow'; the day depends on YAML order)")
 def test_granted_request_fires_then_event_next_day_whatever_the_order(tmp_path):
     # help_arrives is listed after ask_help in t_econ.yaml; moving it first must not
     # change anything: the answer comes the day after the request (day 2 -> day 3).

@@ -11,7 +11,7 @@ from stavka.api import Campaign, load
 from stavka.engine.context import Ctx
 from stavka.engine.phases.movement import ENEMY_GROUND, road_speed, trains_needed
 from stavka.errors import IllegalOrderError
-from stavka.world.state import A_HOLD, ACTIVE, RAIL
+from stavka.world.state import A_DEFEND, A_HOLD, ACTIVE, RAIL
 
 from .helpers import DATA, mini_without_germans, of_kind
 
@@ -79,9 +79,6 @@ def test_rail_trains_scale_with_strength_and_capacity_is_shared(line):
     assert all(st.node_ids[s.loc[0, i]] == "c" for i in f)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: rail capacity is documented per direction "
-                   "(schema Edge.capacity: 'military trains per day each direction') but "
-                   "_rail books both directions against one shared budget")
 def test_opposite_directions_do_not_share_capacity(line):
     # r_full rails src -> c while pocket rails c -> src on the same day. Each needs 30
     # trains; a-b carries 10 trains/day *each direction*, so each is dispatched on
@@ -108,7 +105,9 @@ def test_transfer_through_enemy_held_rail_node_is_rejected_with_event():
     assert of_kind(evs, "rail_depart") == []
     f = st.formation("sov_fe_1")
     assert st.node_ids[s.loc[0, f]] == "khabarovsk"
-    assert s.status[0, f] == ACTIVE and s.action[0, f] == A_HOLD
+    # the rejected formation goes back to the AI (no longer scripted), which digs it in
+    assert s.status[0, f] == ACTIVE and s.action[0, f] in (A_HOLD, A_DEFEND)
+    assert not s.scripted[0, f]
 
 
 def test_scripted_rail_order_through_lost_node_is_rejected(tmp_path):

@@ -132,9 +132,6 @@ def test_starvation_attrition_rate_and_booking(line):
     assert not s.encircled[0, f]  # out of truck range but not cut off
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: supply is decremented by repeated float "
-                   "subtraction (0.5 - 0.1 x 5 = 2.8e-17 > 0), so starvation starts a day "
-                   "late; supply.run should treat supply <= 1e-9 as empty")
 def test_supply_runs_out_on_the_day_it_should(line):
     # far: supply 0.5, level 0, 1/supply_days = 0.1 a day -> 0.4, 0.3, 0.2, 0.1, 0.0:
     # empty at the end of day 4, so it starves on day 4: 10000 x 0.995 = 9950 men.

@@ -133,10 +133,15 @@ class _Loader:
         self._read_file(self.root, merged, seen=set())
         return merged
 
-    def _read_file(self, path: Path, merged: dict[str, Any], seen: set[Path]) -> None:
+    def _read_file(self, path: Path, merged: dict[str, Any], seen: set[Path],
+                   named_at: Problem | None = None) -> None:
         rp = path.resolve()
         if rp in seen:
-            self.problems.append(Problem(str(path), None, "include", "include cycle"))
+            self.problems.append(named_at._replace_msg("include cycle") if named_at else
+                                 Problem(str(path), None, "include", "include cycle"))
+            return
+        if named_at is not None and not path.is_file():
+            self.problems.append(named_at._replace_msg(f"file not found: {path}"))
             return
         seen.add(rp)
         self.files.append(path)
@@ -177,8 +182,10 @@ class _Loader:
         if not isinstance(includes, list):
             self.problems.append(Problem(str(path), None, "include", "must be a list of files"))
             return
-        for inc in includes:
-            self._read_file(path.parent / str(inc), merged, seen)
+        for i, inc in enumerate(includes):
+            line = sub.loc.get(("include", i), (str(path), None))[1]
+            self._read_file(path.parent / str(inc), merged, seen,
+                            named_at=Problem(str(path), line, f"include[{i}]", ""))
 
     # -- stage 2: templates -------------------------------------------------
     def resolve_types(self, data: dict[str, Any]) -> None:

@@ -69,6 +69,7 @@ class Static:
     rail_next: np.ndarray  # [A, N, N] next hop over rail through alliance-a territory
     rail_dist: np.ndarray  # [A, N, N]
     rail_path: np.ndarray  # [A, N, N, L] edge indices along the rail path, -1 padded
+    rail_dir: np.ndarray  # [A, N, N, L] 0 if the path runs the edge a->b, 1 if b->a
     # formations [F] (scenario formations first, then mobilisation slots)
     form_ids: tuple[str, ...]
     form_names: tuple[str, ...]
@@ -249,34 +250,37 @@ def compile_static(spec: Scenario, overrides: dict[str, Any] | None = None) -> S
     rail = ekind == 0
     rail_next = np.full((A, N, N), -1, dtype=np.int32)
     rail_dist = np.full((A, N, N), INF)
-    paths: list[list[list[list[int]]]] = []
+    paths: list[list[list[list[tuple[int, int]]]]] = []
     for al in range(A):
         allowed = alliance[owner0] == al
         d, nx = _paths(N, ea[rail], eb[rail], ekm[rail], allowed)
         rail_next[al], rail_dist[al] = nx, d
-        wp: list[list[list[int]]] = []
+        wp: list[list[list[tuple[int, int]]]] = []
         for i in range(N):
             row = []
             for j in range(N):
-                seq: list[int] = []
+                seq: list[tuple[int, int]] = []
                 k = i
                 while k != j and nx[k, j] >= 0:
                     nk = int(nx[k, j])
                     # the rail edge (not a road) between k and nk
                     cand = [x for x in np.nonzero(((ea == k) & (eb == nk)) | ((ea == nk) & (eb == k)))[0]
                             if rail[x]]
-                    seq.append(int(min(cand, key=lambda x: ekm[x])))
+                    e = int(min(cand, key=lambda x: ekm[x]))
+                    seq.append((e, 0 if ea[e] == k else 1))
                     k = nk
                 row.append(seq)
             wp.append(row)
         paths.append(wp)
     L = max(1, max(len(p) for wp in paths for row in wp for p in row))
     rail_path = np.full((A, N, N, L), -1, dtype=np.int32)
+    rail_dir = np.zeros((A, N, N, L), dtype=np.int8)
     for al in range(A):
         for i in range(N):
             for j in range(N):
                 p = paths[al][i][j]
-                rail_path[al, i, j, :len(p)] = p
+                rail_path[al, i, j, :len(p)] = [e for e, _ in p]
+                rail_dir[al, i, j, :len(p)] = [d for _, d in p]
 
     # each side's capital: the region it holds at start with the most victory points
     capital = np.array([
@@ -341,7 +345,7 @@ def compile_static(spec: Scenario, overrides: dict[str, Any] | None = None) -> S
         owner0=owner0,
         ea=ea, eb=eb, ekind=ekind, ekm=ekm, ecap=ecap, eriver=eriver, edge_of=edge_of,
         land_dist=land_dist, land_next=land_next, rail_next=rail_next, rail_dist=rail_dist,
-        rail_path=rail_path,
+        rail_path=rail_path, rail_dir=rail_dir,
         form_ids=tuple(fids), form_names=tuple(fnames), form_index={k: i for i, k in enumerate(fids)},
         fside=np.array(fside, dtype=np.int16), ftype=np.array(ftype, dtype=np.int16),
         fkind=np.array([KINDS.index(t.kind) for t in types], dtype=np.int8),

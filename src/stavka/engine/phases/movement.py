@@ -73,6 +73,7 @@ def _rail(ctx: Ctx) -> None:
                      action="rail", reason="no railway through own territory")
             s.action[r, f] = A_HOLD
             s.rail_depart[r, f] = -1
+            s.scripted[r, f] = False
         r_i, f_i = r_i[ok], f_i[ok]
         s.status[r_i, f_i] = RAIL
         s.rail_from[r_i, f_i] = s.loc[r_i, f_i]
@@ -86,19 +87,21 @@ def _rail(ctx: Ctx) -> None:
     # dispatch trains against today's capacity, formations in id order
     loading = (s.status == RAIL) & (s.rail_left > 0)
     if loading.any():
-        cap = np.repeat(st.ecap[None, :], ctx.R, axis=0)
+        # capacity left today per edge and direction (0: a->b, 1: b->a)
+        cap = np.repeat(np.repeat(st.ecap[None, :, None], 2, axis=2), ctx.R, axis=0)
         rows = np.arange(ctx.R)
         for f in np.nonzero(loading.any(axis=0))[0]:
             m = loading[:, f]
             r = rows[m]
             al = st.alliance[st.fside[f]]
             path = st.rail_path[al, s.rail_from[r, f], s.target[r, f]]  # [k, L]
+            way = st.rail_dir[al, s.rail_from[r, f], s.target[r, f]]
             valid = path >= 0
-            c = np.where(valid, cap[r[:, None], np.maximum(path, 0)], np.inf)
+            c = np.where(valid, cap[r[:, None], np.maximum(path, 0), way], np.inf)
             bottleneck = np.floor(c.min(axis=1))
             k = np.minimum(s.rail_left[r, f], np.maximum(bottleneck, 0.0))
             rr = np.repeat(r, path.shape[1])[valid.ravel()]
-            np.subtract.at(cap, (rr, path[valid]), np.repeat(k, valid.sum(axis=1)))
+            np.subtract.at(cap, (rr, path[valid], way[valid]), np.repeat(k, valid.sum(axis=1)))
             s.rail_left[r, f] -= k
             done = s.rail_left[r, f] <= 0
             km = st.rail_dist[al, s.rail_from[r, f], s.target[r, f]]

@@ -121,14 +121,16 @@ def run(ctx: Ctx) -> None:
     """Evaluate every event's trigger and apply the effects where it fires."""
     st, s = ctx.st, ctx.s
     deliver_k = 0
+    # requests granted yesterday fire today, whatever the events' order in the file
+    pending = s.pending_fire.copy()
+    s.pending_fire[:] = False
     for ei, ev in enumerate(st.spec.events):
-        cond = s.pending_fire[:, ei].copy()
+        cond = pending[:, ei].copy()
         if not ev.manual:
             cond |= trigger_mask(ctx, ev.trigger)
         if not ev.repeat:
             cond &= ~s.fired[:, ei]
         cond &= ~s.over
-        s.pending_fire[:, ei] = False
         k0 = deliver_k
         deliver_k += sum(1 for e in ev.effects if e.deliver is not None)
         if not cond.any():

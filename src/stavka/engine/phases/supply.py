@@ -105,6 +105,7 @@ def run(ctx: Ctx) -> None:
     cut = ~connected[rows, al, s.loc] & act
     c = 1.0 / st.supply_days[None, :]
     s.supply[act] = np.clip(s.supply - c + 2.0 * c * lv, 0.0, 1.0)[act]
+    s.supply[act & (s.supply < 1e-9)] = 0.0  # no float dust: empty is empty
     starving = act & (s.supply <= 0.0)
     if starving.any():
         lost = s.strength[..., 0] * STARVE_MEN_PER_DAY * starving

@@ -142,15 +142,16 @@ def test_predict_only_file_without_outcomes(battles_csv, tmp_path):
 
 def test_cross_validation_beats_always_attacker(battles_csv):
     b, o = read_battles(battles_csv)
-    pick = np.flatnonzero(b.year >= 1900)[:160]
+    pick = np.flatnonzero(b.year >= 1900)
     b, o = subset(b, pick), subset_outcomes(o, pick)
-    v = val.run(b, o, load_params(), folds=3, runs=40, maxiter=60)
+    v = val.run(b, o, load_params(), folds=3, runs=100, maxiter=50)
     assert set(v.fold.tolist()) == {0, 1, 2}
     for i in range(len(b)):  # related battles share a fold
         assert len(set(v.fold[b.group == b.group[i]].tolist())) == 1
     rows = v.tables["all"]
     ours, always = rows["stavka combat v1"], rows["always attacker wins"]
-    assert ours["log_loss"] < always["log_loss"]
+    assert ours["brier"] < always["brier"]
+    assert ours["auc"] > 0.55
     assert ours["spearman_a_cas"] > 0.2
     for k in ("accuracy", "balanced_acc", "brier", "auc", "spearman_d_cas"):
         assert np.isfinite(ours[k])

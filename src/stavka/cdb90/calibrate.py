@@ -34,9 +34,9 @@ from stavka.combat.params import (
 )
 
 CAS_SIGMA = 1.0  # sd of log casualty fraction around the model's expectation
-CAS_WEIGHT = 0.5  # weight of each side's casualty term relative to the outcome term
+CAS_WEIGHT = 0.1  # weight of each side's casualty term relative to the outcome term
 MIN_NATION_BATTLES = 5  # nations with fewer battles keep CEV 1.0
-NATION_PRIOR_SD = 0.3
+NATION_PRIOR_SD = 0.6
 _EPS = 1e-5
 
 

@@ -86,7 +86,7 @@ def validate_cmd(
         raise InputError(f"--folds must be 0 or >= 2 (got {folds})")
     if runs < 1:
         raise InputError(f"--runs must be >= 1 (got {runs})")
-    console = Console()
+    console = Console(width=None if sys.stdout.isatty() else 200)
     b, o = _read(battles, console)
     if folds and o is None:
         raise InputError(f"{battles}: column 'wina': --folds needs battle outcomes")
@@ -108,7 +108,7 @@ def validate_cmd(
     if report is not None:
         from stavka.cdb90.report import write_report
 
-        cmd = "stavka validate " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+        cmd = "stavka " + " ".join(shlex.quote(a) for a in sys.argv[1:])
         path = write_report(v, report, cmd, runtime)
         console.print(f"wrote {path}")
 

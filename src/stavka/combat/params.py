@@ -141,7 +141,7 @@ class CombatParams:
 
 def _yaml() -> YAML:
     y = YAML(typ="safe")
-    y.default_flow_style = None
+    y.default_flow_style = False
     y.width = 100
     return y
 

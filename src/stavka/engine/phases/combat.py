@@ -25,6 +25,11 @@ from stavka.world.static import KINDS
 #: well under 24 active hours a day.
 HOURS_PER_DAY = 12.0
 REST_DAYS = 3
+HALT_MORALE = 0.05  # morale an attacker loses when its attack is halted
+#: The AI attacks only where the combat model rates its power at least this many
+#: times the defender's (posture, terrain, weather included); scripted and player
+#: attacks go in whatever the odds.
+ATTACK_ODDS = 1.5
 #: An attacker needs at least this much supply on hand to attack.
 MIN_ATTACK_SUPPLY = 0.2
 #: Extra days of supply burnt by a formation in battle (ammunition, fuel).
@@ -136,6 +141,20 @@ def run(ctx: Ctx) -> None:
     )
     gen = ctx.rng.generator("combat", day, er, en.astype(np.uint64))
     res = cm.resolve(A, D, cond, params(st.spec.combat_model), gen)  # type: ignore[arg-type]
+    # AI attackers call off attacks at poor odds: no battle, they dig in where they are
+    ordered = agg(att, a_idx, s.scripted.astype(float)) > 0
+    off = ~ordered & (res.power_ratio < ATTACK_ODDS)
+    if off.any():
+        om = att & off[np.maximum(a_idx, 0)]
+        s.action[om] = A_HOLD
+        s.dug[om] = -REST_DAYS
+        att &= ~om
+        dfn &= ~off[np.maximum(d_idx, 0)]
+        res = cm.DayResult(**{k: np.where(off, np.zeros_like(v), v) if k != "power_ratio" else v
+                              for k, v in vars(res).items()})
+        keep = ~off
+    else:
+        keep = np.ones(n, dtype=bool)
     # losses back to formations, in proportion
     a_l = np.where(att, 1.0, 0.0)
     d_l = np.where(dfn, 1.0, 0.0)
@@ -155,9 +174,9 @@ def run(ctx: Ctx) -> None:
     s.eng_def[er, en] = 1.0 - (1.0 - s.eng_def[er, en]) * (1.0 - res.def_loss)
     s.eng_men[er, en, 0] += res.att_loss * amen
     s.eng_men[er, en, 1] += res.def_loss * dmen
-    first = s.eng_days[er, en] == 0
-    s.eng_days[er, en] += 1
-    s.eng_side[er, en] = att_side
+    first = (s.eng_days[er, en] == 0) & keep
+    s.eng_days[er[keep], en[keep]] += 1
+    s.eng_side[er[keep], en[keep]] = att_side[keep]
     for i in np.nonzero(first)[0]:
         ctx.emit("battle", er[i], place=int(en[i]), side=int(att_side[i]), phase="start",
                  attacker_men=float(amen[i]), defender_men=float(dmen[i]),
@@ -166,7 +185,7 @@ def run(ctx: Ctx) -> None:
     halts = res.att_halts & ~res.def_breaks
     if halts.any():
         hm = att & halts[np.maximum(a_idx, 0)]
-        s.morale[hm] = np.maximum(s.morale[hm] - 0.1, 0.0)
+        s.morale[hm] = np.maximum(s.morale[hm] - HALT_MORALE, 0.0)
         s.action[hm] = A_HOLD
         s.scripted[hm] = False
         s.dug[hm] = -REST_DAYS

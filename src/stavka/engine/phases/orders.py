@@ -158,6 +158,7 @@ def doctrine(ctx: Ctx) -> None:
         cost = np.where(en & np.isfinite(st.land_dist[s.loc[r_i, f_i]]), cost, np.inf)
         best = np.argmin(cost, axis=1)
         has = np.isfinite(cost[np.arange(len(best)), best])
+        has &= _may_leave(ctx, r_i, f_i, has)  # an offensive never strips a city bare
         s.action[r_i[has], f_i[has]] = A_ATTACK
         s.target[r_i[has], f_i[has]] = best[has]
         s.progress[r_i[has], f_i[has]] = 0.0

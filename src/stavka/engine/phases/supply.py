@@ -11,7 +11,8 @@
 
 Formations consume ``1/supply_days`` of their load a day and refill twice that
 times the level where they stand. With nothing on hand they lose men and
-morale; encircled formations also lose morale and surrender when it is gone.
+morale; encircled formations also lose morale, and surrender once they are
+both out of supply and below ``SURRENDER_MORALE``.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ STARVE_MEN_PER_DAY = 0.005  # men lost per day without supply (sickness, deserti
 STARVE_MORALE_PER_DAY = 0.02
 ENCIRCLED_MORALE_PER_DAY = 0.03
 SURRENDER_MORALE = 0.15
-RECOVER_MORALE_PER_DAY = 0.01
+RECOVER_MORALE_PER_DAY = 0.02
 
 
 class _Scatter:
@@ -124,7 +125,7 @@ def run(ctx: Ctx) -> None:
     s.morale[cut] = np.maximum(s.morale[cut] - ENCIRCLED_MORALE_PER_DAY, 0.0)
     ok = act & ~cut & (s.supply > 0.5)
     s.morale[ok] = np.minimum(s.morale[ok] + RECOVER_MORALE_PER_DAY, 1.0)
-    give_up = cut & (s.morale < SURRENDER_MORALE)
+    give_up = cut & (s.morale < SURRENDER_MORALE) & (s.supply <= 0.0)
     if give_up.any():
         surrender(ctx, give_up, reason="encircled, out of supply")
 

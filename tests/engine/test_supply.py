@@ -9,6 +9,7 @@ from stavka.engine.context import Ctx
 from stavka.engine.phases.supply import (
     ENCIRCLED_MORALE_PER_DAY,
     STARVE_MEN_PER_DAY,
+    STARVE_MORALE_PER_DAY,
     SURRENDER_MORALE,
     TRUCK_RANGE_KM,
     supply_levels,
@@ -86,37 +87,53 @@ def test_losing_a_middle_rail_node_cuts_supply_and_encircles(line):
     assert not s.encircled[0, st.formation("r_full")]
 
 
-def test_encircled_formation_surrenders_when_morale_below_threshold(line):
-    # pocket starts with morale 0.31 and loses 0.03 a day while cut off (its supply,
-    # 1.0 with 10 days carried, lasts past the surrender, so no starvation losses):
-    # after day k (0-based) morale = 0.31 - 0.03 (k + 1):
-    #   day 4: 0.16 (>= 0.15), day 5: 0.13 < 0.15 -> surrenders on day 5.
-    # All 10,000 men are booked as captured: losses[side, front, men, cause=captured].
+def test_encircled_formation_surrenders_when_out_of_supply_and_morale(line):
+    # The pocket (10,000 men, morale 0.31) is cut off on day 0 with supply 0.3 of a
+    # 10-day load. Cut off, the level is 0: supply falls 0.1 a day -> 0.2, 0.1, 0.0
+    # (empty on day 2). Morale: -0.03 a day encircled, and -0.02 more once starving:
+    #   day 0: 0.28, day 1: 0.25, day 2: 0.20, day 3: 0.15, day 4: 0.10 < 0.15
+    # and out of supply -> surrenders on day 4. Starvation took 0.5 % of men on days
+    # 2, 3 and 4: 10,000 x 0.995^3 = 9,850.75 men captured; guns are not starved.
     assert ENCIRCLED_MORALE_PER_DAY == 0.03 and SURRENDER_MORALE == 0.15
+    assert STARVE_MORALE_PER_DAY == 0.02 and STARVE_MEN_PER_DAY == 0.005
     st, s = line.static, line.world.state
     s.owner[0, st.node("b")] = st.side("germany")
     p = st.formation("pocket")
+    s.supply[0, p] = 0.3
     sov, west = st.side("soviet"), st.front_ids.index("west")
     evs = []
-    for _ in range(5):
+    for _ in range(4):
         evs += line.step()
     assert of_kind(evs, "surrender") == []
-    assert s.morale[0, p] == pytest.approx(0.16)
+    assert s.morale[0, p] == pytest.approx(0.15)
     assert s.status[0, p] == ACTIVE
-    evs = line.step()  # day 5
+    evs = line.step()  # day 4
     sur = of_kind(evs, "surrender")
-    assert [(e.day, e.place, e.subjects) for e in sur] == [(5, "c", ("pocket",))]
-    assert sur[0].values["men"] == 10000.0
+    assert [(e.day, e.place, e.subjects) for e in sur] == [(4, "c", ("pocket",))]
+    assert sur[0].values["men"] == pytest.approx(10000 * 0.995**3)
     assert s.status[0, p] == GONE
     assert s.strength[0, p].tolist() == [0.0, 0.0, 0.0, 0.0]
-    assert s.losses[0, sov, west, 0, 1] == 10000.0  # men captured
+    assert s.losses[0, sov, west, 0, 1] == pytest.approx(10000 * 0.995**3)  # captured
     assert s.losses[0, sov, west, 2, 1] == 100.0  # guns captured
     assert s.losses[0, sov, west, 0, 0] == 0.0  # nobody killed in battle
 
 
+def test_encircled_but_supplied_formation_holds_out(line):
+    # The same pocket with a full load does not surrender while it still has supply,
+    # however low its morale: out of supply only on day 9.
+    st, s = line.static, line.world.state
+    s.owner[0, st.node("b")] = st.side("germany")
+    p = st.formation("pocket")
+    evs = []
+    for _ in range(8):
+        evs += line.step()
+    assert s.morale[0, p] < SURRENDER_MORALE and s.supply[0, p] > 0
+    assert of_kind(evs, "surrender") == [] and s.status[0, p] == ACTIVE
+
+
 def test_starvation_attrition_rate_and_booking(line):
     # far (at e, level 0) starts with supply 0.5: out of supply by day 5 at the latest.
-    # Once starving: men x (1 - 0.005) a day, morale - 0.02 a day (no +0.01 recovery:
+    # Once starving: men x (1 - 0.005) a day, morale - 0.02 a day (no +0.02 recovery:
     # supply <= 0.5), the men lost booked as attrition (cause 2).
     st, s = line.static, line.world.state
     f = st.formation("far")
@@ -144,10 +161,10 @@ def test_supply_runs_out_on_the_day_it_should(line):
 
 
 def test_morale_recovers_when_supplied(line):
-    # pocket at c (level 1, supply 1.0 > 0.5, not cut): morale + 0.01 a day: 0.31 -> 0.33
+    # pocket at c (level 1, supply 1.0 > 0.5, not cut): morale + 0.02 a day: 0.31 -> 0.35
     st, s = line.static, line.world.state
     p = st.formation("pocket")
     line.step()
     line.step()
-    assert s.morale[0, p] == pytest.approx(0.33)
+    assert s.morale[0, p] == pytest.approx(0.35)
     np.testing.assert_array_equal(s.encircled[0], False)

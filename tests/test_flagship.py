@@ -17,8 +17,8 @@ from stavka.cli import main
 from stavka.engine.core import compile_world, step
 from stavka.engine.rng import Streams
 
-GOLDEN_30_DAYS_SEED_7 = "c46110da54a7dfd6"
-GOLDEN_FULL_SEED_7 = "d00eb98747c8014f"
+GOLDEN_30_DAYS_SEED_7 = "650a204ae24703e9"
+GOLDEN_FULL_SEED_7 = "9e21c8aab43f6536"
 
 
 @pytest.fixture(scope="module")

@@ -233,66 +233,90 @@ def _battle_end(ctx: Ctx, r: int, n: int, att_side: int, outcome: str) -> None:
     s.eng_men[r, n] = 0
 
 
+def _neighbours(st) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """[N, K] land neighbours of each node, -1 padded (cached on the static tables)."""
+    if "nbrs" not in st.extra:
+        land = st.ekind <= 1
+        lists = [sorted({*st.eb[land & (st.ea == n)].tolist(), *st.ea[land & (st.eb == n)].tolist()})
+                 for n in range(st.N)]
+        k = max(1, max(len(x) for x in lists))
+        nb = np.full((st.N, k), -1, dtype=np.int32)
+        for n, x in enumerate(lists):
+            nb[n, :len(x)] = x
+        st.extra["nbrs"] = nb
+    return st.extra["nbrs"]  # type: ignore[no-any-return]
+
+
 def _defender_breaks(ctx: Ctx, breaks: np.ndarray, er: np.ndarray, en: np.ndarray,
                      att_side: np.ndarray, att: np.ndarray, a_idx: np.ndarray,
                      dfn: np.ndarray, d_idx: np.ndarray) -> None:
+    """Broken defenders retreat (or surrender); attackers take the regions. Vectorised
+    over every broken engagement of every replica."""
     st, s = ctx.st, ctx.s
+    n = en.size
+    R, F = ctx.R, st.F
+    rows = np.arange(R)[:, None]
+    dm = dfn & breaks[np.maximum(d_idx, 0)]  # [R, F] broken defenders
+    # defending side of each engagement (its defenders are all of one alliance)
+    d_side = np.full(n, -1)
+    rr, ff = np.nonzero(dm)
+    np.maximum.at(d_side, d_idx[rr, ff], st.fside[ff])
+    b = np.nonzero(breaks & (d_side >= 0))[0]
+    # retreat: the friendly neighbour best supplied, then nearest the capital, then lowest id
+    nb = _neighbours(st)[en[b]]  # [b, K]
+    valid = nb >= 0
+    nbc = np.maximum(nb, 0)
+    dal = st.alliance[d_side[b]]
+    own = valid & (st.alliance[s.owner[er[b, None], nbc]] == dal[:, None])
     level = ctx.cache.get("supply_level")
-    land = st.ekind <= 1
-    for i in np.nonzero(breaks)[0]:
-        r, n = int(er[i]), int(en[i])
-        dm = dfn[r] & (d_idx[r] == i)
-        if not dm.any():
-            continue
-        dside = int(st.fside[np.nonzero(dm)[0][0]])
-        dal = st.alliance[dside]
-        # friendly neighbours not held by the enemy, best supplied first
-        nb = np.concatenate([st.eb[land & (st.ea == n)], st.ea[land & (st.eb == n)]])
-        nb = np.unique(nb)
-        own = nb[st.alliance[s.owner[r, nb]] == dal]
-        if own.size:
-            # best supplied first, then the one nearest the side's capital
-            lv = level[r, dal, own] if level is not None else np.ones(own.size)
-            cap = st.capital[dside]
-            near = st.land_dist[own, cap] if cap >= 0 else np.zeros(own.size)
-            best = own[np.lexsort((own, near, -np.round(lv, 3)))[0]]
-        else:
-            best = -1
-        trapped = dm & s.encircled[r]
-        if best < 0:
-            trapped = dm
-        if trapped.any():
-            m = np.zeros_like(s.status, dtype=bool)
-            m[r] = trapped
-            surrender(ctx, m, reason=f"broken at {st.spec.nodes[n].name}")
-        go = dm & ~trapped
-        if go.any():
-            lost = s.strength[r, go] * ROUT_LOSS
-            s.strength[r, go] -= lost
-            tmp = np.zeros_like(s.strength)
-            tmp[r, go] = lost
-            book_all(ctx, tmp, cause=0)
-            s.loc[r, go] = best
-            s.morale[r, go] *= 0.8
-            s.dug[r, go] = 0
-            s.progress[r, go] = 0
-            ctx.emit("retreat", r, place=n, side=dside,
-                     subjects=tuple(st.form_ids[f] for f in np.nonzero(go)[0]),
-                     to=st.node_ids[best], men=float(s.strength[r, go, 0].sum()))
-        # the attackers take the region
-        am = att[r] & (a_idx[r] == i)
-        prev = int(s.owner[r, n])
-        s.owner[r, n] = att_side[i]
-        if st.alliance[prev] != st.alliance[att_side[i]]:
-            s.taken_day[r, n] = ctx.day
-        s.loc[r, am] = n
-        s.progress[r, am] = 0
-        s.dug[r, am] = 0
-        reached = am & (s.target[r] == n)
-        s.action[r, reached] = A_NONE
-        s.scripted[r, reached] = False
-        if st.alliance[prev] != st.alliance[att_side[i]]:
-            ctx.emit("capture", r, place=n, side=int(att_side[i]),
-                     subjects=tuple(st.form_ids[f] for f in np.nonzero(am)[0]),
-                     previous=st.side_ids[prev], defended=True)
-        _battle_end(ctx, r, n, int(att_side[i]), "taken")
+    lv = level[er[b, None], dal[:, None], nbc] if level is not None else np.ones(nb.shape)
+    cap = st.capital[d_side[b]]
+    near = np.where(cap[:, None] >= 0, st.land_dist[nbc, np.maximum(cap, 0)[:, None]], 0.0)
+    near = np.where(np.isfinite(near), near, 1e6)
+    score = np.round(lv, 3) * 1e12 - near * 1e2 - nbc * 1e-3  # lexicographic
+    score = np.where(own, score, -np.inf)
+    pick = np.argmax(score, axis=1)
+    best_b = np.where(np.isfinite(score[np.arange(b.size), pick]), nb[np.arange(b.size), pick], -1)
+    best = np.full(n, -1)
+    best[b] = best_b
+    to = np.where(dm, best[np.maximum(d_idx, 0)], -1)
+    trapped = dm & (s.encircled | (to < 0))
+    if trapped.any():
+        surrender(ctx, trapped, reason=None)
+    go = dm & ~trapped
+    if go.any():
+        lost = np.where(go[..., None], s.strength * ROUT_LOSS, 0.0)
+        s.strength -= lost
+        book_all(ctx, lost, cause=0)
+        s.loc[go] = to[go]
+        s.morale[go] *= 0.8
+        s.dug[go] = 0
+        s.progress[go] = 0
+        if ctx.record:
+            for i in b:
+                m = go[er[i]] & (d_idx[er[i]] == i)
+                if m.any():
+                    ctx.emit("retreat", er[i], place=int(en[i]), side=int(d_side[i]),
+                             subjects=tuple(st.form_ids[f] for f in np.nonzero(m)[0]),
+                             to=st.node_ids[best[i]], men=float(s.strength[er[i], m, 0].sum()))
+    # the attackers take the regions
+    prev = s.owner[er[b], en[b]].copy()
+    s.owner[er[b], en[b]] = att_side[b]
+    changed = st.alliance[prev] != st.alliance[att_side[b]]
+    s.taken_day[er[b][changed], en[b][changed]] = ctx.day
+    am = att & breaks[np.maximum(a_idx, 0)] & (a_idx >= 0)
+    dest = np.where(am, en[np.maximum(a_idx, 0)], -1)
+    s.loc[am] = dest[am]
+    s.progress[am] = 0
+    s.dug[am] = 0
+    reached = am & (s.target == dest)
+    s.action[reached] = A_NONE
+    s.scripted[reached] = False
+    del rows, F
+    for j, i in enumerate(b):
+        if ctx.record and changed[j]:
+            m = am[er[i]] & (a_idx[er[i]] == i)
+            ctx.emit("capture", er[i], place=int(en[i]), side=int(att_side[i]),
+                     subjects=tuple(st.form_ids[f] for f in np.nonzero(m)[0]),
+                     previous=st.side_ids[int(prev[j])], defended=True)
+        _battle_end(ctx, int(er[i]), int(en[i]), int(att_side[i]), "taken")

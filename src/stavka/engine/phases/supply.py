@@ -115,7 +115,7 @@ def run(ctx: Ctx) -> None:
         s.morale[starving] = np.maximum(s.morale[starving] - STARVE_MORALE_PER_DAY, 0.0)
     newly = cut & ~s.encircled
     s.encircled[act] = cut[act]
-    if newly.any():
+    if newly.any() and ctx.record:
         for r in np.unique(np.nonzero(newly)[0]):
             for n in np.unique(s.loc[r, newly[r]]):
                 m = newly[r] & (s.loc[r] == n)
@@ -149,17 +149,22 @@ def book_all(ctx: Ctx, lost: np.ndarray, cause: int) -> None:
         s.losses[..., c, cause] += tot.reshape(ctx.R, st.S, Fr)
 
 
-def surrender(ctx: Ctx, mask: np.ndarray, reason: str) -> None:
-    """Formations of ``mask`` [R, F] surrender: everything they have is lost, men captured."""
+def surrender(ctx: Ctx, mask: np.ndarray, reason: str | None) -> None:
+    """Formations of ``mask`` [R, F] surrender: everything they have is lost, men captured.
+
+    ``reason`` is the dispatch's wording; ``None`` reads "broken at <region>".
+    """
     st, s = ctx.st, ctx.s
     book_all(ctx, np.where(mask[..., None], s.strength, 0.0), cause=1)
-    for r in np.unique(np.nonzero(mask)[0]):
-        for n in np.unique(s.loc[r, mask[r]]):
-            m = mask[r] & (s.loc[r] == n)
-            ids = tuple(st.form_ids[f] for f in np.nonzero(m)[0])
-            ctx.emit("surrender", r, place=int(n), side=int(st.fside[np.nonzero(m)[0][0]]),
-                     subjects=ids, men=float(s.strength[r, m, 0].sum()),
-                     tanks=float(s.strength[r, m, 1].sum()), formations=len(ids), reason=reason)
+    if ctx.record:
+        for r in np.unique(np.nonzero(mask)[0]):
+            for n in np.unique(s.loc[r, mask[r]]):
+                m = mask[r] & (s.loc[r] == n)
+                ids = tuple(st.form_ids[f] for f in np.nonzero(m)[0])
+                why = reason if reason is not None else f"broken at {st.spec.nodes[int(n)].name}"
+                ctx.emit("surrender", r, place=int(n), side=int(st.fside[np.nonzero(m)[0][0]]),
+                         subjects=ids, men=float(s.strength[r, m, 0].sum()),
+                         tanks=float(s.strength[r, m, 1].sum()), formations=len(ids), reason=why)
     s.strength[mask] = 0.0
     s.status[mask] = GONE
     s.encircled[mask] = False

@@ -71,6 +71,29 @@ def illegal_reason(ctx: Ctx, r: int, f: int, act: int, tgt: int) -> str | None:
     return None
 
 
+def legal(ctx: Ctx, act: int, tgt: int) -> np.ndarray:
+    """[R, F] bool: where an order (action, target) is legal; the vectorised twin of
+    :func:`illegal_reason`, which words the reason for the few that are not."""
+    st, s = ctx.st, ctx.s
+    ok = s.status == ACTIVE
+    side = st.fside[None, :]
+    if act == A_RAIL:
+        al = st.alliance[st.fside]
+        ok &= (s.loc != tgt) & (st.rail_next[al[None, :], s.loc, tgt] >= 0)
+        path = st.rail_path[al[None, :], s.loc, tgt]  # [R, F, L]
+        ends = np.concatenate([np.where(path >= 0, st.ea[np.maximum(path, 0)], -1),
+                               np.where(path >= 0, st.eb[np.maximum(path, 0)], -1)], axis=2)
+        rows = np.arange(ctx.R)[:, None, None]
+        held = st.alliance[s.owner[rows, np.maximum(ends, 0)]] == al[None, :, None]
+        ok &= np.all(held | (ends < 0), axis=2)
+        ok &= st.alliance[s.owner[np.arange(ctx.R)[:, None], s.loc]] == al[None, :]
+    elif act in (A_MOVE, A_ATTACK):
+        ok &= (st.land_next[s.loc, tgt] >= 0) | (s.loc == tgt)
+        if act == A_ATTACK:
+            ok &= s.at_war[np.arange(ctx.R)[:, None], side].any(axis=2)
+    return ok
+
+
 def apply(ctx: Ctx, mask: np.ndarray, act: int, tgt: int, scripted: bool = True) -> None:
     """Set an order on the formations of ``mask`` [R, F]."""
     s = ctx.s
@@ -104,16 +127,16 @@ def run(ctx: Ctx, orders: list[Order]) -> None:
         mask &= ~s.over[:, None]
         act = ACTION_CODE[o.action]
         tgt = st.node(o.target) if o.target else -1
-        ok = mask.copy()
-        for r, f in zip(*np.nonzero(mask), strict=True):
-            why = illegal_reason(ctx, int(r), int(f), act, tgt)
-            if why:
-                ok[r, f] = False
-                # Formations that are simply not in play are skipped quietly only when
-                # chosen by a selector; named formations are always reported.
-                if o.formations and st.form_ids[f] in o.formations:
-                    ctx.emit("order_rejected", int(r), place=tgt, subjects=(st.form_ids[f],),
-                             action=o.action, reason=why)
+        ok = mask & legal(ctx, act, tgt)
+        named = np.zeros(st.F, dtype=bool)
+        named[[st.form_index[i] for i in o.formations]] = True
+        # Illegal for a named formation: reported. Chosen by a selector but not in play:
+        # skipped quietly (a selector means "those of them that can").
+        if ctx.record:
+            for r, f in zip(*np.nonzero(mask & ~ok & named[None, :]), strict=True):
+                why = illegal_reason(ctx, int(r), int(f), act, tgt)
+                ctx.emit("order_rejected", int(r), place=tgt, subjects=(st.form_ids[f],),
+                         action=o.action, reason=why or "not possible")
         apply(ctx, ok, act, tgt)
     doctrine(ctx)
 
@@ -181,21 +204,26 @@ def _may_leave(ctx: Ctx, r_i: np.ndarray, f_i: np.ndarray, leaving: np.ndarray) 
     st, s = ctx.st, ctx.s
     ok = np.ones(r_i.shape, dtype=bool)
     loc = s.loc[r_i, f_i]
-    men_here = ctx.men_at()[r_i, st.fside[f_i], loc]
-    for n in np.unique(loc[leaving & (st.vp[loc] > 0)]):
-        need = st.vp[n] * GARRISON_MEN_PER_VP
-        for r in np.unique(r_i[leaving & (loc == n)]):
-            k = np.nonzero(leaving & (loc == n) & (r_i == r))[0]
-            k = k[np.argsort(f_i[k], kind="stable")]
-            gone = np.cumsum(s.strength[r, f_i[k], 0])
-            ok[k] = men_here[k] - gone >= need
+    k = np.nonzero(leaving & (st.vp[loc] > 0))[0]
+    if k.size == 0:
+        return ok
+    men_here = ctx.men_at()[r_i[k], st.fside[f_i[k]], loc[k]]
+    # group by (replica, region, side), formations in index order; men gone so far
+    grp = (r_i[k] * st.N + loc[k]) * st.S + st.fside[f_i[k]]
+    order = np.lexsort((f_i[k], grp))
+    k, grp, men_here = k[order], grp[order], men_here[order]
+    men = s.strength[r_i[k], f_i[k], 0]
+    cum = np.cumsum(men)
+    start = np.r_[True, grp[1:] != grp[:-1]]
+    base = np.maximum.accumulate(np.where(start, cum - men, 0.0))
+    gone = cum - base
+    ok[k] = men_here - gone >= st.vp[loc[k]] * GARRISON_MEN_PER_VP
     return ok
 
 
 def _defend(ctx: Ctx, defenders: np.ndarray, enemy_node: np.ndarray) -> None:
     """Send idle defenders to threatened friendly regions of their front."""
     st, s = ctx.st, ctx.s
-    al_f = st.alliance[st.fside]
     # threatened[r, side, n]: own-alliance node adjacent to an enemy-held node
     adj = np.zeros((st.N, st.N), dtype=bool)
     land = st.ekind <= 1
@@ -203,17 +231,24 @@ def _defend(ctx: Ctx, defenders: np.ndarray, enemy_node: np.ndarray) -> None:
     near_enemy = (enemy_node.astype(np.int32) @ adj.astype(np.int32)) > 0  # [R, S, N]
     r_i, f_i = np.nonzero(defenders)
     sd = st.fside[f_i]
-    own = st.alliance[s.owner[r_i]] == al_f[f_i][:, None]
-    threatened = near_enemy[r_i, sd] & own
-    here = threatened[np.arange(len(r_i)), s.loc[r_i, f_i]]
-    front = st.front[s.loc[r_i, f_i]]
-    cand = threatened & (st.front[None, :] == front[:, None])
+    loc = s.loc[r_i, f_i]
+    own_al = st.alliance[s.owner][:, None, :] == np.arange(int(st.alliance.max()) + 1)[None, :, None]
+    threat_all = near_enemy & own_al[:, st.alliance, :]  # [R, S, N]
+    here = threat_all[r_i, sd, loc]
+    # only regions threatened somewhere are candidates: keeps the arrays small
+    cols = np.nonzero(threat_all.any(axis=(0, 1)))[0]
+    if cols.size == 0:
+        s.action[r_i, f_i] = A_DEFEND
+        return
+    threatened = threat_all[r_i[:, None], sd[:, None], cols[None, :]]
+    cand = threatened & (st.front[cols][None, :] == st.front[loc][:, None])
     # men already defending each candidate: spread out, prefer the weakest and closest
-    men = ctx.men_at()[r_i, sd]
-    dist = st.land_dist[s.loc[r_i, f_i]]
+    men = ctx.men_at()[r_i[:, None], sd[:, None], cols[None, :]]
+    dist = st.land_dist[loc[:, None], cols[None, :]]
     cost = np.where(cand & np.isfinite(dist), dist + men / 200.0, np.inf)
-    best = np.argmin(cost, axis=1)
-    has = np.isfinite(cost[np.arange(len(best)), best]) & ~here
+    pick = np.argmin(cost, axis=1)
+    best = cols[pick]
+    has = np.isfinite(cost[np.arange(len(pick)), pick]) & ~here
     go = has & _may_leave(ctx, r_i, f_i, has)
     s.action[r_i[~go], f_i[~go]] = A_DEFEND
     s.action[r_i[go], f_i[go]] = A_MOVE

@@ -21,10 +21,6 @@ from stavka.errors import InputError, ScenarioError, StavkaError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="stavka: campaign simulator for the Soviet Union's two-front war, 1941-45.")
-calibrate_app = typer.Typer(help="Fit the combat model to historical battles.")
-validate_app = typer.Typer(help="Score the combat model against historical battles.")
-app.add_typer(calibrate_app, name="calibrate")
-app.add_typer(validate_app, name="validate")
 out = Console()
 err = Console(stderr=True)
 
@@ -152,39 +148,14 @@ def docs() -> None:
     sys.stdout.write(markdown() + "\n")
 
 
-@calibrate_app.callback(invoke_without_command=True)
-def _calibrate(ctx: typer.Context) -> None:
-    """Fit the combat model (``stavka calibrate cdb90 --battles PATH --out PARAMS.yaml``)."""
-
-
-@validate_app.callback(invoke_without_command=True)
-def _validate(ctx: typer.Context) -> None:
-    """Score the combat model (``stavka validate cdb90 --battles PATH``)."""
-
-
 def _register_cdb90() -> None:
-    try:
-        from stavka.cdb90.cli import calibrate_cmd, validate_cmd
-    except ImportError:  # pragma: no cover - combat validation not installed
-        return
-    calibrate_app.command("cdb90")(_dataset_cmd(calibrate_cmd))
-    validate_app.command("cdb90")(_dataset_cmd(validate_cmd))
+    """``stavka calibrate cdb90 ...`` and ``stavka validate cdb90 ...``: the dataset is the
+    commands' first argument (only ``cdb90`` for now)."""
+    from stavka.cdb90.cli import calibrate_cmd, validate_cmd
 
-
-def _dataset_cmd(fn: Any) -> Any:
-    """Bind the dataset argument of a cdb90 command to 'cdb90' (it is the subcommand)."""
-    import functools
-    import inspect
-
-    sig = inspect.signature(fn)
-    params = [p for name, p in sig.parameters.items() if name != "dataset"]
-
-    @functools.wraps(fn)
-    def wrapper(**kw: Any) -> Any:
-        return fn(dataset="cdb90", **kw)
-
-    wrapper.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
-    return wrapper
+    app.command("calibrate", help="Fit the combat model to historical battles.")(calibrate_cmd)
+    app.command("validate", help="Score the combat model against historical battles.")(
+        validate_cmd)
 
 
 _register_cdb90()

@@ -121,7 +121,11 @@ def run(
     if report is not None:
         from stavka.chronicle import write_outputs
 
-        write_outputs(camp, report)
+        try:
+            write_outputs(camp, report)
+        except OSError as exc:
+            raise InputError(f"--report {report}: cannot write there "
+                             f"({exc.strerror or exc})") from None
         out.print(f"report written to {report}/ (summary.json, chronicle.md, events.jsonl, report.html)")
 
 

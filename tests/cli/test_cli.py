@@ -48,6 +48,8 @@ def test_same_seed_same_digest_different_seed_differs(capsys):
         (["run", MINI, "--days", "0"], "--days must be >= 1"),
         (["run", MINI, "--bogus"], "No such option"),
         (["run", "missing-file.yaml"], "missing-file.yaml: file not found"),
+        (["run", MINI, "--days", "2", "--quiet", "--report", "/proc/no-such/dir"],
+         "--report /proc/no-such/dir: cannot write there"),
     ],
 )
 def test_bad_cli_values_give_one_line_and_exit_2(capsys, args, needle):

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 import stavka
+from stavka import atomic as atomic_mod
+from stavka.atomic import atomic_write
 from stavka.chronicle import (
     EventVisitor,
     Parts,
@@ -22,9 +24,7 @@ from stavka.chronicle import (
     write_outputs,
     write_report,
 )
-from stavka.chronicle import atomic as atomic_mod
 from stavka.chronicle import report as report_mod
-from stavka.chronicle.atomic import atomic_write
 from stavka.chronicle.report import md_to_html
 from stavka.engine.records import Event
 from stavka.errors import InputError

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import csv
 import math
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +16,7 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import minimize
 
+from stavka.atomic import atomic_write
 from stavka.cdb90.battles import Battles, Outcomes, subset, subset_outcomes
 from stavka.cdb90.calibrate import calibrate
 from stavka.cdb90.metrics import cas_spearman, win_metrics
@@ -253,15 +252,5 @@ def _csv_text(header: list[str], rows: list[list]) -> str:
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temp file in the same directory + os.replace."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """Write ``text`` to ``path`` atomically (see :func:`stavka.atomic.atomic_write`)."""
+    atomic_write(path, text)

@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from stavka.chronicle.atomic import atomic_write
+from stavka.atomic import atomic_write
 from stavka.chronicle.visitor import EventVisitor
 from stavka.engine.records import Event
 from stavka.errors import InputError

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from stavka.chronicle.atomic import atomic_write
+from stavka.atomic import atomic_write
 from stavka.chronicle.jsonl import JsonlVisitor
 from stavka.chronicle.markdown import MarkdownVisitor, render_summary_markdown
 from stavka.chronicle.visitor import KeyDatesVisitor, Parts, as_parts, walk

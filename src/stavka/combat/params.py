@@ -8,8 +8,6 @@ combat. The defaults are the literature starting point (Dupuy's QJM/TNDM factors
 from __future__ import annotations
 
 import dataclasses
-import os
-import tempfile
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -18,6 +16,7 @@ from typing import Any
 import numpy as np
 from ruamel.yaml import YAML
 
+from stavka.atomic import atomic_write
 from stavka.errors import InputError
 
 MODEL_VERSION = "v1"
@@ -168,15 +167,9 @@ def read_params(path: Path) -> CombatParams:
 
 
 def write_params(params: CombatParams, path: Path) -> None:
-    """Write ``params`` as YAML, atomically (temp file + os.replace)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            _yaml().dump(params.to_dict(), fh)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """Write ``params`` as YAML, atomically (see :func:`stavka.atomic.atomic_write`)."""
+    import io
+
+    buf = io.StringIO()
+    _yaml().dump(params.to_dict(), buf)
+    atomic_write(path, buf.getvalue())

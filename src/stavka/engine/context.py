@@ -95,6 +95,3 @@ class Ctx:
     def invalidate(self) -> None:
         self.cache.clear()
 
-
-def side_of_alliance(st: Static) -> np.ndarray:
-    return st.alliance

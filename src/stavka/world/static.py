@@ -195,10 +195,9 @@ def _paths(n: int, a: np.ndarray, b: np.ndarray, w: np.ndarray, allowed: np.ndar
         np.fill_diagonal(dist, 0.0)
         return dist, np.full((n, n), -1, dtype=np.int32)
     # Keep the shortest of parallel edges.
+    # the shortest of parallel edges; 0 = no edge for csgraph
     mat = np.full((n, n), INF)
-    for i, j, ww in zip(np.concatenate([a, b]), np.concatenate([b, a]), np.concatenate([w, w]),
-                        strict=True):
-        mat[i, j] = min(mat[i, j], ww)
+    np.minimum.at(mat, (np.concatenate([a, b]), np.concatenate([b, a])), np.concatenate([w, w]))
     dense = np.where(np.isfinite(mat), mat, 0.0)
     dist, pred = shortest_path(csr_matrix(dense), method="D", directed=True,
                                return_predecessors=True)

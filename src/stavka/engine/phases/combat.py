@@ -254,8 +254,6 @@ def _defender_breaks(ctx: Ctx, breaks: np.ndarray, er: np.ndarray, en: np.ndarra
     over every broken engagement of every replica."""
     st, s = ctx.st, ctx.s
     n = en.size
-    R, F = ctx.R, st.F
-    rows = np.arange(R)[:, None]
     dm = dfn & breaks[np.maximum(d_idx, 0)]  # [R, F] broken defenders
     # defending side of each engagement (its defenders are all of one alliance)
     d_side = np.full(n, -1)
@@ -312,7 +310,6 @@ def _defender_breaks(ctx: Ctx, breaks: np.ndarray, er: np.ndarray, en: np.ndarra
     reached = am & (s.target == dest)
     s.action[reached] = A_NONE
     s.scripted[reached] = False
-    del rows, F
     for j, i in enumerate(b):
         if ctx.record and changed[j]:
             m = am[er[i]] & (a_idx[er[i]] == i)

@@ -90,7 +90,7 @@ def _mobilise(ctx: Ctx) -> None:
 
 def _refit(ctx: Ctx) -> None:
     st, s = ctx.st, ctx.s
-    R, S, F = ctx.R, st.S, st.F
+    R, S = ctx.R, st.S
     if not (s.pool[..., 1:].any() or s.truck_pool.any()):
         return
     ok = (s.status == ACTIVE) & (s.supply > 0.5) & ~s.encircled
@@ -109,4 +109,3 @@ def _refit(ctx: Ctx) -> None:
         share = np.where(tot > 0, s.truck_pool / np.maximum(tot, 1.0), 0.0)
         s.trucks += men * share[np.arange(R)[:, None], st.fside[None, :]]
         s.truck_pool[tot > 0] = 0.0
-    del F

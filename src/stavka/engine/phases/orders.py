@@ -31,14 +31,13 @@ ACTION_CODE = {a: ACTIONS.index(a) for a in ACTIONS}
 
 def check(ctx: Ctx, order: Order, replica: int = 0) -> tuple[int, int, int]:
     """Check a player order in one replica; return (formation, action, target) codes."""
-    st, s = ctx.st, ctx.s
+    st = ctx.st
     f = st.formation(order.formation)
     act = ACTION_CODE[order.action]
     tgt = st.node(order.target) if order.target else -1
     why = illegal_reason(ctx, replica, f, act, tgt)
     if why:
         raise IllegalOrderError(f"order '{order.uci()}' on {st.date(ctx.day)}: {why}")
-    del s
     return f, act, tgt
 
 

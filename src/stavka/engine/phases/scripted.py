@@ -61,9 +61,7 @@ def trigger_mask(ctx: Ctx, trig: Trigger) -> np.ndarray:
     st, s, day = ctx.st, ctx.s, ctx.day
     R = ctx.R
     ok = np.ones(R, dtype=bool)
-    given = False
     if trig.date is not None:
-        given = True
         d = date_day(st, trig.date)
         ok &= d is not None and day >= d
     if trig.after is not None:
@@ -71,15 +69,12 @@ def trigger_mask(ctx: Ctx, trig: Trigger) -> np.ndarray:
     if trig.before is not None:
         ok &= day <= (trig.before - st.start).days
     if trig.captured is not None:
-        given = True
         n = st.node(trig.captured)
         ok &= st.alliance[s.owner[:, n]] != st.alliance[st.owner0[n]]
     if trig.held_by:
-        given = True
         for nd, sd in trig.held_by.items():
             ok &= s.owner[:, st.node(nd)] == st.side(sd)
     if trig.strength_below is not None:
-        given = True
         c = trig.strength_below
         si, fr = st.side(c.side), st.front_ids.index(c.front)
         frac = float(param_value(st, c.fraction))
@@ -90,18 +85,14 @@ def trigger_mask(ctx: Ctx, trig: Trigger) -> np.ndarray:
             ref = _men_on_front(ctx, st.side(c.enemy or ""), fr)
         ok &= men < frac * ref
     if trig.param is not None:
-        given = True
         ok &= _param_holds(st, trig.param.name, trig.param.op, trig.param.value)
     if trig.event is not None:
-        given = True
         ok &= s.fired[:, [e.id for e in st.spec.events].index(trig.event)]
     if trig.any:
         anym = np.zeros(R, dtype=bool)
         for sub in trig.any:
             anym |= trigger_mask(ctx, sub)
         ok &= anym
-    elif not given:
-        ok &= True
     return ok
 
 
@@ -165,12 +156,10 @@ def apply_effect(ctx: Ctx, ev_id: str, ei: int, eff: Effect, m: np.ndarray, k: i
         for r in reps:
             ctx.emit("stance", r, side=sd, front=fr, stance=STANCES[stance], event=ev_id)
     elif eff.morale is not None:
-        sd = st.side(str(eff.morale["side"]))
         delta = float(param_value(st, eff.morale.get("delta", 0)))
         sel = Selector(side=str(eff.morale["side"]), front=eff.morale.get("front"))
         mask = select(ctx, sel) & m[:, None]
         s.morale[mask] = np.clip(s.morale[mask] + delta, 0.0, 1.0)
-        del sd
     elif eff.release is not None:
         mask = select(ctx, eff.release) & m[:, None] & (s.status == INACTIVE) & (s.arrive_day < 0)
         mask &= (st.mob_slots < 0)[None, :]

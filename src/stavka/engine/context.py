@@ -24,6 +24,10 @@ class World:
         return World(self.static, self.state.copy())
 
 
+#: Cache keys derived from formation positions and strengths.
+_POSITIONAL = ("enemy_men",)
+
+
 @dataclass
 class Ctx:
     """What one day's phases share. ``record`` turns event records on (off in sweeps)."""
@@ -93,5 +97,12 @@ class Ctx:
         return self.cache["enemy_men"]
 
     def invalidate(self) -> None:
-        self.cache.clear()
+        """Forget what is derived from positions and strengths (call after they change).
+
+        Only position-derived views are dropped; a phase's products for the day
+        (today's ``supply_level``) stay. Dropping them too would make a replica's
+        day depend on whether *another* replica of the batch changed something.
+        """
+        for k in _POSITIONAL:
+            self.cache.pop(k, None)
 

@@ -69,6 +69,13 @@ class State:
     taken_day: np.ndarray  # [R, N] day the region last changed hands (-1 = never)
     over: np.ndarray  # [R] bool: sudden death reached
     winner: np.ndarray  # [R] side index of a sudden-death winner, -1 none
+    # Memo of supply tracing (a pure function of the fields above, so not part of
+    # the digest): the inputs it was traced from and its results, per replica.
+    memo_ok: np.ndarray  # [R] bool: the memo holds a trace
+    memo_held: np.ndarray  # [R, A, N] bool: regions held by each alliance
+    memo_rail: np.ndarray  # [R, A, N] bool: held regions whose railway serves it
+    memo_truck_km: np.ndarray  # [R, A, N] road km from the railhead (inf: none)
+    memo_connected: np.ndarray  # [R, A, N] bool: a land path to a source
 
     @property
     def R(self) -> int:
@@ -86,7 +93,7 @@ class State:
         h.update(np.int64(self.day).tobytes())
         for f in fields(self):
             v = getattr(self, f.name)
-            if isinstance(v, np.ndarray):
+            if isinstance(v, np.ndarray) and not f.name.startswith("memo_"):
                 h.update(f.name.encode())
                 h.update(np.ascontiguousarray(v[replica]).tobytes())
         return h.hexdigest()[:16]
@@ -98,6 +105,7 @@ def initial_state(st: Static, replicas: int) -> State:
     R, N, F, S = replicas, st.N, st.F, st.S
     Fr = len(st.front_ids)
     nF = len(spec.formations)
+    A = int(st.alliance.max()) + 1
 
     def rep(a: np.ndarray) -> np.ndarray:
         return np.repeat(a[None], R, axis=0)
@@ -164,4 +172,7 @@ def initial_state(st: Static, replicas: int) -> State:
         losses=np.zeros((R, S, Fr, 4, 3)), start_men=rep(start_men),
         taken_day=np.full((R, N), -1, dtype=np.int32),
         over=np.zeros(R, dtype=bool), winner=np.full(R, -1, dtype=np.int16),
+        memo_ok=np.zeros(R, dtype=bool), memo_held=np.zeros((R, A, N), dtype=bool),
+        memo_rail=np.zeros((R, A, N), dtype=bool), memo_truck_km=np.zeros((R, A, N)),
+        memo_connected=np.zeros((R, A, N), dtype=bool),
     )

@@ -175,11 +175,17 @@ def doctrine(ctx: Ctx) -> None:
         (s.action == A_NONE) | (s.action == A_HOLD) | (s.action == A_DEFEND))
     if attackers.any():
         r_i, f_i = np.nonzero(attackers)
-        en = enemy_node[r_i, st.fside[f_i]] & (st.front[None, :] == front[r_i, f_i][:, None])
-        cost = st.land_dist[s.loc[r_i, f_i]] - st.vp[None, :] * 2.0
-        cost = np.where(en & np.isfinite(st.land_dist[s.loc[r_i, f_i]]), cost, np.inf)
-        best = np.argmin(cost, axis=1)
-        has = np.isfinite(cost[np.arange(len(best)), best])
+        # formations of one side in one region choose alike: choose once per group
+        sd, loc = st.fside[f_i], s.loc[r_i, f_i]
+        grp, first, inv = np.unique((r_i * st.S + sd) * st.N + loc, return_index=True,
+                                    return_inverse=True)
+        gr, gs, gl = r_i[first], sd[first], loc[first]
+        en = enemy_node[gr, gs] & (st.front[None, :] == st.front[gl][:, None])
+        dist = st.land_dist[gl]
+        cost = np.where(en & np.isfinite(dist), dist - st.vp[None, :] * 2.0, np.inf)
+        g_best = np.argmin(cost, axis=1)
+        g_has = np.isfinite(cost[np.arange(grp.size), g_best])
+        best, has = g_best[inv], g_has[inv]
         has &= _may_leave(ctx, r_i, f_i, has)  # an offensive never strips a city bare
         s.action[r_i[has], f_i[has]] = A_ATTACK
         s.target[r_i[has], f_i[has]] = best[has]
@@ -188,6 +194,14 @@ def doctrine(ctx: Ctx) -> None:
         (s.action == A_NONE) | (s.action == A_HOLD))
     if defenders.any():
         _defend(ctx, defenders, enemy_node)
+    ctx.cache.pop("doctrine_men", None)
+
+
+def _men(ctx: Ctx) -> np.ndarray:
+    """``ctx.men_at()``, computed once for the doctrine (it moves no one)."""
+    if "doctrine_men" not in ctx.cache:
+        ctx.cache["doctrine_men"] = ctx.men_at()
+    return ctx.cache["doctrine_men"]  # type: ignore[no-any-return]
 
 
 #: Men a defending AI keeps in a region per victory point it is worth.
@@ -206,7 +220,7 @@ def _may_leave(ctx: Ctx, r_i: np.ndarray, f_i: np.ndarray, leaving: np.ndarray) 
     k = np.nonzero(leaving & (st.vp[loc] > 0))[0]
     if k.size == 0:
         return ok
-    men_here = ctx.men_at()[r_i[k], st.fside[f_i[k]], loc[k]]
+    men_here = _men(ctx)[r_i[k], st.fside[f_i[k]], loc[k]]
     # group by (replica, region, side), formations in index order; men gone so far
     grp = (r_i[k] * st.N + loc[k]) * st.S + st.fside[f_i[k]]
     order = np.lexsort((f_i[k], grp))
@@ -242,7 +256,7 @@ def _defend(ctx: Ctx, defenders: np.ndarray, enemy_node: np.ndarray) -> None:
     threatened = threat_all[r_i[:, None], sd[:, None], cols[None, :]]
     cand = threatened & (st.front[cols][None, :] == st.front[loc][:, None])
     # men already defending each candidate: spread out, prefer the weakest and closest
-    men = ctx.men_at()[r_i[:, None], sd[:, None], cols[None, :]]
+    men = _men(ctx)[r_i[:, None], sd[:, None], cols[None, :]]
     dist = st.land_dist[loc[:, None], cols[None, :]]
     cost = np.where(cand & np.isfinite(dist), dist + men / 200.0, np.inf)
     pick = np.argmin(cost, axis=1)

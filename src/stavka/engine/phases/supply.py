@@ -86,9 +86,18 @@ def supply_levels(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
     # rail: hop counts are enough (reachability); land: km from the railhead
     own_rail = held & ((st.alliance[st.owner0][None, None, :] == np.arange(A)[None, :, None])
                        | ((s.taken_day >= 0) & (ctx.day - s.taken_day >= REGAUGE_DAYS))[:, None, :])
-    railed = np.isfinite(_distance(src & own_rail, own_rail, rt, rh, np.ones_like(rkm), rsc, st.N))
-    truck_km = _distance(railed, held, lt, lh, lkm, lsc, st.N)
-    connected = np.isfinite(_distance(src, held, lt, lh, np.ones_like(lkm), lsc, st.N))
+    # Tracing is a pure function of (held, own_rail): redo it only for replicas
+    # where either changed since the last trace (most days, none do).
+    redo = ~s.memo_ok | (held != s.memo_held).any(axis=(1, 2)) | \
+        (own_rail != s.memo_rail).any(axis=(1, 2))
+    if redo.any():
+        r = np.nonzero(redo)[0]
+        h, o, sr = held[r], own_rail[r], src[r]
+        railed = np.isfinite(_distance(sr & o, o, rt, rh, np.ones_like(rkm), rsc, st.N))
+        s.memo_truck_km[r] = _distance(railed, h, lt, lh, lkm, lsc, st.N)
+        s.memo_connected[r] = np.isfinite(_distance(sr, h, lt, lh, np.ones_like(lkm), lsc, st.N))
+        s.memo_held[r], s.memo_rail[r], s.memo_ok[r] = h, o, True
+    truck_km, connected = s.memo_truck_km, s.memo_connected
     # mud and snow shorten what trucks can haul as they slow them
     reach = TRUCK_RANGE_KM * GROUND_SPEED[ctx.ground()]
     level = np.clip(1.0 - truck_km / reach, 0.0, 1.0)
@@ -132,21 +141,33 @@ def run(ctx: Ctx) -> None:
 
 def _book(ctx: Ctx, lost_men: np.ndarray, cause: int) -> None:
     """Add men lost [R, F] to the loss table by side and front."""
-    st, s = ctx.st, ctx.s
-    Fr = len(st.front_ids)
-    idx = (np.arange(ctx.R)[:, None] * st.S + st.fside[None, :]) * Fr + st.front[s.loc]
-    tot = np.bincount(idx.ravel(), weights=lost_men.ravel(), minlength=ctx.R * st.S * Fr)
-    s.losses[..., 0, cause] += tot.reshape(ctx.R, st.S, Fr)
+    book_all(ctx, lost_men[..., None] * _MEN_ONLY, cause)
+
+
+_MEN_ONLY = np.array([1.0, 0.0, 0.0, 0.0])
 
 
 def book_all(ctx: Ctx, lost: np.ndarray, cause: int) -> None:
-    """Add losses [R, F, 4] (men, tanks, guns, aircraft) to the loss table."""
+    """Add losses [R, F, 4] (men, tanks, guns, aircraft) to the loss table.
+
+    Only formations that lost something are visited (in row-major order, so the
+    sums are the same as over the full array: adding 0.0 changes nothing).
+    """
+    r, f = np.nonzero(lost.any(axis=-1))
+    if r.size:
+        book_sparse(ctx, r, f, lost[r, f], cause)
+
+
+def book_sparse(ctx: Ctx, r: np.ndarray, f: np.ndarray, lost: np.ndarray, cause: int) -> None:
+    """Add losses ``lost[k, 4]`` of formations ``(r[k], f[k])`` to the loss table."""
     st, s = ctx.st, ctx.s
     Fr = len(st.front_ids)
-    idx = ((np.arange(ctx.R)[:, None] * st.S + st.fside[None, :]) * Fr + st.front[s.loc]).ravel()
+    idx = (r * st.S + st.fside[f]) * Fr + st.front[s.loc[r, f]]
+    n = ctx.R * st.S * Fr
     for c in range(4):
-        tot = np.bincount(idx, weights=lost[..., c].ravel(), minlength=ctx.R * st.S * Fr)
-        s.losses[..., c, cause] += tot.reshape(ctx.R, st.S, Fr)
+        if lost[:, c].any():
+            tot = np.bincount(idx, weights=lost[:, c], minlength=n)
+            s.losses[..., c, cause] += tot.reshape(ctx.R, st.S, Fr)
 
 
 def surrender(ctx: Ctx, mask: np.ndarray, reason: str | None) -> None:

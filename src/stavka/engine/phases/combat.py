@@ -16,7 +16,7 @@ import numpy as np
 
 from stavka import combat as cm
 from stavka.engine.context import Ctx
-from stavka.engine.phases.supply import book_all, surrender
+from stavka.engine.phases.supply import book_sparse, surrender_sparse
 from stavka.world.state import A_ATTACK, A_HOLD, A_NONE, ACTIVE
 from stavka.world.static import KINDS
 
@@ -59,75 +59,77 @@ def posture_code(fort: np.ndarray, dug: np.ndarray) -> np.ndarray:
 def run(ctx: Ctx) -> None:
     st, s, day = ctx.st, ctx.s, ctx.day
     R, N, F = ctx.R, st.N, st.F
-    act = s.status == ACTIVE
-    side = np.broadcast_to(st.fside[None, :], (R, F))
-    nxt = np.where(s.target >= 0, st.land_next[s.loc, np.maximum(s.target, 0)], -1)
-    enemy_men = ctx.enemy_men_at()
-    hit = np.where(nxt >= 0, enemy_men[np.arange(R)[:, None], side, np.maximum(nxt, 0)], 0.0)
     ground_unit = st.fkind != KINDS.index("air")
-    att = act & (s.action == A_ATTACK) & (nxt >= 0) & (hit > 0) & ~s.encircled
-    att &= ground_unit[None, :] & (s.supply >= MIN_ATTACK_SUPPLY)
-    att &= s.dug >= 0  # resting attackers have negative dug (see below)
-    # engagement key per attacker: r * N + node attacked
-    ekey = np.where(att, np.arange(R)[:, None] * N + nxt, -1)
-    engaged_nodes = np.unique(ekey[att])
+    # Everything below works on lists of (replica, formation) pairs in row-major
+    # order: only formations in battle are touched, and sums keep the order (and
+    # so the bits) of a sweep over the full [R, F] arrays.
+    ar, af = np.nonzero((s.action == A_ATTACK) & (s.status == ACTIVE))
+    ok = (s.target[ar, af] >= 0) & ~s.encircled[ar, af] & ground_unit[af]
+    ok &= (s.supply[ar, af] >= MIN_ATTACK_SUPPLY) & (s.dug[ar, af] >= 0)  # resting: dug < 0
+    ar, af = ar[ok], af[ok]
+    nxt = st.land_next[s.loc[ar, af], s.target[ar, af]]
+    ok = nxt >= 0
+    ar, af, nxt = ar[ok], af[ok], nxt[ok]
+    ok = ctx.enemy_men_at()[ar, st.fside[af], nxt] > 0
+    ar, af, nxt = ar[ok], af[ok], nxt[ok]
+    ekey = ar * N + nxt
+    engaged_nodes = np.unique(ekey)
     # battles that stopped (no attackers today) end
     ongoing = s.eng_days > 0
     now = np.zeros(R * N, dtype=bool)
     now[engaged_nodes] = True
     ended = ongoing & ~now.reshape(R, N)
-    s.eng_att[ended] = s.eng_def[ended] = 0
-    s.eng_days[ended] = 0
-    s.eng_side[ended] = -1
-    s.eng_men[ended] = 0
+    if ended.any():
+        s.eng_att[ended] = s.eng_def[ended] = 0
+        s.eng_days[ended] = 0
+        s.eng_side[ended] = -1
+        s.eng_men[ended] = 0
     if engaged_nodes.size == 0:
         return
     er, en = engaged_nodes // N, engaged_nodes % N
     n = engaged_nodes.size
     pos = np.full(R * N, -1)
     pos[engaged_nodes] = np.arange(n)
-    a_idx = np.where(att, pos[np.maximum(ekey, 0)], -1)
+    a_idx = pos[ekey]
     # the attacking alliance at each engagement: that of its lowest-index attacker
     first_att = np.full(n, F)
-    rr, ff = np.nonzero(att)
-    np.minimum.at(first_att, a_idx[rr, ff], ff)
+    np.minimum.at(first_att, a_idx, af)
     att_side = st.fside[first_att]
     # defenders: active formations at the node at war with the attacking side
     d_pos = pos[np.arange(R)[:, None] * N + s.loc]
-    dfn = act & (d_pos >= 0)
-    dfn &= s.at_war[np.arange(R)[:, None], att_side[np.maximum(d_pos, 0)], side] & (d_pos >= 0)
-    d_idx = np.where(dfn, d_pos, -1)
+    dr, df = np.nonzero((d_pos >= 0) & (s.status == ACTIVE))
+    d_idx = d_pos[dr, df]
+    ok = s.at_war[dr, att_side[d_idx], st.fside[df]]
+    dr, df, d_idx = dr[ok], df[ok], d_idx[ok]
 
-    def agg(mask: np.ndarray, idx: np.ndarray, vals: np.ndarray) -> np.ndarray:
-        return np.bincount(idx[mask], weights=vals[mask], minlength=n)
+    def agg(idx: np.ndarray, vals: np.ndarray) -> np.ndarray:
+        return np.bincount(idx, weights=vals, minlength=n)
 
-    q = st.fquality[None, :] * np.ones((R, 1))
-
-    def side_forces(mask: np.ndarray, idx: np.ndarray, cum: np.ndarray) -> tuple[cm.Side, np.ndarray]:
-        men = agg(mask, idx, s.strength[..., 0])
+    def side_forces(r: np.ndarray, f: np.ndarray, idx: np.ndarray, cum: np.ndarray
+                    ) -> tuple[cm.Side, np.ndarray]:
+        sr = s.strength[r, f]
+        men = agg(idx, sr[:, 0])
         w = np.maximum(men, 1.0)
         return cm.Side(
-            men=men, tanks=agg(mask, idx, s.strength[..., 1]), guns=agg(mask, idx, s.strength[..., 2]),
-            aircraft=agg(mask, idx, s.strength[..., 3]),
-            quality=agg(mask, idx, q * s.strength[..., 0]) / w,
-            morale=agg(mask, idx, s.morale * s.strength[..., 0]) / w,
-            supply=agg(mask, idx, s.supply * s.strength[..., 0]) / w,
+            men=men, tanks=agg(idx, sr[:, 1]), guns=agg(idx, sr[:, 2]), aircraft=agg(idx, sr[:, 3]),
+            quality=agg(idx, st.fquality[f] * sr[:, 0]) / w,
+            morale=agg(idx, s.morale[r, f] * sr[:, 0]) / w,
+            supply=agg(idx, s.supply[r, f] * sr[:, 0]) / w,
             cum_loss=cum,
         ), men
 
-    A, amen = side_forces(att, a_idx, s.eng_att[er, en])
-    D, dmen = side_forces(dfn, d_idx, s.eng_def[er, en])
-    _air_support(ctx, A, D, er, en, att_side, dfn, d_idx, ground_unit)
+    A, amen = side_forces(ar, af, a_idx, s.eng_att[er, en])
+    D, dmen = side_forces(dr, df, d_idx, s.eng_def[er, en])
+    _air_support(ctx, A, D, er, en, att_side, df, d_idx, ground_unit)
     # conditions
-    dug = np.bincount(d_idx[dfn], weights=s.dug[dfn] * s.strength[..., 0][dfn], minlength=n) / \
-        np.maximum(dmen, 1.0)
+    dug = agg(d_idx, s.dug[dr, df] * s.strength[dr, df, 0]) / np.maximum(dmen, 1.0)
     air_tot = A.aircraft + D.aircraft
     # attack across an unfrozen river: most attacking men cross one
-    e_used = st.edge_of[s.loc, np.maximum(nxt, 0)]
+    e_used = st.edge_of[s.loc[ar, af], nxt]
     riv = np.where(e_used >= 0, st.eriver[np.maximum(e_used, 0)], -1)
     frozen = ctx.frozen()
     wet = (riv >= 0) & ~(frozen[np.maximum(riv, 0)] if frozen.size else np.zeros_like(riv, bool))
-    wet_men = agg(att, a_idx, np.where(wet, s.strength[..., 0], 0.0))
+    wet_men = agg(a_idx, np.where(wet, s.strength[ar, af, 0], 0.0))
     # surprise on the first two days of a war the attacker started
     surprise_day = s.war_day[er, att_side, :].max(axis=1)
     cond = cm.Conditions(
@@ -142,34 +144,36 @@ def run(ctx: Ctx) -> None:
     gen = ctx.rng.generator("combat", day, er, en.astype(np.uint64))
     res = cm.resolve(A, D, cond, params(st.spec.combat_model), gen)  # type: ignore[arg-type]
     # AI attackers call off attacks at poor odds: no battle, they dig in where they are
-    ordered = agg(att, a_idx, s.scripted.astype(float)) > 0
+    ordered = agg(a_idx, s.scripted[ar, af].astype(float)) > 0
     off = ~ordered & (res.power_ratio < ATTACK_ODDS)
     if off.any():
-        om = att & off[np.maximum(a_idx, 0)]
-        s.action[om] = A_HOLD
-        s.dug[om] = -REST_DAYS
-        att &= ~om
-        dfn &= ~off[np.maximum(d_idx, 0)]
+        om = off[a_idx]
+        s.action[ar[om], af[om]] = A_HOLD
+        s.dug[ar[om], af[om]] = -REST_DAYS
+        ar, af, a_idx, nxt = ar[~om], af[~om], a_idx[~om], nxt[~om]
+        dm = ~off[d_idx]
+        dr, df, d_idx = dr[dm], df[dm], d_idx[dm]
         res = cm.DayResult(**{k: np.where(off, np.zeros_like(v), v) if k != "power_ratio" else v
                               for k, v in vars(res).items()})
         keep = ~off
     else:
         keep = np.ones(n, dtype=bool)
-    # losses back to formations, in proportion
-    a_l = np.where(att, 1.0, 0.0)
-    d_l = np.where(dfn, 1.0, 0.0)
-    fa = res.att_loss[np.maximum(a_idx, 0)] * a_l
-    fd = res.def_loss[np.maximum(d_idx, 0)] * d_l
-    ea = res.att_equip_loss[np.maximum(a_idx, 0)] * a_l
-    ed = res.def_equip_loss[np.maximum(d_idx, 0)] * d_l
-    frac = np.stack([fa + fd, ea + ed, ea + ed, ea + ed], axis=-1)
-    lost = s.strength * frac
-    s.strength -= lost
-    book_all(ctx, lost, cause=0)
-    fighting = att | dfn
-    s.supply[fighting] = np.maximum(
-        s.supply[fighting] - (BATTLE_SUPPLY_DAYS / np.broadcast_to(st.supply_days, (R, F)))[fighting],
-        0.0)
+    # losses back to formations, in proportion (a formation may attack from a
+    # region that is itself attacked: its two fractions add)
+    key = np.concatenate([ar * F + af, dr * F + df])
+    fk, inv = np.unique(key, return_inverse=True)
+    frac_m = np.bincount(inv, weights=np.concatenate([res.att_loss[a_idx], res.def_loss[d_idx]]),
+                         minlength=fk.size)
+    frac_e = np.bincount(inv, weights=np.concatenate([res.att_equip_loss[a_idx],
+                                                      res.def_equip_loss[d_idx]]),
+                         minlength=fk.size)
+    fr_, ff_ = fk // F, fk % F
+    frac = np.stack([frac_m, frac_e, frac_e, frac_e], axis=-1)
+    lost = s.strength[fr_, ff_] * frac
+    s.strength[fr_, ff_] -= lost
+    book_sparse(ctx, fr_, ff_, lost, cause=0)
+    s.supply[fr_, ff_] = np.maximum(s.supply[fr_, ff_] - BATTLE_SUPPLY_DAYS / st.supply_days[ff_],
+                                    0.0)
     s.eng_att[er, en] = 1.0 - (1.0 - s.eng_att[er, en]) * (1.0 - res.att_loss)
     s.eng_def[er, en] = 1.0 - (1.0 - s.eng_def[er, en]) * (1.0 - res.def_loss)
     s.eng_men[er, en, 0] += res.att_loss * amen
@@ -184,37 +188,41 @@ def run(ctx: Ctx) -> None:
     # attacker halts: rest, lose heart
     halts = res.att_halts & ~res.def_breaks
     if halts.any():
-        hm = att & halts[np.maximum(a_idx, 0)]
-        s.morale[hm] = np.maximum(s.morale[hm] - HALT_MORALE, 0.0)
-        s.action[hm] = A_HOLD
-        s.scripted[hm] = False
-        s.dug[hm] = -REST_DAYS
+        hm = halts[a_idx]
+        hr, hf = ar[hm], af[hm]
+        s.morale[hr, hf] = np.maximum(s.morale[hr, hf] - HALT_MORALE, 0.0)
+        s.action[hr, hf] = A_HOLD
+        s.scripted[hr, hf] = False
+        s.dug[hr, hf] = -REST_DAYS
         for i in np.nonzero(halts)[0]:
             _battle_end(ctx, er[i], en[i], att_side[i], "halted")
     breaks = res.def_breaks
     if breaks.any():
-        _defender_breaks(ctx, breaks, er, en, att_side, att, a_idx, dfn, d_idx)
+        _defender_breaks(ctx, breaks, er, en, att_side, (ar, af, a_idx), (dr, df, d_idx))
     ctx.invalidate()
 
 
 def _air_support(ctx: Ctx, A: cm.Side, D: cm.Side, er: np.ndarray, en: np.ndarray,
-                 att_side: np.ndarray, dfn: np.ndarray, d_idx: np.ndarray,
+                 att_side: np.ndarray, df: np.ndarray, d_idx: np.ndarray,
                  ground_unit: np.ndarray) -> None:
     """Air formations fly for their front: their aircraft are split evenly over the
     engagements their side fights on that front that day (added in place)."""
     st, s = ctx.st, ctx.s
-    air = (s.status == ACTIVE) & ~ground_unit[None, :]
-    if not air.any():
+    cols = np.nonzero(~ground_unit)[0]
+    if cols.size == 0:
         return
+    air_r, air_j = np.nonzero(s.status[:, cols] == ACTIVE)
+    if air_r.size == 0:
+        return
+    air_f = cols[air_j]
     R, S, Fr = ctx.R, st.S, len(st.front_ids)
-    idx = (np.arange(R)[:, None] * S + st.fside[None, :]) * Fr + st.front[s.loc]
-    pool = np.bincount(idx[air], weights=s.strength[..., 3][air], minlength=R * S * Fr)
+    idx = (air_r * S + st.fside[air_f]) * Fr + st.front[s.loc[air_r, air_f]]
+    pool = np.bincount(idx, weights=s.strength[air_r, air_f, 3], minlength=R * S * Fr)
     n = en.size
     fr = st.front[en]
     # defending side of each engagement: that of its first defender
     d_side = np.full(n, -1)
-    rr, ff = np.nonzero(dfn)
-    np.maximum.at(d_side, d_idx[rr, ff], st.fside[ff])
+    np.maximum.at(d_side, d_idx, st.fside[df])
     for sides, side_obj in ((att_side, A), (d_side, D)):
         key = (er * S + np.maximum(sides, 0)) * Fr + fr
         count = np.bincount(key, minlength=R * S * Fr)
@@ -248,17 +256,21 @@ def _neighbours(st) -> np.ndarray:  # type: ignore[no-untyped-def]
 
 
 def _defender_breaks(ctx: Ctx, breaks: np.ndarray, er: np.ndarray, en: np.ndarray,
-                     att_side: np.ndarray, att: np.ndarray, a_idx: np.ndarray,
-                     dfn: np.ndarray, d_idx: np.ndarray) -> None:
+                     att_side: np.ndarray,
+                     attackers: tuple[np.ndarray, np.ndarray, np.ndarray],
+                     defenders: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
     """Broken defenders retreat (or surrender); attackers take the regions. Vectorised
-    over every broken engagement of every replica."""
+    over every broken engagement of every replica; ``attackers``/``defenders`` are
+    (replica, formation, engagement) lists."""
     st, s = ctx.st, ctx.s
     n = en.size
-    dm = dfn & breaks[np.maximum(d_idx, 0)]  # [R, F] broken defenders
+    ar, af, a_idx = attackers
+    dr, df, d_idx = defenders
+    bm = breaks[d_idx]
+    dr, df, d_idx = dr[bm], df[bm], d_idx[bm]  # broken defenders
     # defending side of each engagement (its defenders are all of one alliance)
     d_side = np.full(n, -1)
-    rr, ff = np.nonzero(dm)
-    np.maximum.at(d_side, d_idx[rr, ff], st.fside[ff])
+    np.maximum.at(d_side, d_idx, st.fside[df])
     b = np.nonzero(breaks & (d_side >= 0))[0]
     # retreat: the friendly neighbour best supplied, then nearest the capital, then lowest id
     nb = _neighbours(st)[en[b]]  # [b, K]
@@ -277,43 +289,44 @@ def _defender_breaks(ctx: Ctx, breaks: np.ndarray, er: np.ndarray, en: np.ndarra
     best_b = np.where(np.isfinite(score[np.arange(b.size), pick]), nb[np.arange(b.size), pick], -1)
     best = np.full(n, -1)
     best[b] = best_b
-    to = np.where(dm, best[np.maximum(d_idx, 0)], -1)
-    trapped = dm & (s.encircled | (to < 0))
+    to = best[d_idx]
+    trapped = s.encircled[dr, df] | (to < 0)
     if trapped.any():
-        surrender(ctx, trapped, reason=None)
-    go = dm & ~trapped
+        surrender_sparse(ctx, dr[trapped], df[trapped], reason=None)
+    go = ~trapped
     if go.any():
-        lost = np.where(go[..., None], s.strength * ROUT_LOSS, 0.0)
-        s.strength -= lost
-        book_all(ctx, lost, cause=0)
-        s.loc[go] = to[go]
-        s.morale[go] *= 0.8
-        s.dug[go] = 0
-        s.progress[go] = 0
+        gr, gf, g_idx = dr[go], df[go], d_idx[go]
+        lost = s.strength[gr, gf] * ROUT_LOSS
+        s.strength[gr, gf] -= lost
+        book_sparse(ctx, gr, gf, lost, cause=0)
+        s.loc[gr, gf] = to[go]
+        s.morale[gr, gf] *= 0.8
+        s.dug[gr, gf] = 0
+        s.progress[gr, gf] = 0
         if ctx.record:
             for i in b:
-                m = go[er[i]] & (d_idx[er[i]] == i)
+                m = g_idx == i
                 if m.any():
                     ctx.emit("retreat", er[i], place=int(en[i]), side=int(d_side[i]),
-                             subjects=tuple(st.form_ids[f] for f in np.nonzero(m)[0]),
-                             to=st.node_ids[best[i]], men=float(s.strength[er[i], m, 0].sum()))
+                             subjects=tuple(st.form_ids[f] for f in gf[m]),
+                             to=st.node_ids[best[i]], men=float(s.strength[gr[m], gf[m], 0].sum()))
     # the attackers take the regions
     prev = s.owner[er[b], en[b]].copy()
     s.owner[er[b], en[b]] = att_side[b]
     changed = st.alliance[prev] != st.alliance[att_side[b]]
     s.taken_day[er[b][changed], en[b][changed]] = ctx.day
-    am = att & breaks[np.maximum(a_idx, 0)] & (a_idx >= 0)
-    dest = np.where(am, en[np.maximum(a_idx, 0)], -1)
-    s.loc[am] = dest[am]
-    s.progress[am] = 0
-    s.dug[am] = 0
-    reached = am & (s.target == dest)
-    s.action[reached] = A_NONE
-    s.scripted[reached] = False
+    am = breaks[a_idx]
+    wr, wf, w_idx = ar[am], af[am], a_idx[am]
+    dest = en[w_idx]
+    s.loc[wr, wf] = dest
+    s.progress[wr, wf] = 0
+    s.dug[wr, wf] = 0
+    reached = s.target[wr, wf] == dest
+    s.action[wr[reached], wf[reached]] = A_NONE
+    s.scripted[wr[reached], wf[reached]] = False
     for j, i in enumerate(b):
         if ctx.record and changed[j]:
-            m = am[er[i]] & (a_idx[er[i]] == i)
             ctx.emit("capture", er[i], place=int(en[i]), side=int(att_side[i]),
-                     subjects=tuple(st.form_ids[f] for f in np.nonzero(m)[0]),
+                     subjects=tuple(st.form_ids[f] for f in wf[w_idx == i]),
                      previous=st.side_ids[int(prev[j])], defended=True)
         _battle_end(ctx, int(er[i]), int(en[i]), int(att_side[i]), "taken")

@@ -175,18 +175,26 @@ def surrender(ctx: Ctx, mask: np.ndarray, reason: str | None) -> None:
 
     ``reason`` is the dispatch's wording; ``None`` reads "broken at <region>".
     """
+    r, f = np.nonzero(mask)
+    surrender_sparse(ctx, r, f, reason)
+
+
+def surrender_sparse(ctx: Ctx, r: np.ndarray, f: np.ndarray, reason: str | None) -> None:
+    """:func:`surrender` for the formations ``(r[k], f[k])`` (row-major order)."""
     st, s = ctx.st, ctx.s
-    book_all(ctx, np.where(mask[..., None], s.strength, 0.0), cause=1)
+    book_sparse(ctx, r, f, s.strength[r, f], cause=1)
     if ctx.record:
-        for r in np.unique(np.nonzero(mask)[0]):
-            for n in np.unique(s.loc[r, mask[r]]):
-                m = mask[r] & (s.loc[r] == n)
-                ids = tuple(st.form_ids[f] for f in np.nonzero(m)[0])
+        for rr in np.unique(r):
+            fs = f[r == rr]
+            locs = s.loc[rr, fs]
+            for n in np.unique(locs):
+                m = fs[locs == n]
+                ids = tuple(st.form_ids[x] for x in m)
                 why = reason if reason is not None else f"broken at {st.spec.nodes[int(n)].name}"
-                ctx.emit("surrender", r, place=int(n), side=int(st.fside[np.nonzero(m)[0][0]]),
-                         subjects=ids, men=float(s.strength[r, m, 0].sum()),
-                         tanks=float(s.strength[r, m, 1].sum()), formations=len(ids), reason=why)
-    s.strength[mask] = 0.0
-    s.status[mask] = GONE
-    s.encircled[mask] = False
+                ctx.emit("surrender", rr, place=int(n), side=int(st.fside[m[0]]),
+                         subjects=ids, men=float(s.strength[rr, m, 0].sum()),
+                         tanks=float(s.strength[rr, m, 1].sum()), formations=len(ids), reason=why)
+    s.strength[r, f] = 0.0
+    s.status[r, f] = GONE
+    s.encircled[r, f] = False
     ctx.invalidate()

@@ -96,11 +96,15 @@ def _refit(ctx: Ctx) -> None:
     ok = (s.status == ACTIVE) & (s.supply > 0.5) & ~s.encircled
     idx = (np.arange(R)[:, None] * S + st.fside[None, :]).ravel()
     for c in (1, 2, 3):
-        short = np.where(ok, np.maximum(st.est[None, :, c] - s.strength[..., c], 0.0), 0.0)
-        need = np.bincount(idx, weights=short.ravel(), minlength=R * S).reshape(R, S)
+        # only formations whose establishment has this category can be short of it
+        cols = np.nonzero(st.est[:, c] > 0)[0]
+        sc = s.strength[:, cols, c]
+        short = np.where(ok[:, cols], np.maximum(st.est[None, cols, c] - sc, 0.0), 0.0)
+        gi = (np.arange(R)[:, None] * S + st.fside[None, cols]).ravel()
+        need = np.bincount(gi, weights=short.ravel(), minlength=R * S).reshape(R, S)
         give = np.minimum(s.pool[..., c], need)
         share = np.where(need > 0, give / np.maximum(need, 1e-9), 0.0)
-        s.strength[..., c] += short * share[np.arange(R)[:, None], st.fside[None, :]]
+        s.strength[:, cols, c] = sc + short * share[np.arange(R)[:, None], st.fside[None, cols]]
         s.pool[..., c] -= give
     if s.truck_pool.any():
         # trucks go to formations in proportion to their men

@@ -234,34 +234,46 @@ def _may_leave(ctx: Ctx, r_i: np.ndarray, f_i: np.ndarray, leaving: np.ndarray) 
     return ok
 
 
+def _land_adjacency(st) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """[N, N] float32 land adjacency (cached on the static tables)."""
+    if "land_adj" not in st.extra:
+        adj = np.zeros((st.N, st.N), dtype=np.float32)
+        land = st.ekind <= 1
+        adj[st.ea[land], st.eb[land]] = adj[st.eb[land], st.ea[land]] = 1.0
+        st.extra["land_adj"] = adj
+    return st.extra["land_adj"]  # type: ignore[no-any-return]
+
+
 def _defend(ctx: Ctx, defenders: np.ndarray, enemy_node: np.ndarray) -> None:
     """Send idle defenders to threatened friendly regions of their front."""
     st, s = ctx.st, ctx.s
     # threatened[r, side, n]: own-alliance node adjacent to an enemy-held node
-    adj = np.zeros((st.N, st.N), dtype=bool)
-    land = st.ekind <= 1
-    adj[st.ea[land], st.eb[land]] = adj[st.eb[land], st.ea[land]] = True
-    near_enemy = (enemy_node.astype(np.int32) @ adj.astype(np.int32)) > 0  # [R, S, N]
+    near_enemy = (enemy_node.astype(np.float32) @ _land_adjacency(st)) > 0  # [R, S, N]
     r_i, f_i = np.nonzero(defenders)
     sd = st.fside[f_i]
     loc = s.loc[r_i, f_i]
     own_al = st.alliance[s.owner][:, None, :] == np.arange(int(st.alliance.max()) + 1)[None, :, None]
     threat_all = near_enemy & own_al[:, st.alliance, :]  # [R, S, N]
-    here = threat_all[r_i, sd, loc]
     # only regions threatened somewhere are candidates: keeps the arrays small
     cols = np.nonzero(threat_all.any(axis=(0, 1)))[0]
     if cols.size == 0:
         s.action[r_i, f_i] = A_DEFEND
         return
-    threatened = threat_all[r_i[:, None], sd[:, None], cols[None, :]]
-    cand = threatened & (st.front[cols][None, :] == st.front[loc][:, None])
+    # formations of one side in one region choose alike: choose once per group
+    grp, first, inv = np.unique((r_i * st.S + sd) * st.N + loc, return_index=True,
+                                return_inverse=True)
+    gr, gs, gl = r_i[first], sd[first], loc[first]
+    here = threat_all[gr, gs, gl]
+    threatened = threat_all[gr[:, None], gs[:, None], cols[None, :]]
+    cand = threatened & (st.front[cols][None, :] == st.front[gl][:, None])
     # men already defending each candidate: spread out, prefer the weakest and closest
-    men = _men(ctx)[r_i[:, None], sd[:, None], cols[None, :]]
-    dist = st.land_dist[loc[:, None], cols[None, :]]
+    men = _men(ctx)[gr[:, None], gs[:, None], cols[None, :]]
+    dist = st.land_dist[gl[:, None], cols[None, :]]
     cost = np.where(cand & np.isfinite(dist), dist + men / 200.0, np.inf)
     pick = np.argmin(cost, axis=1)
-    best = cols[pick]
-    has = np.isfinite(cost[np.arange(len(pick)), pick]) & ~here
+    g_best = cols[pick]
+    g_has = np.isfinite(cost[np.arange(grp.size), pick]) & ~here
+    best, has = g_best[inv], g_has[inv]
     go = has & _may_leave(ctx, r_i, f_i, has)
     s.action[r_i[~go], f_i[~go]] = A_DEFEND
     s.action[r_i[go], f_i[go]] = A_MOVE

@@ -118,9 +118,10 @@ def run(ctx: Ctx) -> None:
     s.supply[act & (s.supply < 1e-9)] = 0.0  # no float dust: empty is empty
     starving = act & (s.supply <= 0.0)
     if starving.any():
-        lost = s.strength[..., 0] * STARVE_MEN_PER_DAY * starving
-        s.strength[..., 0] -= lost
-        _book(ctx, lost, cause=2)
+        r, f = np.nonzero(starving)
+        lost = s.strength[r, f, 0] * STARVE_MEN_PER_DAY
+        s.strength[r, f, 0] -= lost
+        book_sparse(ctx, r, f, lost[:, None] * _MEN_ONLY, cause=2)
         s.morale[starving] = np.maximum(s.morale[starving] - STARVE_MORALE_PER_DAY, 0.0)
     newly = cut & ~s.encircled
     s.encircled[act] = cut[act]
@@ -137,11 +138,6 @@ def run(ctx: Ctx) -> None:
     give_up = cut & (s.morale < SURRENDER_MORALE) & (s.supply <= 0.0)
     if give_up.any():
         surrender(ctx, give_up, reason="encircled, out of supply")
-
-
-def _book(ctx: Ctx, lost_men: np.ndarray, cause: int) -> None:
-    """Add men lost [R, F] to the loss table by side and front."""
-    book_all(ctx, lost_men[..., None] * _MEN_ONLY, cause)
 
 
 _MEN_ONLY = np.array([1.0, 0.0, 0.0, 0.0])

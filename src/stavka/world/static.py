@@ -201,18 +201,52 @@ def _paths(n: int, a: np.ndarray, b: np.ndarray, w: np.ndarray, allowed: np.ndar
     dense = np.where(np.isfinite(mat), mat, 0.0)
     dist, pred = shortest_path(csr_matrix(dense), method="D", directed=True,
                                return_predecessors=True)
-    # next hop from i toward j: walk predecessors of j back to i. pred[i, j] is the
-    # node before j on the path from i.
-    nxt = np.full((n, n), -1, dtype=np.int32)
-    for i in range(n):
-        for j in range(n):
-            if i == j or not np.isfinite(dist[i, j]):
-                continue
-            k = j
-            while pred[i, k] != i:
-                k = pred[i, k]
-            nxt[i, j] = k
-    return dist, nxt
+    return dist, next_hops(pred, dist)
+
+
+def next_hops(pred: np.ndarray, dist: np.ndarray) -> np.ndarray:
+    """First hop from i toward j [N, N] (-1: none) from a predecessor matrix.
+
+    ``pred[i, j]`` is the node before j on the path from i. The hop toward j is
+    j itself when its predecessor is i, else the hop toward ``pred[i, j]``:
+    resolved for all pairs at once, one level of path depth per pass.
+    """
+    n = pred.shape[0]
+    rows = np.arange(n)[:, None]
+    reach = np.isfinite(dist) & (pred >= 0)
+    nxt = np.where(reach & (pred == rows), np.arange(n)[None, :], -1).astype(np.int32)
+    todo = reach & (nxt < 0)
+    while todo.any():
+        via = nxt[rows, np.maximum(pred, 0)]
+        fill = todo & (via >= 0)
+        if not fill.any():
+            break
+        nxt[fill] = via[fill]
+        todo &= ~fill
+    return nxt
+
+
+def _rail_paths(rail_next: np.ndarray, rail_edge: np.ndarray, ea: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Edge sequence (and direction: 0 = a->b) of every rail path [A, N, N, L], -1 padded."""
+    A, N, _ = rail_next.shape
+    cols = np.arange(N)[None, None, :]
+    steps_e: list[np.ndarray] = []
+    steps_d: list[np.ndarray] = []
+    cur = np.broadcast_to(np.arange(N)[None, :, None], (A, N, N)).copy()  # [al, i, j]
+    al = np.arange(A)[:, None, None]
+    while True:
+        nk = rail_next[al, cur, cols]
+        live = (cur != cols) & (nk >= 0)
+        if not live.any():
+            break
+        e = np.where(live, rail_edge[cur, np.maximum(nk, 0)], -1)
+        steps_e.append(e)
+        steps_d.append(np.where(live & (ea[np.maximum(e, 0)] != cur), 1, 0).astype(np.int8))
+        cur = np.where(live, nk, cur)
+    if not steps_e:
+        return np.full((A, N, N, 1), -1, dtype=np.int32), np.zeros((A, N, N, 1), dtype=np.int8)
+    return np.stack(steps_e, axis=-1).astype(np.int32), np.stack(steps_d, axis=-1)
 
 
 def compile_static(spec: Scenario, overrides: dict[str, Any] | None = None) -> Static:
@@ -249,37 +283,15 @@ def compile_static(spec: Scenario, overrides: dict[str, Any] | None = None) -> S
     rail = ekind == 0
     rail_next = np.full((A, N, N), -1, dtype=np.int32)
     rail_dist = np.full((A, N, N), INF)
-    paths: list[list[list[list[tuple[int, int]]]]] = []
+    # the rail edge between two nodes (the shortest of parallel ones)
+    rail_edge = np.full((N, N), -1, dtype=np.int32)
+    for i in sorted(np.nonzero(rail)[0], key=lambda x: (ekm[x], x), reverse=True):
+        rail_edge[ea[i], eb[i]] = rail_edge[eb[i], ea[i]] = i
     for al in range(A):
         allowed = alliance[owner0] == al
         d, nx = _paths(N, ea[rail], eb[rail], ekm[rail], allowed)
         rail_next[al], rail_dist[al] = nx, d
-        wp: list[list[list[tuple[int, int]]]] = []
-        for i in range(N):
-            row = []
-            for j in range(N):
-                seq: list[tuple[int, int]] = []
-                k = i
-                while k != j and nx[k, j] >= 0:
-                    nk = int(nx[k, j])
-                    # the rail edge (not a road) between k and nk
-                    cand = [x for x in np.nonzero(((ea == k) & (eb == nk)) | ((ea == nk) & (eb == k)))[0]
-                            if rail[x]]
-                    e = int(min(cand, key=lambda x: ekm[x]))
-                    seq.append((e, 0 if ea[e] == k else 1))
-                    k = nk
-                row.append(seq)
-            wp.append(row)
-        paths.append(wp)
-    L = max(1, max(len(p) for wp in paths for row in wp for p in row))
-    rail_path = np.full((A, N, N, L), -1, dtype=np.int32)
-    rail_dir = np.zeros((A, N, N, L), dtype=np.int8)
-    for al in range(A):
-        for i in range(N):
-            for j in range(N):
-                p = paths[al][i][j]
-                rail_path[al, i, j, :len(p)] = [e for e, _ in p]
-                rail_dir[al, i, j, :len(p)] = [d for _, d in p]
+    rail_path, rail_dir = _rail_paths(rail_next, rail_edge, ea)
 
     # each side's capital: the region it holds at start with the most victory points
     capital = np.array([

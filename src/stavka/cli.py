@@ -166,6 +166,16 @@ def _register_cdb90() -> None:
 _register_cdb90()
 
 
+def _register_sweep() -> None:
+    """``stavka sweep SCENARIO --runs N --vary NAME=VALUES ... --out DIR``."""
+    from stavka.sweep.cli import sweep_cmd
+
+    app.command("sweep")(sweep_cmd)
+
+
+_register_sweep()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app, turning every user error into one line and exit 2."""
     args = list(sys.argv[1:] if argv is None else argv) or ["--help"]

@@ -1,0 +1,99 @@
+"""``stavka sweep``: the command line over :func:`stavka.sweep.sweep`."""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from stavka.sweep.core import DEFAULT_BATCH, SweepResult, sweep
+from stavka.sweep.grid import parse_vary, text_value
+
+MAX_SHOWN = 20
+
+
+@contextlib.contextmanager
+def _term_as_interrupt() -> Iterator[None]:
+    """``kill`` (SIGTERM) stops the sweep like Ctrl-C: workers shut down, batches kept."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    old = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
+def sweep_cmd(
+    scenario: Annotated[str, typer.Argument(help="scenario id or path")],
+    runs: Annotated[int, typer.Option(help="campaigns per combination")],
+    out: Annotated[Path, typer.Option(help="output directory (resumes a sweep found there)")],
+    vary: Annotated[list[str] | None, typer.Option(
+        help="NAME=VALUES: a list (0,6,12 or dates) or a range LO..HI[:STEP]; repeat for a grid"
+    )] = None,
+    days: Annotated[int | None, typer.Option(help="stop every campaign after this many days")
+                    ] = None,
+    seed: Annotated[int, typer.Option(help="master seed (>= 0)")] = 0,
+    batch_size: Annotated[int, typer.Option(help="replicas per vectorised batch, at most")
+                          ] = DEFAULT_BATCH,
+    backend: Annotated[str | None, typer.Option(
+        help="serial | process | dask (default: process; dask with --cluster)")] = None,
+    workers: Annotated[int | None, typer.Option(help="worker processes (default: CPU count)")
+                       ] = None,
+    cluster: Annotated[str | None, typer.Option(help="dask scheduler address, tcp://host:8786")
+                       ] = None,
+    quiet: Annotated[bool, typer.Option(help="no progress bar")] = False,
+) -> None:
+    """Monte Carlo over whole campaigns: probabilities with intervals, sensitivity, plots."""
+    from stavka.cli import err
+    from stavka.cli import out as console
+
+    be = backend if backend is not None else ("dask" if cluster else "process")
+    varied = parse_vary(vary or [])
+    with Progress(TextColumn("[bold]sweep"), BarColumn(),
+                  MofNCompleteColumn(), TextColumn("runs"), TimeElapsedColumn(),
+                  TimeRemainingColumn(), console=err, disable=quiet, transient=True) as bar:
+        task = bar.add_task("sweep", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        with _term_as_interrupt():
+            res = sweep(scenario, runs, vary=varied, days=days, seed=seed,
+                        batch_size=batch_size, backend=be, workers=workers, cluster=cluster,
+                        out=out, progress=progress)
+    console.print(_table(res))
+    reused = f", {res.batches_reused} batch(es) reused" if res.batches_reused else ""
+    console.print(f"{len(res.runs['run_id']):,} runs{reused}; written to {out}/ (runs.csv, "
+                  "summary.json, sensitivity.csv, report.md, plots/)")
+
+
+def _table(res: SweepResult) -> Table:
+    t = Table(*res.grid.names, *(f"P({f})" for f in res.flags), "n")
+    for r in res.summary["results"][:MAX_SHOWN]:
+        cells = [text_value(v) or "none" for v in res.combos[r["combo"]].values()]
+        cells += [f"{100 * r['flags'][f]['p']:.1f} %" for f in res.flags]
+        t.add_row(*cells, str(r["n"]))
+    if len(res.combos) > MAX_SHOWN:
+        t.caption = f"first {MAX_SHOWN} of {len(res.combos)} combinations; all in summary.json"
+    return t
+

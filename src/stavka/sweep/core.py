@@ -1,0 +1,268 @@
+"""Monte Carlo over whole campaigns: :func:`sweep` plans, runs, resumes and summarises.
+
+Every combination of the varied parameters runs the same replicas ``0..runs-1``
+of the master seed: replica ``i`` has the same random key in every
+combination (common random numbers), so differences between combinations are
+paired comparisons, not two independent samples.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from stavka.engine.rng import replica_keys
+from stavka.errors import InputError
+from stavka.scenario.loader import Loaded
+from stavka.sweep.batch import flag_names, metric_names
+from stavka.sweep.grid import Grid, make_grid
+from stavka.sweep.runner import BACKENDS, Columns, SweepError, Task, execute, open_pool
+from stavka.sweep.store import (
+    BatchKey,
+    check_out_dir,
+    code_version,
+    digest,
+    load_batches,
+    save_batch,
+    write_manifest,
+)
+
+DEFAULT_BATCH = 500
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class SweepResult:
+    """What a sweep returns: the per-run table, the summary (as ``summary.json``) and bookkeeping.
+
+    ``runs`` maps column name to an array with one entry per run, ordered by
+    (combination, replica); see :func:`sweep` for the columns.
+    """
+
+    runs: dict[str, np.ndarray]
+    summary: dict[str, Any]
+    grid: Grid
+    combos: list[dict[str, Any]]
+    flags: list[str]
+    numeric: list[str]
+    out: Path | None = None
+    batches_run: int = 0
+    batches_reused: int = 0
+    timing: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    loaded: Loaded
+    grid: Grid
+    runs: int
+    days: int
+    seed: int
+    fingerprint: dict[str, Any]
+
+    @property
+    def digest(self) -> str:
+        return digest(self.fingerprint)
+
+    @property
+    def columns(self) -> list[str]:
+        return ["replica", "key", *metric_names(self.loaded)]
+
+
+def _check_args(runs: int, days: int | None, seed: int, batch_size: int, backend: str,
+                workers: int, cluster: str | None) -> None:
+    if runs < 1:
+        raise InputError(f"--runs must be >= 1 (got {runs})")
+    if days is not None and days < 1:
+        raise InputError(f"--days must be >= 1 (got {days})")
+    if seed < 0:
+        raise InputError(f"--seed must be >= 0 (got {seed})")
+    if batch_size < 1:
+        raise InputError(f"--batch-size must be >= 1 (got {batch_size})")
+    if workers < 1:
+        raise InputError(f"--workers must be >= 1 (got {workers})")
+    if backend not in BACKENDS:
+        raise InputError(f"--backend must be one of {', '.join(BACKENDS)} (got {backend!r})")
+    if cluster is not None and backend != "dask":
+        raise InputError(f"--cluster needs --backend dask (got --backend {backend})")
+
+
+def _plan(loaded: Loaded, vary: Mapping[str, str | Sequence[Any]], runs: int,
+          days: int | None, seed: int) -> _Plan:
+    grid = make_grid(loaded, vary)
+    spec = loaded.spec
+    eff_days = spec.days if days is None else min(days, spec.days)
+    fp = {
+        "scenario": spec.id, "scenario_hash": loaded.hash, "code": code_version(),
+        "combat_model": str(spec.combat_model), "runs": runs, "days": eff_days, "seed": seed,
+        "vary": grid.as_json(), "metrics": metric_names(loaded),
+    }
+    return _Plan(loaded, grid, runs, eff_days, seed, fp)
+
+
+def _missing(runs: int, have: list[BatchKey]) -> list[tuple[int, int]]:
+    """Replica ranges ``(first, count)`` of ``0..runs-1`` not covered by ``have``."""
+    covered = np.zeros(runs + 2, dtype=bool)
+    covered[0] = covered[-1] = True  # sentinels
+    for k in have:
+        covered[1 + k.first:1 + min(k.first + k.count, runs)] = True
+    edges = np.flatnonzero(np.diff(covered.astype(np.int8)))
+    starts, ends = edges[0::2], edges[1::2]  # falls then rises, shifted by the sentinel
+    return [(int(s), int(e - s)) for s, e in zip(starts, ends, strict=True)]
+
+
+def _tasks(plan: _Plan, stored: list[BatchKey], batch: int) -> list[Task]:
+    by_combo: dict[int, list[BatchKey]] = {}
+    for k in stored:
+        by_combo.setdefault(k.combo, []).append(k)
+    out: list[Task] = []
+    for c, params in enumerate(plan.grid.combos()):
+        items = tuple(params.items())
+        for first, count in _missing(plan.runs, by_combo.get(c, [])):
+            for f in range(first, first + count, batch):
+                key = BatchKey(c, f, min(batch, first + count - f))
+                out.append(Task(key, items, plan.seed, plan.days))
+    return out
+
+
+def _assemble(plan: _Plan, batches: list[tuple[BatchKey, Columns]]) -> dict[str, np.ndarray]:
+    """The per-run table from finished batches: deduplicated by (combo, replica), complete."""
+    C, N = plan.grid.size, plan.runs
+    names = plan.columns
+    if not batches:
+        raise SweepError("no finished batches to assemble")
+    combo = np.concatenate([np.full(k.count, k.combo, dtype=np.int64) for k, _ in batches])
+    cols = {n: np.concatenate([b[n] for _, b in batches]) for n in names}
+    row = combo * N + cols["replica"]
+    uniq, first = np.unique(row, return_index=True)
+    if len(uniq) != C * N or not np.array_equal(uniq, np.arange(C * N)):
+        raise SweepError(f"incomplete sweep: {len(uniq)} of {C * N} runs finished")
+    keys = replica_keys(plan.seed, N)
+    if not np.array_equal(cols["key"][first], np.tile(keys, C)):
+        raise SweepError("stored batches do not match the seed's replica keys")
+    table: dict[str, np.ndarray] = {
+        "run_id": uniq.astype(np.int64),
+        "combo": uniq // N,
+    }
+    for j, name in enumerate(plan.grid.names):
+        idx = np.unravel_index(table["combo"], [len(v) for v in plan.grid.values])[j]
+        table[name] = _param_column(plan, name, idx, j)
+    table["seed"] = np.full(C * N, plan.seed, dtype=np.int64)
+    for n in names:
+        table[n] = cols[n][first]
+    return table
+
+
+def _param_column(plan: _Plan, name: str, idx: np.ndarray, j: int) -> np.ndarray:
+    """The values of varied parameter ``j`` per run, typed (dates stay ``datetime.date``)."""
+    typ = plan.loaded.spec.parameters[name].type
+    vals = plan.grid.values[j]
+    dtype: Any = {"int": np.int64, "float": np.float64, "bool": bool}.get(typ, object)
+    arr = np.empty(len(vals), dtype=dtype)
+    arr[:] = list(vals)
+    return arr[idx]
+
+
+def sweep(scenario: str | os.PathLike[str] | Loaded, runs: int, *,
+          vary: Mapping[str, str | Sequence[Any]] | None = None, days: int | None = None,
+          seed: int = 0, batch_size: int = DEFAULT_BATCH, backend: str = "process",
+          workers: int | None = None, cluster: str | None = None,
+          out: str | os.PathLike[str] | None = None, progress: Progress | None = None,
+          plots: bool = True) -> SweepResult:
+    """Run ``runs`` whole campaigns for every combination of ``vary`` and summarise them.
+
+    ``vary`` maps parameter names to a VALUES string (``"0..18:6"``,
+    ``"0,6,12"``) or a list of values; several give their cartesian product.
+    Each batch holds at most ``batch_size`` replicas and runs on ``backend``
+    (``serial``, ``process`` or ``dask``; ``cluster`` is a dask scheduler
+    address). With ``out``, finished batches are stored there, a re-run
+    resumes from them, and ``runs.csv``, ``summary.json``, ``sensitivity.csv``,
+    plots and ``report.md`` are written; without it nothing is written.
+    ``progress(done_runs, total_runs)`` is called as batches finish.
+
+    The result's ``runs`` table has ``run_id``, ``combo``, one column per
+    varied parameter, ``seed``, ``replica``, ``key`` and every metric of
+    :func:`stavka.sweep.batch.metric_names`. Results are identical whatever
+    the backend, workers and batch size.
+    """
+    from stavka.api import load
+    from stavka.sweep.output import write_outputs
+    from stavka.sweep.summary import summarise
+
+    t0 = time.perf_counter()
+    nworkers = workers if workers is not None else (os.cpu_count() or 1)
+    _check_args(runs, days, seed, batch_size, backend, nworkers, cluster)
+    loaded = scenario if isinstance(scenario, Loaded) else load(Path(scenario))
+    plan = _plan(loaded, vary or {}, runs, days, seed)
+    out_dir = Path(out) if out is not None else None
+    existing = out_dir is not None and check_out_dir(out_dir, plan.fingerprint)
+    stored = (load_batches(out_dir, plan.digest, plan.columns)
+              if out_dir is not None and existing else [])
+    total = plan.grid.size * runs
+    parallel = backend != "serial"
+    todo = sum(c for _, c in _missing_all(plan, [k for k, _ in stored]))
+    batch = batch_size if not parallel else max(1, min(batch_size,
+                                                       math.ceil(todo / (2 * nworkers))))
+    tasks = _tasks(plan, [k for k, _ in stored], batch) if todo else []
+    batches = list(stored)
+    done = total - todo
+    if progress is not None:
+        progress(done, total)
+    retries = 0
+    if tasks:
+        new, retries = _run(plan, tasks, backend, nworkers, cluster, out_dir, existing,
+                            progress, done, total)
+        batches += new
+    table = _assemble(plan, batches)
+    summary = summarise(plan.loaded, plan.grid, table, runs, plan.days, seed, plan.fingerprint)
+    timing = {"wall_s": round(time.perf_counter() - t0, 3), "backend": backend,
+              "workers": nworkers if parallel else 1, "batch_size": batch,
+              "batches_run": len(tasks), "batches_reused": len(stored),
+              "runs_run": sum(t.key.count for t in tasks), "retries": retries}
+    res = SweepResult(table, summary, plan.grid, plan.grid.combos(), flag_names(loaded),
+                      summary["numeric"], out_dir, len(tasks), len(stored), timing)
+    if out_dir is not None:
+        write_outputs(res, plots=plots)
+    return res
+
+
+def _missing_all(plan: _Plan, stored: list[BatchKey]) -> list[tuple[int, int]]:
+    return [m for c in range(plan.grid.size)
+            for m in _missing(plan.runs, [k for k in stored if k.combo == c])]
+
+
+def _run(plan: _Plan, tasks: list[Task], backend: str, workers: int, cluster: str | None,
+         out: Path | None, existing: bool, progress: Progress | None, done: int, total: int
+         ) -> tuple[list[tuple[BatchKey, Columns]], int]:
+    finished: list[tuple[BatchKey, Columns]] = []
+    count = [done]
+
+    def on_done(task: Task, cols: Columns) -> None:
+        if out is not None:
+            _write(lambda: save_batch(out, task.key, plan.digest, cols), out)
+        finished.append((task.key, cols))
+        count[0] += task.key.count
+        if progress is not None:
+            progress(count[0], total)
+
+    with open_pool(backend, plan.loaded, workers, cluster) as pool:
+        if out is not None and not existing:  # backend is up: now claim the directory
+            _write(lambda: write_manifest(out, plan.fingerprint), out)
+        retries = execute(tasks, plan.loaded, pool, workers, on_done)
+    finished.sort(key=lambda kc: (kc[0].combo, kc[0].first))
+    return finished, retries
+
+
+def _write(fn: Callable[[], Any], out: Path) -> None:
+    try:
+        fn()
+    except OSError as exc:
+        raise InputError(f"--out {out}: cannot write there ({exc.strerror or exc})") from None
+

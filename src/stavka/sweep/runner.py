@@ -1,0 +1,226 @@
+"""Run a sweep's batches serially, on local processes or on dask workers, with retries.
+
+Every backend runs the same :func:`stavka.sweep.batch.run_batch` on the same
+replica ranges, and a replica's row does not depend on its batch, so results
+are identical whatever the backend, worker count or batch size. The scenario
+is shipped to each worker once (process initializer / dask broadcast), not
+with every task. A batch that fails is retried up to :data:`MAX_TRIES` times in
+all, then the sweep stops with one clear line; finished batches stay stored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from multiprocessing import get_context
+from typing import Any
+
+import numpy as np
+
+from stavka.errors import InputError, StavkaError
+from stavka.scenario.loader import Loaded
+from stavka.sweep.batch import run_batch
+from stavka.sweep.store import BatchKey
+
+MAX_TRIES = 3
+CONNECT_TIMEOUT_S = 5.0
+BACKENDS = ("serial", "process", "dask")
+# Test-only hook: when set to a path that does not exist yet, the first batch
+# to start creates that file and fails, once (exercises the retry path across
+# process boundaries, where monkeypatching cannot reach).
+FAIL_ONCE_ENV = "STAVKA_SWEEP_FAIL_ONCE"
+
+
+class SweepError(StavkaError):
+    """A sweep could not finish (a batch kept failing); finished batches are kept."""
+
+
+@dataclass(frozen=True)
+class Task:
+    """One batch to run: which replicas, with which parameter overrides."""
+
+    key: BatchKey
+    params: tuple[tuple[str, Any], ...]
+    seed: int
+    days: int
+
+
+Columns = dict[str, np.ndarray]
+_LOADED: Loaded | None = None
+
+
+def _init_worker(loaded: Loaded) -> None:
+    """Process-pool initializer: keep the scenario for every task of this worker."""
+    global _LOADED
+    _LOADED = loaded
+
+
+def _maybe_fail() -> None:
+    path = os.environ.get(FAIL_ONCE_ENV)
+    if not path:
+        return
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        return
+    os.close(fd)
+    raise RuntimeError(f"injected failure ({FAIL_ONCE_ENV})")
+
+
+def run_task(loaded: Loaded, task: Task) -> Columns:
+    """Run one batch; ``winner`` comes back as a fixed-width string array."""
+    _maybe_fail()
+    cols = run_batch(loaded, dict(task.params), task.seed, task.key.first, task.key.count,
+                     days=task.days)
+    return {k: (v.astype(str) if v.dtype == object else v) for k, v in cols.items()}
+
+
+def _run_in_worker(task: Task) -> Columns:
+    assert _LOADED is not None, "worker not initialised"
+    return run_task(_LOADED, task)
+
+
+class _Pool:
+    """An executor that can be rebuilt when a worker process dies."""
+
+    def __init__(self, make: Callable[[], Executor], fn: Callable[..., Columns],
+                 args: tuple[Any, ...] = (), close: Callable[[], None] | None = None):
+        self._make, self._fn, self._args, self._close = make, fn, args, close
+        self.ex = make()
+
+    def submit(self, task: Task) -> Future[Columns]:
+        return self.ex.submit(self._fn, *self._args, task)
+
+    def restart(self) -> None:
+        self.shutdown()
+        self.ex = self._make()
+
+    def shutdown(self) -> None:
+        procs = getattr(self.ex, "_processes", None) or {}
+        if isinstance(self.ex, ProcessPoolExecutor):
+            self.ex.shutdown(wait=False, cancel_futures=True)
+        else:  # dask's ClientExecutor cancels its futures when not waiting
+            self.ex.shutdown(wait=False)
+        for p in list(procs.values()):  # do not leave a batch running after an interrupt
+            with contextlib.suppress(Exception):
+                p.terminate()
+
+    def close(self) -> None:
+        self.shutdown()
+        if self._close is not None:
+            self._close()
+
+
+def _process_pool(loaded: Loaded, workers: int) -> _Pool:
+    ctx = get_context("spawn")
+    return _Pool(lambda: ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
+                                             initargs=(loaded,)), _run_in_worker)
+
+
+def _dask_pool(loaded: Loaded, workers: int, cluster: str | None) -> _Pool:
+    from distributed import Client, LocalCluster
+
+    local = None
+    try:
+        if cluster is None:
+            local = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                 dashboard_address=None, silence_logs=logging.ERROR)
+            client = Client(local)
+        else:
+            client = Client(cluster, timeout=CONNECT_TIMEOUT_S)
+    except Exception as exc:  # unreachable or malformed address: one line, nothing written
+        if local is not None:
+            local.close()
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        where = f"--cluster {cluster}" if cluster else "local dask cluster"
+        raise InputError(f"{where}: cannot connect ({first})") from None
+    shared = client.scatter(loaded, broadcast=True, hash=False)
+
+    def close() -> None:
+        with contextlib.suppress(Exception):  # drop the scenario first: no "lost data" log
+            shared.release()
+        client.close()
+        if local is not None:
+            local.close()
+
+    return _Pool(lambda: client.get_executor(pure=False), run_task, (shared,), close)
+
+
+@contextlib.contextmanager
+def open_pool(backend: str, loaded: Loaded, workers: int, cluster: str | None
+              ) -> Iterator[_Pool | None]:
+    """The backend's pool (``None`` for serial), closed on exit whatever happens."""
+    if backend == "serial":
+        yield None
+        return
+    pool = (_process_pool(loaded, workers) if backend == "process"
+            else _dask_pool(loaded, workers, cluster))
+    try:
+        yield pool
+    finally:
+        pool.close()
+
+
+def execute(tasks: list[Task], loaded: Loaded, pool: _Pool | None, workers: int,
+            on_done: Callable[[Task, Columns], None]) -> int:
+    """Run ``tasks``; call ``on_done(task, columns)`` in this process as each finishes.
+
+    Returns how many failed attempts were retried.
+    """
+    tries: Counter[BatchKey] = Counter()
+
+    def failed(task: Task, exc: BaseException) -> None:
+        tries[task.key] += 1
+        if tries[task.key] >= MAX_TRIES:
+            raise SweepError(f"batch {task.key} failed {MAX_TRIES} times; last error: "
+                             f"{type(exc).__name__}: {exc}") from exc
+
+    if pool is None:
+        for task in tasks:
+            while True:
+                try:
+                    cols = run_task(loaded, task)
+                except Exception as exc:
+                    failed(task, exc)
+                    continue
+                on_done(task, cols)
+                break
+    else:
+        _execute_pool(tasks, pool, max(2 * workers, 2), on_done, failed)
+    return sum(tries.values())
+
+
+def _execute_pool(tasks: list[Task], pool: _Pool, depth: int,
+                  on_done: Callable[[Task, Columns], None],
+                  failed: Callable[[Task, BaseException], None]) -> None:
+    pending = deque(tasks)
+    inflight: dict[Future[Columns], Task] = {}
+    while pending or inflight:
+        while pending and len(inflight) < depth:  # a short queue: Ctrl-C stops soon
+            task = pending.popleft()
+            inflight[pool.submit(task)] = task
+        done, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
+        broken = False
+        for fut in sorted(done, key=lambda f: (inflight[f].key.combo, inflight[f].key.first)):
+            task = inflight.pop(fut)
+            try:
+                cols = fut.result()
+            except BrokenProcessPool as exc:
+                broken = True
+                failed(task, exc)
+                pending.appendleft(task)
+            except Exception as exc:
+                failed(task, exc)
+                pending.appendleft(task)
+            else:
+                on_done(task, cols)
+        if broken:  # a worker died: the pool is unusable, run the rest on a new one
+            pending.extendleft(inflight.values())
+            inflight.clear()
+            pool.restart()

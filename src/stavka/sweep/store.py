@@ -1,0 +1,155 @@
+"""A sweep's output directory: the manifest (``sweep.json``) and the finished batches.
+
+``sweep.json`` is written before any batch and holds the sweep's fingerprint:
+everything that decides its results (scenario content, code, runs, days, seed,
+grid, metric columns) and nothing that does not (batch size, backend, workers).
+Each finished batch is one ``batches/c<combo>-r<first>-n<count>.npz``, written
+atomically, so an interrupted sweep resumes from exactly the batches it finished.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import stavka
+from stavka.atomic import atomic_write
+from stavka.errors import InputError
+
+MANIFEST = "sweep.json"
+BATCHES = "batches"
+FORMAT = 1
+_NAME = re.compile(r"^c(\d+)-r(\d+)-n(\d+)\.npz$")
+# Modules that only present results; editing them cannot change a run's numbers.
+_PRESENTATION = ("cli.py", "chronicle", "cdb90", "sweep")
+
+
+def code_version() -> str:
+    """Package version plus a hash of the source that can change results.
+
+    Hashes every ``.py``/``.yaml`` file of the installed package except
+    presentation modules (CLI, chronicle, cdb90 tooling, the sweep driver —
+    but including ``sweep/batch.py``, which runs the replicas).
+    """
+    root = Path(stavka.__file__).resolve().parent
+    h = hashlib.sha256()
+    for p in sorted(root.rglob("*")):
+        rel = p.relative_to(root).as_posix()
+        if p.suffix not in (".py", ".yaml") or not p.is_file():
+            continue
+        if rel.split("/")[0] in _PRESENTATION and rel != "sweep/batch.py":
+            continue
+        h.update(rel.encode() + b"\0" + p.read_bytes() + b"\0")
+    return f"{stavka.__version__}+{h.hexdigest()[:16]}"
+
+
+def digest(fingerprint: dict[str, Any]) -> str:
+    """A short stable hash of a fingerprint (canonical JSON)."""
+    raw = json.dumps(fingerprint, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class BatchKey:
+    """Replicas ``first .. first+count-1`` of combination ``combo``."""
+
+    combo: int
+    first: int
+    count: int
+
+    @property
+    def filename(self) -> str:
+        return f"c{self.combo:05d}-r{self.first:08d}-n{self.count}.npz"
+
+    def __str__(self) -> str:
+        last = self.first + self.count - 1
+        return f"combination {self.combo}, replicas {self.first}..{last}"
+
+
+def check_out_dir(out: Path, fingerprint: dict[str, Any]) -> bool:
+    """Refuse an output directory that holds anything but this sweep; True if it holds this one.
+
+    A missing or empty directory is fine. One holding another sweep (different
+    fingerprint) or files that are not a sweep's is refused with one line that
+    says how to proceed; nothing in it is touched.
+    """
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out}: exists and is not a directory")
+    man = out / MANIFEST
+    if not man.exists():
+        if out.exists() and any(out.iterdir()):
+            raise InputError(f"--out {out}: not empty and holds no {MANIFEST}; "
+                             "choose another --out or empty it")
+        return False
+    try:
+        old = json.loads(man.read_text())["fingerprint"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise InputError(f"--out {out}: unreadable {MANIFEST}; "
+                         "choose another --out or delete the directory") from None
+    if old != fingerprint:
+        keys = sorted(k for k in set(old) | set(fingerprint) if old.get(k) != fingerprint.get(k))
+        raise InputError(f"--out {out} holds results of a different sweep (differs in: "
+                         f"{', '.join(keys)}); use another --out, or delete {out} to start over")
+    return True
+
+
+def write_manifest(out: Path, fingerprint: dict[str, Any]) -> None:
+    """Write ``sweep.json`` (before any batch)."""
+    doc = {"format": FORMAT, "digest": digest(fingerprint), "fingerprint": fingerprint}
+    atomic_write(out / MANIFEST, json.dumps(doc, indent=1, sort_keys=True) + "\n")
+
+
+def save_batch(out: Path, key: BatchKey, fp_digest: str, cols: dict[str, np.ndarray]) -> None:
+    """Store a finished batch atomically (numpy ``.npz``, no pickles)."""
+    buf = io.BytesIO()
+    arrays: dict[str, Any] = {k: (v.astype(str) if v.dtype == object else v)
+                              for k, v in cols.items()}
+    arrays["__fingerprint__"] = np.array(fp_digest)
+    np.savez(buf, **arrays)
+    atomic_write(out / BATCHES / key.filename, buf.getvalue())
+
+
+def load_batches(out: Path, fp_digest: str, columns: list[str]
+                 ) -> list[tuple[BatchKey, dict[str, np.ndarray]]]:
+    """Every stored batch of this sweep, sorted by key.
+
+    A file that cannot be read (or lacks a column) is skipped, so its replicas
+    run again; a readable batch of another sweep is refused.
+    """
+    d = out / BATCHES
+    found: list[tuple[BatchKey, dict[str, np.ndarray]]] = []
+    if not d.is_dir():
+        return found
+    for p in sorted(d.iterdir()):
+        m = _NAME.match(p.name)
+        if m is None:
+            continue
+        key = BatchKey(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        cols = _read(p, columns)
+        if cols is None:
+            continue
+        if str(cols.pop("__fingerprint__")) != fp_digest:
+            raise InputError(f"{p} belongs to another sweep; delete it and re-run")
+        if any(len(v) != key.count for v in cols.values()):
+            continue
+        found.append((key, cols))
+    found.sort(key=lambda kc: (kc[0].combo, kc[0].first, kc[0].count))
+    return found
+
+
+def _read(p: Path, columns: list[str]) -> dict[str, np.ndarray] | None:
+    try:
+        with np.load(p, allow_pickle=False) as z:
+            if not set(columns) | {"__fingerprint__"} <= set(z.files):
+                return None
+            return {k: z[k] for k in ["__fingerprint__", *columns]}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+        return None

@@ -1,0 +1,99 @@
+"""Sweep statistics: Wilson intervals, seeded bootstrap, sensitivity."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import stats as sps
+
+from stavka.sweep.grid import Grid
+from stavka.sweep.stats import bootstrap_mean_ci, marginal_means, num, src, wilson
+from stavka.sweep.summary import sensitivity
+
+
+@pytest.mark.parametrize(("k", "n"), [(0, 10), (3, 10), (10, 10), (512, 1000), (1, 20000)])
+def test_wilson_matches_scipy(k, n):
+    lo, hi = wilson(np.array(k), n)
+    ref = sps.binomtest(k, n).proportion_ci(0.95, method="wilson")
+    assert lo == pytest.approx(ref.low, abs=1e-9)
+    assert hi == pytest.approx(ref.high, abs=1e-9)
+
+
+def test_wilson_vectorised():
+    k = np.array([[0, 5], [10, 7]])
+    lo, hi = wilson(k, 10)
+    assert lo.shape == hi.shape == (2, 2)
+    assert (lo <= k / 10).all() and (k / 10 <= hi).all()
+    assert lo[0, 0] == 0.0 and hi[1, 0] == 1.0
+
+
+def test_bootstrap_is_seeded_and_covers_the_normal_interval():
+    rng = np.random.default_rng(1)
+    x = rng.normal(10.0, 2.0, size=(2000, 2))
+    x[:, 1] *= 0  # a constant column has a zero-width interval
+    lo, hi = bootstrap_mean_ci(x, seed=5)
+    lo2, hi2 = bootstrap_mean_ci(x, seed=5)
+    assert np.array_equal(lo, lo2) and np.array_equal(hi, hi2)
+    lo3, _ = bootstrap_mean_ci(x, seed=6)
+    assert lo3[0] != lo[0]
+    half = 1.96 * x[:, 0].std(ddof=1) / np.sqrt(len(x))
+    m = x[:, 0].mean()
+    assert lo[0] < m < hi[0]
+    assert (hi[0] - lo[0]) / 2 == pytest.approx(half, rel=0.12)
+    assert lo[1] == hi[1] == 0.0
+
+
+def test_bootstrap_per_combination_matches_one_at_a_time():
+    rng = np.random.default_rng(2)
+    x = rng.exponential(size=(3, 50, 4))
+    lo, hi = bootstrap_mean_ci(x, seed=1)
+    assert lo.shape == (3, 4)
+    for c in range(3):  # the same resamples for every combination
+        lo1, hi1 = bootstrap_mean_ci(x[c], seed=1)
+        assert np.allclose(lo1, lo[c]) and np.allclose(hi1, hi[c])
+
+
+def test_marginal_means_average_other_parameters():
+    # 2 x 3 grid, outcome = 10*a + b
+    a, b = np.meshgrid([0, 1], [0, 1, 2], indexing="ij")
+    means = (10 * a + b).reshape(6, 1).astype(float)
+    assert marginal_means(means, [2, 3], 0)[:, 0].tolist() == [1.0, 11.0]
+    assert marginal_means(means, [2, 3], 1)[:, 0].tolist() == [5.0, 6.0, 7.0]
+    assert marginal_means(means, [6], 0)[:, 0].tolist() == means[:, 0].tolist()
+
+
+def test_src_is_the_correlation():
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=500)
+    y = np.stack([2 * x + rng.normal(size=500), np.ones(500), -x], axis=1)
+    s = src(x, y)
+    assert s[0] == pytest.approx(np.corrcoef(x, y[:, 0])[0, 1])
+    assert np.isnan(s[1])
+    assert s[2] == pytest.approx(-1.0)
+
+
+def test_sensitivity_finds_the_parameter_that_matters():
+    grid = Grid(("a", "b"), ((0, 5, 10), (1, 2)))
+    C, N = grid.size, 400
+    combo = np.repeat(np.arange(C), N)
+    ia, ib = np.unravel_index(combo, [3, 2])
+    rng = np.random.default_rng(4)
+    a = np.array(grid.values[0])[ia]
+    y_flag = rng.random(C * N) < 0.1 + 0.06 * a  # driven by a only
+    y_num = 100.0 * np.array(grid.values[1])[ib] + rng.normal(size=C * N)  # by b only
+    Y = np.stack([y_flag, y_num], axis=1).astype(float)
+    means = Y.reshape(C, N, 2).mean(axis=1)
+    out = sensitivity(grid, combo, means, Y, [("flag", "probability"), ("x", "mean")])
+    assert out["flag"]["most"] == "a" and out["x"]["most"] == "b"
+    assert out["flag"]["parameters"]["a"]["range"] == pytest.approx(0.6, abs=0.1)
+    assert out["flag"]["parameters"]["a"]["highest_at"] == 10
+    assert out["x"]["parameters"]["b"]["range"] == pytest.approx(100, abs=1)
+    assert out["x"]["parameters"]["b"]["src"] > 0.99
+    assert abs(out["x"]["parameters"]["a"]["src"]) < 0.05
+    assert [v for v, _ in out["x"]["parameters"]["a"]["marginal"]] == [0, 5, 10]
+
+
+def test_num():
+    assert num(float("nan")) is None and num(None) is None
+    assert num(1 / 3) == 0.3333333333
+    assert num(np.float64(2.0)) == 2.0

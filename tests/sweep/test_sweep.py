@@ -1,0 +1,232 @@
+"""Whole sweeps: identical results across backends and batch sizes, resume, retry, outputs."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import stavka
+from stavka.engine.rng import replica_keys
+from stavka.sweep import SweepError, sweep
+from stavka.sweep import runner as runner_mod
+from stavka.sweep.batch import metric_names
+from stavka.sweep.runner import FAIL_ONCE_ENV
+
+MINI = Path(__file__).resolve().parents[1] / "data" / "mini.yaml"
+VARY = {"transfer_divisions": "0..2"}
+RUNS = 7
+DAYS = 12
+
+
+@pytest.fixture(scope="module")
+def mini():
+    return stavka.load(MINI)
+
+
+def _run(mini, out, **kw):
+    args = {"vary": VARY, "days": DAYS, "seed": 3, "backend": "serial", "out": out,
+            "plots": False}
+    args.update(kw)
+    return sweep(mini, RUNS, **args)
+
+
+def _files(out: Path) -> tuple[bytes, bytes]:
+    return (out / "runs.csv").read_bytes(), (out / "summary.json").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def reference(mini, tmp_path_factory):
+    out = tmp_path_factory.mktemp("ref")
+    res = _run(mini, out, batch_size=RUNS, plots=True)
+    return res, _files(out)
+
+
+def test_runs_table_and_common_random_numbers(mini, reference):
+    res, (runs_csv, _) = reference
+    t = res.runs
+    n = 3 * RUNS
+    assert list(t)[:6] == ["run_id", "combo", "transfer_divisions", "seed", "replica", "key"]
+    assert list(t)[6:] == metric_names(mini)
+    assert all(len(v) == n for v in t.values())
+    assert t["run_id"].tolist() == list(range(n))
+    assert t["transfer_divisions"].tolist() == [0] * RUNS + [1] * RUNS + [2] * RUNS
+    # replica i uses the same key in every combination: replica i of the master seed
+    assert np.array_equal(t["key"], np.tile(replica_keys(3, RUNS), 3))
+    assert (t["days"] == DAYS).all()
+    rows = list(csv.reader(io.StringIO(runs_csv.decode())))
+    assert rows[0] == list(t)
+    assert len(rows) == n + 1
+    assert rows[1][list(t).index("moscow_holds")] in ("0", "1")
+    # the lever works: Japan attacks only when both divisions leave
+    assert t["japan_attacks"][t["transfer_divisions"] == 2].all()
+    assert not t["japan_attacks"][t["transfer_divisions"] == 0].any()
+
+
+def test_summary_and_side_files(reference, tmp_path):
+    res, (_, summary_json) = reference
+    out = res.out
+    s = json.loads(summary_json)
+    assert s == res.summary
+    assert s["combinations"] == 3 and s["total_runs"] == 3 * RUNS
+    r2 = s["results"][2]
+    assert r2["params"] == {"transfer_divisions": 2}
+    assert r2["flags"]["japan_attacks"] == {"p": 1.0, "lo": pytest.approx(0.6457, abs=1e-3),
+                                            "hi": 1.0, "count": RUNS}
+    m = r2["metrics"]["loss_soviet_men"]
+    assert m["lo"] <= m["mean"] <= m["hi"]
+    assert sum(r2["winner"].values()) == RUNS
+    assert s["sensitivity"]["japan_attacks"]["most"] == "transfer_divisions"
+    assert s["sensitivity"]["japan_attacks"]["parameters"]["transfer_divisions"]["range"] == 1.0
+    sens = list(csv.DictReader((out / "sensitivity.csv").open()))
+    row = next(r for r in sens if r["outcome"] == "japan_attacks")
+    assert row["parameter"] == "transfer_divisions" and float(row["range"]) == 1.0
+    report = (out / "report.md").read_text()
+    assert "Common random numbers" in report and "plots/p_vs_transfer_divisions.png" in report
+    for png in ("p_vs_transfer_divisions.png", "histograms.png"):
+        assert (out / "plots" / png).read_bytes()[:4] == b"\x89PNG"
+    assert json.loads((out / "timing.json").read_text())["batches_run"] == 3
+    assert "wall" not in summary_json.decode()
+
+
+@pytest.mark.parametrize("batch", [1, 3])
+def test_same_results_whatever_the_batch_size(mini, reference, tmp_path, batch):
+    res = _run(mini, tmp_path, batch_size=batch)
+    assert res.batches_run == 3 * -(-RUNS // batch)
+    assert _files(tmp_path) == reference[1]
+
+
+def test_same_results_on_processes(mini, reference, tmp_path):
+    _run(mini, tmp_path, backend="process", workers=2, batch_size=2)
+    assert _files(tmp_path) == reference[1]
+
+
+def test_same_results_on_dask(mini, reference, tmp_path):
+    res = _run(mini, tmp_path, backend="dask", workers=2, batch_size=4)
+    assert res.timing["backend"] == "dask"
+    assert _files(tmp_path) == reference[1]
+
+
+def test_without_out_nothing_is_written(mini, reference, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    res = _run(mini, None, batch_size=5)
+    assert list(tmp_path.iterdir()) == []
+    assert res.summary == reference[0].summary
+    for k, v in reference[0].runs.items():
+        assert np.array_equal(res.runs[k], v), k
+
+
+class Stop(KeyboardInterrupt):
+    pass
+
+
+def _stop_after(n_batches: int):
+    calls = []
+
+    def progress(done: int, total: int) -> None:
+        calls.append(done)
+        if len(calls) > n_batches:  # the first call reports what was already done
+            raise Stop
+
+    return progress
+
+
+def test_interrupted_sweep_resumes_with_another_batch_size(mini, reference, tmp_path):
+    with pytest.raises(Stop):
+        _run(mini, tmp_path, batch_size=3, progress=_stop_after(2))
+    stored = sorted(p.name for p in (tmp_path / "batches").iterdir())
+    assert stored == ["c00000-r00000000-n3.npz", "c00000-r00000003-n3.npz"]
+    assert not (tmp_path / "runs.csv").exists()
+    seen = []
+    res = _run(mini, tmp_path, batch_size=5, progress=lambda d, t: seen.append((d, t)))
+    assert seen[0] == (6, 3 * RUNS)  # resumed: the finished runs count from the start
+    assert res.batches_reused == 2
+    assert res.timing["runs_run"] == 3 * RUNS - 6
+    assert _files(tmp_path) == reference[1]
+
+
+def test_interrupt_on_processes_then_resume(mini, reference, tmp_path):
+    with pytest.raises(Stop):
+        _run(mini, tmp_path, backend="process", workers=2, batch_size=2,
+             progress=_stop_after(1))
+    assert len(list((tmp_path / "batches").iterdir())) >= 1
+    res = _run(mini, tmp_path, backend="serial", batch_size=RUNS)
+    assert res.batches_reused >= 1
+    assert _files(tmp_path) == reference[1]
+
+
+def test_deleted_and_corrupt_batches_are_rerun(mini, reference, tmp_path):
+    _run(mini, tmp_path, batch_size=3)
+    files = sorted((tmp_path / "batches").iterdir())
+    assert len(files) == 9
+    files[0].unlink()
+    files[4].unlink()
+    files[7].write_bytes(b"not a zip")
+    (tmp_path / "runs.csv").unlink()
+    res = _run(mini, tmp_path, batch_size=3)
+    assert (res.batches_run, res.batches_reused) == (3, 6)
+    assert _files(tmp_path) == reference[1]
+    again = _run(mini, tmp_path, batch_size=3)  # complete: nothing runs, same files
+    assert (again.batches_run, again.batches_reused) == (0, 9)
+    assert _files(tmp_path) == reference[1]
+
+
+def test_overlapping_batches_are_not_double_counted(mini, reference, tmp_path):
+    _run(mini, tmp_path, batch_size=3)
+    for p in (tmp_path / "batches").iterdir():  # keep combo 0 only as 0-2, 3-5, 6
+        if not p.name.startswith("c00000"):
+            p.unlink()
+    _run(mini, tmp_path, batch_size=5)  # adds 0-4 and 5-6 for combos 1, 2
+    # now stitch an overlapping batch into combo 0: replicas 2..6 again
+    from stavka.sweep.store import BatchKey, save_batch
+    from stavka.sweep.store import digest as fp_digest
+
+    fp = json.loads((tmp_path / "sweep.json").read_text())["fingerprint"]
+    cols = {k: reference[0].runs[k][2:7] for k in ["replica", "key", *metric_names(mini)]}
+    save_batch(tmp_path, BatchKey(0, 2, 5), fp_digest(fp), cols)
+    res = _run(mini, tmp_path, batch_size=5)
+    assert res.batches_run == 0
+    assert _files(tmp_path) == reference[1]
+
+
+def test_a_failed_batch_is_retried_in_a_worker(mini, reference, tmp_path, monkeypatch):
+    marker = tmp_path / "failed-once"
+    monkeypatch.setenv(FAIL_ONCE_ENV, str(marker))
+    out = tmp_path / "out"
+    res = _run(mini, out, backend="process", workers=2, batch_size=4)
+    assert marker.exists()  # one batch did fail...
+    assert res.timing["retries"] == 1  # ...and was run again, once
+    assert _files(out) == reference[1]
+
+
+def test_a_batch_that_keeps_failing_stops_the_sweep(mini, tmp_path, monkeypatch):
+    calls = []
+    real = runner_mod.run_batch
+
+    def flaky(loaded, params, seed, first, count, days=None):
+        calls.append((params["transfer_divisions"], first))
+        if params["transfer_divisions"] == 1:
+            raise RuntimeError("engine fell over")
+        return real(loaded, params, seed, first, count, days=days)
+
+    monkeypatch.setattr(runner_mod, "run_batch", flaky)
+    with pytest.raises(SweepError, match=r"combination 1, replicas 0\.\.6 failed 3 times.*"
+                                         r"engine fell over"):
+        _run(mini, tmp_path, batch_size=RUNS)
+    assert calls.count((1, 0)) == 3
+    # the batch that finished before the failure is kept for the next try
+    assert [p.name for p in (tmp_path / "batches").iterdir()] == ["c00000-r00000000-n7.npz"]
+
+
+def test_no_vary_and_flagship_short(tmp_path):
+    res = sweep("two-fronts-1941", 3, days=2, seed=1, backend="serial", out=tmp_path)
+    assert res.grid.size == 1 and len(res.runs["run_id"]) == 3
+    assert (tmp_path / "plots" / "flags.png").exists()
+    assert res.summary["sensitivity"]["moscow_holds"] == {"kind": "probability", "most": None,
+                                                          "parameters": {}}
+    header = (tmp_path / "sensitivity.csv").read_text().splitlines()
+    assert header == ["outcome,kind,parameter,rank,range,src,lowest_at,highest_at"]

@@ -84,9 +84,11 @@ class Ctx:
         """Men of active formations per (replica, side, node) [R, S, N]."""
         st, s = self.st, self.s
         R, S, N = self.R, st.S, st.N
-        act = self.active()
-        idx = (np.arange(R)[:, None] * S + st.fside[None, :]) * N + s.loc
-        w = np.where(act, s.strength[..., 0], 0.0)
+        base = st.extra.get("men_base")
+        if base is None or base.shape[0] != R:  # one table, for the current batch size
+            base = st.extra["men_base"] = (np.arange(R)[:, None] * S + st.fside[None, :]) * N
+        idx = base + s.loc
+        w = np.where(s.status == ACTIVE, s.strength[..., 0], 0.0)
         return np.bincount(idx.ravel(), weights=w.ravel(), minlength=R * S * N).reshape(R, S, N)
 
     def enemy_men_at(self) -> np.ndarray:

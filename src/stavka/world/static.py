@@ -285,7 +285,7 @@ def compile_static(spec: Scenario, overrides: dict[str, Any] | None = None) -> S
     rail_dist = np.full((A, N, N), INF)
     # the rail edge between two nodes (the shortest of parallel ones)
     rail_edge = np.full((N, N), -1, dtype=np.int32)
-    for i in sorted(np.nonzero(rail)[0], key=lambda x: (ekm[x], x), reverse=True):
+    for i in sorted(np.nonzero(rail)[0].tolist(), key=lambda x: (ekm[x], x), reverse=True):
         rail_edge[ea[i], eb[i]] = rail_edge[eb[i], ea[i]] = i
     for al in range(A):
         allowed = alliance[owner0] == al

@@ -94,19 +94,23 @@ def _refit(ctx: Ctx) -> None:
     if not (s.pool[..., 1:].any() or s.truck_pool.any()):
         return
     ok = (s.status == ACTIVE) & (s.supply > 0.5) & ~s.encircled
-    idx = (np.arange(R)[:, None] * S + st.fside[None, :]).ravel()
+    # formations short of equipment, as a row-major list (the sums keep the order of
+    # a sweep over the full arrays: the formations left out would add 0.0)
+    flat = np.flatnonzero(ok)
+    r, f = np.divmod(flat, st.F)
+    rows = s.strength.reshape(-1, 4)  # a view: whole-row gathers are the fast path
+    sc = rows[flat]
+    short = np.maximum(st.est[f] - sc, 0.0)  # [k, 4]; men (column 0) are not refitted here
+    gi = r * S + st.fside[f]
     for c in (1, 2, 3):
-        # only formations whose establishment has this category can be short of it
-        cols = np.nonzero(st.est[:, c] > 0)[0]
-        sc = s.strength[:, cols, c]
-        short = np.where(ok[:, cols], np.maximum(st.est[None, cols, c] - sc, 0.0), 0.0)
-        gi = (np.arange(R)[:, None] * S + st.fside[None, cols]).ravel()
-        need = np.bincount(gi, weights=short.ravel(), minlength=R * S).reshape(R, S)
+        need = np.bincount(gi, weights=short[:, c], minlength=R * S).reshape(R, S)
         give = np.minimum(s.pool[..., c], need)
         share = np.where(need > 0, give / np.maximum(need, 1e-9), 0.0)
-        s.strength[:, cols, c] = sc + short * share[np.arange(R)[:, None], st.fside[None, cols]]
+        sc[:, c] += short[:, c] * share.ravel()[gi]
         s.pool[..., c] -= give
+    rows[flat] = sc
     if s.truck_pool.any():
+        idx = (np.arange(R)[:, None] * S + st.fside[None, :]).ravel()
         # trucks go to formations in proportion to their men
         men = np.where(ok, s.strength[..., 0], 0.0)
         tot = np.bincount(idx, weights=men.ravel(), minlength=R * S).reshape(R, S)

@@ -60,8 +60,10 @@ def _arcs(ctx: Ctx, kinds: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray, np.
 
 
 def _distance(start: np.ndarray, held: np.ndarray, tail: np.ndarray, head: np.ndarray,
-              km: np.ndarray, sc: _Scatter, n_nodes: int) -> np.ndarray:
-    """Shortest km from ``start`` nodes (0) over arcs between held nodes; inf if cut off."""
+              km: np.ndarray, sc: _Scatter, n_nodes: int, cap: float = np.inf) -> np.ndarray:
+    """Shortest km from ``start`` nodes (0) over arcs between held nodes; inf if cut off
+    or farther than ``cap`` (exact below it: with non-negative lengths, pruning what is
+    beyond ``cap`` never cuts a shorter path)."""
     dist = np.where(start, 0.0, np.inf)
     ok = held[..., tail] & held[..., head]
     for _ in range(n_nodes):
@@ -69,10 +71,37 @@ def _distance(start: np.ndarray, held: np.ndarray, tail: np.ndarray, head: np.nd
         nodes, best = sc.min(cand)
         new = dist.copy()
         new[..., nodes] = np.minimum(dist[..., nodes], best)
+        new[new > cap] = np.inf
         if np.array_equal(new, dist):
             break
         dist = new
     return dist
+
+
+def _adjacency(ctx: Ctx, kinds: tuple[int, ...]) -> np.ndarray:
+    """[N, N] float32 0/1 adjacency over edges of ``kinds`` (cached)."""
+    key = f"adj{kinds}"
+    st = ctx.st
+    if key not in st.extra:
+        tail, head, _, _ = _arcs(ctx, kinds)
+        adj = np.zeros((st.N, st.N), dtype=np.float32)
+        adj[tail, head] = 1.0
+        st.extra[key] = adj
+    return st.extra[key]  # type: ignore[no-any-return]
+
+
+def _reach(start: np.ndarray, held: np.ndarray, adj: np.ndarray) -> np.ndarray:
+    """Nodes reachable from ``start`` (a subset of ``held``) through held nodes.
+
+    Breadth-first, one hop per pass, as a 0/1 matrix product: sums of ones are
+    exact in float32, so the result does not depend on the BLAS.
+    """
+    reach = start.copy()
+    while True:
+        new = reach | (((reach.astype(np.float32) @ adj) > 0) & held)
+        if np.array_equal(new, reach):
+            return reach
+        reach = new
 
 
 def supply_levels(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
@@ -81,7 +110,7 @@ def supply_levels(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
     A = int(st.alliance.max()) + 1
     held = st.alliance[s.owner][:, None, :] == np.arange(A)[None, :, None]  # [R, A, N]
     src = held & st.source_node[None, None, :]
-    rt, rh, rkm, rsc = _arcs(ctx, (0, 2))  # shipping between held ports counts as rail
+    # shipping between held ports counts as rail
     lt, lh, lkm, lsc = _arcs(ctx, (0, 1, 2))
     # rail: hop counts are enough (reachability); land: km from the railhead
     own_rail = held & ((st.alliance[st.owner0][None, None, :] == np.arange(A)[None, :, None])
@@ -93,9 +122,11 @@ def supply_levels(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
     if redo.any():
         r = np.nonzero(redo)[0]
         h, o, sr = held[r], own_rail[r], src[r]
-        railed = np.isfinite(_distance(sr & o, o, rt, rh, np.ones_like(rkm), rsc, st.N))
-        s.memo_truck_km[r] = _distance(railed, h, lt, lh, lkm, lsc, st.N)
-        s.memo_connected[r] = np.isfinite(_distance(sr, h, lt, lh, np.ones_like(lkm), lsc, st.N))
+        railed = _reach(sr & o, o, _adjacency(ctx, (0, 2)))
+        # beyond the longest truck reach the level is 0 whatever the distance
+        s.memo_truck_km[r] = _distance(railed, h, lt, lh, lkm, lsc, st.N,
+                                       cap=TRUCK_RANGE_KM * float(GROUND_SPEED.max()))
+        s.memo_connected[r] = _reach(sr, h, _adjacency(ctx, (0, 1, 2)))
         s.memo_held[r], s.memo_rail[r], s.memo_ok[r] = h, o, True
     truck_km, connected = s.memo_truck_km, s.memo_connected
     # mud and snow shorten what trucks can haul as they slow them

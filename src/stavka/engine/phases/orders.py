@@ -12,6 +12,7 @@ import numpy as np
 
 from stavka.engine.context import Ctx
 from stavka.engine.phases.scripted import date_day, select
+from stavka.engine.phases.supply import arcs
 from stavka.engine.records import Order
 from stavka.errors import IllegalOrderError
 from stavka.world.state import (
@@ -234,21 +235,14 @@ def _may_leave(ctx: Ctx, r_i: np.ndarray, f_i: np.ndarray, leaving: np.ndarray) 
     return ok
 
 
-def _land_adjacency(st) -> np.ndarray:  # type: ignore[no-untyped-def]
-    """[N, N] float32 land adjacency (cached on the static tables)."""
-    if "land_adj" not in st.extra:
-        adj = np.zeros((st.N, st.N), dtype=np.float32)
-        land = st.ekind <= 1
-        adj[st.ea[land], st.eb[land]] = adj[st.eb[land], st.ea[land]] = 1.0
-        st.extra["land_adj"] = adj
-    return st.extra["land_adj"]  # type: ignore[no-any-return]
-
-
 def _defend(ctx: Ctx, defenders: np.ndarray, enemy_node: np.ndarray) -> None:
     """Send idle defenders to threatened friendly regions of their front."""
     st, s = ctx.st, ctx.s
     # threatened[r, side, n]: own-alliance node adjacent to an enemy-held node
-    near_enemy = (enemy_node.astype(np.float32) @ _land_adjacency(st)) > 0  # [R, S, N]
+    tail, head, _, sc = arcs(ctx, (0, 1))
+    near_enemy = np.zeros(enemy_node.shape, dtype=bool)  # [R, S, N]
+    nodes, got = sc.any(enemy_node[..., tail])
+    near_enemy[..., nodes] = got
     r_i, f_i = np.nonzero(defenders)
     sd = st.fside[f_i]
     loc = s.loc[r_i, f_i]

@@ -45,8 +45,13 @@ class _Scatter:
         """(nodes, per-node minimum over arcs) of ``vals[..., arcs]``."""
         return self.nodes, np.minimum.reduceat(vals[..., self.order], self.first, axis=-1)
 
+    def any(self, flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(nodes, whether any arc into the node is set) of bool ``flags[..., arcs]``."""
+        u8 = flags[..., self.order].view(np.uint8)
+        return self.nodes, np.maximum.reduceat(u8, self.first, axis=-1).view(bool)
 
-def _arcs(ctx: Ctx, kinds: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray, _Scatter]:
+
+def arcs(ctx: Ctx, kinds: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray, _Scatter]:
     """Both directions of the edges of ``kinds``: (tails, heads, km, scatter), cached."""
     key = f"arcs{kinds}"
     st = ctx.st
@@ -63,45 +68,49 @@ def _distance(start: np.ndarray, held: np.ndarray, tail: np.ndarray, head: np.nd
               km: np.ndarray, sc: _Scatter, n_nodes: int, cap: float = np.inf) -> np.ndarray:
     """Shortest km from ``start`` nodes (0) over arcs between held nodes; inf if cut off
     or farther than ``cap`` (exact below it: with non-negative lengths, pruning what is
-    beyond ``cap`` never cuts a shorter path)."""
-    dist = np.where(start, 0.0, np.inf)
-    ok = held[..., tail] & held[..., head]
-    for _ in range(n_nodes):
-        cand = np.where(ok, dist[..., tail] + km, np.inf)
-        nodes, best = sc.min(cand)
-        new = dist.copy()
-        new[..., nodes] = np.minimum(dist[..., nodes], best)
-        new[new > cap] = np.inf
-        if np.array_equal(new, dist):
-            break
-        dist = new
-    return dist
+    beyond ``cap`` never cuts a shorter path).
 
-
-def _adjacency(ctx: Ctx, kinds: tuple[int, ...]) -> np.ndarray:
-    """[N, N] float32 0/1 adjacency over edges of ``kinds`` (cached)."""
-    key = f"adj{kinds}"
-    st = ctx.st
-    if key not in st.extra:
-        tail, head, _, _ = _arcs(ctx, kinds)
-        adj = np.zeros((st.N, st.N), dtype=np.float32)
-        adj[tail, head] = 1.0
-        st.extra[key] = adj
-    return st.extra[key]  # type: ignore[no-any-return]
-
-
-def _reach(start: np.ndarray, held: np.ndarray, adj: np.ndarray) -> np.ndarray:
-    """Nodes reachable from ``start`` (a subset of ``held``) through held nodes.
-
-    Breadth-first, one hop per pass, as a 0/1 matrix product: sums of ones are
-    exact in float32, so the result does not depend on the BLAS.
+    Bellman-Ford over all rows at once; a row leaves the loop as soon as it is settled.
     """
-    reach = start.copy()
-    while True:
-        new = reach | (((reach.astype(np.float32) @ adj) > 0) & held)
-        if np.array_equal(new, reach):
-            return reach
-        reach = new
+    shape = start.shape
+    dist = np.where(start, 0.0, np.inf).reshape(-1, shape[-1])
+    ok = (held[..., tail] & held[..., head]).reshape(-1, tail.size)
+    live = np.arange(dist.shape[0])
+    for _ in range(n_nodes):
+        d = dist[live]
+        cand = np.where(ok[live], d[:, tail] + km, np.inf)
+        nodes, best = sc.min(cand)
+        new = d.copy()
+        new[:, nodes] = np.minimum(d[:, nodes], best)
+        new[new > cap] = np.inf
+        moved = (new != d).any(axis=1)
+        dist[live[moved]] = new[moved]
+        live = live[moved]
+        if live.size == 0:
+            break
+    return dist.reshape(shape)
+
+
+def _reach(start: np.ndarray, held: np.ndarray, tail: np.ndarray, head: np.ndarray,
+           sc: _Scatter) -> np.ndarray:
+    """Nodes reachable from ``start`` (a subset of ``held``) over arcs between held nodes.
+
+    Breadth-first, one hop per pass, all rows at once; a row leaves the loop as
+    soon as it stops growing.
+    """
+    shape = start.shape
+    reach = start.reshape(-1, shape[-1]).copy()
+    ok = (held[..., tail] & held[..., head]).reshape(-1, tail.size)
+    live = np.arange(reach.shape[0])
+    while live.size:
+        r = reach[live]
+        nodes, got = sc.any(r[:, tail] & ok[live])
+        new = r.copy()
+        new[:, nodes] |= got
+        grew = (new != r).any(axis=1)
+        reach[live[grew]] = new[grew]
+        live = live[grew]
+    return reach.reshape(shape)
 
 
 def supply_levels(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
@@ -110,8 +119,8 @@ def supply_levels(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
     A = int(st.alliance.max()) + 1
     held = st.alliance[s.owner][:, None, :] == np.arange(A)[None, :, None]  # [R, A, N]
     src = held & st.source_node[None, None, :]
-    # shipping between held ports counts as rail
-    lt, lh, lkm, lsc = _arcs(ctx, (0, 1, 2))
+    rt, rh, _, rsc = arcs(ctx, (0, 2))  # shipping between held ports counts as rail
+    lt, lh, lkm, lsc = arcs(ctx, (0, 1, 2))
     # rail: hop counts are enough (reachability); land: km from the railhead
     own_rail = held & ((st.alliance[st.owner0][None, None, :] == np.arange(A)[None, :, None])
                        | ((s.taken_day >= 0) & (ctx.day - s.taken_day >= REGAUGE_DAYS))[:, None, :])
@@ -122,11 +131,11 @@ def supply_levels(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
     if redo.any():
         r = np.nonzero(redo)[0]
         h, o, sr = held[r], own_rail[r], src[r]
-        railed = _reach(sr & o, o, _adjacency(ctx, (0, 2)))
+        railed = _reach(sr & o, o, rt, rh, rsc)
         # beyond the longest truck reach the level is 0 whatever the distance
         s.memo_truck_km[r] = _distance(railed, h, lt, lh, lkm, lsc, st.N,
                                        cap=TRUCK_RANGE_KM * float(GROUND_SPEED.max()))
-        s.memo_connected[r] = _reach(sr, h, _adjacency(ctx, (0, 1, 2)))
+        s.memo_connected[r] = _reach(sr, h, lt, lh, lsc)
         s.memo_held[r], s.memo_rail[r], s.memo_ok[r] = h, o, True
     truck_km, connected = s.memo_truck_km, s.memo_connected
     # mud and snow shorten what trucks can haul as they slow them

@@ -26,7 +26,7 @@ def test_sweep_command_writes_everything(capsys, tmp_path):
     code, stdout, err = run(capsys, *BASE, "--vary", "transfer_divisions=0,2",
                             "--vary", "japan_attack_date=1941-10-03,none", "--out", str(out))
     assert code == 0, err
-    assert "P(japan_attacks)" in stdout and "16 runs" in stdout
+    assert "P(outcome)" in stdout and "japan attacks" in stdout and "16 runs" in stdout
     for name in ("sweep.json", "runs.csv", "summary.json", "sensitivity.csv", "report.md",
                  "timing.json", "plots/p_vs_transfer_divisions.png",
                  "plots/p_vs_japan_attack_date.png"):
@@ -129,3 +129,52 @@ def test_a_foreign_out_dir_is_refused(capsys, tmp_path):
     (bad / "sweep.json").write_text("{")
     code, _, err = run(capsys, *BASE, "--out", str(bad))
     assert code == 2 and "unreadable sweep.json" in err
+
+
+def test_interrupt_exits_130_and_the_same_command_resumes(capsys, tmp_path, monkeypatch):
+    import stavka.sweep.cli as sweep_cli
+
+    real = sweep_cli.sweep
+    out = tmp_path / "sw"
+    args = [*BASE, "--vary", "transfer_divisions=0..2", "--batch-size", "2", "--out", str(out)]
+
+    def interrupted(*a, **kw):
+        inner = kw["progress"]
+        calls = []
+
+        def progress(done, total):
+            inner(done, total)
+            calls.append(done)
+            if len(calls) == 3:
+                raise KeyboardInterrupt
+
+        kw["progress"] = progress
+        return real(*a, **kw)
+
+    monkeypatch.setattr(sweep_cli, "sweep", interrupted)
+    code, _, err = run(capsys, *args)
+    assert code == 130
+    assert err.strip() == (f"error: interrupted with 4 of 12 runs finished and kept in {out}; "
+                           "run the same command again to resume")
+    assert len(list((out / "batches").iterdir())) == 2
+    monkeypatch.setattr(sweep_cli, "sweep", real)
+    code, stdout, err = run(capsys, *args)
+    assert code == 0, err
+    assert "2 batch(es) reused" in stdout
+    fresh = tmp_path / "fresh"
+    code, _, err = run(capsys, *args[:-1], str(fresh))
+    assert code == 0, err
+    assert (out / "runs.csv").read_bytes() == (fresh / "runs.csv").read_bytes()
+
+
+def test_sigterm_becomes_an_interrupt():
+    import os
+    import signal
+
+    from stavka.sweep.cli import _term_as_interrupt
+
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(KeyboardInterrupt), _term_as_interrupt():
+        os.kill(os.getpid(), signal.SIGTERM)
+        signal.sigtimedwait([], 1.0)  # let the handler run
+    assert signal.getsignal(signal.SIGTERM) == before

@@ -230,3 +230,30 @@ def test_no_vary_and_flagship_short(tmp_path):
                                                           "parameters": {}}
     header = (tmp_path / "sensitivity.csv").read_text().splitlines()
     assert header == ["outcome,kind,parameter,rank,range,src,lowest_at,highest_at"]
+
+
+def test_paired_differences_against_combination_0(reference):
+    res = reference[0]
+    results = res.summary["results"]
+    assert results[0]["paired_vs_combo0"] is None
+    d = results[2]["paired_vs_combo0"]["japan_attacks"]
+    assert d == {"diff": 1.0, "lo": 1.0, "hi": 1.0}
+    t = res.runs
+    for m in ("loss_soviet_men", "days", "moscow_holds"):
+        a = t[m][t["combo"] == 1].astype(float)
+        b = t[m][t["combo"] == 0].astype(float)
+        p = results[1]["paired_vs_combo0"][m]
+        assert p["diff"] == pytest.approx((a - b).mean())
+        assert p["lo"] <= p["diff"] <= p["hi"]
+
+
+def test_a_worker_with_other_code_is_refused(mini, tmp_path, monkeypatch):
+    real = runner_mod.run_task
+
+    def elsewhere(loaded, task):
+        return {**real(loaded, task), runner_mod.CODE_KEY: np.array("0.0.0+elsewhere")}
+
+    monkeypatch.setattr(runner_mod, "run_task", elsewhere)
+    with pytest.raises(SweepError, match=r"other stavka code \(0\.0\.0\+elsewhere"):
+        _run(mini, tmp_path, batch_size=RUNS)
+    assert not (tmp_path / "batches").exists()

@@ -20,10 +20,17 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from stavka.errors import StavkaError
 from stavka.sweep.core import DEFAULT_BATCH, SweepResult, sweep
 from stavka.sweep.grid import parse_vary, text_value
 
 MAX_SHOWN = 20
+
+
+class SweepInterrupted(StavkaError):
+    """Ctrl-C or SIGTERM: finished batches are stored, the same command resumes."""
+
+    exit_code = 130
 
 
 @contextlib.contextmanager
@@ -73,14 +80,21 @@ def sweep_cmd(
                   MofNCompleteColumn(), TextColumn("runs"), TimeElapsedColumn(),
                   TimeRemainingColumn(), console=err, disable=quiet, transient=True) as bar:
         task = bar.add_task("sweep", total=None)
+        state = [0, 0]
 
         def progress(done: int, total: int) -> None:
+            state[:] = [done, total]
             bar.update(task, completed=done, total=total)
 
-        with _term_as_interrupt():
-            res = sweep(scenario, runs, vary=varied, days=days, seed=seed,
-                        batch_size=batch_size, backend=be, workers=workers, cluster=cluster,
-                        out=out, progress=progress)
+        try:
+            with _term_as_interrupt():
+                res = sweep(scenario, runs, vary=varied, days=days, seed=seed,
+                            batch_size=batch_size, backend=be, workers=workers,
+                            cluster=cluster, out=out, progress=progress)
+        except KeyboardInterrupt:
+            raise SweepInterrupted(
+                f"interrupted with {state[0]:,} of {state[1]:,} runs finished and kept in "
+                f"{out}; run the same command again to resume") from None
     console.print(_table(res))
     reused = f", {res.batches_reused} batch(es) reused" if res.batches_reused else ""
     console.print(f"{len(res.runs['run_id']):,} runs{reused}; written to {out}/ (runs.csv, "
@@ -88,7 +102,9 @@ def sweep_cmd(
 
 
 def _table(res: SweepResult) -> Table:
-    t = Table(*res.grid.names, *(f"P({f})" for f in res.flags), "n")
+    # underscores as spaces so narrow terminals wrap the headers instead of cutting them
+    t = Table(*res.grid.names, *(f.replace("_", " ") for f in res.flags), "n",
+              title="P(outcome) per combination")
     for r in res.summary["results"][:MAX_SHOWN]:
         cells = [text_value(v) or "none" for v in res.combos[r["combo"]].values()]
         cells += [f"{100 * r['flags'][f]['p']:.1f} %" for f in res.flags]

@@ -23,7 +23,7 @@ from stavka.errors import InputError
 from stavka.scenario.loader import Loaded
 from stavka.sweep.batch import flag_names, metric_names
 from stavka.sweep.grid import Grid, make_grid
-from stavka.sweep.runner import BACKENDS, Columns, SweepError, Task, execute, open_pool
+from stavka.sweep.runner import BACKENDS, CODE_KEY, Columns, SweepError, Task, execute, open_pool
 from stavka.sweep.store import (
     BatchKey,
     check_out_dir,
@@ -245,6 +245,10 @@ def _run(plan: _Plan, tasks: list[Task], backend: str, workers: int, cluster: st
     count = [done]
 
     def on_done(task: Task, cols: Columns) -> None:
+        code = str(cols.pop(CODE_KEY, plan.fingerprint["code"]))  # absent when in-process
+        if code != plan.fingerprint["code"]:
+            raise SweepError(f"a worker runs other stavka code ({code}, here "
+                             f"{plan.fingerprint['code']}): install the same on every worker")
         if out is not None:
             _write(lambda: save_batch(out, task.key, plan.digest, cols), out)
         finished.append((task.key, cols))

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from stavka.atomic import atomic_write
 from stavka.sweep.grid import text_value
@@ -67,6 +68,8 @@ def flag_vs_param(res: SweepResult, j: int, path: Path) -> None:
         ax.set_ylim(-0.02, 1.02)
         ax.set_title(f, fontsize=10)
         ax.set_xlabel(name, fontsize=8)
+        if numeric and all(isinstance(v, int) for v in vals):
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         if not numeric:
             step = max(1, len(vals) // 8)
             ax.set_xticks(x[::step], [text_value(v) or "none" for v in vals[::step]],

@@ -16,6 +16,10 @@ def _pct(f: dict[str, Any]) -> str:
     return f"{100 * f['p']:.1f} % [{100 * f['lo']:.1f}, {100 * f['hi']:.1f}]"
 
 
+def _pp(d: dict[str, Any]) -> str:
+    return f"{100 * d['diff']:+.1f} [{100 * d['lo']:+.1f}, {100 * d['hi']:+.1f}]"
+
+
 def _mean(m: dict[str, Any]) -> str:
     return f"{m['mean']:,.4g} [{m['lo']:,.4g}, {m['hi']:,.4g}]"
 
@@ -56,6 +60,14 @@ def report_md(res: SweepResult, images: list[str]) -> str:
     flag_rows = [[str(r["combo"]), *_params(res, r["combo"]),
                   *(_pct(r["flags"][f]) for f in res.flags)] for r in s["results"]]
     lines += _table(["#", *pnames, *res.flags], flag_rows)
+    if len(res.combos) > 1:
+        lines += ["", "## Paired change against combination 0", "",
+                  "Run *i* of each combination against run *i* of combination 0 (same dice): "
+                  "mean difference in percentage points, 95 % bootstrap interval.", ""]
+        lines += _table(["#", *pnames, *res.flags],
+                        [[str(r["combo"]), *_params(res, r["combo"]),
+                          *(_pp(r["paired_vs_combo0"][f]) for f in res.flags)]
+                         for r in s["results"][1:]])
     key = [m for m in res.numeric if m == "days" or (m.startswith("loss_") and m.endswith("_men"))]
     key = [m for m in key if any(r["metrics"][m]["sd"] for r in s["results"])] or key[:1]
     lines += ["", "## Key means", ""]

@@ -11,6 +11,7 @@ all, then the sweep stops with one clear line; finished batches stay stored.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 from collections import Counter, deque
@@ -26,7 +27,7 @@ import numpy as np
 from stavka.errors import InputError, StavkaError
 from stavka.scenario.loader import Loaded
 from stavka.sweep.batch import run_batch
-from stavka.sweep.store import BatchKey
+from stavka.sweep.store import BatchKey, code_version
 
 MAX_TRIES = 3
 CONNECT_TIMEOUT_S = 5.0
@@ -35,6 +36,7 @@ BACKENDS = ("serial", "process", "dask")
 # to start creates that file and fails, once (exercises the retry path across
 # process boundaries, where monkeypatching cannot reach).
 FAIL_ONCE_ENV = "STAVKA_SWEEP_FAIL_ONCE"
+CODE_KEY = "__code__"
 
 
 class SweepError(StavkaError):
@@ -81,9 +83,23 @@ def run_task(loaded: Loaded, task: Task) -> Columns:
     return {k: (v.astype(str) if v.dtype == object else v) for k, v in cols.items()}
 
 
+@functools.cache
+def _worker_code() -> str:
+    return code_version()
+
+
+def run_remote(loaded: Loaded, task: Task) -> Columns:
+    """:func:`run_task` in a worker; the result also carries ``__code__``, the worker's
+    :func:`code_version` when it first ran, so a worker with other stavka code (a
+    cluster node, or code edited mid-sweep) is caught instead of silently mixed in."""
+    out = run_task(loaded, task)
+    out[CODE_KEY] = np.array(_worker_code())
+    return out
+
+
 def _run_in_worker(task: Task) -> Columns:
     assert _LOADED is not None, "worker not initialised"
-    return run_task(_LOADED, task)
+    return run_remote(_LOADED, task)
 
 
 class _Pool:
@@ -149,7 +165,7 @@ def _dask_pool(loaded: Loaded, workers: int, cluster: str | None) -> _Pool:
         if local is not None:
             local.close()
 
-    return _Pool(lambda: client.get_executor(pure=False), run_task, (shared,), close)
+    return _Pool(lambda: client.get_executor(pure=False), run_remote, (shared,), close)
 
 
 @contextlib.contextmanager

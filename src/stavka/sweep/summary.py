@@ -36,6 +36,9 @@ METHODS = {
                    "largest range",
     "common_random_numbers": "replica i of every combination uses the same random key "
                              "(replica i of the master seed), so comparisons are paired",
+    "paired_vs_combo0": "mean over runs of (outcome in this combination - outcome of the "
+                        "same replica in combination 0); 95 % percentile bootstrap interval "
+                        "over runs of those paired differences",
 }
 
 
@@ -59,6 +62,7 @@ def summarise(loaded: Loaded, grid: Grid, table: dict[str, np.ndarray], runs: in
     sd = X.std(axis=1, ddof=1) if N > 1 else np.zeros_like(mean)
     blo, bhi = bootstrap_mean_ci(X, seed)
     winners = table["winner"].reshape(C, N)
+    paired = _paired(F, X, seed, flags + numeric)
     results = []
     for c, params in enumerate(grid.combos()):
         wn, wc = np.unique(winners[c], return_counts=True)
@@ -72,6 +76,7 @@ def summarise(loaded: Loaded, grid: Grid, table: dict[str, np.ndarray], runs: in
             "metrics": {m: {"mean": num(mean[c, i]), "lo": num(blo[c, i]),
                             "hi": num(bhi[c, i]), "sd": num(sd[c, i])}
                         for i, m in enumerate(numeric)},
+            "paired_vs_combo0": paired[c],
         })
     outcome_means = np.concatenate([k / N, mean], axis=1)  # [C, outcomes]
     Y = np.concatenate([F.reshape(C * N, -1), X.reshape(C * N, -1)], axis=1)
@@ -84,6 +89,27 @@ def summarise(loaded: Loaded, grid: Grid, table: dict[str, np.ndarray], runs: in
         "results": results,
         "sensitivity": sensitivity(grid, table["combo"], outcome_means, Y, outcomes),
     }
+
+
+def _paired(F: np.ndarray, X: np.ndarray, seed: int, names: list[str]
+            ) -> list[dict[str, Any] | None]:
+    """Per combination: each outcome's mean change against combination 0, run by run.
+
+    Run *i* of every combination shares its random key (common random numbers),
+    so the per-run difference removes most of the dice; the interval is a
+    bootstrap over runs of those paired differences. ``None`` for combination 0.
+    """
+    Z = np.concatenate([F, X], axis=-1)  # [C, N, outcomes]
+    if Z.shape[0] < 2:
+        return [None]
+    D = Z[1:] - Z[0]
+    mean = D.mean(axis=1)
+    lo, hi = bootstrap_mean_ci(D, seed)
+    out: list[dict[str, Any] | None] = [None]
+    for c in range(D.shape[0]):
+        out.append({n: {"diff": num(mean[c, i]), "lo": num(lo[c, i]), "hi": num(hi[c, i])}
+                    for i, n in enumerate(names)})
+    return out
 
 
 def sensitivity(grid: Grid, combo: np.ndarray, outcome_means: np.ndarray, Y: np.ndarray,

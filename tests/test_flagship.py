@@ -17,8 +17,8 @@ from stavka.cli import main
 from stavka.engine.core import compile_world, step
 from stavka.engine.rng import Streams
 
-GOLDEN_30_DAYS_SEED_7 = "650a204ae24703e9"
-GOLDEN_FULL_SEED_7 = "9e21c8aab43f6536"
+GOLDEN_30_DAYS_SEED_7 = "42e25067182f30e1"
+GOLDEN_FULL_SEED_7 = "7038155be8af6df2"
 
 
 @pytest.fixture(scope="module")

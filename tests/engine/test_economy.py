@@ -7,7 +7,10 @@ import pytest
 from stavka.engine.phases.economy import EVACUATION_DAYS
 from stavka.world.state import ACTIVE, INACTIVE
 
-from .helpers import campaign, of_kind
+from stavka.api import Campaign
+from stavka.scenario.loader import Loaded
+
+from .helpers import campaign, loaded, of_kind
 
 
 @pytest.fixture
@@ -27,6 +30,19 @@ def test_factory_refits_a_short_formation_ten_tanks_a_day(econ):
         econ.step()
         got.append(_tanks(econ, "s_tanks"))
     assert got == pytest.approx([10.0, 20.0, 30.0])
+
+
+def test_weekly_refit_issues_the_week_in_one_batch():
+    # refit_every_days: 7 -> the pool fills at 10 tanks/day and is issued on the last
+    # day of each week (day 6): 0 for six days, then 70; then 140 on day 13.
+    base = loaded("t_econ")
+    weekly = Loaded(base.spec.model_copy(update={"refit_every_days": 7}), base.files)
+    c = Campaign(weekly, seed=0)
+    got = []
+    for _ in range(14):
+        c.step()
+        got.append(_tanks(c, "s_tanks"))
+    assert got == pytest.approx([0.0] * 6 + [70.0] * 7 + [140.0])
 
 
 def test_no_output_once_the_factory_region_is_captured(econ):

@@ -367,6 +367,10 @@ class Scenario(Spec):
     events: list[Event] = Field(default_factory=list, description="triggers and effects")
     victory: Victory = Field(default_factory=Victory, description="outcome flags")
     rail_speed_km_day: float = Field(600, gt=0, description="troop train speed, km/day")
+    refit_every_days: int = Field(
+        1, ge=1, le=30,
+        description="days between refits of formations from their side's pool of new "
+                    "equipment (1 = daily; 7 = weekly replacement batches)")
 
     @model_validator(mode="after")
     def _dates(self) -> Scenario:

@@ -8,8 +8,9 @@
 * Mobilisation calls up ``men_per_day`` from the manpower pool; each time a
   template's worth is called up, a new formation forms at the mobilisation
   node and enters play after ``training_days``.
-* The pool refits supplied, unencircled formations in proportion to their
-  shortfall against establishment (tanks, guns, aircraft; trucks by men).
+* Every ``refit_every_days`` (a scenario setting) the pool refits supplied,
+  unencircled formations in proportion to their shortfall against
+  establishment (tanks, guns, aircraft; trucks by men).
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ def run(ctx: Ctx) -> None:
         s.truck_pool[held, si] += fa.trucks_per_day
     _deliveries(ctx)
     _mobilise(ctx)
-    _refit(ctx)
+    if (day + 1) % spec.refit_every_days == 0:  # the last day of each period
+        _refit(ctx)
 
 
 def _deliveries(ctx: Ctx) -> None:

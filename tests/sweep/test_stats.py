@@ -97,3 +97,17 @@ def test_num():
     assert num(float("nan")) is None and num(None) is None
     assert num(1 / 3) == 0.3333333333
     assert num(np.float64(2.0)) == 2.0
+
+
+def test_a_flat_outcome_has_no_lowest_or_highest_value():
+    grid = Grid(("a",), ((1, 2),))
+    combo = np.repeat(np.arange(2), 10)
+    Y = np.stack([np.ones(20), np.arange(20.0) % 10], axis=1)  # flat; same in both
+    means = Y.reshape(2, 10, 2).mean(axis=1)
+    out = sensitivity(grid, combo, means, Y, [("flat", "probability"), ("same", "mean")])
+    for o in ("flat", "same"):
+        p = out[o]["parameters"]["a"]
+        assert out[o]["most"] is None and p["range"] == 0.0
+        assert p["lowest_at"] is None and p["highest_at"] is None
+    assert out["flat"]["parameters"]["a"]["src"] is None  # no spread in the outcome
+    assert out["same"]["parameters"]["a"]["src"] == 0.0  # exactly uncorrelated, not 1e-17

@@ -15,7 +15,7 @@ from stavka.engine.rng import replica_keys
 from stavka.sweep import SweepError, sweep
 from stavka.sweep import runner as runner_mod
 from stavka.sweep.batch import metric_names
-from stavka.sweep.runner import FAIL_ONCE_ENV
+from stavka.sweep.runner import CRASH_ONCE_ENV, FAIL_ONCE_ENV
 
 MINI = Path(__file__).resolve().parents[1] / "data" / "mini.yaml"
 VARY = {"transfer_divisions": "0..2"}
@@ -111,6 +111,20 @@ def test_same_results_on_dask(mini, reference, tmp_path):
     assert _files(tmp_path) == reference[1]
 
 
+def test_dask_scheduler_address_with_a_failing_batch(mini, reference, tmp_path, monkeypatch):
+    from distributed import LocalCluster
+
+    marker = tmp_path / "failed-once"
+    monkeypatch.setenv(FAIL_ONCE_ENV, str(marker))  # before the workers start: they inherit it
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=":0") as cluster:
+        res = _run(mini, tmp_path / "out", backend="dask", cluster=cluster.scheduler_address,
+                   batch_size=3)
+        assert len(cluster.workers) == 2  # the sweep leaves a cluster it did not start alone
+    assert marker.exists() and res.timing["retries"] == 1
+    assert _files(tmp_path / "out") == reference[1]
+
+
 def test_without_out_nothing_is_written(mini, reference, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     res = _run(mini, None, batch_size=5)
@@ -200,6 +214,16 @@ def test_a_failed_batch_is_retried_in_a_worker(mini, reference, tmp_path, monkey
     res = _run(mini, out, backend="process", workers=2, batch_size=4)
     assert marker.exists()  # one batch did fail...
     assert res.timing["retries"] == 1  # ...and was run again, once
+    assert _files(out) == reference[1]
+
+
+def test_a_dead_worker_process_is_replaced(mini, reference, tmp_path, monkeypatch):
+    marker = tmp_path / "crashed-once"
+    monkeypatch.setenv(CRASH_ONCE_ENV, str(marker))
+    out = tmp_path / "out"
+    res = _run(mini, out, backend="process", workers=2, batch_size=2)
+    assert marker.exists()  # a worker died mid-batch: the pool was rebuilt, the batch rerun
+    assert res.timing["retries"] >= 1
     assert _files(out) == reference[1]
 
 

@@ -51,8 +51,16 @@ def sensitivity_csv(summary: dict[str, Any]) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(SENS_COLUMNS)
     for r in sensitivity_rows(summary):
-        w.writerow(["" if r[c] is None else r[c] for c in SENS_COLUMNS])
+        row = {**r, "lowest_at": _at(r), "highest_at": _at(r, "highest_at")}
+        w.writerow(["" if row[c] is None else row[c] for c in SENS_COLUMNS])
     return buf.getvalue()
+
+
+def _at(row: dict[str, Any], key: str = "lowest_at") -> str:
+    """A lowest/highest-at cell: empty when the outcome does not move, ``none`` for no value."""
+    if not row["range"]:
+        return ""
+    return text_value(row[key]) or "none"
 
 
 def write_outputs(res: SweepResult, plots: bool = True) -> None:

@@ -20,8 +20,12 @@ def _pp(d: dict[str, Any]) -> str:
     return f"{100 * d['diff']:+.1f} [{100 * d['lo']:+.1f}, {100 * d['hi']:+.1f}]"
 
 
+def _n(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
+
+
 def _mean(m: dict[str, Any]) -> str:
-    return f"{m['mean']:,.4g} [{m['lo']:,.4g}, {m['hi']:,.4g}]"
+    return f"{_n(m['mean'])} [{_n(m['lo'])}, {_n(m['hi'])}]"
 
 
 def _table(head: list[str], rows: list[list[str]]) -> list[str]:
@@ -90,7 +94,7 @@ def report_md(res: SweepResult, images: list[str]) -> str:
             p = sens["parameters"][most]
             src = "" if p["src"] is None else f"{p['src']:+.3f}"
             rows.append([o, f"`{most}` (highest at {text_value(p['highest_at']) or 'none'})",
-                         f"{p['range']:.4g}", src])
+                         _n(p["range"]), src])
         lines += _table(["outcome", "moved most by", "range", "SRC"], rows)
     if images:
         lines += ["", "## Plots", ""]

@@ -32,10 +32,13 @@ from stavka.sweep.store import BatchKey, code_version
 MAX_TRIES = 3
 CONNECT_TIMEOUT_S = 5.0
 BACKENDS = ("serial", "process", "dask")
-# Test-only hook: when set to a path that does not exist yet, the first batch
-# to start creates that file and fails, once (exercises the retry path across
-# process boundaries, where monkeypatching cannot reach).
+# Test-only hooks: when set to a path that does not exist yet, the first batch
+# to start creates that file and then fails (raises), or kills its worker
+# process outright (never set that one for the serial backend: it would end the
+# sweep's own process); once. They exercise the retry paths across process
+# boundaries, where monkeypatching cannot reach.
 FAIL_ONCE_ENV = "STAVKA_SWEEP_FAIL_ONCE"
+CRASH_ONCE_ENV = "STAVKA_SWEEP_CRASH_ONCE"
 CODE_KEY = "__code__"
 
 
@@ -63,16 +66,24 @@ def _init_worker(loaded: Loaded) -> None:
     _LOADED = loaded
 
 
-def _maybe_fail() -> None:
-    path = os.environ.get(FAIL_ONCE_ENV)
+def _first_claim(env: str) -> bool:
+    """True once: for the first caller to create the file named by ``env``."""
+    path = os.environ.get(env)
     if not path:
-        return
+        return False
     try:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
     except FileExistsError:
-        return
+        return False
     os.close(fd)
-    raise RuntimeError(f"injected failure ({FAIL_ONCE_ENV})")
+    return True
+
+
+def _maybe_fail() -> None:
+    if _first_claim(FAIL_ONCE_ENV):
+        raise RuntimeError(f"injected failure ({FAIL_ONCE_ENV})")
+    if _first_claim(CRASH_ONCE_ENV):
+        os._exit(3)
 
 
 def run_task(loaded: Loaded, task: Task) -> Columns:
@@ -146,7 +157,7 @@ def _dask_pool(loaded: Loaded, workers: int, cluster: str | None) -> _Pool:
     try:
         if cluster is None:
             local = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                 dashboard_address=None, silence_logs=logging.ERROR)
+                                 dashboard_address=":0", silence_logs=logging.ERROR)
             client = Client(local)
         else:
             client = Client(cluster, timeout=CONNECT_TIMEOUT_S)

@@ -113,4 +113,5 @@ def src(x_runs: np.ndarray, y: np.ndarray) -> np.ndarray:
     sy = np.sqrt((yc * yc).mean(axis=0))
     with np.errstate(invalid="ignore", divide="ignore"):
         r = np.einsum("n,nm->m", xc, yc) / len(xc) / (sx * sy) if sx > 0 else np.full(y.shape[1], np.nan)
+    r = np.where(np.abs(r) < 1e-9, 0.0, r)  # rounding dust of an exact zero
     return np.where(sy > 0, r, np.nan)

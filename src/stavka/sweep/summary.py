@@ -131,10 +131,11 @@ def sensitivity(grid: Grid, combo: np.ndarray, outcome_means: np.ndarray, Y: np.
         params = {}
         for j, (name, marg, rng, s) in enumerate(per_param):
             vals = grid.values[j]
+            moves = bool(rng[i] > 0)  # where a flat outcome is lowest or highest means nothing
             params[name] = {
                 "range": num(rng[i]), "src": num(s[i], 6),
-                "lowest_at": json_value(vals[int(np.argmin(marg[:, i]))]),
-                "highest_at": json_value(vals[int(np.argmax(marg[:, i]))]),
+                "lowest_at": json_value(vals[int(np.argmin(marg[:, i]))]) if moves else None,
+                "highest_at": json_value(vals[int(np.argmax(marg[:, i]))]) if moves else None,
                 "marginal": [[json_value(v), num(marg[vi, i])] for vi, v in enumerate(vals)],
             }
         ranges = [p[2][i] for p in per_param]

@@ -92,9 +92,9 @@ def run(ctx: Ctx) -> None:
     pos[engaged_nodes] = np.arange(n)
     a_idx = pos[ekey]
     # the attacking alliance at each engagement: that of its lowest-index attacker
-    first_att = np.full(n, F)
-    np.minimum.at(first_att, a_idx, af)
-    att_side = st.fside[first_att]
+    # (the lists are row-major, so an engagement's first entry is its lowest index)
+    _, first = np.unique(a_idx, return_index=True)
+    att_side = st.fside[af[first]]
     # defenders: active formations at the node at war with the attacking side
     d_pos = pos[np.arange(R)[:, None] * N + s.loc]
     dr, df = np.nonzero((d_pos >= 0) & (s.status == ACTIVE))
@@ -181,10 +181,11 @@ def run(ctx: Ctx) -> None:
     first = (s.eng_days[er, en] == 0) & keep
     s.eng_days[er[keep], en[keep]] += 1
     s.eng_side[er[keep], en[keep]] = att_side[keep]
-    for i in np.nonzero(first)[0]:
-        ctx.emit("battle", er[i], place=int(en[i]), side=int(att_side[i]), phase="start",
-                 attacker_men=float(amen[i]), defender_men=float(dmen[i]),
-                 ratio=float(res.power_ratio[i]))
+    if ctx.record:
+        for i in np.nonzero(first)[0]:
+            ctx.emit("battle", er[i], place=int(en[i]), side=int(att_side[i]), phase="start",
+                     attacker_men=float(amen[i]), defender_men=float(dmen[i]),
+                     ratio=float(res.power_ratio[i]))
     # attacker halts: rest, lose heart
     halts = res.att_halts & ~res.def_breaks
     if halts.any():
@@ -194,8 +195,8 @@ def run(ctx: Ctx) -> None:
         s.action[hr, hf] = A_HOLD
         s.scripted[hr, hf] = False
         s.dug[hr, hf] = -REST_DAYS
-        for i in np.nonzero(halts)[0]:
-            _battle_end(ctx, er[i], en[i], att_side[i], "halted")
+        h = np.nonzero(halts)[0]
+        _battles_end(ctx, er[h], en[h], att_side[h], "halted")
     breaks = res.def_breaks
     if breaks.any():
         _defender_breaks(ctx, breaks, er, en, att_side, (ar, af, a_idx), (dr, df, d_idx))
@@ -221,8 +222,7 @@ def _air_support(ctx: Ctx, A: cm.Side, D: cm.Side, er: np.ndarray, en: np.ndarra
     n = en.size
     fr = st.front[en]
     # defending side of each engagement: that of its first defender
-    d_side = np.full(n, -1)
-    np.maximum.at(d_side, d_idx, st.fside[df])
+    d_side = _side_of(st, n, d_idx, df)
     for sides, side_obj in ((att_side, A), (d_side, D)):
         key = (er * S + np.maximum(sides, 0)) * Fr + fr
         count = np.bincount(key, minlength=R * S * Fr)
@@ -230,11 +230,24 @@ def _air_support(ctx: Ctx, A: cm.Side, D: cm.Side, er: np.ndarray, en: np.ndarra
         side_obj.aircraft[:] = side_obj.aircraft + share
 
 
-def _battle_end(ctx: Ctx, r: int, n: int, att_side: int, outcome: str) -> None:
+def _side_of(st, n: int, idx: np.ndarray, f: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """Highest side index among formations ``f`` of each engagement ``idx`` (-1: none)."""
+    out = np.full(n, -1)
+    fs = st.fside[f]
+    for si in range(st.S):  # ascending: the last write is the highest side present
+        out[idx[fs == si]] = si
+    return out
+
+
+def _battles_end(ctx: Ctx, r: np.ndarray, n: np.ndarray, att_side: np.ndarray,
+                 outcome: str) -> None:
+    """End the battles at regions ``(r[k], n[k])`` (dispatches, then the ledgers reset)."""
     s = ctx.s
-    ctx.emit("battle", r, place=int(n), side=int(att_side), phase="end", outcome=outcome,
-             days=int(s.eng_days[r, n]), attacker_lost=float(s.eng_men[r, n, 0]),
-             defender_lost=float(s.eng_men[r, n, 1]))
+    if ctx.record:
+        for rk, nk, ak in zip(r.tolist(), n.tolist(), att_side.tolist(), strict=True):
+            ctx.emit("battle", rk, place=nk, side=ak, phase="end", outcome=outcome,
+                     days=int(s.eng_days[rk, nk]), attacker_lost=float(s.eng_men[rk, nk, 0]),
+                     defender_lost=float(s.eng_men[rk, nk, 1]))
     s.eng_att[r, n] = s.eng_def[r, n] = 0
     s.eng_days[r, n] = 0
     s.eng_side[r, n] = -1
@@ -269,8 +282,7 @@ def _defender_breaks(ctx: Ctx, breaks: np.ndarray, er: np.ndarray, en: np.ndarra
     bm = breaks[d_idx]
     dr, df, d_idx = dr[bm], df[bm], d_idx[bm]  # broken defenders
     # defending side of each engagement (its defenders are all of one alliance)
-    d_side = np.full(n, -1)
-    np.maximum.at(d_side, d_idx, st.fside[df])
+    d_side = _side_of(st, n, d_idx, df)
     b = np.nonzero(breaks & (d_side >= 0))[0]
     # retreat: the friendly neighbour best supplied, then nearest the capital, then lowest id
     nb = _neighbours(st)[en[b]]  # [b, K]
@@ -324,9 +336,12 @@ def _defender_breaks(ctx: Ctx, breaks: np.ndarray, er: np.ndarray, en: np.ndarra
     reached = s.target[wr, wf] == dest
     s.action[wr[reached], wf[reached]] = A_NONE
     s.scripted[wr[reached], wf[reached]] = False
-    for j, i in enumerate(b):
-        if ctx.record and changed[j]:
-            ctx.emit("capture", er[i], place=int(en[i]), side=int(att_side[i]),
-                     subjects=tuple(st.form_ids[f] for f in wf[w_idx == i]),
-                     previous=st.side_ids[int(prev[j])], defended=True)
-        _battle_end(ctx, int(er[i]), int(en[i]), int(att_side[i]), "taken")
+    if ctx.record:
+        for j, i in enumerate(b):
+            if changed[j]:
+                ctx.emit("capture", er[i], place=int(en[i]), side=int(att_side[i]),
+                         subjects=tuple(st.form_ids[f] for f in wf[w_idx == i]),
+                         previous=st.side_ids[int(prev[j])], defended=True)
+            _battles_end(ctx, er[i:i + 1], en[i:i + 1], att_side[i:i + 1], "taken")
+    else:
+        _battles_end(ctx, er[b], en[b], att_side[b], "taken")

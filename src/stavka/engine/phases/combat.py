@@ -107,14 +107,16 @@ def run(ctx: Ctx) -> None:
 
     def side_forces(r: np.ndarray, f: np.ndarray, idx: np.ndarray, cum: np.ndarray
                     ) -> tuple[cm.Side, np.ndarray]:
-        sr = s.strength[r, f]
-        men = agg(idx, sr[:, 0])
+        flat = r * F + f
+        sr = s.strength.reshape(-1, 4)[flat]  # whole-row gathers: the fast path
+        m0 = sr[:, 0]
+        men = agg(idx, m0)
         w = np.maximum(men, 1.0)
         return cm.Side(
             men=men, tanks=agg(idx, sr[:, 1]), guns=agg(idx, sr[:, 2]), aircraft=agg(idx, sr[:, 3]),
-            quality=agg(idx, st.fquality[f] * sr[:, 0]) / w,
-            morale=agg(idx, s.morale[r, f] * sr[:, 0]) / w,
-            supply=agg(idx, s.supply[r, f] * sr[:, 0]) / w,
+            quality=agg(idx, st.fquality[f] * m0) / w,
+            morale=agg(idx, s.morale.ravel()[flat] * m0) / w,
+            supply=agg(idx, s.supply.ravel()[flat] * m0) / w,
             cum_loss=cum,
         ), men
 

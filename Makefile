@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test setup lint typecheck bench clean
+.PHONY: demo test setup lint typecheck bench bench-scaling bench-sweep clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -29,6 +29,13 @@ test: $(STAMP) lint typecheck
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py
+
+# Monte Carlo figures of the README (several minutes each; see the scripts' docstrings)
+bench-scaling: $(STAMP)
+	$(BIN)/python benchmarks/bench_scaling.py --json out/bench-scaling.json
+
+bench-sweep: $(STAMP)
+	$(BIN)/python benchmarks/bench_sweep.py --json out/bench-sweep.json
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

@@ -120,6 +120,7 @@ def main() -> None:
         print(f"time against formations ({forms[0]:,}..{forms[-1]:,}): "
               f"exponent {res['exponent_formations']:.2f}")
     if a.json:
+        a.json.parent.mkdir(parents=True, exist_ok=True)
         a.json.write_text(json.dumps(res, indent=1, default=str))
 
 

@@ -73,6 +73,7 @@ def main() -> None:
           f"{replica_days:,} replica-days), peak memory {out['peak_mb']:,.0f} MB, "
           f"batch size {out['batch_size']}")
     if a.json:
+        a.json.parent.mkdir(parents=True, exist_ok=True)
         a.json.write_text(json.dumps(out, indent=1))
 
 

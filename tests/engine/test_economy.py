@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from stavka.engine.phases.economy import EVACUATION_DAYS
-from stavka.world.state import ACTIVE, INACTIVE
-
 from stavka.api import Campaign
+from stavka.engine.phases.economy import EVACUATION_DAYS
 from stavka.scenario.loader import Loaded
+from stavka.world.state import ACTIVE, INACTIVE
 
 from .helpers import campaign, loaded, of_kind
 

@@ -256,6 +256,7 @@ def _run(plan: _Plan, tasks: list[Task], backend: str, workers: int, cluster: st
         if progress is not None:
             progress(count[0], total)
 
+    workers = min(workers, len(tasks))  # no idle processes to start for a small remainder
     with open_pool(backend, plan.loaded, workers, cluster) as pool:
         if out is not None and not existing:  # backend is up: now claim the directory
             _write(lambda: write_manifest(out, plan.fingerprint), out)

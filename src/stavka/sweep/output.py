@@ -27,12 +27,16 @@ SENS_COLUMNS = ["outcome", "kind", "parameter", "rank", "range", "src", "lowest_
 
 
 def csv_column(col: np.ndarray) -> np.ndarray:
-    """A column as CSV text: bools ``1``/``0``, numbers in shortest round-trip form,
-    parameter values via :func:`stavka.sweep.grid.text_value`."""
+    """A column as CSV text: bools ``1``/``0``, whole-number floats as integers, other
+    numbers in shortest round-trip form, parameter values via
+    :func:`stavka.sweep.grid.text_value`."""
     if col.dtype == bool:
         return np.where(col, "1", "0")
     if col.dtype == object:
         return np.frompyfunc(text_value, 1, 1)(col)
+    if col.dtype.kind == "f" and np.isfinite(col).all() and (col == np.round(col)).all() \
+            and (np.abs(col) < 2.0**53).all():
+        return col.astype(np.int64).astype(str)  # whole numbers (men, tanks, VP) without ".0"
     return col.astype(str)
 
 

@@ -119,8 +119,9 @@ def test_dask_scheduler_address_with_a_failing_batch(mini, reference, tmp_path, 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                       dashboard_address=":0") as cluster:
         res = _run(mini, tmp_path / "out", backend="dask", cluster=cluster.scheduler_address,
-                   batch_size=3)
+                   batch_size=3, workers=1)
         assert len(cluster.workers) == 2  # the sweep leaves a cluster it did not start alone
+    assert res.timing["slots"] == 2  # the cluster's threads, not --workers
     assert marker.exists() and res.timing["retries"] == 1
     assert _files(tmp_path / "out") == reference[1]
 

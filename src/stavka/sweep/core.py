@@ -206,28 +206,21 @@ def sweep(scenario: str | os.PathLike[str] | Loaded, runs: int, *,
     stored = (load_batches(out_dir, plan.digest, plan.columns)
               if out_dir is not None and existing else [])
     total = plan.grid.size * runs
-    parallel = backend != "serial"
-    todo = sum(c for _, c in _missing_all(plan, [k for k, _ in stored]))
-    batch = batch_size if not parallel else max(1, min(batch_size,
-                                                       math.ceil(todo / (2 * nworkers))))
-    tasks = _tasks(plan, [k for k, _ in stored], batch) if todo else []
-    batches = list(stored)
-    done = total - todo
+    have = [k for k, _ in stored]
+    todo = sum(c for _, c in _missing_all(plan, have))
     if progress is not None:
-        progress(done, total)
-    retries = 0
-    if tasks:
-        new, retries = _run(plan, tasks, backend, nworkers, cluster, out_dir, existing,
-                            progress, done, total)
-        batches += new
+        progress(total - todo, total)
+    run = _Run(plan, have, out_dir, existing, progress, total)
+    if todo:
+        run.go(backend, min(nworkers, todo), cluster, batch_size, todo)
+    batches = list(stored) + run.finished
     table = _assemble(plan, batches)
     summary = summarise(plan.loaded, plan.grid, table, runs, plan.days, seed, plan.fingerprint)
     timing = {"wall_s": round(time.perf_counter() - t0, 3), "backend": backend,
-              "workers": nworkers if parallel else 1, "batch_size": batch,
-              "batches_run": len(tasks), "batches_reused": len(stored),
-              "runs_run": sum(t.key.count for t in tasks), "retries": retries}
+              "slots": run.slots, "batch_size": run.batch, "batches_run": len(run.tasks),
+              "batches_reused": len(stored), "runs_run": todo, "retries": run.retries}
     res = SweepResult(table, summary, plan.grid, plan.grid.combos(), flag_names(loaded),
-                      summary["numeric"], out_dir, len(tasks), len(stored), timing)
+                      summary["numeric"], out_dir, len(run.tasks), len(stored), timing)
     if out_dir is not None:
         write_outputs(res, plots=plots)
     return res
@@ -238,31 +231,47 @@ def _missing_all(plan: _Plan, stored: list[BatchKey]) -> list[tuple[int, int]]:
             for m in _missing(plan.runs, [k for k in stored if k.combo == c])]
 
 
-def _run(plan: _Plan, tasks: list[Task], backend: str, workers: int, cluster: str | None,
-         out: Path | None, existing: bool, progress: Progress | None, done: int, total: int
-         ) -> tuple[list[tuple[BatchKey, Columns]], int]:
-    finished: list[tuple[BatchKey, Columns]] = []
-    count = [done]
+class _Run:
+    """Running the missing batches of a plan: stores each as it finishes, counts progress."""
 
-    def on_done(task: Task, cols: Columns) -> None:
-        code = str(cols.pop(CODE_KEY, plan.fingerprint["code"]))  # absent when in-process
-        if code != plan.fingerprint["code"]:
-            raise SweepError(f"a worker runs other stavka code ({code}, here "
-                             f"{plan.fingerprint['code']}): install the same on every worker")
-        if out is not None:
-            _write(lambda: save_batch(out, task.key, plan.digest, cols), out)
-        finished.append((task.key, cols))
-        count[0] += task.key.count
-        if progress is not None:
-            progress(count[0], total)
+    def __init__(self, plan: _Plan, have: list[BatchKey], out: Path | None, existing: bool,
+                 progress: Progress | None, total: int):
+        self.plan, self.have, self.out, self.existing = plan, have, out, existing
+        self.progress, self.total = progress, total
+        self.finished: list[tuple[BatchKey, Columns]] = []
+        self.tasks: list[Task] = []
+        self.done = total - sum(c for _, c in _missing_all(plan, have))
+        self.slots, self.batch, self.retries = 0, 0, 0
 
-    workers = min(workers, len(tasks))  # no idle processes to start for a small remainder
-    with open_pool(backend, plan.loaded, workers, cluster) as pool:
-        if out is not None and not existing:  # backend is up: now claim the directory
-            _write(lambda: write_manifest(out, plan.fingerprint), out)
-        retries = execute(tasks, plan.loaded, pool, workers, on_done)
-    finished.sort(key=lambda kc: (kc[0].combo, kc[0].first))
-    return finished, retries
+    def go(self, backend: str, workers: int, cluster: str | None, batch_size: int,
+           todo: int) -> None:
+        """Open the backend, size the batches to its slots, run them all."""
+        with open_pool(backend, self.plan.loaded, workers, cluster) as pool:
+            self.slots = pool.slots if pool is not None else 1
+            # at most batch_size, but small enough to keep every slot busy twice over
+            self.batch = (batch_size if pool is None
+                          else max(1, min(batch_size, math.ceil(todo / (2 * self.slots)))))
+            self.tasks = _tasks(self.plan, self.have, self.batch)
+            if self.out is not None and not self.existing:  # backend is up: claim the dir
+                out = self.out
+                _write(lambda: write_manifest(out, self.plan.fingerprint), out)
+            self.retries = execute(self.tasks, self.plan.loaded, pool, self.on_done)
+        self.finished.sort(key=lambda kc: (kc[0].combo, kc[0].first))
+
+    def on_done(self, task: Task, cols: Columns) -> None:
+        """Check, store (atomically) and count one finished batch."""
+        want = self.plan.fingerprint["code"]
+        code = str(cols.pop(CODE_KEY, want))  # absent when run in this process
+        if code != want:
+            raise SweepError(f"a worker runs other stavka code ({code}, here {want}): "
+                             "install the same on every worker")
+        if self.out is not None:
+            out = self.out
+            _write(lambda: save_batch(out, task.key, self.plan.digest, cols), out)
+        self.finished.append((task.key, cols))
+        self.done += task.key.count
+        if self.progress is not None:
+            self.progress(self.done, self.total)
 
 
 def _write(fn: Callable[[], Any], out: Path) -> None:

@@ -116,9 +116,10 @@ def _run_in_worker(task: Task) -> Columns:
 class _Pool:
     """An executor that can be rebuilt when a worker process dies."""
 
-    def __init__(self, make: Callable[[], Executor], fn: Callable[..., Columns],
+    def __init__(self, make: Callable[[], Executor], fn: Callable[..., Columns], slots: int,
                  args: tuple[Any, ...] = (), close: Callable[[], None] | None = None):
         self._make, self._fn, self._args, self._close = make, fn, args, close
+        self.slots = max(1, slots)  # batches it can run at once
         self.ex = make()
 
     def submit(self, task: Task) -> Future[Columns]:
@@ -147,7 +148,7 @@ class _Pool:
 def _process_pool(loaded: Loaded, workers: int) -> _Pool:
     ctx = get_context("spawn")
     return _Pool(lambda: ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
-                                             initargs=(loaded,)), _run_in_worker)
+                                             initargs=(loaded,)), _run_in_worker, workers)
 
 
 def _dask_pool(loaded: Loaded, workers: int, cluster: str | None) -> _Pool:
@@ -168,6 +169,9 @@ def _dask_pool(loaded: Loaded, workers: int, cluster: str | None) -> _Pool:
         where = f"--cluster {cluster}" if cluster else "local dask cluster"
         raise InputError(f"{where}: cannot connect ({first})") from None
     shared = client.scatter(loaded, broadcast=True, hash=False)
+    # an existing cluster has the threads it has, whatever --workers says
+    slots = workers if local is not None else sum(
+        int(w.get("nthreads", 1)) for w in client.scheduler_info()["workers"].values())
 
     def close() -> None:
         with contextlib.suppress(Exception):  # drop the scenario first: no "lost data" log
@@ -176,7 +180,7 @@ def _dask_pool(loaded: Loaded, workers: int, cluster: str | None) -> _Pool:
         if local is not None:
             local.close()
 
-    return _Pool(lambda: client.get_executor(pure=False), run_remote, (shared,), close)
+    return _Pool(lambda: client.get_executor(pure=False), run_remote, slots, (shared,), close)
 
 
 @contextlib.contextmanager
@@ -194,7 +198,7 @@ def open_pool(backend: str, loaded: Loaded, workers: int, cluster: str | None
         pool.close()
 
 
-def execute(tasks: list[Task], loaded: Loaded, pool: _Pool | None, workers: int,
+def execute(tasks: list[Task], loaded: Loaded, pool: _Pool | None,
             on_done: Callable[[Task, Columns], None]) -> int:
     """Run ``tasks``; call ``on_done(task, columns)`` in this process as each finishes.
 
@@ -219,7 +223,7 @@ def execute(tasks: list[Task], loaded: Loaded, pool: _Pool | None, workers: int,
                 on_done(task, cols)
                 break
     else:
-        _execute_pool(tasks, pool, max(2 * workers, 2), on_done, failed)
+        _execute_pool(tasks, pool, 2 * pool.slots, on_done, failed)
     return sum(tries.values())
 
 

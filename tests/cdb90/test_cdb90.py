@@ -149,7 +149,7 @@ def test_cross_validation_beats_always_attacker(battles_csv):
     for i in range(len(b)):  # related battles share a fold
         assert len(set(v.fold[b.group == b.group[i]].tolist())) == 1
     rows = v.tables["all"]
-    ours, always = rows["stavka combat v1"], rows["always attacker wins"]
+    ours, always = rows["stavka combat v2"], rows["always attacker wins"]
     assert ours["brier"] < always["brier"]
     assert ours["auc"] > 0.55
     assert ours["spearman_a_cas"] > 0.2
@@ -178,3 +178,41 @@ def test_module_cli_end_to_end(battles_csv, tmp_path):
     )
     assert err.returncode == 2
     assert err.stderr.strip().count("\n") == 0 and "column 'post1'" in err.stderr
+
+
+def test_v2_setup_reads_maneuver_and_period_cevs(battles_csv):
+    b, _ = read_battles(battles_csv)
+    p = load_params("v2")
+    e = build(b, p)
+    assert e.cond.maneuver is not None and 100 < e.cond.maneuver.sum() < 200
+    i = int(np.flatnonzero([a == ["Germany"] for a in b.att_actors] & (b.year == 1944))[0])
+    want = np.log(p.nation_quality["Germany@1919-1945"])
+    assert np.log(e.att.quality[i]) == pytest.approx(want)
+    # v1 keeps its per-nation CEVs
+    p1 = load_params("v1")
+    assert build(b, p1).att.quality[i] == pytest.approx(p1.nation_quality["Germany"])
+
+
+def test_v1_still_validates_and_unknown_model_is_an_error(battles_csv, tmp_path):
+    header, rows = read_rows(battles_csv)
+    src = write_rows(tmp_path / "s.csv", header, rows[:8])
+    out = tmp_path / "p1.csv"
+    validate_cmd("cdb90", src, out=out, report=None, folds=0, runs=5, model="v1")
+    assert len(out.read_text().splitlines()) == 9
+    with pytest.raises(InputError, match="unknown combat model 'v9'"):
+        validate_cmd("cdb90", src, out=None, report=None, folds=0, runs=5, model="v9")
+
+
+def test_stacked_gradient_matches_finite_differences(battles_csv):
+    from stavka.cdb90.calibrate import literature_params, make_objective
+
+    b, o = read_battles(battles_csv)
+    pick = np.arange(0, 458, 3)
+    obj = make_objective(subset(b, pick), subset_outcomes(o, pick), literature_params("v2"))
+    x = obj.x0 + 0.05
+    val0, grad = obj(x)
+    for k in (0, 5, 12, len(obj.specs) - 1):
+        xk = x.copy()
+        xk[k] += 1e-4
+        fd = (obj(xk)[0] - val0) / 1e-4
+        assert grad[k] == pytest.approx(fd, rel=0.02, abs=0.05), obj.specs[k].name

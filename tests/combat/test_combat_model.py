@@ -1,4 +1,4 @@
-"""Hand-checked behaviour of combat model v1's resolve()."""
+"""Hand-checked behaviour of the combat model's resolve() (versions v1 and v2)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from stavka.combat import (
     MODEL_VERSION,
     POSTURES,
     TERRAINS,
+    VERSIONS,
     CombatParams,
     Conditions,
     Side,
@@ -47,7 +48,7 @@ def cond(n: int, **kw) -> Conditions:
 
 
 def test_contract_constants():
-    assert MODEL_VERSION == "v1"
+    assert MODEL_VERSION == "v2" and VERSIONS == ("v1", "v2")
     assert TERRAINS[4] == "urban" and len(TERRAINS) == 8
     assert POSTURES[1:] == ("hasty", "prepared", "fortified", "delay", "withdraw")
     assert GROUND == ("dry", "wet", "mud", "frozen", "snow")
@@ -134,14 +135,76 @@ def test_bad_codes_raise():
         resolve(side(1), side(1), cond(1, posture=[9]), CombatParams(), np.random.default_rng(0))
 
 
-def test_params_round_trip_and_shipped_values(tmp_path):
-    p = load_params("v1")
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_params_round_trip_and_shipped_values(tmp_path, version):
+    p = load_params(version)
+    assert p.model_version == version
     assert "fitted" in p.source
     q = CombatParams.from_dict(p.to_dict())
     assert q == p
     combat.write_params(p, tmp_path / "p.yaml")
     assert combat.read_params(tmp_path / "p.yaml") == p
+    assert load_params() == load_params(MODEL_VERSION)
     with pytest.raises(InputError, match="unknown parameter"):
         CombatParams.from_dict({"posturr": [1.0]})
     with pytest.raises(InputError, match="unknown combat model version"):
         load_params("v0")
+
+
+def _same(r1, r2) -> None:
+    for f in dataclasses.fields(r1):
+        a, b = getattr(r1, f.name), getattr(r2, f.name)
+        assert np.array_equal(a, b), f.name
+
+
+def test_v1_ignores_the_v2_terms():
+    """v1 files do not set the v2 terms; manoeuvre and battle size change nothing."""
+    p = load_params("v1")
+    assert (p.force_exp, p.maneuver, p.break_size_exp, p.end_rule) == (1.0, 0.0, 0.0, "standoff")
+    n = 50
+    men = np.linspace(1e3, 3e5, n)
+    c0 = cond(n, posture=np.ones(n, int), hours=np.full(n, 12.0))
+    c1 = dataclasses.replace(c0, maneuver=np.ones(n))
+    r0 = resolve(side(n, men), side(n), c0, p, np.random.default_rng(5))
+    r1 = resolve(side(n, men), side(n), c1, p, np.random.default_rng(5))
+    _same(r0, r1)
+
+
+def test_v2_force_exponent_and_maneuver():
+    p = dataclasses.replace(CombatParams(), force_exp=0.5, maneuver=0.3)
+    c = cond(2, maneuver=[0.0, 1.0])
+    r = resolve(side(2, 40_000.0), side(2, 10_000.0), c, p, np.random.default_rng(1))
+    assert r.power_ratio == pytest.approx([2.0, 2.0 * np.exp(0.3)])  # 4:1 men -> 2:1 power
+    # quality is not subject to the force exponent
+    r = resolve(side(1, quality=2.0), side(1), cond(1), p, np.random.default_rng(1))
+    assert r.power_ratio == pytest.approx([2.0])
+
+
+def test_v2_breakpoint_race_share_and_size():
+    p = load_params("v2")
+    n = 4
+    men = np.array([5e3, 5e4, 5e5, 5e5])
+    lam_a, lam_d = combat.model.break_hazards(
+        np.array([0.0, 0.0, 0.0, 1.0]), np.zeros(n), np.zeros(n), np.ones(n), np.ones(n), p, 2 * men
+    )
+    total = lam_a + lam_d
+    assert total[0] > total[1] > total[2]  # big battles take longer to decide
+    assert total[1] / total[2] == pytest.approx(10**p.break_size_exp)
+    assert lam_d[3] / total[3] > lam_d[2] / total[2]  # the stronger attacker more likely wins
+    r = resolve(side(n, men), side(n, men), cond(n), p, np.random.default_rng(0))
+    assert r.def_share is not None
+    assert np.all((r.def_share > 0) & (r.def_share < 1))
+
+
+def test_v2_campaign_scale_battles_last_days():
+    """Army-scale engagements (12 active hours a day) last days, not one day, and the
+    attacker loses about 0.5-3 % of its men a day."""
+    p = load_params("v2")
+    n = 20_000
+    A = side(n, 200_000.0, tanks=300.0, guns=1500.0)
+    D = side(n, 120_000.0, tanks=100.0, guns=900.0)
+    c = cond(n, posture=np.full(n, POSTURES.index("prepared")), hours=np.full(n, 12.0))
+    r = resolve(A, D, c, p, np.random.default_rng(3))
+    decided = np.mean(r.def_breaks | r.att_halts)
+    assert 0.02 < decided < 0.4
+    assert 0.005 < float(np.mean(r.att_loss)) < 0.03

@@ -65,6 +65,13 @@ _FLOAT_FIELDS = (
     "hours",
     "days",
 )
+#: Attacker tactical schemes (a_scheme) that count as manoeuvre: single/double
+#: envelopment, left/right flank, left/right rear. The scheme is the attack's plan,
+#: chosen before the battle (FF frontal, PP penetration, RC river crossing, FE feint
+#: are not manoeuvre). The defender's scheme (d_scheme: DD defence, DO
+#: defensive-offensive) is not used: whether a defender counter-attacks is largely a
+#: reaction to how the attack goes, i.e. part of the outcome.
+MANEUVER_SCHEMES = frozenset({"EE", "DE", "LF", "RF", "LR", "RR"})
 OUTCOME_COLUMNS = ("wina", "a_cas", "d_cas", "a_cas_frac", "d_cas_frac")
 
 
@@ -98,6 +105,7 @@ class Battles:
     surpa: np.ndarray  # NaN = missing
     aeroa: np.ndarray
     river: np.ndarray  # bool, attacker scheme includes a river crossing (RC)
+    maneuver: np.ndarray  # bool, attacker scheme envelops or strikes a flank/rear
     front_a_km: np.ndarray
     front_d_km: np.ndarray
     hours: np.ndarray  # active combat hours, NaN = missing
@@ -250,6 +258,8 @@ def read_battles(path: Path) -> tuple[Battles, Outcomes | None]:
         cols["surpa"].append(signed["surpa"])
         cols["aeroa"].append(signed["aeroa"])
         cols["river"].append("RC" in (row.get("a_scheme") or "").split("+"))
+        scheme = (row.get("a_scheme") or "").upper().split("+")
+        cols["maneuver"].append(any(c.strip() in MANEUVER_SCHEMES for c in scheme))
         cols["front_a_km"].append(nums["front_width_a_km"])
         cols["front_d_km"].append(nums["front_width_d_km"])
         cols["hours"].append(nums["duration_active_hours"])
@@ -267,7 +277,7 @@ def read_battles(path: Path) -> tuple[Battles, Outcomes | None]:
     for k, vals in cols.items():
         if k in ("isqno", "group"):
             arrays[k] = np.asarray(vals, dtype=np.int64)
-        elif k == "river":
+        elif k in ("river", "maneuver"):
             arrays[k] = np.asarray(vals, dtype=bool)
         elif k in _FLOAT_FIELDS:
             arrays[k] = np.asarray(vals, dtype=np.float64)

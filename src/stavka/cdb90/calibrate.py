@@ -18,26 +18,71 @@ import collections
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy.optimize import minimize
 
 from stavka.cdb90.battles import Battles, Outcomes
-from stavka.cdb90.setup import Engagements, build
+from stavka.cdb90.setup import Engagements, build, take
 from stavka.combat.model import break_hazards, expected_loss_rates, log_condition_ratio
 from stavka.combat.params import (
     ERAS,
+    MODEL_VERSION,
     POSTURES,
     REFERENCE_ERA,
     TERRAINS,
     CombatParams,
+    cev_key,
 )
 
 CAS_SIGMA = 1.0  # sd of log casualty fraction around the model's expectation
 CAS_WEIGHT = 0.1  # weight of each side's casualty term relative to the outcome term
-MIN_NATION_BATTLES = 5  # nations with fewer battles keep CEV 1.0
+MIN_NATION_BATTLES = 5  # nations (v2: nation-periods) with fewer battles keep CEV 1.0
 NATION_PRIOR_SD = 0.6
+DUR_WEIGHT = 0.1  # v2: weight of the log-density of each battle's recorded duration
+
+
+def literature_params(version: str = MODEL_VERSION) -> CombatParams:
+    """The literature starting point (and prior centre) of a model version's fit.
+
+    v2 adds: force-ratio exponent 1 (power proportional to numbers), no manoeuvre
+    bonus, breakpoint hazards ~ size**-0.5 (CDB90: active hours ~ size**0.49) at 1 per
+    day of combat for 20,000 men, and the "race" end rule.
+    """
+    if version == "v1":
+        return CombatParams(model_version="v1")
+    return CombatParams(
+        model_version=version,
+        force_exp=1.0,
+        maneuver=0.0,
+        break_size_exp=0.5,
+        break_rate=1.0,
+        end_rule="race",
+        source="literature defaults (Dupuy QJM/TNDM); not fitted",
+    )
+
+
 _EPS = 1e-5
+#: scalar fields the surrogate reads (may be per-battle arrays when fitting)
+_SCALARS = (
+    "w_tank",
+    "w_gun",
+    "w_air",
+    "loss_att",
+    "loss_def",
+    "ratio_exp",
+    "size_exp",
+    "loss_saturation",
+    "equip_loss_ratio",
+    "break_loss",
+    "break_rate",
+    "break_bias",
+    "break_ratio_exp",
+    "breakpoint",
+    "force_exp",
+    "break_size_exp",
+)
 
 
 @dataclass(frozen=True)
@@ -84,26 +129,41 @@ def _apply(p: CombatParams, specs: list[Spec], x: np.ndarray) -> CombatParams:
     return dataclasses.replace(p, **kw)
 
 
-def nations_to_fit(b: Battles, min_battles: int = MIN_NATION_BATTLES) -> list[str]:
-    """Actors appearing in at least ``min_battles`` battles (either side), sorted."""
+def actor_keys(b: Battles, version: str = "v1") -> tuple[list[list[str]], list[list[str]]]:
+    """CEV keys of each battle's attackers and defenders: nations (v1) or nation@period."""
+    if version == "v1":
+        return b.att_actors, b.def_actors
+    att = [[cev_key(a, e) for a in aa] for aa, e in zip(b.att_actors, b.era, strict=True)]
+    dfn = [[cev_key(d, e) for d in dd] for dd, e in zip(b.def_actors, b.era, strict=True)]
+    return att, dfn
+
+
+def nations_to_fit(
+    b: Battles, min_battles: int = MIN_NATION_BATTLES, version: str = "v1"
+) -> list[str]:
+    """CEV keys (nations, v2: nation@period) in at least ``min_battles`` battles, sorted."""
     cnt: collections.Counter[str] = collections.Counter()
-    for a, d in zip(b.att_actors, b.def_actors, strict=True):
+    for a, d in zip(*actor_keys(b, version), strict=True):
         cnt.update(set(a) | set(d))
     return sorted(k for k, c in cnt.items() if c >= min_battles)
 
 
-def make_specs(nations: list[str]) -> list[Spec]:
+def make_specs(nations: list[str], version: str = "v1") -> list[Spec]:
     """The fitted parameters and their priors (sd in optimisation space)."""
     ln = np.log
+    v2 = version != "v1"
+    # v2 keeps the race's ratio exponent at its literature value 1: it rescales every
+    # multiplier at once (a temperature), so fitted together with them it runs away
+    # (k = 3 in-sample) and the fit turns over-confident on unseen battles.
     specs = [
         Spec("loss_att", "dyn", True, 2.0, ln(1e-4), ln(2.0)),
         Spec("loss_def", "dyn", True, 2.0, ln(1e-4), ln(2.0)),
         Spec("ratio_exp", "dyn", False, 1.0, 0.0, 1.0),
         Spec("size_exp", "dyn", False, 1.0, 0.0, 0.8),
         Spec("loss_saturation", "dyn", True, 2.0, ln(0.005), ln(5.0)),
-        Spec("break_rate", "dyn", True, 2.0, ln(0.01), ln(100.0)),
+        Spec("break_rate", "dyn", True, 2.0, ln(0.01), ln(100.0 if not v2 else 1000.0)),
         Spec("break_bias", "dyn", False, 2.0, -5.0, 5.0),
-        Spec("break_ratio_exp", "dyn", False, 2.0, 0.05, 5.0),
+        *([] if v2 else [Spec("break_ratio_exp", "dyn", False, 2.0, 0.05, 5.0)]),
         Spec("breakpoint", "dyn", True, 2.0, ln(0.005), ln(5.0)),
         Spec("break_loss", "dyn", False, 0.2, 0.0, 0.3),
         Spec("w_tank", "dyn", True, 1.0, ln(1.0), ln(2000.0)),
@@ -113,6 +173,12 @@ def make_specs(nations: list[str]) -> list[Spec]:
         Spec("air", "static", False, 0.5, -1.0, 2.0),
         Spec("river", "static", True, 0.3, ln(0.5), ln(4.0)),
     ]
+    if v2:
+        specs += [
+            Spec("force_exp", "dyn", False, 0.5, 0.0, 1.5),
+            Spec("break_size_exp", "dyn", False, 0.5, 0.0, 1.5),
+            Spec("maneuver", "static", False, 0.5, -1.0, 2.0),
+        ]
     for k in range(1, len(POSTURES)):
         specs.append(Spec(f"posture[{k}]", "static", True, 0.3, ln(0.3), ln(5.0)))
     for t in ("forest", "marsh", "mountain", "urban", "steppe", "desert"):
@@ -129,9 +195,12 @@ def make_specs(nations: list[str]) -> list[Spec]:
     return specs
 
 
-def _design(b: Battles, e: Engagements, specs: list[Spec]) -> tuple[np.ndarray, np.ndarray]:
+def _design(
+    b: Battles, e: Engagements, specs: list[Spec], version: str = "v1"
+) -> tuple[np.ndarray, np.ndarray]:
     """Columns d(static_i)/d(x_k) for static specs and d(log leth_i)/d(x_k) for leth specs."""
     n = len(b)
+    att_keys, def_keys = actor_keys(b, version)
     stat = np.zeros((n, len(specs)))
     leth = np.zeros((n, len(specs)))
     era = np.array(b.era)
@@ -144,6 +213,8 @@ def _design(b: Battles, e: Engagements, specs: list[Spec]) -> tuple[np.ndarray, 
             stat[:, k] = e.cond.surprise
         elif s.name == "air":
             stat[:, k] = e.cond.air
+        elif s.name == "maneuver":
+            stat[:, k] = e.cond.maneuver if e.cond.maneuver is not None else 0.0
         elif s.name == "river":
             stat[:, k] = -e.cond.river.astype(float)
         elif base == "posture":
@@ -157,7 +228,7 @@ def _design(b: Battles, e: Engagements, specs: list[Spec]) -> tuple[np.ndarray, 
         elif base == "nation_quality":
             stat[:, k] = [
                 (a.count(key) / len(a) if a else 0.0) - (d.count(key) / len(d) if d else 0.0)
-                for a, d in zip(b.att_actors, b.def_actors, strict=True)
+                for a, d in zip(att_keys, def_keys, strict=True)
             ]
     return stat, leth
 
@@ -189,10 +260,24 @@ class Surrogate:
         ``static``: per-battle log power ratio from everything but weapons (input order);
         ``log_leth``: per-battle log lethality.
         """
+        pwin, ea, ed, _, _ = self.run_full(p, static, log_leth)
+        return pwin, ea, ed
+
+    def run_full(
+        self, p: CombatParams, static: np.ndarray, log_leth: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`run` plus, per battle, log P(no break before the recorded end) and
+        log of the total breakpoint hazard (per day) at the end."""
         o = self.order
         n = o.shape[0]
         st = static[o]
         leth = np.exp(log_leth[o]) * p.lethality
+        # scalar parameters may be per-battle arrays (input order): the stacked gradient
+        per = {
+            f: np.asarray(getattr(p, f))[o]
+            for f in _SCALARS
+            if isinstance(getattr(p, f), np.ndarray)
+        }
         men_a = self.men_a0.copy()
         men_d = self.men_d0.copy()
         eq_a = np.ones(n)
@@ -203,28 +288,36 @@ class Surrogate:
         ed = np.zeros(n)
         cum_a = np.zeros(n)
         cum_d = np.zeros(n)
-        bl = p.break_loss
+        share = np.zeros(n)
+        log_total = np.zeros(n)
         for t in range(self.max_steps):
             k = self.active[t]
             s = slice(0, k)
+            kw: dict[str, Any] = {f: v[s] for f, v in per.items()}
+            p_s = dataclasses.replace(p, lethality=leth[s], **kw)
             wa = men_a[s] + eq_a[s] * (
-                p.w_tank * self.tanks[0][s] + p.w_gun * self.guns[0][s] + p.w_air * self.air[0][s]
+                p_s.w_tank * self.tanks[0][s]
+                + p_s.w_gun * self.guns[0][s]
+                + p_s.w_air * self.air[0][s]
             )
             wd = men_d[s] + eq_d[s] * (
-                p.w_tank * self.tanks[1][s] + p.w_gun * self.guns[1][s] + p.w_air * self.air[1][s]
+                p_s.w_tank * self.tanks[1][s]
+                + p_s.w_gun * self.guns[1][s]
+                + p_s.w_air * self.air[1][s]
             )
-            log_r = np.clip(np.log(wa) - np.log(wd) + st[s], -12.0, 12.0)
-            pl = dataclasses.replace(p, lethality=leth[s])
-            la, ld = expected_loss_rates(log_r, men_a[s], men_d[s], cum_a[s], cum_d[s], pl)
+            log_r = np.clip(p_s.force_exp * (np.log(wa) - np.log(wd)) + st[s], -12.0, 12.0)
+            la, ld = expected_loss_rates(log_r, men_a[s], men_d[s], cum_a[s], cum_d[s], p_s)
             one = np.ones(k)
-            lam_a, lam_d = break_hazards(log_r, cum_a[s], cum_d[s], one, one, p)
+            lam_a, lam_d = break_hazards(
+                log_r, cum_a[s], cum_d[s], one, one, p_s, men_a[s] + men_d[s]
+            )
             dt = self.dt[s]
             sa = np.minimum(la * dt, 0.95)
             sd = np.minimum(ld * dt, 0.95)
             na = 1.0 - (1.0 - cum_a[s]) * (1.0 - sa)
             nd = 1.0 - (1.0 - cum_d[s]) * (1.0 - sd)
-            na_b = 1.0 - (1.0 - cum_a[s]) * (1.0 - np.minimum(sa + bl, 0.95))
-            nd_b = 1.0 - (1.0 - cum_d[s]) * (1.0 - np.minimum(sd + bl, 0.95))
+            na_b = 1.0 - (1.0 - cum_a[s]) * (1.0 - np.minimum(sa + p_s.break_loss, 0.95))
+            nd_b = 1.0 - (1.0 - cum_d[s]) * (1.0 - np.minimum(sd + p_s.break_loss, 0.95))
             total = lam_a + lam_d
             pe = -np.expm1(-total * dt)
             p_def = surv[s] * pe * lam_d / total
@@ -233,18 +326,29 @@ class Surrogate:
             ea[s] += p_def * na + p_att * na_b
             ed[s] += p_def * nd_b + p_att * nd
             surv[s] *= 1.0 - pe
+            share[s] = lam_d / total
+            log_total[s] = np.log(np.maximum(total, 1e-300))
             men_a[s] *= 1.0 - sa
             men_d[s] *= 1.0 - sd
-            eq_a[s] *= 1.0 - np.minimum(sa * p.equip_loss_ratio, 0.95)
-            eq_d[s] *= 1.0 - np.minimum(sd * p.equip_loss_ratio, 0.95)
+            eq_a[s] *= 1.0 - np.minimum(sa * p_s.equip_loss_ratio, 0.95)
+            eq_d[s] *= 1.0 - np.minimum(sd * p_s.equip_loss_ratio, 0.95)
             cum_a[s] = na
             cum_d[s] = nd
             fin = slice(self.active[t + 1], k)  # battles whose last step this was
-            ea[fin] += surv[fin] * cum_a[fin]
-            ed[fin] += surv[fin] * cum_d[fin]
+            if p.end_rule == "race":  # undecided at the end: the race decides at the end
+                sf, sh = surv[fin], share[fin]
+                bl = np.asarray(p_s.break_loss)
+                bl = bl[fin] if bl.ndim else bl
+                pwin[fin] += sf * sh
+                ea[fin] += sf * (sh * cum_a[fin] + (1 - sh) * (1 - (1 - cum_a[fin]) * (1 - bl)))
+                ed[fin] += sf * (sh * (1 - (1 - cum_d[fin]) * (1 - bl)) + (1 - sh) * cum_d[fin])
+            else:
+                ea[fin] += surv[fin] * cum_a[fin]
+                ed[fin] += surv[fin] * cum_d[fin]
         inv = np.empty_like(o)
         inv[o] = np.arange(n)
-        return pwin[inv], ea[inv], ed[inv]
+        log_surv = np.log(np.maximum(surv, 1e-300))
+        return pwin[inv], ea[inv], ed[inv], log_surv[inv], log_total[inv]
 
 
 def fixed_static(e: Engagements, params: CombatParams) -> np.ndarray:
@@ -256,6 +360,7 @@ def fixed_static(e: Engagements, params: CombatParams) -> np.ndarray:
         river=1.0,
         surprise=0.0,
         air=0.0,
+        maneuver=0.0,
     )
     return log_condition_ratio(e.cond, neutral)
 
@@ -267,11 +372,18 @@ def static_log_ratio(e: Engagements, params: CombatParams) -> np.ndarray:
 
 @dataclass
 class Objective:
-    """Penalised negative log-likelihood of battles under the model."""
+    """Penalised negative log-likelihood of battles under the model.
+
+    The value and its finite-difference gradient come from one pass of the surrogate
+    over ``m`` stacked copies of the battles: copy 0 at ``x``, one copy per dynamics
+    parameter nudged by ``_EPS``, one with every battle's static log power ratio
+    nudged, one with every log lethality nudged (per-battle chain rule for the
+    static and lethality parameters).
+    """
 
     specs: list[Spec]
     base: CombatParams
-    surrogate: Surrogate
+    surrogate: Surrogate  # over the m stacked copies
     stat_design: np.ndarray
     leth_design: np.ndarray
     fixed: np.ndarray
@@ -280,20 +392,33 @@ class Objective:
     d_cas: np.ndarray
     x0: np.ndarray
     prior_sd: np.ndarray
+    dur_weight: np.ndarray  # per battle: weight of its duration term (0 = not used)
+    drawn: np.ndarray  # bool: nobody broke (wina = 0): the duration is censored
+
+    @property
+    def dyn(self) -> list[int]:
+        return [k for k, s in enumerate(self.specs) if s.kind == "dyn"]
 
     def per_battle(self, p: CombatParams, static: np.ndarray, log_leth: np.ndarray) -> np.ndarray:
-        pw, ea, ed = self.surrogate.run(p, static, log_leth)
+        """Objective terms of each battle of the stacked copies (length m * n)."""
+        pw, ea, ed, log_surv, log_total = self.surrogate.run_full(p, static, log_leth)
+        reps = pw.shape[0] // self.y.shape[0]
+        y, a_cas, d_cas = (np.tile(v, reps) for v in (self.y, self.a_cas, self.d_cas))
+        dur_w, drawn = np.tile(self.dur_weight, reps), np.tile(self.drawn, reps)
         pw = np.clip(pw, 1e-4, 1 - 1e-4)
         f = np.where(
-            np.isnan(self.y),
+            np.isnan(y),
             0.0,
-            -(np.nan_to_num(self.y) * np.log(pw) + (1 - np.nan_to_num(self.y)) * np.log1p(-pw)),
+            -(np.nan_to_num(y) * np.log(pw) + (1 - np.nan_to_num(y)) * np.log1p(-pw)),
         )
-        for pred, act in ((ea, self.a_cas), (ed, self.d_cas)):
+        for pred, act in ((ea, a_cas), (ed, d_cas)):
             ok = act > 0
             r = np.log(np.maximum(pred, 1e-6)) - np.log(np.where(ok, act, 1.0))
             f = f + np.where(ok, CAS_WEIGHT * 0.5 * (r / CAS_SIGMA) ** 2, 0.0)
-        return f
+        # the battle's first break came at its recorded end (density S(D) * hazard(D)),
+        # or, for a draw, not by then (S(D))
+        dur = -(log_surv + np.where(drawn, 0.0, log_total))
+        return f + dur_w * dur
 
     def _parts(self, x: np.ndarray) -> tuple[CombatParams, np.ndarray, np.ndarray]:
         p = _apply(self.base, self.specs, x)
@@ -305,31 +430,50 @@ class Objective:
 
     def __call__(self, x: np.ndarray) -> tuple[float, np.ndarray]:
         p, static, log_leth = self._parts(x)
-        f = self.per_battle(p, static, log_leth)
-        z = (x - self.x0) / self.prior_sd
-        val = float(f.sum() + 0.5 * np.sum(z * z))
-        grad = z / self.prior_sd
-        g_stat = (self.per_battle(p, static + _EPS, log_leth) - f) / _EPS
-        g_leth = (self.per_battle(p, static, log_leth + _EPS) - f) / _EPS
-        grad = grad + self.stat_design.T @ g_stat + self.leth_design.T @ g_leth
-        total = f.sum()
-        for k, s in enumerate(self.specs):
-            if s.kind != "dyn":
-                continue
+        n = static.shape[0]
+        dyn = self.dyn
+        m = len(dyn) + 3
+        steps = []
+        copies = [p]
+        for k in dyn:
             xk = x.copy()
-            step = _EPS if xk[k] + _EPS <= s.hi else -_EPS
+            step = _EPS if xk[k] + _EPS <= self.specs[k].hi else -_EPS
             xk[k] += step
-            pk = _apply(self.base, self.specs, xk)
-            grad[k] += (self.per_battle(pk, static, log_leth).sum() - total) / step
+            steps.append(step)
+            copies.append(_apply(self.base, self.specs, xk))
+        copies += [p, p]
+        arrays: dict[str, Any] = {
+            f: np.repeat([float(getattr(c, f)) for c in copies], n)
+            for f in {self.specs[k].name for k in dyn}
+        }
+        stacked = dataclasses.replace(p, **arrays)
+        st = np.tile(static, m)
+        st[(m - 2) * n : (m - 1) * n] += _EPS
+        ll = np.tile(log_leth, m)
+        ll[(m - 1) * n :] += _EPS
+        f = self.per_battle(stacked, st, ll).reshape(m, n)
+        z = (x - self.x0) / self.prior_sd
+        total = f[0].sum()
+        val = float(total + 0.5 * np.sum(z * z))
+        grad = z / self.prior_sd
+        g_stat = (f[m - 2] - f[0]) / _EPS
+        g_leth = (f[m - 1] - f[0]) / _EPS
+        grad = grad + self.stat_design.T @ g_stat + self.leth_design.T @ g_leth
+        for j, k in enumerate(dyn):
+            grad[k] += (f[j + 1].sum() - total) / steps[j]
         return val, grad
 
 
 def make_objective(
     b: Battles, o: Outcomes, base: CombatParams, nations: list[str] | None = None
 ) -> Objective:
-    """Set up the fitting objective for battles ``b`` with outcomes ``o``."""
-    nations = nations_to_fit(b) if nations is None else nations
-    specs = make_specs(nations)
+    """Set up the fitting objective for battles ``b`` with outcomes ``o``.
+
+    The model version is ``base.model_version``; v2 also fits the durations.
+    """
+    version = base.model_version
+    nations = nations_to_fit(b, version=version) if nations is None else nations
+    specs = make_specs(nations, version)
     # set-up without nation/era quality: those enter through the static design
     neutral = dataclasses.replace(
         base,
@@ -338,7 +482,9 @@ def make_objective(
         era_lethality={e: 1.0 for e in ERAS},
     )
     eng = build(b, neutral)
-    stat, leth = _design(b, eng, specs)
+    stat, leth = _design(b, eng, specs, version)
+    m = sum(s.kind == "dyn" for s in specs) + 3
+    stacked = take(eng, np.tile(np.arange(len(b)), m))
     x0 = np.array(
         [np.log(_field_get(base, s.name)) if s.log else _field_get(base, s.name) for s in specs]
     )
@@ -346,7 +492,7 @@ def make_objective(
     return Objective(
         specs=specs,
         base=base,
-        surrogate=Surrogate(eng),
+        surrogate=Surrogate(stacked),
         stat_design=stat,
         leth_design=leth,
         fixed=fixed_static(eng, base),
@@ -355,6 +501,10 @@ def make_objective(
         d_cas=o.d_cas_frac,
         x0=x0,
         prior_sd=np.array([s.prior_sd for s in specs]),
+        dur_weight=np.where(
+            (version != "v1") & ~np.isnan(b.hours) & ~np.isnan(o.wina), DUR_WEIGHT, 0.0
+        ),
+        drawn=o.wina == 0,
     )
 
 
@@ -365,8 +515,12 @@ def calibrate(
     maxiter: int = 400,
     progress: Callable[[str], None] | None = None,
 ) -> CombatParams:
-    """Fit the combat model's parameters to battles ``b`` (MAP from literature priors)."""
-    base = CombatParams() if base is None else base
+    """Fit the combat model's parameters to battles ``b`` (MAP from literature priors).
+
+    ``base`` is the starting point and prior centre (default: the newest version's
+    :func:`literature_params`); its ``model_version`` says which model is fitted.
+    """
+    base = literature_params() if base is None else base
     obj = make_objective(b, o, base)
     res = minimize(
         obj,
@@ -380,11 +534,23 @@ def calibrate(
     n_out = int(np.count_nonzero(~np.isnan(obj.y)))
     if progress:
         progress(f"fit: {res.nit} iterations, objective {res.fun:.2f}, {res.message}")
-    note = (
-        f"fitted by stavka calibrate cdb90 on {len(b)} CDB90 battles ({n_out} with outcome): "
-        f"penalised maximum likelihood (attacker-wins log-loss + log-normal casualty "
-        f"fractions) through the model's exact breakpoint race, priors at the literature "
-        f"values; {len(obj.specs)} parameters incl. {sum(s.name.startswith('nation') for s in obj.specs)} "
-        f"national CEVs (nations in >= {MIN_NATION_BATTLES} battles)"
-    )
+    n_cev = sum(s.name.startswith("nation") for s in obj.specs)
+    if base.model_version == "v1":
+        note = (
+            f"fitted by stavka calibrate cdb90 on {len(b)} CDB90 battles ({n_out} with "
+            f"outcome): penalised maximum likelihood (attacker-wins log-loss + log-normal "
+            f"casualty fractions) through the model's exact breakpoint race, priors at the "
+            f"literature values; {len(obj.specs)} parameters incl. {n_cev} national CEVs "
+            f"(nations in >= {MIN_NATION_BATTLES} battles)"
+        )
+    else:
+        note = (
+            f"fitted by stavka calibrate cdb90 (model {base.model_version}) on {len(b)} CDB90 "
+            f"battles ({n_out} with outcome): penalised maximum likelihood (attacker-wins "
+            f"log-loss + log-normal casualty fractions (weight {CAS_WEIGHT}) + log-density "
+            f"of the recorded duration (weight {DUR_WEIGHT})) through the model's exact "
+            f"breakpoint race, Gaussian priors at the literature values; {len(obj.specs)} "
+            f"parameters incl. {n_cev} nation-by-period CEVs (those in >= "
+            f"{MIN_NATION_BATTLES} battles, prior sd {NATION_PRIOR_SD} in log)"
+        )
     return dataclasses.replace(fitted, source=note)

@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from stavka.combat.params import CombatParams, load_params, read_params, write_params
+from stavka.combat.params import MODEL_VERSION, VERSIONS, load_params, read_params, write_params
 from stavka.errors import InputError
 
 DATASETS = ("cdb90",)
@@ -47,21 +47,35 @@ def _read(battles: Path, console: Console):
     return b, o
 
 
+def _check_model(model: str) -> None:
+    if model not in VERSIONS:
+        from stavka.errors import did_you_mean
+
+        raise InputError(
+            f"unknown combat model '{model}' (expected: {', '.join(VERSIONS)})"
+            + did_you_mean(model, VERSIONS)
+        )
+
+
 def calibrate_cmd(
     dataset: Annotated[str, typer.Argument(help="dataset name: cdb90")],
     battles: Annotated[Path, typer.Option("--battles", help="CDB90 battles CSV")],
     out: Annotated[Path, typer.Option("--out", help="where to write the fitted PARAMS.yaml")],
+    model: Annotated[
+        str, typer.Option("--model", help=f"combat model version ({', '.join(VERSIONS)})")
+    ] = MODEL_VERSION,
 ) -> None:
     """Fit the combat model's parameters on a battles file and write them as YAML."""
     _check_dataset(dataset)
+    _check_model(model)
     console = Console()
     b, o = _read(battles, console)
     if o is None or int((~o.known).sum()) == len(b):
         raise InputError(f"{battles}: column 'wina': calibration needs battle outcomes")
-    from stavka.cdb90.calibrate import calibrate
+    from stavka.cdb90.calibrate import calibrate, literature_params
 
     t0 = time.perf_counter()
-    params = calibrate(b, o, CombatParams(), progress=console.print)
+    params = calibrate(b, o, literature_params(model), progress=console.print)
     write_params(params, out)
     console.print(f"wrote {out} ({time.perf_counter() - t0:.0f} s)")
 
@@ -76,12 +90,21 @@ def validate_cmd(
     folds: Annotated[int, typer.Option("--folds", help="K-fold cross-validation (0 = none)")] = 0,
     runs: Annotated[int, typer.Option("--runs", help="Monte Carlo runs per battle")] = 200,
     params: Annotated[
-        Path | None, typer.Option("--params", help="parameters YAML (default: shipped v1)")
+        Path | None,
+        typer.Option("--params", help="parameters YAML (default: the shipped --model version)"),
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Monte Carlo seed")] = 0,
+    model: Annotated[
+        str, typer.Option("--model", help=f"combat model version ({', '.join(VERSIONS)})")
+    ] = MODEL_VERSION,
 ) -> None:
-    """Predict battles with the combat model; score them if outcomes are present."""
+    """Predict battles with the combat model; score them if outcomes are present.
+
+    With --folds K the model version (--model, or that of --params) is recalibrated
+    on K-1 folds from its literature priors and scored on the held-out fold.
+    """
     _check_dataset(dataset)
+    _check_model(model)
     if folds < 0 or folds == 1:
         raise InputError(f"--folds must be 0 or >= 2 (got {folds})")
     if runs < 1:
@@ -92,7 +115,7 @@ def validate_cmd(
         raise InputError(f"{battles}: column 'wina': --folds needs battle outcomes")
     if folds > len(set(b.group.tolist())):
         raise InputError(f"--folds {folds} exceeds the number of battle groups")
-    p = read_params(params) if params is not None else load_params()
+    p = read_params(params) if params is not None else load_params(model)
     from stavka.cdb90 import validate as val
 
     t0 = time.perf_counter()

@@ -3,8 +3,15 @@
 Each battle is replicated ``runs`` times and all replicas of all battles are
 flattened into one array; every day :func:`stavka.combat.resolve` is called once
 for the replicas still fighting. A replica ends when the defender breaks (attacker
-wins) or the attacker halts (attacker does not win), or when the battle's recorded
-duration is over with neither (a stand-off: attacker does not win).
+wins) or the attacker halts (attacker does not win). What happens when the battle's
+recorded duration is over with neither depends on ``params.end_rule``:
+
+* ``"standoff"`` (model v1): a stand-off, the attacker does not win;
+* ``"race"`` (model v2): the recorded battle ended then, so the first break happens
+  at the end, and the model's breakpoint race decides whose it is: the defender with
+  probability ``DayResult.def_share`` of the last step. P(attacker wins) adds that
+  probability (not a draw of it); casualties draw the breaking side and book its
+  ``break_loss``.
 """
 
 from __future__ import annotations
@@ -48,6 +55,17 @@ def _sub_side(s: Side, idx: np.ndarray, men: np.ndarray, eq: np.ndarray, cum: np
     )
 
 
+def _take_cond(cond, idx: np.ndarray):
+    return dataclasses.replace(
+        cond,
+        **{
+            f.name: getattr(cond, f.name)[idx]
+            for f in dataclasses.fields(cond)
+            if getattr(cond, f.name) is not None
+        },
+    )
+
+
 def simulate(eng: Engagements, params: CombatParams, runs: int = 200, seed: int = 0) -> Prediction:
     """Monte Carlo of every battle in ``eng`` for its duration via ``stavka.combat.resolve``."""
     nb = len(eng)
@@ -64,13 +82,12 @@ def simulate(eng: Engagements, params: CombatParams, runs: int = 200, seed: int 
     done = np.zeros(n, dtype=bool)
     win = np.zeros(n, dtype=bool)
     halt = np.zeros(n, dtype=bool)
+    share = np.zeros(n)  # def_share of each replica's last step
     for day in range(int(e.steps.max(initial=0))):
         idx = np.flatnonzero(~done & (e.steps > day))
         if idx.size == 0:
             break
-        cond = dataclasses.replace(
-            e.cond, **{f.name: getattr(e.cond, f.name)[idx] for f in dataclasses.fields(e.cond)}
-        )
+        cond = _take_cond(e.cond, idx)
         p = dataclasses.replace(params, lethality=e.lethality[idx] * params.lethality)
         res = combat.resolve(
             _sub_side(e.att, idx, men_a, eq_a, cum_a),
@@ -88,13 +105,27 @@ def simulate(eng: Engagements, params: CombatParams, runs: int = 200, seed: int 
         win[idx] |= res.def_breaks
         halt[idx] |= res.att_halts
         done[idx] |= res.def_breaks | res.att_halts
+        if res.def_share is not None:
+            share[idx] = res.def_share
+    p_win = win.astype(float)
+    p_halt = halt.astype(float)
+    if params.end_rule == "race":
+        open_ = ~done
+        u = rng.random(n)
+        d_first = open_ & (u < share)
+        a_first = open_ & ~d_first
+        p_win = np.where(open_, share, p_win)
+        p_halt = np.where(open_, 1.0 - share, p_halt)
+        bl = params.break_loss
+        cum_d = np.where(d_first, 1.0 - (1.0 - cum_d) * (1.0 - bl), cum_d)
+        cum_a = np.where(a_first, 1.0 - (1.0 - cum_a) * (1.0 - bl), cum_a)
     ca = cum_a.reshape(nb, runs)
     cd = cum_d.reshape(nb, runs)
     qa = np.quantile(ca, [0.1, 0.9], axis=1) if nb else np.zeros((2, 0))
     qd = np.quantile(cd, [0.1, 0.9], axis=1) if nb else np.zeros((2, 0))
     return Prediction(
-        p_attacker_win=win.reshape(nb, runs).mean(axis=1),
-        p_attacker_halts=halt.reshape(nb, runs).mean(axis=1),
+        p_attacker_win=p_win.reshape(nb, runs).mean(axis=1),
+        p_attacker_halts=p_halt.reshape(nb, runs).mean(axis=1),
         a_cas_frac=ca.mean(axis=1),
         d_cas_frac=cd.mean(axis=1),
         a_cas_lo=qa[0],

@@ -121,7 +121,7 @@ def write_report(v: Validation, out_dir: Path, command: str, runtime_s: float) -
         "on this file -- not an honest out-of-sample score"
     )
     parts = [
-        "# Combat model v1: CDB90 validation\n",
+        f"# Combat model {v.version}: CDB90 validation\n",
         f"Command: `{command}`  \nBattles scored: {len(b)}; skipped: {len(b.skipped)}; "
         f"Monte Carlo runs per battle: {v.pred.runs}; runtime {runtime_s:.0f} s.  \n"
         f"Mode: {mode}.\n",

@@ -13,8 +13,12 @@ Defaults for missing fields (documented in docs/validation.md):
   hours default 12 per day; the battle is run as ``days`` steps of
   ``hours / days`` active hours each.
 * quality: national combat-effectiveness values (CEV) of the actors (geometric
-  mean over a coalition), 1.0 for nations without a fitted value; the defender is
-  also multiplied by the era's defence factor (reference era 1939-45 = 1).
+  mean over a coalition): model v2 looks up the nation in the battle's period
+  (``Germany@1919-1945``), v1 the nation alone; 1.0 for nations without a fitted
+  value; the defender is also multiplied by the era's defence factor (reference era
+  1939-45 = 1).
+* manoeuvre (model v2): 1 when the attacker's scheme (a_scheme) is an envelopment or
+  a flank/rear attack (EE, DE, LF, RF, LR, RR), else 0 (also when a_scheme is empty).
 * morale and supply: 1 (fresh, supplied) -- CDB90 codes neither before the battle.
 * front width is read and checked but does not enter model v1.
 """
@@ -28,7 +32,7 @@ import numpy as np
 
 from stavka.cdb90.battles import Battles
 from stavka.combat.model import Conditions, Side
-from stavka.combat.params import ERAS, GROUND, POSTURES, TERRAINS, CombatParams
+from stavka.combat.params import ERAS, GROUND, POSTURES, TERRAINS, CombatParams, cev_key
 
 # medians per 1000 men in battles.csv (both sides), by era
 GUNS_PER_1000 = dict(zip(ERAS, (1.5, 2.9, 6.6, 4.6, 8.0, 4.5), strict=True))
@@ -80,12 +84,17 @@ def ground_code(moisture: str, precip: str, temp: str, season: str) -> int:
     return GROUND.index("dry")
 
 
-def nation_log_quality(actors: list[str], params: CombatParams) -> float:
-    """log of the geometric-mean CEV of a coalition (1.0 for unknown nations)."""
+def nation_log_quality(actors: list[str], params: CombatParams, era: str | None = None) -> float:
+    """log of the geometric-mean CEV of a coalition (1.0 for unknown nations).
+
+    With ``era``, a nation's CEV in that period (``nation@period``, model v2) is
+    preferred over its all-period value (model v1).
+    """
     if not actors:
         return 0.0
     q = params.nation_quality
-    return float(np.mean([np.log(q.get(a, 1.0)) for a in actors]))
+    vals = [q.get(cev_key(a, era), q.get(a, 1.0)) if era else q.get(a, 1.0) for a in actors]
+    return float(np.mean(np.log(vals)))
 
 
 def build(b: Battles, params: CombatParams) -> Engagements:
@@ -160,8 +169,12 @@ def build(b: Battles, params: CombatParams) -> Engagements:
     surprise = np.nan_to_num(b.surpa) / 3.0
     air = np.nan_to_num(b.aeroa)
 
-    qa = np.array([nation_log_quality(a, params) for a in b.att_actors])
-    qd = np.array([nation_log_quality(a, params) for a in b.def_actors])
+    qa = np.array(
+        [nation_log_quality(a, params, e) for a, e in zip(b.att_actors, b.era, strict=True)]
+    )
+    qd = np.array(
+        [nation_log_quality(a, params, e) for a, e in zip(b.def_actors, b.era, strict=True)]
+    )
     era_def = np.log(np.array([params.era_defence.get(e, 1.0) for e in b.era]))
     leth = np.array([params.era_lethality.get(e, 1.0) for e in b.era])
 
@@ -196,6 +209,7 @@ def build(b: Battles, params: CombatParams) -> Engagements:
         air=air,
         river=b.river.astype(bool),
         hours=hours_per_step,
+        maneuver=b.maneuver.astype(np.float64),
     )
     assert posture.max(initial=1) < len(POSTURES)
     return Engagements(
@@ -214,7 +228,12 @@ def take(e: Engagements, idx: np.ndarray) -> Engagements:
 
     def sub(obj):
         return dataclasses.replace(
-            obj, **{f.name: getattr(obj, f.name)[idx] for f in dataclasses.fields(obj)}
+            obj,
+            **{
+                f.name: getattr(obj, f.name)[idx]
+                for f in dataclasses.fields(obj)
+                if getattr(obj, f.name) is not None
+            },
         )
 
     return Engagements(

@@ -18,7 +18,7 @@ from scipy.optimize import minimize
 
 from stavka.atomic import atomic_write
 from stavka.cdb90.battles import Battles, Outcomes, subset, subset_outcomes
-from stavka.cdb90.calibrate import calibrate
+from stavka.cdb90.calibrate import calibrate, literature_params
 from stavka.cdb90.metrics import cas_spearman, win_metrics
 from stavka.cdb90.predict import Prediction, simulate
 from stavka.cdb90.setup import build
@@ -105,6 +105,7 @@ class Validation:
     baselines: Baselines | None
     tables: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
     fold_params: list[CombatParams] = field(default_factory=list)
+    version: str = "v1"
 
 
 def _concat(parts: list[tuple[np.ndarray, Prediction]], n: int, runs: int) -> Prediction:
@@ -116,6 +117,11 @@ def _concat(parts: list[tuple[np.ndarray, Prediction]], n: int, runs: int) -> Pr
     return Prediction(**arrays, runs=runs)
 
 
+def model_label(v: Validation) -> str:
+    """The model's row label in the score tables, e.g. ``stavka combat v2``."""
+    return f"stavka combat {v.version}"
+
+
 def score(v: Validation) -> dict[str, dict[str, dict[str, float]]]:
     """Metric tables: subset -> predictor -> metric -> value."""
     assert v.outcomes is not None and v.baselines is not None
@@ -125,7 +131,7 @@ def score(v: Validation) -> dict[str, dict[str, dict[str, float]]]:
     for name, m in subsets(v.battles).items():
         rows: dict[str, dict[str, float]] = {}
         for label, p, ca, cd in (
-            ("stavka combat v1", v.pred.p_attacker_win, v.pred.a_cas_frac, v.pred.d_cas_frac),
+            (model_label(v), v.pred.p_attacker_win, v.pred.a_cas_frac, v.pred.d_cas_frac),
             ("always attacker wins", v.baselines.p_const, None, None),
             (
                 "logistic log force ratio",
@@ -156,7 +162,11 @@ def run(
     progress: Callable[[str], None] | None = None,
     maxiter: int = 400,
 ) -> Validation:
-    """Predict every battle; with ``folds`` >= 2 and outcomes, cross-validate."""
+    """Predict every battle; with ``folds`` >= 2 and outcomes, cross-validate.
+
+    Cross-validation refits the model version of ``params`` (``params.model_version``)
+    from its literature starting point on each fold's training battles.
+    """
     n = len(b)
     if folds >= 2 and o is not None:
         fold = assign_folds(b.group, folds)
@@ -169,7 +179,10 @@ def run(
             if progress:
                 progress(f"fold {k + 1}/{folds}: calibrating on {train.size} battles")
             pk = calibrate(
-                subset(b, train), subset_outcomes(o, train), CombatParams(), maxiter=maxiter
+                subset(b, train),
+                subset_outcomes(o, train),
+                literature_params(params.model_version),
+                maxiter=maxiter,
             )
             fold_params.append(pk)
             pr = simulate(build(subset(b, test), pk), pk, runs=runs, seed=seed + k)
@@ -180,12 +193,21 @@ def run(
         for test, bp in base_parts:
             for f in bl:
                 bl[f][test] = getattr(bp, f)
-        v = Validation(b, o, pred, fold, folds, Baselines(**bl), fold_params=fold_params)
+        v = Validation(
+            b,
+            o,
+            pred,
+            fold,
+            folds,
+            Baselines(**bl),
+            fold_params=fold_params,
+            version=params.model_version,
+        )
     else:
         pred = simulate(build(b, params), params, runs=runs, seed=seed)
         allidx = np.arange(n)
         bls = fit_baselines(b, o, allidx, allidx) if o is not None else None
-        v = Validation(b, o, pred, np.full(n, -1), 0, bls)
+        v = Validation(b, o, pred, np.full(n, -1), 0, bls, version=params.model_version)
     if o is not None:
         v.tables = score(v)
     return v

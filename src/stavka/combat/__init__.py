@@ -1,4 +1,4 @@
-"""The versioned combat model (``combat_model: v1``) shared by the engine and validation.
+"""The versioned combat model (``combat_model: v1`` / ``v2``) shared by the engine and validation.
 
 The campaign engine calls :func:`resolve` once per simulated day with all engagements
 flattened into arrays; ``stavka validate cdb90`` calls the very same function step by
@@ -15,6 +15,7 @@ from stavka.combat.params import (
     POSTURES,
     REFERENCE_ERA,
     TERRAINS,
+    VERSIONS,
     CombatParams,
     load_params,
     read_params,
@@ -28,6 +29,7 @@ __all__ = [
     "POSTURES",
     "REFERENCE_ERA",
     "TERRAINS",
+    "VERSIONS",
     "CombatParams",
     "Conditions",
     "DayResult",

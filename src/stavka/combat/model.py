@@ -1,5 +1,9 @@
 """The combat model: one day (or part-day) of every engagement, fully vectorised.
 
+Versions ``v1`` and ``v2`` share this code; v2's extra terms (force-ratio exponent,
+manoeuvre factor, size-scaled breakpoint hazards, see :class:`CombatParams`) are
+skipped when they are at their neutral v1 values, so v1 results are bit-identical.
+
 The same :func:`resolve` serves the campaign engine (one call per simulated day with
 all engagements of all replicas flattened into ``n``) and ``stavka validate cdb90``
 (called step by step for a battle's duration). All randomness comes from the
@@ -48,7 +52,8 @@ class Conditions:
     posture: defender posture code (POSTURES index, 1..5); terrain: TERRAINS index;
     ground: GROUND index; temp_c: air temperature in deg C; surprise, air: in [-1, 1]
     (+1 = attacker's); river: attack across an unfrozen river; hours: active combat
-    hours in this step (24 = a full day).
+    hours in this step (24 = a full day); maneuver (optional, model v2): 1 where the
+    attacker envelops or strikes a flank or rear, 0 for a frontal attack (None = 0).
     """
 
     posture: np.ndarray
@@ -59,6 +64,7 @@ class Conditions:
     air: np.ndarray
     river: np.ndarray
     hours: np.ndarray
+    maneuver: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -70,7 +76,8 @@ class DayResult:
     lost; def_breaks: the defender reached its breakpoint first (retreats/routs);
     att_halts: the attacker reached its breakpoint first (attack stops) -- at most one
     of the two is true; power_ratio: attacker/defender combat power after all
-    multipliers.
+    multipliers; def_share: the probability that, if a side breaks now, it is the
+    defender (the breakpoint race's odds, lam_d / (lam_a + lam_d)).
     """
 
     att_loss: np.ndarray
@@ -80,6 +87,7 @@ class DayResult:
     def_breaks: np.ndarray
     att_halts: np.ndarray
     power_ratio: np.ndarray
+    def_share: np.ndarray | None = None
 
 
 def weapons_power(side: Side, params: CombatParams) -> np.ndarray:
@@ -126,15 +134,22 @@ def log_condition_ratio(cond: Conditions, params: CombatParams) -> np.ndarray:
     cold = np.log(np.maximum(1.0 - params.cold_per_deg * frost, 0.5))
     river = np.where(np.asarray(cond.river, bool), np.log(params.river), 0.0)
     att = params.surprise * np.asarray(cond.surprise) + params.air * np.asarray(cond.air)
+    if cond.maneuver is not None and params.maneuver != 0.0:
+        att = att + params.maneuver * np.asarray(cond.maneuver, dtype=np.float64)
     return att + ground + cold - posture - terrain - river
 
 
 def log_power_ratio(att: Side, dfn: Side, cond: Conditions, params: CombatParams) -> np.ndarray:
     """Natural log of attacker/defender combat power after all multipliers."""
-    pa = weapons_power(att, params) * state_factor(att, params)
-    pd = weapons_power(dfn, params) * state_factor(dfn, params)
+    wa, wd = weapons_power(att, params), weapons_power(dfn, params)
+    sa, sd = state_factor(att, params), state_factor(dfn, params)
     with np.errstate(divide="ignore", invalid="ignore"):
-        lr = np.log(np.maximum(pa, 1e-9)) - np.log(np.maximum(pd, 1e-9))
+        if params.force_exp == 1.0:  # v1
+            lr = np.log(np.maximum(wa * sa, 1e-9)) - np.log(np.maximum(wd * sd, 1e-9))
+        else:  # v2: diminishing returns of numbers (W), not of quality/morale/supply (S)
+            lr = params.force_exp * (
+                np.log(np.maximum(wa, 1e-9)) - np.log(np.maximum(wd, 1e-9))
+            ) + (np.log(np.maximum(sa, 1e-9)) - np.log(np.maximum(sd, 1e-9)))
     return np.clip(lr + log_condition_ratio(cond, params), -_LOG_R_CLIP, _LOG_R_CLIP)
 
 
@@ -172,21 +187,26 @@ def break_hazards(
     resolve_a: np.ndarray,
     resolve_d: np.ndarray,
     params: CombatParams,
+    men_total: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Breakpoint hazards per 24 h of combat, (attacker halts, defender breaks).
 
     ``resolve_*`` is the side's morale x supply factor (1 = fresh and supplied);
-    a tired or hungry side breaks sooner.
+    a tired or hungry side breaks sooner. ``men_total`` (both sides' men) scales the
+    hazards by ``(men_total/2e4)**-break_size_exp`` (model v2).
     """
     k = params.break_ratio_exp * log_r
+    size: float | np.ndarray = 0.0  # exactly neutral for v1 (x + 0.0 == x)
+    if men_total is not None and np.any(np.asarray(params.break_size_exp) != 0.0):
+        size = -params.break_size_exp * np.log(np.maximum(men_total, 1.0) / 2e4)
     lam_a = (
         params.break_rate
-        * np.exp(-0.5 * params.break_bias - k + np.asarray(cum_a) / params.breakpoint)
+        * np.exp(-0.5 * params.break_bias - k + np.asarray(cum_a) / params.breakpoint + size)
         / np.maximum(resolve_a, 1e-3)
     )
     lam_d = (
         params.break_rate
-        * np.exp(0.5 * params.break_bias + k + np.asarray(cum_d) / params.breakpoint)
+        * np.exp(0.5 * params.break_bias + k + np.asarray(cum_d) / params.breakpoint + size)
         / np.maximum(resolve_d, 1e-3)
     )
     return lam_a, lam_d
@@ -224,6 +244,7 @@ def resolve(
         _resolve_factor(att, params),
         _resolve_factor(dfn, params),
         params,
+        np.asarray(att.men, dtype=np.float64) + np.asarray(dfn.men, dtype=np.float64),
     )
     total = lam_a + lam_d
     p_event = -np.expm1(-total * dt)
@@ -241,4 +262,5 @@ def resolve(
         def_breaks=def_breaks,
         att_halts=att_halts,
         power_ratio=np.exp(log_r),
+        def_share=lam_d / np.maximum(total, 1e-300),
     )

@@ -19,17 +19,28 @@ from ruamel.yaml import YAML
 from stavka.atomic import atomic_write
 from stavka.errors import InputError
 
-MODEL_VERSION = "v1"
+#: The newest combat-model version (the default of ``stavka validate/calibrate cdb90``).
+MODEL_VERSION = "v2"
+#: Every shipped version; old ones stay loadable and behave exactly as when shipped.
+VERSIONS = ("v1", "v2")
 TERRAINS = ("open", "forest", "marsh", "mountain", "urban", "steppe", "taiga", "desert")
 POSTURES = ("attack", "hasty", "prepared", "fortified", "delay", "withdraw")
 GROUND = ("dry", "wet", "mud", "frozen", "snow")
 ERAS = ("1600-1799", "1800-1913", "1914-1918", "1919-1938", "1939-1945", "1946-1982")
 REFERENCE_ERA = "1939-1945"
+#: Periods of the nation-by-period combat-effectiveness values (model v2): the ERAS,
+#: with the inter-war years joined to the Second World War.
+CEV_PERIODS = ("1600-1799", "1800-1913", "1914-1918", "1919-1945", "1919-1945", "1946-1982")
+
+
+def cev_key(nation: str, era: str) -> str:
+    """Key of a nation's CEV in one period, e.g. ``"Germany@1919-1945"``."""
+    return f"{nation}@{CEV_PERIODS[ERAS.index(era)]}"
 
 
 @dataclass(frozen=True)
 class CombatParams:
-    """The combat model's parameters (model ``v1``).
+    """The combat model's parameters (models ``v1`` and ``v2``).
 
     Combat power of a side is ``(men + w_tank*tanks + w_gun*guns + w_air*aircraft)``
     times quality, morale and supply factors; the defender is further multiplied by
@@ -46,6 +57,24 @@ class CombatParams:
     ``break_rate * exp(+-break_bias/2) * R**(+-break_ratio_exp) * exp(cum_loss/breakpoint)``
     (defender ``+``, attacker ``-``), divided by morale and supply factors; the first
     side to reach its breakpoint in a step breaks (defender) or halts (attacker).
+
+    Model v2 adds four terms, each neutral at its default so that v1 files (which do
+    not set them) behave exactly as before:
+
+    * ``force_exp``: the force-ratio exponent. log R uses ``force_exp * log(Wa/Wd)``
+      of the weapons power W (numbers show diminishing returns: CDB90 outcomes depend
+      only weakly on the numerical ratio), plus the logs of all multipliers.
+    * ``maneuver``: log-multiplier of attacker power when it attacks by envelopment
+      or against a flank or rear (``Conditions.maneuver`` = 1).
+    * ``break_size_exp``: breakpoint hazards scale with ``((Na + Nd)/2e4)**-break_size_exp``
+      -- big battles take longer to decide (CDB90 active hours grow about as size**0.5).
+    * ``end_rule``: how ``stavka validate`` scores a battle that is still undecided
+      at the end of its recorded duration: ``"standoff"`` (v1: the attacker did not
+      win) or ``"race"`` (v2: the battle ended then, so the first break happens at
+      the end and the breakpoint race decides who it is: P = ``DayResult.def_share``).
+
+    ``nation_quality`` keys are nations (v1) or ``nation@period`` (v2, see
+    :func:`cev_key`); the CDB90 set-up looks up ``nation@period`` first.
 
     Scalar fields may also be float arrays of shape [n] (one per engagement); the
     CDB90 validator uses that for ``lethality`` (era loss-rate factor).
@@ -83,6 +112,11 @@ class CombatParams:
     break_bias: float = 0.0
     break_ratio_exp: float = 1.0
     breakpoint: float = 0.1
+    # model v2 terms (neutral defaults = model v1)
+    force_exp: float = 1.0
+    maneuver: float = 0.0
+    break_size_exp: float = 0.0
+    end_rule: str = "standoff"
     # CDB90 set-up factors (not used by resolve directly; the campaign is 1939-45)
     era_defence: dict[str, float] = field(default_factory=lambda: {e: 1.0 for e in ERAS})
     era_lethality: dict[str, float] = field(default_factory=lambda: {e: 1.0 for e in ERAS})
@@ -146,7 +180,7 @@ def _yaml() -> YAML:
 
 
 def load_params(version: str = MODEL_VERSION) -> CombatParams:
-    """Read the shipped fitted parameters of combat-model ``version`` (e.g. ``"v1"``)."""
+    """Read the shipped fitted parameters of combat-model ``version`` (``"v1"``, ``"v2"``)."""
     name = f"params_{version}.yaml"
     try:
         text = resources.files("stavka.combat").joinpath(name).read_text(encoding="utf-8")

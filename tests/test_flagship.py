@@ -17,8 +17,8 @@ from stavka.cli import main
 from stavka.engine.core import compile_world, step
 from stavka.engine.rng import Streams
 
-GOLDEN_30_DAYS_SEED_7 = "42e25067182f30e1"
-GOLDEN_FULL_SEED_7 = "7038155be8af6df2"
+GOLDEN_30_DAYS_SEED_7 = "b366ecdf52e693d7"
+GOLDEN_FULL_SEED_7 = "8938ee7a8aea8f05"
 
 
 @pytest.fixture(scope="module")

@@ -349,7 +349,8 @@ class Scenario(Spec):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="stable id (folder name)")
     name: str = Field(description="display name")
     description: str = Field("", description="what the scenario is about")
-    combat_model: Literal["v1"] = Field("v1", description="combat model version (replays)")
+    combat_model: Literal["v1", "v2"] = Field(
+        "v1", description="combat model version (src/stavka/combat; v1 kept for replays)")
     start: dt.date = Field(description="first simulated day")
     end: dt.date = Field(description="last simulated day")
     sources: dict[str, str] = Field(default_factory=dict, description="citation keys")

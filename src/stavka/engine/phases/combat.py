@@ -28,8 +28,10 @@ REST_DAYS = 3
 HALT_MORALE = 0.05  # morale an attacker loses when its attack is halted
 #: The AI attacks only where the combat model rates its power at least this many
 #: times the defender's (posture, terrain, weather included); scripted and player
-#: attacks go in whatever the odds.
-ATTACK_ODDS = 1.5
+#: attacks go in whatever the odds. Per model version: v2 counts numbers as
+#: (ratio)^0.29 (CDB90 fit), so 1.25 there is about 2:1 in men at equal quality
+#: against a hasty defence; under v1, 1.5 was about 1.5:1.
+ATTACK_ODDS = {"v1": 1.5, "v2": 1.25}
 #: An attacker needs at least this much supply on hand to attack.
 MIN_ATTACK_SUPPLY = 0.2
 #: Extra days of supply burnt by a formation in battle (ammunition, fuel).
@@ -147,7 +149,7 @@ def run(ctx: Ctx) -> None:
     res = cm.resolve(A, D, cond, params(st.spec.combat_model), gen)  # type: ignore[arg-type]
     # AI attackers call off attacks at poor odds: no battle, they dig in where they are
     ordered = agg(a_idx, s.scripted[ar, af].astype(float)) > 0
-    off = ~ordered & (res.power_ratio < ATTACK_ODDS)
+    off = ~ordered & (res.power_ratio < ATTACK_ODDS[st.spec.combat_model])
     if off.any():
         om = off[a_idx]
         s.action[ar[om], af[om]] = A_HOLD

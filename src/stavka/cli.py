@@ -180,7 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app, turning every user error into one line and exit 2."""
     args = list(sys.argv[1:] if argv is None else argv) or ["--help"]
     try:
-        app(args=args, standalone_mode=False, prog_name="stavka")
+        # without standalone mode click returns (not raises) the code of a Ctrl-C
+        rc = app(args=args, standalone_mode=False, prog_name="stavka")
     except ScenarioError as exc:
         for p in exc.problems:
             err.print(str(p), markup=False, highlight=False, soft_wrap=True)
@@ -200,6 +201,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         err.print("interrupted", markup=False)
         return 130
+    if isinstance(rc, int) and not isinstance(rc, bool) and rc != 0:
+        if rc == 130:
+            err.print("interrupted", markup=False)
+        return rc
     return 0
 
 

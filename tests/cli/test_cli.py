@@ -112,3 +112,17 @@ def test_info_json(capsys):
 def test_no_args_prints_help(capsys):
     code, out, _ = run(capsys)
     assert code == 0 and "run" in out
+
+
+def test_ctrl_c_during_run_exits_130(capsys, monkeypatch):
+    # typer returns (does not raise) the code of a KeyboardInterrupt without
+    # standalone mode: main must pass it on, not exit 0
+    import stavka.api
+
+    def interrupted(self, *a, **k):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(stavka.api.Campaign, "run", interrupted)
+    monkeypatch.setattr(stavka.api.Campaign, "step", interrupted)
+    assert main(["run", "two-fronts-1941", "--days", "3", "--quiet"]) == 130
+    assert "interrupted" in capsys.readouterr().err

@@ -133,12 +133,14 @@ def road_speed(ctx: Ctx, f_i: np.ndarray, r_i: np.ndarray, nxt: np.ndarray) -> n
     return v * (0.5 + 0.5 * s.supply[r_i, f_i])
 
 
+_MARCHES = np.isin(np.arange(8), (A_MOVE, A_ATTACK, A_WITHDRAW))  # by action code
+
+
 def _road(ctx: Ctx) -> None:
     st, s = ctx.st, ctx.s
-    marching = (s.status == ACTIVE) & np.isin(s.action, (A_MOVE, A_ATTACK, A_WITHDRAW)) & (
-        s.target >= 0) & (s.target != s.loc)
-    stay = (s.status == ACTIVE) & ~marching
-    s.dug[stay] += 1
+    active = s.status == ACTIVE
+    marching = active & _MARCHES[s.action] & (s.target >= 0) & (s.target != s.loc)
+    s.dug += active & ~marching  # days in place
     if not marching.any():
         return
     r_i, f_i = np.nonzero(marching)

@@ -149,13 +149,15 @@ def run(ctx: Ctx) -> None:
     level, connected = supply_levels(ctx)
     ctx.cache["supply_level"] = level
     act = s.status == ACTIVE
-    al = st.alliance[st.fside][None, :]
-    rows = np.arange(ctx.R)[:, None]
-    lv = level[rows, al, s.loc]
-    cut = ~connected[rows, al, s.loc] & act
+    A, N = level.shape[1], st.N
+    # one flat gather per table: (replica, alliance, region) of every formation
+    key = (np.arange(ctx.R)[:, None] * A + st.alliance[st.fside][None, :]) * N + s.loc
+    lv = level.ravel()[key]
+    cut = ~connected.ravel()[key] & act
     c = 1.0 / st.supply_days[None, :]
-    s.supply[act] = np.clip(s.supply - c + 2.0 * c * lv, 0.0, 1.0)[act]
-    s.supply[act & (s.supply < 1e-9)] = 0.0  # no float dust: empty is empty
+    new = np.clip(s.supply - c + 2.0 * c * lv, 0.0, 1.0)
+    new[new < 1e-9] = 0.0  # no float dust: empty is empty
+    s.supply[...] = np.where(act, new, s.supply)
     starving = act & (s.supply <= 0.0)
     if starving.any():
         r, f = np.nonzero(starving)
@@ -174,7 +176,7 @@ def run(ctx: Ctx) -> None:
                          subjects=ids, men=float(s.strength[r, m, 0].sum()), formations=len(ids))
     s.morale[cut] = np.maximum(s.morale[cut] - ENCIRCLED_MORALE_PER_DAY, 0.0)
     ok = act & ~cut & (s.supply > 0.5)
-    s.morale[ok] = np.minimum(s.morale[ok] + RECOVER_MORALE_PER_DAY, 1.0)
+    s.morale[...] = np.where(ok, np.minimum(s.morale + RECOVER_MORALE_PER_DAY, 1.0), s.morale)
     give_up = cut & (s.morale < SURRENDER_MORALE) & (s.supply <= 0.0)
     if give_up.any():
         surrender(ctx, give_up, reason="encircled, out of supply")

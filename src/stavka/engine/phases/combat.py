@@ -108,7 +108,7 @@ def run(ctx: Ctx) -> None:
         return np.bincount(idx, weights=vals, minlength=n)
 
     def side_forces(r: np.ndarray, f: np.ndarray, idx: np.ndarray, cum: np.ndarray
-                    ) -> tuple[cm.Side, np.ndarray]:
+                    ) -> tuple[cm.Side, np.ndarray, np.ndarray]:
         flat = r * F + f
         sr = s.strength.reshape(-1, 4)[flat]  # whole-row gathers: the fast path
         m0 = sr[:, 0]
@@ -120,20 +120,20 @@ def run(ctx: Ctx) -> None:
             morale=agg(idx, s.morale.ravel()[flat] * m0) / w,
             supply=agg(idx, s.supply.ravel()[flat] * m0) / w,
             cum_loss=cum,
-        ), men
+        ), men, m0
 
-    A, amen = side_forces(ar, af, a_idx, s.eng_att[er, en])
-    D, dmen = side_forces(dr, df, d_idx, s.eng_def[er, en])
+    A, amen, a_m0 = side_forces(ar, af, a_idx, s.eng_att[er, en])
+    D, dmen, d_m0 = side_forces(dr, df, d_idx, s.eng_def[er, en])
     _air_support(ctx, A, D, er, en, att_side, df, d_idx, ground_unit)
     # conditions
-    dug = agg(d_idx, s.dug[dr, df] * s.strength[dr, df, 0]) / np.maximum(dmen, 1.0)
+    dug = agg(d_idx, s.dug.reshape(-1)[dr * F + df] * d_m0) / np.maximum(dmen, 1.0)
     air_tot = A.aircraft + D.aircraft
     # attack across an unfrozen river: most attacking men cross one
     e_used = st.edge_of[s.loc[ar, af], nxt]
     riv = np.where(e_used >= 0, st.eriver[np.maximum(e_used, 0)], -1)
     frozen = ctx.frozen()
     wet = (riv >= 0) & ~(frozen[np.maximum(riv, 0)] if frozen.size else np.zeros_like(riv, bool))
-    wet_men = agg(a_idx, np.where(wet, s.strength[ar, af, 0], 0.0))
+    wet_men = agg(a_idx, np.where(wet, a_m0, 0.0))
     # surprise on the first two days of a war the attacker started
     surprise_day = s.war_day[er, att_side, :].max(axis=1)
     cond = cm.Conditions(
@@ -173,11 +173,13 @@ def run(ctx: Ctx) -> None:
                          minlength=fk.size)
     fr_, ff_ = fk // F, fk % F
     frac = np.stack([frac_m, frac_e, frac_e, frac_e], axis=-1)
-    lost = s.strength[fr_, ff_] * frac
-    s.strength[fr_, ff_] -= lost
+    rows = s.strength.reshape(-1, 4)  # fk = r * F + f: flat whole-row gathers
+    have = rows[fk]
+    lost = have * frac
+    rows[fk] = have - lost
     book_sparse(ctx, fr_, ff_, lost, cause=0)
-    s.supply[fr_, ff_] = np.maximum(s.supply[fr_, ff_] - BATTLE_SUPPLY_DAYS / st.supply_days[ff_],
-                                    0.0)
+    sup = s.supply.reshape(-1)
+    sup[fk] = np.maximum(sup[fk] - BATTLE_SUPPLY_DAYS / st.supply_days[ff_], 0.0)
     s.eng_att[er, en] = 1.0 - (1.0 - s.eng_att[er, en]) * (1.0 - res.att_loss)
     s.eng_def[er, en] = 1.0 - (1.0 - s.eng_def[er, en]) * (1.0 - res.def_loss)
     s.eng_men[er, en, 0] += res.att_loss * amen

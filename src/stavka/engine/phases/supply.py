@@ -200,7 +200,7 @@ def book_sparse(ctx: Ctx, r: np.ndarray, f: np.ndarray, lost: np.ndarray, cause:
     """Add losses ``lost[k, 4]`` of formations ``(r[k], f[k])`` to the loss table."""
     st, s = ctx.st, ctx.s
     Fr = len(st.front_ids)
-    idx = (r * st.S + st.fside[f]) * Fr + st.front[s.loc[r, f]]
+    idx = (r * st.S + st.fside[f]) * Fr + st.front[s.loc.reshape(-1)[r * st.F + f]]
     n = ctx.R * st.S * Fr
     for c in range(4):
         if lost[:, c].any():

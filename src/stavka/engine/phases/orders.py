@@ -155,9 +155,10 @@ def doctrine(ctx: Ctx) -> None:
     s.action[done_move] = A_HOLD
     s.scripted[done_move] = False
     # Attack orders whose target is now friendly are finished.
-    tgt_owner = np.take_along_axis(s.owner, np.maximum(s.target, 0), axis=1)
-    al = st.alliance[st.fside][None, :]
-    done_att = (s.action == A_ATTACK) & (s.target >= 0) & (st.alliance[tgt_owner] == al)
+    rowN = np.arange(ctx.R)[:, None] * st.N
+    attacking = (s.action == A_ATTACK) & (s.target >= 0)
+    tgt_al = st.alliance[s.owner.reshape(-1)[rowN + np.maximum(s.target, 0)]]
+    done_att = attacking & (tgt_al == st.alliance[st.fside][None, :])
     s.action[done_att] = A_NONE
     s.scripted[done_att] = False
     # air formations stay at their bases and fly for the whole front (combat phase)
@@ -165,11 +166,13 @@ def doctrine(ctx: Ctx) -> None:
     if not free.any():
         return
     front = st.front[s.loc]  # [R, F]
-    stance = s.stance[np.arange(ctx.R)[:, None], st.fside[None, :], front]
+    Fr = s.stance.shape[2]
+    stance = s.stance.reshape(-1)[(np.arange(ctx.R)[:, None] * st.S + st.fside[None, :]) * Fr
+                                  + front]
     # enemy-held nodes per (replica, side): owner at war with the side
-    enemy_node = np.take_along_axis(
-        s.at_war, np.broadcast_to(s.owner[:, None, :], (ctx.R, st.S, st.N)).astype(np.int64),
-        axis=2)  # [R, S, N]: at_war[r, side, owner[r, n]]
+    # [R, S, N]: at_war[r, side, owner[r, n]]
+    sides = (np.arange(ctx.R)[:, None] * st.S + np.arange(st.S)[None, :]) * st.S  # [R, S]
+    enemy_node = s.at_war.reshape(-1)[sides[:, :, None] + s.owner[:, None, :]]
     hold_like = free & ((stance == STANCES.index("hold")) | (stance == STANCES.index("passive")))
     s.action[hold_like & (s.action == A_NONE)] = A_HOLD
     attackers = free & (stance == STANCES.index("attack")) & (

@@ -48,7 +48,7 @@ def cond(n: int, **kw) -> Conditions:
 
 
 def test_contract_constants():
-    assert MODEL_VERSION == "v2" and VERSIONS == ("v1", "v2")
+    assert MODEL_VERSION == "v3" and VERSIONS == ("v1", "v2", "v3")
     assert TERRAINS[4] == "urban" and len(TERRAINS) == 8
     assert POSTURES[1:] == ("hasty", "prepared", "fortified", "delay", "withdraw")
     assert GROUND == ("dry", "wet", "mud", "frozen", "snow")
@@ -208,3 +208,12 @@ def test_v2_campaign_scale_battles_last_days():
     decided = np.mean(r.def_breaks | r.att_halts)
     assert 0.02 < decided < 0.4
     assert 0.005 < float(np.mean(r.att_loss)) < 0.03
+
+
+def test_v3_is_v2_with_a_cooler_race_and_v2_is_frozen():
+    from stavka.combat.params import load_params
+
+    v2, v3 = load_params("v2"), load_params("v3")
+    assert v2.model_version == "v2" and v2.break_ratio_exp == 1.0
+    assert v3.model_version == "v3" and v3.break_ratio_exp == 0.8
+    assert v3.end_rule == v2.end_rule == "race"

@@ -88,7 +88,7 @@ def validate_cmd(
         Path | None, typer.Option("--report", help="write a Markdown report into this dir")
     ] = None,
     folds: Annotated[int, typer.Option("--folds", help="K-fold cross-validation (0 = none)")] = 0,
-    runs: Annotated[int, typer.Option("--runs", help="Monte Carlo runs per battle")] = 200,
+    runs: Annotated[int, typer.Option("--runs", help="Monte Carlo runs per battle")] = 5000,
     params: Annotated[
         Path | None,
         typer.Option("--params", help="parameters YAML (default: the shipped --model version)"),

@@ -157,7 +157,7 @@ def run(
     o: Outcomes | None,
     params: CombatParams,
     folds: int = 0,
-    runs: int = 200,
+    runs: int = 5000,
     seed: int = 0,
     progress: Callable[[str], None] | None = None,
     maxiter: int = 400,

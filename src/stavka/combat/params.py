@@ -20,9 +20,9 @@ from stavka.atomic import atomic_write
 from stavka.errors import InputError
 
 #: The newest combat-model version (the default of ``stavka validate/calibrate cdb90``).
-MODEL_VERSION = "v2"
+MODEL_VERSION = "v3"
 #: Every shipped version; old ones stay loadable and behave exactly as when shipped.
-VERSIONS = ("v1", "v2")
+VERSIONS = ("v1", "v2", "v3")
 TERRAINS = ("open", "forest", "marsh", "mountain", "urban", "steppe", "taiga", "desert")
 POSTURES = ("attack", "hasty", "prepared", "fortified", "delay", "withdraw")
 GROUND = ("dry", "wet", "mud", "frozen", "snow")
@@ -180,7 +180,7 @@ def _yaml() -> YAML:
 
 
 def load_params(version: str = MODEL_VERSION) -> CombatParams:
-    """Read the shipped fitted parameters of combat-model ``version`` (``"v1"``, ``"v2"``)."""
+    """Read the shipped fitted parameters of combat-model ``version`` (``"v1"``, ``"v2"``, ``"v3"``)."""
     name = f"params_{version}.yaml"
     try:
         text = resources.files("stavka.combat").joinpath(name).read_text(encoding="utf-8")

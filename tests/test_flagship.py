@@ -17,8 +17,8 @@ from stavka.cli import main
 from stavka.engine.core import compile_world, step
 from stavka.engine.rng import Streams
 
-GOLDEN_30_DAYS_SEED_7 = "b366ecdf52e693d7"
-GOLDEN_FULL_SEED_7 = "8938ee7a8aea8f05"
+GOLDEN_30_DAYS_SEED_7 = "42b82d233dfa72bc"
+GOLDEN_FULL_SEED_7 = "27dfd18aa69aaa80"
 
 
 @pytest.fixture(scope="module")

@@ -349,7 +349,7 @@ class Scenario(Spec):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="stable id (folder name)")
     name: str = Field(description="display name")
     description: str = Field("", description="what the scenario is about")
-    combat_model: Literal["v1", "v2"] = Field(
+    combat_model: Literal["v1", "v2", "v3"] = Field(
         "v1", description="combat model version (src/stavka/combat; v1 kept for replays)")
     start: dt.date = Field(description="first simulated day")
     end: dt.date = Field(description="last simulated day")

@@ -31,7 +31,7 @@ HALT_MORALE = 0.05  # morale an attacker loses when its attack is halted
 #: attacks go in whatever the odds. Per model version: v2 counts numbers as
 #: (ratio)^0.29 (CDB90 fit), so 1.25 there is about 2:1 in men at equal quality
 #: against a hasty defence; under v1, 1.5 was about 1.5:1.
-ATTACK_ODDS = {"v1": 1.5, "v2": 1.25}
+ATTACK_ODDS = {"v1": 1.5, "v2": 1.25, "v3": 1.25}
 #: An attacker needs at least this much supply on hand to attack.
 MIN_ATTACK_SUPPLY = 0.2
 #: Extra days of supply burnt by a formation in battle (ammunition, fuel).

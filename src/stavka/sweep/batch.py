@@ -9,7 +9,6 @@ on its own key, a replica's row is the same whatever batch it runs in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -20,17 +19,6 @@ from stavka.engine.rng import Streams
 from stavka.scenario.loader import Loaded
 from stavka.world.state import ACTIVE, CATS, State
 from stavka.world.static import Static
-
-
-@dataclass(frozen=True)
-class Batch:
-    """What to run: a combination's parameters and a slice of replicas."""
-
-    params: tuple[tuple[str, Any], ...]
-    seed: int
-    first: int
-    count: int
-    days: int | None = None
 
 
 def metric_names(loaded: Loaded) -> list[str]:
@@ -49,13 +37,6 @@ def metric_names(loaded: Loaded) -> list[str]:
 def flag_names(loaded: Loaded) -> list[str]:
     """The boolean outcome columns (victory conditions and sudden death)."""
     return [c.id for c in loaded.spec.victory.conditions] + ["sudden_death"]
-
-
-def _subset(s: State, idx: np.ndarray) -> State:
-    """The replicas ``idx`` of a state (arrays copied)."""
-    kw = {f.name: (getattr(s, f.name)[idx] if isinstance(getattr(s, f.name), np.ndarray)
-                   else getattr(s, f.name)) for f in fields(s)}
-    return State(**kw)
 
 
 def run_batch(loaded: Loaded, params: dict[str, Any] | None, seed: int, first: int,
@@ -80,12 +61,12 @@ def run_batch(loaded: Loaded, params: dict[str, Any] | None, seed: int, first: i
         s = world.state
         if s.over.any():
             ended = np.nonzero(s.over)[0]
-            parts.append((rows[ended], _metrics(st, _subset(s, ended))))
+            parts.append((rows[ended], _metrics(st, s.take(ended))))
             live = np.nonzero(~s.over)[0]
             if live.size == 0:
                 rows = rows[:0]
                 break
-            world.state = _subset(s, live)
+            world.state = s.take(live)
             rng = rng.subset(live)
             rows = rows[live]
     if rows.size:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 
@@ -83,8 +84,13 @@ class State:
 
     def copy(self) -> State:
         """A deep copy (arrays copied)."""
-        kw = {f.name: (getattr(self, f.name).copy() if isinstance(getattr(self, f.name), np.ndarray)
-                       else getattr(self, f.name)) for f in fields(self)}
+        return self.take(slice(None))
+
+    def take(self, replicas: np.ndarray | slice) -> State:
+        """The given replicas as a new state (arrays copied)."""
+        kw: dict[str, Any] = {
+            f.name: (np.array(v[replicas]) if isinstance(v := getattr(self, f.name), np.ndarray)
+                     else v) for f in fields(self)}
         return State(**kw)
 
     def digest(self, replica: int = 0) -> str:

@@ -25,6 +25,7 @@ from stavka.world.state import (
     A_MOVE,
     A_RAIL,
     A_WITHDRAW,
+    ACTIONS,
     ACTIVE,
     INACTIVE,
     RAIL,
@@ -133,7 +134,7 @@ def road_speed(ctx: Ctx, f_i: np.ndarray, r_i: np.ndarray, nxt: np.ndarray) -> n
     return v * (0.5 + 0.5 * s.supply[r_i, f_i])
 
 
-_MARCHES = np.isin(np.arange(8), (A_MOVE, A_ATTACK, A_WITHDRAW))  # by action code
+_MARCHES = np.isin(np.arange(len(ACTIONS)), (A_MOVE, A_ATTACK, A_WITHDRAW))  # by action code
 
 
 def _road(ctx: Ctx) -> None:

@@ -185,17 +185,6 @@ def run(ctx: Ctx) -> None:
 _MEN_ONLY = np.array([1.0, 0.0, 0.0, 0.0])
 
 
-def book_all(ctx: Ctx, lost: np.ndarray, cause: int) -> None:
-    """Add losses [R, F, 4] (men, tanks, guns, aircraft) to the loss table.
-
-    Only formations that lost something are visited (in row-major order, so the
-    sums are the same as over the full array: adding 0.0 changes nothing).
-    """
-    r, f = np.nonzero(lost.any(axis=-1))
-    if r.size:
-        book_sparse(ctx, r, f, lost[r, f], cause)
-
-
 def book_sparse(ctx: Ctx, r: np.ndarray, f: np.ndarray, lost: np.ndarray, cause: int) -> None:
     """Add losses ``lost[k, 4]`` of formations ``(r[k], f[k])`` to the loss table."""
     st, s = ctx.st, ctx.s

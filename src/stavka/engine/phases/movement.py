@@ -29,6 +29,7 @@ from stavka.world.state import (
     ACTIVE,
     INACTIVE,
     RAIL,
+    flat,
 )
 from stavka.world.static import GROUND_SPEED, TERRAIN_SPEED
 
@@ -48,9 +49,10 @@ def run(ctx: Ctx) -> None:
     if arrive.any():
         s.status[arrive] = ACTIVE
         s.arrive_day[arrive] = -1
-        for r, f in zip(*np.nonzero(arrive), strict=True):
-            ctx.emit("reinforcement", r, place=int(s.loc[r, f]), side=int(st.fside[f]),
-                     subjects=(st.form_ids[f],), men=float(s.strength[r, f, 0]))
+        if ctx.record:
+            for r, f in zip(*np.nonzero(arrive), strict=True):
+                ctx.emit("reinforcement", r, place=int(s.loc[r, f]), side=int(st.fside[f]),
+                         subjects=(st.form_ids[f],), men=float(s.strength[r, f, 0]))
     _rail(ctx)
     _road(ctx)
     ctx.invalidate()
@@ -127,11 +129,15 @@ def _rail(ctx: Ctx) -> None:
 
 def road_speed(ctx: Ctx, f_i: np.ndarray, r_i: np.ndarray, nxt: np.ndarray) -> np.ndarray:
     """km/day of formations (f_i, r_i) marching into nodes ``nxt``."""
-    st, s = ctx.st, ctx.s
+    return _speed(ctx, f_i, r_i * ctx.st.F + f_i, nxt)
+
+
+def _speed(ctx: Ctx, f_i: np.ndarray, fl: np.ndarray, nxt: np.ndarray) -> np.ndarray:
+    st = ctx.st
     ground = ctx.ground()[nxt]
     # motorisation: trucks below the type's needs slow a motorised formation to foot pace
     v = st.speed[f_i] * GROUND_SPEED[ground] * TERRAIN_SPEED[st.terrain[nxt]]
-    return v * (0.5 + 0.5 * s.supply[r_i, f_i])
+    return v * (0.5 + 0.5 * flat(ctx.s.supply)[fl])
 
 
 _MARCHES = np.isin(np.arange(len(ACTIONS)), (A_MOVE, A_ATTACK, A_WITHDRAW))  # by action code
@@ -139,35 +145,41 @@ _MARCHES = np.isin(np.arange(len(ACTIONS)), (A_MOVE, A_ATTACK, A_WITHDRAW))  # b
 
 def _road(ctx: Ctx) -> None:
     st, s = ctx.st, ctx.s
+    F, N, S = st.F, st.N, st.S
     active = s.status == ACTIVE
     marching = active & _MARCHES[s.action] & (s.target >= 0) & (s.target != s.loc)
     s.dug += active & ~marching  # days in place
-    if not marching.any():
+    # flat (replica * F + formation) indices of the marchers, row-major
+    fl = np.flatnonzero(marching)
+    if fl.size == 0:
         return
-    r_i, f_i = np.nonzero(marching)
-    loc = s.loc[r_i, f_i]
-    nxt = st.land_next[loc, s.target[r_i, f_i]]
+    r_i, f_i = np.divmod(fl, F)
+    loc = flat(s.loc)[fl]
+    nxt = flat(st.land_next)[loc * N + flat(s.target)[fl]]
     side = st.fside[f_i]
     reachable = nxt >= 0
     nxt = np.maximum(nxt, 0)
-    owner = s.owner[r_i, nxt]
+    owner = flat(s.owner)[r_i * N + nxt]
     allied = st.alliance[owner] == st.alliance[side]
-    war = s.at_war[r_i, side, owner]
-    enemy_men = ctx.enemy_men_at()[r_i, side, nxt]
+    rs = r_i * S + side
+    war = flat(s.at_war)[rs * S + owner]
+    enemy_men = flat(ctx.enemy_men_at())[rs * N + nxt]
     # neutral ground blocks; occupied enemy ground is a battle, not a march
     can = reachable & (allied | (war & (enemy_men <= 0)))
-    s.dug[r_i[~can], f_i[~can]] += 1
-    r_i, f_i, nxt, loc, side, owner = r_i[can], f_i[can], nxt[can], loc[can], side[can], owner[can]
-    v = road_speed(ctx, f_i, r_i, nxt) * np.where(allied[can], 1.0, ENEMY_GROUND)
-    s.progress[r_i, f_i] += v
-    km = st.ekm[st.edge_of[loc, nxt]]
-    there = s.progress[r_i, f_i] >= km
-    r_i, f_i, nxt, side = r_i[there], f_i[there], nxt[there], side[there]
-    s.loc[r_i, f_i] = nxt
-    s.progress[r_i, f_i] = 0.0
-    s.dug[r_i, f_i] = 0
+    dug = flat(s.dug)
+    dug[fl[~can]] += 1
+    fl, r_i, f_i, nxt, loc, side = fl[can], r_i[can], f_i[can], nxt[can], loc[can], side[can]
+    v = _speed(ctx, f_i, fl, nxt) * np.where(allied[can], 1.0, ENEMY_GROUND)
+    prog = flat(s.progress)
+    prog[fl] += v
+    km = st.ekm[flat(st.edge_of)[loc * N + nxt]]
+    there = prog[fl] >= km
+    fl, r_i, f_i, nxt, side = fl[there], r_i[there], f_i[there], nxt[there], side[there]
+    flat(s.loc)[fl] = nxt
+    prog[fl] = 0.0
+    dug[fl] = 0
     # capture empty enemy regions entered (deterministic: lowest formation index wins ties)
-    taken = st.alliance[s.owner[r_i, nxt]] != st.alliance[side]
+    taken = st.alliance[flat(s.owner)[r_i * N + nxt]] != st.alliance[side]
     for r, f, n, sd in zip(r_i[taken], f_i[taken], nxt[taken], side[taken], strict=True):
         if st.alliance[s.owner[r, n]] != st.alliance[sd]:
             prev = int(s.owner[r, n])

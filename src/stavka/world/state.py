@@ -35,6 +35,24 @@ def flat(a: np.ndarray) -> np.ndarray:
     return a.reshape(-1, copy=False)
 
 
+def take_rows(a: np.ndarray, fl: np.ndarray) -> np.ndarray:
+    """Rows ``a[r, f, :]`` of an [R, F, k] array at flat indices ``fl = r * F + f``."""
+    return np.take(a.reshape(-1, a.shape[-1]), fl, axis=0)
+
+
+def put_rows(a: np.ndarray, fl: np.ndarray, rows: np.ndarray) -> None:
+    """Set rows ``a[r, f, :] = rows`` at distinct flat indices ``fl = r * F + f``.
+
+    Each row is moved as one fixed-size item (a void view), about three times
+    faster than NumPy's row-wise fancy assignment.
+    """
+    k = a.shape[-1]
+    item = np.dtype((np.void, k * a.itemsize))
+    dst = a.reshape(-1, k, copy=False).view(item).reshape(-1, copy=False)
+    src = np.ascontiguousarray(rows, dtype=a.dtype).view(item).reshape(-1)
+    np.put(dst, fl, src)
+
+
 @dataclass
 class State:
     """Mutable state of R replicas. Every array has the replica axis first."""

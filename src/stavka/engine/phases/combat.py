@@ -17,7 +17,7 @@ import numpy as np
 from stavka import combat as cm
 from stavka.engine.context import Ctx
 from stavka.engine.phases.supply import book_sparse, surrender_sparse
-from stavka.world.state import A_ATTACK, A_HOLD, A_NONE, ACTIVE
+from stavka.world.state import A_ATTACK, A_HOLD, A_NONE, ACTIVE, flat, put_rows, take_rows
 from stavka.world.static import KINDS
 
 #: Active combat hours per day at this scale: a front does not fight flat out
@@ -65,22 +65,22 @@ def run(ctx: Ctx) -> None:
     # Everything below works on lists of (replica, formation) pairs in row-major
     # order: only formations in battle are touched, and sums keep the order (and
     # so the bits) of a sweep over the full [R, F] arrays.
-    ar, af = np.nonzero((s.action == A_ATTACK) & (s.status == ACTIVE))
-    ok = (s.target[ar, af] >= 0) & ~s.encircled[ar, af] & ground_unit[af]
-    ok &= (s.supply[ar, af] >= MIN_ATTACK_SUPPLY) & (s.dug[ar, af] >= 0)  # resting: dug < 0
-    ar, af = ar[ok], af[ok]
-    nxt = st.land_next[s.loc[ar, af], s.target[ar, af]]
+    F, S = st.F, st.S
+    att = (s.action == A_ATTACK) & (s.status == ACTIVE) & (s.target >= 0) & ~s.encircled
+    att &= ground_unit & (s.supply >= MIN_ATTACK_SUPPLY) & (s.dug >= 0)  # resting: dug < 0
+    fa = np.flatnonzero(att)  # flat indices r * F + f, row-major
+    nxt = flat(st.land_next)[flat(s.loc)[fa] * N + flat(s.target)[fa]]
     ok = nxt >= 0
-    ar, af, nxt = ar[ok], af[ok], nxt[ok]
-    ok = ctx.enemy_men_at()[ar, st.fside[af], nxt] > 0
-    ar, af, nxt = ar[ok], af[ok], nxt[ok]
+    fa, nxt = fa[ok], nxt[ok]
+    ar, af = np.divmod(fa, F)
+    ok = flat(ctx.enemy_men_at())[(ar * S + st.fside[af]) * N + nxt] > 0
+    fa, ar, af, nxt = fa[ok], ar[ok], af[ok], nxt[ok]
     ekey = ar * N + nxt
-    engaged_nodes = np.unique(ekey)
-    # battles that stopped (no attackers today) end
-    ongoing = s.eng_days > 0
     now = np.zeros(R * N, dtype=bool)
-    now[engaged_nodes] = True
-    ended = ongoing & ~now.reshape(R, N)
+    now[ekey] = True
+    engaged_nodes = np.flatnonzero(now)  # sorted, distinct
+    # battles that stopped (no attackers today) end
+    ended = (s.eng_days > 0) & ~now.reshape(R, N)
     if ended.any():
         s.eng_att[ended] = s.eng_def[ended] = 0
         s.eng_days[ended] = 0
@@ -88,48 +88,49 @@ def run(ctx: Ctx) -> None:
         s.eng_men[ended] = 0
     if engaged_nodes.size == 0:
         return
-    er, en = engaged_nodes // N, engaged_nodes % N
+    er, en = np.divmod(engaged_nodes, N)
     n = engaged_nodes.size
     pos = np.full(R * N, -1)
     pos[engaged_nodes] = np.arange(n)
     a_idx = pos[ekey]
     # the attacking alliance at each engagement: that of its lowest-index attacker
-    # (the lists are row-major, so an engagement's first entry is its lowest index)
-    _, first = np.unique(a_idx, return_index=True)
+    # (the lists are row-major, so that is the attacker listed first)
+    first = np.full(n, a_idx.size)
+    np.minimum.at(first, a_idx, np.arange(a_idx.size))
     att_side = st.fside[af[first]]
     # defenders: active formations at the node at war with the attacking side
     d_pos = pos[np.arange(R)[:, None] * N + s.loc]
-    dr, df = np.nonzero((d_pos >= 0) & (s.status == ACTIVE))
-    d_idx = d_pos[dr, df]
-    ok = s.at_war[dr, att_side[d_idx], st.fside[df]]
-    dr, df, d_idx = dr[ok], df[ok], d_idx[ok]
+    fd = np.flatnonzero((d_pos >= 0) & (s.status == ACTIVE))
+    dr, df = np.divmod(fd, F)
+    d_idx = flat(d_pos)[fd]
+    ok = flat(s.at_war)[(dr * S + att_side[d_idx]) * S + st.fside[df]]
+    fd, dr, df, d_idx = fd[ok], dr[ok], df[ok], d_idx[ok]
 
     def agg(idx: np.ndarray, vals: np.ndarray) -> np.ndarray:
         return np.bincount(idx, weights=vals, minlength=n)
 
-    def side_forces(r: np.ndarray, f: np.ndarray, idx: np.ndarray, cum: np.ndarray
+    def side_forces(fl: np.ndarray, f: np.ndarray, idx: np.ndarray, cum: np.ndarray
                     ) -> tuple[cm.Side, np.ndarray, np.ndarray]:
-        flat = r * F + f
-        sr = s.strength.reshape(-1, 4)[flat]  # whole-row gathers: the fast path
+        sr = take_rows(s.strength, fl)
         m0 = sr[:, 0]
         men = agg(idx, m0)
         w = np.maximum(men, 1.0)
         return cm.Side(
             men=men, tanks=agg(idx, sr[:, 1]), guns=agg(idx, sr[:, 2]), aircraft=agg(idx, sr[:, 3]),
             quality=agg(idx, st.fquality[f] * m0) / w,
-            morale=agg(idx, s.morale.ravel()[flat] * m0) / w,
-            supply=agg(idx, s.supply.ravel()[flat] * m0) / w,
+            morale=agg(idx, np.take(flat(s.morale), fl) * m0) / w,
+            supply=agg(idx, np.take(flat(s.supply), fl) * m0) / w,
             cum_loss=cum,
         ), men, m0
 
-    A, amen, a_m0 = side_forces(ar, af, a_idx, s.eng_att[er, en])
-    D, dmen, d_m0 = side_forces(dr, df, d_idx, s.eng_def[er, en])
+    A, amen, a_m0 = side_forces(fa, af, a_idx, s.eng_att[er, en])
+    D, dmen, d_m0 = side_forces(fd, df, d_idx, s.eng_def[er, en])
     _air_support(ctx, A, D, er, en, att_side, df, d_idx, ground_unit)
     # conditions
-    dug = agg(d_idx, s.dug.reshape(-1)[dr * F + df] * d_m0) / np.maximum(dmen, 1.0)
+    dug = agg(d_idx, np.take(flat(s.dug), fd) * d_m0) / np.maximum(dmen, 1.0)
     air_tot = A.aircraft + D.aircraft
     # attack across an unfrozen river: most attacking men cross one
-    e_used = st.edge_of[s.loc[ar, af], nxt]
+    e_used = flat(st.edge_of)[np.take(flat(s.loc), fa) * N + nxt]
     riv = np.where(e_used >= 0, st.eriver[np.maximum(e_used, 0)], -1)
     frozen = ctx.frozen()
     wet = (riv >= 0) & ~(frozen[np.maximum(riv, 0)] if frozen.size else np.zeros_like(riv, bool))
@@ -148,15 +149,15 @@ def run(ctx: Ctx) -> None:
     gen = ctx.rng.generator("combat", day, er, en.astype(np.uint64))
     res = cm.resolve(A, D, cond, params(st.spec.combat_model), gen)  # type: ignore[arg-type]
     # AI attackers call off attacks at poor odds: no battle, they dig in where they are
-    ordered = agg(a_idx, s.scripted[ar, af].astype(float)) > 0
+    ordered = agg(a_idx, np.take(flat(s.scripted), fa).astype(float)) > 0
     off = ~ordered & (res.power_ratio < ATTACK_ODDS[st.spec.combat_model])
     if off.any():
         om = off[a_idx]
-        s.action[ar[om], af[om]] = A_HOLD
-        s.dug[ar[om], af[om]] = -REST_DAYS
-        ar, af, a_idx, nxt = ar[~om], af[~om], a_idx[~om], nxt[~om]
+        flat(s.action)[fa[om]] = A_HOLD
+        flat(s.dug)[fa[om]] = -REST_DAYS
+        fa, ar, af, a_idx, nxt = fa[~om], ar[~om], af[~om], a_idx[~om], nxt[~om]
         dm = ~off[d_idx]
-        dr, df, d_idx = dr[dm], df[dm], d_idx[dm]
+        fd, dr, df, d_idx = fd[dm], dr[dm], df[dm], d_idx[dm]
         res = cm.DayResult(**{k: np.where(off, np.zeros_like(v), v) if k != "power_ratio" else v
                               for k, v in vars(res).items()})
         keep = ~off
@@ -164,19 +165,23 @@ def run(ctx: Ctx) -> None:
         keep = np.ones(n, dtype=bool)
     # losses back to formations, in proportion (a formation may attack from a
     # region that is itself attacked: its two fractions add)
-    key = np.concatenate([ar * F + af, dr * F + df])
-    fk, inv = np.unique(key, return_inverse=True)
+    key = np.concatenate([fa, fd])
+    seen = np.zeros(R * F, dtype=bool)
+    seen[key] = True
+    fk = np.flatnonzero(seen)  # distinct formations in battle, sorted
+    where = np.empty(R * F, dtype=np.intp)
+    where[fk] = np.arange(fk.size)
+    inv = where[key]
     frac_m = np.bincount(inv, weights=np.concatenate([res.att_loss[a_idx], res.def_loss[d_idx]]),
                          minlength=fk.size)
     frac_e = np.bincount(inv, weights=np.concatenate([res.att_equip_loss[a_idx],
                                                       res.def_equip_loss[d_idx]]),
                          minlength=fk.size)
-    fr_, ff_ = fk // F, fk % F
+    fr_, ff_ = np.divmod(fk, F)
     frac = np.stack([frac_m, frac_e, frac_e, frac_e], axis=-1)
-    rows = s.strength.reshape(-1, 4)  # fk = r * F + f: flat whole-row gathers
-    have = rows[fk]
+    have = take_rows(s.strength, fk)
     lost = have * frac
-    rows[fk] = have - lost
+    put_rows(s.strength, fk, have - lost)
     book_sparse(ctx, fr_, ff_, lost, cause=0)
     sup = s.supply.reshape(-1)
     sup[fk] = np.maximum(sup[fk] - BATTLE_SUPPLY_DAYS / st.supply_days[ff_], 0.0)

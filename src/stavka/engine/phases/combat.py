@@ -17,7 +17,8 @@ import numpy as np
 from stavka import combat as cm
 from stavka.engine.context import Ctx
 from stavka.engine.phases.supply import book_sparse, surrender_sparse
-from stavka.world.state import A_ATTACK, A_HOLD, A_NONE, ACTIVE, flat, put_rows, take_rows
+from stavka.world.flat import distinct, first_of, flat, put_rows, take_rows
+from stavka.world.state import A_ATTACK, A_HOLD, A_NONE, ACTIVE
 from stavka.world.static import KINDS
 
 #: Active combat hours per day at this scale: a front does not fight flat out
@@ -95,9 +96,7 @@ def run(ctx: Ctx) -> None:
     a_idx = pos[ekey]
     # the attacking alliance at each engagement: that of its lowest-index attacker
     # (the lists are row-major, so that is the attacker listed first)
-    first = np.full(n, a_idx.size)
-    np.minimum.at(first, a_idx, np.arange(a_idx.size))
-    att_side = st.fside[af[first]]
+    att_side = st.fside[af[first_of(a_idx, n)]]
     # defenders: active formations at the node at war with the attacking side
     d_pos = pos[np.arange(R)[:, None] * N + s.loc]
     fd = np.flatnonzero((d_pos >= 0) & (s.status == ACTIVE))
@@ -165,13 +164,7 @@ def run(ctx: Ctx) -> None:
         keep = np.ones(n, dtype=bool)
     # losses back to formations, in proportion (a formation may attack from a
     # region that is itself attacked: its two fractions add)
-    key = np.concatenate([fa, fd])
-    seen = np.zeros(R * F, dtype=bool)
-    seen[key] = True
-    fk = np.flatnonzero(seen)  # distinct formations in battle, sorted
-    where = np.empty(R * F, dtype=np.intp)
-    where[fk] = np.arange(fk.size)
-    inv = where[key]
+    fk, inv = distinct(np.concatenate([fa, fd]), R * F)  # formations in battle, sorted
     frac_m = np.bincount(inv, weights=np.concatenate([res.att_loss[a_idx], res.def_loss[d_idx]]),
                          minlength=fk.size)
     frac_e = np.bincount(inv, weights=np.concatenate([res.att_equip_loss[a_idx],

@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from stavka.engine.context import Ctx
+from stavka.world.flat import flat
 from stavka.world.state import (
     A_ATTACK,
     A_HOLD,
@@ -29,7 +30,6 @@ from stavka.world.state import (
     ACTIVE,
     INACTIVE,
     RAIL,
-    flat,
 )
 from stavka.world.static import GROUND_SPEED, TERRAIN_SPEED
 

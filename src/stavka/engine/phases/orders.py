@@ -15,6 +15,7 @@ from stavka.engine.phases.scripted import date_day, select
 from stavka.engine.phases.supply import arcs
 from stavka.engine.records import Order
 from stavka.errors import IllegalOrderError
+from stavka.world.flat import distinct, flat, take_rows
 from stavka.world.state import (
     A_ATTACK,
     A_DEFEND,
@@ -178,22 +179,24 @@ def doctrine(ctx: Ctx) -> None:
     attackers = free & (stance == STANCES.index("attack")) & (
         (s.action == A_NONE) | (s.action == A_HOLD) | (s.action == A_DEFEND))
     if attackers.any():
-        r_i, f_i = np.nonzero(attackers)
+        fl = np.flatnonzero(attackers)
+        r_i, f_i = np.divmod(fl, st.F)
         # formations of one side in one region choose alike: choose once per group
-        sd, loc = st.fside[f_i], s.loc[r_i, f_i]
-        grp, first, inv = np.unique((r_i * st.S + sd) * st.N + loc, return_index=True,
-                                    return_inverse=True)
-        gr, gs, gl = r_i[first], sd[first], loc[first]
+        sd, loc = st.fside[f_i], flat(s.loc)[fl]
+        grp, inv = distinct((r_i * st.S + sd) * st.N + loc, ctx.R * st.S * st.N)
+        rs, gl = np.divmod(grp, st.N)
+        gr, gs = np.divmod(rs, st.S)
         en = enemy_node[gr, gs] & (st.front[None, :] == st.front[gl][:, None])
         dist = st.land_dist[gl]
         cost = np.where(en & np.isfinite(dist), dist - st.vp[None, :] * 2.0, np.inf)
         g_best = np.argmin(cost, axis=1)
         g_has = np.isfinite(cost[np.arange(grp.size), g_best])
         best, has = g_best[inv], g_has[inv]
-        has &= _may_leave(ctx, r_i, f_i, has)  # an offensive never strips a city bare
-        s.action[r_i[has], f_i[has]] = A_ATTACK
-        s.target[r_i[has], f_i[has]] = best[has]
-        s.progress[r_i[has], f_i[has]] = 0.0
+        has &= _may_leave(ctx, fl, has)  # an offensive never strips a city bare
+        go = fl[has]
+        flat(s.action)[go] = A_ATTACK
+        flat(s.target)[go] = best[has]
+        flat(s.progress)[go] = 0.0
     defenders = free & (stance == STANCES.index("defend")) & (
         (s.action == A_NONE) | (s.action == A_HOLD))
     if defenders.any():
@@ -212,24 +215,27 @@ def _men(ctx: Ctx) -> np.ndarray:
 GARRISON_MEN_PER_VP = 2000.0
 
 
-def _may_leave(ctx: Ctx, r_i: np.ndarray, f_i: np.ndarray, leaving: np.ndarray) -> np.ndarray:
+def _may_leave(ctx: Ctx, fl: np.ndarray, leaving: np.ndarray) -> np.ndarray:
     """Garrison rule: formations leave a victory region only while enough men stay.
 
+    ``fl`` are flat (replica * F + formation) indices in row-major order.
     Candidates leave in formation order as long as the men remaining stay at
     or above ``vp x GARRISON_MEN_PER_VP``.
     """
     st, s = ctx.st, ctx.s
-    ok = np.ones(r_i.shape, dtype=bool)
-    loc = s.loc[r_i, f_i]
-    k = np.nonzero(leaving & (st.vp[loc] > 0))[0]
+    ok = np.ones(fl.shape, dtype=bool)
+    loc = flat(s.loc)[fl]
+    k = np.flatnonzero(leaving & (st.vp[loc] > 0))
     if k.size == 0:
         return ok
-    men_here = _men(ctx)[r_i[k], st.fside[f_i[k]], loc[k]]
+    r_k, f_k = np.divmod(fl[k], st.F)
+    sd, loc_k = st.fside[f_k], loc[k]
+    men_here = flat(_men(ctx))[(r_k * st.S + sd) * st.N + loc_k]
     # group by (replica, region, side), formations in index order; men gone so far
-    grp = (r_i[k] * st.N + loc[k]) * st.S + st.fside[f_i[k]]
-    order = np.lexsort((f_i[k], grp))
+    grp = (r_k * st.N + loc_k) * st.S + sd
+    order = np.lexsort((f_k, grp))
     k, grp, men_here = k[order], grp[order], men_here[order]
-    men = s.strength[r_i[k], f_i[k], 0]
+    men = take_rows(s.strength, fl[k])[:, 0]
     cum = np.cumsum(men)
     start = np.r_[True, grp[1:] != grp[:-1]]
     base = np.maximum.accumulate(np.where(start, cum - men, 0.0))
@@ -246,33 +252,34 @@ def _defend(ctx: Ctx, defenders: np.ndarray, enemy_node: np.ndarray) -> None:
     near_enemy = np.zeros(enemy_node.shape, dtype=bool)  # [R, S, N]
     nodes, got = sc.any(enemy_node[..., tail])
     near_enemy[..., nodes] = got
-    r_i, f_i = np.nonzero(defenders)
+    fl = np.flatnonzero(defenders)
+    r_i, f_i = np.divmod(fl, st.F)
     sd = st.fside[f_i]
-    loc = s.loc[r_i, f_i]
+    loc = flat(s.loc)[fl]
     own_al = st.alliance[s.owner][:, None, :] == np.arange(int(st.alliance.max()) + 1)[None, :, None]
     threat_all = near_enemy & own_al[:, st.alliance, :]  # [R, S, N]
     # only regions threatened somewhere are candidates: keeps the arrays small
     cols = np.nonzero(threat_all.any(axis=(0, 1)))[0]
     if cols.size == 0:
-        s.action[r_i, f_i] = A_DEFEND
+        flat(s.action)[fl] = A_DEFEND
         return
     # formations of one side in one region choose alike: choose once per group
-    grp, first, inv = np.unique((r_i * st.S + sd) * st.N + loc, return_index=True,
-                                return_inverse=True)
-    gr, gs, gl = r_i[first], sd[first], loc[first]
-    here = threat_all[gr, gs, gl]
-    threatened = threat_all[gr[:, None], gs[:, None], cols[None, :]]
+    grp, inv = distinct((r_i * st.S + sd) * st.N + loc, ctx.R * st.S * st.N)
+    rs, gl = np.divmod(grp, st.N)
+    here = flat(threat_all)[grp]
+    at = rs[:, None] * st.N + cols[None, :]  # flat [R, S, N] index of (group, candidate)
+    threatened = flat(threat_all)[at]
     cand = threatened & (st.front[cols][None, :] == st.front[gl][:, None])
     # men already defending each candidate: spread out, prefer the weakest and closest
-    men = _men(ctx)[gr[:, None], gs[:, None], cols[None, :]]
+    men = flat(_men(ctx))[at]
     dist = st.land_dist[gl[:, None], cols[None, :]]
     cost = np.where(cand & np.isfinite(dist), dist + men / 200.0, np.inf)
     pick = np.argmin(cost, axis=1)
     g_best = cols[pick]
     g_has = np.isfinite(cost[np.arange(grp.size), pick]) & ~here
     best, has = g_best[inv], g_has[inv]
-    go = has & _may_leave(ctx, r_i, f_i, has)
-    s.action[r_i[~go], f_i[~go]] = A_DEFEND
-    s.action[r_i[go], f_i[go]] = A_MOVE
-    s.target[r_i[go], f_i[go]] = best[go]
-    s.progress[r_i[go], f_i[go]] = 0.0
+    go = has & _may_leave(ctx, fl, has)
+    flat(s.action)[fl[~go]] = A_DEFEND
+    flat(s.action)[fl[go]] = A_MOVE
+    flat(s.target)[fl[go]] = best[go]
+    flat(s.progress)[fl[go]] = 0.0

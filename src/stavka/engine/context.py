@@ -80,15 +80,23 @@ class Ctx:
     def active(self) -> np.ndarray:
         return self.s.status == ACTIVE
 
+    def node_base(self, name: str, group: np.ndarray, groups: int) -> np.ndarray:
+        """``(r * groups + group[f]) * N`` per (replica, formation) [R, F]: add ``loc`` for
+        the flat index of a formation's node in an [R, groups, N] table. Cached on the
+        static tables for the current batch size."""
+        key = f"node_base_{name}"
+        base = self.st.extra.get(key)
+        if base is None or base.shape[0] != self.R:
+            base = self.st.extra[key] = (np.arange(self.R)[:, None] * groups
+                                         + group[None, :]) * self.st.N
+        return base  # type: ignore[no-any-return]
+
     def men_at(self) -> np.ndarray:
         """Men of active formations per (replica, side, node) [R, S, N]."""
         st, s = self.st, self.s
         R, S, N = self.R, st.S, st.N
-        base = st.extra.get("men_base")
-        if base is None or base.shape[0] != R:  # one table, for the current batch size
-            base = st.extra["men_base"] = (np.arange(R)[:, None] * S + st.fside[None, :]) * N
-        idx = base + s.loc
-        w = np.where(s.status == ACTIVE, s.strength[..., 0], 0.0)
+        idx = self.node_base("side", st.fside, S) + s.loc
+        w = (s.status == ACTIVE) * s.strength[..., 0]  # (faster than np.where here)
         return np.bincount(idx.ravel(), weights=w.ravel(), minlength=R * S * N).reshape(R, S, N)
 
     def enemy_men_at(self) -> np.ndarray:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from stavka.engine.context import Ctx
+from stavka.world.flat import put_rows, take_rows
 from stavka.world.state import ACTIVE, INACTIVE
 
 EVACUATION_DAYS = 30
@@ -78,16 +79,21 @@ def _mobilise(ctx: Ctx) -> None:
         s.mob_acc[:, si] += call
         tmpl = st.spec.formation_types[m.template or ""]
         ready = (s.mob_acc[:, si] >= tmpl.men) & (s.mob_next[:, si] < slots.size)
-        for r in np.nonzero(ready)[0]:
-            f = slots[s.mob_next[r, si]]
-            s.mob_next[r, si] += 1
-            s.mob_acc[r, si] -= tmpl.men
-            s.strength[r, f] = (tmpl.men, 0.0, 0.0, 0.0)
-            s.trucks[r, f] = 0.0
-            s.status[r, f] = INACTIVE
-            s.arrive_day[r, f] = day + m.training_days
-            ctx.emit("mobilised", r, place=int(s.loc[r, f]), side=si, subjects=(st.form_ids[f],),
-                     men=float(tmpl.men), ready=st.date(day + m.training_days).isoformat())
+        r = np.flatnonzero(ready)
+        if not r.size:
+            continue
+        f = slots[s.mob_next[r, si]]  # each replica's next slot: one formation per replica
+        s.mob_next[r, si] += 1
+        s.mob_acc[r, si] -= tmpl.men
+        s.strength[r, f] = (tmpl.men, 0.0, 0.0, 0.0)
+        s.trucks[r, f] = 0.0
+        s.status[r, f] = INACTIVE
+        s.arrive_day[r, f] = day + m.training_days
+        if ctx.record:
+            for rk, fk in zip(r.tolist(), f.tolist(), strict=True):
+                ctx.emit("mobilised", rk, place=int(s.loc[rk, fk]), side=si,
+                         subjects=(st.form_ids[fk],), men=float(tmpl.men),
+                         ready=st.date(day + m.training_days).isoformat())
 
 
 def _refit(ctx: Ctx) -> None:
@@ -100,8 +106,7 @@ def _refit(ctx: Ctx) -> None:
     # a sweep over the full arrays: the formations left out would add 0.0)
     flat = np.flatnonzero(ok)
     r, f = np.divmod(flat, st.F)
-    rows = s.strength.reshape(-1, 4)  # a view: whole-row gathers are the fast path
-    sc = rows[flat]
+    sc = take_rows(s.strength, flat)
     short = np.maximum(st.est[f] - sc, 0.0)  # [k, 4]; men (column 0) are not refitted here
     gi = r * S + st.fside[f]
     for c in (1, 2, 3):
@@ -110,7 +115,7 @@ def _refit(ctx: Ctx) -> None:
         share = np.where(need > 0, give / np.maximum(need, 1e-9), 0.0)
         sc[:, c] += short[:, c] * share.ravel()[gi]
         s.pool[..., c] -= give
-    rows[flat] = sc
+    put_rows(s.strength, flat, sc)
     if s.truck_pool.any():
         idx = (np.arange(R)[:, None] * S + st.fside[None, :]).ravel()
         # trucks go to formations in proportion to their men

@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from stavka.engine.context import Ctx
+from stavka.world.flat import flat
 from stavka.world.state import ACTIVE, GONE
 from stavka.world.static import GROUND_SPEED
 
@@ -149,24 +150,28 @@ def run(ctx: Ctx) -> None:
     level, connected = supply_levels(ctx)
     ctx.cache["supply_level"] = level
     act = s.status == ACTIVE
-    A, N = level.shape[1], st.N
+    A = level.shape[1]
     # one flat gather per table: (replica, alliance, region) of every formation
-    key = (np.arange(ctx.R)[:, None] * A + st.alliance[st.fside][None, :]) * N + s.loc
-    lv = level.ravel()[key]
-    cut = ~connected.ravel()[key] & act
+    key = ctx.node_base("alliance", st.alliance[st.fside], A) + s.loc
+    lv = flat(level)[key]
+    cut = ~flat(connected)[key] & act
     c = 1.0 / st.supply_days[None, :]
-    new = np.clip(s.supply - c + 2.0 * c * lv, 0.0, 1.0)
+    new = s.supply - c
+    new += 2.0 * c * lv
+    np.clip(new, 0.0, 1.0, out=new)
     new[new < 1e-9] = 0.0  # no float dust: empty is empty
-    s.supply[...] = np.where(act, new, s.supply)
-    starving = act & (s.supply <= 0.0)
-    if starving.any():
-        r, f = np.nonzero(starving)
-        lost = s.strength[r, f, 0] * STARVE_MEN_PER_DAY
-        s.strength[r, f, 0] -= lost
+    np.copyto(s.supply, new, where=act)
+    fs = np.flatnonzero(act & (s.supply <= 0.0))  # starving
+    if fs.size:
+        r, f = np.divmod(fs, st.F)
+        men = flat(s.strength)[fs * 4]
+        lost = men * STARVE_MEN_PER_DAY
+        flat(s.strength)[fs * 4] = men - lost
         book_sparse(ctx, r, f, lost[:, None] * _MEN_ONLY, cause=2)
-        s.morale[starving] = np.maximum(s.morale[starving] - STARVE_MORALE_PER_DAY, 0.0)
+        mor = flat(s.morale)
+        mor[fs] = np.maximum(mor[fs] - STARVE_MORALE_PER_DAY, 0.0)
     newly = cut & ~s.encircled
-    s.encircled[act] = cut[act]
+    np.copyto(s.encircled, cut, where=act)
     if newly.any() and ctx.record:
         for r in np.unique(np.nonzero(newly)[0]):
             for n in np.unique(s.loc[r, newly[r]]):
@@ -176,7 +181,9 @@ def run(ctx: Ctx) -> None:
                          subjects=ids, men=float(s.strength[r, m, 0].sum()), formations=len(ids))
     s.morale[cut] = np.maximum(s.morale[cut] - ENCIRCLED_MORALE_PER_DAY, 0.0)
     ok = act & ~cut & (s.supply > 0.5)
-    s.morale[...] = np.where(ok, np.minimum(s.morale + RECOVER_MORALE_PER_DAY, 1.0), s.morale)
+    up = s.morale + RECOVER_MORALE_PER_DAY
+    np.minimum(up, 1.0, out=up)
+    np.copyto(s.morale, up, where=ok)
     give_up = cut & (s.morale < SURRENDER_MORALE) & (s.supply <= 0.0)
     if give_up.any():
         surrender(ctx, give_up, reason="encircled, out of supply")
@@ -189,7 +196,7 @@ def book_sparse(ctx: Ctx, r: np.ndarray, f: np.ndarray, lost: np.ndarray, cause:
     """Add losses ``lost[k, 4]`` of formations ``(r[k], f[k])`` to the loss table."""
     st, s = ctx.st, ctx.s
     Fr = len(st.front_ids)
-    idx = (r * st.S + st.fside[f]) * Fr + st.front[s.loc.reshape(-1)[r * st.F + f]]
+    idx = (r * st.S + st.fside[f]) * Fr + st.front[flat(s.loc)[r * st.F + f]]
     n = ctx.R * st.S * Fr
     for c in range(4):
         if lost[:, c].any():

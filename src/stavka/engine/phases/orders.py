@@ -77,7 +77,6 @@ def legal(ctx: Ctx, act: int, tgt: int) -> np.ndarray:
     :func:`illegal_reason`, which words the reason for the few that are not."""
     st, s = ctx.st, ctx.s
     ok = s.status == ACTIVE
-    side = st.fside[None, :]
     if act == A_RAIL:
         al = st.alliance[st.fside]
         ok &= (s.loc != tgt) & (st.rail_next[al[None, :], s.loc, tgt] >= 0)
@@ -91,7 +90,7 @@ def legal(ctx: Ctx, act: int, tgt: int) -> np.ndarray:
     elif act in (A_MOVE, A_ATTACK):
         ok &= (st.land_next[s.loc, tgt] >= 0) | (s.loc == tgt)
         if act == A_ATTACK:
-            ok &= s.at_war[np.arange(ctx.R)[:, None], side].any(axis=2)
+            ok &= s.at_war.any(axis=2)[:, st.fside]  # the formation's side is at war
     return ok
 
 
@@ -156,12 +155,11 @@ def doctrine(ctx: Ctx) -> None:
     s.action[done_move] = A_HOLD
     s.scripted[done_move] = False
     # Attack orders whose target is now friendly are finished.
-    rowN = np.arange(ctx.R)[:, None] * st.N
-    attacking = (s.action == A_ATTACK) & (s.target >= 0)
-    tgt_al = st.alliance[s.owner.reshape(-1)[rowN + np.maximum(s.target, 0)]]
-    done_att = attacking & (tgt_al == st.alliance[st.fside][None, :])
-    s.action[done_att] = A_NONE
-    s.scripted[done_att] = False
+    fl = np.flatnonzero((s.action == A_ATTACK) & (s.target >= 0))
+    tgt_al = st.alliance[flat(s.owner)[fl // st.F * st.N + flat(s.target)[fl]]]
+    done = fl[tgt_al == st.alliance[st.fside[fl % st.F]]]
+    flat(s.action)[done] = A_NONE
+    flat(s.scripted)[done] = False
     # air formations stay at their bases and fly for the whole front (combat phase)
     free = act & ~s.scripted & ~s.over[:, None] & (st.fkind != KINDS.index("air"))[None, :]
     if not free.any():

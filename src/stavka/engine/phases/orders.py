@@ -90,7 +90,7 @@ def legal(ctx: Ctx, act: int, tgt: int) -> np.ndarray:
     elif act in (A_MOVE, A_ATTACK):
         ok &= (st.land_next[s.loc, tgt] >= 0) | (s.loc == tgt)
         if act == A_ATTACK:
-            ok &= s.at_war.any(axis=2)[:, st.fside]  # the formation's side is at war
+            ok &= np.any(s.at_war, axis=2)[:, st.fside]  # the formation's side is at war
     return ok
 
 

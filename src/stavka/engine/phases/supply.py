@@ -18,6 +18,8 @@ both out of supply and below ``SURRENDER_MORALE``.
 from __future__ import annotations
 
 import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components, dijkstra
 
 from stavka.engine.context import Ctx
 from stavka.world.flat import flat
@@ -53,65 +55,61 @@ class _Scatter:
 
 
 def arcs(ctx: Ctx, kinds: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray, _Scatter]:
-    """Both directions of the edges of ``kinds``: (tails, heads, km, scatter), cached."""
+    """Both directions of the edges of ``kinds``: (tails, heads, km, scatter), cached.
+
+    Arcs are sorted by tail, one per (tail, head) pair (the shortest, where two
+    edges of these kinds join the same regions).
+    """
     key = f"arcs{kinds}"
     st = ctx.st
     if key not in st.extra:
         m = np.isin(st.ekind, kinds)
-        tail = np.concatenate([st.ea[m], st.eb[m]])
-        head = np.concatenate([st.eb[m], st.ea[m]])
+        tail = np.concatenate([st.ea[m], st.eb[m]]).astype(np.intp)
+        head = np.concatenate([st.eb[m], st.ea[m]]).astype(np.intp)
         km = np.concatenate([st.ekm[m], st.ekm[m]])
+        o = np.lexsort((km, head, tail))  # by tail, then head, shortest first
+        tail, head, km = tail[o], head[o], km[o]
+        one = np.r_[True, (tail[1:] != tail[:-1]) | (head[1:] != head[:-1])]
+        tail, head, km = tail[one], head[one], km[one]
         st.extra[key] = (tail, head, km, _Scatter(head))
     return st.extra[key]  # type: ignore[no-any-return]
 
 
+def _block_graph(held: np.ndarray, tail: np.ndarray, head: np.ndarray,
+                 w: np.ndarray) -> csr_matrix:
+    """One sparse graph of all rows of ``held`` [k, N]: node ``row * N + n``, the arcs
+    (sorted by tail) whose two ends the row holds, weighted ``w``."""
+    k, n = held.shape
+    rr, aa = np.nonzero(held[:, tail] & held[:, head])
+    indptr = np.zeros(k * n + 1, dtype=np.int32)
+    np.cumsum(np.bincount(rr * n + tail[aa], minlength=k * n), out=indptr[1:])
+    cols = (rr * n + head[aa]).astype(np.int32)
+    return csr_matrix((w[aa], cols, indptr), shape=(k * n, k * n))
+
+
 def _distance(start: np.ndarray, held: np.ndarray, tail: np.ndarray, head: np.ndarray,
-              km: np.ndarray, sc: _Scatter, n_nodes: int, cap: float = np.inf) -> np.ndarray:
-    """Shortest km from ``start`` nodes (0) over arcs between held nodes; inf if cut off
-    or farther than ``cap`` (exact below it: with non-negative lengths, pruning what is
-    beyond ``cap`` never cuts a shorter path).
-
-    Bellman-Ford over all rows at once; a row leaves the loop as soon as it is settled.
-    """
+              km: np.ndarray, cap: float = np.inf) -> np.ndarray:
+    """Shortest km from ``start`` nodes over arcs between held nodes; inf if cut off or
+    farther than ``cap``. Every row (the leading axes) at once: Dijkstra from all
+    start nodes over one block-diagonal graph of the rows (SciPy's csgraph)."""
     shape = start.shape
-    dist = np.where(start, 0.0, np.inf).reshape(-1, shape[-1])
-    ok = (held[..., tail] & held[..., head]).reshape(-1, tail.size)
-    live = np.arange(dist.shape[0])
-    for _ in range(n_nodes):
-        d = dist[live]
-        cand = np.where(ok[live], d[:, tail] + km, np.inf)
-        nodes, best = sc.min(cand)
-        new = d.copy()
-        new[:, nodes] = np.minimum(d[:, nodes], best)
-        new[new > cap] = np.inf
-        moved = (new != d).any(axis=1)
-        dist[live[moved]] = new[moved]
-        live = live[moved]
-        if live.size == 0:
-            break
-    return dist.reshape(shape)
+    src = np.flatnonzero(start)
+    if src.size == 0:
+        return np.full(shape, np.inf)
+    g = _block_graph(held.reshape(-1, shape[-1]), tail, head, km)
+    return dijkstra(g, directed=True, indices=src, min_only=True,  # type: ignore[no-any-return]
+                    limit=cap).reshape(shape)
 
 
-def _reach(start: np.ndarray, held: np.ndarray, tail: np.ndarray, head: np.ndarray,
-           sc: _Scatter) -> np.ndarray:
-    """Nodes reachable from ``start`` (a subset of ``held``) over arcs between held nodes.
-
-    Breadth-first, one hop per pass, all rows at once; a row leaves the loop as
-    soon as it stops growing.
-    """
+def _reach(start: np.ndarray, held: np.ndarray, tail: np.ndarray, head: np.ndarray) -> np.ndarray:
+    """Nodes reachable from ``start`` (a subset of ``held``) over arcs between held nodes
+    (arcs come in both directions): the connected components that hold a start node."""
     shape = start.shape
-    reach = start.reshape(-1, shape[-1]).copy()
-    ok = (held[..., tail] & held[..., head]).reshape(-1, tail.size)
-    live = np.arange(reach.shape[0])
-    while live.size:
-        r = reach[live]
-        nodes, got = sc.any(r[:, tail] & ok[live])
-        new = r.copy()
-        new[:, nodes] |= got
-        grew = (new != r).any(axis=1)
-        reach[live[grew]] = new[grew]
-        live = live[grew]
-    return reach.reshape(shape)
+    g = _block_graph(held.reshape(-1, shape[-1]), tail, head, np.ones(tail.size))
+    _, label = connected_components(g, directed=False)
+    hit = np.zeros(int(label.max()) + 1, dtype=bool)
+    hit[label[np.flatnonzero(start)]] = True
+    return hit[label].reshape(shape)
 
 
 def supply_levels(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
@@ -120,8 +118,8 @@ def supply_levels(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
     A = int(st.alliance.max()) + 1
     held = st.alliance[s.owner][:, None, :] == np.arange(A)[None, :, None]  # [R, A, N]
     src = held & st.source_node[None, None, :]
-    rt, rh, _, rsc = arcs(ctx, (0, 2))  # shipping between held ports counts as rail
-    lt, lh, lkm, lsc = arcs(ctx, (0, 1, 2))
+    rt, rh, _, _ = arcs(ctx, (0, 2))  # shipping between held ports counts as rail
+    lt, lh, lkm, _ = arcs(ctx, (0, 1, 2))
     # rail: hop counts are enough (reachability); land: km from the railhead
     own_rail = held & ((st.alliance[st.owner0][None, None, :] == np.arange(A)[None, :, None])
                        | ((s.taken_day >= 0) & (ctx.day - s.taken_day >= REGAUGE_DAYS))[:, None, :])
@@ -132,11 +130,11 @@ def supply_levels(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
     if redo.any():
         r = np.nonzero(redo)[0]
         h, o, sr = held[r], own_rail[r], src[r]
-        railed = _reach(sr & o, o, rt, rh, rsc)
+        railed = _reach(sr & o, o, rt, rh)
         # beyond the longest truck reach the level is 0 whatever the distance
-        s.memo_truck_km[r] = _distance(railed, h, lt, lh, lkm, lsc, st.N,
+        s.memo_truck_km[r] = _distance(railed, h, lt, lh, lkm,
                                        cap=TRUCK_RANGE_KM * float(GROUND_SPEED.max()))
-        s.memo_connected[r] = _reach(sr, h, lt, lh, lsc)
+        s.memo_connected[r] = _reach(sr, h, lt, lh)
         s.memo_held[r], s.memo_rail[r], s.memo_ok[r] = h, o, True
     truck_km, connected = s.memo_truck_km, s.memo_connected
     # mud and snow shorten what trucks can haul as they slow them

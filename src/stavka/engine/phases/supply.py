@@ -44,10 +44,6 @@ class _Scatter:
         self.order = np.argsort(heads, kind="stable")
         self.nodes, self.first = np.unique(heads[self.order], return_index=True)
 
-    def min(self, vals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(nodes, per-node minimum over arcs) of ``vals[..., arcs]``."""
-        return self.nodes, np.minimum.reduceat(vals[..., self.order], self.first, axis=-1)
-
     def any(self, flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(nodes, whether any arc into the node is set) of bool ``flags[..., arcs]``."""
         u8 = flags[..., self.order].view(np.uint8)

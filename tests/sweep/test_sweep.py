@@ -282,3 +282,24 @@ def test_a_worker_with_other_code_is_refused(mini, tmp_path, monkeypatch):
     with pytest.raises(SweepError, match=r"other stavka code \(0\.0\.0\+elsewhere"):
         _run(mini, tmp_path, batch_size=RUNS)
     assert not (tmp_path / "batches").exists()
+
+
+def test_more_runs_extend_a_sweep_and_fewer_reuse_it(mini, reference, tmp_path):
+    """Replica i is the same run whatever --runs is: a larger sweep in the same
+    directory runs only the new replicas, a smaller one runs nothing."""
+    small = sweep(mini, 4, vary=VARY, days=DAYS, seed=3, backend="serial", out=tmp_path,
+                  plots=False, batch_size=2)
+    assert small.timing["runs_run"] == 3 * 4
+    res = _run(mini, tmp_path, batch_size=2)
+    assert res.timing["runs_run"] == 3 * (RUNS - 4)
+    assert res.batches_reused == 6
+    assert _files(tmp_path) == reference[1]
+    assert json.loads((tmp_path / "sweep.json").read_text())["fingerprint"]["runs"] == RUNS
+    again = sweep(mini, 4, vary=VARY, days=DAYS, seed=3, backend="serial", out=tmp_path,
+                  plots=False)
+    assert again.timing["runs_run"] == 0
+    for k, v in again.runs.items():
+        if k not in ("run_id",):
+            want = small.runs[k]
+            assert (np.array_equal(v, want) if v.dtype != object else list(v) == list(want)), k
+    assert (tmp_path / "runs.csv").read_text().count("\n") == 3 * 4 + 1

@@ -140,6 +140,9 @@ def _assemble(plan: _Plan, batches: list[tuple[BatchKey, Columns]]) -> dict[str,
         raise SweepError("no finished batches to assemble")
     combo = np.concatenate([np.full(k.count, k.combo, dtype=np.int64) for k, _ in batches])
     cols = {n: np.concatenate([b[n] for _, b in batches]) for n in names}
+    mine = cols["replica"] < N  # stored runs beyond --runs (a larger earlier sweep) stay out
+    combo = combo[mine]
+    cols = {n: v[mine] for n, v in cols.items()}
     row = combo * N + cols["replica"]
     uniq, first = np.unique(row, return_index=True)
     if len(uniq) != C * N or not np.array_equal(uniq, np.arange(C * N)):
@@ -183,8 +186,10 @@ def sweep(scenario: str | os.PathLike[str] | Loaded, runs: int, *,
     Each batch holds at most ``batch_size`` replicas and runs on ``backend``
     (``serial``, ``process`` or ``dask``; ``cluster`` is a dask scheduler
     address). With ``out``, finished batches are stored there, a re-run
-    resumes from them, and ``runs.csv``, ``summary.json``, ``sensitivity.csv``,
-    plots and ``report.md`` are written; without it nothing is written.
+    resumes from them (or extends them: a larger ``runs`` runs only the new
+    replicas, a smaller one reuses the first), and ``runs.csv``,
+    ``summary.json``, ``sensitivity.csv``, plots and ``report.md`` are written;
+    without it nothing is written.
     ``progress(done_runs, total_runs)`` is called as batches finish.
 
     The result's ``runs`` table has ``run_id``, ``combo``, one column per
@@ -222,6 +227,8 @@ def sweep(scenario: str | os.PathLike[str] | Loaded, runs: int, *,
     res = SweepResult(table, summary, plan.grid, plan.grid.combos(), flag_names(loaded),
                       summary["numeric"], out_dir, len(run.tasks), len(stored), timing)
     if out_dir is not None:
+        if existing:  # record this run count (the identity is unchanged: checked above)
+            _write(lambda: write_manifest(out_dir, plan.fingerprint), out_dir)
         write_outputs(res, plots=plots)
     return res
 

@@ -1,8 +1,12 @@
 """A sweep's output directory: the manifest (``sweep.json``) and the finished batches.
 
 ``sweep.json`` is written before any batch and holds the sweep's fingerprint:
-everything that decides its results (scenario content, code, runs, days, seed,
-grid, metric columns) and nothing that does not (batch size, backend, workers).
+everything that decides its results (scenario content, code, days, seed, grid,
+metric columns) and nothing that does not (batch size, backend, workers). The
+number of runs is recorded but is not part of the sweep's identity: replica
+``i`` is the same run whatever ``runs`` is (its key is child ``i`` of the master
+seed), so a re-run with more runs extends the sweep and one with fewer reuses
+its first runs.
 Each finished batch is one ``batches/c<combo>-r<first>-n<count>.npz``, written
 atomically, so an interrupted sweep resumes from exactly the batches it finished.
 """
@@ -51,9 +55,14 @@ def code_version() -> str:
     return f"{stavka.__version__}+{h.hexdigest()[:16]}"
 
 
+def identity(fingerprint: dict[str, Any]) -> dict[str, Any]:
+    """What makes two sweeps the same sweep: the fingerprint without ``runs``."""
+    return {k: v for k, v in fingerprint.items() if k != "runs"}
+
+
 def digest(fingerprint: dict[str, Any]) -> str:
-    """A short stable hash of a fingerprint (canonical JSON)."""
-    raw = json.dumps(fingerprint, sort_keys=True, separators=(",", ":"))
+    """A short stable hash of a fingerprint's identity (canonical JSON)."""
+    raw = json.dumps(identity(fingerprint), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
@@ -77,7 +86,8 @@ class BatchKey:
 def check_out_dir(out: Path, fingerprint: dict[str, Any]) -> bool:
     """Refuse an output directory that holds anything but this sweep; True if it holds this one.
 
-    A missing or empty directory is fine. One holding another sweep (different
+    A missing or empty directory is fine; one holding this sweep with another
+    number of runs holds this sweep. One holding another sweep (different
     fingerprint) or files that are not a sweep's is refused with one line that
     says how to proceed; nothing in it is touched.
     """
@@ -94,8 +104,9 @@ def check_out_dir(out: Path, fingerprint: dict[str, Any]) -> bool:
     except (OSError, ValueError, KeyError, TypeError):
         raise InputError(f"--out {out}: unreadable {MANIFEST}; "
                          "choose another --out or delete the directory") from None
-    if old != fingerprint:
-        keys = sorted(k for k in set(old) | set(fingerprint) if old.get(k) != fingerprint.get(k))
+    old, new = identity(old), identity(fingerprint)
+    if old != new:
+        keys = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
         raise InputError(f"--out {out} holds results of a different sweep (differs in: "
                          f"{', '.join(keys)}); use another --out, or delete {out} to start over")
     return True

@@ -111,6 +111,12 @@ def main() -> None:
         res["ratio_1000_over_1"] = (res["batch"][1000]["replica_days_per_s"]
                                     / res["batch"][1]["replica_days_per_s"])
         print(f"batch 1,000 / batch 1 throughput: {res['ratio_1000_over_1']:.1f}x")
+    if len(sizes) >= 2:
+        res["exponent_replicas_all"] = slope(
+            [float(b) for b in sizes],
+            [res["batch"][b]["seconds"] / res["batch"][b]["replica_days"] * b for b in sizes])
+        print(f"time per day against replicas ({sizes[0]:,}..{sizes[-1]:,}): "
+              f"exponent {res['exponent_replicas_all']:.2f}")
     big = [b for b in sizes if b >= 100]
     if len(big) >= 2:
         res["exponent_replicas"] = slope(

@@ -136,3 +136,18 @@ def test_mini_copy_loads_and_hash_follows_content(tmp_path):
     assert h1 == load_file(DATA / "mini.yaml").hash
     a.write_text(a.read_text().replace("vp: 50", "vp: 51"))
     assert load_file(a).hash != h1
+
+
+@pytest.mark.parametrize("value,message", [
+    ("0", "input should be greater than or equal to 1 (got 0)"),
+    ("31", "input should be less than or equal to 30 (got 31)"),
+    ("weekly", "input should be a valid integer"),
+])
+def test_refit_period_out_of_range_is_located(tmp_path, value, message):
+    text = (DATA / "mini.yaml").read_text()
+    path = tmp_path / "mini.yaml"
+    path.write_text(text.replace("end: 1941-10-30\n",
+                                 f"end: 1941-10-30\nrefit_every_days: {value}\n", 1))
+    (p,) = problems(path)
+    assert (p.path, p.line) == ("refit_every_days", line_of(path, "refit_every_days:"))
+    assert message in p.message

@@ -111,19 +111,16 @@ def main() -> None:
         res["ratio_1000_over_1"] = (res["batch"][1000]["replica_days_per_s"]
                                     / res["batch"][1]["replica_days_per_s"])
         print(f"batch 1,000 / batch 1 throughput: {res['ratio_1000_over_1']:.1f}x")
-    if len(sizes) >= 2:
-        res["exponent_replicas_all"] = slope(
-            [float(b) for b in sizes],
-            [res["batch"][b]["seconds"] / res["batch"][b]["replica_days"] * b for b in sizes])
-        print(f"time per day against replicas ({sizes[0]:,}..{sizes[-1]:,}): "
-              f"exponent {res['exponent_replicas_all']:.2f}")
-    big = [b for b in sizes if b >= 100]
-    if len(big) >= 2:
-        res["exponent_replicas"] = slope(
-            [float(b) for b in big],
-            [res["batch"][b]["seconds"] / res["batch"][b]["replica_days"] * b for b in big])
-        print(f"time per day against replicas ({big[0]:,}..{big[-1]:,}): "
-              f"exponent {res['exponent_replicas']:.2f}")
+    # time per day against replicas: over the whole range, and from 100 up (where
+    # the fixed Python cost of a day no longer dominates)
+    for name, span in (("exponent_replicas_all", sizes),
+                       ("exponent_replicas", [b for b in sizes if b >= 100])):
+        if len(span) >= 2:
+            res[name] = slope([float(b) for b in span],
+                              [res["batch"][b]["seconds"] / res["batch"][b]["replica_days"] * b
+                               for b in span])
+            print(f"time per day against replicas ({span[0]:,}..{span[-1]:,}): "
+                  f"exponent {res[name]:.2f}")
     forms = [int(x) for x in a.formations.split(",") if x]
     for f in forms:
         r = _fresh(_synthetic_job, f, a.syn_replicas, a.syn_days)

@@ -176,7 +176,7 @@ def run(ctx: Ctx) -> None:
     lost = have * frac
     put_rows(s.strength, fk, have - lost)
     book_sparse(ctx, fr_, ff_, lost, cause=0)
-    sup = s.supply.reshape(-1)
+    sup = flat(s.supply)
     sup[fk] = np.maximum(sup[fk] - BATTLE_SUPPLY_DAYS / st.supply_days[ff_], 0.0)
     s.eng_att[er, en] = 1.0 - (1.0 - s.eng_att[er, en]) * (1.0 - res.att_loss)
     s.eng_def[er, en] = 1.0 - (1.0 - s.eng_def[er, en]) * (1.0 - res.def_loss)

@@ -103,7 +103,13 @@ class Ctx:
         """Men at each node at war with each side [R, S, N] (cached for the phase)."""
         if "enemy_men" not in self.cache:
             m = self.men_at()
-            self.cache["enemy_men"] = np.einsum("rab,rbn->ran", self.s.at_war.astype(float), m)
+            # sum over enemy sides b in index order (a fixed reduction order: no einsum,
+            # whose SIMD accumulation order depends on the CPU)
+            war = self.s.at_war
+            acc = np.zeros_like(m)
+            for b in range(m.shape[1]):
+                acc += np.where(war[:, :, b, None], m[:, b, None, :], 0.0)
+            self.cache["enemy_men"] = acc
         return self.cache["enemy_men"]
 
     def invalidate(self) -> None:

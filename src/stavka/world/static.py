@@ -185,44 +185,54 @@ def coerce_param(name: str, p: Any, raw: Any) -> Any:
     return val
 
 
+def metres(km: np.ndarray) -> np.ndarray:
+    """Edge lengths in whole metres (float64 holding integers) [E].
+
+    Shortest-path sums of whole metres are exact in float64 (below 2**53 m), so a
+    distance does not depend on which of two equal routes a library's heap visits
+    first, nor on the order of its additions: every machine and SciPy version agree.
+    """
+    return np.rint(np.asarray(km, dtype=np.float64) * 1000.0)
+
+
 def _paths(n: int, a: np.ndarray, b: np.ndarray, w: np.ndarray, allowed: np.ndarray
            ) -> tuple[np.ndarray, np.ndarray]:
-    """All-pairs shortest paths restricted to ``allowed`` nodes; returns (dist, next hop)."""
+    """All-pairs shortest paths restricted to ``allowed`` nodes: (dist km [n, n], next hop).
+
+    Distances are computed in whole metres (:func:`metres`, exact) and returned in km.
+    The next hop from i toward j is the lowest-index neighbour k of i on a shortest
+    path (``w(i, k) + dist(k, j) == dist(i, j)``, exact in metres): a canonical choice
+    among equal routes, independent of the shortest-path library's tie-breaking.
+    """
     keep = allowed[a] & allowed[b]
-    a, b, w = a[keep], b[keep], w[keep]
+    a, b, w = a[keep], b[keep], metres(w[keep])
     if a.size == 0:
         dist = np.full((n, n), INF)
         np.fill_diagonal(dist, 0.0)
         return dist, np.full((n, n), -1, dtype=np.int32)
-    # Keep the shortest of parallel edges.
     # the shortest of parallel edges; 0 = no edge for csgraph
     mat = np.full((n, n), INF)
     np.minimum.at(mat, (np.concatenate([a, b]), np.concatenate([b, a])), np.concatenate([w, w]))
     dense = np.where(np.isfinite(mat), mat, 0.0)
-    dist, pred = shortest_path(csr_matrix(dense), method="D", directed=True,
-                               return_predecessors=True)
-    return dist, next_hops(pred, dist)
+    dist_m = shortest_path(csr_matrix(dense), method="D", directed=True)
+    return dist_m / 1000.0, next_hops(mat, dist_m)
 
 
-def next_hops(pred: np.ndarray, dist: np.ndarray) -> np.ndarray:
-    """First hop from i toward j [N, N] (-1: none) from a predecessor matrix.
+def next_hops(w: np.ndarray, dist: np.ndarray) -> np.ndarray:
+    """First hop from i toward j [N, N] (-1: none, and i itself for j == i).
 
-    ``pred[i, j]`` is the node before j on the path from i. The hop toward j is
-    j itself when its predecessor is i, else the hop toward ``pred[i, j]``:
-    resolved for all pairs at once, one level of path depth per pass.
+    ``w[i, k]`` is the length of the edge i-k (inf: none), ``dist`` the all-pairs
+    shortest distances, both in whole metres so that sums are exact. The hop is the
+    lowest-index k with ``w[i, k] + dist[k, j] == dist[i, j]`` (a canonical tie-break).
     """
-    n = pred.shape[0]
-    rows = np.arange(n)[:, None]
-    reach = np.isfinite(dist) & (pred >= 0)
-    nxt = np.where(reach & (pred == rows), np.arange(n)[None, :], -1).astype(np.int32)
-    todo = reach & (nxt < 0)
-    while todo.any():
-        via = nxt[rows, np.maximum(pred, 0)]
-        fill = todo & (via >= 0)
-        if not fill.any():
-            break
-        nxt[fill] = via[fill]
-        todo &= ~fill
+    n = w.shape[0]
+    nxt = np.full((n, n), -1, dtype=np.int32)
+    todo = np.isfinite(dist)
+    np.fill_diagonal(todo, False)
+    for k in range(n):  # ascending k: the first match is the lowest index
+        on_path = todo & (w[:, k, None] + dist[None, k, :] == dist)
+        nxt[on_path] = k
+        todo &= ~on_path
     return nxt
 
 

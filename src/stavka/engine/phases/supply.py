@@ -24,7 +24,7 @@ from scipy.sparse.csgraph import connected_components, dijkstra
 from stavka.engine.context import Ctx
 from stavka.world.flat import flat
 from stavka.world.state import ACTIVE, GONE
-from stavka.world.static import GROUND_SPEED
+from stavka.world.static import GROUND_SPEED, metres
 
 TRUCK_RANGE_KM = 400.0
 #: Days before a captured region's railway serves its new owner (regauging, repair:
@@ -92,9 +92,10 @@ def _distance(start: np.ndarray, held: np.ndarray, tail: np.ndarray, head: np.nd
     src = np.flatnonzero(start)
     if src.size == 0:
         return np.full(shape, np.inf)
-    g = _block_graph(held.reshape(-1, shape[-1]), tail, head, km)
-    return dijkstra(g, directed=True, indices=src, min_only=True,  # type: ignore[no-any-return]
-                    limit=cap).reshape(shape)
+    # whole metres: path sums are exact, so no tie or summation order can move a bit
+    g = _block_graph(held.reshape(-1, shape[-1]), tail, head, metres(km))
+    d = dijkstra(g, directed=True, indices=src, min_only=True, limit=cap * 1000.0)
+    return (d / 1000.0).reshape(shape)  # type: ignore[no-any-return]
 
 
 def _reach(start: np.ndarray, held: np.ndarray, tail: np.ndarray, head: np.ndarray) -> np.ndarray:

@@ -6,7 +6,6 @@ same arrays. No per-formation Python objects: every phase is an array program.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -94,15 +93,12 @@ class State:
         return State(**kw)
 
     def digest(self, replica: int = 0) -> str:
-        """sha256 of one replica's state (16 hex digits); equal digests = equal states."""
-        h = hashlib.sha256()
-        h.update(np.int64(self.day).tobytes())
-        for f in fields(self):
-            v = getattr(self, f.name)
-            if isinstance(v, np.ndarray) and not f.name.startswith("memo_"):
-                h.update(f.name.encode())
-                h.update(np.ascontiguousarray(v[replica]).tobytes())
-        return h.hexdigest()[:16]
+        """The state digest of one replica (16 hex digits; equal digests = equal states).
+
+        Defined field by field, versioned: :mod:`stavka.world.digest`."""
+        from stavka.world.digest import state_digest
+
+        return state_digest(self, replica)
 
 
 def initial_state(st: Static, replicas: int) -> State:

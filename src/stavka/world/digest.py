@@ -1,0 +1,96 @@
+"""The state digest, defined field by field so that any implementation can recompute it.
+
+Digest version 1 (:data:`DIGEST_VERSION`). The digest of replica ``r`` of a
+:class:`~stavka.world.state.State` is the first 16 hex digits of SHA-256 over::
+
+    b"stavka-state-digest\\0"  u32le(DIGEST_VERSION)  i64le(day)
+    then, for each name in DIGEST_FIELDS, in that order:
+        u32le(len(name))  name (ASCII)
+        u32le(ndim)  i64le(dim) for each dim      (the replica's slice: the replica axis dropped)
+        the elements in C (row-major) order, canonically encoded:
+            bool           -> 1 byte, 0 or 1
+            any integer    -> int64, little-endian
+            any float      -> IEEE-754 binary64, little-endian, with -0.0 written as +0.0
+                              and every NaN written as 0x7ff8000000000000
+
+Every field of the state is in :data:`DIGEST_FIELDS` except the supply memo
+(``memo_*``: a cache, a pure function of the digested fields). The encoding does not
+depend on the in-memory dtype (an ``int16`` owner and an ``int64`` owner hash alike)
+nor on the machine's byte order. A *field digest* is the same hash over one field
+alone (with the version and day prefix), 16 hex digits: the sync report compares
+them to name the first array where two runs part.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from stavka.world.state import State
+
+#: Bump when the encoding or the field list changes (and say so in the README).
+DIGEST_VERSION = 1
+
+#: The digested fields of :class:`~stavka.world.state.State`, in hashing order.
+DIGEST_FIELDS: tuple[str, ...] = (
+    "owner", "loc", "status", "action", "target", "scripted", "strength", "trucks",
+    "supply", "morale", "dug", "progress", "encircled", "arrive_day", "rail_depart",
+    "rail_left", "rail_eta", "rail_from", "stance", "at_war", "war_day", "fired",
+    "pending_fire", "due", "pool", "truck_pool", "gold", "manpower", "mob_acc",
+    "mob_next", "eng_att", "eng_def", "eng_days", "eng_side", "eng_men", "losses",
+    "start_men", "taken_day", "over", "winner",
+)
+
+#: State fields left out of the digest (derived caches), by prefix.
+NOT_DIGESTED_PREFIX = "memo_"
+
+_HEAD = b"stavka-state-digest\0"
+_QNAN = np.uint64(0x7FF8000000000000)
+
+
+def canonical_bytes(a: np.ndarray) -> bytes:
+    """The canonical encoding of an array's elements (see the module docstring).
+
+    Raises ``TypeError`` for a dtype that is not bool, integer or floating.
+    """
+    a = np.asarray(a)
+    if a.dtype == np.bool_:
+        return np.ascontiguousarray(a, dtype=np.uint8).tobytes()
+    if np.issubdtype(a.dtype, np.integer):
+        return np.ascontiguousarray(a, dtype="<i8").tobytes()
+    if np.issubdtype(a.dtype, np.floating):
+        f = np.ascontiguousarray(a, dtype="<f8") + 0.0  # -0.0 + 0.0 == +0.0
+        bits = f.view("<u8").copy()
+        bits[np.isnan(f)] = _QNAN
+        return bits.tobytes()
+    raise TypeError(f"cannot digest dtype {a.dtype}")
+
+
+def _field_bytes(name: str, a: np.ndarray) -> bytes:
+    a = np.asarray(a)
+    head = struct.pack("<I", len(name)) + name.encode("ascii")
+    head += struct.pack("<I", a.ndim) + b"".join(struct.pack("<q", d) for d in a.shape)
+    return head + canonical_bytes(a)
+
+
+def _prefix(day: int) -> bytes:
+    return _HEAD + struct.pack("<I", DIGEST_VERSION) + struct.pack("<q", day)
+
+
+def state_digest(state: State, replica: int = 0) -> str:
+    """The digest (16 hex digits) of replica ``replica`` of ``state``."""
+    h = hashlib.sha256(_prefix(state.day))
+    for name in DIGEST_FIELDS:
+        h.update(_field_bytes(name, getattr(state, name)[replica]))
+    return h.hexdigest()[:16]
+
+
+def field_digests(state: State, replica: int = 0) -> dict[str, str]:
+    """One digest (16 hex digits) per digested field of replica ``replica``, in order."""
+    pre = _prefix(state.day)
+    return {name: hashlib.sha256(pre + _field_bytes(name, getattr(state, name)[replica]))
+            .hexdigest()[:16] for name in DIGEST_FIELDS}

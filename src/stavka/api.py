@@ -22,6 +22,7 @@ from stavka.engine.records import Event, Order
 from stavka.engine.rng import Streams
 from stavka.errors import InputError, UnknownIdError, did_you_mean
 from stavka.scenario.loader import Loaded, load_file
+from stavka.world.digest import field_digests
 from stavka.world.state import ACTIVE, CATS, CAUSES
 
 SCENARIO_DIRS = [Path(__file__).resolve().parents[2] / "scenarios"]
@@ -75,16 +76,22 @@ class Campaign:
     """One campaign (a single replica) for people: run it, step it, read what happened."""
 
     def __init__(self, scenario: Loaded | str | Path, seed: int = 0,
-                 params: dict[str, Any] | None = None):
+                 params: dict[str, Any] | None = None, trace: bool = False):
+        """``trace=True`` also records each phase's field digests every day
+        (:attr:`trace`), which a saved replay carries for the sync report."""
         if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
             raise InputError(f"seed must be a non-negative integer (got {seed!r})")
         self.loaded = scenario if isinstance(scenario, Loaded) else load(scenario)
+        self.source = scenario if isinstance(scenario, str | Path) else None
         self.seed = int(seed)
+        self.params: dict[str, Any] = dict(params or {})
         self.world: World = compile_world(self.loaded.spec, params, replicas=1)
         self.rng = Streams.from_seed(self.seed, 1)
         self.events: list[Event] = []
         self.orders_log: list[tuple[int, Order]] = []
         self.history = History()
+        #: with ``trace``: per day, per phase, the field digests after that phase
+        self.trace: list[dict[str, dict[str, str]]] | None = [] if trace else None
         self._record()
 
     @property
@@ -111,7 +118,13 @@ class Campaign:
         if self.done:
             raise InputError(f"campaign is over ({self.date})")
         parsed = [o if isinstance(o, Order) else Order.parse(o) for o in orders]
-        _, evs = step(self.world, parsed, self.rng)
+        hook = None
+        if self.trace is not None:
+            phases: dict[str, dict[str, str]] = {}
+            hook = lambda name, state: phases.__setitem__(name, field_digests(state))  # noqa: E731
+        _, evs = step(self.world, parsed, self.rng, after_phase=hook)
+        if self.trace is not None:
+            self.trace.append(phases)
         self.orders_log.extend((self.day - 1, o) for o in parsed)
         self.events.extend(evs)
         self._record()
@@ -131,6 +144,13 @@ class Campaign:
             if progress:
                 progress(self.day)
         return self
+
+    def save_replay(self, path: str | Path) -> Path:
+        """Write this campaign as a replay file (scenario hash, code and digest versions,
+        seed, parameters, every order and every day's digest): :mod:`stavka.replay`."""
+        from stavka.replay import save_replay
+
+        return save_replay(self, path)
 
     def _record(self) -> None:
         st, s = self.static, self.world.state

@@ -99,6 +99,9 @@ def run(
     set_: Annotated[list[str] | None, typer.Option("--set", help="parameter NAME=VALUE")] = None,
     report: Annotated[Path | None, typer.Option(help="write summary, chronicle, events, report here")] = None,
     quiet: Annotated[bool, typer.Option(help="no progress bar")] = False,
+    save_replay: Annotated[Path | None, typer.Option(
+        "--save-replay", help="write a replay file (inputs, per-day and per-phase digests)")
+    ] = None,
 ) -> None:
     """Run one campaign and print its summary."""
     from stavka.api import Campaign, load
@@ -108,7 +111,10 @@ def run(
     if days is not None and days < 1:
         raise InputError(f"--days must be >= 1 (got {days})")
     params = _parse_sets(set_ or [])
-    camp = Campaign(load(scenario), seed=seed, params=params)
+    if save_replay is not None and (save_replay.is_dir() or str(save_replay) == ""):
+        raise InputError(f"--save-replay {save_replay}: is a directory, not a file")
+    camp = Campaign(load(scenario), seed=seed, params=params, trace=save_replay is not None)
+    camp.source = scenario
     total = camp.static.days if days is None else min(days, camp.static.days)
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
                   TextColumn("{task.completed}/{task.total} days"), TimeElapsedColumn(),
@@ -127,6 +133,52 @@ def run(
             raise InputError(f"--report {report}: cannot write there "
                              f"({exc.strerror or exc})") from None
         out.print(f"report written to {report}/ (summary.json, chronicle.md, events.jsonl, report.html)")
+    if save_replay is not None:
+        camp.save_replay(save_replay)
+        out.print(f"replay written to {save_replay} ({camp.day} days; check it with "
+                  f"`stavka replay {save_replay}`)")
+
+
+@app.command("replay")
+def replay_cmd(
+    file: Annotated[Path, typer.Argument(help="replay file written by run --save-replay")],
+    report: Annotated[Path | None, typer.Option(
+        help="write the sync report (sync.txt) and, on a divergence, this run's arrays of "
+             "that day (day<D>.npz) here")] = None,
+    scenario: Annotated[str | None, typer.Option(
+        help="scenario id or path to use instead of the recorded one (same content)")] = None,
+    any_version: Annotated[bool, typer.Option(
+        "--any-version", help="replay even if recorded by another stavka code version")] = False,
+    quiet: Annotated[bool, typer.Option(help="no progress bar")] = False,
+) -> None:
+    """Re-run a replay and check every day's digest: exit 0 identical, 1 diverged."""
+    from stavka.replay import prepare, run_prepared
+
+    prep = prepare(file, scenario=scenario, any_version=any_version, report_dir=report)
+    with Progress(TextColumn("[bold]replay"), BarColumn(),
+                  TextColumn("{task.completed}/{task.total} days"), TimeElapsedColumn(),
+                  console=err, disable=quiet, transient=True) as bar:
+        task = bar.add_task("replay", total=prep.file.days)
+        res = run_prepared(prep, on_day=lambda d: bar.update(task, completed=d))
+    sys.stdout.write(res.report())
+    if report is not None:
+        out.print(f"sync report written to {report}/")
+    if not res.ok:
+        raise Exit(1)
+
+
+@app.command("diff")
+def diff_cmd(
+    a: Annotated[Path, typer.Argument(help="day<D>.npz from one machine's replay --report")],
+    b: Annotated[Path, typer.Argument(help="the same day's dump from another machine")],
+) -> None:
+    """Compare two state dumps element by element: exit 0 identical, 1 different."""
+    from stavka.replay import diff_dumps
+
+    text = diff_dumps(a, b)
+    sys.stdout.write(text)
+    if "identical" not in text.splitlines()[0]:
+        raise Exit(1)
 
 
 def _print_summary(s: dict[str, Any]) -> None:

@@ -23,7 +23,7 @@ from stavka.engine.phases import (
 from stavka.engine.records import Event, Order
 from stavka.engine.rng import Streams
 from stavka.scenario.schema import Scenario
-from stavka.world.state import initial_state
+from stavka.world.state import State, initial_state
 from stavka.world.static import compile_static
 
 #: The day, phase by phase (DESIGN.md section 2).
@@ -45,13 +45,16 @@ def compile_world(spec: Scenario, params: dict[str, Any] | None = None, replicas
     return World(st, initial_state(st, replicas))
 
 
-def step(world: World, orders_: Sequence[Order], rng: Streams, record: bool = True
+def step(world: World, orders_: Sequence[Order], rng: Streams, record: bool = True,
+         after_phase: Callable[[str, State], None] | None = None
          ) -> tuple[World, list[Event]]:
     """Advance every replica one day. Mutates and returns ``world``.
 
     ``orders_`` are player orders applied to every replica (checked first:
     an illegal one raises before anything changes). ``record=False`` skips
-    building event records (sweeps).
+    building event records (sweeps). ``after_phase(name, state)``, if given, is
+    called after each phase (the sync report's per-phase digests); it must not
+    change the state.
     """
     if rng.replicas != world.state.R:
         raise ValueError(f"rng has {rng.replicas} replicas, world has {world.state.R}")
@@ -65,5 +68,7 @@ def step(world: World, orders_: Sequence[Order], rng: Streams, record: bool = Tr
             fn(ctx, list(orders_))
         else:
             fn(ctx)
+        if after_phase is not None:
+            after_phase(name, world.state)
     world.state.day += 1
     return world, ctx.events

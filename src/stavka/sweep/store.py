@@ -33,7 +33,7 @@ BATCHES = "batches"
 FORMAT = 1
 _NAME = re.compile(r"^c(\d+)-r(\d+)-n(\d+)\.npz$")
 # Modules that only present results; editing them cannot change a run's numbers.
-_PRESENTATION = ("cli.py", "chronicle", "cdb90", "sweep")
+_PRESENTATION = ("cli.py", "replay.py", "chronicle", "cdb90", "sweep")
 
 
 def code_version() -> str:

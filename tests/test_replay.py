@@ -1,0 +1,193 @@
+"""Replays: save, re-run, detect and locate a divergence; refuse bad replay files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import stavka
+from stavka.cli import main
+from stavka.engine import core
+from stavka.replay import diff_dumps, read_replay, replay
+from stavka.world.digest import DIGEST_FIELDS
+
+DAYS = 8
+ORDERS = {2: ["sov_wf_22a_rd1 hold"], 4: ["sov_wf_22a_rd2 defend"]}
+
+
+@pytest.fixture(scope="module")
+def flagship():
+    return stavka.load("two-fronts-1941")
+
+
+def _record(flagship, path: Path, days: int = DAYS) -> stavka.Campaign:
+    c = stavka.Campaign(flagship, seed=3, params={"transfer_divisions": 6}, trace=True)
+    c.source = "two-fronts-1941"
+    for d in range(days):
+        c.step(ORDERS.get(d, []))
+    c.save_replay(path)
+    return c
+
+
+@pytest.fixture(scope="module")
+def recorded(flagship, tmp_path_factory) -> Path:
+    p = tmp_path_factory.mktemp("rep") / "r.json"
+    _record(flagship, p)
+    return p
+
+
+def _edit(src: Path, dst: Path, fn) -> Path:
+    doc = json.loads(src.read_text())
+    fn(doc)
+    dst.write_text(json.dumps(doc))
+    return dst
+
+
+def test_saved_replay_replays_identically(recorded, capsys):
+    rf = read_replay(recorded)
+    assert rf.days == DAYS and len(rf.digests) == DAYS + 1
+    assert [o.order for o in rf.orders] == ["sov_wf_22a_rd1 hold", "sov_wf_22a_rd2 defend"]
+    assert rf.parameters == {"transfer_divisions": 6}
+    assert rf.trace is not None and len(rf.trace.days) == DAYS
+    assert main(["replay", str(recorded), "--quiet"]) == 0
+    assert "identical, 8 of 8 days" in capsys.readouterr().out
+
+
+def test_cli_run_save_replay_round_trip(tmp_path, capsys):
+    p = tmp_path / "run.json"
+    assert main(["run", "two-fronts-1941", "--seed", "5", "--days", "4", "--quiet",
+                 "--save-replay", str(p)]) == 0
+    digest = json.loads(p.read_text())["digests"][-1]
+    assert digest in capsys.readouterr().out
+    assert main(["replay", str(p), "--quiet"]) == 0
+
+
+def test_edited_digest_names_the_first_divergent_day(recorded, tmp_path, capsys):
+    bad = _edit(recorded, tmp_path / "d.json", lambda d: d["digests"].__setitem__(6, "0" * 16))
+    assert main(["replay", str(bad), "--quiet"]) == 1
+    out = capsys.readouterr().out
+    assert "diverges on day 5 (1941-10-05)" in out
+    assert "edited or damaged" in out
+
+
+def test_edited_order_diverges_on_its_day(recorded, tmp_path, capsys):
+    bad = _edit(recorded, tmp_path / "o.json",
+                lambda d: d["orders"].__setitem__(1, {"day": 4, "order": "sov_wf_22a_rd2 hold"}))
+    assert main(["replay", str(bad), "--quiet"]) == 1
+    assert "diverges on day 4 " in capsys.readouterr().out
+
+
+def _nudge_phase(monkeypatch, phase: str, day: int, field: str, index: tuple[int, ...]):
+    """Make ``phase`` add one ULP to ``state.<field>[0][index]`` on ``day``."""
+    def wrap(fn):
+        def run(ctx, *a):
+            fn(ctx, *a)
+            if ctx.day == day:
+                arr = getattr(ctx.s, field)[0]
+                arr[index] = np.nextafter(arr[index], np.inf)
+        return run
+    monkeypatch.setattr(core, "PHASES", tuple(
+        (n, wrap(f) if n == phase else f) for n, f in core.PHASES))
+
+
+def test_one_ulp_perturbation_is_pinpointed_to_phase_and_array(
+        flagship, recorded, tmp_path, monkeypatch):
+    # the perturbed run records a replay; the honest engine replays it
+    with monkeypatch.context() as m:
+        _nudge_phase(m, "supply", 5, "morale", (3,))
+        _record(flagship, tmp_path / "p.json")
+        # the perturbed engine's own view of that day, from the honest recording
+        res_p = replay(recorded, report_dir=tmp_path / "rep-perturbed")
+    assert not res_p.ok
+    res = replay(tmp_path / "p.json", report_dir=tmp_path / "rep-honest")
+    d = res.divergence
+    assert d is not None and d.day == 5
+    assert d.phase == "supply" and d.previous_phase == "movement"
+    assert d.fields == ["morale"]
+    text = (tmp_path / "rep-honest" / "sync.txt").read_text()
+    assert "first phase that differs: supply" in text and "morale" in text
+    # element level: this machine's dump against the other run's
+    diff = diff_dumps(tmp_path / "rep-honest" / "day5.npz",
+                      tmp_path / "rep-perturbed" / "day5.npz")
+    first = diff.splitlines()
+    assert "first differing phase: supply" in first[0]
+    assert first[1].strip().startswith("supply/morale: 1 element(s) differ")
+    assert first[2].strip().startswith("[3]:")
+
+
+def test_digest_covers_every_state_field():
+    from dataclasses import fields
+
+    from stavka.world.state import State
+
+    names = [f.name for f in fields(State) if f.name != "day"]
+    assert sorted(DIGEST_FIELDS) == sorted(n for n in names if not n.startswith("memo_"))
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda d: d.__setitem__("digest_version", 99), "digest_version: digest version 99"),
+    (lambda d: d.__setitem__("replay_version", 0), "replay format version 0"),
+    (lambda d: d.__setitem__("code", "0.0.1+feedface"), "code: recorded with stavka 0.0.1"),
+    (lambda d: d["scenario"].__setitem__("hash", "f" * 16), "is not the content"),
+    (lambda d: d["scenario"].__setitem__("source", "no-such-scenario"), "cannot load"),
+    (lambda d: d.__setitem__("format", "other"), "not a stavka replay"),
+    (lambda d: d["orders"].append({"day": 5, "order": "ger_ghost attack moscow"}),
+     "unknown formation 'ger_ghost'"),
+    (lambda d: d["orders"].append({"day": 5, "order": "sov_wf_22a_rd1 attack atlantis"}),
+     "unknown region 'atlantis'"),
+    (lambda d: d["orders"].append({"day": 5, "order": "sov_wf_22a_rd1 fly"}), "unknown action"),
+    (lambda d: d["orders"].append({"day": 50, "order": "sov_wf_22a_rd1 hold"}), "orders.2.day"),
+    (lambda d: d["digests"].pop(), "digests: 8 digests for 8 days"),
+    (lambda d: d["digests"].__setitem__(0, "xyz"), "digests.0:"),
+    (lambda d: d.__setitem__("seed", -1), "seed:"),
+    (lambda d: d.__setitem__("seed", "7"), "seed:"),
+    (lambda d: d.__setitem__("parameters", {"transfer_divisions": 99}), "parameters:"),
+    (lambda d: d.__setitem__("parameters", {"nope": 1}), "unknown parameter 'nope'"),
+    (lambda d: d["trace"]["days"].__setitem__(0, ["zz"]), "trace.days.0"),
+    (lambda d: d.__setitem__("extra", 1), "extra:"),
+])
+def test_bad_replay_files_are_one_line_exit_2_nothing_written(
+        recorded, tmp_path, capsys, edit, message):
+    bad = _edit(recorded, tmp_path / "bad.json", edit)
+    rep = tmp_path / "report"
+    assert main(["replay", str(bad), "--quiet", "--report", str(rep)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1, err
+    assert err.startswith(f"error: {bad}") and message in err, err
+    assert not rep.exists()
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "truncated"),
+    (b"", "not a stavka replay"),
+    (b"\xff\xfe\x00", "not UTF-8"),
+    (b"[1, 2]", "not a stavka replay"),
+    (b"[" * 100_000 + b"]" * 100_000, "not a stavka replay"),
+    (b"stavka run two-fronts-1941", "not a stavka replay"),
+])
+def test_damaged_or_foreign_files(recorded, tmp_path, capsys, content, message):
+    p = tmp_path / "x.json"
+    p.write_bytes(recorded.read_bytes()[:5000] if content is None else content)
+    assert main(["replay", str(p), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and message in err, err
+
+
+def test_missing_file_and_report_on_a_file(recorded, tmp_path, capsys):
+    assert main(["replay", str(tmp_path / "nope.json")]) == 2
+    assert "cannot read" in capsys.readouterr().err
+    f = tmp_path / "file"
+    f.write_text("keep me")
+    assert main(["replay", str(recorded), "--report", str(f)]) == 2
+    assert "not a directory" in capsys.readouterr().err
+    assert f.read_text() == "keep me"
+
+
+def test_diff_refuses_non_dumps(tmp_path, capsys):
+    p = tmp_path / "a.npz"
+    p.write_text("not a zip")
+    assert main(["diff", str(p), str(p)]) == 2
+    assert "not a stavka state dump" in capsys.readouterr().err

@@ -191,3 +191,15 @@ def test_diff_refuses_non_dumps(tmp_path, capsys):
     p.write_text("not a zip")
     assert main(["diff", str(p), str(p)]) == 2
     assert "not a stavka state dump" in capsys.readouterr().err
+
+
+def test_counts_stay_on_the_fixed_point_grid(flagship):
+    from stavka.world.counts import QUANTUM
+
+    c = stavka.Campaign(flagship, seed=2, params={"japan_attack_date": "1941-10-20"}).run(60)
+    s = c.world.state
+    for name in ("strength", "trucks", "pool", "truck_pool", "manpower", "mob_acc", "losses",
+                 "eng_men"):
+        a = getattr(s, name)
+        assert np.array_equal(a * QUANTUM, np.rint(a * QUANTUM)), name
+    assert s.losses.sum() > 0 and (s.pool >= 0).all() and (s.strength >= 0).all()

@@ -53,10 +53,11 @@ def test_defender_breaks_region_taken_and_defender_retreats_to_best_supplied(see
         (cap[0].day, "x", ("sov_x",), "y_rich")]
     end = [e for e in of_kind(evs, "battle") if e.values["phase"] == "end"][-1]
     assert end.values["outcome"] == "taken"
-    # men after = (500 - men lost in the battle) x (1 - 0.05)
+    # men after = (500 - men lost in the battle) x (1 - 0.05), each loss kept on the
+    # count grid (stavka.world.counts: 1/1024 of a man per rounding)
     left = (500.0 - end.values["defender_lost"]) * (1 - ROUT_LOSS)
-    assert s.strength[0, fx, 0] == pytest.approx(left)
-    assert ret[0].values["men"] == pytest.approx(left)
+    assert s.strength[0, fx, 0] == pytest.approx(left, abs=3 / 1024)
+    assert ret[0].values["men"] == pytest.approx(left, abs=3 / 1024)
     assert s.owner[0, st.node("x")] == ger
     assert st.node_ids[s.loc[0, fx]] == "y_rich" and s.status[0, fx] == ACTIVE
     assert st.node_ids[s.loc[0, fa]] == "x"

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from stavka.world.counts import on_grid
 from stavka.world.static import STANCES, Static
 
 # Formation status codes.
@@ -122,8 +123,8 @@ def initial_state(st: Static, replicas: int) -> State:
     arrive = np.full(F, -1, dtype=np.int32)
     for i, f in enumerate(spec.formations):
         loc[i] = st.node_index[f.location]
-        strength[i] = (f.men, f.tanks, f.guns, f.aircraft)
-        trucks[i] = f.trucks
+        strength[i] = on_grid(np.array([f.men, f.tanks, f.guns, f.aircraft]))
+        trucks[i] = on_grid(f.trucks)
         morale[i] = f.morale
         supply[i] = f.supply
         dug[i] = f.fort_days
@@ -167,7 +168,7 @@ def initial_state(st: Static, replicas: int) -> State:
         due=np.full((R, n_deliver), -1, dtype=np.int32),
         pool=np.zeros((R, S, 4)), truck_pool=np.zeros((R, S)),
         gold=rep(np.array([spec.sides[s].gold_t for s in st.side_ids], dtype=float)),
-        manpower=rep(np.array([spec.sides[s].manpower for s in st.side_ids], dtype=float)),
+        manpower=rep(on_grid(np.array([spec.sides[s].manpower for s in st.side_ids], dtype=float))),
         mob_acc=np.zeros((R, S)), mob_next=np.zeros((R, S), dtype=np.int32),
         eng_att=np.zeros((R, N)), eng_def=np.zeros((R, N)), eng_days=np.zeros((R, N), dtype=np.int32),
         eng_side=np.full((R, N), -1, dtype=np.int16), eng_men=np.zeros((R, N, 2)),

@@ -17,6 +17,7 @@ import numpy as np
 from stavka import combat as cm
 from stavka.engine.context import Ctx
 from stavka.engine.phases.supply import book_sparse, surrender_sparse
+from stavka.world.counts import on_grid
 from stavka.world.flat import distinct, first_of, flat, put_rows, take_rows
 from stavka.world.state import A_ATTACK, A_HOLD, A_NONE, ACTIVE
 from stavka.world.static import KINDS
@@ -173,15 +174,15 @@ def run(ctx: Ctx) -> None:
     fr_, ff_ = np.divmod(fk, F)
     frac = np.stack([frac_m, frac_e, frac_e, frac_e], axis=-1)
     have = take_rows(s.strength, fk)
-    lost = have * frac
+    lost = on_grid(have * frac)  # counts stay fixed-point (stavka.world.counts)
     put_rows(s.strength, fk, have - lost)
     book_sparse(ctx, fr_, ff_, lost, cause=0)
     sup = flat(s.supply)
     sup[fk] = np.maximum(sup[fk] - BATTLE_SUPPLY_DAYS / st.supply_days[ff_], 0.0)
     s.eng_att[er, en] = 1.0 - (1.0 - s.eng_att[er, en]) * (1.0 - res.att_loss)
     s.eng_def[er, en] = 1.0 - (1.0 - s.eng_def[er, en]) * (1.0 - res.def_loss)
-    s.eng_men[er, en, 0] += res.att_loss * amen
-    s.eng_men[er, en, 1] += res.def_loss * dmen
+    s.eng_men[er, en, 0] += on_grid(res.att_loss * amen)
+    s.eng_men[er, en, 1] += on_grid(res.def_loss * dmen)
     first = (s.eng_days[er, en] == 0) & keep
     s.eng_days[er[keep], en[keep]] += 1
     s.eng_side[er[keep], en[keep]] = att_side[keep]
@@ -312,7 +313,7 @@ def _defender_breaks(ctx: Ctx, breaks: np.ndarray, er: np.ndarray, en: np.ndarra
     go = ~trapped
     if go.any():
         gr, gf, g_idx = dr[go], df[go], d_idx[go]
-        lost = s.strength[gr, gf] * ROUT_LOSS
+        lost = on_grid(s.strength[gr, gf] * ROUT_LOSS)
         s.strength[gr, gf] -= lost
         book_sparse(ctx, gr, gf, lost, cause=0)
         s.loc[gr, gf] = to[go]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from stavka.engine.context import Ctx
+from stavka.world.counts import floor_grid, on_grid
 from stavka.world.flat import put_rows, take_rows
 from stavka.world.state import ACTIVE, INACTIVE
 
@@ -29,18 +30,19 @@ def run(ctx: Ctx) -> None:
     spec = st.spec
     for fa in spec.factories:
         si, n = st.side(fa.side), st.node(fa.node)
-        out = np.array([0.0, fa.tanks_per_day, fa.guns_per_day, fa.aircraft_per_day])
+        out = on_grid(np.array([0.0, fa.tanks_per_day, fa.guns_per_day, fa.aircraft_per_day]))
+        trucks = float(on_grid(fa.trucks_per_day))
         if fa.evacuate_from is not None:
             e0 = (fa.evacuate_from - st.start).days
             if e0 <= day < e0 + EVACUATION_DAYS:
                 continue
             if day >= e0 + EVACUATION_DAYS:
                 s.pool[:, si] += out
-                s.truck_pool[:, si] += fa.trucks_per_day
+                s.truck_pool[:, si] += trucks
                 continue
         held = s.owner[:, n] == si
         s.pool[held, si] += out
-        s.truck_pool[held, si] += fa.trucks_per_day
+        s.truck_pool[held, si] += trucks
     _deliveries(ctx)
     _mobilise(ctx)
     if (day + 1) % spec.refit_every_days == 0:  # the last day of each period
@@ -58,8 +60,8 @@ def _deliveries(ctx: Ctx) -> None:
             due = s.due[:, k] == day
             if due.any():
                 si = st.side(dl.side)
-                s.pool[due, si] += np.array([dl.men, dl.tanks, dl.guns, dl.aircraft])
-                s.truck_pool[due, si] += dl.trucks
+                s.pool[due, si] += on_grid(np.array([dl.men, dl.tanks, dl.guns, dl.aircraft]))
+                s.truck_pool[due, si] += on_grid(dl.trucks)
                 for r in np.nonzero(due)[0]:
                     ctx.emit("delivery", r, place=st.node(dl.at), side=si, trucks=dl.trucks,
                              tanks=dl.tanks, guns=dl.guns, aircraft=dl.aircraft, event=ev.id)
@@ -74,7 +76,7 @@ def _mobilise(ctx: Ctx) -> None:
         slots = np.nonzero(st.mob_slots == si)[0]
         if not slots.size:
             continue
-        call = np.minimum(m.men_per_day, s.manpower[:, si])
+        call = np.minimum(on_grid(m.men_per_day), s.manpower[:, si])
         s.manpower[:, si] -= call
         s.mob_acc[:, si] += call
         tmpl = st.spec.formation_types[m.template or ""]
@@ -84,8 +86,8 @@ def _mobilise(ctx: Ctx) -> None:
             continue
         f = slots[s.mob_next[r, si]]  # each replica's next slot: one formation per replica
         s.mob_next[r, si] += 1
-        s.mob_acc[r, si] -= tmpl.men
-        s.strength[r, f] = (tmpl.men, 0.0, 0.0, 0.0)
+        s.mob_acc[r, si] -= on_grid(tmpl.men)
+        s.strength[r, f] = (on_grid(tmpl.men), 0.0, 0.0, 0.0)
         s.trucks[r, f] = 0.0
         s.status[r, f] = INACTIVE
         s.arrive_day[r, f] = day + m.training_days
@@ -113,8 +115,10 @@ def _refit(ctx: Ctx) -> None:
         need = np.bincount(gi, weights=short[:, c], minlength=R * S).reshape(R, S)
         give = np.minimum(s.pool[..., c], need)
         share = np.where(need > 0, give / np.maximum(need, 1e-9), 0.0)
-        sc[:, c] += short[:, c] * share.ravel()[gi]
-        s.pool[..., c] -= give
+        # rounded down to the count grid, so the sum handed out never exceeds the pool
+        add = floor_grid(short[:, c] * share.ravel()[gi])
+        sc[:, c] += add
+        s.pool[..., c] -= np.bincount(gi, weights=add, minlength=R * S).reshape(R, S)
     put_rows(s.strength, flat, sc)
     if s.truck_pool.any():
         idx = (np.arange(R)[:, None] * S + st.fside[None, :]).ravel()
@@ -122,5 +126,5 @@ def _refit(ctx: Ctx) -> None:
         men = np.where(ok, s.strength[..., 0], 0.0)
         tot = np.bincount(idx, weights=men.ravel(), minlength=R * S).reshape(R, S)
         share = np.where(tot > 0, s.truck_pool / np.maximum(tot, 1.0), 0.0)
-        s.trucks += men * share[np.arange(R)[:, None], st.fside[None, :]]
+        s.trucks += floor_grid(men * share[np.arange(R)[:, None], st.fside[None, :]])
         s.truck_pool[tot > 0] = 0.0

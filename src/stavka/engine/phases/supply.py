@@ -22,6 +22,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
 
 from stavka.engine.context import Ctx
+from stavka.world.counts import on_grid
 from stavka.world.flat import flat
 from stavka.world.state import ACTIVE, GONE
 from stavka.world.static import GROUND_SPEED, metres
@@ -160,7 +161,7 @@ def run(ctx: Ctx) -> None:
     if fs.size:
         r, f = np.divmod(fs, st.F)
         men = flat(s.strength)[fs * 4]
-        lost = men * STARVE_MEN_PER_DAY
+        lost = on_grid(men * STARVE_MEN_PER_DAY)
         flat(s.strength)[fs * 4] = men - lost
         book_sparse(ctx, r, f, lost[:, None] * _MEN_ONLY, cause=2)
         mor = flat(s.morale)

@@ -445,7 +445,7 @@ def _locate(rf: ReplayFile, c: Campaign, d: int) -> Divergence:
 def _write_report(res: ReplayResult, rf: ReplayFile, loaded: Loaded,
                   by_day: dict[int, list[Any]], out: Path) -> None:
     try:
-        files = {"sync.txt": res.report()}
+        files: dict[str, str | bytes] = {"sync.txt": res.report()}
         div = res.divergence
         if div is not None and div.day >= 0:
             files[f"day{div.day}.npz"] = _dump_day(rf, loaded, by_day, div.day)
@@ -473,7 +473,7 @@ def _dump_day(rf: ReplayFile, loaded: Loaded, by_day: dict[int, list[Any]], day:
 
     step(c.world, by_day.get(day, []), c.rng, record=False, after_phase=keep)
     buf = io.BytesIO()
-    np.savez_compressed(buf, **arrays)
+    np.savez_compressed(buf, **arrays)  # type: ignore[arg-type]
     return buf.getvalue()
 
 

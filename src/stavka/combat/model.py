@@ -1,6 +1,7 @@
 """The combat model: one day (or part-day) of every engagement, fully vectorised.
 
-Versions ``v1`` and ``v2`` share this code; v2's extra terms (force-ratio exponent,
+Every transcendental goes through :mod:`stavka.detmath` (IEEE-exact operations only),
+so a step gives the same bits on every CPU. Versions ``v1`` and ``v2`` share this code; v2's extra terms (force-ratio exponent,
 manoeuvre factor, size-scaled breakpoint hazards, see :class:`CombatParams`) are
 skipped when they are at their neutral v1 values, so v1 results are bit-identical.
 
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from stavka import detmath as dm
 from stavka.combat.params import GROUND, POSTURES, TERRAINS, CombatParams
 from stavka.errors import InputError
 
@@ -127,12 +129,12 @@ def _check_codes(cond: Conditions) -> None:
 def log_condition_ratio(cond: Conditions, params: CombatParams) -> np.ndarray:
     """log(attacker multiplier / defender multiplier) from the conditions alone."""
     _check_codes(cond)
-    posture = np.log(np.asarray(params.posture, dtype=np.float64))[np.asarray(cond.posture, int)]
-    terrain = np.log(np.asarray(params.terrain, dtype=np.float64))[np.asarray(cond.terrain, int)]
-    ground = np.log(np.asarray(params.ground, dtype=np.float64))[np.asarray(cond.ground, int)]
+    posture = dm.log(np.asarray(params.posture, dtype=np.float64))[np.asarray(cond.posture, int)]
+    terrain = dm.log(np.asarray(params.terrain, dtype=np.float64))[np.asarray(cond.terrain, int)]
+    ground = dm.log(np.asarray(params.ground, dtype=np.float64))[np.asarray(cond.ground, int)]
     frost = np.maximum(-10.0 - np.asarray(cond.temp_c, dtype=np.float64), 0.0)
-    cold = np.log(np.maximum(1.0 - params.cold_per_deg * frost, 0.5))
-    river = np.where(np.asarray(cond.river, bool), np.log(params.river), 0.0)
+    cold = dm.log(np.maximum(1.0 - params.cold_per_deg * frost, 0.5))
+    river = np.where(np.asarray(cond.river, bool), dm.log(params.river), 0.0)
     att = params.surprise * np.asarray(cond.surprise) + params.air * np.asarray(cond.air)
     if cond.maneuver is not None and params.maneuver != 0.0:
         att = att + params.maneuver * np.asarray(cond.maneuver, dtype=np.float64)
@@ -145,11 +147,11 @@ def log_power_ratio(att: Side, dfn: Side, cond: Conditions, params: CombatParams
     sa, sd = state_factor(att, params), state_factor(dfn, params)
     with np.errstate(divide="ignore", invalid="ignore"):
         if params.force_exp == 1.0:  # v1
-            lr = np.log(np.maximum(wa * sa, 1e-9)) - np.log(np.maximum(wd * sd, 1e-9))
+            lr = dm.log(np.maximum(wa * sa, 1e-9)) - dm.log(np.maximum(wd * sd, 1e-9))
         else:  # v2: diminishing returns of numbers (W), not of quality/morale/supply (S)
             lr = params.force_exp * (
-                np.log(np.maximum(wa, 1e-9)) - np.log(np.maximum(wd, 1e-9))
-            ) + (np.log(np.maximum(sa, 1e-9)) - np.log(np.maximum(sd, 1e-9)))
+                dm.log(np.maximum(wa, 1e-9)) - dm.log(np.maximum(wd, 1e-9))
+            ) + (dm.log(np.maximum(sa, 1e-9)) - dm.log(np.maximum(sd, 1e-9)))
     return np.clip(lr + log_condition_ratio(cond, params), -_LOG_R_CLIP, _LOG_R_CLIP)
 
 
@@ -168,14 +170,14 @@ def expected_loss_rates(
     la = (
         params.loss_att
         * leth
-        * np.exp(-params.ratio_exp * log_r - params.size_exp * np.log(size_a))
-        * np.exp(-np.asarray(cum_a) / params.loss_saturation)
+        * dm.exp(-params.ratio_exp * log_r - params.size_exp * dm.log(size_a))
+        * dm.exp(-np.asarray(cum_a) / params.loss_saturation)
     )
     ld = (
         params.loss_def
         * leth
-        * np.exp(params.ratio_exp * log_r - params.size_exp * np.log(size_d))
-        * np.exp(-np.asarray(cum_d) / params.loss_saturation)
+        * dm.exp(params.ratio_exp * log_r - params.size_exp * dm.log(size_d))
+        * dm.exp(-np.asarray(cum_d) / params.loss_saturation)
     )
     return la, ld
 
@@ -198,15 +200,15 @@ def break_hazards(
     k = params.break_ratio_exp * log_r
     size: float | np.ndarray = 0.0  # exactly neutral for v1 (x + 0.0 == x)
     if men_total is not None and np.any(np.asarray(params.break_size_exp) != 0.0):
-        size = -params.break_size_exp * np.log(np.maximum(men_total, 1.0) / 2e4)
+        size = -params.break_size_exp * dm.log(np.maximum(men_total, 1.0) / 2e4)
     lam_a = (
         params.break_rate
-        * np.exp(-0.5 * params.break_bias - k + np.asarray(cum_a) / params.breakpoint + size)
+        * dm.exp(-0.5 * params.break_bias - k + np.asarray(cum_a) / params.breakpoint + size)
         / np.maximum(resolve_a, 1e-3)
     )
     lam_d = (
         params.break_rate
-        * np.exp(0.5 * params.break_bias + k + np.asarray(cum_d) / params.breakpoint + size)
+        * dm.exp(0.5 * params.break_bias + k + np.asarray(cum_d) / params.breakpoint + size)
         / np.maximum(resolve_d, 1e-3)
     )
     return lam_a, lam_d
@@ -236,7 +238,7 @@ def resolve(
     dt = np.clip(np.asarray(cond.hours, dtype=np.float64), 0.0, None) / 24.0
     la, ld = expected_loss_rates(log_r, att.men, dfn.men, att.cum_loss, dfn.cum_loss, params)
     sig = params.loss_sigma
-    mult = np.exp(sig * noise - 0.5 * sig * sig)  # mean-one lognormal noise
+    mult = dm.exp(sig * noise - 0.5 * sig * sig)  # mean-one lognormal noise
     lam_a, lam_d = break_hazards(
         log_r,
         att.cum_loss,
@@ -247,7 +249,7 @@ def resolve(
         np.asarray(att.men, dtype=np.float64) + np.asarray(dfn.men, dtype=np.float64),
     )
     total = lam_a + lam_d
-    p_event = -np.expm1(-total * dt)
+    p_event = -dm.expm1(-total * dt)
     event = u[0] < p_event
     def_first = u[1] * total < lam_d
     def_breaks = event & def_first
@@ -261,6 +263,6 @@ def resolve(
         def_equip_loss=np.minimum(def_loss * params.equip_loss_ratio, _MAX_STEP_LOSS),
         def_breaks=def_breaks,
         att_halts=att_halts,
-        power_ratio=np.exp(log_r),
+        power_ratio=dm.exp(log_r),
         def_share=lam_d / np.maximum(total, 1e-300),
     )

@@ -24,6 +24,8 @@ from typing import Any
 
 import numpy as np
 
+from stavka import detmath as dm
+
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _GOLD = np.uint64(0x9E3779B97F4A7C15)
@@ -143,15 +145,14 @@ class KeyedGenerator:
         return low + (high - low) * self._u(size)
 
     def standard_normal(self, size: Any = None) -> np.ndarray:
-        from scipy.special import ndtri
-
-        return np.asarray(ndtri(self._u(size)))
+        """Inverse-CDF normals (:func:`stavka.detmath.ndtri`, the same bits everywhere)."""
+        return np.asarray(dm.ndtri(self._u(size)))
 
     def normal(self, loc: Any = 0.0, scale: Any = 1.0, size: Any = None) -> np.ndarray:
         return loc + scale * self.standard_normal(size)
 
     def lognormal(self, mean: Any = 0.0, sigma: Any = 1.0, size: Any = None) -> np.ndarray:
-        return np.exp(self.normal(mean, sigma, size))
+        return np.asarray(dm.exp(self.normal(mean, sigma, size)))
 
     def exponential(self, scale: Any = 1.0, size: Any = None) -> np.ndarray:
-        return -scale * np.log(self._u(size))
+        return -scale * np.asarray(dm.log(self._u(size)))

@@ -4,7 +4,8 @@ An AST scan of every module that feeds the state (engine, world, combat, rng): n
 transcendental from numpy, ``math``, libm or ``scipy.special`` (they go through
 :mod:`stavka.detmath`), no BLAS or SIMD-ordered reductions (``@``, ``dot``,
 ``einsum``...), no ``**`` (Python's float power is libm's ``pow``), no unseeded
-randomness. Allowed: ``+ - * / sqrt``, comparisons, integer ops, ``min``/``max``,
+randomness, no sort whose order of equal keys is left to the CPU (NumPy's default
+``argsort`` becomes a SIMD sort on AVX-512). Allowed: ``+ - * / sqrt``, comparisons, integer ops, ``min``/``max``,
 rounding, ``bincount``/``add.at``/``cumsum`` (sequential) and ``sum`` (NumPy's
 fixed pairwise order, the same code on every CPU), SciPy's csgraph on whole-metre
 weights (exact sums).
@@ -46,6 +47,15 @@ def _violations(path: Path) -> list[str]:
         out.append(f"{rel}:{getattr(node, 'lineno', '?')}: {what}")
 
     for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            fn = node.func
+            name = fn.attr if isinstance(fn, ast.Attribute) else getattr(fn, "id", "")
+            if name in ("argsort", "argpartition", "partition"):
+                kind = next((k.value for k in node.keywords if k.arg == "kind"), None)
+                if not (isinstance(kind, ast.Constant) and kind.value in ("stable", "mergesort")):
+                    # the default introsort is replaced by SIMD sorts on AVX-512 CPUs:
+                    # the order of equal keys would depend on the machine
+                    bad(node, f"{name} without kind='stable'")
         if isinstance(node, ast.Import):
             for a in node.names:
                 if a.name in FORBIDDEN_MODULES:
@@ -100,9 +110,10 @@ def test_the_scan_catches_what_it_should(tmp_path):
     p.write_text(
         "import math\nimport numpy as np\nfrom scipy.special import ndtri\n"
         "a = np.exp(1.0)\nb = x @ y\nc = x ** 0.5\nd = np.einsum('i,i', x, x)\n"
-        "e = m.dot(v)\nf = np.random.default_rng(1)\ng = 2 ** 10\nx **= 2\n")
+        "e = m.dot(v)\nf = np.random.default_rng(1)\ng = 2 ** 10\nx **= 2\n"
+        "h = np.argsort(a)\ni = a.argsort(kind='stable')\n")
     got = [v.split(": ", 1)[1] for v in _violations(p)]
     assert sorted(got) == sorted(["import math", "from scipy.special import ...", "np.exp",
                    "@ (matrix product)", "** (libm pow; use stavka.detmath.power or repeated *)",
-                   "np.einsum", ".dot()", "np.random.default_rng",
+                   "np.einsum", ".dot()", "np.random.default_rng", "argsort without kind='stable'",
                    "** (libm pow; use stavka.detmath.power or repeated *)"])

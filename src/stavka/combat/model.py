@@ -15,7 +15,10 @@ race), each of shape [2, n].
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -126,15 +129,36 @@ def _check_codes(cond: Conditions) -> None:
             raise InputError(f"Conditions.{name}: codes must be 0..{size - 1} (got {arr.max()})")
 
 
+def _many(fn: Callable[[np.ndarray], np.ndarray], *xs: Any) -> list[np.ndarray]:
+    """``[fn(x) for x in xs]`` in one call of the elementwise ``fn`` (a detmath function:
+    each of its calls has a fixed cost of some tens of numpy operations). Elementwise, so
+    the results are bit-identical to separate calls."""
+    arrs = [np.asarray(x, dtype=np.float64) for x in xs]
+    out = np.asarray(fn(np.concatenate([a.ravel() for a in arrs])))
+    cuts = np.cumsum([a.size for a in arrs])[:-1]
+    return [part.reshape(a.shape) for part, a in zip(np.split(out, cuts), arrs, strict=True)]
+
+
+@lru_cache(maxsize=64)
+def _log_tables(posture: tuple[float, ...], terrain: tuple[float, ...],
+                ground: tuple[float, ...], river: float) -> tuple[np.ndarray, ...]:
+    """log of the posture, terrain and ground multipliers and of the river factor (once
+    per parameter set, not once per step)."""
+    return tuple(_many(dm.log, posture, terrain, ground, river))
+
+
 def log_condition_ratio(cond: Conditions, params: CombatParams) -> np.ndarray:
     """log(attacker multiplier / defender multiplier) from the conditions alone."""
     _check_codes(cond)
-    posture = dm.log(np.asarray(params.posture, dtype=np.float64))[np.asarray(cond.posture, int)]
-    terrain = dm.log(np.asarray(params.terrain, dtype=np.float64))[np.asarray(cond.terrain, int)]
-    ground = dm.log(np.asarray(params.ground, dtype=np.float64))[np.asarray(cond.ground, int)]
+    lp, lt, lg, lriver = _log_tables(tuple(map(float, params.posture)),
+                                     tuple(map(float, params.terrain)),
+                                     tuple(map(float, params.ground)), float(params.river))
+    posture = lp[np.asarray(cond.posture, int)]
+    terrain = lt[np.asarray(cond.terrain, int)]
+    ground = lg[np.asarray(cond.ground, int)]
     frost = np.maximum(-10.0 - np.asarray(cond.temp_c, dtype=np.float64), 0.0)
     cold = dm.log(np.maximum(1.0 - params.cold_per_deg * frost, 0.5))
-    river = np.where(np.asarray(cond.river, bool), dm.log(params.river), 0.0)
+    river = np.where(np.asarray(cond.river, bool), lriver, 0.0)
     att = params.surprise * np.asarray(cond.surprise) + params.air * np.asarray(cond.air)
     if cond.maneuver is not None and params.maneuver != 0.0:
         att = att + params.maneuver * np.asarray(cond.maneuver, dtype=np.float64)
@@ -147,11 +171,11 @@ def log_power_ratio(att: Side, dfn: Side, cond: Conditions, params: CombatParams
     sa, sd = state_factor(att, params), state_factor(dfn, params)
     with np.errstate(divide="ignore", invalid="ignore"):
         if params.force_exp == 1.0:  # v1
-            lr = dm.log(np.maximum(wa * sa, 1e-9)) - dm.log(np.maximum(wd * sd, 1e-9))
+            la, ld = _many(dm.log, np.maximum(wa * sa, 1e-9), np.maximum(wd * sd, 1e-9))
+            lr = la - ld
         else:  # v2: diminishing returns of numbers (W), not of quality/morale/supply (S)
-            lr = params.force_exp * (
-                dm.log(np.maximum(wa, 1e-9)) - dm.log(np.maximum(wd, 1e-9))
-            ) + (dm.log(np.maximum(sa, 1e-9)) - dm.log(np.maximum(sd, 1e-9)))
+            lwa, lwd, lsa, lsd = _many(dm.log, *(np.maximum(x, 1e-9) for x in (wa, wd, sa, sd)))
+            lr = params.force_exp * (lwa - lwd) + (lsa - lsd)
     return np.clip(lr + log_condition_ratio(cond, params), -_LOG_R_CLIP, _LOG_R_CLIP)
 
 
@@ -167,18 +191,15 @@ def expected_loss_rates(
     leth = params.lethality
     size_a = np.maximum(men_a, 1.0) / 1e4
     size_d = np.maximum(men_d, 1.0) / 1e4
-    la = (
-        params.loss_att
-        * leth
-        * dm.exp(-params.ratio_exp * log_r - params.size_exp * dm.log(size_a))
-        * dm.exp(-np.asarray(cum_a) / params.loss_saturation)
-    )
-    ld = (
-        params.loss_def
-        * leth
-        * dm.exp(params.ratio_exp * log_r - params.size_exp * dm.log(size_d))
-        * dm.exp(-np.asarray(cum_d) / params.loss_saturation)
-    )
+    log_sa, log_sd = _many(dm.log, size_a, size_d)
+    e_ra, e_ca, e_rd, e_cd = _many(
+        dm.exp,
+        -params.ratio_exp * log_r - params.size_exp * log_sa,
+        -np.asarray(cum_a) / params.loss_saturation,
+        params.ratio_exp * log_r - params.size_exp * log_sd,
+        -np.asarray(cum_d) / params.loss_saturation)
+    la = params.loss_att * leth * e_ra * e_ca
+    ld = params.loss_def * leth * e_rd * e_cd
     return la, ld
 
 
@@ -201,16 +222,12 @@ def break_hazards(
     size: float | np.ndarray = 0.0  # exactly neutral for v1 (x + 0.0 == x)
     if men_total is not None and np.any(np.asarray(params.break_size_exp) != 0.0):
         size = -params.break_size_exp * dm.log(np.maximum(men_total, 1.0) / 2e4)
-    lam_a = (
-        params.break_rate
-        * dm.exp(-0.5 * params.break_bias - k + np.asarray(cum_a) / params.breakpoint + size)
-        / np.maximum(resolve_a, 1e-3)
-    )
-    lam_d = (
-        params.break_rate
-        * dm.exp(0.5 * params.break_bias + k + np.asarray(cum_d) / params.breakpoint + size)
-        / np.maximum(resolve_d, 1e-3)
-    )
+    e_a, e_d = _many(
+        dm.exp,
+        -0.5 * params.break_bias - k + np.asarray(cum_a) / params.breakpoint + size,
+        0.5 * params.break_bias + k + np.asarray(cum_d) / params.breakpoint + size)
+    lam_a = params.break_rate * e_a / np.maximum(resolve_a, 1e-3)
+    lam_d = params.break_rate * e_d / np.maximum(resolve_d, 1e-3)
     return lam_a, lam_d
 
 

@@ -203,3 +203,20 @@ def test_counts_stay_on_the_fixed_point_grid(flagship):
         a = getattr(s, name)
         assert np.array_equal(a * QUANTUM, np.rint(a * QUANTUM)), name
     assert s.losses.sum() > 0 and (s.pool >= 0).all() and (s.strength >= 0).all()
+
+
+def test_diff_refuses_other_days_and_foreign_archives(recorded, tmp_path, capsys):
+    a = _edit(recorded, tmp_path / "a.json", lambda d: d["digests"].__setitem__(3, "0" * 16))
+    b = _edit(recorded, tmp_path / "b.json", lambda d: d["digests"].__setitem__(6, "0" * 16))
+    assert main(["replay", str(a), "--quiet", "--report", str(tmp_path / "ra")]) == 1
+    assert main(["replay", str(b), "--quiet", "--report", str(tmp_path / "rb")]) == 1
+    capsys.readouterr()
+    assert main(["diff", str(tmp_path / "ra" / "day2.npz"), str(tmp_path / "rb" / "day5.npz")]) == 2
+    assert "compare the same day" in capsys.readouterr().err
+    assert main(["diff", str(tmp_path / "ra" / "day2.npz"),
+                 str(tmp_path / "ra" / "day2.npz")]) == 0
+    np.savez(tmp_path / "other.npz", x=np.arange(3))
+    assert main(["diff", str(tmp_path / "other.npz"), str(tmp_path / "other.npz")]) == 2
+    assert "no meta/day" in capsys.readouterr().err
+    assert main(["diff", str(recorded), str(recorded)]) == 2
+    assert "not an .npz archive" in capsys.readouterr().err

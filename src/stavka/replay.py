@@ -374,7 +374,9 @@ def run_prepared(p: Prepared, on_day: Callable[[int], None] | None = None) -> Re
                        here=machine())
     if c.digest() != rf.digests[0]:
         res.divergence = Divergence(day=-1, date=st.date(0).isoformat(), expected=rf.digests[0],
-                                    got=c.digest(), note="the compiled start state differs")
+                                    got=c.digest(),
+                                    note="the start state's digest differs: the compiled "
+                                         "scenario differs, or the file's digest was edited")
     else:
         for d in range(rf.days):
             if c.done:
@@ -420,7 +422,8 @@ def _locate(rf: ReplayFile, c: Campaign, d: int) -> Divergence:
     div = Divergence(day=d, date=c.static.date(d).isoformat(), expected=rf.digests[d + 1],
                      got=c.digest())
     if rf.trace is None or c.trace is None:
-        div.note = "the replay carries no per-phase trace: record it with --save-replay"
+        div.note = ("the replay carries no per-phase trace: record it with `stavka run "
+                    "--save-replay` (or Campaign(..., trace=True) before save_replay)")
         return div
     here = _trace_rows([c.trace[d]])[0]
     there = rf.trace.days[d]
@@ -472,6 +475,8 @@ def _dump_day(rf: ReplayFile, loaded: Loaded, by_day: dict[int, list[Any]], day:
             arrays[f"{name}/{f}"] = np.array(getattr(state, f)[0])
 
     step(c.world, by_day.get(day, []), c.rng, record=False, after_phase=keep)
+    arrays["meta/day"] = np.array(day)
+    arrays["meta/scenario_hash"] = np.array(rf.scenario.hash)
     buf = io.BytesIO()
     np.savez_compressed(buf, **arrays)  # type: ignore[arg-type]
     return buf.getvalue()
@@ -522,6 +527,12 @@ def diff_dumps(a: str | Path, b: str | Path, limit: int = 5) -> str:
     da, db = _read_dump(a), _read_dump(b)
     if list(da) != list(db):
         raise InputError(f"{b}: not a dump of the same phases and arrays as {a}")
+    for key, what in (("meta/day", "day"), ("meta/scenario_hash", "scenario")):
+        if str(da[key]) != str(db[key]):
+            raise InputError(f"{b}: a dump of {what} {db[key]}, {a} is of {what} {da[key]}: "
+                             "compare the same day of the same replay")
+    da = {k: v for k, v in da.items() if not k.startswith("meta/")}
+    db = {k: v for k, v in db.items() if not k.startswith("meta/")}
     diffs = diff_arrays(da, db, limit)
     if not diffs:
         return f"{a} and {b}: identical ({len(da)} arrays)\n"
@@ -538,8 +549,20 @@ def diff_dumps(a: str | Path, b: str | Path, limit: int = 5) -> str:
 
 def _read_dump(p: str | Path) -> dict[str, np.ndarray]:
     try:
+        with open(p, "rb") as fh:
+            magic = fh.read(4)
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from None
+    if magic != b"PK\x03\x04":
+        raise InputError(f"{p}: not a stavka state dump (not an .npz archive)")
+    try:
         with np.load(p, allow_pickle=False) as z:
-            return {k: z[k] for k in z.files}
+            out = {k: z[k] for k in z.files}
+        if "meta/day" not in out or any(v.dtype == object for v in out.values()):
+            raise InputError(f"{p}: not a stavka state dump (no meta/day)")
+        return out
+    except InputError:
+        raise
     except (OSError, ValueError, EOFError) as exc:
         raise InputError(f"{p}: not a stavka state dump ({_one_line(str(exc))})") from None
     except Exception as exc:  # zipfile.BadZipFile and friends

@@ -64,9 +64,12 @@ def canonical_bytes(a: np.ndarray) -> bytes:
         return np.ascontiguousarray(a, dtype="<i8").tobytes()
     if np.issubdtype(a.dtype, np.floating):
         f = np.ascontiguousarray(a, dtype="<f8") + 0.0  # -0.0 + 0.0 == +0.0
-        bits = f.view("<u8").copy()
-        bits[np.isnan(f)] = _QNAN
-        return bits.tobytes()
+        nan = np.isnan(f)
+        if nan.any():
+            bits = f.view("<u8").copy()
+            bits[nan] = _QNAN
+            return bits.tobytes()
+        return f.tobytes()
     raise TypeError(f"cannot digest dtype {a.dtype}")
 
 

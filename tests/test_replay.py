@@ -110,8 +110,9 @@ def test_one_ulp_perturbation_is_pinpointed_to_phase_and_array(
     text = (tmp_path / "rep-honest" / "sync.txt").read_text()
     assert "first phase that differs: supply" in text and "morale" in text
     # element level: this machine's dump against the other run's
-    diff = diff_dumps(tmp_path / "rep-honest" / "day5.npz",
-                      tmp_path / "rep-perturbed" / "day5.npz")
+    diff, same = diff_dumps(tmp_path / "rep-honest" / "day5.npz",
+                            tmp_path / "rep-perturbed" / "day5.npz")
+    assert not same
     first = diff.splitlines()
     assert "first differing phase: supply" in first[0]
     assert first[1].strip().startswith("supply/morale: 1 element(s) differ")
@@ -130,7 +131,7 @@ def test_digest_covers_every_state_field():
 @pytest.mark.parametrize("edit, message", [
     (lambda d: d.__setitem__("digest_version", 99), "digest_version: digest version 99"),
     (lambda d: d.__setitem__("replay_version", 0), "replay format version 0"),
-    (lambda d: d.__setitem__("code", "0.0.1+feedface"), "code: recorded with stavka 0.0.1"),
+    (lambda d: d.__setitem__("code", "0.0.1+feedface"), "code: recorded with stavka '0.0.1"),
     (lambda d: d["scenario"].__setitem__("hash", "f" * 16), "is not the content"),
     (lambda d: d["scenario"].__setitem__("source", "no-such-scenario"), "cannot load"),
     (lambda d: d.__setitem__("format", "other"), "not a stavka replay"),
@@ -220,3 +221,110 @@ def test_diff_refuses_other_days_and_foreign_archives(recorded, tmp_path, capsys
     assert "no meta/day" in capsys.readouterr().err
     assert main(["diff", str(recorded), str(recorded)]) == 2
     assert "not an .npz archive" in capsys.readouterr().err
+
+
+# ---- hostile input, by kind -------------------------------------------------------
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda d: d["recorded_on"].__setitem__("cpu", "a\nb"), "control character"),
+    (lambda d: d["recorded_on"].__setitem__("cpu", "\ud800"), "control character"),
+    (lambda d: d.__setitem__("code", "x" * 20_000), "a string of 20,000 characters"),
+    (lambda d: d["scenario"].__setitem__("source", "s" * 300), "not a usable path"),
+    (lambda d: d["scenario"].__setitem__("source", "/etc/passwd"), "cannot load"),
+    (lambda d: d["scenario"].__setitem__("source", "/dev/zero"), "not a scenario file"),
+    (lambda d: d.__setitem__("parameters", {"japan_threshold": 10**400}), "japan_threshold"),
+    (lambda d: d.__setitem__("orders", [{"day": 0, "order": "x hold"}] * 100_001), "the limit"),
+    (lambda d: (d.__setitem__("days", 500), d.__setitem__("digests", ["0" * 16] * 501),
+                d.pop("trace")), "lasts"),
+])
+def test_hostile_replay_fields(recorded, tmp_path, capsys, edit, message):
+    bad = _edit(recorded, tmp_path / "bad.json", edit)
+    assert main(["replay", str(bad), "--quiet", "--report", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and message in err and len(err) < 400, err
+    assert not (tmp_path / "r").exists()
+
+
+def test_integer_too_long_for_json(recorded, tmp_path, capsys):
+    p = tmp_path / "big.json"
+    p.write_text(recorded.read_text().replace('"seed": 3', '"seed": ' + "9" * 5000, 1))
+    assert main(["replay", str(p), "--quiet"]) == 2
+    assert "not a stavka replay" in capsys.readouterr().err
+
+
+def test_special_files_are_never_read_or_replaced(recorded, tmp_path, capsys):
+    import os
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for args in (["replay", str(fifo)], ["replay", "/dev/zero"],
+                 ["diff", str(fifo), str(fifo)], ["run", str(fifo), "--days", "1"]):
+        assert main([*args, "--quiet"] if args[0] != "diff" else args) == 2, args
+        err = capsys.readouterr().err
+        assert "not a regular file" in err or "not a scenario file" in err, err
+    # outputs: a FIFO, a symlink or a folder is refused before the campaign runs
+    link = tmp_path / "link.json"
+    link.symlink_to(recorded)
+    before = recorded.read_bytes()
+    for target in (fifo, link, tmp_path):
+        assert main(["run", "two-fronts-1941", "--days", "2", "--quiet",
+                     "--save-replay", str(target)]) == 2
+        err = capsys.readouterr()
+        assert "cannot write there" in err.err and "digest" not in err.out
+    assert fifo.is_fifo() and link.is_symlink() and recorded.read_bytes() == before
+    assert main(["run", "two-fronts-1941", "--days", "2", "--quiet",
+                 "--save-replay", "/proc/nope/r.json"]) == 2
+    assert "digest" not in capsys.readouterr().out  # refused before running
+
+
+def test_report_paths(recorded, tmp_path, capsys):
+    assert main(["replay", str(recorded), "--quiet", "--report", ""]) == 2
+    assert main(["run", "two-fronts-1941", "--days", "1", "--quiet", "--report", ""]) == 2
+    capsys.readouterr()
+    # a report folder that would overwrite the replay being read
+    d = tmp_path / "rep"
+    d.mkdir()
+    inside = d / "sync.txt"
+    inside.write_bytes(recorded.read_bytes())
+    assert main(["replay", str(inside), "--quiet", "--report", str(d)]) == 2
+    assert "overwrite" in capsys.readouterr().err
+    assert inside.read_bytes() == recorded.read_bytes()
+
+
+def test_edited_trace_is_a_divergence(recorded, tmp_path, capsys):
+    def edit(d):
+        row = d["trace"]["days"][2]
+        row[3] = ("f" if row[3][0] != "f" else "e") + row[3][1:]
+    bad = _edit(recorded, tmp_path / "t.json", edit)
+    assert main(["replay", str(bad), "--quiet"]) == 1
+    out = capsys.readouterr().out
+    assert "diverges on day 2" in out and "trace was edited or damaged" in out
+
+
+def test_diff_refuses_a_zip_bomb(tmp_path, capsys):
+    import zipfile
+
+    p = tmp_path / "bomb.npz"
+    with zipfile.ZipFile(p, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("meta/day.npy", b"\0" * (600 * 2**20))
+    assert p.stat().st_size < 2 * 2**20
+    assert main(["diff", str(p), str(p)]) == 2
+    assert "expands to" in capsys.readouterr().err
+
+
+def test_api_rejects_bad_trace_and_paths():
+    from stavka.errors import InputError
+
+    with pytest.raises(InputError):
+        stavka.Campaign("two-fronts-1941", trace="no")  # type: ignore[arg-type]
+    with pytest.raises(InputError):
+        stavka.load("a\0b.yaml")
+    with pytest.raises(InputError):
+        stavka.load(12)  # type: ignore[arg-type]
+
+
+def test_replay_of_a_loaded_shipped_scenario_names_the_id(flagship, tmp_path):
+    c = stavka.Campaign(flagship, seed=1).run(2)  # loaded object, no source given
+    c.save_replay(tmp_path / "x.json")
+    assert json.loads((tmp_path / "x.json").read_text())["scenario"]["source"] == \
+        "two-fronts-1941"

@@ -45,13 +45,21 @@ def list_scenarios() -> dict[str, Path]:
 
 def load(name_or_path: str | Path) -> Loaded:
     """Load a shipped scenario by id, or a scenario file/folder by path."""
+    if not isinstance(name_or_path, str | Path):
+        raise InputError(f"scenario must be an id or a path (got {type(name_or_path).__name__})")
     p = Path(name_or_path)
     shipped = list_scenarios()
     if str(name_or_path) in shipped:
         return load_file(shipped[str(name_or_path)])
-    if p.suffix in (".yaml", ".yml") or p.exists():
-        if not p.exists():
+    try:
+        exists = p.exists()
+    except (OSError, ValueError) as exc:  # a NUL byte, a name too long for the system
+        raise InputError(f"{str(p)[:80]!r}: not a usable path ({type(exc).__name__})") from None
+    if p.suffix in (".yaml", ".yml") or exists:
+        if not exists:
             raise InputError(f"{p}: file not found")
+        if not (p.is_dir() or p.is_file()):  # a FIFO or device would block or never end
+            raise InputError(f"{p}: not a scenario file or folder")
         return load_file(p)
     raise UnknownIdError(
         f"unknown scenario '{name_or_path}'{did_you_mean(str(name_or_path), list(shipped))}"
@@ -81,6 +89,8 @@ class Campaign:
         (:attr:`trace`), which a saved replay carries for the sync report."""
         if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
             raise InputError(f"seed must be a non-negative integer (got {seed!r})")
+        if not isinstance(trace, bool):
+            raise InputError(f"trace must be True or False (got {trace!r})")
         self.loaded = scenario if isinstance(scenario, Loaded) else load(scenario)
         self.source = scenario if isinstance(scenario, str | Path) else None
         self.seed = int(seed)

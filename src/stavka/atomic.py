@@ -1,20 +1,46 @@
-"""Atomic file writes: a temp file in the same directory, fsync, then ``os.replace``."""
+"""Safe file I/O at the edges: atomic writes, output paths probed before work starts,
+and input files that are regular files of bounded size.
+
+* :func:`atomic_write`: a temp file in the same directory, fsync, then ``os.replace``;
+  never replaces anything but a regular file (not a device, FIFO, symlink or folder).
+* :func:`check_output_file` / :func:`check_output_dir`: fail *before* a long run if
+  its output could not be written.
+* :func:`read_regular`: read a file only if it is a regular file below a size limit
+  (a FIFO, ``/dev/zero`` or a huge file is refused at once, never read).
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
+
+
+def _refuse_special(p: Path) -> None:
+    """Raise OSError if ``p`` exists and is not a regular file (symlinks are refused too:
+    replacing one would lose it)."""
+    try:
+        st = os.lstat(p)
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(st.st_mode):
+        what = "a directory" if stat.S_ISDIR(st.st_mode) else (
+            "a symbolic link" if stat.S_ISLNK(st.st_mode) else "not a regular file")
+        raise OSError(errno.EEXIST, f"exists and is {what}")
 
 
 def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> Path:
     """Write ``data`` to ``path`` so that readers see the old file or the new, never half.
 
     The parent directory is created if needed. On any failure the temp file is
-    removed and the previous content of ``path`` is left as it was.
+    removed and the previous content of ``path`` is left as it was. Raises OSError
+    (``EEXIST``) if ``path`` exists and is not a regular file.
     """
     p = Path(path)
+    _refuse_special(p)
     p.parent.mkdir(parents=True, exist_ok=True)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
@@ -34,3 +60,60 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> Path:
             os.unlink(tmp)
         raise
     return p
+
+
+def _probe_dir(d: Path) -> None:
+    fd, tmp = tempfile.mkstemp(dir=d, prefix=".stavka-probe.", suffix=".tmp")
+    os.close(fd)
+    os.unlink(tmp)
+
+
+def check_output_file(path: str | os.PathLike[str]) -> None:
+    """Raise OSError now if :func:`atomic_write` to ``path`` would fail later (the path
+    is empty, a directory or a special file, or its folder cannot be made or written).
+    Creates the missing parent folders, nothing else."""
+    p = Path(path)
+    if not str(path) or str(path).endswith(os.sep):
+        raise OSError(errno.EINVAL, "not a file name")
+    _refuse_special(p)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    _probe_dir(p.parent)
+
+
+def check_output_dir(path: str | os.PathLike[str]) -> None:
+    """Raise OSError now if files could not be written into folder ``path`` later.
+    Creates the folder (and its parents) if missing."""
+    if not str(path):
+        raise OSError(errno.EINVAL, "not a folder name")
+    p = Path(path)
+    if p.exists() and not p.is_dir():
+        raise OSError(errno.ENOTDIR, "exists and is not a directory")
+    p.mkdir(parents=True, exist_ok=True)
+    _probe_dir(p)
+
+
+def check_regular(path: str | os.PathLike[str], limit: int) -> None:
+    """Raise OSError unless ``path`` is a regular file of at most ``limit`` bytes (by
+    ``stat``, without opening it: a FIFO or device is never opened). Symlinks to
+    regular files are followed."""
+    st = os.stat(Path(path))
+    if not stat.S_ISREG(st.st_mode):
+        what = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+        raise OSError(errno.EINVAL, what)
+    if st.st_size > limit:
+        raise OSError(errno.EFBIG, f"{st.st_size:,} bytes; the limit is {limit:,}")
+
+
+def read_regular(path: str | os.PathLike[str], limit: int) -> bytes:
+    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes.
+
+    Raises OSError otherwise (a FIFO or device is never opened for reading, so it
+    cannot block or stream forever). Symlinks to regular files are followed.
+    """
+    p = Path(path)
+    check_regular(p, limit)
+    with open(p, "rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise OSError(errno.EFBIG, f"more than {limit:,} bytes; the limit is {limit:,}")
+    return data

@@ -97,9 +97,9 @@ def run(
     seed: Annotated[int, typer.Option(help="master seed (>= 0)")] = 0,
     days: Annotated[int | None, typer.Option(help="stop after this many days")] = None,
     set_: Annotated[list[str] | None, typer.Option("--set", help="parameter NAME=VALUE")] = None,
-    report: Annotated[Path | None, typer.Option(help="write summary, chronicle, events, report here")] = None,
+    report: Annotated[str | None, typer.Option(help="write summary, chronicle, events, report here")] = None,
     quiet: Annotated[bool, typer.Option(help="no progress bar")] = False,
-    save_replay: Annotated[Path | None, typer.Option(
+    save_replay: Annotated[str | None, typer.Option(
         "--save-replay", help="write a replay file (inputs, per-day and per-phase digests)")
     ] = None,
 ) -> None:
@@ -111,8 +111,7 @@ def run(
     if days is not None and days < 1:
         raise InputError(f"--days must be >= 1 (got {days})")
     params = _parse_sets(set_ or [])
-    if save_replay is not None and (save_replay.is_dir() or str(save_replay) == ""):
-        raise InputError(f"--save-replay {save_replay}: is a directory, not a file")
+    _check_outputs(report, save_replay)  # before the campaign runs, not after
     camp = Campaign(load(scenario), seed=seed, params=params, trace=save_replay is not None)
     camp.source = scenario
     total = camp.static.days if days is None else min(days, camp.static.days)
@@ -128,7 +127,7 @@ def run(
         from stavka.chronicle import write_outputs
 
         try:
-            write_outputs(camp, report)
+            write_outputs(camp, Path(report))
         except OSError as exc:
             raise InputError(f"--report {report}: cannot write there "
                              f"({exc.strerror or exc})") from None
@@ -142,7 +141,7 @@ def run(
 @app.command("replay")
 def replay_cmd(
     file: Annotated[Path, typer.Argument(help="replay file written by run --save-replay")],
-    report: Annotated[Path | None, typer.Option(
+    report: Annotated[str | None, typer.Option(
         help="write the sync report (sync.txt) and, on a divergence, this run's arrays of "
              "that day (day<D>.npz) here")] = None,
     scenario: Annotated[str | None, typer.Option(
@@ -154,6 +153,8 @@ def replay_cmd(
     """Re-run a replay and check every day's digest: exit 0 identical, 1 diverged."""
     from stavka.replay import prepare, run_prepared
 
+    if report is not None and not report.strip():
+        raise InputError("--report '': not a folder name")
     prep = prepare(file, scenario=scenario, any_version=any_version, report_dir=report)
     with Progress(TextColumn("[bold]replay"), BarColumn(),
                   TextColumn("{task.completed}/{task.total} days"), TimeElapsedColumn(),
@@ -175,10 +176,27 @@ def diff_cmd(
     """Compare two state dumps element by element: exit 0 identical, 1 different."""
     from stavka.replay import diff_dumps
 
-    text = diff_dumps(a, b)
+    text, same = diff_dumps(a, b)
     sys.stdout.write(text)
-    if "identical" not in text.splitlines()[0]:
+    if not same:
         raise Exit(1)
+
+
+def _check_outputs(report: str | None, save_replay: str | None) -> None:
+    """Refuse now an output that could not be written after a long run."""
+    from stavka.atomic import check_output_dir, check_output_file
+
+    for flag, value, check in (("--report", report, check_output_dir),
+                               ("--save-replay", save_replay, check_output_file)):
+        if value is None:
+            continue
+        try:
+            check(value)
+        except OSError as exc:
+            raise InputError(f"{flag} {value!r}: cannot write there "
+                             f"({exc.strerror or exc})") from None
+        except ValueError as exc:  # a NUL byte in the path
+            raise InputError(f"{flag} {value!r}: not a usable path ({exc})") from None
 
 
 def _print_summary(s: dict[str, Any]) -> None:

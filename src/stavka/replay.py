@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from stavka.atomic import atomic_write
+from stavka.atomic import atomic_write, check_output_dir, check_regular, read_regular
 from stavka.errors import IllegalOrderError, InputError, StavkaError
 from stavka.world.digest import DIGEST_FIELDS, DIGEST_VERSION
 
@@ -39,7 +39,13 @@ REPLAY_FORMAT = "stavka-replay"
 REPLAY_VERSION = 1
 #: A replay larger than this is refused before it is read (a 100-day traced replay
 #: is about 0.3 MB).
-MAX_REPLAY_BYTES = 64 * 2**20
+MAX_REPLAY_BYTES = 16 * 2**20
+#: At most this many orders (a player giving 100 orders a day for a year: 36,500).
+MAX_ORDERS = 100_000
+#: No string in a replay is longer than this (a trace row is 320 characters).
+MAX_STRING = 10_000
+#: A state dump (``day<D>.npz``) may expand to at most this many bytes.
+MAX_DUMP_BYTES = 512 * 2**20
 #: Hex digits kept per field digest in a trace (32 bits: a chance collision per
 #: compared field of 2**-32).
 TRACE_HEX = 8
@@ -133,7 +139,7 @@ def to_document(c: Campaign) -> dict[str, Any]:
     src = c.source if c.source is not None else (c.loaded.files[0] if c.loaded.files else "")
     src_s = str(src)
     if src_s and not _shipped(src_s):
-        src_s = str(Path(src_s).resolve())
+        src_s = _shipped_id(Path(src_s)) or str(Path(src_s).resolve())
     doc: dict[str, Any] = {
         "format": REPLAY_FORMAT, "replay_version": REPLAY_VERSION,
         "digest_version": DIGEST_VERSION, "code": code_version(),
@@ -167,19 +173,32 @@ def _shipped(name: str) -> bool:
     return name in list_scenarios()
 
 
+def _shipped_id(p: Path) -> str | None:
+    """The shipped scenario id of a scenario file or folder path, if it is one (a replay
+    then names the id, which loads on any machine, not this machine's path)."""
+    from stavka.api import list_scenarios
+
+    try:
+        folder = (p if p.is_dir() else p.parent).resolve()
+    except (OSError, ValueError):
+        return None
+    for sid, d in list_scenarios().items():
+        if d.resolve() == folder:
+            return sid
+    return None
+
+
 def read_replay(path: str | Path) -> ReplayFile:
     """Read and validate a replay file. Raises :class:`InputError` (one line naming the
     file, and the field where there is one) if it is missing, too large, not JSON,
     truncated, not a replay, or of another replay or digest version."""
     p = Path(path)
     try:
-        size = p.stat().st_size
-        if size > MAX_REPLAY_BYTES:
-            raise InputError(f"{p}: not a stavka replay ({size:,} bytes; the limit is "
-                             f"{MAX_REPLAY_BYTES:,})")
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from None
+        raw = read_regular(p, MAX_REPLAY_BYTES)
+    except (OSError, ValueError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise InputError(f"{show(p)}: cannot read ({_one_line(why)})") from None
+    p = Path(show(p, 200))
     try:
         doc = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -190,19 +209,27 @@ def read_replay(path: str | Path) -> ReplayFile:
                          f"column {exc.colno}: {exc.msg})") from None
     except RecursionError:
         raise InputError(f"{p}: not a stavka replay (JSON nested too deeply)") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise InputError(f"{p}: not a stavka replay ({_one_line(str(exc))[:120]})") from None
     if not isinstance(doc, dict) or doc.get("format") != REPLAY_FORMAT:
         raise InputError(f"{p}: not a stavka replay (no \"format\": \"{REPLAY_FORMAT}\")")
     for key, want, what in (("replay_version", REPLAY_VERSION, "replay format"),
                             ("digest_version", DIGEST_VERSION, "digest")):
         got = doc.get(key)
-        if got != want:
-            raise InputError(f"{p}: {key}: {what} version {got!r}; this stavka reads "
+        if got != want or type(got) is not int:
+            raise InputError(f"{p}: {key}: {what} version {show(got)}; this stavka reads "
                              f"version {want}")
+    if isinstance(doc.get("orders"), list) and len(doc["orders"]) > MAX_ORDERS:
+        raise InputError(f"{p}: orders: {len(doc['orders']):,} orders; the limit is "
+                         f"{MAX_ORDERS:,}")
+    bad = _bad_string(doc)
+    if bad is not None:
+        raise InputError(f"{p}: {bad[0]}: {bad[1]}")
     try:
         rf = ReplayFile.model_validate(doc)
     except ValidationError as exc:
         e = exc.errors()[0]
-        where = ".".join(str(x) for x in e["loc"]) or "(document)"
+        where = ".".join(show(x, 40).strip("'") for x in e["loc"]) or "(document)"
         more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
         raise InputError(f"{p}: {where}: {_one_line(e['msg'])}{more}") from None
     if len(rf.digests) != rf.days + 1:
@@ -230,6 +257,39 @@ def read_replay(path: str | Path) -> ReplayFile:
 
 def _one_line(s: str) -> str:
     return " ".join(str(s).split())
+
+
+def show(v: Any, limit: int = 60) -> str:
+    """A user-given value as it may appear in a one-line message: ``repr``-escaped
+    (no newline or control character survives) and cut to ``limit`` characters."""
+    text = str(v) if isinstance(v, Path) else repr(v)
+    text = text.encode("unicode_escape", "backslashreplace").decode("ascii")
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def _bad_string(doc: Any) -> tuple[str, str] | None:
+    """(where, why) of the first string (key or value) that is too long or holds a control
+    character or a lone surrogate; None if all are fine. Iterative: no recursion limit."""
+    stack: list[tuple[str, Any]] = [("", doc)]
+    while stack:
+        where, v = stack.pop()
+        items: list[tuple[str, Any]] = []
+        if isinstance(v, dict):
+            for k, x in v.items():
+                items.append((f"{where}.{k}" if where else str(k), k))
+                items.append((f"{where}.{k}" if where else str(k), x))
+        elif isinstance(v, list):
+            items = [(f"{where}.{i}" if where else str(i), x) for i, x in enumerate(v)]
+        elif isinstance(v, str):
+            if len(v) > MAX_STRING:
+                return show(where), f"a string of {len(v):,} characters (the limit is {MAX_STRING:,})"
+            if any(ord(ch) < 32 or ord(ch) == 127 or 0xD800 <= ord(ch) <= 0xDFFF for ch in v):
+                return show(where), f"control character or invalid text in {show(v)}"
+            continue
+        else:
+            continue
+        stack.extend(reversed(items))
+    return None
 
 
 @dataclass
@@ -293,19 +353,34 @@ def load_scenario_of(rf: ReplayFile, path: str | Path, scenario: str | Path | No
                      ) -> Loaded:
     """The scenario a replay was recorded on (or ``scenario``), checked against its hash."""
     from stavka.api import load
+    from stavka.errors import ScenarioError
 
     src = str(scenario) if scenario is not None else rf.scenario.source
+    where = "--scenario" if scenario is not None else f"{path}: scenario.source"
+    if not _shipped(src):
+        try:
+            sp = Path(src)
+            if sp.exists() and not (sp.is_dir() or sp.is_file()):
+                raise InputError(f"{where}: {show(src)} is not a scenario file or folder")
+        except (OSError, ValueError):
+            raise InputError(f"{where}: {show(src)} is not a usable path") from None
     try:
         loaded = load(src)
+    except ScenarioError as exc:
+        first = str(exc.problems[0]) if exc.problems else "problems in scenario"
+        raise InputError(f"{where}: cannot load {show(src)} ({show(first, 160)[1:-1]})") from None
     except StavkaError as exc:
-        first = str(exc).splitlines()[0]
-        raise InputError(f"{path}: scenario: cannot load '{src}' ({first})") from None
+        raise InputError(f"{where}: cannot load {show(src)} "
+                         f"({show(str(exc).splitlines()[0], 160)[1:-1]})") from None
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{where}: cannot load {show(src)} ({type(exc).__name__})") from None
     if loaded.spec.id != rf.scenario.id:
-        raise InputError(f"{path}: scenario: recorded on '{rf.scenario.id}', '{src}' is "
-                         f"'{loaded.spec.id}'")
+        raise InputError(f"{path}: scenario: recorded on {show(rf.scenario.id)}, {show(src)} is "
+                         f"{show(loaded.spec.id)}")
     if loaded.hash != rf.scenario.hash:
-        raise InputError(f"{path}: scenario: '{rf.scenario.id}' is not the content the replay "
-                         f"was recorded on (hash {rf.scenario.hash}, here {loaded.hash})")
+        raise InputError(f"{path}: scenario: {show(rf.scenario.id)} is not the content the "
+                         f"replay was recorded on (hash {show(rf.scenario.hash, 24)}, here "
+                         f"{loaded.hash})")
     return loaded
 
 
@@ -334,11 +409,8 @@ def prepare(path: str | Path, *, scenario: str | Path | None = None, any_version
     from stavka.engine.records import Order
 
     rf = read_replay(path)
-    out = Path(report_dir) if report_dir is not None else None
-    if out is not None and (str(report_dir) == "" or (out.exists() and not out.is_dir())):
-        raise InputError(f"--report {report_dir!s}: not a directory")
     if rf.code != code_version() and not any_version:
-        raise InputError(f"{path}: code: recorded with stavka {rf.code}, this is "
+        raise InputError(f"{path}: code: recorded with stavka {show(rf.code)}, this is "
                          f"{code_version()} (results may differ; --any-version replays anyway)")
     loaded = load_scenario_of(rf, path, scenario)
     try:
@@ -346,6 +418,9 @@ def prepare(path: str | Path, *, scenario: str | Path | None = None, any_version
     except StavkaError as exc:
         raise InputError(f"{path}: parameters: {_one_line(str(exc))}") from None
     st = c.static
+    if rf.days > st.days:
+        raise InputError(f"{path}: days: {rf.days} days, but scenario '{st.spec.id}' lasts "
+                         f"{st.days}")
     by_day: dict[int, list[Any]] = {}
     for i, o in enumerate(rf.orders):
         try:
@@ -354,11 +429,24 @@ def prepare(path: str | Path, *, scenario: str | Path | None = None, any_version
             raise InputError(f"{path}: orders.{i}.order: {exc}") from None
         if od.formation not in st.form_ids:
             raise InputError(f"{path}: orders.{i}.order: unknown formation "
-                             f"{od.formation!r} in scenario '{st.spec.id}'")
+                             f"{show(od.formation)} in scenario '{st.spec.id}'")
         if od.target is not None and od.target not in st.node_ids:
-            raise InputError(f"{path}: orders.{i}.order: unknown region {od.target!r} "
+            raise InputError(f"{path}: orders.{i}.order: unknown region {show(od.target)} "
                              f"in scenario '{st.spec.id}'")
         by_day.setdefault(o.day, []).append(od)
+    out = None
+    if report_dir is not None:
+        out = Path(report_dir)
+        try:
+            src = Path(path).resolve()
+            if src.parent == out.resolve() and (
+                    src.name == "sync.txt" or re.fullmatch(r"day\d+\.npz", src.name)):
+                raise InputError(f"--report {show(report_dir)}: would overwrite the replay "
+                                 "being read")
+            check_output_dir(out)
+        except OSError as exc:
+            raise InputError(f"--report {show(report_dir)}: cannot write there "
+                             f"({exc.strerror or exc})") from None
     return Prepared(str(path), rf, loaded, c, by_day, out)
 
 
@@ -397,6 +485,12 @@ def run_prepared(p: Prepared, on_day: Callable[[int], None] | None = None) -> Re
                 on_day(d + 1)
             if c.digest() != rf.digests[d + 1]:
                 res.divergence = _locate(rf, c, d)
+                break
+            if rf.trace is not None and c.trace is not None and (
+                    _trace_rows([c.trace[d]])[0] != rf.trace.days[d]):
+                res.divergence = _locate(rf, c, d)
+                res.divergence.note = ("the day's digest matches but the recorded per-phase "
+                                       "trace does not: the file's trace was edited or damaged")
                 break
     if p.report_dir is not None:
         _write_report(res, rf, p.loaded, p.by_day, p.report_dir)
@@ -450,7 +544,7 @@ def _write_report(res: ReplayResult, rf: ReplayFile, loaded: Loaded,
     try:
         files: dict[str, str | bytes] = {"sync.txt": res.report()}
         div = res.divergence
-        if div is not None and div.day >= 0:
+        if div is not None and div.day >= 0 and div.got != "-":
             files[f"day{div.day}.npz"] = _dump_day(rf, loaded, by_day, div.day)
         for name, data in files.items():
             atomic_write(out / name, data)
@@ -500,8 +594,8 @@ def diff_arrays(a: dict[str, np.ndarray], b: dict[str, np.ndarray], limit: int =
         if key not in b:
             continue
         x, y = np.asarray(a[key]), np.asarray(b[key])
-        if x.shape != y.shape:
-            out.append(ArrayDiff(key, -1, [((), f"shape {x.shape}", f"shape {y.shape}")]))
+        if x.shape != y.shape or x.dtype != y.dtype:
+            out.append(ArrayDiff(key, -1, [((), f"{x.dtype} {x.shape}", f"{y.dtype} {y.shape}")]))
             continue
         if np.issubdtype(x.dtype, np.floating):
             ne = x.astype("<f8").view("<u8") != y.astype("<f8").view("<u8")
@@ -520,10 +614,11 @@ def _fmt(v: Any) -> str:
     return f"{v!r} ({float(v).hex()})" if isinstance(v, float) else repr(v)
 
 
-def diff_dumps(a: str | Path, b: str | Path, limit: int = 5) -> str:
+def diff_dumps(a: str | Path, b: str | Path, limit: int = 5) -> tuple[str, bool]:
     """Compare two ``day<D>.npz`` dumps (from ``stavka replay --report`` on two machines):
-    the first phase and arrays that differ, with their first elements, as text.
-    Raises :class:`InputError` if a file is not such a dump."""
+    (the first phase and arrays that differ, with their first elements, as text;
+    whether the dumps are identical). Raises :class:`InputError` if a file is not such
+    a dump, or the two are of different days or scenarios."""
     da, db = _read_dump(a), _read_dump(b)
     if list(da) != list(db):
         raise InputError(f"{b}: not a dump of the same phases and arrays as {a}")
@@ -535,7 +630,7 @@ def diff_dumps(a: str | Path, b: str | Path, limit: int = 5) -> str:
     db = {k: v for k, v in db.items() if not k.startswith("meta/")}
     diffs = diff_arrays(da, db, limit)
     if not diffs:
-        return f"{a} and {b}: identical ({len(da)} arrays)\n"
+        return f"{a} and {b}: identical ({len(da)} arrays)\n", True
     phase = diffs[0].key.split("/")[0]
     lines = [f"{a} vs {b}: first differing phase: {phase}"]
     for dd in diffs:
@@ -544,22 +639,34 @@ def diff_dumps(a: str | Path, b: str | Path, limit: int = 5) -> str:
         lines.append(f"  {dd.key}: {dd.count} element(s) differ")
         for ix, x, y in dd.first:
             lines.append(f"    [{', '.join(map(str, ix))}]: {_fmt(x)} vs {_fmt(y)}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n", False
 
 
 def _read_dump(p: str | Path) -> dict[str, np.ndarray]:
     try:
+        check_regular(p, MAX_DUMP_BYTES)
         with open(p, "rb") as fh:
             magic = fh.read(4)
-    except OSError as exc:
-        raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from None
+    except (OSError, ValueError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise InputError(f"{show(p)}: cannot read ({_one_line(why)})") from None
     if magic != b"PK\x03\x04":
         raise InputError(f"{p}: not a stavka state dump (not an .npz archive)")
     try:
+        import zipfile
+
+        with zipfile.ZipFile(p) as zf:
+            size = sum(i.file_size for i in zf.infolist())
+        if size > MAX_DUMP_BYTES:
+            raise InputError(f"{p}: not a stavka state dump (expands to {size:,} bytes; the "
+                             f"limit is {MAX_DUMP_BYTES:,})")
         with np.load(p, allow_pickle=False) as z:
             out = {k: z[k] for k in z.files}
-        if "meta/day" not in out or any(v.dtype == object for v in out.values()):
+        if "meta/day" not in out:
             raise InputError(f"{p}: not a stavka state dump (no meta/day)")
+        for k, v in out.items():
+            if not k.startswith("meta/") and (v.dtype.kind not in "biuf" or v.dtype.itemsize > 8):
+                raise InputError(f"{p}: not a stavka state dump ({show(k)} is {v.dtype})")
         return out
     except InputError:
         raise

@@ -175,8 +175,9 @@ def coerce_param(name: str, p: Any, raw: Any) -> Any:
                 val = raw
             else:
                 val = dt.date.fromisoformat(str(raw).strip())
-    except (TypeError, ValueError):
-        raise InputError(f"parameter '{name}' must be a {p.type} (got {raw!r})") from None
+    except (TypeError, ValueError, OverflowError):
+        shown = repr(raw) if len(repr(raw)) <= 60 else repr(raw)[:57] + "..."
+        raise InputError(f"parameter '{name}' must be a {p.type} (got {shown})") from None
     if p.type in ("int", "float"):
         if p.min is not None and val < p.min:
             raise InputError(f"parameter '{name}' must be >= {p.min:g} (got {val})")

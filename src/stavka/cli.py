@@ -190,13 +190,14 @@ def _check_outputs(report: str | None, save_replay: str | None) -> None:
                                ("--save-replay", save_replay, check_output_file)):
         if value is None:
             continue
+        shown = value.encode("unicode_escape", "backslashreplace").decode("ascii")[:200]
         try:
             check(value)
         except OSError as exc:
-            raise InputError(f"{flag} {value!r}: cannot write there "
+            raise InputError(f"{flag} {shown or repr(value)}: cannot write there "
                              f"({exc.strerror or exc})") from None
         except ValueError as exc:  # a NUL byte in the path
-            raise InputError(f"{flag} {value!r}: not a usable path ({exc})") from None
+            raise InputError(f"{flag} {shown}: not a usable path ({exc})") from None
 
 
 def _print_summary(s: dict[str, Any]) -> None:

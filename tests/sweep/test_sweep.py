@@ -303,3 +303,53 @@ def test_more_runs_extend_a_sweep_and_fewer_reuse_it(mini, reference, tmp_path):
             want = small.runs[k]
             assert (np.array_equal(v, want) if v.dtype != object else list(v) == list(want)), k
     assert (tmp_path / "runs.csv").read_text().count("\n") == 3 * 4 + 1
+
+
+def test_a_batch_copied_over_another_is_named_discarded_and_rerun(mini, reference, tmp_path):
+    _run(mini, tmp_path, batch_size=3)
+    files = sorted((tmp_path / "batches").iterdir())
+    # c00001-... copied over c00000-...: a valid batch file under the wrong name
+    files[0].write_bytes(files[3].read_bytes())
+    (tmp_path / ".runs.csv.x1y2.tmp").write_text("left by a kill -9")
+    (tmp_path / "batches" / f".{files[1].name}.abc.tmp").write_bytes(b"half")
+    warnings: list[str] = []
+    res = _run(mini, tmp_path, batch_size=3, on_warning=warnings.append)
+    assert len(warnings) == 1 and files[0].name in warnings[0], warnings
+    assert "another batch" in warnings[0]
+    assert (res.batches_run, res.batches_reused) == (1, 8)
+    assert _files(tmp_path) == reference[1]
+    assert (tmp_path / "batches" / (files[0].name + ".discarded")).exists()
+    assert not list(tmp_path.glob(".*.tmp")) and not list((tmp_path / "batches").glob(".*.tmp"))
+    assert _run(mini, tmp_path, batch_size=3, on_warning=warnings.append).batches_run == 0
+    assert len(warnings) == 1
+
+
+def test_workers_die_with_a_killed_sweep(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    psutil = pytest.importorskip("psutil")
+    cmd = [sys.executable, "-m", "stavka.cli", "sweep", str(MINI), "--runs", "4000",
+           "--days", "60", "--workers", "2", "--batch-size", "50", "--quiet",
+           "--out", str(tmp_path / "out")]
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         start_new_session=True)
+    try:
+        parent = psutil.Process(p.pid)
+        kids: list = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(kids) < 2:
+            time.sleep(0.2)
+            kids = [k for k in parent.children(recursive=True)
+                    if "spawn_main" in " ".join(k.cmdline())]
+        assert len(kids) >= 2, "the pool did not start"
+        os.kill(p.pid, signal.SIGKILL)  # early: workers still starting (the hard case)
+        p.wait(timeout=10)
+        gone, alive = psutil.wait_procs(kids, timeout=10)
+        assert not alive, [k.cmdline() for k in alive]
+    finally:
+        with __import__("contextlib").suppress(Exception):
+            os.killpg(p.pid, signal.SIGKILL)

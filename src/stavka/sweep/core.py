@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from stavka.sweep.runner import BACKENDS, CODE_KEY, Columns, SweepError, Task, e
 from stavka.sweep.store import (
     BatchKey,
     check_out_dir,
+    clean_temporaries,
     code_version,
     digest,
     load_batches,
@@ -178,7 +180,7 @@ def sweep(scenario: str | os.PathLike[str] | Loaded, runs: int, *,
           seed: int = 0, batch_size: int = DEFAULT_BATCH, backend: str = "process",
           workers: int | None = None, cluster: str | None = None,
           out: str | os.PathLike[str] | None = None, progress: Progress | None = None,
-          plots: bool = True) -> SweepResult:
+          plots: bool = True, on_warning: Callable[[str], None] | None = None) -> SweepResult:
     """Run ``runs`` whole campaigns for every combination of ``vary`` and summarise them.
 
     ``vary`` maps parameter names to a VALUES string (``"0..18:6"``,
@@ -191,6 +193,8 @@ def sweep(scenario: str | os.PathLike[str] | Loaded, runs: int, *,
     ``summary.json``, ``sensitivity.csv``, plots and ``report.md`` are written;
     without it nothing is written.
     ``progress(done_runs, total_runs)`` is called as batches finish.
+    ``on_warning(text)`` hears of stored batches that were discarded (default: a
+    ``warning:`` line on stderr).
 
     The result's ``runs`` table has ``run_id``, ``combo``, one column per
     varied parameter, ``seed``, ``replica``, ``key`` and every metric of
@@ -208,7 +212,11 @@ def sweep(scenario: str | os.PathLike[str] | Loaded, runs: int, *,
     plan = _plan(loaded, vary or {}, runs, days, seed)
     out_dir = Path(out) if out is not None else None
     existing = out_dir is not None and check_out_dir(out_dir, plan.fingerprint)
-    stored = (load_batches(out_dir, plan.digest, plan.columns)
+    if out_dir is not None and existing:
+        clean_temporaries(out_dir)  # left by a run killed mid-write
+    warn = on_warning if on_warning is not None else (
+        lambda text: print(f"warning: {text}", file=sys.stderr))
+    stored = (load_batches(out_dir, plan.digest, plan.columns, on_discard=warn)
               if out_dir is not None and existing else [])
     total = plan.grid.size * runs
     have = [k for k, _ in stored]

@@ -60,10 +60,29 @@ Columns = dict[str, np.ndarray]
 _LOADED: Loaded | None = None
 
 
-def _init_worker(loaded: Loaded) -> None:
-    """Process-pool initializer: keep the scenario for every task of this worker."""
+def _init_worker(loaded: Loaded, parent: int | None = None) -> None:
+    """Process-pool initializer: keep the scenario for every task of this worker, and
+    end the worker if its parent dies (a ``kill -9`` of ``stavka sweep`` must not leave
+    workers computing for nobody)."""
     global _LOADED
     _LOADED = loaded
+    # the parent's pid comes from the parent: if it died before this worker got here,
+    # os.getppid() would already be the reaper's
+    _exit_with_parent(parent if parent is not None else os.getppid())
+
+
+def _exit_with_parent(parent: int, every_s: float = 0.5) -> None:
+    """A daemon thread that ends this process once it is orphaned (reparented)."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent:
+                os._exit(3)
+            time.sleep(every_s)
+
+    threading.Thread(target=watch, name="stavka-parent-watch", daemon=True).start()
 
 
 def _first_claim(env: str) -> bool:
@@ -148,7 +167,8 @@ class _Pool:
 def _process_pool(loaded: Loaded, workers: int) -> _Pool:
     ctx = get_context("spawn")
     return _Pool(lambda: ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
-                                             initargs=(loaded,)), _run_in_worker, workers)
+                                             initargs=(loaded, os.getpid())),
+                 _run_in_worker, workers)
 
 
 def _dask_pool(loaded: Loaded, workers: int, cluster: str | None) -> _Pool:

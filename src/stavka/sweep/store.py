@@ -13,11 +13,13 @@ atomically, so an interrupted sweep resumes from exactly the batches it finished
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -124,16 +126,37 @@ def save_batch(out: Path, key: BatchKey, fp_digest: str, cols: dict[str, np.ndar
     arrays: dict[str, Any] = {k: (v.astype(str) if v.dtype == object else v)
                               for k, v in cols.items()}
     arrays["__fingerprint__"] = np.array(fp_digest)
+    # the batch's own identity, checked against its file name when it is read back
+    arrays["__key__"] = np.array([key.combo, key.first, key.count], dtype=np.int64)
     np.savez(buf, **arrays)
     atomic_write(out / BATCHES / key.filename, buf.getvalue())
 
 
-def load_batches(out: Path, fp_digest: str, columns: list[str]
+def clean_temporaries(out: Path) -> int:
+    """Remove the temp files an interrupted atomic write left in ``out`` and its batch
+    folder (``.<name>.<random>.tmp``); returns how many. Only that pattern is touched."""
+    n = 0
+    for d in (out, out / BATCHES):
+        if not d.is_dir():
+            continue
+        for p in d.glob(".*.tmp"):
+            if p.is_file() and not p.is_symlink():
+                with contextlib.suppress(OSError):
+                    p.unlink()
+                    n += 1
+    return n
+
+
+def load_batches(out: Path, fp_digest: str, columns: list[str],
+                 on_discard: Callable[[str], None] | None = None
                  ) -> list[tuple[BatchKey, dict[str, np.ndarray]]]:
     """Every stored batch of this sweep, sorted by key.
 
     A file that cannot be read (or lacks a column) is skipped, so its replicas
-    run again; a readable batch of another sweep is refused.
+    run again; a readable batch of another sweep is refused. A batch whose own
+    identity (``__key__``, its replicas) does not match its file name — a file
+    copied over another — is renamed ``<name>.discarded`` (kept, never deleted),
+    reported through ``on_discard``, and its replicas run again.
     """
     d = out / BATCHES
     found: list[tuple[BatchKey, dict[str, np.ndarray]]] = []
@@ -149,7 +172,21 @@ def load_batches(out: Path, fp_digest: str, columns: list[str]
             continue
         if str(cols.pop("__fingerprint__")) != fp_digest:
             raise InputError(f"{p} belongs to another sweep; delete it and re-run")
-        if any(len(v) != key.count for v in cols.values()):
+        own = cols.pop("__key__", None)
+        why = None
+        if own is None or own.shape != (3,) or tuple(int(x) for x in own) != (
+                key.combo, key.first, key.count):
+            why = "it holds another batch than its name says"
+        elif any(len(v) != key.count for v in cols.values()):
+            why = "it holds another number of runs than its name says"
+        elif "replica" in cols and not np.array_equal(
+                cols["replica"], np.arange(key.first, key.first + key.count)):
+            why = "its replicas are not the ones its name says"
+        if why is not None:
+            with contextlib.suppress(OSError):
+                p.rename(p.with_name(p.name + ".discarded"))
+            if on_discard is not None:
+                on_discard(f"{p}: {why}; kept as {p.name}.discarded, its runs run again")
             continue
         found.append((key, cols))
     found.sort(key=lambda kc: (kc[0].combo, kc[0].first, kc[0].count))
@@ -161,6 +198,7 @@ def _read(p: Path, columns: list[str]) -> dict[str, np.ndarray] | None:
         with np.load(p, allow_pickle=False) as z:
             if not set(columns) | {"__fingerprint__"} <= set(z.files):
                 return None
-            return {k: z[k] for k in ["__fingerprint__", *columns]}
+            extra = ["__key__"] if "__key__" in z.files else []
+            return {k: z[k] for k in ["__fingerprint__", *extra, *columns]}
     except (OSError, ValueError, EOFError, zipfile.BadZipFile):
         return None

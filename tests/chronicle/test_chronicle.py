@@ -237,12 +237,13 @@ def _stub_report(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(report_mod, "render_report", lambda *a, **k: "<html>stub</html>")
 
 
-def test_failure_mid_write_keeps_previous_summary(tmp_path: Path, mini: stavka.Campaign,
-                                                  mini2: stavka.Campaign,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failure_mid_write_never_leaves_a_mix_that_looks_complete(
+        tmp_path: Path, mini: stavka.Campaign, mini2: stavka.Campaign,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # an old summary.json beside the new run's chronicle would claim a complete set:
+    # the old summary goes first, the new one comes last (issue 15: kill -9 mid-write)
     _stub_report(monkeypatch)
     write_outputs(mini, tmp_path)
-    before = (tmp_path / "summary.json").read_bytes()
     real = os.replace
 
     def crash(src: str, dst: str | os.PathLike[str]) -> None:
@@ -253,9 +254,11 @@ def test_failure_mid_write_keeps_previous_summary(tmp_path: Path, mini: stavka.C
     monkeypatch.setattr(atomic_mod.os, "replace", crash)
     with pytest.raises(OSError, match="disk full"):
         write_outputs(mini2, tmp_path)
-    assert (tmp_path / "summary.json").read_bytes() == before
     assert sorted(f.name for f in tmp_path.iterdir()) == [
-        "chronicle.md", "events.jsonl", "report.html", "summary.json"]
+        "chronicle.md", "events.jsonl", "report.html"]  # no summary: incomplete, no temp files
+    monkeypatch.setattr(atomic_mod.os, "replace", real)
+    write_outputs(mini2, tmp_path)
+    assert json.loads((tmp_path / "summary.json").read_text())["seed"] == mini2.seed
 
 
 def test_failure_while_rendering_changes_nothing(tmp_path: Path, mini: stavka.Campaign,

@@ -197,9 +197,11 @@ def write_outputs(campaign: Any, dir: str | os.PathLike[str]) -> dict[str, Path]
 
     Everything is rendered in memory first (one walk of the events feeds the
     chronicle, the JSONL and the map dates); then each file goes to a temp file
-    in ``dir`` and is moved into place with ``os.replace``. ``summary.json`` is
-    written last, so its presence means the set is complete; a failure leaves
-    any previous ``summary.json`` untouched and no temp files behind.
+    in ``dir`` and is moved into place with ``os.replace``. An older
+    ``summary.json`` is removed *before* the first file is replaced and the new one
+    is written last, so ``summary.json`` is present only when every file is from
+    the same run: a run killed half-way leaves a folder that says it is incomplete
+    (no summary), never a mix that looks complete. No temp files are left behind.
     """
     parts = as_parts(campaign)
     if parts.summary is None:
@@ -214,4 +216,8 @@ def write_outputs(campaign: Any, dir: str | os.PathLike[str]) -> dict[str, Path]
         "summary.json": json.dumps(parts.summary, indent=2, ensure_ascii=False) + "\n",
     }
     out = Path(dir)
+    out.mkdir(parents=True, exist_ok=True)
+    old = out / "summary.json"
+    if old.is_file() and not old.is_symlink():
+        old.unlink()
     return {name: atomic_write(out / name, texts[name]) for name in OUTPUT_FILES}

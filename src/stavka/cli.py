@@ -12,18 +12,15 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from typer.exceptions import Abort, Exit, TyperException
 
+from stavka.consoles import err, out
 from stavka.errors import InputError, ScenarioError, StavkaError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="stavka: campaign simulator for the Soviet Union's two-front war, 1941-45.")
-# Piped output is not squeezed to rich's 80-column default: the summary table is wide.
-out = Console(width=None if sys.stdout.isatty() else 120)
-err = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
 
 
 def _parse_sets(sets: list[str]) -> dict[str, str]:

@@ -20,6 +20,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from stavka.consoles import err
+from stavka.consoles import out as console
 from stavka.errors import StavkaError
 from stavka.sweep.core import DEFAULT_BATCH, SweepResult, sweep
 from stavka.sweep.grid import parse_vary, text_value
@@ -71,9 +73,6 @@ def sweep_cmd(
     quiet: Annotated[bool, typer.Option(help="no progress bar")] = False,
 ) -> None:
     """Monte Carlo over whole campaigns: probabilities with intervals, sensitivity, plots."""
-    from stavka.cli import err
-    from stavka.cli import out as console
-
     be = backend if backend is not None else ("dask" if cluster else "process")
     varied = parse_vary(vary or [])
     with Progress(TextColumn("[bold]sweep"), BarColumn(),

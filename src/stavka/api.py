@@ -84,14 +84,18 @@ class Campaign:
     """One campaign (a single replica) for people: run it, step it, read what happened."""
 
     def __init__(self, scenario: Loaded | str | Path, seed: int = 0,
-                 params: dict[str, Any] | None = None, trace: bool = False):
-        """``trace=True`` also records each phase's field digests every day
-        (:attr:`trace`), which a saved replay carries for the sync report."""
+                 params: dict[str, Any] | None = None, trace: bool = False,
+                 player: str | Sequence[str] | None = None):
+        """``player``: the side (or sides) whose formations this caller may order
+        (None: any side, as a referee). ``trace=True`` also records each phase's field
+        digests every day (:attr:`trace`), which a saved replay carries for the sync
+        report. Raises :class:`InputError` for a bad seed, flag or side."""
         if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
             raise InputError(f"seed must be a non-negative integer (got {seed!r})")
         if not isinstance(trace, bool):
             raise InputError(f"trace must be True or False (got {trace!r})")
         self.loaded = scenario if isinstance(scenario, Loaded) else load(scenario)
+        self.player = self._sides(player, "player")
         self.source = scenario if isinstance(scenario, str | Path) else None
         self.seed = int(seed)
         self.params: dict[str, Any] = dict(params or {})
@@ -123,11 +127,54 @@ class Campaign:
     def digest(self) -> str:
         return self.world.state.digest(0)
 
-    def step(self, orders: Sequence[Order | str] = ()) -> list[Event]:
-        """Advance one day with the given player orders; return the day's events."""
+    def _sides(self, sides: str | Sequence[str] | None, what: str) -> tuple[str, ...] | None:
+        if sides is None:
+            return None
+        names = (sides,) if isinstance(sides, str) else sides
+        if not isinstance(names, list | tuple) or not all(isinstance(x, str) for x in names):
+            raise InputError(f"{what} must be a side id or a list of them (got {sides!r:.60})")
+        known = list(self.loaded.spec.sides)
+        for x in names:
+            if x not in known:
+                raise UnknownIdError(f"{what}: unknown side {x!r:.40}"
+                                     f"{did_you_mean(x, known)}; sides: {', '.join(known)}")
+        return tuple(names)
+
+    def step(self, orders: Sequence[Order | str] = (), side: str | Sequence[str] | None = None
+             ) -> list[Event]:
+        """Advance one day with the given player orders; return the day's events.
+
+        ``orders``: a list of :class:`Order` or ``"FORMATION ACTION [TARGET]"`` strings.
+        ``side``: who gives them (default: the campaign's ``player``); an order for a
+        formation of another side is refused. The player's order of the day wins over
+        the script's for the same formation, with an ``order_overridden`` event
+        (:mod:`stavka.engine.phases.orders`). Raises :class:`InputError` for orders that
+        are not such a list, :class:`IllegalOrderError` for an order that cannot be
+        carried out (nothing changes then).
+        """
+        from stavka.engine.phases.orders import check_owner
+
         if self.done:
             raise InputError(f"campaign is over ({self.date})")
+        if isinstance(orders, str | bytes) or not isinstance(orders, list | tuple):
+            raise InputError(f"orders must be a list of orders, not {type(orders).__name__}"
+                             + (f" (did you mean [{orders!r:.60}]?)" if isinstance(orders, str)
+                                else ""))
+        for i, o in enumerate(orders):
+            if not isinstance(o, Order | str):
+                raise InputError(f"orders[{i}]: an order is an Order or a string "
+                                 f"'FORMATION ACTION [TARGET]' (got {type(o).__name__})")
         parsed = [o if isinstance(o, Order) else Order.parse(o) for o in orders]
+        sides = self._sides(side, "side") if side is not None else self.player
+        st = self.static
+        for o in parsed:
+            if o.formation not in st.form_index:
+                raise UnknownIdError(f"order '{o.uci()}': unknown formation {o.formation!r:.40}"
+                                     f"{did_you_mean(o.formation, list(st.form_ids))}")
+            if o.target is not None and o.target not in st.node_index:
+                raise UnknownIdError(f"order '{o.uci()}': unknown region {o.target!r:.40}"
+                                     f"{did_you_mean(o.target, list(st.node_ids))}")
+            check_owner(st, o, sides)
         hook = None
         if self.trace is not None:
             phases: dict[str, dict[str, str]] = {}

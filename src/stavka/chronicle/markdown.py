@@ -368,6 +368,17 @@ class MarkdownVisitor(EventVisitor[str]):
             items.append(f"{who} ({act}{tgt}: {_v(e, 'reason', 'rejected')})")
         return [sentence("Orders not carried out: " + "; ".join(items))]
 
+    def _render_order_overridden(self, evs: list[Event]) -> list[str]:
+        n = self.N
+        items = []
+        for e in evs:
+            who = join([n.form(f) for f in e.subjects]) or "?"
+            act = str(_v(e, "action", ""))
+            tgt = f" {n.node(e.place)}" if e.place else ""
+            items.append(f"{who} ({_v(e, 'by', 'script')} {act}{tgt}: "
+                         f"{_v(e, 'reason', 'overridden')})")
+        return [sentence("Orders overruled: " + "; ".join(items))]
+
     def _render_dispatch(self, evs: list[Event]) -> list[str]:
         return [sentence(str(_v(e, "text", ""))) for e in evs if _v(e, "text", "")]
 

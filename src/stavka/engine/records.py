@@ -53,7 +53,7 @@ class Event:
     ``kind`` is stable (``capture``, ``battle``, ``encircled``, ``surrender``,
     ``retreat``, ``war``, ``rail_depart``, ``rail_arrive``, ``reinforcement``,
     ``mobilised``, ``delivery``, ``weather``, ``river``, ``dispatch``, ``request``,
-    ``order_rejected``, ``victory``); ``values`` holds numbers (men, km, ...).
+    ``order_rejected``, ``order_overridden``, ``victory``); ``values`` holds numbers (men, km, ...).
     Renderers (chronicle, JSONL, web feed) are visitors over these records.
     """
 

@@ -1,12 +1,21 @@
 """Phase 2, orders: from the player, the scenario's script, then the AI doctrine.
 
 Player orders are checked before anything changes (an illegal one raises
-:class:`IllegalOrderError` with the reason); scripted orders that are illegal in
-some replica are rejected there with an ``order_rejected`` event, never dropped
-silently. Formations without orders follow their side's stance on their front.
+:class:`IllegalOrderError` with the reason; an order for a formation of a side the
+caller does not play is refused by :func:`check_owner`); scripted orders that are
+illegal in some replica are rejected there with an ``order_rejected`` event, never
+dropped silently. Formations without orders follow their side's stance on their front.
+
+**Player and script, one rule:** the player's order of the day wins. A scripted
+order for a formation the player ordered that day is not applied, and an
+``order_overridden`` event names it; a player's order that replaces a rail
+transfer booked for the formation (by an event or the script) cancels the transfer,
+also with an ``order_overridden`` event. Nothing is replaced silently.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -26,7 +35,7 @@ from stavka.world.state import (
     ACTIONS,
     ACTIVE,
 )
-from stavka.world.static import KINDS, STANCES
+from stavka.world.static import KINDS, STANCES, Static
 
 ACTION_CODE = {a: ACTIONS.index(a) for a in ACTIONS}
 
@@ -41,6 +50,20 @@ def check(ctx: Ctx, order: Order, replica: int = 0) -> tuple[int, int, int]:
     if why:
         raise IllegalOrderError(f"order '{order.uci()}' on {st.date(ctx.day)}: {why}")
     return f, act, tgt
+
+
+def check_owner(st: Static, order: Order, sides: Sequence[str] | None) -> None:
+    """Refuse an order for a formation of a side not in ``sides`` (None: any side).
+
+    Raises :class:`IllegalOrderError` naming the formation's side and the caller's."""
+    if sides is None:
+        return
+    f = st.formation(order.formation)
+    owner = st.side_ids[int(st.fside[f])]
+    if owner not in sides:
+        raise IllegalOrderError(
+            f"order '{order.uci()}': {order.formation} belongs to {owner}; "
+            f"you play {', '.join(sides)}")
 
 
 def illegal_reason(ctx: Ctx, r: int, f: int, act: int, tgt: int) -> str | None:
@@ -112,10 +135,18 @@ def run(ctx: Ctx, orders: list[Order]) -> None:
     """Apply player orders, today's scripted orders, then the AI doctrine."""
     st, s = ctx.st, ctx.s
     checked = [check(ctx, o, r) for o in orders for r in range(ctx.R)]
+    by_player = np.zeros((ctx.R, st.F), dtype=bool)
     for f, act, tgt in checked:
         m = np.zeros((ctx.R, st.F), dtype=bool)
         m[:, f] = True
+        booked = m & (s.action == A_RAIL) & (s.rail_depart >= 0) & (s.status == ACTIVE)
+        if act != A_RAIL and booked.any() and ctx.record:
+            for r in np.nonzero(booked[:, f])[0]:
+                ctx.emit("order_overridden", int(r), place=int(s.target[r, f]),
+                         subjects=(st.form_ids[f],), action="rail",
+                         by="player", reason="the player's order cancels its rail transfer")
         apply(ctx, m, act, tgt)
+        by_player |= m
     for o in st.spec.orders:
         if date_day(st, o.date) != ctx.day:
             continue
@@ -126,6 +157,15 @@ def run(ctx: Ctx, orders: list[Order]) -> None:
             mask |= select(ctx, o.select)
         mask &= ~s.over[:, None]
         act = ACTION_CODE[o.action]
+        overruled = mask & by_player  # the player's order of the day wins
+        if overruled.any():
+            if ctx.record:
+                for r, f in zip(*np.nonzero(overruled), strict=True):
+                    ctx.emit("order_overridden", int(r),
+                             place=st.node(o.target) if o.target else None,
+                             subjects=(st.form_ids[f],), action=o.action, by="script",
+                             reason="the player's order of the day stands")
+            mask &= ~by_player
         tgt = st.node(o.target) if o.target else -1
         ok = mask & legal(ctx, act, tgt)
         named = np.zeros(st.F, dtype=bool)

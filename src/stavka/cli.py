@@ -2,24 +2,75 @@
 
 Every user error becomes one clear line on stderr and exit code 2 (a scenario
 with problems prints one line per problem); never a traceback.
+
+Importing this module loads typer and rich only: each command imports what it needs
+(the engine, NumPy, SciPy, matplotlib, dask) when it runs, and the commands defined in
+heavy modules (calibrate, validate, sweep) are imported only when invoked, so
+``stavka --help`` stays fast.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from typer.core import TyperGroup
 from typer.exceptions import Abort, Exit, TyperException
 
 from stavka.consoles import err, out
 from stavka.errors import InputError, ScenarioError, StavkaError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+
+class _Lazy(NamedTuple):
+    """A command defined in a module too heavy to import for ``stavka --help``."""
+
+    module: str
+    function: str
+    #: what ``stavka --help`` lists, and the command's own help text unless ``docstring``
+    help: str
+    #: the command's help is its function's docstring (a test checks it equals ``help``)
+    docstring: bool = False
+
+
+#: name -> where the command lives; registered below in this order
+LAZY_COMMANDS = {
+    "calibrate": _Lazy("stavka.cdb90.cli", "calibrate_cmd",
+                       "Fit the combat model to historical battles."),
+    "validate": _Lazy("stavka.cdb90.cli", "validate_cmd",
+                      "Score the combat model against historical battles."),
+    "sweep": _Lazy("stavka.sweep.cli", "sweep_cmd", "Monte Carlo over whole campaigns: "
+                   "probabilities with intervals, sensitivity, plots.", docstring=True),
+}
+
+
+# click types are Any here: recent typer vendors click (typer._click), older typer uses click
+@functools.cache
+def lazy_command(name: str) -> Any:
+    """The real click command of a lazy command (imports its module)."""
+    spec = LAZY_COMMANDS[name]
+    one = typer.Typer(add_completion=False)
+    one.command(name, help=None if spec.docstring else spec.help)(
+        getattr(importlib.import_module(spec.module), spec.function))
+    return typer.main.get_command(one)
+
+
+class _LazyGroup(TyperGroup):
+    """The app's group: a lazy command is listed by a stand-in with its name and help;
+    the real command replaces it when it is the one being run."""
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        if args and args[0] in LAZY_COMMANDS:
+            self.commands[args[0]] = lazy_command(args[0])
+        return super().resolve_command(ctx, args)
+
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, cls=_LazyGroup,
                   help="stavka: campaign simulator for the Soviet Union's two-front war, 1941-45.")
 
 
@@ -101,6 +152,8 @@ def run(
     ] = None,
 ) -> None:
     """Run one campaign and print its summary."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     from stavka.api import Campaign, load
 
     if seed < 0:
@@ -148,6 +201,8 @@ def replay_cmd(
     quiet: Annotated[bool, typer.Option(help="no progress bar")] = False,
 ) -> None:
     """Re-run a replay and check every day's digest: exit 0 identical, 1 diverged."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     from stavka.replay import prepare, run_prepared
 
     if report is not None and not report.strip():
@@ -221,27 +276,19 @@ def docs() -> None:
     sys.stdout.write(markdown() + "\n")
 
 
-def _register_cdb90() -> None:
-    """``stavka calibrate cdb90 ...`` and ``stavka validate cdb90 ...``: the dataset is the
-    commands' first argument (only ``cdb90`` for now)."""
-    from stavka.cdb90.cli import calibrate_cmd, validate_cmd
+def _register_lazy() -> None:
+    """``stavka calibrate cdb90 ...`` and ``stavka validate cdb90 ...`` (the dataset is the
+    commands' first argument, only ``cdb90`` for now) and ``stavka sweep SCENARIO --runs N
+    --vary NAME=VALUES ... --out DIR``: stand-ins here, the real commands on use."""
 
-    app.command("calibrate", help="Fit the combat model to historical battles.")(calibrate_cmd)
-    app.command("validate", help="Score the combat model against historical battles.")(
-        validate_cmd)
+    def stand_in() -> None:  # pragma: no cover - _LazyGroup runs the real command
+        raise RuntimeError("a lazy command's stand-in was run")
 
-
-_register_cdb90()
-
-
-def _register_sweep() -> None:
-    """``stavka sweep SCENARIO --runs N --vary NAME=VALUES ... --out DIR``."""
-    from stavka.sweep.cli import sweep_cmd
-
-    app.command("sweep")(sweep_cmd)
+    for name, spec in LAZY_COMMANDS.items():
+        app.command(name, help=spec.help)(stand_in)
 
 
-_register_sweep()
+_register_lazy()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -25,16 +26,23 @@ from stavka.scenario.loader import Loaded, load_file
 from stavka.world.digest import field_digests
 from stavka.world.state import ACTIVE, CATS, CAUSES
 
-SCENARIO_DIRS = [Path(__file__).resolve().parents[2] / "scenarios"]
-
 
 def scenario_dirs() -> list[Path]:
-    """Directories holding shipped scenarios (each a folder with scenario.yaml)."""
-    return [d for d in SCENARIO_DIRS if d.is_dir()]
+    """Directories holding shipped scenarios (each a folder with scenario.yaml).
+
+    The one shipped directory is the package data folder ``stavka/scenarios``, found
+    with :func:`importlib.resources.files`, so an installed wheel has the same scenarios
+    as a source checkout (where ``scenarios/`` at the repository root links to it). A
+    scenario elsewhere is loaded by its path; ids stay the same on every machine, which
+    is what lets a replay name a shipped scenario by its id.
+    """
+    shipped = resources.files("stavka") / "scenarios"
+    # a package on the file system (a zipped one has no folders to load from)
+    return [shipped] if isinstance(shipped, Path) and shipped.is_dir() else []
 
 
 def list_scenarios() -> dict[str, Path]:
-    """Shipped scenario ids and their folders."""
+    """Shipped scenario ids and their folders (see :func:`scenario_dirs`)."""
     out: dict[str, Path] = {}
     for d in scenario_dirs():
         for sub in sorted(d.iterdir()):

@@ -35,7 +35,8 @@ BATCHES = "batches"
 FORMAT = 1
 _NAME = re.compile(r"^c(\d+)-r(\d+)-n(\d+)\.npz$")
 # Modules that only present results; editing them cannot change a run's numbers.
-_PRESENTATION = ("cli.py", "replay.py", "chronicle", "cdb90", "sweep")
+_PRESENTATION = ("cli.py", "replay.py", "consoles.py", "chronicle", "cdb90", "sweep",
+                 "scenarios")  # scenario content has its own hash (Loaded.hash)
 
 
 def code_version() -> str:

@@ -9,9 +9,20 @@ Run-time state never lives here; it lives in the engine's arrays.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+import re
+import typing
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal, NotRequired
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12
 
 Terrain = Literal["open", "forest", "marsh", "mountain", "urban", "steppe", "taiga", "desert"]
 Ground = Literal["dry", "wet", "mud", "frozen", "snow"]
@@ -19,14 +30,153 @@ EdgeKind = Literal["rail", "road", "sea", "river"]
 Action = Literal["attack", "move", "rail", "defend", "hold", "withdraw"]
 Stance = Literal["attack", "defend", "hold", "passive"]
 
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 #: A parameter reference: ``"$name"`` in a field that accepts one.
 ParamRef = Annotated[str, Field(pattern=r"^\$[A-Za-z_][A-Za-z0-9_]*$")]
 
+# -- limits -------------------------------------------------------------------
+# Every number in a scenario is finite, and every quantity has a ceiling far above
+# anything historical (the reason is given beside each) so that the engine's
+# float64 arithmetic stays exact where it must and its arrays stay small.
+
+#: Longest campaign, days: 20 years of daily steps (the whole war, 1 Sep 1939 -
+#: 2 Sep 1945, is 2,194 days); calendar tables are [days, zones].
+MAX_DAYS = 7_306
+#: Men in one formation: 10 million, above the whole Red Army of June 1941 (5.4 M)
+#: and any WWII front or army group (about 1.5 M).
+MAX_MEN = 10_000_000
+#: Tanks, guns, aircraft or trucks of one formation or one delivery: 1 million, above
+#: the whole wartime tank output of every nation together (about 300,000).
+MAX_ITEMS = 1_000_000
+#: Men a side can mobilise: 1 billion (world population 1941: 2.3 bn; USSR 196 M).
+MAX_MANPOWER = 1_000_000_000
+#: Gold, t: 200,000 t is all the gold ever mined (the US held ~20,000 t in 1941).
+MAX_GOLD_T = 200_000.0
+#: Supply, t (stocks and deliveries): 1e9 t, above the world's annual steel output.
+MAX_SUPPLY_T = 1e9
+#: Production per factory per day (tanks, guns, aircraft, trucks): 10,000 a day,
+#: 100x the peak of the largest wartime plants.
+MAX_PER_DAY = 10_000.0
+#: Supply produced per factory per day, t.
+MAX_SUPPLY_PER_DAY = 1e7
+#: Men called up per side per day: 1 million (the USSR mobilised ~5 M in 8 weeks of 1941).
+MAX_MEN_PER_DAY = 1_000_000.0
+#: Formations one side may raise by mobilisation (each is a slot in every state array).
+MAX_NEW_FORMATIONS = 1_000
+#: Formations one transfer may move.
+MAX_TRANSFER = 100_000
+#: Length of one link, km: Earth's circumference (40,075 km); shortest-path sums of
+#: whole metres stay below 2**53 and therefore exact.
+MAX_KM = 40_075.0
+#: Rail capacity, military trains per day each direction: 1,000 (a busy double-track
+#: line of 1941 ran 50-100).
+MAX_TRAINS_PER_DAY = 1_000.0
+#: Trains to move one formation by rail.
+MAX_TRAINS = 10_000.0
+#: Road march, km/day: 1,000 (mechanised march records are ~100 km/day).
+MAX_SPEED_KM_DAY = 1_000.0
+#: Troop-train speed, km/day: 2,000 (83 km/h around the clock; 1941 echelons made 600-1,000).
+MAX_RAIL_SPEED_KM_DAY = 2_000.0
+#: Days of supply a formation carries: one year.
+MAX_SUPPLY_DAYS = 365.0
+#: Victory points of one region and industry of one region (arbitrary units).
+MAX_VP = 1_000_000
+MAX_INDUSTRY = 1e6
+#: Air temperature, deg C: the records of the 1941-45 theatres lie well inside -60..50.
+MIN_TEMP_C, MAX_TEMP_C = -60.0, 50.0
+#: A strength ratio ("below this fraction of the enemy"): 1,000.
+MAX_FRACTION = 1_000.0
+#: Magnitude of a parameter's value, default, min or max: 1e15, below 2**53 so that
+#: an int parameter is exact in the engine's float64 arithmetic.
+MAX_PARAM = 1e15
+#: Sizes of a scenario. The engine's all-pairs tables are [nodes, nodes] and its rail
+#: tables [alliances, nodes, nodes, ...]; state arrays are [replicas, formations, ...].
+MAX_NODES = 2_000
+MAX_RAIL_TABLE = 8_000_000  # alliances x nodes**2: 64 MB per float64 rail table
+MAX_EDGES = 20_000
+MAX_SIDES = 32
+MAX_ZONES = 256
+MAX_RIVERS = 256
+MAX_FORMATIONS = 50_000
+MAX_TYPES = 1_000
+
+#: Fields that take a number or a ``$param``: (model, field) -> (kind, lowest, highest).
+#: Their bounds live here (a bound on the union would also apply to the ``$name`` text);
+#: the loader checks a parameter referenced from one of them against the same table,
+#: and so does :func:`stavka.world.static.resolve_params` for values given with --set.
+PARAM_SLOTS: dict[tuple[str, str], tuple[str, float | None, float | None]] = {
+    ("Order", "date"): ("date", None, None),
+    ("Trigger", "date"): ("date", None, None),
+    ("StrengthCondition", "fraction"): ("float", 0.0, MAX_FRACTION),
+    ("Transfer", "count"): ("int", 0, MAX_TRANSFER),
+    ("Transfer", "every_days"): ("int", 0, MAX_DAYS),
+    ("Delivery", "after_days"): ("int", 0, MAX_DAYS),
+    ("Delivery", "gold_t"): ("float", 0.0, MAX_GOLD_T),
+    ("Request", "probability"): ("float", 0.0, 1.0),
+    ("MoraleChange", "delta"): ("float", -1.0, 1.0),
+}
+#: Bounds the base validator applies to number-or-something-else fields.
+_UNION_BOUNDS: dict[tuple[str, str], tuple[float | None, float | None]] = {
+    **{k: (lo, hi) for k, (kind, lo, hi) in PARAM_SLOTS.items() if kind != "date"},
+    ("ParamCondition", "value"): (-MAX_PARAM, MAX_PARAM),
+}
+
+
+def _leaves(ann: Any) -> set[Any]:
+    """The plain types an annotation admits (through unions, Optional and Annotated)."""
+    origin = typing.get_origin(ann)
+    if origin is Annotated:
+        return _leaves(typing.get_args(ann)[0])
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        out: set[Any] = set()
+        for a in typing.get_args(ann):
+            out |= _leaves(a)
+        return out
+    return {origin or ann}
+
+
+_NUMERIC_ONLY: dict[tuple[type, str], bool] = {}
+
+
+def _numeric_only(cls: type[BaseModel], name: str) -> bool:
+    """Does the field take numbers but not true/false?"""
+    key = (cls, name)
+    if key not in _NUMERIC_ONLY:
+        leaves = _leaves(cls.model_fields[name].annotation)
+        _NUMERIC_ONLY[key] = bool(leaves & {int, float}) and bool not in leaves
+    return _NUMERIC_ONLY[key]
+
+
+def _in_bounds(v: Any, lo: float | None, hi: float | None) -> None:
+    if lo is not None and v < lo:
+        raise ValueError(f"input should be greater than or equal to {lo:g}")
+    if hi is not None and v > hi:
+        raise ValueError(f"input should be less than or equal to {hi:g}")
+
 
 class Spec(BaseModel):
-    """Base of all spec models: frozen, unknown fields rejected."""
+    """Base of all spec models: frozen, unknown fields rejected, numbers finite.
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    A number field refuses true/false (YAML's ``true`` is not 1), and a field that
+    takes a number or a ``$param`` is bounded by :data:`PARAM_SLOTS`.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool_numbers(cls, v: Any, info: ValidationInfo) -> Any:
+        if isinstance(v, bool) and info.field_name and _numeric_only(cls, info.field_name):
+            raise ValueError("input should be a number, not true/false")
+        return v
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _slot_bounds(cls, v: Any, info: ValidationInfo) -> Any:
+        bounds = _UNION_BOUNDS.get((cls.__name__, info.field_name or ""))
+        if bounds is not None and isinstance(v, int | float) and not isinstance(v, bool):
+            _in_bounds(v, *bounds)
+        return v
 
 
 class Parameter(Spec):
@@ -36,12 +186,38 @@ class Parameter(Spec):
     default: int | float | bool | dt.date | None = Field(
         description="value used when not overridden; null only for date (never)"
     )
-    min: float | None = Field(None, description="lowest allowed value (int/float)")
-    max: float | None = Field(None, description="highest allowed value (int/float)")
+    min: float | None = Field(None, ge=-MAX_PARAM, le=MAX_PARAM,
+                              description="lowest allowed value (int/float only; |x| <= 1e15)")
+    max: float | None = Field(None, ge=-MAX_PARAM, le=MAX_PARAM,
+                              description="highest allowed value (int/float only; |x| <= 1e15)")
     description: str = Field("", description="what the lever means, for `stavka info`")
+
+    @field_validator("default")
+    @classmethod
+    def _default_fits_type(cls, v: Any, info: ValidationInfo) -> Any:
+        t = info.data.get("type")
+        if t == "int":
+            if isinstance(v, float) and v.is_integer():
+                v = int(v)
+            if isinstance(v, bool) or not isinstance(v, int):
+                raise ValueError("an int parameter needs a whole number")
+        elif t == "float":
+            if isinstance(v, bool) or not isinstance(v, int | float):
+                raise ValueError("a float parameter needs a number")
+        elif t == "bool":
+            if not isinstance(v, bool):
+                raise ValueError("a bool parameter needs true or false")
+        elif t == "date" and v is not None and not isinstance(v, dt.date):
+            raise ValueError("a date parameter needs a date or null")
+        if t in ("int", "float") and abs(v) > MAX_PARAM:
+            raise ValueError(f"input should be between {-MAX_PARAM:g} and {MAX_PARAM:g}")
+        return v
 
     @model_validator(mode="after")
     def _check(self) -> Parameter:
+        if self.type not in ("int", "float") and (self.min is not None or self.max is not None):
+            raise ValueError(f"min and max apply to int and float parameters only "
+                             f"(this one is a {self.type})")
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError(f"min must be <= max (got {self.min} > {self.max})")
         return self
@@ -58,8 +234,9 @@ class Node(Spec):
     zone: str = Field(description="climate zone id (key of `climate`)")
     owner: str = Field(description="side id holding the region at start")
     front: str = Field("rear", description="theatre label used for reports, e.g. west / east")
-    vp: int = Field(0, ge=0, description="victory points")
-    industry: float = Field(0.0, ge=0, description="industry level (arbitrary units)")
+    vp: int = Field(0, ge=0, le=MAX_VP, description="victory points (<= 1,000,000)")
+    industry: float = Field(0.0, ge=0, le=MAX_INDUSTRY,
+                            description="industry level (arbitrary units, <= 1e6)")
     fort: int = Field(0, ge=0, le=3, description="fortification level 0-3")
     port: bool = Field(False, description="has a port")
     supply_source: bool = Field(False, description="the owner draws supply from here")
@@ -72,9 +249,11 @@ class Edge(Spec):
     a: str = Field(description="node id")
     b: str = Field(description="node id")
     kind: EdgeKind = Field(description="rail, road, sea or river link")
-    km: float = Field(gt=0, description="length, km")
+    km: float = Field(gt=0, le=MAX_KM,
+                      description="length, km (<= 40,075, the Earth's circumference)")
     capacity: float | None = Field(
-        None, gt=0, description="rail only: military trains per day each direction"
+        None, gt=0, le=MAX_TRAINS_PER_DAY,
+        description="rail only: military trains per day each direction (<= 1,000)"
     )
     river: str | None = Field(None, description="river id crossed (see climate.rivers)")
     source: str = Field("", description="citation")
@@ -92,10 +271,12 @@ class WeatherPeriod(Spec):
     start: dt.date = Field(alias="from", description="first day")
     end: dt.date | None = Field(None, alias="to", description="last day (open if absent)")
     ground: Ground = Field(description="ground state")
-    temp_c: float = Field(10.0, ge=-60, le=50, description="typical air temperature, deg C")
+    temp_c: float = Field(10.0, ge=MIN_TEMP_C, le=MAX_TEMP_C,
+                          description="typical air temperature, deg C (-60..50)")
     source: str = ""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True,
+                              allow_inf_nan=False)
 
 
 class River(Spec):
@@ -110,8 +291,10 @@ class Climate(Spec):
     """A climate zone's calendar."""
 
     name: str = ""
-    default_temp_c: float = Field(10.0, description="temperature outside listed periods")
-    periods: list[WeatherPeriod] = Field(default_factory=list)
+    default_temp_c: float = Field(10.0, ge=MIN_TEMP_C, le=MAX_TEMP_C,
+                                  description="temperature outside listed periods, deg C "
+                                              "(-60..50)")
+    periods: list[WeatherPeriod] = Field(default_factory=list, max_length=MAX_DAYS)
 
 
 class Factory(Spec):
@@ -119,11 +302,12 @@ class Factory(Spec):
 
     node: str
     side: str = Field(description="side that owns the plant at start")
-    tanks_per_day: float = Field(0, ge=0)
-    guns_per_day: float = Field(0, ge=0)
-    aircraft_per_day: float = Field(0, ge=0)
-    trucks_per_day: float = Field(0, ge=0)
-    supply_per_day: float = Field(0, ge=0, description="t of supply")
+    tanks_per_day: float = Field(0, ge=0, le=MAX_PER_DAY, description="<= 10,000")
+    guns_per_day: float = Field(0, ge=0, le=MAX_PER_DAY, description="<= 10,000")
+    aircraft_per_day: float = Field(0, ge=0, le=MAX_PER_DAY, description="<= 10,000")
+    trucks_per_day: float = Field(0, ge=0, le=MAX_PER_DAY, description="<= 10,000")
+    supply_per_day: float = Field(0, ge=0, le=MAX_SUPPLY_PER_DAY,
+                                  description="t of supply (<= 1e7)")
     evacuate_from: dt.date | None = Field(
         None, description="date evacuation starts (output falls to 0, resumes in the east)"
     )
@@ -133,11 +317,15 @@ class Factory(Spec):
 class Mobilisation(Spec):
     """Manpower into new formations after training."""
 
-    men_per_day: float = Field(0, ge=0, description="men called up per day")
+    men_per_day: float = Field(0, ge=0, le=MAX_MEN_PER_DAY,
+                               description="men called up per day (<= 1,000,000)")
     template: str | None = Field(None, description="formation type raised")
     at: str | None = Field(None, description="node where new formations appear")
-    training_days: int = Field(30, ge=0, description="days from call-up to combat")
-    max_new: int = Field(0, ge=0, description="at most this many formations raised")
+    training_days: int = Field(30, ge=0, le=MAX_DAYS,
+                               description="days from call-up to combat (<= 7,306)")
+    max_new: int = Field(0, ge=0, le=MAX_NEW_FORMATIONS,
+                         description="at most this many formations raised (<= 1,000; each "
+                                     "is a slot in every state array)")
     industry_cost: float = Field(0.0, ge=0, le=1, description="production lost per raised unit")
 
 
@@ -147,9 +335,12 @@ class Side(Spec):
     name: str
     alliance: str = Field(description="alliance id; sides of one alliance never fight")
     colour: str = Field("#888888", pattern=r"^#[0-9a-fA-F]{6}$")
-    manpower: int = Field(0, ge=0, description="men available for mobilisation")
-    gold_t: float = Field(0, ge=0, description="gold reserve, t")
-    supply_stock: float = Field(0, ge=0, description="central stockpile of supply, t")
+    manpower: int = Field(0, ge=0, le=MAX_MANPOWER,
+                          description="men available for mobilisation (<= 1e9)")
+    gold_t: float = Field(0, ge=0, le=MAX_GOLD_T,
+                          description="gold reserve, t (<= 200,000: all gold ever mined)")
+    supply_stock: float = Field(0, ge=0, le=MAX_SUPPLY_T,
+                                description="central stockpile of supply, t (<= 1e9)")
     mobilisation: Mobilisation = Field(default_factory=Mobilisation)
     doctrine: dict[str, Stance] = Field(
         default_factory=dict, description="default AI stance per front (front label -> stance)"
@@ -163,15 +354,18 @@ class FormationType(Spec):
     inherits: str | None = None
     abstract: bool = Field(False, description="template only; no formation may use it directly")
     kind: Literal["infantry", "armour", "motorised", "cavalry", "fortified", "air", "hq"] = "infantry"
-    men: int = Field(0, ge=0)
-    tanks: int = Field(0, ge=0)
-    guns: int = Field(0, ge=0, description="guns and mortars")
-    aircraft: int = Field(0, ge=0)
-    trucks: int = Field(0, ge=0)
-    rail_trains: float = Field(30, gt=0, description="trains to move the full formation by rail")
-    speed_km_day: float = Field(20, gt=0, description="road march on dry open ground, km/day")
+    men: int = Field(0, ge=0, le=MAX_MEN, description="<= 10,000,000")
+    tanks: int = Field(0, ge=0, le=MAX_ITEMS, description="<= 1,000,000")
+    guns: int = Field(0, ge=0, le=MAX_ITEMS, description="guns and mortars (<= 1,000,000)")
+    aircraft: int = Field(0, ge=0, le=MAX_ITEMS, description="<= 1,000,000")
+    trucks: int = Field(0, ge=0, le=MAX_ITEMS, description="<= 1,000,000")
+    rail_trains: float = Field(30, gt=0, le=MAX_TRAINS,
+                               description="trains to move the full formation by rail (<= 10,000)")
+    speed_km_day: float = Field(20, gt=0, le=MAX_SPEED_KM_DAY,
+                                description="road march on dry open ground, km/day (<= 1,000)")
     quality: float = Field(1.0, gt=0, le=3, description="combat effectiveness multiplier")
-    supply_days: float = Field(10, ge=0, description="days of supply carried")
+    supply_days: float = Field(10, ge=0, le=MAX_SUPPLY_DAYS,
+                               description="days of supply carried (<= 365)")
     source: str = ""
 
 
@@ -183,15 +377,16 @@ class Formation(Spec):
     side: str
     type: str
     location: str
-    men: int = Field(ge=0, description="men")
-    tanks: int = Field(0, ge=0)
-    guns: int = Field(0, ge=0)
-    aircraft: int = Field(0, ge=0)
-    trucks: int = Field(0, ge=0)
+    men: int = Field(ge=0, le=MAX_MEN, description="men (<= 10,000,000)")
+    tanks: int = Field(0, ge=0, le=MAX_ITEMS, description="<= 1,000,000")
+    guns: int = Field(0, ge=0, le=MAX_ITEMS, description="<= 1,000,000")
+    aircraft: int = Field(0, ge=0, le=MAX_ITEMS, description="<= 1,000,000")
+    trucks: int = Field(0, ge=0, le=MAX_ITEMS, description="<= 1,000,000")
     quality: float = Field(1.0, gt=0, le=3)
     morale: float = Field(1.0, ge=0, le=1)
     supply: float = Field(1.0, ge=0, le=1, description="fraction of supply_days on hand")
-    fort_days: int = Field(0, ge=0, description="days already dug in (posture)")
+    fort_days: int = Field(0, ge=0, le=MAX_DAYS,
+                           description="days already dug in (posture; <= 7,306)")
     arrives: dt.date | None = Field(None, description="enters play on this date")
     reserve: bool = Field(False, description="inactive until an event releases it")
     tags: list[str] = Field(default_factory=list)
@@ -246,7 +441,7 @@ class StrengthCondition(Spec):
 
     side: str
     front: str
-    fraction: float | ParamRef = Field(description="threshold fraction")
+    fraction: float | ParamRef = Field(description="threshold fraction (0..1,000)")
     of: Literal["start", "enemy"] = Field(
         "start", description="compare with own start strength or the enemy's current"
     )
@@ -258,15 +453,35 @@ class ParamCondition(Spec):
 
     name: str
     op: Literal["==", "!=", ">", ">=", "<", "<=", "set", "unset"] = "set"
-    value: float | bool | None = None
+    value: float | bool | None = Field(None, description="compared value (|x| <= 1e15)")
+
+
+class StanceChange(TypedDict):
+    """``{side, front?, stance}``: a side's AI stance on a front (all fronts if none)."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid", allow_inf_nan=False)  # type: ignore[misc]
+    side: str
+    front: NotRequired[str | None]
+    stance: Stance
+
+
+class MoraleChange(TypedDict):
+    """``{side, front?, delta}``: morale of a side's formations (on a front) moves by delta."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid", allow_inf_nan=False)  # type: ignore[misc]
+    side: str
+    front: NotRequired[str | None]
+    delta: NotRequired[Annotated[float, Field(ge=-1, le=1)] | ParamRef]
 
 
 class Effect(Spec):
     """What an event does; exactly one key."""
 
-    declare_war: list[str] | None = Field(None, description="[side, on_side]")
-    stance: dict[str, Any] | None = Field(None, description="{side, front, stance}")
-    morale: dict[str, Any] | None = Field(None, description="{side, front?, delta}")
+    declare_war: list[str] | None = Field(None, min_length=2, max_length=2,
+                                          description="[side, on_side]")
+    stance: StanceChange | None = Field(None, description="{side, front, stance}")
+    morale: MoraleChange | None = Field(
+        None, description="{side, front?, delta} (delta -1..1 or a $param)")
     release: Selector | None = Field(None, description="reserve formations enter play")
     transfer: Transfer | None = None
     deliver: Delivery | None = None
@@ -285,9 +500,10 @@ class Transfer(Spec):
     """Entrain formations matching a selector and send them by rail to a node."""
 
     select: Selector
-    count: int | ParamRef = Field(description="how many formations (ids order)")
+    count: int | ParamRef = Field(description="how many formations (ids order; 0..100,000)")
     to: str = Field(description="destination node")
-    every_days: int | ParamRef = Field(0, description="days between successive departures")
+    every_days: int | ParamRef = Field(
+        0, description="days between successive departures (0..7,306)")
 
 
 class Delivery(Spec):
@@ -295,21 +511,21 @@ class Delivery(Spec):
 
     side: str
     at: str
-    after_days: int | ParamRef = 0
-    tanks: float = 0
-    guns: float = 0
-    aircraft: float = 0
-    trucks: float = 0
-    supply: float = 0
-    men: float = 0
-    gold_t: float | ParamRef = Field(0, description="gold paid, t")
+    after_days: int | ParamRef = Field(0, description="delay, days (0..7,306)")
+    tanks: float = Field(0, ge=0, le=MAX_ITEMS, description="<= 1,000,000")
+    guns: float = Field(0, ge=0, le=MAX_ITEMS, description="<= 1,000,000")
+    aircraft: float = Field(0, ge=0, le=MAX_ITEMS, description="<= 1,000,000")
+    trucks: float = Field(0, ge=0, le=MAX_ITEMS, description="<= 1,000,000")
+    supply: float = Field(0, ge=0, le=MAX_SUPPLY_T, description="t (<= 1e9)")
+    men: float = Field(0, ge=0, le=MAX_MEN, description="<= 10,000,000")
+    gold_t: float | ParamRef = Field(0, description="gold paid, t (0..200,000)")
 
 
 class Request(Spec):
     """Ask another side for help; accepted with a probability (seeded)."""
 
     to: str
-    probability: float | ParamRef
+    probability: float | ParamRef = Field(description="chance of acceptance (0..1)")
     then: str = Field(description="event id fired if accepted")
     text: str = ""
 
@@ -355,19 +571,27 @@ class Scenario(Spec):
     end: dt.date = Field(description="last simulated day")
     sources: dict[str, str] = Field(default_factory=dict, description="citation keys")
     parameters: dict[str, Parameter] = Field(default_factory=dict, description="levers (--set)")
-    climate: dict[str, Climate] = Field(description="climate zones and their calendars")
-    rivers: dict[str, River] = Field(default_factory=dict, description="freezing rivers")
-    sides: dict[str, Side] = Field(description="sides by id")
+    climate: dict[str, Climate] = Field(max_length=MAX_ZONES,
+                                        description="climate zones and their calendars (<= 256)")
+    rivers: dict[str, River] = Field(default_factory=dict, max_length=MAX_RIVERS,
+                                     description="freezing rivers (<= 256)")
+    sides: dict[str, Side] = Field(max_length=MAX_SIDES, description="sides by id (<= 32)")
     wars: list[list[str]] = Field(default_factory=list, description="pairs at war at start")
-    nodes: list[Node] = Field(description="regions")
-    edges: list[Edge] = Field(description="rail, road, sea and river links")
-    formation_types: dict[str, FormationType] = Field(description="templates by id")
-    formations: list[Formation] = Field(description="the order of battle at start")
+    nodes: list[Node] = Field(max_length=MAX_NODES,
+                              description="regions (<= 2,000: the engine keeps [nodes, nodes] "
+                                          "tables)")
+    edges: list[Edge] = Field(max_length=MAX_EDGES,
+                              description="rail, road, sea and river links (<= 20,000)")
+    formation_types: dict[str, FormationType] = Field(max_length=MAX_TYPES,
+                                                      description="templates by id (<= 1,000)")
+    formations: list[Formation] = Field(max_length=MAX_FORMATIONS,
+                                        description="the order of battle at start (<= 50,000)")
     factories: list[Factory] = Field(default_factory=list, description="production")
     orders: list[Order] = Field(default_factory=list, description="the default script")
     events: list[Event] = Field(default_factory=list, description="triggers and effects")
     victory: Victory = Field(default_factory=Victory, description="outcome flags")
-    rail_speed_km_day: float = Field(600, gt=0, description="troop train speed, km/day")
+    rail_speed_km_day: float = Field(600, gt=0, le=MAX_RAIL_SPEED_KM_DAY,
+                                     description="troop train speed, km/day (<= 2,000)")
     refit_every_days: int = Field(
         1, ge=1, le=30,
         description="days between refits of formations from their side's pool of new "
@@ -379,6 +603,35 @@ class Scenario(Spec):
             raise ValueError(f"'end' must be after 'start' (got {self.end} <= {self.start})")
         return self
 
+    @field_validator("parameters")
+    @classmethod
+    def _parameter_names(cls, v: dict[str, Parameter]) -> dict[str, Parameter]:
+        for name in v:
+            if not _IDENT.match(name):
+                raise ValueError(f"a parameter name is letters, digits and _, not starting "
+                                 f"with a digit (got {name[:40]!r}); $name refers to it")
+        return v
+
+    @field_validator("end")
+    @classmethod
+    def _length(cls, v: dt.date, info: ValidationInfo) -> dt.date:
+        start = info.data.get("start")
+        if isinstance(start, dt.date) and (v - start).days + 1 > MAX_DAYS:
+            raise ValueError(f"a campaign lasts at most {MAX_DAYS:,} days (20 years; "
+                             f"got {(v - start).days + 1:,})")
+        return v
+
+    @field_validator("nodes")
+    @classmethod
+    def _rail_tables(cls, v: list[Node], info: ValidationInfo) -> list[Node]:
+        sides = info.data.get("sides") or {}
+        alliances = max(1, len({s.alliance for s in sides.values()}))
+        if alliances * len(v) ** 2 > MAX_RAIL_TABLE:
+            raise ValueError(
+                f"{len(v):,} nodes in {alliances} alliances make rail tables of "
+                f"{alliances * len(v) ** 2:,} entries (at most {MAX_RAIL_TABLE:,})")
+        return v
+
     @property
     def days(self) -> int:
         """Campaign length in days (start and end inclusive)."""
@@ -387,3 +640,51 @@ class Scenario(Spec):
 
 Trigger.model_rebuild()
 Effect.model_rebuild()
+
+
+def _use(path: tuple[Any, ...], value: Any, slot: tuple[str, str]
+         ) -> Iterator[tuple[tuple[Any, ...], str, str, float | None, float | None]]:
+    if isinstance(value, str) and value.startswith("$"):
+        kind, lo, hi = PARAM_SLOTS[slot]
+        yield path, value[1:], kind, lo, hi
+
+
+def _trigger_uses(path: tuple[Any, ...], trig: Trigger
+                  ) -> Iterator[tuple[tuple[Any, ...], str, str, float | None, float | None]]:
+    yield from _use((*path, "date"), trig.date, ("Trigger", "date"))
+    if trig.strength_below is not None:
+        yield from _use((*path, "strength_below", "fraction"), trig.strength_below.fraction,
+                        ("StrengthCondition", "fraction"))
+    for j, sub in enumerate(trig.any):
+        yield from _trigger_uses((*path, "any", j), sub)
+
+
+def param_uses(spec: Scenario
+               ) -> Iterator[tuple[tuple[Any, ...], str, str, float | None, float | None]]:
+    """Every ``$name`` of a scenario: (path, parameter name, kind, lowest, highest).
+
+    ``kind`` is what the field needs (int, float or date) and lowest/highest its bounds
+    (:data:`PARAM_SLOTS`); the path is the field's place in the scenario file.
+    """
+    for i, o in enumerate(spec.orders):
+        yield from _use(("orders", i, "date"), o.date, ("Order", "date"))
+    for i, ev in enumerate(spec.events):
+        yield from _trigger_uses(("events", i, "trigger"), ev.trigger)
+        for j, eff in enumerate(ev.effects):
+            p = ("events", i, "effects", j)
+            if eff.transfer is not None:
+                yield from _use((*p, "transfer", "count"), eff.transfer.count,
+                                ("Transfer", "count"))
+                yield from _use((*p, "transfer", "every_days"), eff.transfer.every_days,
+                                ("Transfer", "every_days"))
+            if eff.deliver is not None:
+                yield from _use((*p, "deliver", "after_days"), eff.deliver.after_days,
+                                ("Delivery", "after_days"))
+                yield from _use((*p, "deliver", "gold_t"), eff.deliver.gold_t,
+                                ("Delivery", "gold_t"))
+            if eff.request is not None:
+                yield from _use((*p, "request", "probability"), eff.request.probability,
+                                ("Request", "probability"))
+            if eff.morale is not None:
+                yield from _use((*p, "morale", "delta"), eff.morale.get("delta"),
+                                ("MoraleChange", "delta"))

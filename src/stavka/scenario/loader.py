@@ -12,17 +12,23 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import warnings
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
 
 from stavka.errors import Problem, ScenarioError, did_you_mean
-from stavka.scenario.schema import Scenario
+from stavka.scenario.schema import Scenario, param_uses
 
 Loc = tuple[str, int | None]
 PathT = tuple[Any, ...]
@@ -33,6 +39,181 @@ INHERITED_FIELDS = ("men", "tanks", "guns", "aircraft", "trucks", "quality")
 LIST_KEYS = ("nodes", "edges", "formations", "factories", "orders", "events", "wars")
 MAP_KEYS = ("parameters", "climate", "rivers", "sides", "formation_types", "sources")
 
+# -- limits on what one load reads -----------------------------------------------
+# The shipped scenario (two-fronts-1941) is 7 files, 263 KB, 13,157 YAML nodes,
+# nested 6 deep. The YAML parser (pure Python) composes ~20,000 nodes and scans
+# ~2.5 MB a second here; these limits keep a hostile file to a few seconds and a
+# few hundred MB, far above any real scenario.
+
+#: Bytes in one file (60x the largest shipped file) and in all files of one load.
+MAX_FILE_BYTES = 8 * 2**20
+MAX_TOTAL_BYTES = 16 * 2**20
+#: YAML nodes of one load, counting every alias as the nodes it stands for
+#: ("billion laughs" are refused before they are expanded): 15x the shipped scenario,
+#: about 10 s of parsing.
+MAX_NODES = 200_000
+#: Nesting depth of a document, aliases expanded (the shipped scenario: 6).
+MAX_DEPTH = 64
+#: Characters of one number: a float64 has 17 significant digits; 100 leaves room for
+#: sign, exponent, underscores and zeros, and stays far below Python's 4,300-digit limit.
+MAX_NUMBER_CHARS = 100
+#: Include nesting (file including file ...) and files in one load.
+MAX_INCLUDE_DEPTH = 32
+MAX_FILES = 256
+#: An include name: 255 bytes per component (the usual file-system limit), 1,024 in all.
+MAX_NAME_BYTES = 255
+MAX_PATH_CHARS = 1024
+#: Types in one ``inherits`` chain.
+MAX_INHERIT_DEPTH = 32
+#: Characters of a user value echoed in a message.
+MAX_SHOWN = 80
+#: Work (pool entries compared) spent on "did you mean" suggestions in one load.
+MAX_SUGGEST_WORK = 2_000_000
+
+_YAML_TAG = "tag:yaml.org,2002:"
+
+
+def escape(text: str) -> str:
+    """``text`` with every non-printable character (newline, escape, bidi control, lone
+    surrogate...) written as a Python escape, so a problem stays one honest line."""
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if ch.isprintable():
+            out.append(ch)
+        else:
+            o = ord(ch)
+            out.append({"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(
+                ch, f"\\x{o:02x}" if o < 0x100 else f"\\u{o:04x}" if o < 0x10000
+                else f"\\U{o:08x}"))
+    return "".join(out)
+
+
+def _cut(text: str, limit: int = MAX_SHOWN) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def shown(value: Any) -> str:
+    """A user value for a message: quoted, escaped, cut."""
+    return "'" + _cut(escape(str(value))) + "'"
+
+
+def _shown_repr(value: Any) -> str:
+    """``repr`` of a user value for a message, escaped and cut (never fails)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 300:
+        return f"<an integer of about {int(value.bit_length() * 0.30103)} digits>"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a hostile object must not break the report
+        text = f"<{type(value).__name__}>"
+    return _cut(escape(text))
+
+
+def _tag(tag: str) -> str:
+    """A YAML tag as written: ``!!binary`` for the core schema's, ``!foo`` for others."""
+    return "!!" + tag[len(_YAML_TAG):] if tag.startswith(_YAML_TAG) else tag
+
+
+def _problem(file: str, line: int | None, path: str, msg: str) -> Problem:
+    return Problem(escape(file), line, escape(path), escape(msg))
+
+
+@dataclass
+class _Budget:
+    """What one load has used so far (shared by all its files)."""
+
+    nodes: int = 0
+    bytes: int = 0
+    files: int = 0
+    suggest: int = 0
+
+
+class _Invalid:
+    """Stands for a value the parser refused (already reported): the schema's complaint
+    about it would be a second line for one mistake, so it is dropped."""
+
+    def __repr__(self) -> str:
+        return "<refused>"
+
+
+INVALID = _Invalid()
+
+
+class _Refused(Exception):
+    """A document broke a limit; located by a YAML mark."""
+
+    def __init__(self, message: str, mark: Any):
+        super().__init__(message)
+        self.message = message
+        self.mark = mark
+
+
+class _BoundedComposer(Composer):  # type: ignore[misc]
+    """ruamel's composer, counting nodes (an alias counts as the nodes it stands for)
+    and depth (an alias adds the height of what it stands for) as it goes, so that
+    deep nesting and alias bombs are refused before they are built or expanded."""
+
+    budget: _Budget
+
+    def __init__(self, loader: Any = None) -> None:
+        super().__init__(loader)
+        self.warn_double_anchors = False
+        self.budget = _Budget()
+        self._level = 0
+        self._frames: list[list[int]] = [[0, 0]]  # per open node: [size, height]
+        self._stats: dict[int, tuple[int, int]] = {}  # id(anchored node) -> (size, height)
+
+    def _charge(self, size: int, depth: int, mark: Any) -> None:
+        if depth > MAX_DEPTH:
+            raise _Refused(f"nested deeper than {MAX_DEPTH} levels (aliases expanded)", mark)
+        self.budget.nodes += size
+        if self.budget.nodes > MAX_NODES:
+            raise _Refused(f"more than {MAX_NODES:,} YAML nodes in this scenario "
+                           f"(aliases expanded)", mark)
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.parser.peek_event()
+        if isinstance(event, AliasEvent):
+            target = self.anchors.get(event.anchor)
+            if target is not None:
+                stats = self._stats.get(id(target))
+                if stats is None:
+                    raise _Refused(f"alias *{event.anchor} refers to a collection that "
+                                   f"contains it", event.start_mark)
+                size, height = stats
+                self._charge(size, self._level + 1 + height, event.start_mark)
+                top = self._frames[-1]
+                top[0] += size
+                top[1] = max(top[1], height + 1)
+            return super().compose_node(parent, index)
+        self._level += 1
+        self._charge(1, self._level, event.start_mark)
+        self._frames.append([1, 0])
+        node = super().compose_node(parent, index)
+        size, height = self._frames.pop()
+        self._level -= 1
+        if event.anchor is not None:
+            self._stats[id(node)] = (size, height)
+        top = self._frames[-1]
+        top[0] += size
+        top[1] = max(top[1], height + 1)
+        return node
+
+
+def _timestamp(constructor: Any, node: Any) -> Any:
+    """Dates that do not exist (1941-13-30) stay strings so the schema reports them;
+    a timestamp at midnight is a date."""
+    try:
+        val = constructor.construct_yaml_timestamp(node)
+    except (ValueError, TypeError, OverflowError):
+        return str(node.value)
+    if isinstance(val, dt.datetime) and val.time() == dt.time() and val.tzinfo is None:
+        return val.date()
+    return val
+
 
 class _Doc:
     """Plain data of a YAML document plus a path -> (file, line) index."""
@@ -40,70 +221,169 @@ class _Doc:
     def __init__(self) -> None:
         self.loc: dict[PathT, Loc] = {}
 
-    def plain(self, node: Any, path: PathT, file: str) -> Any:
-        if isinstance(node, CommentedMap):
-            out: dict[Any, Any] = {}
-            for k, v in node.items():
-                try:
-                    line = node.lc.key(k)[0] + 1
-                except (KeyError, TypeError, AttributeError):
-                    line = None
-                self.loc[(*path, k)] = (file, line)
-                out[str(k) if not isinstance(k, str | int) else k] = self.plain(v, (*path, k), file)
-            return out
-        if isinstance(node, CommentedSeq):
-            res = []
-            for i, v in enumerate(node):
-                try:
-                    line = node.lc.item(i)[0] + 1
-                except (KeyError, TypeError, AttributeError, IndexError):
-                    line = None
-                self.loc[(*path, i)] = (file, line)
-                res.append(self.plain(v, (*path, i), file))
-            return res
-        if isinstance(node, dt.datetime):
-            return node.date() if node.time() == dt.time() else node
-        return node
-
     def where(self, path: PathT, default_file: str) -> Loc:
-        """The nearest located prefix of ``path``."""
+        """The nearest located prefix of ``path`` (the root: line 1 of the root file)."""
         p = tuple(path)
         while p:
             if p in self.loc:
                 return self.loc[p]
             p = p[:-1]
-        return (default_file, None)
+        return self.loc.get((), (default_file, None))
 
 
-def _lenient_timestamp(constructor: Any, node: Any) -> Any:
-    """Dates that do not exist (1941-13-30) stay strings so the schema reports them."""
+class _Builder:
+    """Plain data (dict, list, str, int, float, bool, None, date) from a composed YAML
+    node graph, with the line of every key and item. Anything else (a tag such as
+    ``!!binary`` or ``!foo``, a key that is not text, a duplicate key, an overlong
+    number) is a located problem, never an exception."""
+
+    def __init__(self, file: str, constructor: Any, problems: list[Problem]) -> None:
+        self.file = file
+        self.cons = constructor
+        self.problems = problems
+        self.loc: dict[PathT, Loc] = {}
+
+    def _bad(self, node: Any, path: PathT, msg: str) -> None:
+        self.problems.append(_problem(self.file, node.start_mark.line + 1, _fmt_path(path), msg))
+
+    def build(self, node: Any, path: PathT, depth: int = 0) -> Any:
+        if depth > MAX_DEPTH + 1:  # the composer refuses this first; never recurse unbounded
+            self._bad(node, path, f"nested deeper than {MAX_DEPTH} levels")
+            return INVALID
+        tag = str(node.tag)
+        if isinstance(node, MappingNode):
+            if tag != _YAML_TAG + "map":
+                self._bad(node, path, f"unsupported YAML tag {shown(_tag(tag))} (plain data only)")
+                return INVALID
+            return self._mapping(node, path, depth)
+        if isinstance(node, SequenceNode):
+            if tag != _YAML_TAG + "seq":
+                self._bad(node, path, f"unsupported YAML tag {shown(_tag(tag))} (plain data only)")
+                return INVALID
+            out = []
+            for i, item in enumerate(node.value):
+                self.loc.setdefault((*path, i), (self.file, item.start_mark.line + 1))
+                out.append(self.build(item, (*path, i), depth + 1))
+            return out
+        return self._scalar(node, path)
+
+    def _scalar(self, node: Any, path: PathT) -> Any:
+        tag = str(node.tag)
+        kind = tag[len(_YAML_TAG):] if tag.startswith(_YAML_TAG) else None
+        if kind in ("int", "float") and len(node.value) > MAX_NUMBER_CHARS:
+            self._bad(node, path, f"number too long ({len(node.value):,} characters; at most "
+                                  f"{MAX_NUMBER_CHARS})")
+            return INVALID
+        try:
+            if kind == "str":
+                return str(node.value)
+            if kind == "timestamp":
+                return _timestamp(self.cons, node)
+            if kind in ("int", "float", "bool", "null"):
+                val = getattr(self.cons, f"construct_yaml_{kind}")(node)
+                return val
+        except (ValueError, TypeError, OverflowError, YAMLError):
+            self._bad(node, path, f"not a valid {kind}: {shown(node.value)}")
+            return INVALID
+        self._bad(node, path, f"unsupported YAML tag {shown(_tag(tag))} (plain data only)")
+        return INVALID
+
+    def _mapping(self, node: Any, path: PathT, depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        first: dict[str, int] = {}
+        merges: list[Any] = []
+        for knode, vnode in node.value:
+            ktag = str(knode.tag)
+            if ktag == _YAML_TAG + "merge":
+                merges.append(vnode)
+                continue
+            if not (isinstance(knode, ScalarNode) and ktag == _YAML_TAG + "str"):
+                what = (knode.value if isinstance(knode, ScalarNode) and
+                        ktag.startswith(_YAML_TAG) else
+                        "a list" if isinstance(knode, SequenceNode) else
+                        "a mapping" if isinstance(knode, MappingNode) else knode.value)
+                self._bad(knode, path, f"a key must be text (got {shown(what)}; quote it)")
+                key = (str(what) if isinstance(knode, ScalarNode)
+                       else f"<key line {knode.start_mark.line + 1}>")
+            else:
+                key = str(knode.value)
+            line = knode.start_mark.line + 1
+            if key in first:
+                self._bad(knode, (*path, key), f"duplicate key {shown(key)} (first on line "
+                                               f"{first[key]})")
+                continue
+            first[key] = line
+            self.loc.setdefault((*path, key), (self.file, line))
+            out[key] = self.build(vnode, (*path, key), depth + 1)
+        # YAML merge keys (<<: *base, <<: [*a, *b]): keys given here win, then earlier sources
+        for mnode in merges:
+            sources = mnode.value if isinstance(mnode, SequenceNode) else [mnode]
+            for src in sources:
+                if not isinstance(src, MappingNode):
+                    self._bad(mnode, path, "a merge (<<) takes a mapping or a list of mappings")
+                    continue
+                merged = self.build(src, path, depth)
+                if isinstance(merged, dict):
+                    for k, v in merged.items():
+                        out.setdefault(k, v)
+        return out
+
+
+def _parse(path: Path, text: str, budget: _Budget, problems: list[Problem]
+           ) -> tuple[Any, dict[PathT, Loc]] | None:
+    """Compose ``text`` (bounded) and build its plain data; None if it is not YAML."""
+    yaml = YAML(typ="safe", pure=True)
+    yaml.Composer = _BoundedComposer
+    composer = yaml.composer
+    composer.budget = budget
+    file = str(path)
     try:
-        return constructor.construct_yaml_timestamp(node)
-    except ValueError:
-        return str(node.value)
-
-
-def _parse(path: Path, problems: list[Problem]) -> Any:
-    yaml = YAML(typ="rt")
-    yaml.constructor.add_constructor("tag:yaml.org,2002:timestamp", _lenient_timestamp)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        problems.append(Problem(str(path), None, "", "file not found"))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            node = yaml.compose(text)
+    except _Refused as exc:
+        line = exc.mark.line + 1 if exc.mark is not None else None
+        problems.append(_problem(file, line, "", exc.message))
         return None
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Problem(str(path), None, "", f"cannot read file ({exc})"))
-        return None
-    try:
-        return yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         msg = (exc.problem or exc.context or "invalid YAML").strip()
-        problems.append(Problem(str(path), line, "", f"invalid YAML: {msg}"))
+        problems.append(_problem(file, line, "", f"invalid YAML: {msg}"))
+        return None
+    except ReaderError as exc:
+        pos = exc.position if isinstance(exc.position, int) else 0
+        line = text.count("\n", 0, pos) + 1
+        ch = exc.character
+        code = ord(ch) if isinstance(ch, str) and len(ch) == 1 else ch
+        what = f"#x{code:04x}" if isinstance(code, int) else _shown_repr(code)
+        problems.append(_problem(file, line, "",
+                                 f"invalid YAML: unacceptable character {what} "
+                                 f"(control characters are not allowed)"))
+        return None
     except YAMLError as exc:
-        problems.append(Problem(str(path), None, "", f"invalid YAML: {exc}"))
-    return None
+        problems.append(_problem(file, None, "", f"invalid YAML: {_cut(str(exc), 200)}"))
+        return None
+    if node is None:
+        return None, {}
+    builder = _Builder(file, yaml.constructor, problems)
+    data = builder.build(node, ())
+    return data, builder.loc
+
+
+def _read_text(path: Path, budget: _Budget) -> tuple[bytes, str]:
+    """The file's bytes and text, at most :data:`MAX_FILE_BYTES` (a regular file only)."""
+    with open(path, "rb") as fh:
+        if not os.path.isfile(path):
+            raise ValueError("not a regular file")
+        raw = fh.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise ValueError(f"file too large (more than {MAX_FILE_BYTES // 2**20} MiB)")
+    budget.bytes += len(raw)
+    if budget.bytes > MAX_TOTAL_BYTES:
+        raise ValueError(f"the scenario's files are too large together (more than "
+                         f"{MAX_TOTAL_BYTES // 2**20} MiB)")
+    return raw, raw.decode("utf-8")
 
 
 def _fmt_path(path: Iterable[Any]) -> str:
@@ -116,49 +396,146 @@ def _fmt_path(path: Iterable[Any]) -> str:
     return out
 
 
+def _seq(v: Any) -> list[Any]:
+    """``v`` if it is a list, else nothing to walk (the schema reports the type)."""
+    return v if isinstance(v, list) else []
+
+
+def _map(v: Any) -> dict[str, Any]:
+    """``v`` if it is a mapping, else nothing to walk (the schema reports the type)."""
+    return v if isinstance(v, dict) else {}
+
+
+def _text(v: Any) -> str | None:
+    """``v`` if it is text, else None (the schema reports the type)."""
+    return v if isinstance(v, str) else None
+
+
+def _number(v: Any) -> float | None:
+    """``v`` if it is a number that compares (not a bool, not NaN), else None."""
+    if isinstance(v, int | float) and not isinstance(v, bool) and v == v:
+        return v
+    return None
+
+
+def _include_name_problem(inc: Any) -> str | None:
+    """Why ``inc`` cannot name an included file (None: it can)."""
+    if not isinstance(inc, str):
+        return f"must be a file name (got {type(inc).__name__} {_shown_repr(inc)})"
+    if not inc.strip():
+        return "must be a file name (got an empty one)"
+    if any(not ch.isprintable() for ch in inc):
+        return f"a file name must not contain control characters (got {shown(inc)})"
+    if len(inc) > MAX_PATH_CHARS:
+        return f"file name too long ({len(inc):,} characters; at most {MAX_PATH_CHARS:,})"
+    try:
+        parts = [len(part.encode("utf-8")) for part in inc.replace("\\", "/").split("/")]
+    except UnicodeEncodeError:
+        return f"a file name must be valid Unicode (got {shown(inc)})"
+    if max(parts) > MAX_NAME_BYTES:
+        return f"file name too long (a part of {max(parts)} bytes; at most {MAX_NAME_BYTES})"
+    if os.path.isabs(inc) or inc.startswith("~"):
+        return f"must be a path relative to the scenario's folder (got {shown(inc)})"
+    return None
+
+
 class _Loader:
     def __init__(self, root: Path):
         self.root = root
+        # includes are confined to the folder of the scenario's main file
+        self.base = Path(os.path.abspath(root.parent))
         self.doc = _Doc()
         self.problems: list[Problem] = []
         self.files: list[Path] = []
+        self.contents: list[bytes] = []
+        self.budget = _Budget()
+        #: formations whose type is unusable: fields they would inherit are not "missing"
+        self.untyped: set[int] = set()
 
     def add(self, path: PathT, msg: str) -> None:
         file, line = self.doc.where(path, str(self.root))
-        self.problems.append(Problem(file, line, _fmt_path(path), msg))
+        self.problems.append(_problem(file, line, _fmt_path(path), msg))
+
+    def suggest(self, name: str, pool: list[str]) -> str:
+        """``did_you_mean``, within a per-load budget of comparisons (a hostile file
+        with thousands of bad names must not make the report quadratic)."""
+        if len(name) > 200 or self.budget.suggest + len(pool) > MAX_SUGGEST_WORK:
+            return ""
+        self.budget.suggest += len(pool)
+        return escape(did_you_mean(name, pool))
 
     # -- stage 1: parse and merge includes ---------------------------------
     def read(self) -> dict[str, Any]:
         merged: dict[str, Any] = {}
-        self._read_file(self.root, merged, seen=set())
+        self._read_file(self.root, merged, seen=set(), depth=0)
         return merged
 
-    def _read_file(self, path: Path, merged: dict[str, Any], seen: set[Path],
+    def _read_file(self, path: Path, merged: dict[str, Any], seen: set[Path], depth: int,
                    named_at: Problem | None = None) -> None:
-        rp = path.resolve()
-        if rp in seen:
-            self.problems.append(named_at._replace_msg("include cycle") if named_at else
-                                 Problem(str(path), None, "include", "include cycle"))
+        def fail(msg: str) -> None:
+            self.problems.append(_problem(named_at.file, named_at.line, named_at.path, msg)
+                                 if named_at else _problem(str(path), None, "", msg))
+
+        try:
+            rp = path.resolve()
+            is_file = path.is_file()
+        except (OSError, ValueError, RuntimeError) as exc:  # a loop of links, a NUL, ENAMETOOLONG
+            fail(f"cannot use this file ({_cut(str(getattr(exc, 'strerror', None) or exc))})")
             return
-        if named_at is not None and not path.is_file():
-            self.problems.append(named_at._replace_msg(f"file not found: {path}"))
+        if rp in seen:
+            fail("include cycle")
+            return
+        if named_at is not None:
+            base = self.base.resolve()
+            lexical = Path(os.path.abspath(path))
+            if not (lexical.is_relative_to(self.base) and rp.is_relative_to(base)):
+                fail(f"outside the scenario's folder {shown(self.base)} (includes may not "
+                     f"leave it, by '..' or by a link)")
+                return
+        if not is_file:
+            shown_path = _cut(escape(str(path)), 300)
+            fail("file not found" if named_at is None and not path.exists() else
+                 f"file not found: {shown_path}" if not path.exists() else
+                 f"not a regular file: {shown_path}")
+            return
+        if depth > MAX_INCLUDE_DEPTH:
+            fail(f"includes nested deeper than {MAX_INCLUDE_DEPTH} files")
+            return
+        self.budget.files += 1
+        if self.budget.files > MAX_FILES:
+            if self.budget.files == MAX_FILES + 1:  # once: the rest are not read either
+                fail(f"more than {MAX_FILES} files in this scenario (the rest are not read)")
+            return
+        try:
+            raw, text = _read_text(path, self.budget)
+        except UnicodeDecodeError as exc:
+            fail(f"cannot read file (not UTF-8: byte {exc.start:,} is 0x"
+                 f"{exc.object[exc.start]:02x})")
+            return
+        except (OSError, ValueError) as exc:
+            fail(f"cannot read file ({_cut(str(getattr(exc, 'strerror', None) or exc))})")
             return
         seen.add(rp)
         self.files.append(path)
-        raw = _parse(path, self.problems)
-        if raw is None:
+        self.contents.append(raw)
+        parsed = _parse(path, text, self.budget, self.problems)
+        if parsed is None:
             return
-        if not isinstance(raw, CommentedMap):
-            self.problems.append(Problem(str(path), 1, "", "top level must be a mapping"))
+        data, loc = parsed
+        if data is None:
             return
+        if not isinstance(data, dict):
+            self.problems.append(_problem(str(path), 1, "", "top level must be a mapping"))
+            return
+        if depth == 0:
+            self.doc.loc[()] = (str(path), 1)
         # Offsets make list items of included files addressable after concatenation.
-        offsets = {k: len(merged.get(k, [])) for k in LIST_KEYS}
-        sub = _Doc()
-        data = sub.plain(raw, (), str(path))
-        for p, loc in sub.loc.items():
+        offsets = {k: len(merged.get(k, [])) if isinstance(merged.get(k), list) else 0
+                   for k in LIST_KEYS}
+        for p, where in loc.items():
             if p and p[0] in LIST_KEYS and len(p) > 1 and isinstance(p[1], int):
                 p = (p[0], p[1] + offsets[p[0]], *p[2:])
-            self.doc.loc.setdefault(p, loc)
+            self.doc.loc.setdefault(p, where)
         includes = data.pop("include", [])
         for key, val in data.items():
             if key in LIST_KEYS:
@@ -173,19 +550,25 @@ class _Loader:
                 tgt = merged.setdefault(key, {})
                 for k, v in val.items():
                     if k in tgt:
-                        self.add((key, k), f"duplicate id '{k}'")
+                        self.add((key, k), f"duplicate id {shown(k)}")
                     tgt[k] = v
             else:
                 if key in merged:
                     self.add((key,), "given twice (in an included file too)")
                 merged[key] = val
         if not isinstance(includes, list):
-            self.problems.append(Problem(str(path), None, "include", "must be a list of files"))
+            line = loc.get(("include",), (str(path), None))[1]
+            self.problems.append(_problem(str(path), line, "include",
+                                          "must be a list of files"))
             return
         for i, inc in enumerate(includes):
-            line = sub.loc.get(("include", i), (str(path), None))[1]
-            self._read_file(path.parent / str(inc), merged, seen,
-                            named_at=Problem(str(path), line, f"include[{i}]", ""))
+            line = loc.get(("include", i), (str(path), None))[1]
+            at = _problem(str(path), line, f"include[{i}]", "")
+            why = _include_name_problem(inc)
+            if why is not None:
+                self.problems.append(at._replace_msg(why))
+                continue
+            self._read_file(path.parent / inc, merged, seen, depth + 1, named_at=at)
 
     # -- stage 2: templates -------------------------------------------------
     def resolve_types(self, data: dict[str, Any]) -> None:
@@ -204,15 +587,17 @@ class _Loader:
                 return resolved[tid]
             parent = spec.get("inherits")
             base: dict[str, Any] = {}
-            if parent is not None:
+            if isinstance(parent, str):  # anything else: the schema reports its type
                 if parent in chain or parent == tid:
                     cyc = " -> ".join((*chain, tid, parent))
-                    self.add(("formation_types", tid, "inherits"), f"inherits cycle: {cyc}")
+                    self.add(("formation_types", tid, "inherits"),
+                             f"inherits cycle: {_cut(escape(cyc), 300)}")
                 elif parent not in types:
-                    self.add(
-                        ("formation_types", tid, "inherits"),
-                        f"unknown type '{parent}'{did_you_mean(parent, list(types))}",
-                    )
+                    self.add(("formation_types", tid, "inherits"),
+                             f"unknown type {shown(parent)}{self.suggest(parent, list(types))}")
+                elif len(chain) >= MAX_INHERIT_DEPTH:
+                    self.add(("formation_types", tid, "inherits"),
+                             f"inherits chain longer than {MAX_INHERIT_DEPTH} types")
                 else:
                     base = {k: v for k, v in resolve(parent, (*chain, tid)).items()
                             if k not in ("abstract", "inherits")}
@@ -221,107 +606,113 @@ class _Loader:
             return out
 
         for tid in list(types):
-            resolve(str(tid), ())
+            resolve(tid, ())
         data["formation_types"] = resolved
 
     def fill_formations(self, data: dict[str, Any]) -> None:
-        types = data.get("formation_types") or {}
-        for i, f in enumerate(data.get("formations") or []):
+        types = _map(data.get("formation_types"))
+        for i, f in enumerate(_seq(data.get("formations"))):
             if not isinstance(f, dict):
                 continue
-            t = types.get(f.get("type"))
-            if isinstance(t, dict):
+            tname = _text(f.get("type"))
+            t = types.get(tname) if tname is not None else None
+            if not isinstance(t, dict):
+                self.untyped.add(i)
+            else:
                 for k in INHERITED_FIELDS:
                     if k not in f and k in t:
                         f[k] = t[k]
-                if t.get("abstract"):
-                    self.add(("formations", i, "type"), f"type '{f.get('type')}' is abstract")
+                if t.get("abstract") is True:
+                    self.add(("formations", i, "type"), f"type {shown(tname)} is abstract")
 
     # -- stage 3: cross references -----------------------------------------
     def check_refs(self, data: dict[str, Any]) -> None:
-        nodes = [n for n in data.get("nodes") or [] if isinstance(n, dict)]
-        node_ids = self._unique("nodes", data.get("nodes") or [])
-        form_ids = self._unique("formations", data.get("formations") or [])
-        event_ids = self._unique("events", data.get("events") or [])
-        sides = list((data.get("sides") or {}).keys())
-        zones = list((data.get("climate") or {}).keys())
-        types = list((data.get("formation_types") or {}).keys())
-        rivers = list((data.get("rivers") or {}).keys())
-        params = list((data.get("parameters") or {}).keys())
-        fronts = sorted({str(n.get("front", "rear")) for n in nodes})
+        nodes = [n for n in _seq(data.get("nodes")) if isinstance(n, dict)]
+        node_ids = self._unique("nodes", _seq(data.get("nodes")))
+        form_ids = self._unique("formations", _seq(data.get("formations")))
+        event_ids = self._unique("events", _seq(data.get("events")))
+        sides = list(_map(data.get("sides")))
+        zones = list(_map(data.get("climate")))
+        types = list(_map(data.get("formation_types")))
+        rivers = list(_map(data.get("rivers")))
+        params = list(_map(data.get("parameters")))
+        fronts = sorted({f for n in nodes if (f := n.get("front", "rear")) is not None
+                         and isinstance(f, str)})
 
         def ref(path: PathT, val: Any, pool: list[str], what: str) -> None:
-            if val is None or isinstance(val, dict | list):
-                return
-            if str(val) not in pool:
-                self.add(path, f"unknown {what} '{val}'{did_you_mean(str(val), pool)}")
+            if isinstance(val, str) and val not in pool:  # other types: the schema reports
+                self.add(path, f"unknown {what} {shown(val)}{self.suggest(val, pool)}")
 
-        for i, n in enumerate(data.get("nodes") or []):
+        for i, n in enumerate(_seq(data.get("nodes"))):
             if isinstance(n, dict):
                 ref(("nodes", i, "owner"), n.get("owner"), sides, "side")
                 ref(("nodes", i, "zone"), n.get("zone"), zones, "climate zone")
         seen_edges: dict[tuple[str, ...], int] = {}
-        for i, e in enumerate(data.get("edges") or []):
+        for i, e in enumerate(_seq(data.get("edges"))):
             if not isinstance(e, dict):
                 continue
             ref(("edges", i, "a"), e.get("a"), node_ids, "node")
             ref(("edges", i, "b"), e.get("b"), node_ids, "node")
             ref(("edges", i, "river"), e.get("river"), rivers, "river")
-            if e.get("a") is not None and e.get("a") == e.get("b"):
-                self.add(("edges", i), f"edge joins '{e.get('a')}' to itself")
-            key = (*sorted((str(e.get("a")), str(e.get("b")))), str(e.get("kind")))
+            a, b, kind = _text(e.get("a")), _text(e.get("b")), _text(e.get("kind"))
+            if a is None or b is None or kind is None:
+                continue
+            if a == b:
+                self.add(("edges", i), f"edge joins {shown(a)} to itself")
+            key = (*sorted((a, b)), kind)
             if key in seen_edges:
-                self.add(("edges", i), f"duplicate {key[2]} edge {key[0]}-{key[1]} "
-                                       f"(also edges[{seen_edges[key]}])")
+                self.add(("edges", i), f"duplicate {shown(key[2])} edge {shown(key[0])}-"
+                                       f"{shown(key[1])} (also edges[{seen_edges[key]}])")
             seen_edges[key] = i
-        for k, s in (data.get("sides") or {}).items():
+        for k, s in _map(data.get("sides")).items():
             if isinstance(s, dict):
-                mob = s.get("mobilisation") or {}
-                if isinstance(mob, dict):
-                    ref(("sides", k, "mobilisation", "template"), mob.get("template"), types, "type")
-                    ref(("sides", k, "mobilisation", "at"), mob.get("at"), node_ids, "node")
-                for fr in (s.get("doctrine") or {}):
+                mob = _map(s.get("mobilisation"))
+                ref(("sides", k, "mobilisation", "template"), mob.get("template"), types, "type")
+                ref(("sides", k, "mobilisation", "at"), mob.get("at"), node_ids, "node")
+                for fr in _map(s.get("doctrine")):
                     ref(("sides", k, "doctrine", fr), fr, fronts, "front")
-        for i, w in enumerate(data.get("wars") or []):
-            if not (isinstance(w, list) and len(w) == 2):
+        for i, w in enumerate(_seq(data.get("wars"))):
+            if not isinstance(w, list):
+                continue  # the schema reports the type
+            if len(w) != 2:
                 self.add(("wars", i), "must be a pair [side, side]")
                 continue
             for j, s in enumerate(w):
                 ref(("wars", i, j), s, sides, "side")
-        for i, f in enumerate(data.get("formations") or []):
+        for i, f in enumerate(_seq(data.get("formations"))):
             if isinstance(f, dict):
                 ref(("formations", i, "side"), f.get("side"), sides, "side")
                 ref(("formations", i, "type"), f.get("type"), types, "type")
                 ref(("formations", i, "location"), f.get("location"), node_ids, "node")
-        for i, fa in enumerate(data.get("factories") or []):
+        for i, fa in enumerate(_seq(data.get("factories"))):
             if isinstance(fa, dict):
                 ref(("factories", i, "node"), fa.get("node"), node_ids, "node")
                 ref(("factories", i, "side"), fa.get("side"), sides, "side")
         ctx = dict(nodes=node_ids, forms=form_ids, sides=sides, types=types,
                    events=event_ids, params=params, fronts=fronts)
-        for i, o in enumerate(data.get("orders") or []):
+        self._ref = ref
+        for i, o in enumerate(_seq(data.get("orders"))):
             if isinstance(o, dict):
-                for j, fid in enumerate(o.get("formations") or []):
+                for j, fid in enumerate(_seq(o.get("formations"))):
                     ref(("orders", i, "formations", j), fid, form_ids, "formation")
                 ref(("orders", i, "target"), o.get("target"), node_ids, "node")
                 self._selector(("orders", i, "select"), o.get("select"), ctx)
                 self._param(("orders", i, "date"), o.get("date"), params)
-        for i, ev in enumerate(data.get("events") or []):
+        for i, ev in enumerate(_seq(data.get("events"))):
             if isinstance(ev, dict):
                 self._trigger(("events", i, "trigger"), ev.get("trigger"), ctx)
-                for j, eff in enumerate(ev.get("effects") or []):
+                for j, eff in enumerate(_seq(ev.get("effects"))):
                     self._effect(("events", i, "effects", j), eff, ctx)
-        vic = data.get("victory") or {}
-        if isinstance(vic, dict):
-            for i, c in enumerate(vic.get("conditions") or []):
-                if isinstance(c, dict):
-                    ref(("victory", "conditions", i, "hold"), c.get("hold"), node_ids, "node")
-                    ref(("victory", "conditions", i, "side"), c.get("side"), sides, "side")
-                    ref(("victory", "conditions", i, "event"), c.get("event"), event_ids, "event")
-            for nd, sd in (vic.get("sudden_death") or {}).items():
-                ref(("victory", "sudden_death", nd), nd, node_ids, "node")
-                ref(("victory", "sudden_death", nd), sd, sides, "side")
-        for name, p in (data.get("parameters") or {}).items():
+        vic = _map(data.get("victory"))
+        for i, c in enumerate(_seq(vic.get("conditions"))):
+            if isinstance(c, dict):
+                ref(("victory", "conditions", i, "hold"), c.get("hold"), node_ids, "node")
+                ref(("victory", "conditions", i, "side"), c.get("side"), sides, "side")
+                ref(("victory", "conditions", i, "event"), c.get("event"), event_ids, "event")
+        for nd, sd in _map(vic.get("sudden_death")).items():
+            ref(("victory", "sudden_death", nd), nd, node_ids, "node")
+            ref(("victory", "sudden_death", nd), sd, sides, "side")
+        for name, p in _map(data.get("parameters")).items():
             if isinstance(p, dict):
                 self._param_default(("parameters", name), p)
 
@@ -329,179 +720,247 @@ class _Loader:
         ids: list[str] = []
         first: dict[str, int] = {}
         for i, it in enumerate(items):
-            if isinstance(it, dict) and "id" in it:
-                iid = str(it["id"])
-                if iid in first:
-                    self.add((key, i, "id"), f"duplicate id '{iid}' (first at {key}[{first[iid]}])")
-                else:
-                    first[iid] = i
-                    ids.append(iid)
+            iid = _text(it.get("id")) if isinstance(it, dict) else None
+            if iid is None:
+                continue
+            if iid in first:
+                self.add((key, i, "id"),
+                         f"duplicate id {shown(iid)} (first at {key}[{first[iid]}])")
+            else:
+                first[iid] = i
+                ids.append(iid)
         return ids
 
     def _param(self, path: PathT, val: Any, params: list[str]) -> None:
         if isinstance(val, str) and val.startswith("$") and val[1:] not in params:
-            self.add(path, f"unknown parameter '{val[1:]}'{did_you_mean(val[1:], params)}")
+            self.add(path, f"unknown parameter {shown(val[1:])}{self.suggest(val[1:], params)}")
 
     def _param_default(self, path: PathT, p: dict[str, Any]) -> None:
-        d, lo, hi = p.get("default"), p.get("min"), p.get("max")
-        if isinstance(d, int | float) and not isinstance(d, bool):
-            if lo is not None and isinstance(lo, int | float) and d < lo:
+        d, lo, hi = (_number(p.get(k)) for k in ("default", "min", "max"))
+        if d is not None:
+            if lo is not None and d < lo:
                 self.add((*path, "default"), f"must be >= min {lo} (got {d})")
-            if hi is not None and isinstance(hi, int | float) and d > hi:
+            if hi is not None and d > hi:
                 self.add((*path, "default"), f"must be <= max {hi} (got {d})")
 
     def _selector(self, path: PathT, sel: Any, ctx: dict[str, list[str]]) -> None:
         if not isinstance(sel, dict):
             return
-        for j, fid in enumerate(sel.get("ids") or []):
-            if str(fid) not in ctx["forms"]:
-                self.add((*path, "ids", j),
-                         f"unknown formation '{fid}'{did_you_mean(str(fid), ctx['forms'])}")
-        for key, pool, what in (("side", "sides", "side"), ("front", "fronts", "front")):
-            v = sel.get(key)
-            if v is not None and str(v) not in ctx[pool]:
-                self.add((*path, key), f"unknown {what} '{v}'{did_you_mean(str(v), ctx[pool])}")
-        for j, t in enumerate(sel.get("type") or []):
-            if str(t) not in ctx["types"]:
-                self.add((*path, "type", j),
-                         f"unknown type '{t}'{did_you_mean(str(t), ctx['types'])}")
+        ref = self._ref
+        for j, fid in enumerate(_seq(sel.get("ids"))):
+            ref((*path, "ids", j), fid, ctx["forms"], "formation")
+        ref((*path, "side"), sel.get("side"), ctx["sides"], "side")
+        ref((*path, "front"), sel.get("front"), ctx["fronts"], "front")
+        for j, t in enumerate(_seq(sel.get("type"))):
+            ref((*path, "type", j), t, ctx["types"], "type")
 
     def _trigger(self, path: PathT, trig: Any, ctx: dict[str, list[str]]) -> None:
         if not isinstance(trig, dict):
             return
+        ref = self._ref
         self._param((*path, "date"), trig.get("date"), ctx["params"])
-        cap = trig.get("captured")
-        if cap is not None and str(cap) not in ctx["nodes"]:
-            self.add((*path, "captured"), f"unknown node '{cap}'{did_you_mean(str(cap), ctx['nodes'])}")
-        for nd, sd in (trig.get("held_by") or {}).items():
-            if str(nd) not in ctx["nodes"]:
-                self.add((*path, "held_by", nd), f"unknown node '{nd}'{did_you_mean(str(nd), ctx['nodes'])}")
-            if str(sd) not in ctx["sides"]:
-                self.add((*path, "held_by", nd), f"unknown side '{sd}'{did_you_mean(str(sd), ctx['sides'])}")
-        sb = trig.get("strength_below")
-        if isinstance(sb, dict):
-            for key, pool in (("side", "sides"), ("enemy", "sides"), ("front", "fronts")):
-                v = sb.get(key)
-                if v is not None and str(v) not in ctx[pool]:
-                    self.add((*path, "strength_below", key), f"unknown {key} '{v}'")
-            self._param((*path, "strength_below", "fraction"), sb.get("fraction"), ctx["params"])
+        ref((*path, "captured"), trig.get("captured"), ctx["nodes"], "node")
+        for nd, sd in _map(trig.get("held_by")).items():
+            ref((*path, "held_by", nd), nd, ctx["nodes"], "node")
+            ref((*path, "held_by", nd), sd, ctx["sides"], "side")
+        sb = _map(trig.get("strength_below"))
+        ref((*path, "strength_below", "side"), sb.get("side"), ctx["sides"], "side")
+        ref((*path, "strength_below", "enemy"), sb.get("enemy"), ctx["sides"], "enemy")
+        ref((*path, "strength_below", "front"), sb.get("front"), ctx["fronts"], "front")
+        self._param((*path, "strength_below", "fraction"), sb.get("fraction"), ctx["params"])
         pc = trig.get("param")
-        if isinstance(pc, dict) and str(pc.get("name")) not in ctx["params"]:
-            self.add((*path, "param", "name"),
-                     f"unknown parameter '{pc.get('name')}'"
-                     f"{did_you_mean(str(pc.get('name')), ctx['params'])}")
-        ev = trig.get("event")
-        if ev is not None and str(ev) not in ctx["events"]:
-            self.add((*path, "event"), f"unknown event '{ev}'{did_you_mean(str(ev), ctx['events'])}")
-        for j, sub in enumerate(trig.get("any") or []):
+        if isinstance(pc, dict):
+            if "name" not in pc:
+                pass  # the schema reports it missing
+            else:
+                ref((*path, "param", "name"), pc.get("name"), ctx["params"], "parameter")
+        ref((*path, "event"), trig.get("event"), ctx["events"], "event")
+        for j, sub in enumerate(_seq(trig.get("any"))):
             self._trigger((*path, "any", j), sub, ctx)
 
     def _effect(self, path: PathT, eff: Any, ctx: dict[str, list[str]]) -> None:
         if not isinstance(eff, dict):
             return
+        ref = self._ref
         nodes, sides = ctx["nodes"], ctx["sides"]
-        dw = eff.get("declare_war")
-        if isinstance(dw, list):
-            for j, s in enumerate(dw):
-                if str(s) not in sides:
-                    self.add((*path, "declare_war", j), f"unknown side '{s}'{did_you_mean(str(s), sides)}")
+        for j, s in enumerate(_seq(eff.get("declare_war"))):
+            ref((*path, "declare_war", j), s, sides, "side")
         for key in ("stance", "morale"):
-            d = eff.get(key)
-            if isinstance(d, dict):
-                if str(d.get("side")) not in sides:
-                    self.add((*path, key, "side"), f"unknown side '{d.get('side')}'")
-                if d.get("front") is not None and str(d.get("front")) not in ctx["fronts"]:
-                    self.add((*path, key, "front"), f"unknown front '{d.get('front')}'")
+            d = _map(eff.get(key))
+            ref((*path, key, "side"), d.get("side"), sides, "side")
+            ref((*path, key, "front"), d.get("front"), ctx["fronts"], "front")
+        self._param((*path, "morale", "delta"), _map(eff.get("morale")).get("delta"),
+                    ctx["params"])
         self._selector((*path, "release"), eff.get("release"), ctx)
-        tr = eff.get("transfer")
-        if isinstance(tr, dict):
-            self._selector((*path, "transfer", "select"), tr.get("select"), ctx)
-            if str(tr.get("to")) not in nodes:
-                self.add((*path, "transfer", "to"), f"unknown node '{tr.get('to')}'")
-            for k in ("count", "every_days"):
-                self._param((*path, "transfer", k), tr.get(k), ctx["params"])
-        dl = eff.get("deliver")
-        if isinstance(dl, dict):
-            if str(dl.get("side")) not in sides:
-                self.add((*path, "deliver", "side"), f"unknown side '{dl.get('side')}'")
-            if str(dl.get("at")) not in nodes:
-                self.add((*path, "deliver", "at"), f"unknown node '{dl.get('at')}'")
-            for k in ("after_days", "gold_t"):
-                self._param((*path, "deliver", k), dl.get(k), ctx["params"])
-        rq = eff.get("request")
-        if isinstance(rq, dict):
-            if str(rq.get("to")) not in sides:
-                self.add((*path, "request", "to"), f"unknown side '{rq.get('to')}'")
-            if str(rq.get("then")) not in ctx["events"]:
-                self.add((*path, "request", "then"), f"unknown event '{rq.get('then')}'")
-            self._param((*path, "request", "probability"), rq.get("probability"), ctx["params"])
+        tr = _map(eff.get("transfer"))
+        self._selector((*path, "transfer", "select"), tr.get("select"), ctx)
+        ref((*path, "transfer", "to"), tr.get("to"), nodes, "node")
+        for k in ("count", "every_days"):
+            self._param((*path, "transfer", k), tr.get(k), ctx["params"])
+        dl = _map(eff.get("deliver"))
+        ref((*path, "deliver", "side"), dl.get("side"), sides, "side")
+        ref((*path, "deliver", "at"), dl.get("at"), nodes, "node")
+        for k in ("after_days", "gold_t"):
+            self._param((*path, "deliver", k), dl.get(k), ctx["params"])
+        rq = _map(eff.get("request"))
+        ref((*path, "request", "to"), rq.get("to"), sides, "side")
+        ref((*path, "request", "then"), rq.get("then"), ctx["events"], "event")
+        self._param((*path, "request", "probability"), rq.get("probability"), ctx["params"])
 
     # -- stage 4: schema -----------------------------------------------------
     def validate(self, data: dict[str, Any]) -> Scenario | None:
         try:
             return Scenario.model_validate(data)
         except ValidationError as exc:
-            for err in exc.errors():
-                loc = tuple(err["loc"])
-                # pydantic appends union-branch / validator names to loc; trim them
-                # to the longest prefix that exists in the source.
-                clean = tuple(p for p in loc if not (isinstance(p, str) and (
-                    p.startswith("function-") or p in ("date", "str", "int", "float", "bool",
-                                                       "constrained-str", "list[str]", "none"))
-                    and p not in self._keys_at(loc)))
-                msg = err["msg"]
-                if msg.startswith("Value error, "):
-                    msg = msg[len("Value error, "):]
-                got = err.get("input")
-                if err["type"] not in ("missing", "model_type") and not isinstance(got, dict | list):
-                    msg += f" (got {got!r})"
-                self.add(clean, msg[0].lower() + msg[1:] if msg else msg)
-            return None
+            errors = exc.errors()
+        # pydantic appends union-branch / validator names to loc; trim them to the
+        # longest prefix that exists in the source. A value failing every branch of a
+        # union ("a number or a $param") is one problem: keep the most telling branch.
+        found: dict[PathT, list[tuple[int, str, Any, str]]] = {}
+        for err in errors:
+            loc = tuple(err["loc"])
+            if err.get("input") is INVALID:
+                continue  # refused by the parser, already reported
+            if (err["type"] == "missing" and len(loc) == 3 and loc[0] == "formations"
+                    and loc[1] in self.untyped and loc[2] in INHERITED_FIELDS):
+                continue  # follows from the formation's bad type, reported there
+            clean: list[Any] = []
+            branch = 0
+            for q in loc:
+                if isinstance(q, str) and (q.startswith(("function-", "constrained-", "lax-"))
+                                           or q in _BRANCHES) and q not in self._keys_at(loc):
+                    branch += 1
+                    if q in ("str", "constrained-str"):
+                        branch += 10  # the $param branch: rarely what was meant
+                    continue
+                clean.append(q)
+            msg = err["msg"]
+            if msg.startswith("Value error, "):
+                msg = msg[len("Value error, "):]
+            got = err.get("input")
+            if err["type"] not in ("missing", "model_type") and not isinstance(got, dict | list):
+                msg += f" (got {_shown_repr(got)})"
+            found.setdefault(tuple(clean), []).append((branch, err["type"], got, msg))
+        for path, errs in found.items():
+            plain = [e for e in errs if e[0] == 0]
+            if plain:
+                chosen = plain
+            else:
+                got = errs[0][2]
+                wants_param = isinstance(got, str) and got.startswith("$")
+                pick = min(errs, key=lambda e: (e[0] >= 10) != wants_param)
+                chosen = [pick]
+            for _, _, _, msg in chosen:
+                self.add(path, msg[0].lower() + msg[1:] if msg else msg)
+        return None
 
     def _keys_at(self, loc: PathT) -> set[str]:
         return {p for p in loc if isinstance(p, str) and (p,) in self.doc.loc}
 
+    # -- stage 5: checks that need typed values -------------------------------
+    def check_spec(self, spec: Scenario) -> None:
+        """Parameters against the campaign and the fields that use them."""
+        lo_d, hi_d = spec.start, spec.end
+        for name, par in spec.parameters.items():
+            d = par.default
+            if par.type == "date" and isinstance(d, dt.date) and not lo_d <= d <= hi_d:
+                self.add(("parameters", name, "default"),
+                         f"a date parameter must lie within the campaign {lo_d}..{hi_d} "
+                         f"(or be null; got {d})")
+        for path, name, kind, lo, hi in param_uses(spec):
+            p = spec.parameters.get(name)
+            if p is None:
+                continue  # reported as unknown by check_refs
+            fits = (p.type == kind or (kind == "float" and p.type == "int"))
+            if not fits:
+                self.add(path, f"parameter {shown(name)} is a {p.type}; this field needs "
+                               f"{'an' if kind == 'int' else 'a'} {kind} parameter")
+                continue
+            if kind == "date":
+                continue
+            for what, raw in (("default", p.default), ("min", p.min), ("max", p.max)):
+                v = _number(raw)
+                if v is not None and ((lo is not None and v < lo) or (hi is not None and v > hi)):
+                    self.add(path, f"parameter {shown(name)} has {what} {v:g}, outside "
+                                   f"{lo:g}..{hi:g} allowed here")
+        self._param_conditions(spec)
+
+    def _param_conditions(self, spec: Scenario) -> None:
+        def walk(path: PathT, trig: Any) -> None:
+            pc = trig.param
+            if pc is not None and pc.name in spec.parameters:
+                ptype = spec.parameters[pc.name].type
+                if pc.op in (">", ">=", "<", "<="):
+                    if ptype == "date":
+                        self.add((*path, "param", "op"),
+                                 f"{pc.op!r} cannot compare date parameter {shown(pc.name)} "
+                                 f"with a number (use set/unset)")
+                    elif pc.value is None:
+                        self.add((*path, "param", "value"), f"{pc.op!r} needs a value")
+            for j, sub in enumerate(trig.any):
+                walk((*path, "any", j), sub)
+
+        for i, ev in enumerate(spec.events):
+            walk(("events", i, "trigger"), ev.trigger)
+
+
+#: Names pydantic gives union branches in an error's loc.
+_BRANCHES = ("date", "str", "int", "float", "bool", "list[str]", "none", "dict[str,any]",
+             "list[any]", "StanceChange", "MoraleChange", "Selector", "Transfer", "Delivery",
+             "Request")
+
 
 def scenario_hash(files: list[Path]) -> str:
     """sha256 over the scenario's files (contents, in load order), for replays."""
+    return _hash((f.name, f.read_bytes()) for f in files)
+
+
+def _hash(items: Iterable[tuple[str, bytes]]) -> str:
     h = hashlib.sha256()
-    for f in files:
-        h.update(f.name.encode())
-        h.update(f.read_bytes())
+    for name, content in items:
+        h.update(name.encode())
+        h.update(content)
     return h.hexdigest()[:16]
 
 
 class Loaded:
     """A scenario together with the files it came from."""
 
-    def __init__(self, spec: Scenario, files: list[Path]):
+    def __init__(self, spec: Scenario, files: list[Path], contents: list[bytes] | None = None):
         self.spec = spec
         self.files = files
-        self.hash = scenario_hash(files)
+        self.hash = (scenario_hash(files) if contents is None else
+                     _hash(zip((f.name for f in files), contents, strict=True)))
 
 
 def load_file(path: str | Path) -> Loaded:
     """Load and check a scenario file (or a directory holding ``scenario.yaml``).
 
-    Raises :class:`ScenarioError` listing every problem as ``file:line: field: message``.
+    Raises :class:`ScenarioError` listing every problem as ``file:line: field: message``;
+    never another exception, however hostile the file (bounded size, depth, aliases,
+    number length, includes; see the ``MAX_*`` limits above).
     """
     p = Path(path)
-    if p.is_dir():
-        p = p / "scenario.yaml"
+    try:
+        if p.is_dir():
+            p = p / "scenario.yaml"
+    except (OSError, ValueError):
+        pass  # reported by _read_file
     ld = _Loader(p)
     data = ld.read()
+    spec = None
     if not ld.problems or data:
         ld.resolve_types(data)
         ld.fill_formations(data)
         ld.check_refs(data)
         spec = ld.validate(data)
-    else:
-        spec = None
+        if spec is not None:
+            ld.check_spec(spec)
     if ld.problems or spec is None:
         # Stable order: by file, then line.
         probs = sorted(set(ld.problems), key=lambda q: (q.file, q.line or 0, q.path, q.message))
         raise ScenarioError(probs)
-    return Loaded(spec, ld.files)
+    return Loaded(spec, ld.files, ld.contents)
 
 
 def dump_json(spec: Scenario) -> str:

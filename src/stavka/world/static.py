@@ -7,6 +7,7 @@ follow the scenario's order (nodes, edges, formations), so ids sort stably.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +16,8 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import shortest_path
 
 from stavka.errors import InputError, UnknownIdError, did_you_mean
-from stavka.scenario.schema import Scenario
+from stavka.scenario.loader import escape
+from stavka.scenario.schema import MAX_PARAM, Scenario, param_uses
 
 TERRAINS = ("open", "forest", "marsh", "mountain", "urban", "steppe", "taiga", "desert")
 GROUND = ("dry", "wet", "mud", "frozen", "snow")
@@ -133,19 +135,61 @@ class Static:
 
 
 def resolve_params(spec: Scenario, overrides: dict[str, Any] | None) -> dict[str, Any]:
-    """Parameter values: defaults, then ``overrides`` (checked for name, type and range)."""
+    """Parameter values: defaults, then ``overrides`` (checked for name, type and range).
+
+    Every value is then checked where it is used: a date parameter lies within the
+    campaign (or is none), and a number lies within the bounds of each field that
+    refers to it (``count: $n`` needs 0 <= n <= 100,000; see ``schema.PARAM_SLOTS``).
+    """
     out: dict[str, Any] = {k: p.default for k, p in spec.parameters.items()}
+    if overrides is not None and not isinstance(overrides, Mapping):
+        raise InputError(f"parameters must be a mapping of name to value "
+                         f"(got {type(overrides).__name__})")
     for name, raw in (overrides or {}).items():
-        if name not in spec.parameters:
+        if not isinstance(name, str) or name not in spec.parameters:
+            shown = _shown(name, 60)
             raise UnknownIdError(
-                f"unknown parameter '{name}'{did_you_mean(name, list(spec.parameters))}"
+                f"unknown parameter {shown}{escape(did_you_mean(str(name), list(spec.parameters)))}"
                 f"; scenario '{spec.id}' has: {', '.join(spec.parameters) or 'none'}")
         out[name] = coerce_param(name, spec.parameters[name], raw)
+    for name, p in spec.parameters.items():
+        v = out[name]
+        if p.type == "date" and v is not None and not spec.start <= v <= spec.end:
+            raise InputError(f"parameter '{name}' must lie within the campaign "
+                             f"{spec.start}..{spec.end}, or be none (got {v})")
+    for path, name, kind, lo, hi in param_uses(spec):
+        v = out.get(name)
+        if kind == "date" or isinstance(v, bool) or not isinstance(v, int | float):
+            continue
+        if (lo is not None and v < lo) or (hi is not None and v > hi):
+            raise InputError(f"parameter '{name}' = {v:g} is outside {lo:g}..{hi:g}, the range "
+                             f"of {_fmt_path(path)} which uses it")
     return out
 
 
+def _fmt_path(path: tuple[Any, ...]) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+
+
+def _shown(raw: Any, limit: int) -> str:
+    """``repr`` of a user value for a message: escaped, cut, and never failing (a
+    5,000-digit integer has no repr under Python's digit limit)."""
+    if isinstance(raw, int) and not isinstance(raw, bool) and raw.bit_length() > 300:
+        return f"an integer of about {int(raw.bit_length() * 0.30103)} digits"
+    try:
+        text = escape(repr(raw))
+    except Exception:  # noqa: BLE001 - a hostile object must not break the message
+        text = f"<{type(raw).__name__}>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def coerce_param(name: str, p: Any, raw: Any) -> Any:
-    """Convert a parameter value (possibly a CLI string) to its declared type and check range."""
+    """Convert a parameter value (possibly a CLI string) to its declared type and check range.
+
+    An int or float is finite and at most 1e15 in size (``schema.MAX_PARAM``); true/false
+    is not a number; a date is a calendar date (a timestamp only at midnight).
+    """
+    name = escape(str(name))
     try:
         if p.type == "int":
             if isinstance(raw, str):
@@ -156,6 +200,8 @@ def coerce_param(name: str, p: Any, raw: Any) -> Any:
             else:
                 val = int(raw)
         elif p.type == "float":
+            if isinstance(raw, bool):
+                raise ValueError
             val = float(raw)
             if not np.isfinite(val):
                 raise ValueError
@@ -171,14 +217,20 @@ def coerce_param(name: str, p: Any, raw: Any) -> Any:
         else:  # date
             if raw is None or (isinstance(raw, str) and raw.lower() in ("", "none", "null")):
                 val = None
+            elif isinstance(raw, dt.datetime):
+                if raw.time() != dt.time() or raw.tzinfo is not None:
+                    raise ValueError
+                val = raw.date()
             elif isinstance(raw, dt.date):
                 val = raw
             else:
                 val = dt.date.fromisoformat(str(raw).strip())
     except (TypeError, ValueError, OverflowError):
-        shown = repr(raw) if len(repr(raw)) <= 60 else repr(raw)[:57] + "..."
-        raise InputError(f"parameter '{name}' must be a {p.type} (got {shown})") from None
+        raise InputError(f"parameter '{name}' must be a {p.type} (got {_shown(raw, 60)})") from None
     if p.type in ("int", "float"):
+        if abs(val) > MAX_PARAM:
+            raise InputError(f"parameter '{name}' must be between {-MAX_PARAM:g} and "
+                             f"{MAX_PARAM:g} (got {_shown(val, 60)})")
         if p.min is not None and val < p.min:
             raise InputError(f"parameter '{name}' must be >= {p.min:g} (got {val})")
         if p.max is not None and val > p.max:

@@ -1,6 +1,7 @@
 """Load a scenario from YAML, reporting every problem with its file and line.
 
-The pipeline: parse (ruamel, keeping line numbers) -> follow ``include:`` ->
+The pipeline: parse (ruamel's composer, bounded in size, depth and aliases; plain
+data and a line for every key and item are built from its nodes) -> follow ``include:`` ->
 resolve ``inherits:`` templates -> fill formations from their type ->
 check cross-references on the raw data -> validate with the pydantic schema.
 Problems from every stage are collected and raised together as one
@@ -303,10 +304,8 @@ class _Builder:
                         "a list" if isinstance(knode, SequenceNode) else
                         "a mapping" if isinstance(knode, MappingNode) else knode.value)
                 self._bad(knode, path, f"a key must be text (got {shown(what)}; quote it)")
-                key = (str(what) if isinstance(knode, ScalarNode)
-                       else f"<key line {knode.start_mark.line + 1}>")
-            else:
-                key = str(knode.value)
+                continue  # left out: the schema would report it a second time
+            key = str(knode.value)
             line = knode.start_mark.line + 1
             if key in first:
                 self._bad(knode, (*path, key), f"duplicate key {shown(key)} (first on line "
@@ -472,9 +471,10 @@ class _Loader:
 
     def _read_file(self, path: Path, merged: dict[str, Any], seen: set[Path], depth: int,
                    named_at: Problem | None = None) -> None:
-        def fail(msg: str) -> None:
+        def fail(msg: str, line: int | None = None) -> None:
+            """At the include that names the file, else in the file itself."""
             self.problems.append(_problem(named_at.file, named_at.line, named_at.path, msg)
-                                 if named_at else _problem(str(path), None, "", msg))
+                                 if named_at else _problem(str(path), line, "", msg))
 
         try:
             rp = path.resolve()
@@ -510,10 +510,10 @@ class _Loader:
             raw, text = _read_text(path, self.budget)
         except UnicodeDecodeError as exc:
             fail(f"cannot read file (not UTF-8: byte {exc.start:,} is 0x"
-                 f"{exc.object[exc.start]:02x})")
+                 f"{exc.object[exc.start]:02x})", exc.object.count(b"\n", 0, exc.start) + 1)
             return
         except (OSError, ValueError) as exc:
-            fail(f"cannot read file ({_cut(str(getattr(exc, 'strerror', None) or exc))})")
+            fail(f"cannot read file ({_cut(str(getattr(exc, 'strerror', None) or exc))})", 1)
             return
         seen.add(rp)
         self.files.append(path)
@@ -522,13 +522,16 @@ class _Loader:
         if parsed is None:
             return
         data, loc = parsed
+        if depth == 0:  # a missing top-level field is reported at the top of the main file
+            self.doc.loc[()] = (str(path), 1)
         if data is None:
+            if depth == 0:
+                self.problems.append(_problem(str(path), 1, "", "no YAML document in the file "
+                                              "(a scenario is a mapping: id, name, start, ...)"))
             return
         if not isinstance(data, dict):
             self.problems.append(_problem(str(path), 1, "", "top level must be a mapping"))
             return
-        if depth == 0:
-            self.doc.loc[()] = (str(path), 1)
         # Offsets make list items of included files addressable after concatenation.
         offsets = {k: len(merged.get(k, [])) if isinstance(merged.get(k), list) else 0
                    for k in LIST_KEYS}

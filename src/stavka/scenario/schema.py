@@ -187,9 +187,9 @@ class Parameter(Spec):
         description="value used when not overridden; null only for date (never)"
     )
     min: float | None = Field(None, ge=-MAX_PARAM, le=MAX_PARAM,
-                              description="lowest allowed value (int/float only; |x| <= 1e15)")
+                              description="lowest allowed value (int/float only; -1e15..1e15)")
     max: float | None = Field(None, ge=-MAX_PARAM, le=MAX_PARAM,
-                              description="highest allowed value (int/float only; |x| <= 1e15)")
+                              description="highest allowed value (int/float only; -1e15..1e15)")
     description: str = Field("", description="what the lever means, for `stavka info`")
 
     @field_validator("default")
@@ -453,7 +453,7 @@ class ParamCondition(Spec):
 
     name: str
     op: Literal["==", "!=", ">", ">=", "<", "<=", "set", "unset"] = "set"
-    value: float | bool | None = Field(None, description="compared value (|x| <= 1e15)")
+    value: float | bool | None = Field(None, description="compared value (-1e15..1e15)")
 
 
 class StanceChange(TypedDict):

@@ -178,3 +178,12 @@ def test_sigterm_becomes_an_interrupt():
         os.kill(os.getpid(), signal.SIGTERM)
         signal.sigtimedwait([], 1.0)  # let the handler run
     assert signal.getsignal(signal.SIGTERM) == before
+
+
+def test_a_combination_outside_the_campaign_is_refused_up_front(capsys, tmp_path):
+    out = tmp_path / "o"
+    assert main(["sweep", "two-fronts-1941", "--runs", "2", "--days", "2", "--quiet",
+                 "--vary", "japan_attack_date=1941-10-15,1900-01-01", "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "must lie within the campaign" in err, err
+    assert not out.exists()

@@ -100,6 +100,12 @@ def _plan(loaded: Loaded, vary: Mapping[str, str | Sequence[Any]], runs: int,
           days: int | None, seed: int) -> _Plan:
     grid = make_grid(loaded, vary)
     spec = loaded.spec
+    # every combination's parameters checked together, up front (a date before the
+    # campaign, a value a field cannot take): one line and exit 2, not a failing batch
+    from stavka.world.static import resolve_params
+
+    for combo in grid.combos()[:10_000]:  # in order: the first bad one is reported
+        resolve_params(spec, combo)
     eff_days = spec.days if days is None else min(days, spec.days)
     fp = {
         "scenario": spec.id, "scenario_hash": loaded.hash, "code": code_version(),

@@ -160,7 +160,7 @@ class Campaign:
         are not such a list, :class:`IllegalOrderError` for an order that cannot be
         carried out (nothing changes then).
         """
-        from stavka.engine.phases.orders import check_owner
+        from stavka.engine.phases.orders import check_owner, unknown_ids
 
         if self.done:
             raise InputError(f"campaign is over ({self.date})")
@@ -176,12 +176,9 @@ class Campaign:
         sides = self._sides(side, "side") if side is not None else self.player
         st = self.static
         for o in parsed:
-            if o.formation not in st.form_index:
-                raise UnknownIdError(f"order '{o.uci()}': unknown formation {o.formation!r:.40}"
-                                     f"{did_you_mean(o.formation, list(st.form_ids))}")
-            if o.target is not None and o.target not in st.node_index:
-                raise UnknownIdError(f"order '{o.uci()}': unknown region {o.target!r:.40}"
-                                     f"{did_you_mean(o.target, list(st.node_ids))}")
+            why = unknown_ids(st, o)
+            if why:
+                raise UnknownIdError(f"order '{o.uci()}': {why}")
             check_owner(st, o, sides)
         hook = None
         if self.trace is not None:

@@ -406,6 +406,7 @@ def prepare(path: str | Path, *, scenario: str | Path | None = None, any_version
     an unknown formation or region, or a ``report_dir`` that is a file.
     """
     from stavka.api import Campaign
+    from stavka.engine.phases.orders import unknown_ids
     from stavka.engine.records import Order
 
     rf = read_replay(path)
@@ -427,12 +428,9 @@ def prepare(path: str | Path, *, scenario: str | Path | None = None, any_version
             od = Order.parse(o.order)
         except IllegalOrderError as exc:
             raise InputError(f"{path}: orders.{i}.order: {exc}") from None
-        if od.formation not in st.form_ids:
-            raise InputError(f"{path}: orders.{i}.order: unknown formation "
-                             f"{show(od.formation)} in scenario '{st.spec.id}'")
-        if od.target is not None and od.target not in st.node_ids:
-            raise InputError(f"{path}: orders.{i}.order: unknown region {show(od.target)} "
-                             f"in scenario '{st.spec.id}'")
+        why = unknown_ids(st, od)
+        if why:
+            raise InputError(f"{path}: orders.{i}.order: {why} in scenario '{st.spec.id}'")
         by_day.setdefault(o.day, []).append(od)
     out = None
     if report_dir is not None:

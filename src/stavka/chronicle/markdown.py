@@ -358,26 +358,24 @@ class MarkdownVisitor(EventVisitor[str]):
             s += f" from {short_date(eff)}"
         return [sentence(s)]
 
-    def _render_order_rejected(self, evs: list[Event]) -> list[str]:
+    def _order_items(self, evs: list[Event], default: str, by: bool = False) -> str:
+        """"formations (action target: reason); ..." of order events."""
         n = self.N
         items = []
         for e in evs:
             who = join([n.form(f) for f in e.subjects]) or "?"
             act = str(_v(e, "action", ""))
+            if by:
+                act = f"{_v(e, 'by', 'script')} {act}"
             tgt = f" {n.node(e.place)}" if e.place else ""
-            items.append(f"{who} ({act}{tgt}: {_v(e, 'reason', 'rejected')})")
-        return [sentence("Orders not carried out: " + "; ".join(items))]
+            items.append(f"{who} ({act}{tgt}: {_v(e, 'reason', default)})")
+        return "; ".join(items)
+
+    def _render_order_rejected(self, evs: list[Event]) -> list[str]:
+        return [sentence("Orders not carried out: " + self._order_items(evs, "rejected"))]
 
     def _render_order_overridden(self, evs: list[Event]) -> list[str]:
-        n = self.N
-        items = []
-        for e in evs:
-            who = join([n.form(f) for f in e.subjects]) or "?"
-            act = str(_v(e, "action", ""))
-            tgt = f" {n.node(e.place)}" if e.place else ""
-            items.append(f"{who} ({_v(e, 'by', 'script')} {act}{tgt}: "
-                         f"{_v(e, 'reason', 'overridden')})")
-        return [sentence("Orders overruled: " + "; ".join(items))]
+        return [sentence("Orders overruled: " + self._order_items(evs, "overridden", by=True))]
 
     def _render_dispatch(self, evs: list[Event]) -> list[str]:
         return [sentence(str(_v(e, "text", ""))) for e in evs if _v(e, "text", "")]

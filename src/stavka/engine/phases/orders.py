@@ -23,7 +23,7 @@ from stavka.engine.context import Ctx
 from stavka.engine.phases.scripted import date_day, select
 from stavka.engine.phases.supply import arcs
 from stavka.engine.records import Order
-from stavka.errors import IllegalOrderError
+from stavka.errors import IllegalOrderError, did_you_mean
 from stavka.world.flat import distinct, flat, take_rows
 from stavka.world.state import (
     A_ATTACK,
@@ -50,6 +50,17 @@ def check(ctx: Ctx, order: Order, replica: int = 0) -> tuple[int, int, int]:
     if why:
         raise IllegalOrderError(f"order '{order.uci()}' on {st.date(ctx.day)}: {why}")
     return f, act, tgt
+
+
+def unknown_ids(st: Static, order: Order) -> str | None:
+    """Why ``order`` names a formation or region the scenario does not have (with a
+    suggestion), or None. Values are ``repr``-escaped and cut, for one-line messages."""
+    if order.formation not in st.form_index:
+        return (f"unknown formation {order.formation!r:.40}"
+                f"{did_you_mean(order.formation, list(st.form_ids))}")
+    if order.target is not None and order.target not in st.node_index:
+        return f"unknown region {order.target!r:.40}{did_you_mean(order.target, list(st.node_ids))}"
+    return None
 
 
 def check_owner(st: Static, order: Order, sides: Sequence[str] | None) -> None:

@@ -30,14 +30,14 @@ def test_order_parse(text, expected):
     o = Order.parse(text)
     assert o == expected
     assert eval(repr(o), {"Order": Order}) == o
-    assert repr(o) == f"Order.parse({o.uci()!r})"
+    assert repr(o) == f"Order.parse({o.text()!r})"
 
 
 @given(f=_ids, action=st.sampled_from(ORDER_ACTIONS), target=_ids)
 def test_order_repr_round_trips(f, action, target):
     o = Order(f, action, target if action in NEEDS_TARGET else None)
     assert eval(repr(o), {"Order": Order}) == o
-    assert Order.parse(o.uci()) == o
+    assert Order.parse(o.text()) == o
 
 
 @pytest.mark.parametrize("text,match", [

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import stavka
+from stavka.enums import A_ATTACK, A_HOLD, A_RAIL
 from stavka.errors import IllegalOrderError, InputError, UnknownIdError
-from stavka.world.state import A_ATTACK, A_HOLD, A_RAIL
 
 
 @pytest.fixture(scope="module")

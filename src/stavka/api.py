@@ -16,15 +16,15 @@ from typing import Any
 
 import numpy as np
 
-from stavka.engine.context import World
 from stavka.engine.core import compile_world, step
 from stavka.engine.phases.victory import outcome, victory_points
 from stavka.engine.records import Event, Order
 from stavka.engine.rng import Streams
+from stavka.enums import ACTIVE, CATS, CAUSES
 from stavka.errors import InputError, UnknownIdError, did_you_mean
 from stavka.scenario.loader import Loaded, load_file
 from stavka.world.digest import field_digests
-from stavka.world.state import ACTIVE, CATS, CAUSES
+from stavka.world.world import World
 
 
 def scenario_dirs() -> list[Path]:
@@ -160,7 +160,7 @@ class Campaign:
         are not such a list, :class:`IllegalOrderError` for an order that cannot be
         carried out (nothing changes then).
         """
-        from stavka.engine.phases.orders import check_owner, unknown_ids
+        from stavka.engine.legality import check_owner, unknown_ids
 
         if self.done:
             raise InputError(f"campaign is over ({self.date})")
@@ -178,7 +178,7 @@ class Campaign:
         for o in parsed:
             why = unknown_ids(st, o)
             if why:
-                raise UnknownIdError(f"order '{o.uci()}': {why}")
+                raise UnknownIdError(f"order '{o.text()}': {why}")
             check_owner(st, o, sides)
         hook = None
         if self.trace is not None:
@@ -271,7 +271,7 @@ class Campaign:
             "control": control,
             "victory_points": {sid: float(vp[i]) for i, sid in enumerate(st.side_ids)},
             "victory": {"flags": flags, "result": result},
-            "orders": [f"{d}: {o.uci()}" for d, o in self.orders_log],
+            "orders": [f"{d}: {o.text()}" for d, o in self.orders_log],
         }
 
 

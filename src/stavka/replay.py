@@ -147,7 +147,7 @@ def to_document(c: Campaign) -> dict[str, Any]:
         "seed": c.seed,
         "parameters": {k: _json_value(v) for k, v in sorted(c.params.items())},
         "days": c.day,
-        "orders": [{"day": d, "order": o.uci()} for d, o in c.orders_log],
+        "orders": [{"day": d, "order": o.text()} for d, o in c.orders_log],
         "digests": list(c.history.digests),
         "recorded_on": machine(),
     }
@@ -406,7 +406,7 @@ def prepare(path: str | Path, *, scenario: str | Path | None = None, any_version
     an unknown formation or region, or a ``report_dir`` that is a file.
     """
     from stavka.api import Campaign
-    from stavka.engine.phases.orders import unknown_ids
+    from stavka.engine.legality import unknown_ids
     from stavka.engine.records import Order
 
     rf = read_replay(path)

@@ -9,7 +9,7 @@ import pytest
 
 import stavka.combat as combat
 from stavka.combat import (
-    GROUND,
+    GROUNDS,
     MODEL_VERSION,
     POSTURES,
     TERRAINS,
@@ -51,7 +51,7 @@ def test_contract_constants():
     assert MODEL_VERSION == "v3" and VERSIONS == ("v1", "v2", "v3")
     assert TERRAINS[4] == "urban" and len(TERRAINS) == 8
     assert POSTURES[1:] == ("hasty", "prepared", "fortified", "delay", "withdraw")
-    assert GROUND == ("dry", "wet", "mud", "frozen", "snow")
+    assert GROUNDS == ("dry", "wet", "mud", "frozen", "snow")
 
 
 def test_posture_multiplier_raises_defender_power_by_the_factor():

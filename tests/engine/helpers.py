@@ -6,8 +6,8 @@ from pathlib import Path
 
 from stavka.api import Campaign
 from stavka.engine.records import Event
+from stavka.enums import GONE
 from stavka.scenario.loader import Loaded, load_file
-from stavka.world.state import GONE
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 _CACHE: dict[str, Loaded] = {}

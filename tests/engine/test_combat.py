@@ -7,7 +7,7 @@ import pytest
 
 from stavka import combat as cm
 from stavka.engine.phases.combat import ROUT_LOSS, posture_code
-from stavka.world.state import ACTIVE, GONE
+from stavka.enums import ACTIVE, GONE
 
 from .helpers import campaign, of_kind
 

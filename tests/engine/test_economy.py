@@ -6,8 +6,8 @@ import pytest
 
 from stavka.api import Campaign
 from stavka.engine.phases.economy import EVACUATION_DAYS
+from stavka.enums import ACTIVE, INACTIVE
 from stavka.scenario.loader import Loaded
-from stavka.world.state import ACTIVE, INACTIVE
 
 from .helpers import campaign, loaded, of_kind
 

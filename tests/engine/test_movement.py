@@ -10,8 +10,8 @@ import pytest
 from stavka.api import Campaign, load
 from stavka.engine.context import Ctx
 from stavka.engine.phases.movement import ENEMY_GROUND, road_speed, trains_needed
+from stavka.enums import A_DEFEND, A_HOLD, ACTIVE, RAIL
 from stavka.errors import IllegalOrderError
-from stavka.world.state import A_DEFEND, A_HOLD, ACTIVE, RAIL
 
 from .helpers import DATA, mini_without_germans, of_kind
 
@@ -143,7 +143,7 @@ def test_player_rail_order_through_lost_node_raises(line):
 def _speed_on(c, day: int, fid: str, node: str) -> float:
     st, s = c.static, c.world.state
     s.day = day
-    ctx = Ctx(st, s, c.rng, record=False)
+    ctx = Ctx.of(c.world, c.rng)
     return float(road_speed(ctx, np.array([st.formation(fid)]), np.array([0]),
                             np.array([st.node(node)]))[0])
 

@@ -14,13 +14,13 @@ from stavka.engine.phases.supply import (
     TRUCK_RANGE_KM,
     supply_levels,
 )
-from stavka.world.state import ACTIVE, GONE
+from stavka.enums import ACTIVE, GONE
 
 from .helpers import of_kind
 
 
 def _levels(c):
-    lv, con = supply_levels(Ctx(c.static, c.world.state, c.rng, record=False))
+    lv, con = supply_levels(Ctx.of(c.world, c.rng))
     return lv[0, 0], con[0, 0]  # alliance 0 = "allies" (sorted: allies, axis)
 
 
@@ -199,12 +199,12 @@ def _reference_trace(start, held, edges, n, cap):
 
 
 def test_block_graph_tracing_matches_a_plain_dijkstra():
-    """_distance and _reach trace many rows at once on one block-diagonal graph;
+    """graph.distance and graph.reach trace many rows at once on one block-diagonal graph;
     each row must equal a textbook trace of that row alone (parallel edges: the
     shortest counts; beyond the cap: unreached)."""
     from types import SimpleNamespace
 
-    from stavka.engine.phases.supply import _distance, _reach, arcs
+    from stavka.world.graph import arcs, distance, reach
 
     rng = np.random.default_rng(5)
     n, m, rows = 30, 70, 40
@@ -212,14 +212,13 @@ def test_block_graph_tracing_matches_a_plain_dijkstra():
     eb = (ea + rng.integers(1, n, m)) % n  # no self-loops
     ea, eb = np.r_[ea, ea[:5]], np.r_[eb, eb[:5]]  # five parallel edges
     ekm = np.round(rng.uniform(5.0, 120.0, ea.size), 1)
-    st = SimpleNamespace(ea=ea, eb=eb, ekm=ekm, ekind=np.zeros(ea.size, dtype=np.int8),
-                         extra={})
-    tail, head, km, _ = arcs(SimpleNamespace(st=st), (0,))  # type: ignore[arg-type]
+    st = SimpleNamespace(ea=ea, eb=eb, ekm=ekm, ekind=np.zeros(ea.size, dtype=np.int8))
+    tail, head, km, _ = arcs(st, (0,))  # type: ignore[arg-type]
     held = rng.random((rows, n)) < 0.8
     start = held & (rng.random((rows, n)) < 0.08)
     cap = 250.0
-    dist = _distance(start, held, tail, head, km, cap=cap)
-    reach = _reach(start, held, tail, head)
+    dist = distance(start, held, tail, head, km, cap=cap)
+    got_reach = reach(start, held, tail, head)
     # the reference sums whole metres too (exact: the order of additions cannot matter)
     edges = list(zip(ea.tolist(), eb.tolist(), [round(k * 1000) for k in ekm.tolist()],
                      strict=True))
@@ -228,5 +227,5 @@ def test_block_graph_tracing_matches_a_plain_dijkstra():
         want_d = want_m / 1000.0
         _, want_r = _reference_trace(start[r], held[r], edges, n, np.inf)
         np.testing.assert_array_equal(dist[r], want_d)
-        np.testing.assert_array_equal(reach[r], want_r)
+        np.testing.assert_array_equal(got_reach[r], want_r)
     assert np.isfinite(dist).any() and np.isinf(dist[held]).any()  # the cap bites somewhere

@@ -29,12 +29,11 @@ from stavka.combat.model import break_hazards, expected_loss_rates, log_conditio
 from stavka.combat.params import (
     ERAS,
     MODEL_VERSION,
-    POSTURES,
     REFERENCE_ERA,
-    TERRAINS,
     CombatParams,
     cev_key,
 )
+from stavka.enums import POSTURES, TERRAINS
 
 CAS_SIGMA = 1.0  # sd of log casualty fraction around the model's expectation
 CAS_WEIGHT = 0.1  # weight of each side's casualty term relative to the outcome term

@@ -32,7 +32,8 @@ import numpy as np
 
 from stavka.cdb90.battles import Battles
 from stavka.combat.model import Conditions, Side
-from stavka.combat.params import ERAS, GROUND, POSTURES, TERRAINS, CombatParams, cev_key
+from stavka.combat.params import ERAS, CombatParams, cev_key
+from stavka.enums import GROUNDS, POSTURES, TERRAINS
 
 # medians per 1000 men in battles.csv (both sides), by era
 GUNS_PER_1000 = dict(zip(ERAS, (1.5, 2.9, 6.6, 4.6, 8.0, 4.5), strict=True))
@@ -78,10 +79,10 @@ def terrain_code(hill: str, cover: str, special: str) -> int:
 def ground_code(moisture: str, precip: str, temp: str, season: str) -> int:
     """CDB90 weather letters -> GROUND index."""
     if temp == "C" and season == "winter":
-        return GROUND.index("snow") if moisture == "W" else GROUND.index("frozen")
+        return GROUNDS.index("snow") if moisture == "W" else GROUNDS.index("frozen")
     if moisture == "W":
-        return GROUND.index("mud") if precip == "H" else GROUND.index("wet")
-    return GROUND.index("dry")
+        return GROUNDS.index("mud") if precip == "H" else GROUNDS.index("wet")
+    return GROUNDS.index("dry")
 
 
 def nation_log_quality(actors: list[str], params: CombatParams, era: str | None = None) -> float:

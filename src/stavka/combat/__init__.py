@@ -10,21 +10,19 @@ from __future__ import annotations
 from stavka.combat.model import Conditions, DayResult, Side, resolve
 from stavka.combat.params import (
     ERAS,
-    GROUND,
     MODEL_VERSION,
-    POSTURES,
     REFERENCE_ERA,
-    TERRAINS,
     VERSIONS,
     CombatParams,
     load_params,
     read_params,
     write_params,
 )
+from stavka.enums import GROUNDS, POSTURES, TERRAINS
 
 __all__ = [
     "ERAS",
-    "GROUND",
+    "GROUNDS",
     "MODEL_VERSION",
     "POSTURES",
     "REFERENCE_ERA",

@@ -23,7 +23,8 @@ from typing import Any
 import numpy as np
 
 from stavka import detmath as dm
-from stavka.combat.params import GROUND, POSTURES, TERRAINS, CombatParams
+from stavka.combat.params import CombatParams
+from stavka.enums import GROUNDS, POSTURES, TERRAINS
 from stavka.errors import InputError
 
 _MAX_STEP_LOSS = 0.95  # no side loses more than this fraction of its men in one step
@@ -122,7 +123,7 @@ def _check_codes(cond: Conditions) -> None:
     for name, codes, size in (
         ("posture", cond.posture, len(POSTURES)),
         ("terrain", cond.terrain, len(TERRAINS)),
-        ("ground", cond.ground, len(GROUND)),
+        ("ground", cond.ground, len(GROUNDS)),
     ):
         arr = np.asarray(codes)
         if arr.size and (arr.min() < 0 or arr.max() >= size):

@@ -23,9 +23,6 @@ from stavka.errors import InputError
 MODEL_VERSION = "v3"
 #: Every shipped version; old ones stay loadable and behave exactly as when shipped.
 VERSIONS = ("v1", "v2", "v3")
-TERRAINS = ("open", "forest", "marsh", "mountain", "urban", "steppe", "taiga", "desert")
-POSTURES = ("attack", "hasty", "prepared", "fortified", "delay", "withdraw")
-GROUND = ("dry", "wet", "mud", "frozen", "snow")
 ERAS = ("1600-1799", "1800-1913", "1914-1918", "1919-1938", "1939-1945", "1946-1982")
 REFERENCE_ERA = "1939-1945"
 #: Periods of the nation-by-period combat-effectiveness values (model v2): the ERAS,
@@ -89,7 +86,7 @@ class CombatParams:
     posture: tuple[float, ...] = (1.0, 1.3, 1.5, 1.6, 1.2, 1.0)
     # multipliers on defender power, by TERRAINS index
     terrain: tuple[float, ...] = (1.0, 1.2, 1.3, 1.45, 1.4, 1.0, 1.2, 1.0)
-    # multipliers on attacker power, by GROUND index (the attacker must move)
+    # multipliers on attacker power, by GROUNDS index (the attacker must move)
     ground: tuple[float, ...] = (1.0, 0.95, 0.75, 0.95, 0.85)
     cold_per_deg: float = 0.01  # attacker power lost per degree C below -10, floor 0.5
     river: float = 1.5  # defender multiplier behind an unfrozen river
@@ -117,6 +114,11 @@ class CombatParams:
     maneuver: float = 0.0
     break_size_exp: float = 0.0
     end_rule: str = "standoff"
+    # the campaign AI's attack threshold on this model's power-ratio scale (stavka.ai.attack):
+    # v2/v3 count numbers as (ratio)^~0.3 (CDB90 fit), so 1.25 there is about 2:1 in men at
+    # equal quality against a hasty defence; under v1 (linear), 1.5 is about 1.5:1. A
+    # judgement of 1941 doctrine, not fitted on CDB90.
+    ai_attack_odds: float = 1.25
     # CDB90 set-up factors (not used by resolve directly; the campaign is 1939-45)
     era_defence: dict[str, float] = field(default_factory=lambda: {e: 1.0 for e in ERAS})
     era_lethality: dict[str, float] = field(default_factory=lambda: {e: 1.0 for e in ERAS})

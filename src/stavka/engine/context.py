@@ -1,56 +1,93 @@
-"""The per-day context shared by the phases: the world, today's weather, the event sink."""
+"""The day context: what one day's phases share.
+
+A phase is ``run(ctx)``. It reads the static tables (``ctx.st``), the state
+(``ctx.s``), the seeded random streams (``ctx.rng``), the orders given for the day
+(``ctx.orders``) and the products of earlier phases of the same day, which are typed
+fields here that raise :class:`PhaseOrderError` if read before the phase that makes
+them has run. Tables derived once from the static tables come from ``ctx.derived``
+(:class:`stavka.world.world.Derived`); views derived from positions and strengths
+within the day (:meth:`Ctx.enemy_men_at`) are kept until a phase moves or hurts
+someone and calls :meth:`Ctx.invalidate`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from stavka.engine.records import Event
+from stavka.engine.records import Event, Order
 from stavka.engine.rng import Streams
-from stavka.world.state import ACTIVE, State
+from stavka.enums import ACTIVE
+from stavka.world.state import State
 from stavka.world.static import Static
+from stavka.world.world import Derived, World
+
+__all__ = ["Ctx", "PhaseOrderError", "World"]
 
 
-@dataclass
-class World:
-    """A compiled scenario (static tables) and the state of its replicas."""
-
-    static: Static
-    state: State
-
-    def copy(self) -> World:
-        return World(self.static, self.state.copy())
-
-
-#: Cache keys derived from formation positions and strengths.
-_POSITIONAL = ("enemy_men",)
+class PhaseOrderError(RuntimeError):
+    """A phase read a product of the day before the phase that makes it had run: the
+    phase order (:data:`stavka.engine.core.PHASES`) and the phases' contracts disagree."""
 
 
 @dataclass
 class Ctx:
-    """What one day's phases share. ``record`` turns event records on (off in sweeps)."""
+    """What one day's phases share. ``record`` turns event records on (off in sweeps).
+
+    Day products (each raises :class:`PhaseOrderError` if read before it is made):
+
+    * :attr:`supply_level` [R, A, N] float 0..1 -- made by the supply phase, read by
+      combat (a broken defender retreats to the best-supplied friendly region).
+    """
 
     st: Static
     s: State
     rng: Streams
     record: bool
+    derived: Derived
+    #: the day's player orders (checked before the day starts; applied by the orders phase)
+    orders: Sequence[Order] = ()
     events: list[Event] = field(default_factory=list)
-    cache: dict[str, Any] = field(default_factory=dict)
+    _supply_level: np.ndarray | None = None
+    _views: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, world: World, rng: Streams, record: bool = False,
+           orders: Sequence[Order] = ()) -> Ctx:
+        """The context of ``world``'s next day."""
+        return cls(world.static, world.state, rng, record, world.derived, orders)
 
     @property
     def day(self) -> int:
+        """Today's day number (0 = the scenario's start date)."""
         return self.s.day
 
     @property
     def R(self) -> int:
+        """Number of replicas."""
         return self.s.R
 
+    # ---- products of the day's phases --------------------------------------
+    @property
+    def supply_level(self) -> np.ndarray:
+        """[R, A, N] float 0..1: today's supply level per alliance and region (supply phase)."""
+        if self._supply_level is None:
+            raise PhaseOrderError("supply_level read before the supply phase made it")
+        return self._supply_level
+
+    @supply_level.setter
+    def supply_level(self, value: np.ndarray) -> None:
+        self._supply_level = value
+
+    # ---- events --------------------------------------------------------------
     def emit(self, kind: str, replica: int | np.integer, place: int | np.integer | None = None,
              side: int | np.integer | None = None,
              subjects: tuple[str, ...] = (), **values: Any) -> None:
-        """Record an event (no-op when not recording)."""
+        """Record an event (no-op when not recording). ``place``/``side`` are indices
+        (-1 or None: none); ``subjects`` are formation ids."""
         if not self.record:
             return
         st = self.st
@@ -64,35 +101,30 @@ class Ctx:
 
     # ---- derived views ---------------------------------------------------
     def ground(self) -> np.ndarray:
-        """Ground state code per node today [N]."""
+        """[N] int: ground state code (:data:`stavka.enums.GROUNDS`) per region today."""
         d = min(self.day, self.st.days - 1)
         return self.st.ground[d, self.st.zone]
 
     def temp(self) -> np.ndarray:
+        """[N] float: air temperature per region today, deg C."""
         d = min(self.day, self.st.days - 1)
         return self.st.temp[d, self.st.zone]
 
     def frozen(self) -> np.ndarray:
-        """bool per river today."""
+        """[Rv] bool: whether each river is frozen today."""
         d = min(self.day, self.st.days - 1)
         return self.st.frozen[d] if self.st.frozen.size else np.zeros(0, dtype=bool)
 
     def active(self) -> np.ndarray:
+        """[R, F] bool: formations in play."""
         return self.s.status == ACTIVE
 
     def node_base(self, name: str, group: np.ndarray, groups: int) -> np.ndarray:
-        """``(r * groups + group[f]) * N`` per (replica, formation) [R, F]: add ``loc`` for
-        the flat index of a formation's node in an [R, groups, N] table. Cached on the
-        static tables for the current batch size."""
-        key = f"node_base_{name}"
-        base = self.st.extra.get(key)
-        if base is None or base.shape[0] != self.R:
-            base = self.st.extra[key] = (np.arange(self.R)[:, None] * groups
-                                         + group[None, :]) * self.st.N
-        return base  # type: ignore[no-any-return]
+        """[R, F] int: :meth:`stavka.world.world.Derived.node_base` for this batch size."""
+        return self.derived.node_base(name, group, groups, self.R)
 
     def men_at(self) -> np.ndarray:
-        """Men of active formations per (replica, side, node) [R, S, N]."""
+        """[R, S, N] float: men of active formations per (replica, side, region)."""
         st, s = self.st, self.s
         R, S, N = self.R, st.S, st.N
         idx = self.node_base("side", st.fside, S) + s.loc
@@ -100,8 +132,9 @@ class Ctx:
         return np.bincount(idx.ravel(), weights=w.ravel(), minlength=R * S * N).reshape(R, S, N)
 
     def enemy_men_at(self) -> np.ndarray:
-        """Men at each node at war with each side [R, S, N] (cached for the phase)."""
-        if "enemy_men" not in self.cache:
+        """[R, S, N] float: men at each region at war with each side (kept until
+        :meth:`invalidate`)."""
+        if "enemy_men" not in self._views:
             m = self.men_at()
             # sum over enemy sides b in index order (a fixed reduction order: no einsum,
             # whose SIMD accumulation order depends on the CPU)
@@ -109,16 +142,14 @@ class Ctx:
             acc = np.zeros_like(m)
             for b in range(m.shape[1]):
                 acc += np.where(war[:, :, b, None], m[:, b, None, :], 0.0)
-            self.cache["enemy_men"] = acc
-        return self.cache["enemy_men"]
+            self._views["enemy_men"] = acc
+        return self._views["enemy_men"]
 
     def invalidate(self) -> None:
-        """Forget what is derived from positions and strengths (call after they change).
+        """Forget the views derived from positions and strengths (call after they change).
 
-        Only position-derived views are dropped; a phase's products for the day
-        (today's ``supply_level``) stay. Dropping them too would make a replica's
-        day depend on whether *another* replica of the batch changed something.
+        Only those views are dropped; the day's products (:attr:`supply_level`) stay.
+        Dropping them too would make a replica's day depend on whether *another*
+        replica of the batch changed something.
         """
-        for k in _POSITIONAL:
-            self.cache.pop(k, None)
-
+        self._views.clear()

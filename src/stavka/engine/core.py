@@ -1,7 +1,9 @@
 """The engine: ``step(world, orders, rng) -> (world, events)``, phase by phase.
 
-The phase order is data (:data:`PHASES`); each phase is a module with
-``run(ctx)``. ``step`` advances every replica of the world by one day.
+The phase order is data (:data:`PHASES`); each phase is a module with ``run(ctx)``
+whose docstring says what it reads and writes. What a phase makes for a later one is a
+typed field of the day context (:class:`stavka.engine.context.Ctx`). ``step`` advances
+every replica of the world by one day.
 """
 
 from __future__ import annotations
@@ -9,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from stavka.engine.context import Ctx, World
+from stavka.engine.context import Ctx
+from stavka.engine.legality import check
 from stavka.engine.phases import (
     combat,
     economy,
+    events,
     movement,
     orders,
-    scripted,
     supply,
     victory,
     weather,
@@ -25,10 +28,11 @@ from stavka.engine.rng import Streams
 from stavka.scenario.schema import Scenario
 from stavka.world.state import State, initial_state
 from stavka.world.static import compile_static
+from stavka.world.world import World
 
 #: The day, phase by phase (DESIGN.md section 2).
-PHASES: tuple[tuple[str, Callable[..., None]], ...] = (
-    ("events", scripted.run),
+PHASES: tuple[tuple[str, Callable[[Ctx], None]], ...] = (
+    ("events", events.run),
     ("orders", orders.run),
     ("movement", movement.run),
     ("supply", supply.run),
@@ -58,16 +62,12 @@ def step(world: World, orders_: Sequence[Order], rng: Streams, record: bool = Tr
     """
     if rng.replicas != world.state.R:
         raise ValueError(f"rng has {rng.replicas} replicas, world has {world.state.R}")
-    ctx = Ctx(world.static, world.state, rng, record)
-    if orders_:
-        for r in range(ctx.R):
-            for o in orders_:
-                orders.check(ctx, o, r)
+    ctx = Ctx.of(world, rng, record, tuple(orders_))
+    for r in range(ctx.R):
+        for o in ctx.orders:
+            check(ctx, o, r)
     for name, fn in PHASES:
-        if name == "orders":
-            fn(ctx, list(orders_))
-        else:
-            fn(ctx)
+        fn(ctx)
         if after_phase is not None:
             after_phase(name, world.state)
     world.state.day += 1

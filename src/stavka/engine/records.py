@@ -6,10 +6,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from stavka.enums import ACTIONS
 from stavka.errors import IllegalOrderError
 
-#: Orders a player or script may give; ``target`` is a node id where needed.
-ORDER_ACTIONS = ("move", "attack", "rail", "defend", "hold", "withdraw")
+#: Orders a player or script may give (:data:`stavka.enums.Action`); ``target`` is a node
+#: id where needed.
+ORDER_ACTIONS: tuple[str, ...] = ACTIONS[1:]
 NEEDS_TARGET = ("move", "attack", "rail")
 
 
@@ -24,14 +26,18 @@ class Order:
     def __post_init__(self) -> None:
         if self.action not in ORDER_ACTIONS:
             raise IllegalOrderError(
-                f"order '{self.uci()}': unknown action '{self.action}' "
+                f"order '{self.text()}': unknown action '{self.action}' "
                 f"(one of {', '.join(ORDER_ACTIONS)})")
         if self.action in NEEDS_TARGET and not self.target:
-            raise IllegalOrderError(f"order '{self.uci()}': '{self.action}' needs a target node")
+            raise IllegalOrderError(f"order '{self.text()}': '{self.action}' needs a target node")
 
-    def uci(self) -> str:
-        """Compact text form: ``formation action [target]``."""
+    def text(self) -> str:
+        """The order as written in an order file or at the prompt:
+        ``FORMATION ACTION [TARGET]`` (what :meth:`parse` reads back)."""
         return " ".join(x for x in (self.formation, self.action, self.target) if x)
+
+    def __str__(self) -> str:
+        return self.text()
 
     @classmethod
     def parse(cls, text: str) -> Order:
@@ -43,7 +49,7 @@ class Order:
         return cls(*parts)
 
     def __repr__(self) -> str:
-        return f"Order.parse({self.uci()!r})"
+        return f"Order.parse({self.text()!r})"
 
 
 @dataclass(frozen=True)

@@ -24,11 +24,8 @@ from pydantic import (
 )
 from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12
 
-Terrain = Literal["open", "forest", "marsh", "mountain", "urban", "steppe", "taiga", "desert"]
-Ground = Literal["dry", "wet", "mud", "frozen", "snow"]
-EdgeKind = Literal["rail", "road", "sea", "river"]
-Action = Literal["attack", "move", "rail", "defend", "hold", "withdraw"]
-Stance = Literal["attack", "defend", "hold", "passive"]
+# the enumerations come from their one source, stavka.enums
+from stavka.enums import Action, EdgeKind, FormationKind, Ground, Stance, Terrain
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 #: A parameter reference: ``"$name"`` in a field that accepts one.
@@ -353,7 +350,7 @@ class FormationType(Spec):
 
     inherits: str | None = None
     abstract: bool = Field(False, description="template only; no formation may use it directly")
-    kind: Literal["infantry", "armour", "motorised", "cavalry", "fortified", "air", "hq"] = "infantry"
+    kind: FormationKind = "infantry"
     men: int = Field(0, ge=0, le=MAX_MEN, description="<= 10,000,000")
     tanks: int = Field(0, ge=0, le=MAX_ITEMS, description="<= 1,000,000")
     guns: int = Field(0, ge=0, le=MAX_ITEMS, description="guns and mortars (<= 1,000,000)")

@@ -16,8 +16,9 @@ import numpy as np
 from stavka.engine.core import compile_world, step
 from stavka.engine.phases.victory import outcome, victory_points
 from stavka.engine.rng import Streams
+from stavka.enums import ACTIVE, CATS
 from stavka.scenario.loader import Loaded
-from stavka.world.state import ACTIVE, CATS, State
+from stavka.world.state import State
 from stavka.world.static import Static
 
 

@@ -11,18 +11,9 @@ from typing import Any
 
 import numpy as np
 
+from stavka.enums import ACTIVE, INACTIVE, STANCES
 from stavka.world.counts import on_grid
-from stavka.world.static import STANCES, Static
-
-# Formation status codes.
-INACTIVE, ACTIVE, RAIL, GONE = 0, 1, 2, 3
-# Formation actions.
-ACTIONS = ("none", "move", "attack", "rail", "defend", "hold", "withdraw")
-A_NONE, A_MOVE, A_ATTACK, A_RAIL, A_DEFEND, A_HOLD, A_WITHDRAW = range(7)
-# Loss categories.
-CATS = ("men", "tanks", "guns", "aircraft")
-# Why men were lost: killed/wounded in battle, captured (surrender), attrition (supply).
-CAUSES = ("battle", "captured", "attrition")
+from stavka.world.static import Static
 
 
 @dataclass

@@ -15,15 +15,10 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import shortest_path
 
+from stavka.enums import EDGE_KINDS, GROUNDS, KINDS, TERRAINS
 from stavka.errors import InputError, UnknownIdError, did_you_mean
 from stavka.scenario.loader import escape
 from stavka.scenario.schema import MAX_PARAM, Scenario, param_uses
-
-TERRAINS = ("open", "forest", "marsh", "mountain", "urban", "steppe", "taiga", "desert")
-GROUND = ("dry", "wet", "mud", "frozen", "snow")
-EDGE_KINDS = ("rail", "road", "sea", "river")
-KINDS = ("infantry", "armour", "motorised", "cavalry", "fortified", "air", "hq")
-STANCES = ("attack", "defend", "hold", "passive")
 
 #: Road-march speed factor by ground state (mud halves movement).
 GROUND_SPEED = np.array([1.0, 0.8, 0.5, 0.9, 0.6])
@@ -396,7 +391,7 @@ def compile_static(spec: Scenario, overrides: dict[str, Any] | None = None) -> S
             s = max(0, (period.start - spec.start).days)
             e = D if period.end is None else min(D, (period.end - spec.start).days + 1)
             if e > s:
-                ground[s:e, z] = GROUND.index(period.ground)
+                ground[s:e, z] = GROUNDS.index(period.ground)
                 temp[s:e, z] = period.temp_c
     frozen = np.zeros((D, len(river_ids)), dtype=bool)
     for r, rid in enumerate(river_ids):

@@ -7,7 +7,14 @@ once, to :func:`stavka.combat.resolve` -- the same function ``stavka validate``
 scores against history. Losses go back to formations in proportion to their
 strength. A defender that breaks retreats to the best-supplied friendly
 neighbour, or surrenders if it has none or is encircled; the attackers then
-take the region. An attacker that halts rests for ``REST_DAYS``.
+take the region. An attacker that halts rests (:func:`stavka.ai.attack.rest`).
+
+Reads: orders (action, target), positions, strengths, morale, supply, days dug in,
+the battle ledgers, the weather, and today's :attr:`Ctx.supply_level <stavka.engine.context.Ctx.supply_level>`
+(made by the supply phase, which runs before). Writes: strengths, losses, morale,
+supply, positions of retreating and advancing formations, ownership, the battle
+ledgers. Shared rules: :mod:`stavka.engine.effects` (losses, surrender, capture, end of
+battle); the AI's call-off: :mod:`stavka.ai.attack`.
 """
 
 from __future__ import annotations
@@ -15,25 +22,25 @@ from __future__ import annotations
 import numpy as np
 
 from stavka import combat as cm
+from stavka.ai import attack as ai_attack
 from stavka.engine.context import Ctx
-from stavka.engine.phases.supply import book_sparse, surrender_sparse
+from stavka.engine.effects import (
+    book_losses,
+    capture_event,
+    end_battles,
+    reset_battles,
+    surrender,
+    take_regions,
+)
+from stavka.enums import A_ATTACK, A_HOLD, A_NONE, ACTIVE, C_BATTLE, KINDS
 from stavka.world.counts import on_grid
 from stavka.world.flat import distinct, first_of, flat, put_rows, take_rows
-from stavka.world.state import A_ATTACK, A_HOLD, A_NONE, ACTIVE
-from stavka.world.static import KINDS
 
 #: Active combat hours per day at this scale: a front does not fight flat out
 #: around the clock; the CDB90 battles the model is calibrated on average
 #: well under 24 active hours a day.
 HOURS_PER_DAY = 12.0
-REST_DAYS = 3
 HALT_MORALE = 0.05  # morale an attacker loses when its attack is halted
-#: The AI attacks only where the combat model rates its power at least this many
-#: times the defender's (posture, terrain, weather included); scripted and player
-#: attacks go in whatever the odds. Per model version: v2 counts numbers as
-#: (ratio)^0.29 (CDB90 fit), so 1.25 there is about 2:1 in men at equal quality
-#: against a hasty defence; under v1, 1.5 was about 1.5:1.
-ATTACK_ODDS = {"v1": 1.5, "v2": 1.25, "v3": 1.25}
 #: An attacker needs at least this much supply on hand to attack.
 MIN_ATTACK_SUPPLY = 0.2
 #: Extra days of supply burnt by a formation in battle (ammunition, fuel).
@@ -69,7 +76,7 @@ def run(ctx: Ctx) -> None:
     # so the bits) of a sweep over the full [R, F] arrays.
     F, S = st.F, st.S
     att = (s.action == A_ATTACK) & (s.status == ACTIVE) & (s.target >= 0) & ~s.encircled
-    att &= ground_unit & (s.supply >= MIN_ATTACK_SUPPLY) & (s.dug >= 0)  # resting: dug < 0
+    att &= ground_unit & (s.supply >= MIN_ATTACK_SUPPLY) & ~ai_attack.resting(s)
     fa = np.flatnonzero(att)  # flat indices r * F + f, row-major
     nxt = flat(st.land_next)[flat(s.loc)[fa] * N + flat(s.target)[fa]]
     ok = nxt >= 0
@@ -84,10 +91,7 @@ def run(ctx: Ctx) -> None:
     # battles that stopped (no attackers today) end
     ended = (s.eng_days > 0) & ~now.reshape(R, N)
     if ended.any():
-        s.eng_att[ended] = s.eng_def[ended] = 0
-        s.eng_days[ended] = 0
-        s.eng_side[ended] = -1
-        s.eng_men[ended] = 0
+        reset_battles(ctx, ended)
     if engaged_nodes.size == 0:
         return
     er, en = np.divmod(engaged_nodes, N)
@@ -147,14 +151,15 @@ def run(ctx: Ctx) -> None:
         hours=np.full(n, HOURS_PER_DAY),
     )
     gen = ctx.rng.generator("combat", day, er, en.astype(np.uint64))
-    res = cm.resolve(A, D, cond, params(st.spec.combat_model), gen)  # type: ignore[arg-type]
-    # AI attackers call off attacks at poor odds: no battle, they dig in where they are
+    model = params(st.spec.combat_model)
+    res = cm.resolve(A, D, cond, model, gen)  # type: ignore[arg-type]
+    # AI attackers call off attacks at poor odds: no battle, they rest where they are
     ordered = agg(a_idx, np.take(flat(s.scripted), fa).astype(float)) > 0
-    off = ~ordered & (res.power_ratio < ATTACK_ODDS[st.spec.combat_model])
+    off = ai_attack.calls_off(res.power_ratio, ordered, model)
     if off.any():
         om = off[a_idx]
         flat(s.action)[fa[om]] = A_HOLD
-        flat(s.dug)[fa[om]] = -REST_DAYS
+        ai_attack.rest(s, *np.divmod(fa[om], F))
         fa, ar, af, a_idx, nxt = fa[~om], ar[~om], af[~om], a_idx[~om], nxt[~om]
         dm = ~off[d_idx]
         fd, dr, df, d_idx = fd[dm], dr[dm], df[dm], d_idx[dm]
@@ -176,7 +181,7 @@ def run(ctx: Ctx) -> None:
     have = take_rows(s.strength, fk)
     lost = on_grid(have * frac)  # counts stay fixed-point (stavka.world.counts)
     put_rows(s.strength, fk, have - lost)
-    book_sparse(ctx, fr_, ff_, lost, cause=0)
+    book_losses(ctx, fr_, ff_, lost, cause=C_BATTLE)
     sup = flat(s.supply)
     sup[fk] = np.maximum(sup[fk] - BATTLE_SUPPLY_DAYS / st.supply_days[ff_], 0.0)
     s.eng_att[er, en] = 1.0 - (1.0 - s.eng_att[er, en]) * (1.0 - res.att_loss)
@@ -199,9 +204,9 @@ def run(ctx: Ctx) -> None:
         s.morale[hr, hf] = np.maximum(s.morale[hr, hf] - HALT_MORALE, 0.0)
         s.action[hr, hf] = A_HOLD
         s.scripted[hr, hf] = False
-        s.dug[hr, hf] = -REST_DAYS
+        ai_attack.rest(s, hr, hf)
         h = np.nonzero(halts)[0]
-        _battles_end(ctx, er[h], en[h], att_side[h], "halted")
+        end_battles(ctx, er[h], en[h], att_side[h], "halted")
     breaks = res.def_breaks
     if breaks.any():
         _defender_breaks(ctx, breaks, er, en, att_side, (ar, af, a_idx), (dr, df, d_idx))
@@ -244,35 +249,6 @@ def _side_of(st, n: int, idx: np.ndarray, f: np.ndarray) -> np.ndarray:  # type:
     return out
 
 
-def _battles_end(ctx: Ctx, r: np.ndarray, n: np.ndarray, att_side: np.ndarray,
-                 outcome: str) -> None:
-    """End the battles at regions ``(r[k], n[k])`` (dispatches, then the ledgers reset)."""
-    s = ctx.s
-    if ctx.record:
-        for rk, nk, ak in zip(r.tolist(), n.tolist(), att_side.tolist(), strict=True):
-            ctx.emit("battle", rk, place=nk, side=ak, phase="end", outcome=outcome,
-                     days=int(s.eng_days[rk, nk]), attacker_lost=float(s.eng_men[rk, nk, 0]),
-                     defender_lost=float(s.eng_men[rk, nk, 1]))
-    s.eng_att[r, n] = s.eng_def[r, n] = 0
-    s.eng_days[r, n] = 0
-    s.eng_side[r, n] = -1
-    s.eng_men[r, n] = 0
-
-
-def _neighbours(st) -> np.ndarray:  # type: ignore[no-untyped-def]
-    """[N, K] land neighbours of each node, -1 padded (cached on the static tables)."""
-    if "nbrs" not in st.extra:
-        land = st.ekind <= 1
-        lists = [sorted({*st.eb[land & (st.ea == n)].tolist(), *st.ea[land & (st.eb == n)].tolist()})
-                 for n in range(st.N)]
-        k = max(1, max(len(x) for x in lists))
-        nb = np.full((st.N, k), -1, dtype=np.int32)
-        for n, x in enumerate(lists):
-            nb[n, :len(x)] = x
-        st.extra["nbrs"] = nb
-    return st.extra["nbrs"]  # type: ignore[no-any-return]
-
-
 def _defender_breaks(ctx: Ctx, breaks: np.ndarray, er: np.ndarray, en: np.ndarray,
                      att_side: np.ndarray,
                      attackers: tuple[np.ndarray, np.ndarray, np.ndarray],
@@ -290,13 +266,12 @@ def _defender_breaks(ctx: Ctx, breaks: np.ndarray, er: np.ndarray, en: np.ndarra
     d_side = _side_of(st, n, d_idx, df)
     b = np.nonzero(breaks & (d_side >= 0))[0]
     # retreat: the friendly neighbour best supplied, then nearest the capital, then lowest id
-    nb = _neighbours(st)[en[b]]  # [b, K]
+    nb = ctx.derived.neighbours()[en[b]]  # [b, K]
     valid = nb >= 0
     nbc = np.maximum(nb, 0)
     dal = st.alliance[d_side[b]]
     own = valid & (st.alliance[s.owner[er[b, None], nbc]] == dal[:, None])
-    level = ctx.cache.get("supply_level")
-    lv = level[er[b, None], dal[:, None], nbc] if level is not None else np.ones(nb.shape)
+    lv = ctx.supply_level[er[b, None], dal[:, None], nbc]
     cap = st.capital[d_side[b]]
     near = np.where(cap[:, None] >= 0, st.land_dist[nbc, np.maximum(cap, 0)[:, None]], 0.0)
     near = np.where(np.isfinite(near), near, 1e6)
@@ -309,13 +284,13 @@ def _defender_breaks(ctx: Ctx, breaks: np.ndarray, er: np.ndarray, en: np.ndarra
     to = best[d_idx]
     trapped = s.encircled[dr, df] | (to < 0)
     if trapped.any():
-        surrender_sparse(ctx, dr[trapped], df[trapped], reason=None)
+        surrender(ctx, dr[trapped], df[trapped], reason=None)
     go = ~trapped
     if go.any():
         gr, gf, g_idx = dr[go], df[go], d_idx[go]
         lost = on_grid(s.strength[gr, gf] * ROUT_LOSS)
         s.strength[gr, gf] -= lost
-        book_sparse(ctx, gr, gf, lost, cause=0)
+        book_losses(ctx, gr, gf, lost, cause=C_BATTLE)
         s.loc[gr, gf] = to[go]
         s.morale[gr, gf] *= 0.8
         s.dug[gr, gf] = 0
@@ -328,10 +303,7 @@ def _defender_breaks(ctx: Ctx, breaks: np.ndarray, er: np.ndarray, en: np.ndarra
                              subjects=tuple(st.form_ids[f] for f in gf[m]),
                              to=st.node_ids[best[i]], men=float(s.strength[gr[m], gf[m], 0].sum()))
     # the attackers take the regions
-    prev = s.owner[er[b], en[b]].copy()
-    s.owner[er[b], en[b]] = att_side[b]
-    changed = st.alliance[prev] != st.alliance[att_side[b]]
-    s.taken_day[er[b][changed], en[b][changed]] = ctx.day
+    prev, changed = take_regions(ctx, er[b], en[b], att_side[b])
     am = breaks[a_idx]
     wr, wf, w_idx = ar[am], af[am], a_idx[am]
     dest = en[w_idx]
@@ -344,9 +316,8 @@ def _defender_breaks(ctx: Ctx, breaks: np.ndarray, er: np.ndarray, en: np.ndarra
     if ctx.record:
         for j, i in enumerate(b):
             if changed[j]:
-                ctx.emit("capture", er[i], place=int(en[i]), side=int(att_side[i]),
-                         subjects=tuple(st.form_ids[f] for f in wf[w_idx == i]),
-                         previous=st.side_ids[int(prev[j])], defended=True)
-            _battles_end(ctx, er[i:i + 1], en[i:i + 1], att_side[i:i + 1], "taken")
+                capture_event(ctx, int(er[i]), int(en[i]), int(att_side[i]), int(prev[j]),
+                              tuple(st.form_ids[f] for f in wf[w_idx == i]), defended=True)
+            end_battles(ctx, er[i:i + 1], en[i:i + 1], att_side[i:i + 1], "taken")
     else:
-        _battles_end(ctx, er[b], en[b], att_side[b], "taken")
+        end_battles(ctx, er[b], en[b], att_side[b], "taken")

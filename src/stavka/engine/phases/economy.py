@@ -18,9 +18,9 @@ from __future__ import annotations
 import numpy as np
 
 from stavka.engine.context import Ctx
+from stavka.enums import ACTIVE, INACTIVE
 from stavka.world.counts import floor_grid, on_grid
 from stavka.world.flat import put_rows, take_rows
-from stavka.world.state import ACTIVE, INACTIVE
 
 EVACUATION_DAYS = 30
 

@@ -10,8 +10,16 @@ made on all of them. The formation arrives when its last train does:
 Road: ``speed x ground factor x terrain factor x (0.5 + 0.5 supply)`` km/day
 toward the next region on the shortest land route, halved
 (``ENEMY_GROUND``) when the region ahead is enemy-held (screens, demolitions,
-mines); entering an empty enemy region takes it; an occupied one is a battle
-(combat phase).
+mines); entering an empty enemy region takes it
+(:func:`stavka.engine.effects.take_regions`); an occupied one is a battle (combat phase).
+
+Days in place: every formation that does not march counts one more day dug in
+(``State.dug``); for a resting attacker (negative ``dug``, :mod:`stavka.ai.attack`)
+that count is the rest running out.
+
+Reads: orders, positions, status, rail bookings, supply on hand, today's ground.
+Writes: status, positions, march progress, days in place, rail bookings, ownership of
+regions taken on the march.
 """
 
 from __future__ import annotations
@@ -19,8 +27,9 @@ from __future__ import annotations
 import numpy as np
 
 from stavka.engine.context import Ctx
-from stavka.world.flat import flat
-from stavka.world.state import (
+from stavka.engine.effects import capture_event, take_regions
+from stavka.engine.legality import passes
+from stavka.enums import (
     A_ATTACK,
     A_HOLD,
     A_MOVE,
@@ -31,6 +40,7 @@ from stavka.world.state import (
     INACTIVE,
     RAIL,
 )
+from stavka.world.flat import flat
 from stavka.world.static import GROUND_SPEED, TERRAIN_SPEED
 
 ENEMY_GROUND = 0.5
@@ -64,13 +74,8 @@ def _rail(ctx: Ctx) -> None:
     start = (s.status == ACTIVE) & (s.action == A_RAIL) & (s.rail_depart >= 0) & (s.rail_depart <= day)
     if start.any():
         r_i, f_i = np.nonzero(start)
-        al = st.alliance[st.fside[f_i]]
-        ok = st.rail_next[al, s.loc[r_i, f_i], s.target[r_i, f_i]] >= 0
-        path = st.rail_path[al, s.loc[r_i, f_i], s.target[r_i, f_i]]  # [k, L]
-        ends = np.concatenate([np.where(path >= 0, st.ea[path], -1),
-                               np.where(path >= 0, st.eb[path], -1)], axis=1)
-        own = st.alliance[s.owner[r_i[:, None], np.maximum(ends, 0)]] == al[:, None]
-        ok &= np.all(own | (ends < 0), axis=1)
+        # the route may have been lost since the order was given
+        ok = passes(ctx, r_i, f_i, A_RAIL, s.target[r_i, f_i], only=("rail_route", "rail_held"))
         for r, f in zip(r_i[~ok], f_i[~ok], strict=True):
             ctx.emit("order_rejected", r, place=int(s.target[r, f]), subjects=(st.form_ids[f],),
                      action="rail", reason="no railway through own territory")
@@ -109,7 +114,6 @@ def _rail(ctx: Ctx) -> None:
             done = s.rail_left[r, f] <= 0
             km = st.rail_dist[al, s.rail_from[r, f], s.target[r, f]]
             s.rail_eta[r[done], f] = day + np.ceil(km[done] / st.spec.rail_speed_km_day).astype(int)
-        ctx.cache["rail_cap_left"] = cap
     # arrivals
     arr = (s.status == RAIL) & (s.rail_left <= 0) & (s.rail_eta >= 0) & (s.rail_eta <= day)
     if arr.any():
@@ -178,12 +182,13 @@ def _road(ctx: Ctx) -> None:
     flat(s.loc)[fl] = nxt
     prog[fl] = 0.0
     dug[fl] = 0
-    # capture empty enemy regions entered (deterministic: lowest formation index wins ties)
-    taken = st.alliance[flat(s.owner)[r_i * N + nxt]] != st.alliance[side]
-    for r, f, n, sd in zip(r_i[taken], f_i[taken], nxt[taken], side[taken], strict=True):
-        if st.alliance[s.owner[r, n]] != st.alliance[sd]:
-            prev = int(s.owner[r, n])
-            s.owner[r, n] = sd
-            s.taken_day[r, n] = ctx.day
-            ctx.emit("capture", r, place=int(n), side=int(sd), subjects=(st.form_ids[f],),
-                     previous=st.side_ids[prev], defended=False)
+    # capture empty enemy regions entered; where formations of several sides enter one
+    # region on the same day, the first in (replica, formation) order takes it
+    taken = np.flatnonzero(st.alliance[flat(s.owner)[r_i * N + nxt]] != st.alliance[side])
+    if taken.size:
+        _, first = np.unique(r_i[taken] * N + nxt[taken], return_index=True)
+        k = taken[np.sort(first)]
+        prev, _ = take_regions(ctx, r_i[k], nxt[k], side[k])
+        for r, f, n, sd, pv in zip(r_i[k], f_i[k], nxt[k], side[k], prev, strict=True):
+            capture_event(ctx, int(r), int(n), int(sd), int(pv), (st.form_ids[f],),
+                          defended=False)

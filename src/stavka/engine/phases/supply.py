@@ -12,20 +12,28 @@
 Formations consume ``1/supply_days`` of their load a day and refill twice that
 times the level where they stand. With nothing on hand they lose men and
 morale; encircled formations also lose morale, and surrender once they are
-both out of supply and below ``SURRENDER_MORALE``.
+both out of supply and below ``SURRENDER_MORALE`` (the other cause of surrender, a
+broken defender with no way out, is the combat phase's; both go through
+:func:`stavka.engine.effects.surrender`).
+
+Reads: ownership, positions, the regauging clock (``taken_day``), supply on hand,
+morale, today's ground. Writes: supply on hand, men lost to attrition and their ledger,
+morale, ``encircled``, the trace memo (``memo_*``), and the day's product
+:attr:`Ctx.supply_level <stavka.engine.context.Ctx.supply_level>` (read by combat).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components, dijkstra
 
 from stavka.engine.context import Ctx
+from stavka.engine.effects import book_losses, surrender
+from stavka.enums import ACTIVE, C_ATTRITION
+from stavka.world import graph
 from stavka.world.counts import on_grid
 from stavka.world.flat import flat
-from stavka.world.state import ACTIVE, GONE
-from stavka.world.static import GROUND_SPEED, metres
+from stavka.world.graph import LAND_AND_SEA, RAIL_AND_SEA
+from stavka.world.static import GROUND_SPEED
 
 TRUCK_RANGE_KM = 400.0
 #: Days before a captured region's railway serves its new owner (regauging, repair:
@@ -38,86 +46,14 @@ SURRENDER_MORALE = 0.15
 RECOVER_MORALE_PER_DAY = 0.02
 
 
-class _Scatter:
-    """Reduce values on directed arcs into their head nodes (repeated heads are fine)."""
-
-    def __init__(self, heads: np.ndarray):
-        self.order = np.argsort(heads, kind="stable")
-        self.nodes, self.first = np.unique(heads[self.order], return_index=True)
-
-    def any(self, flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(nodes, whether any arc into the node is set) of bool ``flags[..., arcs]``."""
-        u8 = flags[..., self.order].view(np.uint8)
-        return self.nodes, np.maximum.reduceat(u8, self.first, axis=-1).view(bool)
-
-
-def arcs(ctx: Ctx, kinds: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray, _Scatter]:
-    """Both directions of the edges of ``kinds``: (tails, heads, km, scatter), cached.
-
-    Arcs are sorted by tail, one per (tail, head) pair (the shortest, where two
-    edges of these kinds join the same regions).
-    """
-    key = f"arcs{kinds}"
-    st = ctx.st
-    if key not in st.extra:
-        m = np.isin(st.ekind, kinds)
-        tail = np.concatenate([st.ea[m], st.eb[m]]).astype(np.intp)
-        head = np.concatenate([st.eb[m], st.ea[m]]).astype(np.intp)
-        km = np.concatenate([st.ekm[m], st.ekm[m]])
-        o = np.lexsort((km, head, tail))  # by tail, then head, shortest first
-        tail, head, km = tail[o], head[o], km[o]
-        one = np.r_[True, (tail[1:] != tail[:-1]) | (head[1:] != head[:-1])]
-        tail, head, km = tail[one], head[one], km[one]
-        st.extra[key] = (tail, head, km, _Scatter(head))
-    return st.extra[key]  # type: ignore[no-any-return]
-
-
-def _block_graph(held: np.ndarray, tail: np.ndarray, head: np.ndarray,
-                 w: np.ndarray) -> csr_matrix:
-    """One sparse graph of all rows of ``held`` [k, N]: node ``row * N + n``, the arcs
-    (sorted by tail) whose two ends the row holds, weighted ``w``."""
-    k, n = held.shape
-    rr, aa = np.nonzero(held[:, tail] & held[:, head])
-    indptr = np.zeros(k * n + 1, dtype=np.int32)
-    np.cumsum(np.bincount(rr * n + tail[aa], minlength=k * n), out=indptr[1:])
-    cols = (rr * n + head[aa]).astype(np.int32)
-    return csr_matrix((w[aa], cols, indptr), shape=(k * n, k * n))
-
-
-def _distance(start: np.ndarray, held: np.ndarray, tail: np.ndarray, head: np.ndarray,
-              km: np.ndarray, cap: float = np.inf) -> np.ndarray:
-    """Shortest km from ``start`` nodes over arcs between held nodes; inf if cut off or
-    farther than ``cap``. Every row (the leading axes) at once: Dijkstra from all
-    start nodes over one block-diagonal graph of the rows (SciPy's csgraph)."""
-    shape = start.shape
-    src = np.flatnonzero(start)
-    if src.size == 0:
-        return np.full(shape, np.inf)
-    # whole metres: path sums are exact, so no tie or summation order can move a bit
-    g = _block_graph(held.reshape(-1, shape[-1]), tail, head, metres(km))
-    d = dijkstra(g, directed=True, indices=src, min_only=True, limit=cap * 1000.0)
-    return (d / 1000.0).reshape(shape)  # type: ignore[no-any-return]
-
-
-def _reach(start: np.ndarray, held: np.ndarray, tail: np.ndarray, head: np.ndarray) -> np.ndarray:
-    """Nodes reachable from ``start`` (a subset of ``held``) over arcs between held nodes
-    (arcs come in both directions): the connected components that hold a start node."""
-    shape = start.shape
-    g = _block_graph(held.reshape(-1, shape[-1]), tail, head, np.ones(tail.size))
-    _, label = connected_components(g, directed=False)
-    hit = np.zeros(int(label.max()) + 1, dtype=bool)
-    hit[label[np.flatnonzero(start)]] = True
-    return hit[label].reshape(shape)
-
-
 def supply_levels(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
     """(level [R, A, N] in 0..1, connected [R, A, N] bool) for every alliance."""
     st, s = ctx.st, ctx.s
     A = int(st.alliance.max()) + 1
     held = st.alliance[s.owner][:, None, :] == np.arange(A)[None, :, None]  # [R, A, N]
     src = held & st.source_node[None, None, :]
-    rt, rh, _, _ = arcs(ctx, (0, 2))  # shipping between held ports counts as rail
-    lt, lh, lkm, _ = arcs(ctx, (0, 1, 2))
+    rt, rh, _, _ = ctx.derived.arcs(RAIL_AND_SEA)  # shipping between held ports counts as rail
+    lt, lh, lkm, _ = ctx.derived.arcs(LAND_AND_SEA)
     # rail: hop counts are enough (reachability); land: km from the railhead
     own_rail = held & ((st.alliance[st.owner0][None, None, :] == np.arange(A)[None, :, None])
                        | ((s.taken_day >= 0) & (ctx.day - s.taken_day >= REGAUGE_DAYS))[:, None, :])
@@ -128,11 +64,11 @@ def supply_levels(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
     if redo.any():
         r = np.nonzero(redo)[0]
         h, o, sr = held[r], own_rail[r], src[r]
-        railed = _reach(sr & o, o, rt, rh)
+        railed = graph.reach(sr & o, o, rt, rh)
         # beyond the longest truck reach the level is 0 whatever the distance
-        s.memo_truck_km[r] = _distance(railed, h, lt, lh, lkm,
-                                       cap=TRUCK_RANGE_KM * float(GROUND_SPEED.max()))
-        s.memo_connected[r] = _reach(sr, h, lt, lh)
+        s.memo_truck_km[r] = graph.distance(railed, h, lt, lh, lkm,
+                                            cap=TRUCK_RANGE_KM * float(GROUND_SPEED.max()))
+        s.memo_connected[r] = graph.reach(sr, h, lt, lh)
         s.memo_held[r], s.memo_rail[r], s.memo_ok[r] = h, o, True
     truck_km, connected = s.memo_truck_km, s.memo_connected
     # mud and snow shorten what trucks can haul as they slow them
@@ -142,9 +78,10 @@ def supply_levels(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
 
 
 def run(ctx: Ctx) -> None:
+    """Trace supply, refill and consume, starve, encircle, surrender (module docstring)."""
     st, s = ctx.st, ctx.s
     level, connected = supply_levels(ctx)
-    ctx.cache["supply_level"] = level
+    ctx.supply_level = level
     act = s.status == ACTIVE
     A = level.shape[1]
     # one flat gather per table: (replica, alliance, region) of every formation
@@ -163,7 +100,7 @@ def run(ctx: Ctx) -> None:
         men = flat(s.strength)[fs * 4]
         lost = on_grid(men * STARVE_MEN_PER_DAY)
         flat(s.strength)[fs * 4] = men - lost
-        book_sparse(ctx, r, f, lost[:, None] * _MEN_ONLY, cause=2)
+        book_losses(ctx, r, f, lost[:, None] * _MEN_ONLY, cause=C_ATTRITION)
         mor = flat(s.morale)
         mor[fs] = np.maximum(mor[fs] - STARVE_MORALE_PER_DAY, 0.0)
     newly = cut & ~s.encircled
@@ -182,49 +119,8 @@ def run(ctx: Ctx) -> None:
     np.copyto(s.morale, up, where=ok)
     give_up = cut & (s.morale < SURRENDER_MORALE) & (s.supply <= 0.0)
     if give_up.any():
-        surrender(ctx, give_up, reason="encircled, out of supply")
+        r, f = np.nonzero(give_up)
+        surrender(ctx, r, f, reason="encircled, out of supply")
 
 
 _MEN_ONLY = np.array([1.0, 0.0, 0.0, 0.0])
-
-
-def book_sparse(ctx: Ctx, r: np.ndarray, f: np.ndarray, lost: np.ndarray, cause: int) -> None:
-    """Add losses ``lost[k, 4]`` of formations ``(r[k], f[k])`` to the loss table."""
-    st, s = ctx.st, ctx.s
-    Fr = len(st.front_ids)
-    idx = (r * st.S + st.fside[f]) * Fr + st.front[flat(s.loc)[r * st.F + f]]
-    n = ctx.R * st.S * Fr
-    for c in range(4):
-        if lost[:, c].any():
-            tot = np.bincount(idx, weights=lost[:, c], minlength=n)
-            s.losses[..., c, cause] += tot.reshape(ctx.R, st.S, Fr)
-
-
-def surrender(ctx: Ctx, mask: np.ndarray, reason: str | None) -> None:
-    """Formations of ``mask`` [R, F] surrender: everything they have is lost, men captured.
-
-    ``reason`` is the dispatch's wording; ``None`` reads "broken at <region>".
-    """
-    r, f = np.nonzero(mask)
-    surrender_sparse(ctx, r, f, reason)
-
-
-def surrender_sparse(ctx: Ctx, r: np.ndarray, f: np.ndarray, reason: str | None) -> None:
-    """:func:`surrender` for the formations ``(r[k], f[k])`` (row-major order)."""
-    st, s = ctx.st, ctx.s
-    book_sparse(ctx, r, f, s.strength[r, f], cause=1)
-    if ctx.record:
-        for rr in np.unique(r):
-            fs = f[r == rr]
-            locs = s.loc[rr, fs]
-            for n in np.unique(locs):
-                m = fs[locs == n]
-                ids = tuple(st.form_ids[x] for x in m)
-                why = reason if reason is not None else f"broken at {st.spec.nodes[int(n)].name}"
-                ctx.emit("surrender", rr, place=int(n), side=int(st.fside[m[0]]),
-                         subjects=ids, men=float(s.strength[rr, m, 0].sum()),
-                         tanks=float(s.strength[rr, m, 1].sum()), formations=len(ids), reason=why)
-    s.strength[r, f] = 0.0
-    s.status[r, f] = GONE
-    s.encircled[r, f] = False
-    ctx.invalidate()

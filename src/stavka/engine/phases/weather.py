@@ -8,7 +8,7 @@ the changes (mud begins, frost, a river freezes) as events for the chronicle.
 from __future__ import annotations
 
 from stavka.engine.context import Ctx
-from stavka.world.static import GROUND
+from stavka.enums import GROUNDS
 
 
 def run(ctx: Ctx) -> None:
@@ -22,7 +22,7 @@ def run(ctx: Ctx) -> None:
             places = [i for i in range(st.N) if st.zone[i] == z]
             for r in range(ctx.R):
                 ctx.emit("weather", r, place=places[0] if places else None, zone=zid,
-                         ground=GROUND[g1], previous=GROUND[g0], temp_c=float(st.temp[d, z]),
+                         ground=GROUNDS[g1], previous=GROUNDS[g0], temp_c=float(st.temp[d, z]),
                          effective=st.date(d).isoformat())
     for i, rid in enumerate(st.river_ids):
         if st.frozen[d, i] != st.frozen[d - 1, i]:

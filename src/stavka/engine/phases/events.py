@@ -1,4 +1,10 @@
-"""Phase 1, events: scripted triggers fire effects (war, stance, transfers, deliveries...)."""
+"""Phase 1, events: scripted triggers fire effects (war, stance, transfers, deliveries...).
+
+Reads: the scenario's events and triggers, the parameters, the state they test.
+Writes: what the effects change (war, stances, transfers booked as rail orders,
+deliveries due, new formations, events fired). The rail moves it books are carried out
+by the movement phase; a player's order of the day cancels one (orders phase).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +14,8 @@ from typing import Any
 import numpy as np
 
 from stavka.engine.context import Ctx
+from stavka.enums import A_RAIL, ACTIVE, INACTIVE, STANCES
 from stavka.scenario.schema import Effect, Selector, Trigger
-from stavka.world.state import A_RAIL, ACTIVE, INACTIVE, STANCES
 from stavka.world.static import Static
 
 

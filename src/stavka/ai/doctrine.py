@@ -1,0 +1,163 @@
+"""The AI's doctrine: what formations without a live order do, by their front's stance.
+
+Called by the orders phase (:mod:`stavka.engine.phases.orders`) after the player's and
+the script's orders of the day. Its other half, whether an AI attack goes in at the odds
+the combat model gives, is :mod:`stavka.ai.attack` (called by the combat phase).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from stavka.engine.context import Ctx
+from stavka.enums import A_ATTACK, A_DEFEND, A_HOLD, A_MOVE, A_NONE, ACTIVE, KINDS, STANCES
+from stavka.world.flat import distinct, flat, take_rows
+from stavka.world.graph import LAND
+
+
+def doctrine(ctx: Ctx) -> None:
+    """The default AI: formations without a live order follow their front's stance.
+
+    attack: march on the nearest enemy-held region of the same front (ties: more
+    victory points, then lower index); defend: go to the nearest threatened
+    friendly region of the front that is not yet held, else dig in; hold/passive:
+    stay and dig in.
+    """
+    st, s = ctx.st, ctx.s
+    act = s.status == ACTIVE
+    done_move = (s.action == A_MOVE) & (s.loc == s.target)
+    s.action[done_move] = A_HOLD
+    s.scripted[done_move] = False
+    # Attack orders whose target is now friendly are finished.
+    fl = np.flatnonzero((s.action == A_ATTACK) & (s.target >= 0))
+    tgt_al = st.alliance[flat(s.owner)[fl // st.F * st.N + flat(s.target)[fl]]]
+    done = fl[tgt_al == st.alliance[st.fside[fl % st.F]]]
+    flat(s.action)[done] = A_NONE
+    flat(s.scripted)[done] = False
+    # air formations stay at their bases and fly for the whole front (combat phase)
+    free = act & ~s.scripted & ~s.over[:, None] & (st.fkind != KINDS.index("air"))[None, :]
+    if not free.any():
+        return
+    men = _Men(ctx)
+    front = st.front[s.loc]  # [R, F]
+    Fr = s.stance.shape[2]
+    stance = s.stance.reshape(-1)[(np.arange(ctx.R)[:, None] * st.S + st.fside[None, :]) * Fr
+                                  + front]
+    # enemy-held nodes per (replica, side): owner at war with the side
+    # [R, S, N]: at_war[r, side, owner[r, n]]
+    sides = (np.arange(ctx.R)[:, None] * st.S + np.arange(st.S)[None, :]) * st.S  # [R, S]
+    enemy_node = s.at_war.reshape(-1)[sides[:, :, None] + s.owner[:, None, :]]
+    hold_like = free & ((stance == STANCES.index("hold")) | (stance == STANCES.index("passive")))
+    s.action[hold_like & (s.action == A_NONE)] = A_HOLD
+    attackers = free & (stance == STANCES.index("attack")) & (
+        (s.action == A_NONE) | (s.action == A_HOLD) | (s.action == A_DEFEND))
+    if attackers.any():
+        fl = np.flatnonzero(attackers)
+        r_i, f_i = np.divmod(fl, st.F)
+        # formations of one side in one region choose alike: choose once per group
+        sd, loc = st.fside[f_i], flat(s.loc)[fl]
+        grp, inv = distinct((r_i * st.S + sd) * st.N + loc, ctx.R * st.S * st.N)
+        rs, gl = np.divmod(grp, st.N)
+        gr, gs = np.divmod(rs, st.S)
+        en = enemy_node[gr, gs] & (st.front[None, :] == st.front[gl][:, None])
+        dist = st.land_dist[gl]
+        cost = np.where(en & np.isfinite(dist), dist - st.vp[None, :] * 2.0, np.inf)
+        g_best = np.argmin(cost, axis=1)
+        g_has = np.isfinite(cost[np.arange(grp.size), g_best])
+        best, has = g_best[inv], g_has[inv]
+        has &= _may_leave(ctx, fl, has, men)  # an offensive never strips a city bare
+        go = fl[has]
+        flat(s.action)[go] = A_ATTACK
+        flat(s.target)[go] = best[has]
+        flat(s.progress)[go] = 0.0
+    defenders = free & (stance == STANCES.index("defend")) & (
+        (s.action == A_NONE) | (s.action == A_HOLD))
+    if defenders.any():
+        _defend(ctx, defenders, enemy_node, men)
+
+
+class _Men:
+    """``ctx.men_at()``, computed at most once for the doctrine (it moves no one)."""
+
+    def __init__(self, ctx: Ctx):
+        self.ctx = ctx
+        self.men: np.ndarray | None = None
+
+    def __call__(self) -> np.ndarray:
+        if self.men is None:
+            self.men = self.ctx.men_at()
+        return self.men
+
+
+#: Men a defending AI keeps in a region per victory point it is worth.
+GARRISON_MEN_PER_VP = 2000.0
+
+
+def _may_leave(ctx: Ctx, fl: np.ndarray, leaving: np.ndarray, men_at: _Men) -> np.ndarray:
+    """Garrison rule: formations leave a victory region only while enough men stay.
+
+    ``fl`` are flat (replica * F + formation) indices in row-major order.
+    Candidates leave in formation order as long as the men remaining stay at
+    or above ``vp x GARRISON_MEN_PER_VP``.
+    """
+    st, s = ctx.st, ctx.s
+    ok = np.ones(fl.shape, dtype=bool)
+    loc = flat(s.loc)[fl]
+    k = np.flatnonzero(leaving & (st.vp[loc] > 0))
+    if k.size == 0:
+        return ok
+    r_k, f_k = np.divmod(fl[k], st.F)
+    sd, loc_k = st.fside[f_k], loc[k]
+    men_here = flat(men_at())[(r_k * st.S + sd) * st.N + loc_k]
+    # group by (replica, region, side), formations in index order; men gone so far
+    grp = (r_k * st.N + loc_k) * st.S + sd
+    order = np.lexsort((f_k, grp))
+    k, grp, men_here = k[order], grp[order], men_here[order]
+    men = take_rows(s.strength, fl[k])[:, 0]
+    cum = np.cumsum(men)
+    start = np.r_[True, grp[1:] != grp[:-1]]
+    base = np.maximum.accumulate(np.where(start, cum - men, 0.0))
+    gone = cum - base
+    ok[k] = men_here - gone >= st.vp[loc[k]] * GARRISON_MEN_PER_VP
+    return ok
+
+
+def _defend(ctx: Ctx, defenders: np.ndarray, enemy_node: np.ndarray, men_at: _Men) -> None:
+    """Send idle defenders to threatened friendly regions of their front."""
+    st, s = ctx.st, ctx.s
+    # threatened[r, side, n]: own-alliance node adjacent to an enemy-held node
+    tail, head, _, sc = ctx.derived.arcs(LAND)
+    near_enemy = np.zeros(enemy_node.shape, dtype=bool)  # [R, S, N]
+    nodes, got = sc.any(enemy_node[..., tail])
+    near_enemy[..., nodes] = got
+    fl = np.flatnonzero(defenders)
+    r_i, f_i = np.divmod(fl, st.F)
+    sd = st.fside[f_i]
+    loc = flat(s.loc)[fl]
+    own_al = st.alliance[s.owner][:, None, :] == np.arange(int(st.alliance.max()) + 1)[None, :, None]
+    threat_all = near_enemy & own_al[:, st.alliance, :]  # [R, S, N]
+    # only regions threatened somewhere are candidates: keeps the arrays small
+    cols = np.nonzero(threat_all.any(axis=(0, 1)))[0]
+    if cols.size == 0:
+        flat(s.action)[fl] = A_DEFEND
+        return
+    # formations of one side in one region choose alike: choose once per group
+    grp, inv = distinct((r_i * st.S + sd) * st.N + loc, ctx.R * st.S * st.N)
+    rs, gl = np.divmod(grp, st.N)
+    here = flat(threat_all)[grp]
+    at = rs[:, None] * st.N + cols[None, :]  # flat [R, S, N] index of (group, candidate)
+    threatened = flat(threat_all)[at]
+    cand = threatened & (st.front[cols][None, :] == st.front[gl][:, None])
+    # men already defending each candidate: spread out, prefer the weakest and closest
+    men = flat(men_at())[at]
+    dist = st.land_dist[gl[:, None], cols[None, :]]
+    cost = np.where(cand & np.isfinite(dist), dist + men / 200.0, np.inf)
+    pick = np.argmin(cost, axis=1)
+    g_best = cols[pick]
+    g_has = np.isfinite(cost[np.arange(grp.size), pick]) & ~here
+    best, has = g_best[inv], g_has[inv]
+    go = has & _may_leave(ctx, fl, has, men_at)
+    flat(s.action)[fl[~go]] = A_DEFEND
+    flat(s.action)[fl[go]] = A_MOVE
+    flat(s.target)[fl[go]] = best[go]
+    flat(s.progress)[fl[go]] = 0.0

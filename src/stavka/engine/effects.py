@@ -1,0 +1,106 @@
+"""State effects that more than one phase causes: loss booking, surrender, capture of a
+region, the end of a battle. Each rule lives here once; the phases call it.
+
+* **Losses** are booked to the ledger ``State.losses`` [R, S, Fr, category, cause] of
+  the formation's side and the front of the region where it stands
+  (:func:`book_losses`): battle losses by the combat phase, attrition by the supply
+  phase, captured men by :func:`surrender`.
+* **Surrender** (:func:`surrender`): everything the formation has is lost, its men
+  captured; it leaves play. Two rules cause it: an encircled formation out of supply
+  and below the surrender morale (supply phase,
+  :data:`stavka.engine.phases.supply.SURRENDER_MORALE`), and a broken defender with no
+  line of retreat or already encircled (combat phase).
+* **Capture** (:func:`take_regions`): a region passes to the side whose formations took
+  it -- an empty enemy region entered on the march (movement phase) or a defended one
+  whose defenders broke (combat phase). A region changing alliance starts its captor's
+  regauging clock (``State.taken_day``; supply phase).
+* **End of battle** (:func:`end_battles`): the battle's ledgers at a region reset; the
+  combat phase ends battles that were won, halted or not resumed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from stavka.engine.context import Ctx
+from stavka.enums import C_CAPTURED, GONE
+from stavka.world.flat import flat
+
+
+def book_losses(ctx: Ctx, r: np.ndarray, f: np.ndarray, lost: np.ndarray, cause: int) -> None:
+    """Add losses ``lost`` [k, 4] (men, tanks, guns, aircraft) of formations
+    ``(r[k], f[k])`` to the ledger under ``cause`` (:data:`stavka.enums.CAUSES` code).
+    Sums by ``bincount`` in index order, so the result does not depend on the CPU."""
+    st, s = ctx.st, ctx.s
+    Fr = len(st.front_ids)
+    idx = (r * st.S + st.fside[f]) * Fr + st.front[flat(s.loc)[r * st.F + f]]
+    n = ctx.R * st.S * Fr
+    for c in range(4):
+        if lost[:, c].any():
+            tot = np.bincount(idx, weights=lost[:, c], minlength=n)
+            s.losses[..., c, cause] += tot.reshape(ctx.R, st.S, Fr)
+
+
+def surrender(ctx: Ctx, r: np.ndarray, f: np.ndarray, reason: str | None) -> None:
+    """Formations ``(r[k], f[k])`` (row-major order) surrender: all they have is lost,
+    the men captured; status becomes GONE. A ``surrender`` event per (replica, region)
+    with ``reason`` (``None`` reads "broken at <region>")."""
+    st, s = ctx.st, ctx.s
+    book_losses(ctx, r, f, s.strength[r, f], cause=C_CAPTURED)
+    if ctx.record:
+        for rr in np.unique(r):
+            fs = f[r == rr]
+            locs = s.loc[rr, fs]
+            for n in np.unique(locs):
+                m = fs[locs == n]
+                ids = tuple(st.form_ids[x] for x in m)
+                why = reason if reason is not None else f"broken at {st.spec.nodes[int(n)].name}"
+                ctx.emit("surrender", rr, place=int(n), side=int(st.fside[m[0]]),
+                         subjects=ids, men=float(s.strength[rr, m, 0].sum()),
+                         tanks=float(s.strength[rr, m, 1].sum()), formations=len(ids), reason=why)
+    s.strength[r, f] = 0.0
+    s.status[r, f] = GONE
+    s.encircled[r, f] = False
+    ctx.invalidate()
+
+
+def take_regions(ctx: Ctx, r: np.ndarray, n: np.ndarray, side: np.ndarray) -> tuple[
+        np.ndarray, np.ndarray]:
+    """Regions ``(r[k], n[k])`` pass to ``side[k]``; returns (previous owner [k], whether
+    the alliance changed [k]). Where it changed, the regauging clock starts today. The
+    caller emits the ``capture`` events (:func:`capture_event`), in its own order."""
+    st, s = ctx.st, ctx.s
+    prev = s.owner[r, n].copy()
+    s.owner[r, n] = side
+    changed = st.alliance[prev] != st.alliance[side]
+    s.taken_day[r[changed], n[changed]] = ctx.day
+    return prev, changed
+
+
+def capture_event(ctx: Ctx, r: int, n: int, side: int, prev: int, subjects: tuple[str, ...],
+                  defended: bool) -> None:
+    """The ``capture`` event of region ``n`` taken by ``side`` from ``prev``."""
+    ctx.emit("capture", r, place=n, side=side, subjects=subjects,
+             previous=ctx.st.side_ids[prev], defended=defended)
+
+
+def end_battles(ctx: Ctx, r: np.ndarray, n: np.ndarray, att_side: np.ndarray,
+                outcome: str) -> None:
+    """End the battles at regions ``(r[k], n[k])``: a ``battle`` end event each (with
+    ``outcome``, days and men lost), then the battle ledgers reset."""
+    s = ctx.s
+    if ctx.record:
+        for rk, nk, ak in zip(r.tolist(), n.tolist(), att_side.tolist(), strict=True):
+            ctx.emit("battle", rk, place=nk, side=ak, phase="end", outcome=outcome,
+                     days=int(s.eng_days[rk, nk]), attacker_lost=float(s.eng_men[rk, nk, 0]),
+                     defender_lost=float(s.eng_men[rk, nk, 1]))
+    reset_battles(ctx, (r, n))
+
+
+def reset_battles(ctx: Ctx, where: tuple[np.ndarray, np.ndarray] | np.ndarray) -> None:
+    """Reset the battle ledgers at ``where`` (an index pair or an [R, N] mask), no event."""
+    s = ctx.s
+    s.eng_att[where] = s.eng_def[where] = 0
+    s.eng_days[where] = 0
+    s.eng_side[where] = -1
+    s.eng_men[where] = 0

@@ -1,0 +1,61 @@
+"""Every enumeration of stavka, in one place: the scenario format's literals, the combat
+model's table axes and the engine's integer codes all derive from here.
+
+Each enumeration is written once, as a ``Literal`` type (what the scenario schema
+accepts); its tuple of names (``get_args``) gives the integer code of each name by
+position. **The order is part of the state digest** (codes are stored in state arrays and
+index the combat model's and the engine's tables): append new names at the end, never
+reorder.
+
+This module imports nothing of stavka's, so every layer may import it.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+#: Terrain of a region (indexes the combat model's terrain factors and the road-speed table).
+Terrain = Literal["open", "forest", "marsh", "mountain", "urban", "steppe", "taiga", "desert"]
+TERRAINS: tuple[str, ...] = get_args(Terrain)
+
+#: State of the ground in a climate zone on a day (weather tables, movement, combat).
+Ground = Literal["dry", "wet", "mud", "frozen", "snow"]
+GROUNDS: tuple[str, ...] = get_args(Ground)
+
+#: Kind of a link between two regions.
+EdgeKind = Literal["rail", "road", "sea", "river"]
+EDGE_KINDS: tuple[str, ...] = get_args(EdgeKind)
+E_RAIL, E_ROAD, E_SEA, E_RIVER = range(4)
+
+#: Kind of a formation (its arm).
+FormationKind = Literal["infantry", "armour", "motorised", "cavalry", "fortified", "air", "hq"]
+KINDS: tuple[str, ...] = get_args(FormationKind)
+
+#: A side's operational stance on one front (what its AI doctrine does there).
+Stance = Literal["attack", "defend", "hold", "passive"]
+STANCES: tuple[str, ...] = get_args(Stance)
+
+#: An order's action (what a player, the script or the AI tells a formation to do).
+Action = Literal["move", "attack", "rail", "defend", "hold", "withdraw"]
+#: Action codes of the state: 0 is "no order".
+ACTIONS: tuple[str, ...] = ("none", *get_args(Action))
+A_NONE, A_MOVE, A_ATTACK, A_RAIL, A_DEFEND, A_HOLD, A_WITHDRAW = range(len(ACTIONS))
+
+#: A formation's status: not yet in play, in play, on a train, destroyed or surrendered.
+Status = Literal["inactive", "active", "rail", "gone"]
+STATUSES: tuple[str, ...] = get_args(Status)
+INACTIVE, ACTIVE, RAIL, GONE = range(len(STATUSES))
+
+#: A force's posture in an engagement (indexes the combat model's posture factors).
+Posture = Literal["attack", "hasty", "prepared", "fortified", "delay", "withdraw"]
+POSTURES: tuple[str, ...] = get_args(Posture)
+
+#: Categories of strength and of losses.
+LossCategory = Literal["men", "tanks", "guns", "aircraft"]
+CATS: tuple[str, ...] = get_args(LossCategory)
+
+#: Why strength was lost: in battle (killed, wounded, missing), captured (surrender),
+#: attrition (without supply: sickness, desertion, frost).
+LossCause = Literal["battle", "captured", "attrition"]
+CAUSES: tuple[str, ...] = get_args(LossCause)
+C_BATTLE, C_CAPTURED, C_ATTRITION = range(len(CAUSES))

@@ -1,0 +1,117 @@
+"""The map as a graph: arcs, neighbours, reachability and road distance over held regions.
+
+Pure functions of the static tables (and of which regions a side holds). The supply
+trace (:mod:`stavka.engine.phases.supply`), the AI's choice of threatened regions
+(:mod:`stavka.ai.doctrine`) and a broken defender's line of retreat
+(:mod:`stavka.engine.phases.combat`) all walk the map through here. What is costly and
+does not change during a campaign is kept by :class:`stavka.world.world.Derived`.
+
+Distances are summed in whole metres (:func:`stavka.world.static.metres`), so a path's
+length is exact and no tie-breaking or summation order can move a bit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components, dijkstra
+
+from stavka.enums import E_RAIL, E_ROAD, E_SEA
+from stavka.world.static import Static, metres
+
+#: Edge kinds a land trace may use (rail, road, and sea between held ports).
+LAND_AND_SEA = (E_RAIL, E_ROAD, E_SEA)
+#: Edge kinds a railway trace may use (shipping between held ports counts as rail).
+RAIL_AND_SEA = (E_RAIL, E_SEA)
+#: Edge kinds a march may use.
+LAND = (E_RAIL, E_ROAD)
+
+
+class Scatter:
+    """Reduce values on directed arcs into their head nodes (repeated heads are fine)."""
+
+    def __init__(self, heads: np.ndarray):
+        """``heads``: [A] int, the head node of each arc."""
+        self.order = np.argsort(heads, kind="stable")
+        self.nodes, self.first = np.unique(heads[self.order], return_index=True)
+
+    def any(self, flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(nodes, whether any arc into the node is set) of bool ``flags[..., arcs]``."""
+        u8 = flags[..., self.order].view(np.uint8)
+        return self.nodes, np.maximum.reduceat(u8, self.first, axis=-1).view(bool)
+
+
+Arcs = tuple[np.ndarray, np.ndarray, np.ndarray, Scatter]
+
+
+def arcs(st: Static, kinds: tuple[int, ...]) -> Arcs:
+    """Both directions of the edges of ``kinds`` (:data:`stavka.enums.EDGE_KINDS` codes):
+    (tails [A] int, heads [A] int, km [A] float, a :class:`Scatter` over the heads).
+
+    Arcs are sorted by tail, one per (tail, head) pair (the shortest, where two edges of
+    these kinds join the same regions).
+    """
+    m = np.isin(st.ekind, kinds)
+    tail = np.concatenate([st.ea[m], st.eb[m]]).astype(np.intp)
+    head = np.concatenate([st.eb[m], st.ea[m]]).astype(np.intp)
+    km = np.concatenate([st.ekm[m], st.ekm[m]])
+    o = np.lexsort((km, head, tail))  # by tail, then head, shortest first
+    tail, head, km = tail[o], head[o], km[o]
+    one = np.r_[True, (tail[1:] != tail[:-1]) | (head[1:] != head[:-1])]
+    tail, head, km = tail[one], head[one], km[one]
+    return tail, head, km, Scatter(head)
+
+
+def neighbours(st: Static) -> np.ndarray:
+    """[N, K] int32: the land (rail or road) neighbours of each region, ascending, padded
+    with -1 to the largest degree K (at least 1)."""
+    land = np.isin(st.ekind, LAND)
+    lists = [sorted({*st.eb[land & (st.ea == n)].tolist(), *st.ea[land & (st.eb == n)].tolist()})
+             for n in range(st.N)]
+    k = max(1, max((len(x) for x in lists), default=0))
+    nb = np.full((st.N, k), -1, dtype=np.int32)
+    for n, x in enumerate(lists):
+        nb[n, :len(x)] = x
+    return nb
+
+
+def block_graph(held: np.ndarray, tail: np.ndarray, head: np.ndarray,
+                w: np.ndarray) -> csr_matrix:
+    """One sparse graph of all rows of ``held`` [k, N] bool: node ``row * N + n``, the arcs
+    (sorted by tail) whose two ends the row holds, weighted ``w`` [A]."""
+    k, n = held.shape
+    rr, aa = np.nonzero(held[:, tail] & held[:, head])
+    indptr = np.zeros(k * n + 1, dtype=np.int32)
+    np.cumsum(np.bincount(rr * n + tail[aa], minlength=k * n), out=indptr[1:])
+    cols = (rr * n + head[aa]).astype(np.int32)
+    return csr_matrix((w[aa], cols, indptr), shape=(k * n, k * n))
+
+
+def distance(start: np.ndarray, held: np.ndarray, tail: np.ndarray, head: np.ndarray,
+             km: np.ndarray, cap: float = np.inf) -> np.ndarray:
+    """Shortest km from the ``start`` regions over arcs between held regions.
+
+    ``start`` and ``held``: [..., N] bool (``start`` a subset of ``held``); returns
+    [..., N] float km, ``inf`` where cut off or farther than ``cap`` km. Every row (the
+    leading axes) at once: Dijkstra from all start nodes over one block-diagonal graph of
+    the rows (SciPy's csgraph), in whole metres.
+    """
+    shape = start.shape
+    src = np.flatnonzero(start)
+    if src.size == 0:
+        return np.full(shape, np.inf)
+    g = block_graph(held.reshape(-1, shape[-1]), tail, head, metres(km))
+    d = dijkstra(g, directed=True, indices=src, min_only=True, limit=cap * 1000.0)
+    return (d / 1000.0).reshape(shape)  # type: ignore[no-any-return]
+
+
+def reach(start: np.ndarray, held: np.ndarray, tail: np.ndarray, head: np.ndarray) -> np.ndarray:
+    """[..., N] bool: regions reachable from ``start`` [..., N] (a subset of ``held``) over
+    arcs between held regions (arcs come in both directions): the connected components
+    that hold a start region."""
+    shape = start.shape
+    g = block_graph(held.reshape(-1, shape[-1]), tail, head, np.ones(tail.size))
+    _, label = connected_components(g, directed=False)
+    hit = np.zeros(int(label.max()) + 1, dtype=bool)
+    hit[label[np.flatnonzero(start)]] = True
+    return hit[label].reshape(shape)

@@ -1,0 +1,67 @@
+"""A world: a compiled scenario's static tables, the state of its replicas, and what is
+derived from the static tables once and kept (:class:`Derived`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from stavka.world import graph
+from stavka.world.state import State
+from stavka.world.static import Static
+
+
+class Derived:
+    """Tables computed from the static tables on first use, kept for the world's life:
+    the engine's one cache of static-derived data (the static tables themselves are
+    frozen, and a day's products live on the day context, :class:`stavka.engine.context.Ctx`).
+
+    Everything here is a pure function of :class:`Static` (and, for index bases, of
+    the batch size), so it never enters the state digest.
+    """
+
+    def __init__(self, st: Static):
+        """``st``: the static tables the tables are derived from."""
+        self.st = st
+        self._memo: dict[Any, Any] = {}
+
+    def _get(self, key: Any, make: Callable[[], Any]) -> Any:
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
+
+    def arcs(self, kinds: tuple[int, ...]) -> graph.Arcs:
+        """:func:`stavka.world.graph.arcs` of ``kinds``."""
+        return self._get(("arcs", kinds), lambda: graph.arcs(self.st, kinds))  # type: ignore[no-any-return]
+
+    def neighbours(self) -> np.ndarray:
+        """:func:`stavka.world.graph.neighbours` [N, K]."""
+        return self._get("neighbours", lambda: graph.neighbours(self.st))  # type: ignore[no-any-return]
+
+    def node_base(self, name: str, group: np.ndarray, groups: int, R: int) -> np.ndarray:
+        """[R, F] int: ``(r * groups + group[f]) * N`` per (replica, formation); add ``loc``
+        for the flat index of a formation's region in an [R, groups, N] table. ``name``
+        names the grouping (``"side"``, ``"alliance"``); kept per batch size ``R``."""
+        return self._get(("node_base", name, R),  # type: ignore[no-any-return]
+                         lambda: (np.arange(R)[:, None] * groups + group[None, :]) * self.st.N)
+
+
+@dataclass
+class World:
+    """A compiled scenario (static tables) and the state of its replicas."""
+
+    static: Static
+    state: State
+    derived: Derived = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.derived = Derived(self.static)
+
+    def copy(self) -> World:
+        """A world with a copy of the state (the static and derived tables are shared)."""
+        w = World(self.static, self.state.copy())
+        w.derived = self.derived
+        return w

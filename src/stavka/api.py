@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from stavka.engine import outcomes
 from stavka.engine.core import compile_world, step
-from stavka.engine.phases.victory import outcome, victory_points
 from stavka.engine.records import Event, Order
 from stavka.engine.rng import Streams
 from stavka.enums import ACTIVE, CATS, CAUSES
@@ -233,26 +233,27 @@ class Campaign:
         h.digests.append(self.digest())
 
     def summary(self) -> dict[str, Any]:
-        """What a run came to: digest, losses, control of victory regions, the result."""
+        """What a run came to: digest, losses, control of victory regions, the result.
+
+        Losses, strength, victory points and flags are :mod:`stavka.engine.outcomes`,
+        the same metrics as a sweep's ``runs.csv``; losses are also split by cause and
+        (men) by front."""
         st, s = self.static, self.world.state
+        m = {k: v[0] for k, v in outcomes.evaluate(st, s).items()}
         losses: dict[str, Any] = {}
         for si, sid in enumerate(st.side_ids):
             losses[sid] = {
                 cat: {cause: round(float(s.losses[0, si, :, c, k].sum()))
-                      for k, cause in enumerate(CAUSES)} | {
-                    "total": round(float(s.losses[0, si, :, c, :].sum()))}
+                      for k, cause in enumerate(CAUSES)} | {"total": int(m[f"loss_{sid}_{cat}"])}
                 for c, cat in enumerate(CATS)}
             losses[sid]["by_front"] = {
                 fr: round(float(s.losses[0, si, j, 0, :].sum())) for j, fr in enumerate(st.front_ids)}
         control = {st.node_ids[n]: st.side_ids[int(s.owner[0, n])]
                    for n in range(st.N) if st.vp[n] > 0}
-        flags = {k: bool(v[0]) for k, v in outcome(st, s).items()}
-        vp = victory_points(st, s)[0]
-        alive = s.status[0] == ACTIVE
-        strength = {}
-        for si, sid in enumerate(st.side_ids):
-            m = alive & (st.fside == si)
-            strength[sid] = {cat: round(float(s.strength[0, m, c].sum())) for c, cat in enumerate(CATS)}
+        flags = {k: bool(m[k]) for k in outcomes.flag_names(st.spec)}
+        vp = [float(m[f"vp_{sid}"]) for sid in st.side_ids]
+        strength = {sid: {cat: int(m[f"strength_{sid}_{cat}"]) for cat in CATS}
+                    for sid in st.side_ids}
         winner = int(s.winner[0])
         result = (f"{st.side_ids[winner]} sudden-death victory" if winner >= 0 else
                   max(zip(vp, st.side_ids, strict=True))[1] + " leads on victory points")
@@ -269,7 +270,7 @@ class Campaign:
             "losses": losses,
             "strength": strength,
             "control": control,
-            "victory_points": {sid: float(vp[i]) for i, sid in enumerate(st.side_ids)},
+            "victory_points": dict(zip(st.side_ids, vp, strict=True)),
             "victory": {"flags": flags, "result": result},
             "orders": [f"{d}: {o.text()}" for d, o in self.orders_log],
         }

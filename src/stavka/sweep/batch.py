@@ -13,31 +13,20 @@ from typing import Any
 
 import numpy as np
 
+from stavka.engine import outcomes
 from stavka.engine.core import compile_world, step
-from stavka.engine.phases.victory import outcome, victory_points
 from stavka.engine.rng import Streams
-from stavka.enums import ACTIVE, CATS
 from stavka.scenario.loader import Loaded
-from stavka.world.state import State
-from stavka.world.static import Static
 
 
 def metric_names(loaded: Loaded) -> list[str]:
-    """Column names :func:`run_batch` returns, in order (flags first, then numbers)."""
-    spec = loaded.spec
-    names = [c.id for c in spec.victory.conditions] + ["sudden_death"]
-    names += ["winner", "days"]
-    sides = list(spec.sides)
-    names += [f"vp_{s}" for s in sides]
-    names += [f"loss_{s}_{c}" for s in sides for c in CATS]
-    names += [f"captured_{s}_men" for s in sides]
-    names += [f"strength_{s}_{c}" for s in sides for c in CATS]
-    return names
+    """Column names :func:`run_batch` returns, in order (:func:`stavka.engine.outcomes.metric_names`)."""
+    return outcomes.metric_names(loaded.spec)
 
 
 def flag_names(loaded: Loaded) -> list[str]:
     """The boolean outcome columns (victory conditions and sudden death)."""
-    return [c.id for c in loaded.spec.victory.conditions] + ["sudden_death"]
+    return outcomes.flag_names(loaded.spec)
 
 
 def run_batch(loaded: Loaded, params: dict[str, Any] | None, seed: int, first: int,
@@ -84,25 +73,4 @@ def run_batch(loaded: Loaded, params: dict[str, Any] | None, seed: int, first: i
     return out
 
 
-def _metrics(st: Static, s: State) -> dict[str, np.ndarray]:
-    R = s.R
-    out: dict[str, np.ndarray] = {}
-    for k, v in outcome(st, s).items():
-        out[k] = v.astype(bool)
-    out["winner"] = np.array([st.side_ids[w] if w >= 0 else "" for w in s.winner], dtype=object)
-    out["days"] = np.full(R, s.day, dtype=np.int64)
-    vp = victory_points(st, s)
-    for si, sid in enumerate(st.side_ids):
-        out[f"vp_{sid}"] = vp[:, si].astype(float)
-    tot = s.losses.sum(axis=(2, 4))  # [R, S, 4]
-    for si, sid in enumerate(st.side_ids):
-        for c, cat in enumerate(CATS):
-            out[f"loss_{sid}_{cat}"] = np.round(tot[:, si, c])
-    for si, sid in enumerate(st.side_ids):
-        out[f"captured_{sid}_men"] = np.round(s.losses[:, si, :, 0, 1].sum(axis=1))
-    alive = s.status == ACTIVE
-    for si, sid in enumerate(st.side_ids):
-        m = alive & (st.fside[None, :] == si)
-        for c, cat in enumerate(CATS):
-            out[f"strength_{sid}_{cat}"] = np.round((s.strength[..., c] * m).sum(axis=1))
-    return out
+_metrics = outcomes.evaluate

@@ -186,11 +186,11 @@ def test_v2_setup_reads_maneuver_and_period_cevs(battles_csv):
     e = build(b, p)
     assert e.cond.maneuver is not None and 100 < e.cond.maneuver.sum() < 200
     i = int(np.flatnonzero([a == ["Germany"] for a in b.att_actors] & (b.year == 1944))[0])
-    want = np.log(p.nation_quality["Germany@1919-1945"])
-    assert np.log(e.att.quality[i]) == pytest.approx(want)
+    want = np.log(p.nation_cev["Germany@1919-1945"])
+    assert np.log(e.att.cev[i]) == pytest.approx(want)
     # v1 keeps its per-nation CEVs
     p1 = load_params("v1")
-    assert build(b, p1).att.quality[i] == pytest.approx(p1.nation_quality["Germany"])
+    assert build(b, p1).att.cev[i] == pytest.approx(p1.nation_cev["Germany"])
 
 
 def test_v1_still_validates_and_unknown_model_is_an_error(battles_csv, tmp_path):

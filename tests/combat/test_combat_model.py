@@ -16,20 +16,20 @@ from stavka.combat import (
     VERSIONS,
     CombatParams,
     Conditions,
-    Side,
+    Force,
     load_params,
     resolve,
 )
 from stavka.errors import InputError
 
 
-def side(n: int, men: float | np.ndarray = 10_000.0, **kw: float) -> Side:
+def force(n: int, men: float | np.ndarray = 10_000.0, **kw: float) -> Force:
     o = np.ones(n)
     vals = dict(
-        tanks=0.0, guns=0.0, aircraft=0.0, quality=1.0, morale=1.0, supply=1.0, cum_loss=0.0
+        tanks=0.0, guns=0.0, aircraft=0.0, cev=1.0, morale=1.0, supply=1.0, cum_loss=0.0
     )
     vals.update(kw)
-    return Side(men=np.asarray(men, float) * o, **{k: v * o for k, v in vals.items()})
+    return Force(men=np.asarray(men, float) * o, **{k: v * o for k, v in vals.items()})
 
 
 def cond(n: int, **kw) -> Conditions:
@@ -56,7 +56,7 @@ def test_contract_constants():
 
 def test_posture_multiplier_raises_defender_power_by_the_factor():
     p = CombatParams()
-    r = resolve(side(4), side(4), cond(4, posture=[0, 1, 2, 3]), p, np.random.default_rng(1))
+    r = resolve(force(4), force(4), cond(4, posture=[0, 1, 2, 3]), p, np.random.default_rng(1))
     assert r.power_ratio[0] == pytest.approx(1.0)
     assert r.power_ratio[1:] == pytest.approx([1 / 1.3, 1 / 1.5, 1 / 1.6])
 
@@ -64,8 +64,8 @@ def test_posture_multiplier_raises_defender_power_by_the_factor():
 def test_urban_terrain_and_weapons_weights():
     p = CombatParams()
     r = resolve(
-        side(2, tanks=10.0),
-        side(2),
+        force(2, tanks=10.0),
+        force(2),
         cond(2, terrain=[0, TERRAINS.index("urban")]),
         p,
         np.random.default_rng(0),
@@ -77,7 +77,7 @@ def test_urban_terrain_and_weapons_weights():
 def test_loss_fractions_by_hand_and_monotone_in_force_ratio():
     p = dataclasses.replace(CombatParams(), loss_sigma=0.0, break_rate=1e-9, break_loss=0.0)
     men = np.array([5_000.0, 10_000.0, 20_000.0, 40_000.0])
-    r = resolve(side(4, men), side(4), cond(4, hours=[12.0] * 4), p, np.random.default_rng(0))
+    r = resolve(force(4, men), force(4), cond(4, hours=[12.0] * 4), p, np.random.default_rng(0))
     ratio = men / 10_000
     expect_def = p.loss_def * ratio**p.ratio_exp * 0.5
     expect_att = p.loss_att * ratio**-p.ratio_exp * ratio**-p.size_exp * 0.5
@@ -88,13 +88,13 @@ def test_loss_fractions_by_hand_and_monotone_in_force_ratio():
 
 
 def test_n_zero():
-    r = resolve(side(0), side(0), cond(0), load_params(), np.random.default_rng(0))
+    r = resolve(force(0), force(0), cond(0), load_params(), np.random.default_rng(0))
     assert r.att_loss.shape == (0,) and r.def_breaks.shape == (0,)
 
 
 def test_deterministic_and_fixed_draw_count():
     p = load_params()
-    a, d, c = side(50, 12_000.0, guns=40.0), side(50), cond(50, posture=[2] * 50)
+    a, d, c = force(50, 12_000.0, guns=40.0), force(50), cond(50, posture=[2] * 50)
     g1, g2 = np.random.default_rng(7), np.random.default_rng(7)
     r1, r2 = resolve(a, d, c, p, g1), resolve(a, d, c, p, g2)
     for f in dataclasses.fields(r1):
@@ -109,8 +109,8 @@ def test_breakpoint_events_exclusive_and_follow_the_ratio():
     p = load_params()
     n = 4000
     rng = np.random.default_rng(3)
-    strong = resolve(side(n, 40_000.0), side(n), cond(n), p, rng)
-    weak = resolve(side(n, 2_500.0), side(n), cond(n), p, rng)
+    strong = resolve(force(n, 40_000.0), force(n), cond(n), p, rng)
+    weak = resolve(force(n, 2_500.0), force(n), cond(n), p, rng)
     assert not np.any(strong.def_breaks & strong.att_halts)
     assert strong.def_breaks.mean() > weak.def_breaks.mean()
     assert weak.att_halts.mean() > strong.att_halts.mean()
@@ -119,20 +119,20 @@ def test_breakpoint_events_exclusive_and_follow_the_ratio():
 def test_morale_supply_and_surprise_effects():
     p = CombatParams()
     r = resolve(
-        side(3, morale=np.array([1.0, 0.0, 1.0]), supply=np.array([1.0, 1.0, 0.0])),
-        side(3),
+        force(3, morale=np.array([1.0, 0.0, 1.0]), supply=np.array([1.0, 1.0, 0.0])),
+        force(3),
         cond(3),
         p,
         np.random.default_rng(0),
     )
     assert r.power_ratio == pytest.approx([1.0, p.morale_floor, p.supply_floor])
-    r = resolve(side(1), side(1), cond(1, surprise=[1.0]), p, np.random.default_rng(0))
+    r = resolve(force(1), force(1), cond(1, surprise=[1.0]), p, np.random.default_rng(0))
     assert r.power_ratio[0] == pytest.approx(np.exp(p.surprise))
 
 
 def test_bad_codes_raise():
     with pytest.raises(InputError, match="posture"):
-        resolve(side(1), side(1), cond(1, posture=[9]), CombatParams(), np.random.default_rng(0))
+        resolve(force(1), force(1), cond(1, posture=[9]), CombatParams(), np.random.default_rng(0))
 
 
 @pytest.mark.parametrize("version", ["v1", "v2"])
@@ -151,6 +151,21 @@ def test_params_round_trip_and_shipped_values(tmp_path, version):
         load_params("v0")
 
 
+def test_params_old_cev_key_still_read(tmp_path):
+    """Files written before the rename give ``nation_quality``; it is read as ``nation_cev``."""
+    p = load_params("v2")
+    old = p.to_dict()
+    old["nation_quality"] = old.pop("nation_cev")
+    assert CombatParams.from_dict(old) == p
+    f = tmp_path / "old.yaml"
+    combat.write_params(p, f)
+    f.write_text(f.read_text().replace("nation_cev:", "nation_quality:"))
+    assert combat.read_params(f) == p
+    both = p.to_dict() | {"nation_quality": {"Germany": 1.2}}
+    with pytest.raises(InputError, match="both 'nation_quality' and 'nation_cev'"):
+        CombatParams.from_dict(both)
+
+
 def _same(r1, r2) -> None:
     for f in dataclasses.fields(r1):
         a, b = getattr(r1, f.name), getattr(r2, f.name)
@@ -165,18 +180,18 @@ def test_v1_ignores_the_v2_terms():
     men = np.linspace(1e3, 3e5, n)
     c0 = cond(n, posture=np.ones(n, int), hours=np.full(n, 12.0))
     c1 = dataclasses.replace(c0, maneuver=np.ones(n))
-    r0 = resolve(side(n, men), side(n), c0, p, np.random.default_rng(5))
-    r1 = resolve(side(n, men), side(n), c1, p, np.random.default_rng(5))
+    r0 = resolve(force(n, men), force(n), c0, p, np.random.default_rng(5))
+    r1 = resolve(force(n, men), force(n), c1, p, np.random.default_rng(5))
     _same(r0, r1)
 
 
 def test_v2_force_exponent_and_maneuver():
     p = dataclasses.replace(CombatParams(), force_exp=0.5, maneuver=0.3)
     c = cond(2, maneuver=[0.0, 1.0])
-    r = resolve(side(2, 40_000.0), side(2, 10_000.0), c, p, np.random.default_rng(1))
+    r = resolve(force(2, 40_000.0), force(2, 10_000.0), c, p, np.random.default_rng(1))
     assert r.power_ratio == pytest.approx([2.0, 2.0 * np.exp(0.3)])  # 4:1 men -> 2:1 power
-    # quality is not subject to the force exponent
-    r = resolve(side(1, quality=2.0), side(1), cond(1), p, np.random.default_rng(1))
+    # CEV is not subject to the force exponent
+    r = resolve(force(1, cev=2.0), force(1), cond(1), p, np.random.default_rng(1))
     assert r.power_ratio == pytest.approx([2.0])
 
 
@@ -191,7 +206,7 @@ def test_v2_breakpoint_race_share_and_size():
     assert total[0] > total[1] > total[2]  # big battles take longer to decide
     assert total[1] / total[2] == pytest.approx(10**p.break_size_exp)
     assert lam_d[3] / total[3] > lam_d[2] / total[2]  # the stronger attacker more likely wins
-    r = resolve(side(n, men), side(n, men), cond(n), p, np.random.default_rng(0))
+    r = resolve(force(n, men), force(n, men), cond(n), p, np.random.default_rng(0))
     assert r.def_share is not None
     assert np.all((r.def_share > 0) & (r.def_share < 1))
 
@@ -201,8 +216,8 @@ def test_v2_campaign_scale_battles_last_days():
     attacker loses about 0.5-3 % of its men a day."""
     p = load_params("v2")
     n = 20_000
-    A = side(n, 200_000.0, tanks=300.0, guns=1500.0)
-    D = side(n, 120_000.0, tanks=100.0, guns=900.0)
+    A = force(n, 200_000.0, tanks=300.0, guns=1500.0)
+    D = force(n, 120_000.0, tanks=100.0, guns=900.0)
     c = cond(n, posture=np.full(n, POSTURES.index("prepared")), hours=np.full(n, 12.0))
     r = resolve(A, D, c, p, np.random.default_rng(3))
     decided = np.mean(r.def_breaks | r.att_halts)

@@ -196,7 +196,7 @@ def make_specs(nations: list[str], version: str = "v1") -> list[Spec]:
             specs.append(Spec(f"era_lethality[{e}]", "leth", True, 2.0, ln(0.01), ln(100.0)))
     for a in nations:
         specs.append(
-            Spec(f"nation_quality[{a}]", "static", True, NATION_PRIOR_SD, ln(0.1), ln(10.0))
+            Spec(f"nation_cev[{a}]", "static", True, NATION_PRIOR_SD, ln(0.1), ln(10.0))
         )
     return specs
 
@@ -231,7 +231,7 @@ def _design(
             stat[:, k] = -(era == key).astype(float)
         elif base == "era_lethality":
             leth[:, k] = era == key
-        elif base == "nation_quality":
+        elif base == "nation_cev":
             stat[:, k] = [
                 (a.count(key) / len(a) if a else 0.0) - (d.count(key) / len(d) if d else 0.0)
                 for a, d in zip(att_keys, def_keys, strict=True)
@@ -372,8 +372,8 @@ def fixed_static(e: Engagements, params: CombatParams) -> np.ndarray:
 
 
 def static_log_ratio(e: Engagements, params: CombatParams) -> np.ndarray:
-    """Per-battle log power ratio from conditions and quality (everything but weapons)."""
-    return log_condition_ratio(e.cond, params) + np.log(e.att.quality) - np.log(e.dfn.quality)
+    """Per-battle log power ratio from conditions and CEV (everything but weapons)."""
+    return log_condition_ratio(e.cond, params) + np.log(e.att.cev) - np.log(e.dfn.cev)
 
 
 @dataclass
@@ -480,10 +480,10 @@ def make_objective(
     version = base.model_version
     nations = nations_to_fit(b, version=version) if nations is None else nations
     specs = make_specs(nations, version)
-    # set-up without nation/era quality: those enter through the static design
+    # set-up without nation/era CEV: those enter through the static design
     neutral = dataclasses.replace(
         base,
-        nation_quality={},
+        nation_cev={},
         era_defence={e: 1.0 for e in ERAS},
         era_lethality={e: 1.0 for e in ERAS},
     )

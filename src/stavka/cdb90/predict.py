@@ -23,7 +23,7 @@ import numpy as np
 
 import stavka.combat as combat
 from stavka.cdb90.setup import Engagements, take
-from stavka.combat.model import Side
+from stavka.combat.model import Force
 from stavka.combat.params import CombatParams
 
 
@@ -42,13 +42,13 @@ class Prediction:
     runs: int
 
 
-def _sub_side(s: Side, idx: np.ndarray, men: np.ndarray, eq: np.ndarray, cum: np.ndarray) -> Side:
-    return Side(
+def _sub_force(s: Force, idx: np.ndarray, men: np.ndarray, eq: np.ndarray, cum: np.ndarray) -> Force:
+    return Force(
         men=men[idx],
         tanks=s.tanks[idx] * eq[idx],
         guns=s.guns[idx] * eq[idx],
         aircraft=s.aircraft[idx] * eq[idx],
-        quality=s.quality[idx],
+        cev=s.cev[idx],
         morale=s.morale[idx],
         supply=s.supply[idx],
         cum_loss=cum[idx],
@@ -90,8 +90,8 @@ def simulate(eng: Engagements, params: CombatParams, runs: int = 200, seed: int 
         cond = _take_cond(e.cond, idx)
         p = dataclasses.replace(params, lethality=e.lethality[idx] * params.lethality)
         res = combat.resolve(
-            _sub_side(e.att, idx, men_a, eq_a, cum_a),
-            _sub_side(e.dfn, idx, men_d, eq_d, cum_d),
+            _sub_force(e.att, idx, men_a, eq_a, cum_a),
+            _sub_force(e.dfn, idx, men_d, eq_d, cum_d),
             cond,
             p,
             rng,

@@ -1,4 +1,4 @@
-"""Engagement set-up: a CDB90 battle record -> the combat model's Side/Conditions.
+"""Engagement set-up: a CDB90 battle record -> the combat model's Force/Conditions.
 
 Defaults for missing fields (documented in docs/validation.md):
 
@@ -12,7 +12,7 @@ Defaults for missing fields (documented in docs/validation.md):
 * duration: ``days`` = calendar span (default: ceil(hours / 24), else 1), active
   hours default 12 per day; the battle is run as ``days`` steps of
   ``hours / days`` active hours each.
-* quality: national combat-effectiveness values (CEV) of the actors (geometric
+* cev: national combat-effectiveness values (CEV) of the actors (geometric
   mean over a coalition): model v2 looks up the nation in the battle's period
   (``Germany@1919-1945``), v1 the nation alone; 1.0 for nations without a fitted
   value; the defender is also multiplied by the era's defence factor (reference era
@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from stavka.cdb90.battles import Battles
-from stavka.combat.model import Conditions, Side
+from stavka.combat.model import Conditions, Force
 from stavka.combat.params import ERAS, CombatParams, cev_key
 from stavka.enums import GROUNDS, POSTURES, TERRAINS
 
@@ -45,10 +45,10 @@ DEFAULT_HOURS_PER_DAY = 12.0
 
 @dataclass(frozen=True)
 class Engagements:
-    """The battles as combat-model inputs: day-1 sides, conditions, and schedule."""
+    """The battles as combat-model inputs: day-1 forces, conditions, and schedule."""
 
-    att: Side
-    dfn: Side
+    att: Force
+    dfn: Force
     cond: Conditions  # ``hours`` = active hours of each step
     steps: np.ndarray  # int, number of steps (days) to run
     lethality: np.ndarray  # era loss-rate factor per battle
@@ -85,7 +85,7 @@ def ground_code(moisture: str, precip: str, temp: str, season: str) -> int:
     return GROUNDS.index("dry")
 
 
-def nation_log_quality(actors: list[str], params: CombatParams, era: str | None = None) -> float:
+def nation_log_cev(actors: list[str], params: CombatParams, era: str | None = None) -> float:
     """log of the geometric-mean CEV of a coalition (1.0 for unknown nations).
 
     With ``era``, a nation's CEV in that period (``nation@period``, model v2) is
@@ -93,7 +93,7 @@ def nation_log_quality(actors: list[str], params: CombatParams, era: str | None 
     """
     if not actors:
         return 0.0
-    q = params.nation_quality
+    q = params.nation_cev
     vals = [q.get(cev_key(a, era), q.get(a, 1.0)) if era else q.get(a, 1.0) for a in actors]
     return float(np.mean(np.log(vals)))
 
@@ -171,32 +171,32 @@ def build(b: Battles, params: CombatParams) -> Engagements:
     air = np.nan_to_num(b.aeroa)
 
     qa = np.array(
-        [nation_log_quality(a, params, e) for a, e in zip(b.att_actors, b.era, strict=True)]
+        [nation_log_cev(a, params, e) for a, e in zip(b.att_actors, b.era, strict=True)]
     )
     qd = np.array(
-        [nation_log_quality(a, params, e) for a, e in zip(b.def_actors, b.era, strict=True)]
+        [nation_log_cev(a, params, e) for a, e in zip(b.def_actors, b.era, strict=True)]
     )
     era_def = np.log(np.array([params.era_defence.get(e, 1.0) for e in b.era]))
     leth = np.array([params.era_lethality.get(e, 1.0) for e in b.era])
 
     ones = np.ones(n)
     zeros = np.zeros(n)
-    att = Side(
+    att = Force(
         men=b.a_men.astype(np.float64),
         tanks=a_tank,
         guns=a_guns,
         aircraft=a_fly,
-        quality=np.exp(qa),
+        cev=np.exp(qa),
         morale=ones.copy(),
         supply=ones.copy(),
         cum_loss=zeros.copy(),
     )
-    dfn = Side(
+    dfn = Force(
         men=b.d_men.astype(np.float64),
         tanks=d_tank,
         guns=d_guns,
         aircraft=d_fly,
-        quality=np.exp(qd + era_def),
+        cev=np.exp(qd + era_def),
         morale=ones.copy(),
         supply=ones.copy(),
         cum_loss=zeros.copy(),

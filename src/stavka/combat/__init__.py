@@ -7,7 +7,7 @@ step for each historical battle's duration.
 
 from __future__ import annotations
 
-from stavka.combat.model import Conditions, DayResult, Side, resolve
+from stavka.combat.model import Conditions, DayResult, Force, resolve
 from stavka.combat.params import (
     ERAS,
     MODEL_VERSION,
@@ -31,7 +31,7 @@ __all__ = [
     "CombatParams",
     "Conditions",
     "DayResult",
-    "Side",
+    "Force",
     "load_params",
     "read_params",
     "resolve",

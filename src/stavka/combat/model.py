@@ -27,16 +27,17 @@ from stavka.combat.params import CombatParams
 from stavka.enums import GROUNDS, POSTURES, TERRAINS
 from stavka.errors import InputError
 
-_MAX_STEP_LOSS = 0.95  # no side loses more than this fraction of its men in one step
+_MAX_STEP_LOSS = 0.95  # no force loses more than this fraction of its men in one step
 _LOG_R_CLIP = 12.0
 
 
 @dataclass(frozen=True)
-class Side:
-    """One side of ``n`` engagements; every field a float64 array of shape [n].
+class Force:
+    """The attacking (or defending) force of each of ``n`` engagements: every field a
+    float64 array of shape [n], the sums (or men-weighted means) over its formations.
 
     men, tanks, guns: counts; aircraft: sorties (or serviceable aircraft) per day;
-    quality: combat-effectiveness multiplier (1 = baseline); morale, supply: 0..1
+    cev: combat-effectiveness value (Dupuy's CEV, 1 = baseline); morale, supply: 0..1
     (1 = fresh / fully supplied); cum_loss: personnel fraction already lost in this
     engagement (0 on its first day).
     """
@@ -45,7 +46,7 @@ class Side:
     tanks: np.ndarray
     guns: np.ndarray
     aircraft: np.ndarray
-    quality: np.ndarray
+    cev: np.ndarray
     morale: np.ndarray
     supply: np.ndarray
     cum_loss: np.ndarray
@@ -82,7 +83,7 @@ class DayResult:
     lost; def_breaks: the defender reached its breakpoint first (retreats/routs);
     att_halts: the attacker reached its breakpoint first (attack stops) -- at most one
     of the two is true; power_ratio: attacker/defender combat power after all
-    multipliers; def_share: the probability that, if a side breaks now, it is the
+    multipliers; def_share: the probability that, if a force breaks now, it is the
     defender (the breakpoint race's odds, lam_d / (lam_a + lam_d)).
     """
 
@@ -96,13 +97,13 @@ class DayResult:
     def_share: np.ndarray | None = None
 
 
-def weapons_power(side: Side, params: CombatParams) -> np.ndarray:
+def weapons_power(force: Force, params: CombatParams) -> np.ndarray:
     """Raw combat power in men-equivalents: men plus weighted tanks, guns, aircraft."""
     return (
-        np.asarray(side.men, dtype=np.float64)
-        + params.w_tank * side.tanks
-        + params.w_gun * side.guns
-        + params.w_air * side.aircraft
+        np.asarray(force.men, dtype=np.float64)
+        + params.w_tank * force.tanks
+        + params.w_gun * force.guns
+        + params.w_air * force.aircraft
     )
 
 
@@ -110,12 +111,12 @@ def _floor_factor(x: np.ndarray, floor: float) -> np.ndarray:
     return floor + (1.0 - floor) * np.clip(x, 0.0, 1.0)
 
 
-def state_factor(side: Side, params: CombatParams) -> np.ndarray:
-    """Quality x morale x supply multiplier of a side's power (1 = fresh baseline)."""
+def state_factor(force: Force, params: CombatParams) -> np.ndarray:
+    """CEV x morale x supply multiplier of a force's power (1 = fresh baseline)."""
     return (
-        np.asarray(side.quality, dtype=np.float64)
-        * _floor_factor(side.morale, params.morale_floor)
-        * _floor_factor(side.supply, params.supply_floor)
+        np.asarray(force.cev, dtype=np.float64)
+        * _floor_factor(force.morale, params.morale_floor)
+        * _floor_factor(force.supply, params.supply_floor)
     )
 
 
@@ -143,13 +144,17 @@ def _many(fn: Callable[[np.ndarray], np.ndarray], *xs: Any) -> list[np.ndarray]:
 @lru_cache(maxsize=64)
 def _log_tables(posture: tuple[float, ...], terrain: tuple[float, ...],
                 ground: tuple[float, ...], river: float) -> tuple[np.ndarray, ...]:
-    """log of the posture, terrain and ground multipliers and of the river factor (once
+    """Log of the posture, terrain and ground multipliers and of the river factor (once
     per parameter set, not once per step)."""
     return tuple(_many(dm.log, posture, terrain, ground, river))
 
 
 def log_condition_ratio(cond: Conditions, params: CombatParams) -> np.ndarray:
-    """log(attacker multiplier / defender multiplier) from the conditions alone."""
+    """log(attacker multiplier / defender multiplier) from the conditions alone, [n].
+
+    Raises :class:`~stavka.errors.InputError` if a posture, terrain or ground code is
+    outside its table.
+    """
     _check_codes(cond)
     lp, lt, lg, lriver = _log_tables(tuple(map(float, params.posture)),
                                      tuple(map(float, params.terrain)),
@@ -166,7 +171,7 @@ def log_condition_ratio(cond: Conditions, params: CombatParams) -> np.ndarray:
     return att + ground + cold - posture - terrain - river
 
 
-def log_power_ratio(att: Side, dfn: Side, cond: Conditions, params: CombatParams) -> np.ndarray:
+def log_power_ratio(att: Force, dfn: Force, cond: Conditions, params: CombatParams) -> np.ndarray:
     """Natural log of attacker/defender combat power after all multipliers."""
     wa, wd = weapons_power(att, params), weapons_power(dfn, params)
     sa, sd = state_factor(att, params), state_factor(dfn, params)
@@ -174,7 +179,7 @@ def log_power_ratio(att: Side, dfn: Side, cond: Conditions, params: CombatParams
         if params.force_exp == 1.0:  # v1
             la, ld = _many(dm.log, np.maximum(wa * sa, 1e-9), np.maximum(wd * sd, 1e-9))
             lr = la - ld
-        else:  # v2: diminishing returns of numbers (W), not of quality/morale/supply (S)
+        else:  # v2: diminishing returns of numbers (W), not of CEV/morale/supply (S)
             lwa, lwd, lsa, lsd = _many(dm.log, *(np.maximum(x, 1e-9) for x in (wa, wd, sa, sd)))
             lr = params.force_exp * (lwa - lwd) + (lsa - lsd)
     return np.clip(lr + log_condition_ratio(cond, params), -_LOG_R_CLIP, _LOG_R_CLIP)
@@ -215,8 +220,8 @@ def break_hazards(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Breakpoint hazards per 24 h of combat, (attacker halts, defender breaks).
 
-    ``resolve_*`` is the side's morale x supply factor (1 = fresh and supplied);
-    a tired or hungry side breaks sooner. ``men_total`` (both sides' men) scales the
+    ``resolve_*`` is the force's morale x supply factor (1 = fresh and supplied);
+    a tired or hungry force breaks sooner. ``men_total`` (both forces' men) scales the
     hazards by ``(men_total/2e4)**-break_size_exp`` (model v2).
     """
     k = params.break_ratio_exp * log_r
@@ -232,22 +237,28 @@ def break_hazards(
     return lam_a, lam_d
 
 
-def _resolve_factor(side: Side, params: CombatParams) -> np.ndarray:
-    return _floor_factor(side.morale, params.morale_floor) * _floor_factor(
-        side.supply, params.supply_floor
+def _resolve_factor(force: Force, params: CombatParams) -> np.ndarray:
+    return _floor_factor(force.morale, params.morale_floor) * _floor_factor(
+        force.supply, params.supply_floor
     )
 
 
 def resolve(
-    att: Side, dfn: Side, cond: Conditions, params: CombatParams, rng: np.random.Generator
+    att: Force, dfn: Force, cond: Conditions, params: CombatParams, rng: np.random.Generator
 ) -> DayResult:
     """Resolve one step (``cond.hours`` of combat) of ``n`` engagements at once.
 
-    Returns each side's personnel and equipment loss fractions for the step, whether
+    Returns each force's personnel and equipment loss fractions for the step, whether
     the defender breaks or the attacker halts (the first of the two breakpoint
     events within the step; at most one is true), and the power ratio.
     Deterministic given ``rng``: draws ``standard_normal((2, n))`` then
-    ``random((2, n))``, whatever the inputs.
+    ``random((2, n))``, whatever the inputs. ``att``, ``dfn`` and ``cond`` hold arrays
+    of shape [n]; so does every field of the :class:`DayResult`. The power ratio is the
+    force ratio after CEV, morale, supply, posture, terrain, weather and surprise
+    multipliers, clipped to exp(+-12).
+
+    Raises :class:`~stavka.errors.InputError` if a posture, terrain or ground code of
+    ``cond`` is outside its table.
     """
     n = int(np.asarray(att.men).shape[0])
     noise = rng.standard_normal((2, n))

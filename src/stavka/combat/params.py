@@ -30,6 +30,11 @@ REFERENCE_ERA = "1939-1945"
 CEV_PERIODS = ("1600-1799", "1800-1913", "1914-1918", "1919-1945", "1919-1945", "1946-1982")
 
 
+#: Parameter keys renamed since a parameter file could first be written: old -> new.
+#: :meth:`CombatParams.from_dict` still reads the old names (users' own files).
+RENAMED = {"nation_quality": "nation_cev"}
+
+
 def cev_key(nation: str, era: str) -> str:
     """Key of a nation's CEV in one period, e.g. ``"Germany@1919-1945"``."""
     return f"{nation}@{CEV_PERIODS[ERAS.index(era)]}"
@@ -39,10 +44,10 @@ def cev_key(nation: str, era: str) -> str:
 class CombatParams:
     """The combat model's parameters (models ``v1`` and ``v2``).
 
-    Combat power of a side is ``(men + w_tank*tanks + w_gun*guns + w_air*aircraft)``
-    times quality, morale and supply factors; the defender is further multiplied by
-    posture, terrain and river factors, the attacker by surprise, air and ground
-    factors. ``power_ratio`` R = attacker / defender power.
+    Combat power of a force is ``(men + w_tank*tanks + w_gun*guns + w_air*aircraft)``
+    times CEV (combat-effectiveness value), morale and supply factors; the defender is
+    further multiplied by posture, terrain and river factors, the attacker by surprise,
+    air and ground factors. ``power_ratio`` R = attacker / defender power.
 
     Daily personnel loss fraction (per 24 h of combat), attacker:
     ``loss_att * lethality * R**-ratio_exp * (men/1e4)**-size_exp * exp(-cum_loss/loss_saturation)``;
@@ -50,10 +55,10 @@ class CombatParams:
     Lanchester exponent: 0 = logarithmic law (losses independent of the ratio),
     1 = square law.
 
-    Breakpoints: each side has a hazard of breaking (per day of combat)
+    Breakpoints: each force has a hazard of breaking (per day of combat)
     ``break_rate * exp(+-break_bias/2) * R**(+-break_ratio_exp) * exp(cum_loss/breakpoint)``
     (defender ``+``, attacker ``-``), divided by morale and supply factors; the first
-    side to reach its breakpoint in a step breaks (defender) or halts (attacker).
+    force to reach its breakpoint in a step breaks (defender) or halts (attacker).
 
     Model v2 adds four terms, each neutral at its default so that v1 files (which do
     not set them) behave exactly as before:
@@ -70,7 +75,7 @@ class CombatParams:
       win) or ``"race"`` (v2: the battle ended then, so the first break happens at
       the end and the breakpoint race decides who it is: P = ``DayResult.def_share``).
 
-    ``nation_quality`` keys are nations (v1) or ``nation@period`` (v2, see
+    ``nation_cev`` keys are nations (v1) or ``nation@period`` (v2, see
     :func:`cev_key`); the CDB90 set-up looks up ``nation@period`` first.
 
     Scalar fields may also be float arrays of shape [n] (one per engagement); the
@@ -103,7 +108,7 @@ class CombatParams:
     loss_sigma: float = 0.3  # lognormal sd of daily loss noise
     lethality: float | np.ndarray = 1.0  # loss-rate multiplier (scalar or per engagement)
     equip_loss_ratio: float = 1.5  # equipment loss fraction per personnel loss fraction
-    break_loss: float = 0.03  # extra personnel fraction lost by the side that breaks
+    break_loss: float = 0.03  # extra personnel fraction lost by the force that breaks
     # breakpoints
     break_rate: float = 1.0
     break_bias: float = 0.0
@@ -116,14 +121,14 @@ class CombatParams:
     end_rule: str = "standoff"
     # the campaign AI's attack threshold on this model's power-ratio scale (stavka.ai.attack):
     # v2/v3 count numbers as (ratio)^~0.3 (CDB90 fit), so 1.25 there is about 2:1 in men at
-    # equal quality against a hasty defence; under v1 (linear), 1.5 is about 1.5:1. A
+    # equal CEV against a hasty defence; under v1 (linear), 1.5 is about 1.5:1. A
     # judgement of 1941 doctrine, not fitted on CDB90.
     ai_attack_odds: float = 1.25
     # CDB90 set-up factors (not used by resolve directly; the campaign is 1939-45)
     era_defence: dict[str, float] = field(default_factory=lambda: {e: 1.0 for e in ERAS})
     era_lethality: dict[str, float] = field(default_factory=lambda: {e: 1.0 for e in ERAS})
-    # national combat-effectiveness values (Dupuy's CEV), used as Side.quality
-    nation_quality: dict[str, float] = field(default_factory=dict)
+    # national combat-effectiveness values (Dupuy's CEV), used as Force.cev
+    nation_cev: dict[str, float] = field(default_factory=dict)
     source: str = "literature defaults (Dupuy QJM/TNDM); not fitted"
 
     def to_dict(self) -> dict[str, Any]:
@@ -144,10 +149,23 @@ class CombatParams:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], where: str = "params") -> CombatParams:
-        """Build from a dict as written by :meth:`to_dict`; unknown keys are an error."""
+        """Build from a dict as written by :meth:`to_dict`.
+
+        Keys written under an older name (see :data:`RENAMED`, e.g. ``nation_quality``
+        for ``nation_cev``) are read under the new one. Raises :class:`InputError` (its
+        message starting with ``where``) for an unknown key, a file giving both a key's
+        old and new name, a value of the wrong type or a tuple of the wrong length.
+        """
         names = {f.name: f for f in dataclasses.fields(cls)}
+        for old, new in RENAMED.items():
+            if old in data and new in data:
+                raise InputError(
+                    f"{where}: both '{old}' and '{new}' are given; '{old}' is the old name "
+                    f"of '{new}', keep only '{new}'"
+                )
         kw: dict[str, Any] = {}
         for key, val in data.items():
+            key = RENAMED.get(key, key)
             if key not in names:
                 from stavka.errors import did_you_mean
 
@@ -182,7 +200,10 @@ def _yaml() -> YAML:
 
 
 def load_params(version: str = MODEL_VERSION) -> CombatParams:
-    """Read the shipped fitted parameters of combat-model ``version`` (``"v1"``, ``"v2"``, ``"v3"``)."""
+    """Read the shipped fitted parameters of combat-model ``version`` (``"v1"``, ``"v2"``, ``"v3"``).
+
+    Raises :class:`InputError` for a version with no shipped ``params_<version>.yaml``.
+    """
     name = f"params_{version}.yaml"
     try:
         text = resources.files("stavka.combat").joinpath(name).read_text(encoding="utf-8")
@@ -192,7 +213,11 @@ def load_params(version: str = MODEL_VERSION) -> CombatParams:
 
 
 def read_params(path: Path) -> CombatParams:
-    """Read parameters from a YAML file written by :func:`write_params`."""
+    """Read parameters from a YAML file written by :func:`write_params`.
+
+    Raises :class:`InputError` (naming ``path``) if the file cannot be read, is not a
+    mapping, or :meth:`CombatParams.from_dict` refuses it.
+    """
     try:
         data = _yaml().load(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:

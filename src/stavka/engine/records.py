@@ -24,6 +24,8 @@ class Order:
     target: str | None = None
 
     def __post_init__(self) -> None:
+        """Raise :class:`IllegalOrderError` for an unknown action, or for a move, attack
+        or rail order without a target region."""
         if self.action not in ORDER_ACTIONS:
             raise IllegalOrderError(
                 f"order '{self.text()}': unknown action '{self.action}' "
@@ -37,6 +39,7 @@ class Order:
         return " ".join(x for x in (self.formation, self.action, self.target) if x)
 
     def __str__(self) -> str:
+        """The order as written: see :meth:`text`."""
         return self.text()
 
     @classmethod
@@ -49,6 +52,7 @@ class Order:
         return cls(*parts)
 
     def __repr__(self) -> str:
+        """``Order.parse('FORMATION ACTION [TARGET]')``: evaluates back to an equal order."""
         return f"Order.parse({self.text()!r})"
 
 
@@ -73,6 +77,7 @@ class Event:
     values: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict (the date as ISO ``YYYY-MM-DD``); :meth:`from_dict` reads it."""
         return {
             "kind": self.kind, "day": self.day, "date": self.date.isoformat(),
             "replica": self.replica, "place": self.place, "side": self.side,
@@ -81,9 +86,13 @@ class Event:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Event:
+        """The event :meth:`to_dict` wrote. Raises ``KeyError`` if ``kind``, ``day`` or
+        ``date`` is missing, ``ValueError`` if ``day`` is not an integer or ``date`` not
+        an ISO date."""
         return cls(kind=d["kind"], day=int(d["day"]), date=dt.date.fromisoformat(d["date"]),
                    replica=int(d.get("replica", 0)), place=d.get("place"), side=d.get("side"),
                    subjects=tuple(d.get("subjects", ())), values=dict(d.get("values", {})))
 
     def __repr__(self) -> str:
+        """``Event.from_dict({...})``: evaluates back to an equal event."""
         return f"Event.from_dict({self.to_dict()!r})"

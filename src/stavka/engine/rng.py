@@ -81,6 +81,7 @@ class Streams:
 
     @property
     def replicas(self) -> int:
+        """Number of replicas R (one key each)."""
         return int(self.keys.shape[0])
 
     def state(self) -> tuple[int, ...]:
@@ -121,6 +122,8 @@ class KeyedGenerator:
 
     def __init__(self, streams: Streams, stream: str, day: int, replica: np.ndarray,
                  element: np.ndarray):
+        """Draws of ``stream`` on ``day``; draw ``i`` keyed by ``replica[i]`` and
+        ``element[i]`` (both [n]: one per engagement)."""
         self._s, self._name, self._day = streams, stream, day
         self._rep, self._el = replica, element
         self._calls = 0  # successive draws of this generator differ
@@ -139,9 +142,14 @@ class KeyedGenerator:
         return self._s.uniform(self._name, self._day, rep, el, call=self._calls).reshape(shape)
 
     def random(self, size: Any = None) -> np.ndarray:
+        """Uniform numbers in (0, 1) of shape ``size`` (last axis n; default [n]).
+
+        Raises ``ValueError`` if the last axis of ``size`` is not the engagement axis n.
+        """
         return self._u(size)
 
     def uniform(self, low: float = 0.0, high: float = 1.0, size: Any = None) -> np.ndarray:
+        """Uniform numbers in (low, high), shape ``size`` as in :meth:`random`."""
         return low + (high - low) * self._u(size)
 
     def standard_normal(self, size: Any = None) -> np.ndarray:
@@ -149,10 +157,13 @@ class KeyedGenerator:
         return np.asarray(dm.ndtri(self._u(size)))
 
     def normal(self, loc: Any = 0.0, scale: Any = 1.0, size: Any = None) -> np.ndarray:
+        """Normal numbers (mean ``loc``, sd ``scale``), shape ``size`` as in :meth:`random`."""
         return loc + scale * self.standard_normal(size)
 
     def lognormal(self, mean: Any = 0.0, sigma: Any = 1.0, size: Any = None) -> np.ndarray:
+        """Lognormal numbers (``mean``, ``sigma`` of the log), shape ``size`` as in :meth:`random`."""
         return np.asarray(dm.exp(self.normal(mean, sigma, size)))
 
     def exponential(self, scale: Any = 1.0, size: Any = None) -> np.ndarray:
+        """Exponential numbers (mean ``scale``), shape ``size`` as in :meth:`random`."""
         return -scale * np.asarray(dm.log(self._u(size)))

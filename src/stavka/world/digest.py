@@ -1,9 +1,9 @@
-"""The state digest, defined field by field so that any implementation can recompute it.
+r"""The state digest, defined field by field so that any implementation can recompute it.
 
 Digest version 1 (:data:`DIGEST_VERSION`). The digest of replica ``r`` of a
 :class:`~stavka.world.state.State` is the first 16 hex digits of SHA-256 over::
 
-    b"stavka-state-digest\\0"  u32le(DIGEST_VERSION)  i64le(day)
+    b"stavka-state-digest\0"  u32le(DIGEST_VERSION)  i64le(day)
     then, for each name in DIGEST_FIELDS, in that order:
         u32le(len(name))  name (ASCII)
         u32le(ndim)  i64le(dim) for each dim      (the replica's slice: the replica axis dropped)

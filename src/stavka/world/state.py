@@ -71,6 +71,7 @@ class State:
 
     @property
     def R(self) -> int:
+        """Number of replicas (the leading axis of every array)."""
         return int(self.owner.shape[0])
 
     def copy(self) -> State:

@@ -77,7 +77,7 @@ class Static:
     est: np.ndarray  # [F, 4] establishment men, tanks, guns, aircraft
     rail_trains: np.ndarray
     speed: np.ndarray
-    fquality: np.ndarray
+    fcev: np.ndarray  # [F] combat-effectiveness value (CEV; scenario field `quality`)
     supply_days: np.ndarray
     ftags: tuple[frozenset[str], ...]
     type_ids: tuple[str, ...]
@@ -92,14 +92,17 @@ class Static:
 
     @property
     def N(self) -> int:
+        """Number of regions (map nodes)."""
         return len(self.node_ids)
 
     @property
     def F(self) -> int:
+        """Number of formations: the scenario's, then the mobilisation slots."""
         return len(self.form_ids)
 
     @property
     def S(self) -> int:
+        """Number of sides (nations)."""
         return len(self.side_ids)
 
     def date(self, day: int) -> dt.date:
@@ -123,6 +126,7 @@ class Static:
                 f"unknown formation '{fid}'{did_you_mean(fid, self.form_ids)}") from None
 
     def side(self, sid: str) -> int:
+        """Index of a side id; :class:`UnknownIdError` with a suggestion if unknown."""
         try:
             return self.side_ids.index(sid)
         except ValueError:
@@ -377,8 +381,9 @@ def compile_static(spec: Scenario, overrides: dict[str, Any] | None = None) -> S
     # A formation's establishment is its type's, but never below its own start strength.
     for i, f in enumerate(spec.formations):
         est[i] = np.maximum(est[i], [f.men, f.tanks, f.guns, f.aircraft])
-    fquality = np.array([spec.formations[i].quality if i < len(spec.formations) else t.quality
-                         for i, t in enumerate(types)], dtype=float)
+    # The scenario format still calls a formation's (or its type's) CEV ``quality``.
+    fcev = np.array([spec.formations[i].quality if i < len(spec.formations) else t.quality
+                     for i, t in enumerate(types)], dtype=float)
 
     D = spec.days
     Z = len(zones)
@@ -421,7 +426,7 @@ def compile_static(spec: Scenario, overrides: dict[str, Any] | None = None) -> S
         est=est,
         rail_trains=np.array([t.rail_trains for t in types], dtype=float),
         speed=np.array([t.speed_km_day for t in types], dtype=float),
-        fquality=fquality,
+        fcev=fcev,
         supply_days=np.array([max(t.supply_days, 1.0) for t in types], dtype=float),
         ftags=tuple(tags), type_ids=type_ids, capital=capital, mob_slots=np.array(mob, dtype=np.int16),
         ground=ground, temp=temp, river_ids=river_ids, frozen=frozen,

@@ -58,6 +58,7 @@ class World:
     derived: Derived = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        """Derive the tables kept once per static (:class:`Derived`), empty until asked."""
         self.derived = Derived(self.static)
 
     def copy(self) -> World:

@@ -68,6 +68,25 @@ def posture_code(fort: np.ndarray, dug: np.ndarray) -> np.ndarray:
 
 
 def run(ctx: Ctx) -> None:
+    """Resolve today's engagements: one per region under attack, per replica.
+
+    Attackers: active, unencircled ground formations with an attack order, at least
+    :data:`MIN_ATTACK_SUPPLY` supply on hand and not resting; their force is summed per
+    (replica, region attacked) into a :class:`stavka.combat.Force` [n] (men, tanks, guns,
+    aircraft; CEV, morale and supply men-weighted), likewise the defenders'. Air
+    formations add their sorties to their side's engagements on their front. The
+    defender's posture comes from the region's fortification and days dug in
+    (:func:`posture_code`). The AI calls off attacks whose force ratio is below its odds
+    (:func:`stavka.ai.attack.calls_off`). Losses go back to formations in proportion to
+    their strength (counts on the fixed-point grid) and are booked as battle losses;
+    halted attackers lose :data:`HALT_MORALE` and rest; broken defenders retreat or
+    surrender and the attackers take the region.
+
+    Raises :class:`stavka.engine.context.PhaseOrderError` if the supply phase has not
+    run today (a broken defender retreats by ``ctx.supply_level`` [R, A, N]), and
+    :class:`stavka.errors.InputError` if the scenario's ``combat_model`` names no
+    shipped parameter file.
+    """
     st, s, day = ctx.st, ctx.s, ctx.day
     R, N, F = ctx.R, st.N, st.F
     ground_unit = st.fkind != KINDS.index("air")
@@ -113,22 +132,22 @@ def run(ctx: Ctx) -> None:
     def agg(idx: np.ndarray, vals: np.ndarray) -> np.ndarray:
         return np.bincount(idx, weights=vals, minlength=n)
 
-    def side_forces(fl: np.ndarray, f: np.ndarray, idx: np.ndarray, cum: np.ndarray
-                    ) -> tuple[cm.Side, np.ndarray, np.ndarray]:
+    def force_of(fl: np.ndarray, f: np.ndarray, idx: np.ndarray, cum: np.ndarray
+                 ) -> tuple[cm.Force, np.ndarray, np.ndarray]:
         sr = take_rows(s.strength, fl)
         m0 = sr[:, 0]
         men = agg(idx, m0)
         w = np.maximum(men, 1.0)
-        return cm.Side(
+        return cm.Force(
             men=men, tanks=agg(idx, sr[:, 1]), guns=agg(idx, sr[:, 2]), aircraft=agg(idx, sr[:, 3]),
-            quality=agg(idx, st.fquality[f] * m0) / w,
+            cev=agg(idx, st.fcev[f] * m0) / w,
             morale=agg(idx, np.take(flat(s.morale), fl) * m0) / w,
             supply=agg(idx, np.take(flat(s.supply), fl) * m0) / w,
             cum_loss=cum,
         ), men, m0
 
-    A, amen, a_m0 = side_forces(fa, af, a_idx, s.eng_att[er, en])
-    D, dmen, d_m0 = side_forces(fd, df, d_idx, s.eng_def[er, en])
+    A, amen, a_m0 = force_of(fa, af, a_idx, s.eng_att[er, en])
+    D, dmen, d_m0 = force_of(fd, df, d_idx, s.eng_def[er, en])
     _air_support(ctx, A, D, er, en, att_side, df, d_idx, ground_unit)
     # conditions
     dug = agg(d_idx, np.take(flat(s.dug), fd) * d_m0) / np.maximum(dmen, 1.0)
@@ -213,7 +232,7 @@ def run(ctx: Ctx) -> None:
     ctx.invalidate()
 
 
-def _air_support(ctx: Ctx, A: cm.Side, D: cm.Side, er: np.ndarray, en: np.ndarray,
+def _air_support(ctx: Ctx, A: cm.Force, D: cm.Force, er: np.ndarray, en: np.ndarray,
                  att_side: np.ndarray, df: np.ndarray, d_idx: np.ndarray,
                  ground_unit: np.ndarray) -> None:
     """Air formations fly for their front: their aircraft are split evenly over the
@@ -233,11 +252,11 @@ def _air_support(ctx: Ctx, A: cm.Side, D: cm.Side, er: np.ndarray, en: np.ndarra
     fr = st.front[en]
     # defending side of each engagement: that of its first defender
     d_side = _side_of(st, n, d_idx, df)
-    for sides, side_obj in ((att_side, A), (d_side, D)):
+    for sides, force in ((att_side, A), (d_side, D)):
         key = (er * S + np.maximum(sides, 0)) * Fr + fr
         count = np.bincount(key, minlength=R * S * Fr)
         share = np.where(sides >= 0, pool[key] / np.maximum(count[key], 1), 0.0)
-        side_obj.aircraft[:] = side_obj.aircraft + share
+        force.aircraft[:] = force.aircraft + share
 
 
 def _side_of(st, n: int, idx: np.ndarray, f: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]

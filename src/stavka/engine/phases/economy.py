@@ -26,6 +26,16 @@ EVACUATION_DAYS = 30
 
 
 def run(ctx: Ctx) -> None:
+    """Produce, deliver, mobilise and refit for every side (see the module docstring).
+
+    Reads: factories and their regions' owners, the scenario's deliveries, the
+    manpower pool, formations' strength against establishment, their supply and
+    encirclement. Writes: each side's equipment pool ``State.pool`` [R, S, 4] (men,
+    tanks, guns, aircraft) and trucks, mobilised formations (status, position,
+    strength, arrival day), refitted strengths [R, F, 4]. Counts stay on the
+    fixed-point grid (:mod:`stavka.world.counts`); a refit never hands out more than
+    the pool holds.
+    """
     st, s, day = ctx.st, ctx.s, ctx.day
     spec = st.spec
     for fa in spec.factories:

@@ -47,12 +47,24 @@ ENEMY_GROUND = 0.5
 
 
 def trains_needed(st, s, f_idx: np.ndarray, r_idx: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]
-    """Trains to move formations: rail_trains scaled by men / establishment (min 25 %)."""
+    """Trains to move formations: rail_trains scaled by men / establishment (min 25 %).
+
+    ``f_idx``, ``r_idx`` [k]: formation and replica of each formation to move; returns
+    [k] float, whole trains.
+    """
     frac = np.clip(s.strength[r_idx, f_idx, 0] / np.maximum(st.est[f_idx, 0], 1.0), 0.25, 1.0)
     return np.ceil(st.rail_trains[f_idx] * frac)
 
 
 def run(ctx: Ctx) -> None:
+    """Bring arrivals into play, load, dispatch and unload rail transfers, march by road
+    and count days in place (see the module docstring).
+
+    A rail order whose route was lost since it was given is dropped with an
+    ``order_rejected`` event (no error). Road marches advance in km/day toward the next
+    region; an empty enemy region entered is taken (``capture`` event), an occupied one
+    is left to the combat phase.
+    """
     st, s, day = ctx.st, ctx.s, ctx.day
     # 1. formations entering play today
     arrive = (s.status == INACTIVE) & (s.arrive_day == day)

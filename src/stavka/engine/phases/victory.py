@@ -17,6 +17,13 @@ from stavka.world.static import Static
 
 
 def run(ctx: Ctx) -> None:
+    """End every replica where a side holds one of its sudden-death regions.
+
+    Reads: ownership ``State.owner`` [R, N] and ``victory.sudden_death`` (region ->
+    side). Writes: ``State.over`` [R] and ``State.winner`` [R] (side index), and a
+    ``victory`` event. The victory-condition flags are not evaluated here
+    (:func:`outcome`).
+    """
     st, s = ctx.st, ctx.s
     for node, side in st.spec.victory.sudden_death.items():
         n, si = st.node(node), st.side(side)

@@ -12,6 +12,12 @@ from stavka.enums import GROUNDS
 
 
 def run(ctx: Ctx) -> None:
+    """Report tomorrow's change of ground (per climate zone) and rivers freezing or
+    thawing as ``weather`` and ``river`` events; only when events are recorded.
+
+    Reads: ``Static.ground`` [D, Z], ``Static.temp`` [D, Z] (deg C), ``Static.frozen``
+    [D, Rv]. Writes: events only (the state does not change).
+    """
     st, d = ctx.st, ctx.day + 1
     if d >= st.days or not ctx.record:
         return

@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from stavka import combat as cm
-from stavka.engine.phases.combat import ROUT_LOSS, posture_code
+from stavka.engine.phases.combat import posture_code
 from stavka.enums import ACTIVE, GONE
+from stavka.world.rules import load as load_rules
 
 from .helpers import campaign, of_kind
 
@@ -38,7 +39,7 @@ def _fight(target: str, seed: int, days: int = 10):
 def test_defender_breaks_region_taken_and_defender_retreats_to_best_supplied(seed):
     # x's friendly neighbours: y_poor (lower index, road only, level 1 - 300/400 = 0.25)
     # and y_rich (a supply source, level 1): the broken division retreats to y_rich.
-    # Retreating costs ROUT_LOSS = 5 % of the men left after the battle, and morale x 0.8.
+    # Retreating costs rules.rout_loss = 5 % of the men left after the battle, and morale x 0.8.
     c, evs = _fight("x", seed)
     st, s = c.static, c.world.state
     sov, ger = st.side("soviet"), st.side("germany")
@@ -55,7 +56,7 @@ def test_defender_breaks_region_taken_and_defender_retreats_to_best_supplied(see
     assert end.values["outcome"] == "taken"
     # men after = (500 - men lost in the battle) x (1 - 0.05), each loss kept on the
     # count grid (stavka.world.counts: 1/1024 of a man per rounding)
-    left = (500.0 - end.values["defender_lost"]) * (1 - ROUT_LOSS)
+    left = (500.0 - end.values["defender_lost"]) * (1 - load_rules().rout_loss)
     assert s.strength[0, fx, 0] == pytest.approx(left, abs=3 / 1024)
     assert ret[0].values["men"] == pytest.approx(left, abs=3 / 1024)
     assert s.owner[0, st.node("x")] == ger

@@ -9,9 +9,10 @@ import pytest
 
 from stavka.api import Campaign, load
 from stavka.engine.context import Ctx
-from stavka.engine.phases.movement import ENEMY_GROUND, road_speed, trains_needed
+from stavka.engine.phases.movement import road_speed, trains_needed
 from stavka.enums import A_DEFEND, A_HOLD, ACTIVE, RAIL
 from stavka.errors import IllegalOrderError
+from stavka.world.rules import load as load_rules
 
 from .helpers import DATA, mini_without_germans, of_kind
 
@@ -176,12 +177,12 @@ def test_road_march_progress_dry_and_mud_days_and_capture_on_arrival(line):
 
 
 def test_terrain_factor_enemy_ground_and_capture_of_empty_enemy_regions(line):
-    # Marching into enemy-held ground is halved (movement.ENEMY_GROUND = 0.5).
+    # Marching into enemy-held ground is halved (rules.enemy_ground_speed = 0.5).
     # g_open (open, 100 km): 20 x 1.0 x 0.5 = 10 km/day -> 10, 20, ..., 100 -> arrives day 9.
     # g_wood (forest x0.8, 100 km): 20 x 0.8 x 0.5 = 8 km/day -> 8 x 12 = 96 (day 11),
     # 104 -> arrives day 12.
     # Both are German-held and empty: entering takes them (capture, defended=False).
-    assert ENEMY_GROUND == 0.5
+    assert load_rules().enemy_ground_speed == 0.5
     st, s = line.static, line.world.state
     evs = line.step(["r_full move g_open", "r_half move g_wood"])
     assert s.progress[0, st.formation("r_full")] == pytest.approx(10.0)

@@ -6,17 +6,18 @@ import numpy as np
 import pytest
 
 from stavka.engine.context import Ctx
-from stavka.engine.phases.supply import (
-    ENCIRCLED_MORALE_PER_DAY,
-    STARVE_MEN_PER_DAY,
-    STARVE_MORALE_PER_DAY,
-    SURRENDER_MORALE,
-    TRUCK_RANGE_KM,
-    supply_levels,
-)
+from stavka.engine.phases.supply import supply_levels
 from stavka.enums import ACTIVE, GONE
+from stavka.world.rules import load as load_rules
 
 from .helpers import of_kind
+
+_RULES = load_rules()
+ENCIRCLED_MORALE_PER_DAY = _RULES.encircled_morale_per_day
+STARVE_MEN_PER_DAY = _RULES.starve_men_per_day
+STARVE_MORALE_PER_DAY = _RULES.starve_morale_per_day
+SURRENDER_MORALE = _RULES.surrender_morale
+TRUCK_RANGE_KM = _RULES.truck_range_km
 
 
 def _levels(c):

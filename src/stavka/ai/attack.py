@@ -8,7 +8,7 @@ how long an attacker stays out of the fight.
   (``stavka/combat/params_v*.yaml``). The combat phase resolves the day's engagements
   and asks :func:`calls_off` which ones the AI abandons.
 * **Rest.** An attacker whose attack is called off or halted rests
-  :data:`REST_DAYS` days before it may attack again (:func:`rest`). A resting formation
+  ``rules.rest_days`` days before it may attack again (:func:`rest`). A resting formation
   is marked by a negative ``State.dug`` (days left to rest, counted back up to 0 by
   the movement phase's days-in-place count, :mod:`stavka.engine.phases.movement`);
   :func:`resting` tells which.
@@ -21,10 +21,6 @@ import numpy as np
 from stavka.combat import CombatParams
 from stavka.world.state import State
 
-#: Days an attacker rests after its attack is called off or halted: a judgement
-#: (regrouping, ammunition), not fitted.
-REST_DAYS = 3
-
 
 def calls_off(power_ratio: np.ndarray, ordered: np.ndarray, params: CombatParams) -> np.ndarray:
     """[n] bool: engagements the AI abandons -- those no scripted or player order
@@ -33,9 +29,9 @@ def calls_off(power_ratio: np.ndarray, ordered: np.ndarray, params: CombatParams
     return ~ordered & (power_ratio < params.ai_attack_odds)
 
 
-def rest(s: State, r: np.ndarray, f: np.ndarray) -> None:
-    """Formations ``(r[k], f[k])`` start :data:`REST_DAYS` days of rest."""
-    s.dug[r, f] = -REST_DAYS
+def rest(s: State, r: np.ndarray, f: np.ndarray, days: float) -> None:
+    """Formations ``(r[k], f[k])`` start ``days`` days of rest (``rules.rest_days``)."""
+    s.dug[r, f] = -days
 
 
 def resting(s: State) -> np.ndarray:

@@ -61,7 +61,7 @@ def doctrine(ctx: Ctx) -> None:
         gr, gs = np.divmod(rs, st.S)
         en = enemy_node[gr, gs] & (st.front[None, :] == st.front[gl][:, None])
         dist = st.land_dist[gl]
-        cost = np.where(en & np.isfinite(dist), dist - st.vp[None, :] * 2.0, np.inf)
+        cost = np.where(en & np.isfinite(dist), dist - st.vp[None, :] * st.rules.target_km_per_vp, np.inf)
         g_best = np.argmin(cost, axis=1)
         g_has = np.isfinite(cost[np.arange(grp.size), g_best])
         best, has = g_best[inv], g_has[inv]
@@ -89,16 +89,12 @@ class _Men:
         return self.men
 
 
-#: Men a defending AI keeps in a region per victory point it is worth.
-GARRISON_MEN_PER_VP = 2000.0
-
-
 def _may_leave(ctx: Ctx, fl: np.ndarray, leaving: np.ndarray, men_at: _Men) -> np.ndarray:
     """Garrison rule: formations leave a victory region only while enough men stay.
 
     ``fl`` are flat (replica * F + formation) indices in row-major order.
     Candidates leave in formation order as long as the men remaining stay at
-    or above ``vp x GARRISON_MEN_PER_VP``.
+    or above ``vp x rules.garrison_men_per_vp``.
     """
     st, s = ctx.st, ctx.s
     ok = np.ones(fl.shape, dtype=bool)
@@ -118,7 +114,7 @@ def _may_leave(ctx: Ctx, fl: np.ndarray, leaving: np.ndarray, men_at: _Men) -> n
     start = np.r_[True, grp[1:] != grp[:-1]]
     base = np.maximum.accumulate(np.where(start, cum - men, 0.0))
     gone = cum - base
-    ok[k] = men_here - gone >= st.vp[loc[k]] * GARRISON_MEN_PER_VP
+    ok[k] = men_here - gone >= st.vp[loc[k]] * st.rules.garrison_men_per_vp
     return ok
 
 
@@ -151,7 +147,7 @@ def _defend(ctx: Ctx, defenders: np.ndarray, enemy_node: np.ndarray, men_at: _Me
     # men already defending each candidate: spread out, prefer the weakest and closest
     men = flat(men_at())[at]
     dist = st.land_dist[gl[:, None], cols[None, :]]
-    cost = np.where(cand & np.isfinite(dist), dist + men / 200.0, np.inf)
+    cost = np.where(cand & np.isfinite(dist), dist + men / st.rules.defend_men_per_km, np.inf)
     pick = np.argmin(cost, axis=1)
     g_best = cols[pick]
     g_has = np.isfinite(cost[np.arange(grp.size), pick]) & ~here

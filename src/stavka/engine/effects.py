@@ -8,7 +8,7 @@ region, the end of a battle. Each rule lives here once; the phases call it.
 * **Surrender** (:func:`surrender`): everything the formation has is lost, its men
   captured; it leaves play. Two rules cause it: an encircled formation out of supply
   and below the surrender morale (supply phase,
-  :data:`stavka.engine.phases.supply.SURRENDER_MORALE`), and a broken defender with no
+  ``rules.surrender_morale``), and a broken defender with no
   line of retreat or already encircled (combat phase).
 * **Capture** (:func:`take_regions`): a region passes to the side whose formations took
   it -- an empty enemy region entered on the march (movement phase) or a defended one

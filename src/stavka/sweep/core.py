@@ -173,7 +173,8 @@ def _assemble(plan: _Plan, batches: list[tuple[BatchKey, Columns]]) -> dict[str,
 
 def _param_column(plan: _Plan, name: str, idx: np.ndarray, j: int) -> np.ndarray:
     """The values of varied parameter ``j`` per run, typed (dates stay ``datetime.date``)."""
-    typ = plan.loaded.spec.parameters[name].type
+    p = plan.loaded.spec.parameters.get(name)
+    typ = p.type if p is not None else "float"  # a rule (rules.NAME) is a float
     vals = plan.grid.values[j]
     dtype: Any = {"int": np.int64, "float": np.float64, "bool": bool}.get(typ, object)
     arr = np.empty(len(vals), dtype=dtype)

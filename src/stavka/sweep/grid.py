@@ -17,7 +17,8 @@ from typing import Any
 
 from stavka.errors import InputError, StavkaError, UnknownIdError, did_you_mean
 from stavka.scenario.loader import Loaded
-from stavka.world.static import coerce_param
+from stavka.world import rules
+from stavka.world.static import coerce_param, coerce_rule
 
 _RANGE = re.compile(r"^\s*(-?\d+)\s*\.\.\s*(-?\d+)\s*(?::\s*(\d+)\s*)?$")
 _MAX_RANGE = 100_000
@@ -108,7 +109,8 @@ def parse_vary(items: Iterable[str]) -> dict[str, str]:
 
 
 def make_grid(loaded: Loaded, vary: Mapping[str, str | Sequence[Any]]) -> Grid:
-    """Check names and values against the scenario's parameters and build the grid.
+    """Check names and values against the scenario's parameters (or, for ``rules.NAME``,
+    the rule's bounds: :mod:`stavka.world.rules`) and build the grid.
 
     A value spec is a VALUES string or a sequence of values (strings are coerced
     like CLI input). Errors name the parameter and quote the offending input.
@@ -117,7 +119,8 @@ def make_grid(loaded: Loaded, vary: Mapping[str, str | Sequence[Any]]) -> Grid:
     names: list[str] = []
     values: list[tuple[Any, ...]] = []
     for name, spec in vary.items():
-        if name not in params:
+        is_rule = isinstance(name, str) and name.startswith(rules.PREFIX)
+        if not is_rule and name not in params:
             raise UnknownIdError(
                 f"--vary: unknown parameter '{name}'{did_you_mean(name, list(params))}"
                 f"; scenario '{loaded.spec.id}' has: {', '.join(params) or 'none'}")
@@ -125,7 +128,8 @@ def make_grid(loaded: Loaded, vary: Mapping[str, str | Sequence[Any]]) -> Grid:
         if not raw:
             raise InputError(f"--vary {name}: no values")
         try:
-            vals = [coerce_param(name, params[name], r) for r in raw]
+            vals = [coerce_rule(name, r) if is_rule else coerce_param(name, params[name], r)
+                    for r in raw]
         except StavkaError as exc:
             raise InputError(f"--vary {name}: {exc}") from None
         seen: set[Any] = set()

@@ -19,11 +19,9 @@ from stavka.enums import EDGE_KINDS, GROUNDS, KINDS, TERRAINS
 from stavka.errors import InputError, UnknownIdError, did_you_mean
 from stavka.scenario.loader import escape
 from stavka.scenario.schema import MAX_PARAM, Scenario, param_uses
+from stavka.world import rules as rules_mod
+from stavka.world.rules import Rules
 
-#: Road-march speed factor by ground state (mud halves movement).
-GROUND_SPEED = np.array([1.0, 0.8, 0.5, 0.9, 0.6])
-#: Road-march speed factor by terrain of the region entered.
-TERRAIN_SPEED = np.array([1.0, 0.8, 0.6, 0.6, 0.9, 1.1, 0.7, 0.9])
 INF = np.inf
 
 
@@ -33,6 +31,12 @@ class Static:
 
     spec: Scenario
     params: dict[str, Any]
+    #: the campaign rules with this run's ``rules.*`` overrides (:mod:`stavka.world.rules`)
+    rules: Rules
+    #: road-march speed factor by ground state [5] (``rules.ground_speed``)
+    ground_speed: np.ndarray
+    #: road-march speed factor by terrain of the region entered [8] (``rules.terrain_speed``)
+    terrain_speed: np.ndarray
     start: dt.date
     days: int
     # sides
@@ -145,6 +149,9 @@ def resolve_params(spec: Scenario, overrides: dict[str, Any] | None) -> dict[str
         raise InputError(f"parameters must be a mapping of name to value "
                          f"(got {type(overrides).__name__})")
     for name, raw in (overrides or {}).items():
+        if isinstance(name, str) and name.startswith(rules_mod.PREFIX):
+            out[name] = coerce_rule(name, raw)
+            continue
         if not isinstance(name, str) or name not in spec.parameters:
             shown = _shown(name, 60)
             raise UnknownIdError(
@@ -180,6 +187,29 @@ def _shown(raw: Any, limit: int) -> str:
     except Exception:  # noqa: BLE001 - a hostile object must not break the message
         text = f"<{type(raw).__name__}>"
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class _RuleParam:
+    """A rule seen as a float parameter with the rule's bounds (for :func:`coerce_param`)."""
+
+    type = "float"
+
+    def __init__(self, lo: float, hi: float):
+        self.min, self.max = lo, hi
+
+
+def coerce_rule(name: str, raw: Any) -> float:
+    """A ``rules.<name>`` override (possibly a CLI string) as a float within the rule's
+    bounds. Raises :class:`InputError` for an unknown rule, a table rule or a bad value."""
+    rule = name[len(rules_mod.PREFIX):]
+    try:
+        spec = rules_mod.field_spec(rule)
+    except InputError as exc:
+        raise UnknownIdError(f"parameter '{escape(name[:80])}': {exc}") from None
+    if spec.type not in ("float", float):
+        raise InputError(f"parameter '{escape(name)}': rule '{rule}' is a table; it cannot be "
+                         f"set from one value")
+    return float(coerce_param(name, _RuleParam(spec.metadata["lo"], spec.metadata["hi"]), raw))
 
 
 def coerce_param(name: str, p: Any, raw: Any) -> Any:
@@ -314,6 +344,7 @@ def _rail_paths(rail_next: np.ndarray, rail_edge: np.ndarray, ea: np.ndarray
 def compile_static(spec: Scenario, overrides: dict[str, Any] | None = None) -> Static:
     """Compile a checked scenario (and parameter overrides) into static tables."""
     params = resolve_params(spec, overrides)
+    rules = rules_mod.with_overrides(rules_mod.load(rules_mod.RULES_VERSION), params)
     side_ids = tuple(spec.sides)
     alliances = sorted({s.alliance for s in spec.sides.values()})
     alliance = np.array([alliances.index(spec.sides[s].alliance) for s in side_ids])
@@ -406,7 +437,8 @@ def compile_static(spec: Scenario, overrides: dict[str, Any] | None = None) -> S
         frozen[max(0, f0):max(0, min(D, t0)), r] = True
 
     return Static(
-        spec=spec, params=params, start=spec.start, days=D,
+        spec=spec, params=params, rules=rules, start=spec.start, days=D,
+        ground_speed=np.array(rules.ground_speed), terrain_speed=np.array(rules.terrain_speed),
         side_ids=side_ids, alliance=alliance, front_ids=front_ids,
         node_ids=node_ids, node_index=nidx,
         lat=np.array([n.lat for n in spec.nodes]), lon=np.array([n.lon for n in spec.nodes]),

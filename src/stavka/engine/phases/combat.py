@@ -36,16 +36,6 @@ from stavka.enums import A_ATTACK, A_HOLD, A_NONE, ACTIVE, C_BATTLE, KINDS
 from stavka.world.counts import on_grid
 from stavka.world.flat import distinct, first_of, flat, put_rows, take_rows
 
-#: Active combat hours per day at this scale: a front does not fight flat out
-#: around the clock; the CDB90 battles the model is calibrated on average
-#: well under 24 active hours a day.
-HOURS_PER_DAY = 12.0
-HALT_MORALE = 0.05  # morale an attacker loses when its attack is halted
-#: An attacker needs at least this much supply on hand to attack.
-MIN_ATTACK_SUPPLY = 0.2
-#: Extra days of supply burnt by a formation in battle (ammunition, fuel).
-BATTLE_SUPPLY_DAYS = 1.0
-ROUT_LOSS = 0.05  # extra fraction of men lost by a defender that breaks and retreats
 _PARAMS: dict[str, cm.CombatParams] = {}
 
 
@@ -56,13 +46,13 @@ def params(version: str) -> cm.CombatParams:
     return _PARAMS[version]
 
 
-def posture_code(fort: np.ndarray, dug: np.ndarray) -> np.ndarray:
-    """Defender posture from the region's fortification and days dug in.
-
-    fort 3 -> fortified; fort 2 or a week dug in -> prepared; else hasty.
-    """
+def posture_code(fort: np.ndarray, dug: np.ndarray, prepared_after: float = 7.0) -> np.ndarray:
+    """Defender posture codes (:data:`stavka.enums.POSTURES`) [n] from the region's
+    fortification ``fort`` [n] and days dug in ``dug`` [n]: fort 3 -> fortified; fort 2
+    or ``prepared_after`` days dug in (``rules.prepared_after_days``) -> prepared; else
+    hasty."""
     p = np.full(fort.shape, cm.POSTURES.index("hasty"))
-    p = np.where((fort >= 2) | (dug >= 7), cm.POSTURES.index("prepared"), p)
+    p = np.where((fort >= 2) | (dug >= prepared_after), cm.POSTURES.index("prepared"), p)
     p = np.where(fort >= 3, cm.POSTURES.index("fortified"), p)
     return p
 
@@ -71,7 +61,7 @@ def run(ctx: Ctx) -> None:
     """Resolve today's engagements: one per region under attack, per replica.
 
     Attackers: active, unencircled ground formations with an attack order, at least
-    :data:`MIN_ATTACK_SUPPLY` supply on hand and not resting; their force is summed per
+    ``rules.min_attack_supply`` supply on hand and not resting; their force is summed per
     (replica, region attacked) into a :class:`stavka.combat.Force` [n] (men, tanks, guns,
     aircraft; CEV, morale and supply men-weighted), likewise the defenders'. Air
     formations add their sorties to their side's engagements on their front. The
@@ -79,7 +69,7 @@ def run(ctx: Ctx) -> None:
     (:func:`posture_code`). The AI calls off attacks whose force ratio is below its odds
     (:func:`stavka.ai.attack.calls_off`). Losses go back to formations in proportion to
     their strength (counts on the fixed-point grid) and are booked as battle losses;
-    halted attackers lose :data:`HALT_MORALE` and rest; broken defenders retreat or
+    halted attackers lose ``rules.halt_morale`` and rest; broken defenders retreat or
     surrender and the attackers take the region.
 
     Raises :class:`stavka.engine.context.PhaseOrderError` if the supply phase has not
@@ -95,7 +85,7 @@ def run(ctx: Ctx) -> None:
     # so the bits) of a sweep over the full [R, F] arrays.
     F, S = st.F, st.S
     att = (s.action == A_ATTACK) & (s.status == ACTIVE) & (s.target >= 0) & ~s.encircled
-    att &= ground_unit & (s.supply >= MIN_ATTACK_SUPPLY) & ~ai_attack.resting(s)
+    att &= ground_unit & (s.supply >= st.rules.min_attack_supply) & ~ai_attack.resting(s)
     fa = np.flatnonzero(att)  # flat indices r * F + f, row-major
     nxt = flat(st.land_next)[flat(s.loc)[fa] * N + flat(s.target)[fa]]
     ok = nxt >= 0
@@ -161,13 +151,13 @@ def run(ctx: Ctx) -> None:
     # surprise on the first two days of a war the attacker started
     surprise_day = s.war_day[er, att_side, :].max(axis=1)
     cond = cm.Conditions(
-        posture=posture_code(st.fort[en], dug),
+        posture=posture_code(st.fort[en], dug, st.rules.prepared_after_days),
         terrain=st.terrain[en].astype(int), ground=ctx.ground()[en].astype(int),
         temp_c=ctx.temp()[en],
         surprise=np.where((surprise_day >= 0) & (day - surprise_day <= 1), 1.0, 0.0),
         air=np.where(air_tot > 0, (A.aircraft - D.aircraft) / np.maximum(air_tot, 1.0), 0.0),
-        river=wet_men > 0.5 * np.maximum(amen, 1.0),
-        hours=np.full(n, HOURS_PER_DAY),
+        river=wet_men > st.rules.river_fraction * np.maximum(amen, 1.0),
+        hours=np.full(n, st.rules.hours_per_day),
     )
     gen = ctx.rng.generator("combat", day, er, en.astype(np.uint64))
     model = params(st.spec.combat_model)
@@ -178,7 +168,8 @@ def run(ctx: Ctx) -> None:
     if off.any():
         om = off[a_idx]
         flat(s.action)[fa[om]] = A_HOLD
-        ai_attack.rest(s, *np.divmod(fa[om], F))
+        off_r, off_f = np.divmod(fa[om], F)
+        ai_attack.rest(s, off_r, off_f, days=st.rules.rest_days)
         fa, ar, af, a_idx, nxt = fa[~om], ar[~om], af[~om], a_idx[~om], nxt[~om]
         dm = ~off[d_idx]
         fd, dr, df, d_idx = fd[dm], dr[dm], df[dm], d_idx[dm]
@@ -202,7 +193,7 @@ def run(ctx: Ctx) -> None:
     put_rows(s.strength, fk, have - lost)
     book_losses(ctx, fr_, ff_, lost, cause=C_BATTLE)
     sup = flat(s.supply)
-    sup[fk] = np.maximum(sup[fk] - BATTLE_SUPPLY_DAYS / st.supply_days[ff_], 0.0)
+    sup[fk] = np.maximum(sup[fk] - st.rules.battle_supply_days / st.supply_days[ff_], 0.0)
     s.eng_att[er, en] = 1.0 - (1.0 - s.eng_att[er, en]) * (1.0 - res.att_loss)
     s.eng_def[er, en] = 1.0 - (1.0 - s.eng_def[er, en]) * (1.0 - res.def_loss)
     s.eng_men[er, en, 0] += on_grid(res.att_loss * amen)
@@ -220,10 +211,10 @@ def run(ctx: Ctx) -> None:
     if halts.any():
         hm = halts[a_idx]
         hr, hf = ar[hm], af[hm]
-        s.morale[hr, hf] = np.maximum(s.morale[hr, hf] - HALT_MORALE, 0.0)
+        s.morale[hr, hf] = np.maximum(s.morale[hr, hf] - st.rules.halt_morale, 0.0)
         s.action[hr, hf] = A_HOLD
         s.scripted[hr, hf] = False
-        ai_attack.rest(s, hr, hf)
+        ai_attack.rest(s, hr, hf, days=st.rules.rest_days)
         h = np.nonzero(halts)[0]
         end_battles(ctx, er[h], en[h], att_side[h], "halted")
     breaks = res.def_breaks
@@ -307,11 +298,11 @@ def _defender_breaks(ctx: Ctx, breaks: np.ndarray, er: np.ndarray, en: np.ndarra
     go = ~trapped
     if go.any():
         gr, gf, g_idx = dr[go], df[go], d_idx[go]
-        lost = on_grid(s.strength[gr, gf] * ROUT_LOSS)
+        lost = on_grid(s.strength[gr, gf] * st.rules.rout_loss)
         s.strength[gr, gf] -= lost
         book_losses(ctx, gr, gf, lost, cause=C_BATTLE)
         s.loc[gr, gf] = to[go]
-        s.morale[gr, gf] *= 0.8
+        s.morale[gr, gf] *= st.rules.rout_morale
         s.dug[gr, gf] = 0
         s.progress[gr, gf] = 0
         if ctx.record:

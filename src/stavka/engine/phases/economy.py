@@ -1,7 +1,7 @@
 """Phase 6, economy: factories, deliveries, mobilisation, refitting.
 
 * A factory produces for its side while the side holds its region; from
-  ``evacuate_from`` it stops for ``EVACUATION_DAYS`` (plants on trains) and then
+  ``evacuate_from`` it stops for ``rules.evacuation_days`` (plants on trains) and then
   produces again in the rear, out of reach.
 * Deliveries (trade, Lend-Lease, gold for trucks) land in the side's pool on
   their due day.
@@ -21,8 +21,6 @@ from stavka.engine.context import Ctx
 from stavka.enums import ACTIVE, INACTIVE
 from stavka.world.counts import floor_grid, on_grid
 from stavka.world.flat import put_rows, take_rows
-
-EVACUATION_DAYS = 30
 
 
 def run(ctx: Ctx) -> None:
@@ -44,9 +42,9 @@ def run(ctx: Ctx) -> None:
         trucks = float(on_grid(fa.trucks_per_day))
         if fa.evacuate_from is not None:
             e0 = (fa.evacuate_from - st.start).days
-            if e0 <= day < e0 + EVACUATION_DAYS:
+            if e0 <= day < e0 + st.rules.evacuation_days:
                 continue
-            if day >= e0 + EVACUATION_DAYS:
+            if day >= e0 + st.rules.evacuation_days:
                 s.pool[:, si] += out
                 s.truck_pool[:, si] += trucks
                 continue
@@ -113,7 +111,7 @@ def _refit(ctx: Ctx) -> None:
     R, S = ctx.R, st.S
     if not (s.pool[..., 1:].any() or s.truck_pool.any()):
         return
-    ok = (s.status == ACTIVE) & (s.supply > 0.5) & ~s.encircled
+    ok = (s.status == ACTIVE) & (s.supply > st.rules.refit_min_supply) & ~s.encircled
     # formations short of equipment, as a row-major list (the sums keep the order of
     # a sweep over the full arrays: the formations left out would add 0.0)
     flat = np.flatnonzero(ok)

@@ -7,9 +7,9 @@ trains/day occupies k trains/day of every edge of the path, so the booking is
 made on all of them. The formation arrives when its last train does:
 ``day of last dispatch + ceil(km / rail_speed)``.
 
-Road: ``speed x ground factor x terrain factor x (0.5 + 0.5 supply)`` km/day
+Road: ``speed x ground factor x terrain factor x (u + (1 - u) supply)`` km/day
 toward the next region on the shortest land route, halved
-(``ENEMY_GROUND``) when the region ahead is enemy-held (screens, demolitions,
+(``u`` = ``rules.unsupplied_speed``), times ``rules.enemy_ground_speed`` when the region ahead is enemy-held (screens, demolitions,
 mines); entering an empty enemy region takes it
 (:func:`stavka.engine.effects.take_regions`); an occupied one is a battle (combat phase).
 
@@ -41,9 +41,6 @@ from stavka.enums import (
     RAIL,
 )
 from stavka.world.flat import flat
-from stavka.world.static import GROUND_SPEED, TERRAIN_SPEED
-
-ENEMY_GROUND = 0.5
 
 
 def trains_needed(st, s, f_idx: np.ndarray, r_idx: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]
@@ -52,7 +49,8 @@ def trains_needed(st, s, f_idx: np.ndarray, r_idx: np.ndarray) -> np.ndarray:  #
     ``f_idx``, ``r_idx`` [k]: formation and replica of each formation to move; returns
     [k] float, whole trains.
     """
-    frac = np.clip(s.strength[r_idx, f_idx, 0] / np.maximum(st.est[f_idx, 0], 1.0), 0.25, 1.0)
+    frac = np.clip(s.strength[r_idx, f_idx, 0] / np.maximum(st.est[f_idx, 0], 1.0),
+                   st.rules.min_train_fraction, 1.0)
     return np.ceil(st.rail_trains[f_idx] * frac)
 
 
@@ -152,8 +150,9 @@ def _speed(ctx: Ctx, f_i: np.ndarray, fl: np.ndarray, nxt: np.ndarray) -> np.nda
     st = ctx.st
     ground = ctx.ground()[nxt]
     # motorisation: trucks below the type's needs slow a motorised formation to foot pace
-    v = st.speed[f_i] * GROUND_SPEED[ground] * TERRAIN_SPEED[st.terrain[nxt]]
-    return v * (0.5 + 0.5 * flat(ctx.s.supply)[fl])
+    v = st.speed[f_i] * st.ground_speed[ground] * st.terrain_speed[st.terrain[nxt]]
+    low = st.rules.unsupplied_speed
+    return v * (low + (1.0 - low) * flat(ctx.s.supply)[fl])
 
 
 _MARCHES = np.isin(np.arange(len(ACTIONS)), (A_MOVE, A_ATTACK, A_WITHDRAW))  # by action code
@@ -185,7 +184,7 @@ def _road(ctx: Ctx) -> None:
     dug = flat(s.dug)
     dug[fl[~can]] += 1
     fl, r_i, f_i, nxt, loc, side = fl[can], r_i[can], f_i[can], nxt[can], loc[can], side[can]
-    v = _speed(ctx, f_i, fl, nxt) * np.where(allied[can], 1.0, ENEMY_GROUND)
+    v = _speed(ctx, f_i, fl, nxt) * np.where(allied[can], 1.0, st.rules.enemy_ground_speed)
     prog = flat(s.progress)
     prog[fl] += v
     km = st.ekm[flat(st.edge_of)[loc * N + nxt]]

@@ -2,17 +2,17 @@
 
 * A region is *rail-supplied* for an alliance if a chain of rail (or sea)
   edges between regions it holds links it to one of its supply sources. A
-  captured railway serves its new owner only ``REGAUGE_DAYS`` after capture.
+  captured railway serves its new owner only ``rules.regauge_days`` after capture.
 * Beyond the railhead supply goes by road: the level falls linearly to 0 at
-  ``TRUCK_RANGE_KM`` of road from the nearest rail-supplied region, times the
+  ``rules.truck_range_km`` of road from the nearest rail-supplied region, times the
   ground's speed factor (mud halves the reach).
 * A region with no land path at all (through held regions) to a source is
   cut off: formations there are *encircled*.
 
-Formations consume ``1/supply_days`` of their load a day and refill twice that
+Formations consume ``1/supply_days`` of their load a day and refill ``rules.refill_rate`` times that
 times the level where they stand. With nothing on hand they lose men and
 morale; encircled formations also lose morale, and surrender once they are
-both out of supply and below ``SURRENDER_MORALE`` (the other cause of surrender, a
+both out of supply and below ``rules.surrender_morale`` (the other cause of surrender, a
 broken defender with no way out, is the combat phase's; both go through
 :func:`stavka.engine.effects.surrender`).
 
@@ -33,17 +33,6 @@ from stavka.world import graph
 from stavka.world.counts import on_grid
 from stavka.world.flat import flat
 from stavka.world.graph import LAND_AND_SEA, RAIL_AND_SEA
-from stavka.world.static import GROUND_SPEED
-
-TRUCK_RANGE_KM = 400.0
-#: Days before a captured region's railway serves its new owner (regauging, repair:
-#: German railheads lagged far behind the front in 1941).
-REGAUGE_DAYS = 20
-STARVE_MEN_PER_DAY = 0.005  # men lost per day without supply (sickness, desertion, frost)
-STARVE_MORALE_PER_DAY = 0.02
-ENCIRCLED_MORALE_PER_DAY = 0.03
-SURRENDER_MORALE = 0.15
-RECOVER_MORALE_PER_DAY = 0.02
 
 
 def supply_levels(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
@@ -56,7 +45,7 @@ def supply_levels(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
     lt, lh, lkm, _ = ctx.derived.arcs(LAND_AND_SEA)
     # rail: hop counts are enough (reachability); land: km from the railhead
     own_rail = held & ((st.alliance[st.owner0][None, None, :] == np.arange(A)[None, :, None])
-                       | ((s.taken_day >= 0) & (ctx.day - s.taken_day >= REGAUGE_DAYS))[:, None, :])
+                       | ((s.taken_day >= 0) & (ctx.day - s.taken_day >= st.rules.regauge_days))[:, None, :])
     # Tracing is a pure function of (held, own_rail): redo it only for replicas
     # where either changed since the last trace (most days, none do).
     redo = ~s.memo_ok | (held != s.memo_held).any(axis=(1, 2)) | \
@@ -67,12 +56,12 @@ def supply_levels(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
         railed = graph.reach(sr & o, o, rt, rh)
         # beyond the longest truck reach the level is 0 whatever the distance
         s.memo_truck_km[r] = graph.distance(railed, h, lt, lh, lkm,
-                                            cap=TRUCK_RANGE_KM * float(GROUND_SPEED.max()))
+                                            cap=st.rules.truck_range_km * float(st.ground_speed.max()))
         s.memo_connected[r] = graph.reach(sr, h, lt, lh)
         s.memo_held[r], s.memo_rail[r], s.memo_ok[r] = h, o, True
     truck_km, connected = s.memo_truck_km, s.memo_connected
     # mud and snow shorten what trucks can haul as they slow them
-    reach = TRUCK_RANGE_KM * GROUND_SPEED[ctx.ground()]
+    reach = st.rules.truck_range_km * st.ground_speed[ctx.ground()]
     level = np.clip(1.0 - truck_km / reach, 0.0, 1.0)
     return np.where(connected, level, 0.0), connected
 
@@ -90,7 +79,7 @@ def run(ctx: Ctx) -> None:
     cut = ~flat(connected)[key] & act
     c = 1.0 / st.supply_days[None, :]
     new = s.supply - c
-    new += 2.0 * c * lv
+    new += st.rules.refill_rate * c * lv
     np.clip(new, 0.0, 1.0, out=new)
     new[new < 1e-9] = 0.0  # no float dust: empty is empty
     np.copyto(s.supply, new, where=act)
@@ -98,11 +87,11 @@ def run(ctx: Ctx) -> None:
     if fs.size:
         r, f = np.divmod(fs, st.F)
         men = flat(s.strength)[fs * 4]
-        lost = on_grid(men * STARVE_MEN_PER_DAY)
+        lost = on_grid(men * st.rules.starve_men_per_day)
         flat(s.strength)[fs * 4] = men - lost
         book_losses(ctx, r, f, lost[:, None] * _MEN_ONLY, cause=C_ATTRITION)
         mor = flat(s.morale)
-        mor[fs] = np.maximum(mor[fs] - STARVE_MORALE_PER_DAY, 0.0)
+        mor[fs] = np.maximum(mor[fs] - st.rules.starve_morale_per_day, 0.0)
     newly = cut & ~s.encircled
     np.copyto(s.encircled, cut, where=act)
     if newly.any() and ctx.record:
@@ -112,12 +101,12 @@ def run(ctx: Ctx) -> None:
                 ids = tuple(st.form_ids[f] for f in np.nonzero(m)[0])
                 ctx.emit("encircled", r, place=int(n), side=int(st.fside[np.nonzero(m)[0][0]]),
                          subjects=ids, men=float(s.strength[r, m, 0].sum()), formations=len(ids))
-    s.morale[cut] = np.maximum(s.morale[cut] - ENCIRCLED_MORALE_PER_DAY, 0.0)
-    ok = act & ~cut & (s.supply > 0.5)
-    up = s.morale + RECOVER_MORALE_PER_DAY
+    s.morale[cut] = np.maximum(s.morale[cut] - st.rules.encircled_morale_per_day, 0.0)
+    ok = act & ~cut & (s.supply > st.rules.recover_min_supply)
+    up = s.morale + st.rules.recover_morale_per_day
     np.minimum(up, 1.0, out=up)
     np.copyto(s.morale, up, where=ok)
-    give_up = cut & (s.morale < SURRENDER_MORALE) & (s.supply <= 0.0)
+    give_up = cut & (s.morale < st.rules.surrender_morale) & (s.supply <= 0.0)
     if give_up.any():
         r, f = np.nonzero(give_up)
         surrender(ctx, r, f, reason="encircled, out of supply")

@@ -1,0 +1,201 @@
+"""The campaign's rules as one versioned, cited parameter set.
+
+Every constant of a campaign rule (truck range, regauging, starvation, surrender,
+garrisons, march speeds, the AI's choices) is a field of :class:`Rules`: its unit, its
+physical bounds and its meaning are declared here, its value and the source of that
+value in ``rules_<version>.yaml`` beside this module. The combat model's own parameters
+are :class:`stavka.combat.CombatParams` (fitted on CDB90); these are the rest.
+
+A scenario chooses a version (``rules_version``, default :data:`RULES_VERSION`); a
+run may override any rule like a scenario parameter, by name ``rules.<name>``
+(``stavka run --set rules.truck_range_km=300``, ``stavka sweep --vary
+rules.regauge_days=10,20,30``, ``Campaign(params={"rules.surrender_morale": 0.2})``),
+checked against the rule's bounds. Calibration and sensitivity analysis use the same
+mechanism.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from stavka.errors import InputError
+
+#: The rules version a scenario gets unless it names one.
+RULES_VERSION = "v1"
+#: Prefix of a rule's name among a run's parameters.
+PREFIX = "rules."
+
+
+def _rule(unit: str, lo: float, hi: float, doc: str) -> Any:
+    return field(metadata={"unit": unit, "lo": lo, "hi": hi, "doc": doc})
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The campaign rules' values (see ``rules_v*.yaml`` for each value's source)."""
+
+    # --- supply (stavka.engine.phases.supply)
+    truck_range_km: float = _rule(
+        "km", 0.0, 2000.0, "road distance beyond the railhead at which truck-borne supply "
+        "falls to zero (linearly), on dry ground")
+    regauge_days: float = _rule(
+        "days", 0.0, 365.0, "days before a captured region's railway serves its captor "
+        "(regauging, repair)")
+    refill_rate: float = _rule(
+        "1", 0.0, 10.0, "supply refilled per day at full supply level, in multiples of "
+        "the daily consumption")
+    starve_men_per_day: float = _rule(
+        "1/day", 0.0, 0.5, "fraction of men lost per day by a formation with no supply "
+        "on hand (sickness, desertion, frost)")
+    starve_morale_per_day: float = _rule(
+        "1/day", 0.0, 1.0, "morale lost per day with no supply on hand")
+    encircled_morale_per_day: float = _rule(
+        "1/day", 0.0, 1.0, "morale lost per day by an encircled formation")
+    surrender_morale: float = _rule(
+        "1", 0.0, 1.0, "an encircled formation out of supply surrenders below this morale")
+    recover_morale_per_day: float = _rule(
+        "1/day", 0.0, 1.0, "morale regained per day by a supplied formation not encircled")
+    recover_min_supply: float = _rule(
+        "1", 0.0, 1.0, "supply on hand above which morale recovers")
+    # --- combat (stavka.engine.phases.combat, stavka.ai.attack)
+    hours_per_day: float = _rule(
+        "h", 1.0, 24.0, "active combat hours per day at campaign scale")
+    halt_morale: float = _rule(
+        "1", 0.0, 1.0, "morale an attacker loses when its attack is halted")
+    min_attack_supply: float = _rule(
+        "1", 0.0, 1.0, "supply on hand an attacker needs to attack")
+    battle_supply_days: float = _rule(
+        "days", 0.0, 30.0, "extra days of supply a formation burns in a day of battle")
+    rout_loss: float = _rule(
+        "1", 0.0, 1.0, "extra fraction of men and equipment a broken defender loses "
+        "when it retreats")
+    rout_morale: float = _rule(
+        "1", 0.0, 1.0, "a retreating defender's morale is multiplied by this")
+    prepared_after_days: float = _rule(
+        "days", 0.0, 365.0, "days dug in after which a hasty defence counts as prepared")
+    river_fraction: float = _rule(
+        "1", 0.0, 1.0, "an attack is across a river when more than this fraction of its "
+        "men cross one")
+    rest_days: float = _rule(
+        "days", 0.0, 60.0, "days an attacker rests after its attack is called off or halted")
+    # --- the AI (stavka.ai.doctrine)
+    garrison_men_per_vp: float = _rule(
+        "men", 0.0, 1e6, "men a side keeps in a victory region per victory point when its "
+        "formations leave it")
+    target_km_per_vp: float = _rule(
+        "km", 0.0, 1e4, "an attacking AI prefers a target one victory point richer to one "
+        "this much nearer")
+    defend_men_per_km: float = _rule(
+        "men", 1.0, 1e7, "a defending AI prefers a threatened region with this many fewer "
+        "defenders to one a kilometre nearer")
+    # --- movement (stavka.engine.phases.movement)
+    enemy_ground_speed: float = _rule(
+        "1", 0.0, 1.0, "march speed factor into an enemy-held region (screens, "
+        "demolitions, mines)")
+    unsupplied_speed: float = _rule(
+        "1", 0.0, 1.0, "march speed factor of a formation with no supply on hand (1 at "
+        "full supply, linear between)")
+    min_train_fraction: float = _rule(
+        "1", 0.0, 1.0, "least fraction of its establishment's trains a depleted formation "
+        "needs")
+    ground_speed: tuple[float, ...] = _rule(
+        "1", 0.0, 2.0, "road-march speed factor by ground (dry, wet, mud, frozen, snow); "
+        "also scales the truck range")
+    terrain_speed: tuple[float, ...] = _rule(
+        "1", 0.0, 2.0, "road-march speed factor by terrain of the region entered (open, "
+        "forest, marsh, mountain, urban, steppe, taiga, desert)")
+    # --- economy (stavka.engine.phases.economy)
+    evacuation_days: float = _rule(
+        "days", 0.0, 365.0, "days an evacuated factory produces nothing (plants on trains)")
+    refit_min_supply: float = _rule(
+        "1", 0.0, 1.0, "supply on hand above which a formation takes replacements")
+
+    def override(self, name: str, value: float) -> Rules:
+        """A copy with rule ``name`` set to ``value``. Raises :class:`InputError` for an
+        unknown rule or a value outside the rule's bounds."""
+        spec = field_spec(name)
+        lo, hi = spec.metadata["lo"], spec.metadata["hi"]
+        if isinstance(getattr(self, name), tuple):
+            raise InputError(f"rule '{name}' is a table; it cannot be set from one value")
+        if not lo <= value <= hi:
+            raise InputError(f"rule '{name}' = {value:g} is outside its range {lo:g}..{hi:g} "
+                             f"({spec.metadata['unit']})")
+        return dataclasses.replace(self, **{name: float(value)})  # type: ignore[arg-type]
+
+
+def names() -> list[str]:
+    """Every rule's name, in declaration order."""
+    return [f.name for f in dataclasses.fields(Rules)]
+
+
+def field_spec(name: str) -> dataclasses.Field[Any]:
+    """The declaration of rule ``name`` (unit, bounds, meaning in its metadata).
+    Raises :class:`InputError` naming the closest rule for an unknown name."""
+    for f in dataclasses.fields(Rules):
+        if f.name == name:
+            return f
+    from stavka.errors import did_you_mean
+
+    raise InputError(f"unknown rule {name[:60]!r}{did_you_mean(name, names())}")
+
+
+def versions() -> tuple[str, ...]:
+    """The shipped rules versions (``rules_<version>.yaml`` beside this module)."""
+    found = [p.name[len("rules_"):-len(".yaml")] for p in resources.files("stavka.world").iterdir()
+             if p.name.startswith("rules_") and p.name.endswith(".yaml")]
+    return tuple(sorted(found, key=lambda v: (len(v), v)))
+
+
+@functools.cache
+def load(version: str = RULES_VERSION) -> Rules:
+    """The rules of ``version``, read from ``rules_<version>.yaml`` (each entry ``NAME:
+    {value: V, source: "..."}``). Raises :class:`InputError` for an unknown version, a
+    missing or unknown rule, or a value outside its bounds."""
+    table = sources(version)
+    missing = [n for n in names() if n not in table]
+    if missing:
+        raise InputError(f"rules_{version}.yaml: no value for {', '.join(missing)}")
+    values: dict[str, Any] = {}
+    for name, (value, _) in table.items():
+        spec = field_spec(name)
+        lo, hi = spec.metadata["lo"], spec.metadata["hi"]
+        vals = tuple(float(x) for x in value) if isinstance(value, list) else (float(value),)
+        if not all(lo <= x <= hi for x in vals):
+            raise InputError(f"rules_{version}.yaml: {name} = {value} is outside {lo:g}..{hi:g}")
+        values[name] = vals if isinstance(value, list) else vals[0]
+    return Rules(**values)
+
+
+@functools.cache
+def sources(version: str = RULES_VERSION) -> dict[str, tuple[Any, str]]:
+    """``{rule: (value as written, source)}`` of ``version``."""
+    name = f"rules_{version}.yaml"
+    try:
+        text = resources.files("stavka.world").joinpath(name).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"unknown rules version '{version}' (shipped: "
+                         f"{', '.join(versions())})") from None
+    data = YAML(typ="safe").load(text) or {}
+    out: dict[str, tuple[Any, str]] = {}
+    for key, entry in data.items():
+        field_spec(str(key))
+        if not isinstance(entry, dict) or "value" not in entry or "source" not in entry:
+            raise InputError(f"{name}: {key}: expected {{value: ..., source: ...}}")
+        out[str(key)] = (entry["value"], str(entry["source"]))
+    return out
+
+
+def with_overrides(base: Rules, overrides: dict[str, Any]) -> Rules:
+    """``base`` with every ``rules.<name>`` entry of ``overrides`` applied (other keys are
+    ignored). Values are already numbers (see :func:`stavka.world.static.resolve_params`)."""
+    out = base
+    for key, value in overrides.items():
+        if isinstance(key, str) and key.startswith(PREFIX):
+            out = out.override(key[len(PREFIX):], value)
+    return out

@@ -85,7 +85,7 @@ def main() -> None:
     print("formations outside their side's territory:", misplaced(s) or "none")
     print("regions cut off from their owner's supply sources:", unsupplied(s) or "none")
     print(f"\n  {'group':<34} {'n':>4} {'men':>10} {'tanks':>7} {'guns':>7} {'air':>6}   data")
-    for label, tag, side in [("Transbaikal Front", "tbf", None), ("  of which MPRA", "mpra", None),
+    for label, tag, side in [("Transbaikal Front", "tbf", None), ("Mongolian army (with Pliev)", "mpra", None),
                              ("1st Far Eastern Front", "fef1", None), ("2nd Far Eastern Front", "fef2", None),
                              ("  of which 2nd Red Banner Army", "rba2", None),
                              ("  of which 16th Army (off map)", "off_map", None),

@@ -30,13 +30,18 @@ def flag_names(loaded: Loaded) -> list[str]:
 
 
 def run_batch(loaded: Loaded, params: dict[str, Any] | None, seed: int, first: int,
-              count: int, days: int | None = None) -> dict[str, np.ndarray]:
+              count: int, days: int | None = None, record: str = "") -> dict[str, np.ndarray]:
     """Run ``count`` replicas and return ``{metric: array[count]}`` plus ``replica`` and ``key``.
 
     A replica that reaches sudden death is scored on the day it ends and then
     dropped from the batch, so its row never depends on its batch-mates.
     ``winner`` is the sudden-death winner's side id, or ``""``.
+    With ``record="daily"`` the result also holds the batch's daily history, the
+    ``daily.*`` arrays of :class:`stavka.validation.history.DailyRecorder` (read from
+    the state after each day; the runs and their outcome columns are unchanged).
     """
+    if record not in ("", "daily"):
+        raise ValueError(f"record must be '' or 'daily' (got {record!r})")
     if count < 1:
         raise ValueError(f"count must be >= 1 (got {count})")
     world = compile_world(loaded.spec, params, replicas=count)
@@ -45,10 +50,17 @@ def run_batch(loaded: Loaded, params: dict[str, Any] | None, seed: int, first: i
     keys = rng.keys.copy()
     n = st.days if days is None else min(days, st.days)
     rows = np.arange(count)  # row of each live replica
+    rec = None
+    if record:
+        from stavka.validation.history import DailyRecorder
+
+        rec = DailyRecorder(st, world.state, first, n)
     parts: list[tuple[np.ndarray, dict[str, np.ndarray]]] = []
     for _ in range(n):
         step(world, (), rng, record=False)
         s = world.state
+        if rec is not None:
+            rec.record(s, rows)
         if s.over.any():
             ended = np.nonzero(s.over)[0]
             parts.append((rows[ended], _metrics(st, s.take(ended))))
@@ -70,6 +82,8 @@ def run_batch(loaded: Loaded, params: dict[str, Any] | None, seed: int, first: i
         for r, m in parts:
             col[r] = m[name]
         out[name] = col
+    if rec is not None:
+        out.update(rec.result())
     return out
 
 

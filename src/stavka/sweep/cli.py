@@ -22,7 +22,7 @@ from rich.table import Table
 
 from stavka.consoles import err
 from stavka.consoles import out as console
-from stavka.errors import StavkaError
+from stavka.errors import InputError, StavkaError
 from stavka.sweep.core import DEFAULT_BATCH, SweepResult, sweep
 from stavka.sweep.grid import parse_vary, text_value
 
@@ -71,6 +71,9 @@ def sweep_cmd(
     cluster: Annotated[str | None, typer.Option(help="dask scheduler address, tcp://host:8786")
                        ] = None,
     quiet: Annotated[bool, typer.Option(help="no progress bar")] = False,
+    record: Annotated[str | None, typer.Option(
+        help="daily: also write every run's daily history to OUT/daily/ (README: Daily history)"
+    )] = None,
 ) -> None:
     """Monte Carlo over whole campaigns: probabilities with intervals, sensitivity, plots."""
     be = backend if backend is not None else ("dask" if cluster else "process")
@@ -89,15 +92,25 @@ def sweep_cmd(
             with _term_as_interrupt():
                 res = sweep(scenario, runs, vary=varied, days=days, seed=seed,
                             batch_size=batch_size, backend=be, workers=workers,
-                            cluster=cluster, out=out, progress=progress)
+                            cluster=cluster, out=out, progress=progress,
+                            record=_record(record))
         except KeyboardInterrupt:
             raise SweepInterrupted(
                 f"interrupted with {state[0]:,} of {state[1]:,} runs finished and kept in "
                 f"{out}; run the same command again to resume") from None
     console.print(_table(res))
     reused = f", {res.batches_reused} batch(es) reused" if res.batches_reused else ""
+    daily = ", daily/" if record else ""
     console.print(f"{len(res.runs['run_id']):,} runs{reused}; written to {out}/ (runs.csv, "
-                  "summary.json, sensitivity.csv, report.md, plots/)")
+                  f"summary.json, sensitivity.csv, report.md, plots/{daily})")
+
+
+def _record(value: str | None) -> str:
+    if value is None:
+        return ""
+    if value != "daily":
+        raise InputError(f"--record must be daily (got {value!r})")
+    return value
 
 
 def _table(res: SweepResult) -> Table:

@@ -30,11 +30,17 @@ from stavka.sweep.store import (
     check_out_dir,
     clean_temporaries,
     code_version,
+    daily_files_exist,
     digest,
+    history_meta,
     load_batches,
+    read_daily,
     save_batch,
+    save_daily,
+    write_daily_index,
     write_manifest,
 )
+from stavka.validation.history import split_daily
 
 DEFAULT_BATCH = 500
 Progress = Callable[[int, int], None]
@@ -58,6 +64,9 @@ class SweepResult:
     batches_run: int = 0
     batches_reused: int = 0
     timing: dict[str, Any] = field(default_factory=dict)
+    #: with ``record="daily"`` and ``keep_daily``: per combination, its batches' daily
+    #: history as ``(first replica, arrays)`` (see :mod:`stavka.validation.history`)
+    daily: dict[int, list[tuple[int, dict[str, np.ndarray]]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -68,6 +77,7 @@ class _Plan:
     days: int
     seed: int
     fingerprint: dict[str, Any]
+    record: str = ""
 
     @property
     def digest(self) -> str:
@@ -78,8 +88,13 @@ class _Plan:
         return ["replica", "key", *metric_names(self.loaded)]
 
 
+RECORDS = ("", "daily")
+
+
 def _check_args(runs: int, days: int | None, seed: int, batch_size: int, backend: str,
-                workers: int, cluster: str | None) -> None:
+                workers: int, cluster: str | None, record: str = "") -> None:
+    if record not in RECORDS:
+        raise InputError(f"--record must be daily (got {record!r})")
     if runs < 1:
         raise InputError(f"--runs must be >= 1 (got {runs})")
     if days is not None and days < 1:
@@ -97,7 +112,7 @@ def _check_args(runs: int, days: int | None, seed: int, batch_size: int, backend
 
 
 def _plan(loaded: Loaded, vary: Mapping[str, str | Sequence[Any]], runs: int,
-          days: int | None, seed: int) -> _Plan:
+          days: int | None, seed: int, record: str = "") -> _Plan:
     grid = make_grid(loaded, vary)
     spec = loaded.spec
     # every combination's parameters checked together, up front (a date before the
@@ -112,7 +127,9 @@ def _plan(loaded: Loaded, vary: Mapping[str, str | Sequence[Any]], runs: int,
         "combat_model": str(spec.combat_model), "runs": runs, "days": eff_days, "seed": seed,
         "vary": grid.as_json(), "metrics": metric_names(loaded),
     }
-    return _Plan(loaded, grid, runs, eff_days, seed, fp)
+    if record:  # only then: a sweep without recording keeps its identity (and stored batches)
+        fp["record"] = record
+    return _Plan(loaded, grid, runs, eff_days, seed, fp, record)
 
 
 def _missing(runs: int, have: list[BatchKey]) -> list[tuple[int, int]]:
@@ -136,7 +153,7 @@ def _tasks(plan: _Plan, stored: list[BatchKey], batch: int) -> list[Task]:
         for first, count in _missing(plan.runs, by_combo.get(c, [])):
             for f in range(first, first + count, batch):
                 key = BatchKey(c, f, min(batch, first + count - f))
-                out.append(Task(key, items, plan.seed, plan.days))
+                out.append(Task(key, items, plan.seed, plan.days, plan.record))
     return out
 
 
@@ -187,7 +204,8 @@ def sweep(scenario: str | os.PathLike[str] | Loaded, runs: int, *,
           seed: int = 0, batch_size: int = DEFAULT_BATCH, backend: str = "process",
           workers: int | None = None, cluster: str | None = None,
           out: str | os.PathLike[str] | None = None, progress: Progress | None = None,
-          plots: bool = True, on_warning: Callable[[str], None] | None = None) -> SweepResult:
+          plots: bool = True, on_warning: Callable[[str], None] | None = None,
+          record: str = "", keep_daily: bool = False) -> SweepResult:
     """Run ``runs`` whole campaigns for every combination of ``vary`` and summarise them.
 
     ``vary`` maps parameter names to a VALUES string (``"0..18:6"``,
@@ -202,6 +220,10 @@ def sweep(scenario: str | os.PathLike[str] | Loaded, runs: int, *,
     ``progress(done_runs, total_runs)`` is called as batches finish.
     ``on_warning(text)`` hears of stored batches that were discarded (default: a
     ``warning:`` line on stderr).
+    ``record="daily"`` also records every run's daily history (owner changes; per day,
+    side and front: strength, encircled men, losses by category and cause): written
+    to ``out/daily/`` (README, "Daily history") and, with ``keep_daily`` or without
+    ``out``, returned in the result's ``daily``. It changes no run and no column.
 
     The result's ``runs`` table has ``run_id``, ``combo``, one column per
     varied parameter, ``seed``, ``replica``, ``key`` and every metric of
@@ -214,9 +236,9 @@ def sweep(scenario: str | os.PathLike[str] | Loaded, runs: int, *,
 
     t0 = time.perf_counter()
     nworkers = workers if workers is not None else (os.cpu_count() or 1)
-    _check_args(runs, days, seed, batch_size, backend, nworkers, cluster)
+    _check_args(runs, days, seed, batch_size, backend, nworkers, cluster, record)
     loaded = scenario if isinstance(scenario, Loaded) else load(Path(scenario))
-    plan = _plan(loaded, vary or {}, runs, days, seed)
+    plan = _plan(loaded, vary or {}, runs, days, seed, record)
     out_dir = Path(out) if out is not None else None
     existing = out_dir is not None and check_out_dir(out_dir, plan.fingerprint)
     if out_dir is not None and existing:
@@ -225,12 +247,15 @@ def sweep(scenario: str | os.PathLike[str] | Loaded, runs: int, *,
         lambda text: print(f"warning: {text}", file=sys.stderr))
     stored = (load_batches(out_dir, plan.digest, plan.columns, on_discard=warn)
               if out_dir is not None and existing else [])
+    if record and out_dir is not None:  # a batch whose daily files are gone runs again
+        stored = [(k, c) for k, c in stored if daily_files_exist(out_dir, k)]
+    keep = record != "" and (keep_daily or out_dir is None)
     total = plan.grid.size * runs
     have = [k for k, _ in stored]
     todo = sum(c for _, c in _missing_all(plan, have))
     if progress is not None:
         progress(total - todo, total)
-    run = _Run(plan, have, out_dir, existing, progress, total)
+    run = _Run(plan, have, out_dir, existing, progress, total, keep)
     if todo:
         run.go(backend, min(nworkers, todo), cluster, batch_size, todo)
     batches = list(stored) + run.finished
@@ -241,6 +266,12 @@ def sweep(scenario: str | os.PathLike[str] | Loaded, runs: int, *,
               "batches_reused": len(stored), "runs_run": todo, "retries": run.retries}
     res = SweepResult(table, summary, plan.grid, plan.grid.combos(), flag_names(loaded),
                       summary["numeric"], out_dir, len(run.tasks), len(stored), timing)
+    if keep:
+        res.daily = _daily(plan, out_dir, [k for k, _ in stored], run.daily)
+    if record and out_dir is not None:
+        keys = sorted([k for k, _ in stored] + [k for k, _ in run.finished],
+                      key=lambda k: (k.combo, k.first))
+        _write(lambda: write_daily_index(out_dir, keys, plan.grid), out_dir)
     if out_dir is not None:
         if existing:  # record this run count (the identity is unchanged: checked above)
             _write(lambda: write_manifest(out_dir, plan.fingerprint), out_dir)
@@ -257,9 +288,12 @@ class _Run:
     """Running the missing batches of a plan: stores each as it finishes, counts progress."""
 
     def __init__(self, plan: _Plan, have: list[BatchKey], out: Path | None, existing: bool,
-                 progress: Progress | None, total: int):
+                 progress: Progress | None, total: int, keep_daily: bool = False):
         self.plan, self.have, self.out, self.existing = plan, have, out, existing
         self.progress, self.total = progress, total
+        self.keep_daily = keep_daily
+        self.daily: dict[BatchKey, dict[str, np.ndarray]] = {}
+        self._meta: Any = None
         self.finished: list[tuple[BatchKey, Columns]] = []
         self.tasks: list[Task] = []
         self.done = total - sum(c for _, c in _missing_all(plan, have))
@@ -287,13 +321,67 @@ class _Run:
         if code != want:
             raise SweepError(f"a worker runs other stavka code ({code}, here {want}): "
                              "install the same on every worker")
+        daily = split_daily(cols)  # never in the batch's .npz
         if self.out is not None:
             out = self.out
+            if daily is not None:  # before the batch: a stored batch has its daily files
+                meta = self.meta()
+                _write(lambda: save_daily(out, task.key, daily, meta), out)
             _write(lambda: save_batch(out, task.key, self.plan.digest, cols), out)
+        if daily is not None and self.keep_daily:
+            self.daily[task.key] = daily
         self.finished.append((task.key, cols))
         self.done += task.key.count
         if self.progress is not None:
             self.progress(self.done, self.total)
+
+    def meta(self) -> Any:
+        if self._meta is None:
+            self._meta = history_meta(self.plan.loaded, self.plan.days)
+        return self._meta
+
+
+def _daily(plan: _Plan, out: Path | None, stored: list[BatchKey],
+           fresh: dict[BatchKey, dict[str, np.ndarray]]
+           ) -> dict[int, list[tuple[int, dict[str, np.ndarray]]]]:
+    """Every combination's daily history: fresh batches from memory, stored ones read back.
+
+    Only replicas ``0..runs-1``, each once (a stored batch may reach beyond ``runs``).
+    """
+    meta = history_meta(plan.loaded, plan.days)
+    got: dict[BatchKey, dict[str, np.ndarray]] = dict(fresh)
+    for k in stored:
+        if k not in got and out is not None:
+            got[k] = read_daily(out, k, meta)
+    byc: dict[int, list[tuple[int, dict[str, np.ndarray]]]] = {}
+    for k in sorted(got, key=lambda k: (k.combo, k.first)):
+        byc.setdefault(k.combo, []).append((k.first, got[k]))
+    return {c: _trim(parts, plan.runs) for c, parts in byc.items()}
+
+
+def _trim(parts: list[tuple[int, dict[str, np.ndarray]]], runs: int
+          ) -> list[tuple[int, dict[str, np.ndarray]]]:
+    """Keep replicas ``0..runs-1`` once each (batches may overlap or reach beyond)."""
+    seen = np.zeros(runs, dtype=bool)
+    out = []
+    for first, a in parts:
+        n = len(a["last_day"])
+        reps = np.arange(first, first + n)
+        keep = (reps < runs) & ~seen[np.minimum(reps, runs - 1)]
+        if not keep.any():
+            continue
+        seen[reps[keep]] = True
+        idx = np.nonzero(keep)[0]
+        lo, hi = first + idx[0], first + idx[-1] + 1
+
+        def events(ev: np.ndarray, lo: int = lo, hi: int = hi) -> np.ndarray:
+            return ev[(ev[:, 0] >= lo) & (ev[:, 0] < hi)]
+
+        b = dict(a)
+        b["fronts"], b["last_day"] = a["fronts"][idx], a["last_day"][idx]
+        b["owners"], b["wars"] = events(a["owners"]), events(a["wars"])
+        out.append((int(lo), b))
+    return out
 
 
 def _write(fn: Callable[[], Any], out: Path) -> None:

@@ -54,6 +54,7 @@ class Task:
     params: tuple[tuple[str, Any], ...]
     seed: int
     days: int
+    record: str = ""  # "daily": the batch also returns its daily history (daily.* arrays)
 
 
 Columns = dict[str, np.ndarray]
@@ -109,7 +110,7 @@ def run_task(loaded: Loaded, task: Task) -> Columns:
     """Run one batch; ``winner`` comes back as a fixed-width string array."""
     _maybe_fail()
     cols = run_batch(loaded, dict(task.params), task.seed, task.key.first, task.key.count,
-                     days=task.days)
+                     days=task.days, record=task.record)
     return {k: (v.astype(str) if v.dtype == object else v) for k, v in cols.items()}
 
 

@@ -36,15 +36,20 @@ FORMAT = 1
 _NAME = re.compile(r"^c(\d+)-r(\d+)-n(\d+)\.npz$")
 # Modules that only present results; editing them cannot change a run's numbers.
 _PRESENTATION = ("cli.py", "replay.py", "consoles.py", "chronicle", "cdb90", "sweep",
-                 "scenarios")  # scenario content has its own hash (Loaded.hash)
+                 "scenarios", "validation")  # scenario content has its own hash (Loaded.hash)
+# ... except the modules that run inside a batch: the replicas and their daily record
+_IN_BATCH = ("sweep/batch.py", "validation/history.py")
+DAILY = "daily"
+DAILY_INDEX = "index.csv"
 
 
 def code_version() -> str:
     """Package version plus a hash of the source that can change results.
 
     Hashes every ``.py``/``.yaml`` file of the installed package except
-    presentation modules (CLI, chronicle, cdb90 tooling, the sweep driver —
-    but including ``sweep/batch.py``, which runs the replicas).
+    presentation modules (CLI, chronicle, cdb90 tooling, the sweep driver, campaign
+    validation — but including ``sweep/batch.py``, which runs the replicas, and
+    ``validation/history.py``, which records their daily history).
     """
     root = Path(stavka.__file__).resolve().parent
     h = hashlib.sha256()
@@ -52,7 +57,7 @@ def code_version() -> str:
         rel = p.relative_to(root).as_posix()
         if p.suffix not in (".py", ".yaml") or not p.is_file():
             continue
-        if rel.split("/")[0] in _PRESENTATION and rel != "sweep/batch.py":
+        if rel.split("/")[0] in _PRESENTATION and rel not in _IN_BATCH:
             continue
         h.update(rel.encode() + b"\0" + p.read_bytes() + b"\0")
     return f"{stavka.__version__}+{h.hexdigest()[:16]}"
@@ -135,9 +140,9 @@ def save_batch(out: Path, key: BatchKey, fp_digest: str, cols: dict[str, np.ndar
 
 def clean_temporaries(out: Path) -> int:
     """Remove the temp files an interrupted atomic write left in ``out`` and its batch
-    folder (``.<name>.<random>.tmp``); returns how many. Only that pattern is touched."""
+    and daily folders (``.<name>.<random>.tmp``); returns how many. Only that pattern is touched."""
     n = 0
-    for d in (out, out / BATCHES):
+    for d in (out, out / BATCHES, out / DAILY):
         if not d.is_dir():
             continue
         for p in d.glob(".*.tmp"):
@@ -203,3 +208,63 @@ def _read(p: Path, columns: list[str]) -> dict[str, np.ndarray] | None:
             return {k: z[k] for k in ["__fingerprint__", *extra, *columns]}
     except (OSError, ValueError, EOFError, zipfile.BadZipFile):
         return None
+
+
+# -- daily history (``--record daily``) ------------------------------------------------
+
+
+def _stem(key: BatchKey) -> str:
+    return key.filename[: -len(".npz")]
+
+
+def daily_paths(out: Path, key: BatchKey) -> dict[str, Path]:
+    """The daily files of batch ``key``, by kind (owners, fronts, wars)."""
+    from stavka.validation.history import file_names
+
+    return {k: out / DAILY / name for k, name in file_names(_stem(key)).items()}
+
+
+def daily_files_exist(out: Path, key: BatchKey) -> bool:
+    return all(p.is_file() for p in daily_paths(out, key).values())
+
+
+def history_meta(loaded: Any, days: int) -> Any:
+    """The scenario facts the daily files need (:class:`stavka.validation.history.Meta`)."""
+    from stavka.validation.history import Meta
+    from stavka.world.static import compile_static
+
+    return Meta.of(compile_static(loaded.spec), days)
+
+
+def save_daily(out: Path, key: BatchKey, arrays: dict[str, np.ndarray], meta: Any) -> None:
+    """Write a batch's daily files atomically (the batch's ``.npz`` is written after them)."""
+    from stavka.validation.history import render
+
+    paths = daily_paths(out, key)
+    for kind, data in render(key.combo, key.first, arrays, meta).items():
+        atomic_write(paths[kind], data)
+
+
+def read_daily(out: Path, key: BatchKey, meta: Any) -> dict[str, np.ndarray]:
+    """A stored batch's daily history, read back from its files."""
+    from stavka.validation.history import read
+
+    return read(daily_paths(out, key), key.count, key.first, meta)
+
+
+def write_daily_index(out: Path, keys: list[BatchKey], grid: Any) -> None:
+    """``daily/index.csv``: one row per batch: its combination, replicas, files and the
+    combination's varied parameters."""
+    import csv
+
+    from stavka.sweep.grid import text_value
+
+    combos = grid.combos()
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["combo", "first_replica", "count", "owners", "fronts", "wars", *grid.names])
+    for k in keys:
+        names = {kind: p.name for kind, p in daily_paths(out, k).items()}
+        w.writerow([k.combo, k.first, k.count, names["owners"], names["fronts"], names["wars"],
+                    *(text_value(v) for v in combos[k.combo].values())])
+    atomic_write(out / DAILY / DAILY_INDEX, buf.getvalue())

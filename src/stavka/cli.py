@@ -43,17 +43,27 @@ LAZY_COMMANDS = {
     "calibrate": _Lazy("stavka.cdb90.cli", "calibrate_cmd",
                        "Fit the combat model to historical battles."),
     "validate": _Lazy("stavka.cdb90.cli", "validate_cmd",
-                      "Score the combat model against historical battles."),
+                      "Score the combat model against historical battles (validate cdb90), "
+                      "or a campaign against its checkpoints (validate campaign)."),
     "sweep": _Lazy("stavka.sweep.cli", "sweep_cmd", "Monte Carlo over whole campaigns: "
                    "probabilities with intervals, sensitivity, plots.", docstring=True),
+}
+
+#: (command, its first argument) -> the command that handles that subject instead:
+#: ``stavka validate campaign SCENARIO`` is another command than ``validate cdb90``
+LAZY_SUBJECTS = {
+    ("validate", "campaign"): _Lazy("stavka.validation.cli", "campaign_cmd",
+                                    "Score a campaign against its historical checkpoints "
+                                    "(N runs, daily history).", docstring=True),
 }
 
 
 # click types are Any here: recent typer vendors click (typer._click), older typer uses click
 @functools.cache
-def lazy_command(name: str) -> Any:
-    """The real click command of a lazy command (imports its module)."""
-    spec = LAZY_COMMANDS[name]
+def lazy_command(name: str, subject: str | None = None) -> Any:
+    """The real click command of a lazy command (imports its module); with ``subject``,
+    that of :data:`LAZY_SUBJECTS` for it."""
+    spec = LAZY_SUBJECTS.get((name, subject or ""), LAZY_COMMANDS[name])
     one = typer.Typer(add_completion=False)
     one.command(name, help=None if spec.docstring else spec.help)(
         getattr(importlib.import_module(spec.module), spec.function))
@@ -66,7 +76,8 @@ class _LazyGroup(TyperGroup):
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         if args and args[0] in LAZY_COMMANDS:
-            self.commands[args[0]] = lazy_command(args[0])
+            subject = args[1] if len(args) > 1 and (args[0], args[1]) in LAZY_SUBJECTS else None
+            self.commands[args[0]] = lazy_command(args[0], subject)
         return super().resolve_command(ctx, args)
 
 

@@ -1,0 +1,282 @@
+"""A scenario's checkpoints file: historical values the campaign is scored against.
+
+``checkpoints.yaml`` (beside a scenario folder's ``scenario.yaml``; for a one-file
+scenario ``X.yaml``, ``X.checkpoints.yaml``)::
+
+    scenario: two-fronts-1941
+    checkpoints:
+      - id: kalinin_falls
+        description: Kalinin falls
+        metric: capture_date            # a name of stavka.validation.metrics.REGISTRY
+        args: {region: kalinin, by: germany}
+        history: 1941-10-14             # the historical value (date, number or true/false)
+        band: [1941-10-13, 1941-10-16]  # covers the sources' disagreement (default: history)
+        source: "..."
+        confidence: B                   # A = read in a source, B = secondary or recalled
+
+Loading reads the file with the scenario loader's YAML machinery (every key keeps
+its line) and reports *every* problem at once as ``FILE:LINE: field: message``
+(:class:`CheckpointError`, exit 2): schema, an unknown metric, region, side, front,
+category or cause, a date outside the scenario, a value of the wrong kind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from stavka.errors import Problem, ScenarioError, did_you_mean
+from stavka.scenario.loader import _Budget, _fmt_path, _parse, _read_text, shown
+from stavka.validation.history import Meta
+from stavka.validation.metrics import CATEGORIES, CAUSE_GROUPS, KNOWN_CAUSES, REGISTRY, Args
+
+PathT = tuple[Any, ...]
+FILE_NAME = "checkpoints.yaml"
+
+
+class CheckpointError(ScenarioError):
+    """A checkpoints file with problems; carries all of them (``file:line: path: msg``)."""
+
+
+class Checkpoint(BaseModel):
+    """One historical checkpoint and how the model measures it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="stable id")
+    description: str = Field(description="what happened")
+    metric: str = Field(description="metric name (stavka.validation.metrics.REGISTRY)")
+    args: dict[str, Any] = Field(default_factory=dict, description="the metric's arguments")
+    history: bool | dt.date | float = Field(description="historical value")
+    band: tuple[bool | dt.date | float, bool | dt.date | float] | None = Field(
+        None, description="[low, high] covering the sources; default [history, history]")
+    source: str = Field(description="citation")
+    confidence: Literal["A", "B"] = Field(description="A = read in a source; B = secondary")
+    note: str = Field("", description="how the value or band was chosen")
+
+    @property
+    def low(self) -> Any:
+        return self.band[0] if self.band is not None else self.history
+
+    @property
+    def high(self) -> Any:
+        return self.band[1] if self.band is not None else self.history
+
+
+class CheckpointFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    scenario: str = Field(description="scenario id these checkpoints are for")
+    checkpoints: list[Checkpoint] = Field(min_length=1)
+
+
+class CheckpointSet(BaseModel):
+    """A checked checkpoints file: its checkpoints with their parsed metric arguments."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    path: Path
+    spec: CheckpointFile
+    args: tuple[Args, ...]
+
+
+def default_path(scenario_files: list[Path]) -> Path:
+    """Where a scenario's checkpoints live (see the module docstring)."""
+    root = Path(scenario_files[0])
+    if root.name == "scenario.yaml":
+        return root.parent / FILE_NAME
+    return root.with_name(root.stem + "." + FILE_NAME)
+
+
+class _Problems:
+    def __init__(self, file: str, loc: dict[PathT, tuple[str, int | None]]):
+        self.file, self.loc = file, loc
+        self.items: list[Problem] = []
+
+    def add(self, path: PathT, msg: str) -> None:
+        p = tuple(path)
+        line = None
+        while True:
+            if p in self.loc:
+                line = self.loc[p][1]
+                break
+            if not p:
+                break
+            p = p[:-1]
+        self.items.append(Problem(self.file, line, _fmt_path(path), msg))
+
+
+def load(path: str | Path, meta: Meta, scenario_id: str | None = None) -> CheckpointSet:
+    """Read and check a checkpoints file against a scenario (``meta``).
+
+    Raises :class:`CheckpointError` with every problem, located.
+    """
+    p = Path(path)
+    raw: list[Problem] = []
+    try:
+        _, text = _read_text(p, _Budget())
+    except FileNotFoundError:
+        raise CheckpointError([Problem(str(p), None, "", "file not found")]) from None
+    except (OSError, ValueError) as exc:
+        raise CheckpointError([Problem(str(p), None, "", f"cannot read ({exc})")]) from None
+    parsed = _parse(p, text, _Budget(), raw)
+    if raw or parsed is None:
+        raise CheckpointError(raw or [Problem(str(p), 1, "", "empty file")])
+    data, loc = parsed
+    probs = _Problems(str(p), loc)
+    if not isinstance(data, dict):
+        probs.add((), "must be a mapping with 'scenario' and 'checkpoints'")
+        raise CheckpointError(probs.items)
+    try:
+        spec = CheckpointFile.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            msg = err["msg"]
+            if err["type"] not in ("missing",) and not isinstance(err.get("input"), dict | list):
+                msg += f" (got {shown(err.get('input'))})"
+            probs.add(_clean(err["loc"]), msg[0].lower() + msg[1:])
+        # the checks below still run on what is readable: all problems at once
+        spec = None
+    raw_cps = data.get("checkpoints")
+    cps: list[Any] = raw_cps if isinstance(raw_cps, list) else []
+    args: list[Args] = []
+    if spec is not None and scenario_id is not None and spec.scenario != scenario_id:
+        probs.add(("scenario",), f"checkpoints are for {shown(spec.scenario)}, "
+                                 f"not {shown(scenario_id)}")
+    seen: dict[str, int] = {}
+    for i, cp in enumerate(cps):
+        if not isinstance(cp, dict):
+            continue
+        cid = cp.get("id")
+        if isinstance(cid, str):
+            if cid in seen:
+                probs.add(("checkpoints", i, "id"), f"duplicate id {shown(cid)} "
+                                                     f"(first at checkpoints[{seen[cid]}])")
+            seen.setdefault(cid, i)
+        a = _check_one(probs, ("checkpoints", i), cp, meta)
+        if a is not None:
+            args.append(a)
+    if probs.items:
+        items = sorted(set(probs.items), key=lambda q: (q.line or 0, q.path, q.message))
+        raise CheckpointError(items)
+    assert spec is not None
+    return CheckpointSet(path=p, spec=spec, args=tuple(args))
+
+
+def _clean(loc: tuple[Any, ...]) -> PathT:
+    """A pydantic error location without union-branch names."""
+    out: list[Any] = []
+    for q in loc:
+        if isinstance(q, str) and (q in ("bool", "date", "float", "str", "int", "list[str]",
+                                         "none") or q.startswith(("function-", "lax-",
+                                                                 "constrained-", "tuple["))):
+            continue
+        out.append(q)
+    return tuple(out)
+
+
+def _check_one(probs: _Problems, at: PathT, cp: dict[str, Any], meta: Meta) -> Args | None:
+    """The checkpoint's metric and arguments against the registry and the scenario."""
+    name = cp.get("metric")
+    if not isinstance(name, str):
+        return None  # the schema reports it
+    m = REGISTRY.get(name)
+    if m is None:
+        probs.add((*at, "metric"), f"unknown metric {shown(name)}"
+                                   f"{did_you_mean(name, sorted(REGISTRY))}; known: "
+                                   f"{', '.join(sorted(REGISTRY))}")
+        return None
+    raw = cp.get("args", {})
+    if not isinstance(raw, dict):
+        return None  # the schema reports it
+    ok = True
+    try:
+        args = m.args.model_validate(raw)
+    except ValidationError as exc:
+        for err in exc.errors():
+            msg = err["msg"]
+            if err["type"] == "extra_forbidden":
+                fields = [f.alias or k for k, f in m.args.model_fields.items()]
+                msg = (f"metric {name} takes no argument {shown(err['loc'][-1])}; "
+                       f"its arguments: {', '.join(fields)}")
+            elif err["type"] != "missing":
+                msg += f" (got {shown(err.get('input'))})"
+            else:
+                msg = f"metric {name} needs this argument"
+            probs.add((*at, "args", *_clean(err["loc"])), msg[0].lower() + msg[1:])
+        args, ok = None, False  # type: ignore[assignment]
+        raw_items = raw.items()
+    else:
+        raw_items = raw.items()
+    for key, val in raw_items:
+        if not _check_ref(probs, (*at, "args", key), key, val, meta):
+            ok = False
+    ok &= _check_values(probs, at, cp, m.kind, meta)
+    return args if ok else None
+
+
+def _last_date(meta: Meta) -> dt.date:
+    return meta.date(meta.days - 1)
+
+
+def _check_date(probs: _Problems, path: PathT, val: Any, meta: Meta) -> bool:
+    lo, hi = meta.start, _last_date(meta)
+    if isinstance(val, dt.date) and not lo <= val <= hi:
+        probs.add(path, f"date {val.isoformat()} is outside the scenario "
+                        f"({lo.isoformat()} .. {hi.isoformat()})")
+        return False
+    return True
+
+
+def _check_ref(probs: _Problems, path: PathT, key: str, val: Any, meta: Meta) -> bool:
+    if isinstance(val, dt.date):
+        return _check_date(probs, path, val, meta)
+    pools: dict[str, tuple[str, list[str]]] = {
+        "region": ("region", list(meta.node_ids)), "place": ("region", list(meta.node_ids)),
+        "side": ("side", list(meta.side_ids)), "by": ("side", list(meta.side_ids)),
+        "a": ("side", list(meta.side_ids)), "b": ("side", list(meta.side_ids)),
+        "front": ("front", list(meta.front_ids)), "category": ("category", list(CATEGORIES)),
+        "causes": ("cause", [*KNOWN_CAUSES, *CAUSE_GROUPS]),
+    }
+    if key not in pools:
+        return True
+    what, pool = pools[key]
+    ok = True
+    vals = val if isinstance(val, list) else [val]
+    for j, v in enumerate(vals):
+        if not isinstance(v, str):
+            continue  # the metric's schema reports the type
+        if v not in pool:
+            where = (*path, j) if isinstance(val, list) else path
+            probs.add(where, f"unknown {what} {shown(v)}{did_you_mean(v, pool)}")
+            ok = False
+    return ok
+
+
+def _check_values(probs: _Problems, at: PathT, cp: dict[str, Any], kind: str,
+                  meta: Meta) -> bool:
+    """``history`` and ``band`` of the metric's kind, dates inside the scenario, low <= high."""
+    ok = True
+    vals: list[tuple[PathT, Any]] = []
+    if "history" in cp:
+        vals.append(((*at, "history"), cp["history"]))
+    band = cp.get("band")
+    if isinstance(band, list):
+        vals += [((*at, "band", j), v) for j, v in enumerate(band)]
+    want = {"flag": "true or false", "date": "a date", "number": "a number"}[kind]
+    for path, v in vals:
+        good = (isinstance(v, bool) if kind == "flag" else
+                isinstance(v, dt.date) if kind == "date" else
+                isinstance(v, int | float) and not isinstance(v, bool))
+        if not good:
+            probs.add(path, f"must be {want} for metric {cp.get('metric')} (got {shown(v)})")
+            ok = False
+        elif kind == "date":
+            ok &= _check_date(probs, path, v, meta)
+    if ok and isinstance(band, list) and len(band) == 2 and band[0] > band[1]:
+        probs.add((*at, "band"), f"low must not exceed high (got {shown(band)})")
+        ok = False
+    return ok

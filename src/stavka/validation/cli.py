@@ -1,0 +1,58 @@
+"""``stavka validate campaign``: the command line over :func:`stavka.validation.campaign.validate`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from stavka.consoles import err
+from stavka.errors import InputError
+
+HELP = "Score a campaign against its historical checkpoints (N runs, daily history)."
+
+
+def campaign_cmd(
+    subject: Annotated[str, typer.Argument(help="what to validate: campaign")],
+    scenario: Annotated[str, typer.Argument(help="scenario id or path")],
+    runs: Annotated[int, typer.Option(help="campaigns to run")] = 200,
+    seed: Annotated[int, typer.Option(help="master seed (>= 0)")] = 0,
+    out: Annotated[Path | None, typer.Option(
+        help="write report.md, report.json, plots/ and the sweep (resumable) here")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of the table")
+                       ] = False,
+    checkpoints: Annotated[Path | None, typer.Option(
+        help="checkpoints file (default: the scenario's checkpoints.yaml)")] = None,
+    workers: Annotated[int | None, typer.Option(help="worker processes (default: CPU count)")
+                       ] = None,
+    quiet: Annotated[bool, typer.Option(help="no progress bar")] = False,
+) -> None:
+    """Score a campaign against its historical checkpoints (N runs, daily history)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from stavka.validation.campaign import as_json as report_json
+    from stavka.validation.campaign import markdown, validate
+
+    if subject != "campaign":
+        raise InputError(f"unknown subject {subject!r}: stavka validate campaign SCENARIO or "
+                         "stavka validate cdb90 --battles FILE")
+    if runs < 1:
+        raise InputError(f"--runs must be >= 1 (got {runs})")
+    with Progress(TextColumn("[bold]campaigns"), BarColumn(), MofNCompleteColumn(),
+                  console=err, disable=quiet or as_json, transient=True) as bar:
+        task = bar.add_task("runs", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        rep = validate(scenario, runs, seed=seed, out=out, checkpoints=checkpoints,
+                       workers=workers, progress=progress)
+    if as_json:
+        sys.stdout.write(json.dumps(report_json(rep), indent=1, allow_nan=False) + "\n")
+    else:
+        sys.stdout.write(markdown(rep))
+        if out is not None:
+            sys.stdout.write(f"written to {out}/ (report.md, report.json, plots/, sweep/)\n")

@@ -125,6 +125,18 @@ def needed_days(cps: CheckpointSet, meta: Meta) -> int:
     return min(meta.days, last + 1)
 
 
+def prepare(scenario: Any, checkpoints: Path | None = None) -> tuple[Any, CheckpointSet]:
+    """The scenario (an id, a path or a ``Loaded``) and its checked checkpoints."""
+    from stavka.api import load
+    from stavka.engine.core import compile_world
+    from stavka.scenario.loader import Loaded
+
+    loaded = scenario if isinstance(scenario, Loaded) else load(scenario)
+    meta = Meta.of(compile_world(loaded.spec, None, replicas=1).static)
+    path = checkpoints if checkpoints is not None else default_path(loaded.files)
+    return loaded, load_checkpoints(path, meta, loaded.spec.id)
+
+
 def validate(scenario: Any, runs: int, seed: int = 0, out: Path | None = None,
              checkpoints: Path | None = None, workers: int | None = None,
              backend: str = "process", progress: Any = None,
@@ -134,17 +146,13 @@ def validate(scenario: Any, runs: int, seed: int = 0, out: Path | None = None,
     The checkpoints file is checked before anything runs. With ``out`` the sweep
     (with its daily history) is kept in ``out/sweep/`` and re-running resumes it.
     """
-    from stavka.api import load
     from stavka.engine.core import compile_world
-    from stavka.scenario.loader import Loaded
     from stavka.sweep.core import DEFAULT_BATCH, sweep
 
-    loaded = scenario if isinstance(scenario, Loaded) else load(scenario)
+    loaded, cps = prepare(scenario, checkpoints)
     world = compile_world(loaded.spec, None, replicas=1)
-    meta_full = Meta.of(world.static)
-    path = checkpoints if checkpoints is not None else default_path(loaded.files)
-    cps = load_checkpoints(path, meta_full, loaded.spec.id)
-    days = needed_days(cps, meta_full)
+    path = cps.path
+    days = needed_days(cps, Meta.of(world.static))
     res = sweep(loaded, runs, days=days, seed=seed, out=out / "sweep" if out else None,
                 record="daily", keep_daily=True, plots=False, workers=workers,
                 backend=backend, progress=progress,

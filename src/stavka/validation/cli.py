@@ -34,13 +34,14 @@ def campaign_cmd(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from stavka.validation.campaign import as_json as report_json
-    from stavka.validation.campaign import markdown, validate
+    from stavka.validation.campaign import markdown, prepare, validate
 
     if subject != "campaign":
         raise InputError(f"unknown subject {subject!r}: stavka validate campaign SCENARIO or "
                          "stavka validate cdb90 --battles FILE")
     if runs < 1:
         raise InputError(f"--runs must be >= 1 (got {runs})")
+    loaded, cps = prepare(scenario, checkpoints)  # every problem before anything runs
     with Progress(TextColumn("[bold]campaigns"), BarColumn(), MofNCompleteColumn(),
                   console=err, disable=quiet or as_json, transient=True) as bar:
         task = bar.add_task("runs", total=None)
@@ -48,7 +49,7 @@ def campaign_cmd(
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        rep = validate(scenario, runs, seed=seed, out=out, checkpoints=checkpoints,
+        rep = validate(loaded, runs, seed=seed, out=out, checkpoints=cps.path,
                        workers=workers, progress=progress)
     if as_json:
         sys.stdout.write(json.dumps(report_json(rep), indent=1, allow_nan=False) + "\n")

@@ -1,0 +1,128 @@
+"""Checkpoints files: every problem located and reported at once; ``validate campaign``
+end to end on the tiny scenario."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from tests.engine.helpers import DATA
+
+from stavka.cli import main
+from stavka.engine.core import compile_world
+from stavka.scenario.loader import load_file
+from stavka.validation import checkpoints as C
+from stavka.validation.campaign import as_json, markdown, validate
+from stavka.validation.history import Meta
+
+SCN = DATA / "t_history.yaml"
+BAD = DATA / "t_history_bad.checkpoints.yaml"
+
+
+@pytest.fixture(scope="module")
+def meta():
+    return Meta.of(compile_world(load_file(SCN).spec, None, 1).static)
+
+
+def test_the_shipped_checkpoints_load():
+    import stavka
+
+    ld = stavka.load("two-fronts-1941")
+    m = Meta.of(compile_world(ld.spec, None, 1).static)
+    cps = C.load(C.default_path(ld.files), m, ld.spec.id)
+    assert len(cps.args) == len(cps.spec.checkpoints) >= 20
+    # nothing after 5 December 1941 (kept back to score the counteroffensive blind)
+    assert max(C.Checkpoint.model_validate(c.model_dump()).high for c in cps.spec.checkpoints
+               if hasattr(c.high, "isoformat")).isoformat() <= "1941-12-05"
+
+
+def test_every_problem_located_at_once(meta):
+    with pytest.raises(C.CheckpointError) as exc:
+        C.load(BAD, meta, "t-history")
+    lines = [str(p) for p in exc.value.problems]
+    f = str(BAD)
+    want = [
+        rf"{f}:7: checkpoints\[0\]\.args\.region: unknown region 'twon' \(did you mean 'town'\?\)",
+        rf"{f}:14: checkpoints\[1\]\.args\.side: unknown side 'finland'",
+        rf"{f}:20: checkpoints\[2\]\.metric: unknown metric 'ownr' \(did you mean 'owner'\?\)",
+        rf"{f}:29: checkpoints\[3\]\.history: date 1941-12-05 is outside the scenario "
+        r"\(1941-10-01 \.\. 1941-10-20\)",
+        rf"{f}:35: checkpoints\[4\]\.args\.by: date 1942-01-01 is outside the scenario",
+        rf"{f}:35: checkpoints\[4\]\.args\.front\[1\]: unknown front 'east'",
+        rf"{f}:35: checkpoints\[4\]\.args\.colour: metric prisoners takes no argument 'colour'",
+        rf"{f}:36: checkpoints\[4\]\.history: must be a number for metric prisoners",
+        rf"{f}:38: checkpoints\[4\]\.confidence: ",
+    ]
+    for w in want:
+        assert any(re.match(w, line) for line in lines), (w, lines)
+    assert len(lines) == len(want), lines
+
+
+def test_cli_reports_them_exit_2(capsys):
+    code = main(["validate", "campaign", str(SCN), "--runs", "2", "--checkpoints", str(BAD)])
+    cap = capsys.readouterr()
+    assert code == 2
+    errs = cap.err.strip().splitlines()
+    assert len(errs) == 10 and errs[-1].startswith("error: 9 problem(s)")
+    assert all(e.startswith(f"{BAD}:") for e in errs[:-1])
+    assert "Traceback" not in cap.err
+
+
+def test_wrong_scenario_and_missing_file(meta, tmp_path):
+    with pytest.raises(C.CheckpointError, match=r"checkpoints are for 't-history', not 'x'"):
+        C.load(DATA / "t_history.checkpoints.yaml", meta, "x")
+    with pytest.raises(C.CheckpointError, match="file not found"):
+        C.load(tmp_path / "none.yaml", meta)
+    p = tmp_path / "c.yaml"
+    p.write_text("scenario: t-history\ncheckpoints:\n  - {id: a, metric: owner}\n")
+    with pytest.raises(C.CheckpointError) as exc:
+        C.load(p, meta)
+    text = "\n".join(str(q) for q in exc.value.problems)
+    assert f"{p}:3: checkpoints[0].description: field required" in text.replace("Field", "field")
+    assert f"{p}:3: checkpoints[0].args.region: metric owner needs this argument" in text
+
+
+def test_validate_on_the_tiny_scenario(tmp_path):
+    rep = validate(SCN, 3, seed=0, out=tmp_path / "v", backend="serial")
+    by = {o.cp.id: o for o in rep.outcomes}
+    assert by["town_falls"].median == 3 and by["town_falls"].in_band == 1.0
+    assert by["town_falls"].history_in_range
+    assert by["town_retaken"].in_band == 1.0
+    assert by["closest"].median == pytest.approx(11.12, abs=0.01)
+    assert 9_000 < by["prisoners"].median <= 10_000
+    assert not by["wounded"].measured and "wounded" in by["wounded"].reason
+    md = markdown(rep)
+    assert "| Town falls | 4 Oct | 3 Oct – 5 Oct | 4 Oct | 4 Oct – 4 Oct | 100.0 % | yes |" in md
+    js = as_json(rep)
+    # every run gives 11.12 km and 9,655 prisoners: history (11.1, 9,700) is in the band
+    # but outside a 10-90 % range that narrow
+    assert not by["closest"].history_in_range and not by["prisoners"].history_in_range
+    assert js["totals"] == {"measured": 4, "not_measured": 1, "history_in_range": 2,
+                            "median_in_band": 4}
+    files = {p.name for p in (tmp_path / "v").iterdir()}
+    assert {"report.md", "report.json", "plots", "sweep"} <= files
+    assert (tmp_path / "v" / "plots" / "town_falls.png").stat().st_size > 1000
+    assert json.loads((tmp_path / "v" / "report.json").read_text())["runs"] == 3
+
+
+def test_cli_json(capsys):
+    code = main(["validate", "campaign", str(SCN), "--runs", "2", "--workers", "1", "--json"])
+    cap = capsys.readouterr()
+    assert code == 0, cap.err
+    js = json.loads(cap.out)
+    assert js["checkpoints"][0]["id"] == "town_falls"
+    assert js["checkpoints"][0]["median"] == "1941-10-04"
+
+
+def test_validate_subject_and_help():
+    import inspect
+
+    from stavka import cli
+    from stavka.validation.cli import campaign_cmd
+
+    spec = cli.LAZY_SUBJECTS[("validate", "campaign")]
+    doc = inspect.getdoc(campaign_cmd) or ""
+    assert " ".join(doc.split("\n\n")[0].split()) == spec.help
+    assert cli.lazy_command("validate", "campaign").callback is not None
+    assert main(["validate", "campaign"]) == 2

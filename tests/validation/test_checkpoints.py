@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
-from tests.engine.helpers import DATA
 
 from stavka.cli import main
 from stavka.engine.core import compile_world
@@ -15,6 +15,8 @@ from stavka.scenario.loader import load_file
 from stavka.validation import checkpoints as C
 from stavka.validation.campaign import as_json, markdown, validate
 from stavka.validation.history import Meta
+
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 SCN = DATA / "t_history.yaml"
 BAD = DATA / "t_history_bad.checkpoints.yaml"

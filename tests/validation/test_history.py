@@ -11,10 +11,10 @@ import csv
 import datetime as dt
 import gzip
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
-from tests.engine.helpers import DATA
 
 from stavka.engine.core import compile_world, step
 from stavka.engine.rng import Streams
@@ -24,6 +24,8 @@ from stavka.sweep.batch import run_batch
 from stavka.validation.history import DailyRecorder, History, Meta, front_columns, split_daily
 from stavka.validation.metrics import REGISTRY
 from stavka.world.state import CAUSES
+
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 SOV, GER = 0, 1
 TOWN = 3

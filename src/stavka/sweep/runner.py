@@ -109,8 +109,9 @@ def _maybe_fail() -> None:
 def run_task(loaded: Loaded, task: Task) -> Columns:
     """Run one batch; ``winner`` comes back as a fixed-width string array."""
     _maybe_fail()
+    extra = {"record": task.record} if task.record else {}  # no recording: the call as before
     cols = run_batch(loaded, dict(task.params), task.seed, task.key.first, task.key.count,
-                     days=task.days, record=task.record)
+                     days=task.days, **extra)
     return {k: (v.astype(str) if v.dtype == object else v) for k, v in cols.items()}
 
 

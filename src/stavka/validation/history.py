@@ -68,7 +68,9 @@ class DailyRecorder:
         R, S, Fr = s0.R, st.S, len(st.front_ids)
         self.st, self.first, self.days = st, first, days
         self.K = len(front_columns())
-        self.data = np.zeros((R, days, S, Fr, self.K), dtype=np.int64)
+        # whole units in int32 (half the memory of int64): a side's men, equipment and
+        # cumulative losses on one front stay far below 2**31
+        self.data = np.zeros((R, days, S, Fr, self.K), dtype=np.int32)
         self.last = np.full(R, -1, dtype=np.int64)
         self.prev_owner = s0.owner.copy()
         self.prev_war = s0.at_war.copy()
@@ -106,7 +108,10 @@ class DailyRecorder:
         out[..., len(CATS)] = np.bincount(key[enc], weights=s.strength[..., 0][enc],
                                           minlength=n_cells).reshape(R, S, Fr)
         out[..., len(FRONT_STATS):] = s.losses.reshape(R, S, Fr, -1)
-        self.data[rows, d] = np.round(out).astype(np.int64)
+        whole = np.round(out)
+        if whole.size and whole.max() >= 2**31:
+            raise OverflowError(f"a daily count reached {whole.max():.0f} (int32 holds < 2**31)")
+        self.data[rows, d] = whole.astype(np.int32)
         self.last[rows] = d
 
     def result(self) -> dict[str, np.ndarray]:
@@ -177,7 +182,8 @@ def file_names(stem: str) -> dict[str, str]:
 
 def _gz(text: str) -> bytes:
     buf = io.BytesIO()
-    with gzip.GzipFile(fileobj=buf, mode="wb", compresslevel=3, mtime=0) as fh:
+    # level 1: a third of the time of the default, files about 5 % larger
+    with gzip.GzipFile(fileobj=buf, mode="wb", compresslevel=1, mtime=0) as fh:
         fh.write(text.encode())
     return buf.getvalue()
 
@@ -205,14 +211,16 @@ def render(combo: int, first: int, arrays: dict[str, np.ndarray], meta: Meta
     used = np.asarray(data.reshape(R * D, S, Fr, K).any(axis=(0, 3)))
     pairs = [(s, f) for s in range(S) for f in range(Fr) if used[s, f]]
     lines = [",".join(FRONT_KEYS + meta.columns)]
-    rows = [f"{combo},{first + r}," for r in range(R)]
+    vals = ",".join(["%d"] * K)  # one %-format per row: the fastest pure-Python way here
+    fmts = [f"{sides[s]},{fronts[f]},".replace("%", "%%") + vals for s, f in pairs]
+    ps, pf = np.array([p[0] for p in pairs], dtype=np.intp), np.array([p[1] for p in pairs],
+                                                                        dtype=np.intp)
     for r in range(R):
-        for d in range(int(last[r]) + 1):
-            head = f"{rows[r]}{d},{dates[d]},"
-            block = data[r, d]
-            for s, f in pairs:
-                lines.append(f"{head}{sides[s]},{fronts[f]},"
-                             + ",".join(map(str, block[s, f].tolist())))
+        n = int(last[r]) + 1
+        block = data[r, :n][:, ps, pf].tolist()  # [day][pair][column]
+        for d in range(n):
+            head = f"{combo},{first + r},{d},{dates[d]},"
+            lines.extend(head + fm % tuple(v) for fm, v in zip(fmts, block[d], strict=True))
     out["fronts"] = _gz("\n".join(lines) + "\n")
     return out
 
@@ -234,7 +242,7 @@ def read(paths: dict[str, Path], count: int, first: int, meta: Meta) -> dict[str
 
     own = [[int(x[1]), int(x[2]), nodes[x[4]], sides[x[5]], sides[x[6]]] for x in rows("owners")]
     war = [[int(x[1]), int(x[2]), sides[x[4]], sides[x[5]], int(x[6])] for x in rows("wars")]
-    data = np.zeros((count, meta.days, len(meta.side_ids), len(meta.front_ids), K), np.int64)
+    data = np.zeros((count, meta.days, len(meta.side_ids), len(meta.front_ids), K), np.int32)
     last = np.full(count, -1, dtype=np.int64)
     for x in rows("fronts"):
         r, d = int(x[1]) - first, int(x[2])

@@ -18,12 +18,12 @@ import pytest
 
 from stavka.engine.core import compile_world, step
 from stavka.engine.rng import Streams
+from stavka.enums import CAUSES
 from stavka.scenario.loader import load_file
 from stavka.sweep import sweep
 from stavka.sweep.batch import run_batch
 from stavka.validation.history import DailyRecorder, History, Meta, front_columns, split_daily
 from stavka.validation.metrics import REGISTRY
-from stavka.world.state import CAUSES
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

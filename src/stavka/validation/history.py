@@ -10,7 +10,7 @@ arrays (never changes them) and keeps
   formations on the front (a formation's front is its region's ``front``), the men
   of those that are encircled, and the side's cumulative losses on the front by
   category and cause (``lost_<category>_<cause>`` for every category of
-  :data:`~stavka.world.state.CATS` and cause of :data:`~stavka.world.state.CAUSES`).
+  :data:`~stavka.enums.CATS` and cause of :data:`~stavka.enums.CAUSES`).
 
 Counts are whole units (the state's fixed-point counts rounded). ``day`` is the
 simulated day (0 = the scenario's start date); a value recorded for day ``d`` is the
@@ -34,7 +34,8 @@ from typing import Any
 
 import numpy as np
 
-from stavka.world.state import ACTIVE, CATS, CAUSES, State
+from stavka.enums import ACTIVE, CATS, CAUSES
+from stavka.world.state import State
 from stavka.world.static import Static
 
 #: Per side and front, before the loss columns.

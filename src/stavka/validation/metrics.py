@@ -31,8 +31,8 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from stavka.enums import CATS
 from stavka.validation.history import History
-from stavka.world.state import CATS
 
 Kind = Literal["flag", "date", "number"]
 EARTH_KM = 6371.0

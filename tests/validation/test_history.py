@@ -193,3 +193,26 @@ def test_sweep_writes_the_daily_files(loaded, tmp_path):
     for k, v in plain.runs.items():
         assert np.array_equal(v, res.runs[k]), k
     assert "record" not in plain.summary.get("fingerprint", {})
+
+
+def test_fewer_runs_reuse_the_stored_history(loaded, tmp_path):
+    out = tmp_path / "sw"
+    sweep(loaded, 4, seed=1, out=out, backend="serial", batch_size=4, plots=False,
+          record="daily")
+    res = sweep(loaded, 3, seed=1, out=out, backend="serial", plots=False, record="daily",
+                keep_daily=True)
+    assert res.batches_run == 0
+    [(first, a)] = res.daily[0]
+    assert first == 0 and len(a["last_day"]) == 3 and a["fronts"].shape[0] == 3
+    assert sorted(set(a["owners"][:, 0].tolist())) == [0, 1, 2]
+
+
+def test_recording_changes_no_flagship_run():
+    import stavka
+
+    flagship = stavka.load("two-fronts-1941")
+    plain = run_batch(flagship, None, seed=4, first=2, count=3, days=15)
+    rec = run_batch(flagship, None, seed=4, first=2, count=3, days=15, record="daily")
+    for k, v in plain.items():
+        assert np.array_equal(v, rec[k]), k
+    assert rec["daily.fronts"].shape[:2] == (3, 15)

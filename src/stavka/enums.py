@@ -54,8 +54,9 @@ POSTURES: tuple[str, ...] = get_args(Posture)
 LossCategory = Literal["men", "tanks", "guns", "aircraft"]
 CATS: tuple[str, ...] = get_args(LossCategory)
 
-#: Why strength was lost: in battle (killed, wounded, missing), captured (surrender),
-#: attrition (without supply: sickness, desertion, frost).
-LossCause = Literal["battle", "captured", "attrition"]
+#: Why strength was lost: in battle (killed and missing; all equipment lost in battle),
+#: captured (surrender), attrition (without supply: sickness, desertion, frost), wounded
+#: (sanitary losses in battle: men who may return to duty).
+LossCause = Literal["battle", "captured", "attrition", "wounded"]
 CAUSES: tuple[str, ...] = get_args(LossCause)
-C_BATTLE, C_CAPTURED, C_ATTRITION = range(len(CAUSES))
+C_BATTLE, C_CAPTURED, C_ATTRITION, C_WOUNDED = range(len(CAUSES))

@@ -7,8 +7,8 @@ import pytest
 
 from stavka import combat as cm
 from stavka.engine.phases.combat import posture_code
-from stavka.enums import ACTIVE, GONE
-from stavka.world.rules import load as load_rules
+from stavka.enums import ACTIVE, C_ATTRITION, C_CAPTURED, C_WOUNDED, GONE
+from stavka.rules import load as load_rules
 
 from .helpers import campaign, of_kind
 
@@ -56,7 +56,7 @@ def test_defender_breaks_region_taken_and_defender_retreats_to_best_supplied(see
     assert end.values["outcome"] == "taken"
     # men after = (500 - men lost in the battle) x (1 - 0.05), each loss kept on the
     # count grid (stavka.world.counts: 1/1024 of a man per rounding)
-    left = (500.0 - end.values["defender_lost"]) * (1 - load_rules().rout_loss)
+    left = (500.0 - end.values["defender_lost"]) * (1 - load_rules("v1").rout_loss)
     assert s.strength[0, fx, 0] == pytest.approx(left, abs=3 / 1024)
     assert ret[0].values["men"] == pytest.approx(left, abs=3 / 1024)
     assert s.owner[0, st.node("x")] == ger
@@ -71,8 +71,12 @@ def test_defender_breaks_region_taken_and_defender_retreats_to_best_supplied(see
     lost_ger = np.array([200000.0, 2000.0, 4000.0, 0.0]) - s.strength[0, fa]
     np.testing.assert_allclose(s.losses[0, ger, west].sum(axis=-1), lost_ger)
     assert s.losses[0, ger, west, 0, 0] == pytest.approx(end.values["attacker_lost"])
-    # nobody was captured or starved
-    assert s.losses[0, :, :, :, 1:].sum() == 0.0
+    # the retreat left rules.rout_loss of the men behind as prisoners; nobody starved
+    captured = s.losses[0, sov, west, 0, C_CAPTURED]
+    assert captured == pytest.approx((500.0 - end.values["defender_lost"])
+                                     * load_rules("v1").rout_loss, abs=3 / 1024)
+    assert s.losses[0, :, :, :, C_ATTRITION].sum() == 0.0
+    assert s.losses[0, :, :, :, C_WOUNDED].sum() == 0.0  # v1: battle losses not split
 
 
 @pytest.mark.parametrize("seed", [0, 1])

@@ -6,8 +6,8 @@ import pytest
 
 from stavka.api import Campaign
 from stavka.enums import ACTIVE, INACTIVE
+from stavka.rules import load as load_rules
 from stavka.scenario.loader import Loaded
-from stavka.world.rules import load as load_rules
 
 from .helpers import campaign, loaded, of_kind
 
@@ -67,7 +67,7 @@ def test_refit_stops_at_establishment(econ):
 def test_evacuation_pauses_production_for_30_days(econ):
     # gfac evacuates from 1941-07-03 = day 2: output on days 0, 1 (+20), none on
     # days 2 .. 2 + 30 - 1 = 31, output again from day 32.
-    assert load_rules().evacuation_days == 30
+    assert load_rules("v1").evacuation_days == 30
     for _ in range(2):
         econ.step()  # days 0, 1
     assert _tanks(econ, "g_tanks") == pytest.approx(20.0)

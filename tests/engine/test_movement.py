@@ -12,7 +12,7 @@ from stavka.engine.context import Ctx
 from stavka.engine.phases.movement import road_speed, trains_needed
 from stavka.enums import A_DEFEND, A_HOLD, ACTIVE, RAIL
 from stavka.errors import IllegalOrderError
-from stavka.world.rules import load as load_rules
+from stavka.rules import load as load_rules
 
 from .helpers import DATA, mini_without_germans, of_kind
 
@@ -182,7 +182,7 @@ def test_terrain_factor_enemy_ground_and_capture_of_empty_enemy_regions(line):
     # g_wood (forest x0.8, 100 km): 20 x 0.8 x 0.5 = 8 km/day -> 8 x 12 = 96 (day 11),
     # 104 -> arrives day 12.
     # Both are German-held and empty: entering takes them (capture, defended=False).
-    assert load_rules().enemy_ground_speed == 0.5
+    assert load_rules("v1").enemy_ground_speed == 0.5
     st, s = line.static, line.world.state
     evs = line.step(["r_full move g_open", "r_half move g_wood"])
     assert s.progress[0, st.formation("r_full")] == pytest.approx(10.0)

@@ -1,4 +1,4 @@
-"""The campaign rules: one versioned, cited parameter set (stavka.world.rules)."""
+"""The campaign rules: one versioned, cited parameter set (stavka.rules)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 import stavka
+from stavka import rules
 from stavka.errors import InputError, StavkaError
-from stavka.world import rules
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "stavka"
 

@@ -8,11 +8,11 @@ import pytest
 from stavka.engine.context import Ctx
 from stavka.engine.phases.supply import supply_levels
 from stavka.enums import ACTIVE, GONE
-from stavka.world.rules import load as load_rules
+from stavka.rules import load as load_rules
 
 from .helpers import of_kind
 
-_RULES = load_rules()
+_RULES = load_rules("v1")
 ENCIRCLED_MORALE_PER_DAY = _RULES.encircled_morale_per_day
 STARVE_MEN_PER_DAY = _RULES.starve_men_per_day
 STARVE_MORALE_PER_DAY = _RULES.starve_morale_per_day

@@ -93,15 +93,16 @@ def test_validate_on_the_tiny_scenario(tmp_path):
     assert by["town_retaken"].in_band == 1.0
     assert by["closest"].median == pytest.approx(11.12, abs=0.01)
     assert 9_000 < by["prisoners"].median <= 10_000
-    assert not by["wounded"].measured and "wounded" in by["wounded"].reason
+    # the engine records wounded losses; the v1 rules of this scenario do not split them
+    assert by["wounded"].measured and by["wounded"].median == 0
     md = markdown(rep)
     assert "| Town falls | 4 Oct | 3 Oct – 5 Oct | 4 Oct | 4 Oct – 4 Oct | 100.0 % | yes |" in md
     js = as_json(rep)
     # every run gives 11.12 km and 9,655 prisoners: history (11.1, 9,700) is in the band
     # but outside a 10-90 % range that narrow
     assert not by["closest"].history_in_range and not by["prisoners"].history_in_range
-    assert js["totals"] == {"measured": 4, "not_measured": 1, "history_in_range": 2,
-                            "median_in_band": 4}
+    assert js["totals"] == {"measured": 5, "not_measured": 0, "history_in_range": 3,
+                            "median_in_band": 5}
     files = {p.name for p in (tmp_path / "v").iterdir()}
     assert {"report.md", "report.json", "plots", "sweep"} <= files
     assert (tmp_path / "v" / "plots" / "town_falls.png").stat().st_size > 1000

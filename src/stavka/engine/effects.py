@@ -23,7 +23,8 @@ from __future__ import annotations
 import numpy as np
 
 from stavka.engine.context import Ctx
-from stavka.enums import C_CAPTURED, GONE
+from stavka.enums import C_BATTLE, C_CAPTURED, C_WOUNDED, GONE
+from stavka.world.counts import on_grid
 from stavka.world.flat import flat
 
 
@@ -39,6 +40,29 @@ def book_losses(ctx: Ctx, r: np.ndarray, f: np.ndarray, lost: np.ndarray, cause:
         if lost[:, c].any():
             tot = np.bincount(idx, weights=lost[:, c], minlength=n)
             s.losses[..., c, cause] += tot.reshape(ctx.R, st.S, Fr)
+
+
+def book_battle_losses(ctx: Ctx, r: np.ndarray, f: np.ndarray, lost: np.ndarray) -> None:
+    """Book battle losses ``lost`` [k, 4] of formations ``(r[k], f[k])``: of the men,
+    ``rules.wounded_fraction`` are wounded (cause ``wounded``) and the rest killed or
+    missing (``battle``); equipment is lost in battle. ``rules.wounded_return_fraction``
+    of the wounded will return to duty (``State.convalescent``; economy phase)."""
+    st, s = ctx.st, ctx.s
+    w = st.rules.wounded_fraction
+    if w == 0.0:
+        book_losses(ctx, r, f, lost, cause=C_BATTLE)
+        return
+    wounded = on_grid(lost[:, 0] * w)
+    killed = lost.copy()
+    killed[:, 0] -= wounded
+    book_losses(ctx, r, f, killed, cause=C_BATTLE)
+    book_losses(ctx, r, f, wounded[:, None] * _MEN_ONLY, cause=C_WOUNDED)
+    back = on_grid(wounded * st.rules.wounded_return_fraction)
+    s.convalescent += np.bincount(r * st.S + st.fside[f], weights=back,
+                                  minlength=ctx.R * st.S).reshape(ctx.R, st.S)
+
+
+_MEN_ONLY = np.array([1.0, 0.0, 0.0, 0.0])
 
 
 def surrender(ctx: Ctx, r: np.ndarray, f: np.ndarray, reason: str | None) -> None:
@@ -59,6 +83,7 @@ def surrender(ctx: Ctx, r: np.ndarray, f: np.ndarray, reason: str | None) -> Non
                          subjects=ids, men=float(s.strength[rr, m, 0].sum()),
                          tanks=float(s.strength[rr, m, 1].sum()), formations=len(ids), reason=why)
     s.strength[r, f] = 0.0
+    s.trucks[r, f] = 0.0
     s.status[r, f] = GONE
     s.encircled[r, f] = False
     ctx.invalidate()

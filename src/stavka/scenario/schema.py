@@ -26,6 +26,7 @@ from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12
 
 # the enumerations come from their one source, stavka.enums
 from stavka.enums import Action, EdgeKind, FormationKind, Ground, Stance, Terrain
+from stavka.errors import InputError
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 #: A parameter reference: ``"$name"`` in a field that accepts one.
@@ -110,6 +111,7 @@ PARAM_SLOTS: dict[tuple[str, str], tuple[str, float | None, float | None]] = {
     ("Delivery", "after_days"): ("int", 0, MAX_DAYS),
     ("Delivery", "gold_t"): ("float", 0.0, MAX_GOLD_T),
     ("Request", "probability"): ("float", 0.0, 1.0),
+    ("Trigger", "chance"): ("float", 0.0, 1.0),
     ("MoraleChange", "delta"): ("float", -1.0, 1.0),
 }
 #: Bounds the base validator applies to number-or-something-else fields.
@@ -430,6 +432,9 @@ class Trigger(Spec):
     strength_below: StrengthCondition | None = None
     param: ParamCondition | None = None
     event: str | None = Field(None, description="another event has fired")
+    chance: float | ParamRef | None = Field(
+        None, description="and then only with this probability each day (0..1; drawn per "
+                          "replica from the seeded streams): a daily hazard")
     any: list[Trigger] = Field(default_factory=list)
 
 
@@ -587,12 +592,48 @@ class Scenario(Spec):
     orders: list[Order] = Field(default_factory=list, description="the default script")
     events: list[Event] = Field(default_factory=list, description="triggers and effects")
     victory: Victory = Field(default_factory=Victory, description="outcome flags")
+    rules_version: str | None = Field(
+        None, pattern=r"^v[0-9]{1,4}$",
+        description="campaign rules version (stavka/rules/rules_<version>.yaml; none: the "
+                    "current one)")
+    rules: dict[str, float] = Field(
+        default_factory=dict, max_length=200,
+        description="this scenario's values of campaign rules (name: value, within the "
+                    "rule's bounds; stavka docs rules)")
     rail_speed_km_day: float = Field(600, gt=0, le=MAX_RAIL_SPEED_KM_DAY,
                                      description="troop train speed, km/day (<= 2,000)")
     refit_every_days: int = Field(
         1, ge=1, le=30,
         description="days between refits of formations from their side's pool of new "
                     "equipment (1 = daily; 7 = weekly replacement batches)")
+
+    @field_validator("rules_version")
+    @classmethod
+    def _rules_version(cls, v: str | None) -> str | None:
+        from stavka import rules
+
+        if v is not None and v not in rules.versions():
+            raise ValueError(f"unknown rules version '{v}' (shipped: {', '.join(rules.versions())})")
+        return v
+
+    @field_validator("rules")
+    @classmethod
+    def _rules(cls, v: dict[str, float]) -> dict[str, float]:
+        import math
+
+        from stavka import rules
+
+        for name, value in v.items():
+            try:
+                spec = rules.field_spec(name)
+            except InputError as exc:  # names the closest rule
+                raise ValueError(str(exc)) from None
+            if spec.type not in ("float", float):
+                raise ValueError(f"rule '{name}' is a table; it cannot be set from one value")
+            lo, hi = spec.metadata["lo"], spec.metadata["hi"]
+            if not math.isfinite(value) or not lo <= value <= hi:
+                raise ValueError(f"rule '{name}' = {value:g} is outside its range {lo:g}..{hi:g}")
+        return v
 
     @model_validator(mode="after")
     def _dates(self) -> Scenario:

@@ -15,9 +15,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from stavka import rules
 from stavka.errors import InputError, StavkaError, UnknownIdError, did_you_mean
 from stavka.scenario.loader import Loaded
-from stavka.world import rules
 from stavka.world.static import coerce_param, coerce_rule
 
 _RANGE = re.compile(r"^\s*(-?\d+)\s*\.\.\s*(-?\d+)\s*(?::\s*(\d+)\s*)?$")
@@ -110,7 +110,7 @@ def parse_vary(items: Iterable[str]) -> dict[str, str]:
 
 def make_grid(loaded: Loaded, vary: Mapping[str, str | Sequence[Any]]) -> Grid:
     """Check names and values against the scenario's parameters (or, for ``rules.NAME``,
-    the rule's bounds: :mod:`stavka.world.rules`) and build the grid.
+    the rule's bounds: :mod:`stavka.rules`) and build the grid.
 
     A value spec is a VALUES string or a sequence of values (strings are coerced
     like CLI input). Errors name the parameter and quote the offending input.

@@ -1,6 +1,7 @@
 r"""The state digest, defined field by field so that any implementation can recompute it.
 
-Digest version 1 (:data:`DIGEST_VERSION`). The digest of replica ``r`` of a
+Digest version 2 (:data:`DIGEST_VERSION`; 2 added ``convalescent`` and the ``wounded``
+loss cause). The digest of replica ``r`` of a
 :class:`~stavka.world.state.State` is the first 16 hex digits of SHA-256 over::
 
     b"stavka-state-digest\0"  u32le(DIGEST_VERSION)  i64le(day)
@@ -33,14 +34,14 @@ if TYPE_CHECKING:
     from stavka.world.state import State
 
 #: Bump when the encoding or the field list changes (and say so in the README).
-DIGEST_VERSION = 1
+DIGEST_VERSION = 2
 
 #: The digested fields of :class:`~stavka.world.state.State`, in hashing order.
 DIGEST_FIELDS: tuple[str, ...] = (
     "owner", "loc", "status", "action", "target", "scripted", "strength", "trucks",
     "supply", "morale", "dug", "progress", "encircled", "arrive_day", "rail_depart",
     "rail_left", "rail_eta", "rail_from", "stance", "at_war", "war_day", "fired",
-    "pending_fire", "due", "pool", "truck_pool", "gold", "manpower", "mob_acc",
+    "pending_fire", "due", "pool", "truck_pool", "convalescent", "gold", "manpower", "mob_acc",
     "mob_next", "eng_att", "eng_def", "eng_days", "eng_side", "eng_men", "losses",
     "start_men", "taken_day", "over", "winner",
 )

@@ -37,6 +37,8 @@ class Scatter:
 
     def any(self, flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(nodes, whether any arc into the node is set) of bool ``flags[..., arcs]``."""
+        if self.first.size == 0:  # no arcs of these kinds (a map without railways)
+            return self.nodes, np.zeros((*flags.shape[:-1], 0), dtype=bool)
         u8 = flags[..., self.order].view(np.uint8)
         return self.nodes, np.maximum.reduceat(u8, self.first, axis=-1).view(bool)
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from stavka.enums import ACTIVE, INACTIVE, STANCES
+from stavka.enums import ACTIVE, CAUSES, INACTIVE, STANCES
 from stavka.world.counts import on_grid
 from stavka.world.static import Static
 
@@ -47,6 +47,7 @@ class State:
     due: np.ndarray  # [R, K] day a delivery arrives (-1 none)
     pool: np.ndarray  # [R, S, 4] materiel awaiting distribution (men, tanks, guns, aircraft)
     truck_pool: np.ndarray  # [R, S]
+    convalescent: np.ndarray  # [R, S] wounded men who will return to duty, not yet back
     gold: np.ndarray  # [R, S] t
     manpower: np.ndarray  # [R, S] men left to call up
     mob_acc: np.ndarray  # [R, S] men called up, not yet formed
@@ -56,7 +57,7 @@ class State:
     eng_days: np.ndarray  # [R, N] days the battle has lasted
     eng_side: np.ndarray  # [R, N] attacking side of the ongoing battle (-1 none)
     eng_men: np.ndarray  # [R, N, 2] men lost so far in the battle (attacker, defender)
-    losses: np.ndarray  # [R, S, Fr, 4, 3] by side, front, category, cause
+    losses: np.ndarray  # [R, S, Fr, 4, C] by side, front, category, cause (enums.CAUSES)
     start_men: np.ndarray  # [R, S, Fr] men on each front at start (for strength triggers)
     taken_day: np.ndarray  # [R, N] day the region last changed hands (-1 = never)
     over: np.ndarray  # [R] bool: sudden death reached
@@ -158,13 +159,13 @@ def initial_state(st: Static, replicas: int) -> State:
         fired=np.zeros((R, len(spec.events)), dtype=bool),
         pending_fire=np.zeros((R, len(spec.events)), dtype=bool),
         due=np.full((R, n_deliver), -1, dtype=np.int32),
-        pool=np.zeros((R, S, 4)), truck_pool=np.zeros((R, S)),
+        pool=np.zeros((R, S, 4)), truck_pool=np.zeros((R, S)), convalescent=np.zeros((R, S)),
         gold=rep(np.array([spec.sides[s].gold_t for s in st.side_ids], dtype=float)),
         manpower=rep(on_grid(np.array([spec.sides[s].manpower for s in st.side_ids], dtype=float))),
         mob_acc=np.zeros((R, S)), mob_next=np.zeros((R, S), dtype=np.int32),
         eng_att=np.zeros((R, N)), eng_def=np.zeros((R, N)), eng_days=np.zeros((R, N), dtype=np.int32),
         eng_side=np.full((R, N), -1, dtype=np.int16), eng_men=np.zeros((R, N, 2)),
-        losses=np.zeros((R, S, Fr, 4, 3)), start_men=rep(start_men),
+        losses=np.zeros((R, S, Fr, 4, len(CAUSES))), start_men=rep(start_men),
         taken_day=np.full((R, N), -1, dtype=np.int32),
         over=np.zeros(R, dtype=bool), winner=np.full(R, -1, dtype=np.int16),
         memo_ok=np.zeros(R, dtype=bool), memo_held=np.zeros((R, A, N), dtype=bool),

@@ -15,12 +15,12 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import shortest_path
 
+from stavka import rules as rules_mod
 from stavka.enums import EDGE_KINDS, GROUNDS, KINDS, TERRAINS
 from stavka.errors import InputError, UnknownIdError, did_you_mean
+from stavka.rules import Rules
 from stavka.scenario.loader import escape
 from stavka.scenario.schema import MAX_PARAM, Scenario, param_uses
-from stavka.world import rules as rules_mod
-from stavka.world.rules import Rules
 
 INF = np.inf
 
@@ -31,7 +31,7 @@ class Static:
 
     spec: Scenario
     params: dict[str, Any]
-    #: the campaign rules with this run's ``rules.*`` overrides (:mod:`stavka.world.rules`)
+    #: the campaign rules with this run's ``rules.*`` overrides (:mod:`stavka.rules`)
     rules: Rules
     #: road-march speed factor by ground state [5] (``rules.ground_speed``)
     ground_speed: np.ndarray
@@ -79,6 +79,7 @@ class Static:
     ftype: np.ndarray
     fkind: np.ndarray
     est: np.ndarray  # [F, 4] establishment men, tanks, guns, aircraft
+    est_trucks: np.ndarray  # [F] establishment trucks
     rail_trains: np.ndarray
     speed: np.ndarray
     fcev: np.ndarray  # [F] combat-effectiveness value (CEV; scenario field `quality`)
@@ -344,7 +345,11 @@ def _rail_paths(rail_next: np.ndarray, rail_edge: np.ndarray, ea: np.ndarray
 def compile_static(spec: Scenario, overrides: dict[str, Any] | None = None) -> Static:
     """Compile a checked scenario (and parameter overrides) into static tables."""
     params = resolve_params(spec, overrides)
-    rules = rules_mod.with_overrides(rules_mod.load(rules_mod.RULES_VERSION), params)
+    # the rules: the scenario's version and values, then this run's rules.* overrides
+    rules = rules_mod.load(spec.rules_version or rules_mod.RULES_VERSION)
+    for name, value in spec.rules.items():
+        rules = rules.override(name, value)
+    rules = rules_mod.with_overrides(rules, params)
     side_ids = tuple(spec.sides)
     alliances = sorted({s.alliance for s in spec.sides.values()})
     alliance = np.array([alliances.index(spec.sides[s].alliance) for s in side_ids])
@@ -410,8 +415,10 @@ def compile_static(spec: Scenario, overrides: dict[str, Any] | None = None) -> S
     types = [spec.formation_types[type_ids[t]] for t in ftype]
     est = np.array([[t.men, t.tanks, t.guns, t.aircraft] for t in types], dtype=float)
     # A formation's establishment is its type's, but never below its own start strength.
+    est_trucks = np.array([t.trucks for t in types], dtype=float)
     for i, f in enumerate(spec.formations):
         est[i] = np.maximum(est[i], [f.men, f.tanks, f.guns, f.aircraft])
+        est_trucks[i] = max(est_trucks[i], f.trucks)
     # The scenario format still calls a formation's (or its type's) CEV ``quality``.
     fcev = np.array([spec.formations[i].quality if i < len(spec.formations) else t.quality
                      for i, t in enumerate(types)], dtype=float)
@@ -455,7 +462,7 @@ def compile_static(spec: Scenario, overrides: dict[str, Any] | None = None) -> S
         form_ids=tuple(fids), form_names=tuple(fnames), form_index={k: i for i, k in enumerate(fids)},
         fside=np.array(fside, dtype=np.int16), ftype=np.array(ftype, dtype=np.int16),
         fkind=np.array([KINDS.index(t.kind) for t in types], dtype=np.int8),
-        est=est,
+        est=est, est_trucks=est_trucks,
         rail_trains=np.array([t.rail_trains for t in types], dtype=float),
         speed=np.array([t.speed_km_day for t in types], dtype=float),
         fcev=fcev,

@@ -19,12 +19,16 @@ battle); the AI's call-off: :mod:`stavka.ai.attack`.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from stavka import combat as cm
+from stavka import detmath
 from stavka.ai import attack as ai_attack
 from stavka.engine.context import Ctx
 from stavka.engine.effects import (
+    book_battle_losses,
     book_losses,
     capture_event,
     end_battles,
@@ -32,11 +36,25 @@ from stavka.engine.effects import (
     surrender,
     take_regions,
 )
-from stavka.enums import A_ATTACK, A_HOLD, A_NONE, ACTIVE, C_BATTLE, KINDS
+from stavka.enums import A_ATTACK, A_HOLD, A_NONE, ACTIVE, C_CAPTURED, KINDS
 from stavka.world.counts import on_grid
 from stavka.world.flat import distinct, first_of, flat, put_rows, take_rows
 
 _PARAMS: dict[str, cm.CombatParams] = {}
+_SCALED: dict[tuple[str, float, float], cm.CombatParams] = {}
+
+
+def campaign_params(version: str, break_mult: float, loss_mult: float) -> cm.CombatParams:
+    """The CDB90-fitted parameters of ``version`` at campaign scale: the daily break hazard
+    times ``break_mult`` and the loss rates times ``loss_mult`` (``rules.combat_break_mult``,
+    ``rules.combat_loss_mult``; 1 = the engagement-scale fit). A region's battle is a series
+    of engagements in depth along a wide front, not one CDB90 engagement."""
+    key = (version, break_mult, loss_mult)
+    if key not in _SCALED:
+        p = params(version)
+        _SCALED[key] = p if (break_mult, loss_mult) == (1.0, 1.0) else dataclasses.replace(
+            p, break_rate=p.break_rate * break_mult, lethality=p.lethality * loss_mult)
+    return _SCALED[key]
 
 
 def params(version: str) -> cm.CombatParams:
@@ -139,6 +157,16 @@ def run(ctx: Ctx) -> None:
     A, amen, a_m0 = force_of(fa, af, a_idx, s.eng_att[er, en])
     D, dmen, d_m0 = force_of(fd, df, d_idx, s.eng_def[er, en])
     _air_support(ctx, A, D, er, en, att_side, df, d_idx, ground_unit)
+    if st.rules.massing_exp != 0.0:
+        # Force concentration at campaign scale: an attacker that outnumbers the region's
+        # defenders masses on a sector and meets a fraction of them there; one that is
+        # outnumbered meets their reserves. The CDB90-fitted model sees engagements, not
+        # the massing that decides which ones happen, so it enters here, on the attacker's
+        # CEV, as (effective men ratio)^massing_exp within 1/cap..cap (calibrated on 1941).
+        # men weighted by CEV: rear services and levies count for what they can do
+        cap = st.rules.massing_cap
+        ratio = np.clip(amen * A.cev / np.maximum(dmen * D.cev, 1.0), 1.0 / cap, cap)
+        A.cev[:] = A.cev * detmath.power(ratio, st.rules.massing_exp)
     # conditions
     dug = agg(d_idx, np.take(flat(s.dug), fd) * d_m0) / np.maximum(dmen, 1.0)
     air_tot = A.aircraft + D.aircraft
@@ -160,7 +188,8 @@ def run(ctx: Ctx) -> None:
         hours=np.full(n, st.rules.hours_per_day),
     )
     gen = ctx.rng.generator("combat", day, er, en.astype(np.uint64))
-    model = params(st.spec.combat_model)
+    model = campaign_params(st.spec.combat_model, st.rules.combat_break_mult,
+                            st.rules.combat_loss_mult)
     res = cm.resolve(A, D, cond, model, gen)  # type: ignore[arg-type]
     # AI attackers call off attacks at poor odds: no battle, they rest where they are
     ordered = agg(a_idx, np.take(flat(s.scripted), fa).astype(float)) > 0
@@ -191,7 +220,9 @@ def run(ctx: Ctx) -> None:
     have = take_rows(s.strength, fk)
     lost = on_grid(have * frac)  # counts stay fixed-point (stavka.world.counts)
     put_rows(s.strength, fk, have - lost)
-    book_losses(ctx, fr_, ff_, lost, cause=C_BATTLE)
+    trucks = flat(s.trucks)  # trucks go with the equipment
+    trucks[fk] = trucks[fk] - on_grid(trucks[fk] * frac_e)
+    book_battle_losses(ctx, fr_, ff_, lost)
     sup = flat(s.supply)
     sup[fk] = np.maximum(sup[fk] - st.rules.battle_supply_days / st.supply_days[ff_], 0.0)
     s.eng_att[er, en] = 1.0 - (1.0 - s.eng_att[er, en]) * (1.0 - res.att_loss)
@@ -298,9 +329,11 @@ def _defender_breaks(ctx: Ctx, breaks: np.ndarray, er: np.ndarray, en: np.ndarra
     go = ~trapped
     if go.any():
         gr, gf, g_idx = dr[go], df[go], d_idx[go]
+        # a routed force leaves stragglers and rearguards behind: its men are taken
+        # prisoner, its equipment abandoned (rules.rout_loss of everything it has)
         lost = on_grid(s.strength[gr, gf] * st.rules.rout_loss)
         s.strength[gr, gf] -= lost
-        book_losses(ctx, gr, gf, lost, cause=C_BATTLE)
+        book_losses(ctx, gr, gf, lost, cause=C_CAPTURED)
         s.loc[gr, gf] = to[go]
         s.morale[gr, gf] *= st.rules.rout_morale
         s.dug[gr, gf] = 0

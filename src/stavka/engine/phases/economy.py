@@ -52,6 +52,7 @@ def run(ctx: Ctx) -> None:
         s.pool[held, si] += out
         s.truck_pool[held, si] += trucks
     _deliveries(ctx)
+    _convalescents(ctx)
     _mobilise(ctx)
     if (day + 1) % spec.refit_every_days == 0:  # the last day of each period
         _refit(ctx)
@@ -75,6 +76,18 @@ def _deliveries(ctx: Ctx) -> None:
                              tanks=dl.tanks, guns=dl.guns, aircraft=dl.aircraft, event=ev.id)
                 s.due[due, k] = -1
             k += 1
+
+
+def _convalescents(ctx: Ctx) -> None:
+    """Wounded men return to duty: each day ``1 / rules.wounded_return_days`` of those
+    still convalescing (``State.convalescent`` [R, S], filled by the combat phase) join
+    their side's replacement pool (a first-order delay with that mean)."""
+    s = ctx.s
+    if not s.convalescent.any():
+        return
+    back = floor_grid(s.convalescent / ctx.st.rules.wounded_return_days)
+    s.convalescent -= back
+    s.pool[..., 0] += back
 
 
 def _mobilise(ctx: Ctx) -> None:
@@ -109,7 +122,7 @@ def _mobilise(ctx: Ctx) -> None:
 def _refit(ctx: Ctx) -> None:
     st, s = ctx.st, ctx.s
     R, S = ctx.R, st.S
-    if not (s.pool[..., 1:].any() or s.truck_pool.any()):
+    if not (s.pool.any() or s.truck_pool.any()):
         return
     ok = (s.status == ACTIVE) & (s.supply > st.rules.refit_min_supply) & ~s.encircled
     # formations short of equipment, as a row-major list (the sums keep the order of
@@ -117,9 +130,9 @@ def _refit(ctx: Ctx) -> None:
     flat = np.flatnonzero(ok)
     r, f = np.divmod(flat, st.F)
     sc = take_rows(s.strength, flat)
-    short = np.maximum(st.est[f] - sc, 0.0)  # [k, 4]; men (column 0) are not refitted here
+    short = np.maximum(st.est[f] - sc, 0.0)  # [k, 4]
     gi = r * S + st.fside[f]
-    for c in (1, 2, 3):
+    for c in (0, 1, 2, 3):  # men (returned wounded, delivered men), tanks, guns, aircraft
         need = np.bincount(gi, weights=short[:, c], minlength=R * S).reshape(R, S)
         give = np.minimum(s.pool[..., c], need)
         share = np.where(need > 0, give / np.maximum(need, 1e-9), 0.0)

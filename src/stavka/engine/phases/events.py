@@ -62,8 +62,11 @@ def _men_on_front(ctx: Ctx, side: int, front: int) -> np.ndarray:
     return np.where(on, s.strength[..., 0], 0.0).sum(axis=1)
 
 
-def trigger_mask(ctx: Ctx, trig: Trigger) -> np.ndarray:
-    """[R] bool: does the trigger hold in each replica today?"""
+def trigger_mask(ctx: Ctx, trig: Trigger, key: int = 0) -> np.ndarray:
+    """[R] bool: does the trigger hold in each replica today? Its conditions all hold
+    (``any``: one of its sub-triggers does) and, with ``chance``, a daily draw succeeds.
+    ``key`` identifies the trigger among the scenario's (event index, then the position
+    of a sub-trigger) so that each draws its own seeded numbers."""
     st, s, day = ctx.st, ctx.s, ctx.day
     R = ctx.R
     ok = np.ones(R, dtype=bool)
@@ -96,9 +99,13 @@ def trigger_mask(ctx: Ctx, trig: Trigger) -> np.ndarray:
         ok &= s.fired[:, [e.id for e in st.spec.events].index(trig.event)]
     if trig.any:
         anym = np.zeros(R, dtype=bool)
-        for sub in trig.any:
-            anym |= trigger_mask(ctx, sub)
+        for i, sub in enumerate(trig.any):
+            anym |= trigger_mask(ctx, sub, key * 64 + i + 1)
         ok &= anym
+    if trig.chance is not None:
+        p = float(param_value(st, trig.chance))
+        u = ctx.rng.uniform("trigger_chance", day, np.arange(R), np.full(R, key, dtype=np.uint64))
+        ok &= u < p
     return ok
 
 
@@ -124,7 +131,7 @@ def run(ctx: Ctx) -> None:
     for ei, ev in enumerate(st.spec.events):
         cond = pending[:, ei].copy()
         if not ev.manual:
-            cond |= trigger_mask(ctx, ev.trigger)
+            cond |= trigger_mask(ctx, ev.trigger, ei + 1)
         if not ev.repeat:
             cond &= ~s.fired[:, ei]
         cond &= ~s.over

@@ -38,6 +38,7 @@ from stavka.enums import (
     ACTIONS,
     ACTIVE,
     INACTIVE,
+    KINDS,
     RAIL,
 )
 from stavka.world.flat import flat
@@ -151,6 +152,13 @@ def _speed(ctx: Ctx, f_i: np.ndarray, fl: np.ndarray, nxt: np.ndarray) -> np.nda
     ground = ctx.ground()[nxt]
     # motorisation: trucks below the type's needs slow a motorised formation to foot pace
     v = st.speed[f_i] * st.ground_speed[ground] * st.terrain_speed[st.terrain[nxt]]
+    foot = st.rules.unmotorised_speed
+    if foot != 1.0:  # motorisation: a mobile formation short of trucks slows toward foot pace
+        need = st.est_trucks[f_i]
+        mobile = (need > 0) & ((st.fkind[f_i] == KINDS.index("armour"))
+                               | (st.fkind[f_i] == KINDS.index("motorised")))
+        fill = np.clip(flat(ctx.s.trucks)[fl] / np.maximum(need, 1.0), 0.0, 1.0)
+        v = v * np.where(mobile, foot + (1.0 - foot) * fill, 1.0)
     low = st.rules.unsupplied_speed
     return v * (low + (1.0 - low) * flat(ctx.s.supply)[fl])
 

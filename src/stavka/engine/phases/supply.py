@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from stavka import detmath
 from stavka.engine.context import Ctx
 from stavka.engine.effects import book_losses, surrender
 from stavka.enums import ACTIVE, C_ATTRITION
@@ -56,14 +57,39 @@ def supply_levels(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
         railed = graph.reach(sr & o, o, rt, rh)
         # beyond the longest truck reach the level is 0 whatever the distance
         s.memo_truck_km[r] = graph.distance(railed, h, lt, lh, lkm,
-                                            cap=st.rules.truck_range_km * float(st.ground_speed.max()))
+                                            cap=st.rules.truck_range_km * float(st.ground_speed.max())
+                                            * float(detmath.power(st.rules.truck_fill_max,
+                                                                  st.rules.truck_reach_exp)))
         s.memo_connected[r] = graph.reach(sr, h, lt, lh)
         s.memo_held[r], s.memo_rail[r], s.memo_ok[r] = h, o, True
     truck_km, connected = s.memo_truck_km, s.memo_connected
     # mud and snow shorten what trucks can haul as they slow them
-    reach = st.rules.truck_range_km * st.ground_speed[ctx.ground()]
+    reach = st.rules.truck_range_km * st.ground_speed[ctx.ground()]  # [N]
+    if st.rules.truck_reach_exp != 0.0:
+        reach = reach[None, None, :] * motor_factor(ctx, A)[:, :, None]  # [R, A, N]
     level = np.clip(1.0 - truck_km / reach, 0.0, 1.0)
     return np.where(connected, level, 0.0), connected
+
+
+def motor_factor(ctx: Ctx, A: int) -> np.ndarray:
+    """[R, A]: each alliance's supply-reach factor from its trucks: (trucks of its
+    formations in play + its sides' truck pools) / the trucks those formations need,
+    clipped to ``rules.truck_fill_min..truck_fill_max``, to the power
+    ``rules.truck_reach_exp``. Sums of counts are exact (fixed-point), so any order gives
+    the same bits; the power is :func:`stavka.detmath.power`."""
+    st, s = ctx.st, ctx.s
+    R = ctx.R
+    al = st.alliance[st.fside]  # [F]
+    act = s.status == ACTIVE
+    key = (np.arange(R)[:, None] * A + al[None, :]).ravel()
+    have = np.bincount(key, weights=np.where(act, s.trucks, 0.0).ravel(), minlength=R * A)
+    need = np.bincount(key, weights=np.where(act, st.est_trucks[None, :], 0.0).ravel(),
+                       minlength=R * A)
+    pool_key = (np.arange(R)[:, None] * A + st.alliance[None, :]).ravel()
+    have += np.bincount(pool_key, weights=s.truck_pool.ravel(), minlength=R * A)
+    fill = np.where(need > 0, have / np.maximum(need, 1.0), 1.0)
+    fill = np.clip(fill, st.rules.truck_fill_min, st.rules.truck_fill_max)
+    return detmath.power(fill, st.rules.truck_reach_exp).reshape(R, A)  # type: ignore[no-any-return]
 
 
 def run(ctx: Ctx) -> None:
@@ -78,7 +104,9 @@ def run(ctx: Ctx) -> None:
     lv = flat(level)[key]
     cut = ~flat(connected)[key] & act
     c = 1.0 / st.supply_days[None, :]
-    new = s.supply - c
+    # an encircled formation burns its load faster (break-out attacks, dumps lost)
+    new = s.supply - (c * np.where(cut, st.rules.encircled_burn, 1.0)
+                      if st.rules.encircled_burn != 1.0 else c)
     new += st.rules.refill_rate * c * lv
     np.clip(new, 0.0, 1.0, out=new)
     new[new < 1e-9] = 0.0  # no float dust: empty is empty

@@ -27,7 +27,7 @@ from ruamel.yaml import YAML
 from stavka.errors import InputError
 
 #: The rules version a scenario gets unless it names one.
-RULES_VERSION = "v1"
+RULES_VERSION = "v2"
 #: Prefix of a rule's name among a run's parameters.
 PREFIX = "rules."
 
@@ -44,6 +44,12 @@ class Rules:
     truck_range_km: float = _rule(
         "km", 0.0, 2000.0, "road distance beyond the railhead at which truck-borne supply "
         "falls to zero (linearly), on dry ground")
+    truck_reach_exp: float = _rule(
+        "1", 0.0, 3.0, "motorisation sets the supply reach: the truck range is multiplied by "
+        "the alliance's truck fill (trucks held / trucks its formations in play need, within "
+        "truck_fill_min..truck_fill_max) to this power")
+    truck_fill_min: float = _rule("1", 0.01, 1.0, "lower clip of the truck fill")
+    truck_fill_max: float = _rule("1", 1.0, 10.0, "upper clip of the truck fill")
     regauge_days: float = _rule(
         "days", 0.0, 365.0, "days before a captured region's railway serves its captor "
         "(regauging, repair)")
@@ -61,11 +67,24 @@ class Rules:
         "1", 0.0, 1.0, "an encircled formation out of supply surrenders below this morale")
     recover_morale_per_day: float = _rule(
         "1/day", 0.0, 1.0, "morale regained per day by a supplied formation not encircled")
+    encircled_burn: float = _rule(
+        "1", 0.0, 20.0, "an encircled formation uses supply this many times as fast "
+        "(break-out attacks, dumps lost)")
     recover_min_supply: float = _rule(
         "1", 0.0, 1.0, "supply on hand above which morale recovers")
     # --- combat (stavka.engine.phases.combat, stavka.ai.attack)
     hours_per_day: float = _rule(
         "h", 1.0, 24.0, "active combat hours per day at campaign scale")
+    massing_exp: float = _rule(
+        "1", 0.0, 3.0, "force concentration at campaign scale: the attacker's CEV is "
+        "multiplied by (attacking men / defending men)^massing_exp")
+    massing_cap: float = _rule(
+        "1", 1.0, 100.0, "the men ratio of massing_exp is clipped to 1/cap..cap")
+    combat_break_mult: float = _rule(
+        "1", 0.01, 100.0, "the CDB90-fitted daily break hazard times this at campaign scale "
+        "(a region's battle is many engagements in depth)")
+    combat_loss_mult: float = _rule(
+        "1", 0.01, 100.0, "the CDB90-fitted daily loss rates times this at campaign scale")
     halt_morale: float = _rule(
         "1", 0.0, 1.0, "morale an attacker loses when its attack is halted")
     min_attack_supply: float = _rule(
@@ -84,6 +103,14 @@ class Rules:
         "men cross one")
     rest_days: float = _rule(
         "days", 0.0, 60.0, "days an attacker rests after its attack is called off or halted")
+    wounded_fraction: float = _rule(
+        "1", 0.0, 1.0, "fraction of the men a formation loses in battle who are wounded "
+        "(sanitary losses); the rest are killed or missing")
+    wounded_return_fraction: float = _rule(
+        "1", 0.0, 1.0, "fraction of the wounded who return to duty")
+    wounded_return_days: float = _rule(
+        "days", 1.0, 365.0, "mean days before a wounded man returns to duty (through the "
+        "side's replacement pool)")
     # --- the AI (stavka.ai.doctrine)
     garrison_men_per_vp: float = _rule(
         "men", 0.0, 1e6, "men a side keeps in a victory region per victory point when its "
@@ -101,6 +128,9 @@ class Rules:
     unsupplied_speed: float = _rule(
         "1", 0.0, 1.0, "march speed factor of a formation with no supply on hand (1 at "
         "full supply, linear between)")
+    unmotorised_speed: float = _rule(
+        "1", 0.0, 1.0, "speed factor of a motorised or armoured formation with no trucks "
+        "(1 at its full establishment of trucks, linear between)")
     min_train_fraction: float = _rule(
         "1", 0.0, 1.0, "least fraction of its establishment's trains a depleted formation "
         "needs")
@@ -147,7 +177,7 @@ def field_spec(name: str) -> dataclasses.Field[Any]:
 
 def versions() -> tuple[str, ...]:
     """The shipped rules versions (``rules_<version>.yaml`` beside this module)."""
-    found = [p.name[len("rules_"):-len(".yaml")] for p in resources.files("stavka.world").iterdir()
+    found = [p.name[len("rules_"):-len(".yaml")] for p in resources.files("stavka.rules").iterdir()
              if p.name.startswith("rules_") and p.name.endswith(".yaml")]
     return tuple(sorted(found, key=lambda v: (len(v), v)))
 
@@ -177,7 +207,7 @@ def sources(version: str = RULES_VERSION) -> dict[str, tuple[Any, str]]:
     """``{rule: (value as written, source)}`` of ``version``."""
     name = f"rules_{version}.yaml"
     try:
-        text = resources.files("stavka.world").joinpath(name).read_text(encoding="utf-8")
+        text = resources.files("stavka.rules").joinpath(name).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(f"unknown rules version '{version}' (shipped: "
                          f"{', '.join(versions())})") from None

@@ -17,6 +17,7 @@ import hmac
 import os
 import re
 import secrets
+import sys
 import threading
 import time
 from collections import OrderedDict
@@ -103,10 +104,9 @@ class WarRoom:
                        frames=[ev.frame(c)], events=[]))
         live = Live(c, humans)
         self._remember(gid, live)
-        if not humans:
+        if not humans:  # nobody to wait for: one turn to the end
             with live.lock:
-                while not ev.done(live.campaign):
-                    self._advance(gid, live)
+                self._advance(gid, live, days=ev.total_days(c))
         return {"id": gid, "tokens": tokens}
 
     def list(self, limit: int = 100) -> list[dict[str, Any]]:
@@ -233,10 +233,10 @@ class WarRoom:
             self._advance(gid, live)
             return {"advanced": True, "waiting_for": [], "day": ev.day(live.campaign)}
 
-    def _advance(self, gid: str, live: Live) -> None:
-        """Play one turn and commit it (caller holds ``live.lock``). On any failure the
-        live campaign is dropped (rebuilt from the record next time) and nothing is
-        written."""
+    def _advance(self, gid: str, live: Live, days: int | None = None) -> None:
+        """Play one turn (``days``, default the game's ``turn_days``, or to the end) and
+        commit it (caller holds ``live.lock``). On any failure the live campaign is
+        dropped (rebuilt from the record next time) and nothing is written."""
         try:
             with self.sessions.begin() as s:
                 g = self._game(s, gid)
@@ -248,7 +248,7 @@ class WarRoom:
                 orders = [[x.side, o] for x in seats if x.kind == "human" for o in x.orders]
                 day_orders: list[list[list[str]]] = []
                 digests, frames, events = [], [], []
-                for i in range(g.turn_days):
+                for i in range(days or g.turn_days):
                     if ev.done(c):
                         break
                     todays = orders if i == 0 else []
@@ -269,8 +269,11 @@ class WarRoom:
                     x.ended = False
                     x.orders = []
                 s.flush()
-                if self.pause_in_commit:
-                    time.sleep(self.pause_in_commit)  # tests: a kill -9 lands here
+                if self.pause_in_commit:  # tests: a kill -9 lands here
+                    print(f"stavka.web: test hook: pausing {self.pause_in_commit} s inside "
+                          f"the transaction of game {gid}'s turn to day {g.day}",
+                          file=sys.stderr, flush=True)
+                    time.sleep(self.pause_in_commit)
         except BaseException:
             self._forget(gid)
             raise

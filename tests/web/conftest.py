@@ -11,12 +11,17 @@ browser tests need ``/usr/bin/chromium`` unless ``STAVKA_TEST_REQUIRE_BROWSER=1`
 from __future__ import annotations
 
 import os
+import queue
+import re
 import secrets
+import signal
+import subprocess
+import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 
 
 def pytest_configure(config):
@@ -93,3 +98,41 @@ def room(db_url):
 def client(room):
     with make_client(room) as c:
         yield c
+
+
+STAVKA = str(Path(sys.executable).with_name("stavka"))
+
+
+class Server:
+    """``stavka serve --port 0`` in a child process; lines of its output in queues."""
+
+    def __init__(self, db: str, tmp: Path, pause: float = 0):
+        env = dict(os.environ, COLUMNS="400", STAVKA_DATA_DIR=str(tmp),
+                   STAVKA_WEB_TEST_PAUSE_IN_COMMIT=str(pause))
+        self.proc = subprocess.Popen([STAVKA, "serve", "--port", "0", "--db", db], env=env,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.err: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._pump, daemon=True).start()
+        line = self.proc.stdout.readline()  # type: ignore[union-attr]
+        m = re.search(r"listening on (http://[\d.]+:\d+)/", line)
+        assert m, (line, self.proc.stderr.read() if self.proc.poll() is not None else "")  # type: ignore[union-attr]
+        self.url = m.group(1)
+
+    def _pump(self) -> None:
+        for line in self.proc.stderr:  # type: ignore[union-attr]
+            self.err.put(line)
+
+    def wait_for(self, text: str, timeout: float = 120) -> str:
+        while True:
+            line = self.err.get(timeout=timeout)
+            if text in line:
+                return line
+
+    def kill9(self) -> None:
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=30)

@@ -6,14 +6,10 @@ and says so on stderr, and the test kills it then (no timing guesses)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
-import queue
-import re
-import signal
 import subprocess
-import sys
 import threading
-from pathlib import Path
 
 import httpx
 from sqlalchemy import create_engine, func, select
@@ -22,44 +18,7 @@ import stavka
 from stavka.web.db import normalise_url
 from stavka.web.models import Game, Seat, Turn
 
-from .conftest import FLAGSHIP
-
-STAVKA = str(Path(sys.executable).with_name("stavka"))
-
-
-class Server:
-    """``stavka serve --port 0`` in a child process; lines of its output in queues."""
-
-    def __init__(self, db: str, tmp: Path, pause: float = 0):
-        env = dict(os.environ, COLUMNS="400", STAVKA_DATA_DIR=str(tmp),
-                   STAVKA_WEB_TEST_PAUSE_IN_COMMIT=str(pause))
-        self.proc = subprocess.Popen([STAVKA, "serve", "--port", "0", "--db", db], env=env,
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        self.err: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._pump, daemon=True).start()
-        line = self.proc.stdout.readline()  # type: ignore[union-attr]
-        m = re.search(r"listening on (http://[\d.]+:\d+)/", line)
-        assert m, (line, self.proc.stderr.read() if self.proc.poll() is not None else "")  # type: ignore[union-attr]
-        self.url = m.group(1)
-
-    def _pump(self) -> None:
-        for line in self.proc.stderr:  # type: ignore[union-attr]
-            self.err.put(line)
-
-    def wait_for(self, text: str, timeout: float = 120) -> str:
-        while True:
-            line = self.err.get(timeout=timeout)
-            if text in line:
-                return line
-
-    def kill9(self) -> None:
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(timeout=30)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=30)
+from .conftest import FLAGSHIP, STAVKA, Server
 
 
 def test_kill_9_in_the_middle_of_a_turn(db_url, tmp_path):
@@ -109,10 +68,8 @@ def test_kill_9_in_the_middle_of_a_turn(db_url, tmp_path):
 
 
 def _swallow(fn, *a, **kw):
-    try:
+    with contextlib.suppress(httpx.HTTPError):  # the server was killed under it
         fn(*a, **kw)
-    except httpx.HTTPError:
-        pass  # the server was killed under it
 
 
 def test_serve_says_where_it_listens_and_refuses_a_bad_db(tmp_path):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 import stavka
+
 from .conftest import FLAGSHIP, make_client, make_room
 
 

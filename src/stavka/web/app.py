@@ -156,7 +156,7 @@ def create_app(room: WarRoom) -> FastAPI:
 
     @app.get("/api/games", summary="Games, newest first")
     def games(limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[dict[str, Any]]:
-        return room.list(limit)
+        return room.games(limit)
 
     @app.post("/api/games", status_code=201, summary="Create a game",
               description="Returns the game id and a secret token per human seat "

@@ -109,7 +109,7 @@ class WarRoom:
                 self._advance(gid, live, days=ev.total_days(c))
         return {"id": gid, "tokens": tokens}
 
-    def list(self, limit: int = 100) -> list[dict[str, Any]]:
+    def games(self, limit: int = 100) -> list[dict[str, Any]]:
         """The newest ``limit`` games, with status, day and who is awaited."""
         with self.sessions() as s:
             games = s.scalars(select(Game).order_by(Game.created.desc()).limit(limit)).all()
@@ -168,9 +168,10 @@ class WarRoom:
                 g = self._game(s, gid)
                 seats = self._seats(s, gid)
                 since = max(0, g.day - VIEW_EVENT_DAYS)
-                turns = s.scalars(select(Turn).where(Turn.game_id == gid, Turn.day0 >= since)
-                                  .order_by(Turn.n)).all()
-            events = [e2 for t in turns for e in t.events
+                recent = s.scalars(select(Turn.events)  # not the pictures: only events
+                                   .where(Turn.game_id == gid, Turn.day0 >= since)
+                                   .order_by(Turn.n)).all()
+            events = [e2 for evs in recent for e in evs
                       if (e2 := fog_event(e, hidden)) is not None]
             me = next(x for x in seats if x.side == side)
             return {
@@ -247,7 +248,9 @@ class WarRoom:
                                    f"{g.day}; try again")
                 orders = [[x.side, o] for x in seats if x.kind == "human" for o in x.orders]
                 day_orders: list[list[list[str]]] = []
-                digests, frames, events = [], [], []
+                digests: list[str] = []
+                frames: list[dict[str, Any]] = []
+                events: list[dict[str, Any]] = []
                 for i in range(days or g.turn_days):
                     if ev.done(c):
                         break

@@ -111,6 +111,12 @@ def test_create_play_end_a_turn_and_find_the_game_again(browser, server):
     page.click("#give")
     page.wait_for_selector("#ordermsg.error")
     assert "already there" in page.inner_text("#ordermsg")
+    # a rail order shows its route and the engine's arrival date before it is given
+    page.select_option("#target", "gorky")
+    page.wait_for_function("document.querySelector('#routeinfo').textContent.includes('arrives')")
+    assert "rzhev → " in page.inner_text("#routeinfo")
+    assert page.get_attribute("path.route", "d").startswith("M")
+    shot(page, "play-rail-route.png")
     # an accepted one is staged
     page.select_option("#action", "move")
     page.select_option("#target", "kalinin")

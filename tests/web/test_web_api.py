@@ -220,3 +220,34 @@ def test_pages_and_vendored_assets_are_served(client):
                  "/vendor/topojson-client.min.js", "/vendor/countries-50m.json"):
         assert client.get(path).status_code == 200, path
     assert "world-atlas" in client.get("/map.js").text
+
+
+def test_a_rail_preview_shows_route_and_the_engines_arrival_without_changing_anything(client):
+    gid, t = new_game(client, {"soviet": "human"}, seed=4)
+    h = hdr(t["soviet"])
+    digest = client.get(f"/api/games/{gid}").json()["digest"]
+    r = client.get(f"/api/games/{gid}/rail-route",
+                   params={"formation": "sov_fe01_32rd", "target": "moscow"}, headers=h)
+    assert r.status_code == 200, r.text
+    p = r.json()
+    assert p["route"][0] == "ussuriysk" and p["route"][-1] == "moscow"
+    assert "novosibirsk" in p["route"] and p["km"] > 8000 and p["trains"] > 0
+    # the engine itself, given the order, brings it there on that date
+    c = stavka.Campaign(stavka.load(FLAGSHIP), seed=4, player="soviet")
+    c.step(["sov_fe01_32rd rail moscow"])
+    f = c.static.formation("sov_fe01_32rd")
+    while c.world.state.rail_eta[0, f] < 0 and c.world.state.loc[0, f] != c.static.node("moscow"):
+        c.step()
+    eta = int(c.world.state.rail_eta[0, f])
+    assert p["arrives"] == c.static.date(eta if eta >= 0 else c.day).isoformat()
+    # nothing moved: same digest, and the game then plays as if no preview had been asked
+    assert client.get(f"/api/games/{gid}").json()["digest"] == digest
+    client.post(f"/api/games/{gid}/end-turn", headers=h)
+    ref = stavka.Campaign(stavka.load(FLAGSHIP), seed=4, player="soviet")
+    ref.step()
+    assert client.get(f"/api/games/{gid}").json()["digest"] == ref.digest()
+    msg = one_line_error(client.get(f"/api/games/{gid}/rail-route", headers=h, params={
+        "formation": "sov_wf_22a_rd1", "target": "smolensk"}), 422)
+    assert "no railway from rzhev to smolensk" in msg
+    one_line_error(client.get(f"/api/games/{gid}/rail-route", headers=h, params={
+        "formation": "ger_pzgr2_id01", "target": "smolensk"}), 403)

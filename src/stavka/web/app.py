@@ -183,6 +183,16 @@ def create_app(room: WarRoom) -> FastAPI:
         side = room.seat_of(game_id, x_stavka_token)
         return {"orders": room.stage(game_id, side, body.orders)}
 
+    @app.get("/api/games/{game_id}/rail-route", summary="Preview a rail order",
+             description="The route (regions), its length in km, the trains the formation "
+                         "needs and the date the engine would bring it there; nothing is "
+                         "staged. A refused order is a 422 with the engine's reason.")
+    def rail_route(game_id: str, formation: Annotated[str, Query(max_length=100)],
+                   target: Annotated[str, Query(max_length=100)],
+                   x_stavka_token: Token = None) -> dict[str, Any]:
+        side = room.seat_of(game_id, x_stavka_token)
+        return room.rail_preview(game_id, side, formation, target)
+
     @app.delete("/api/games/{game_id}/orders", summary="Withdraw this turn's staged orders")
     def clear(game_id: str, x_stavka_token: Token = None) -> dict[str, Any]:
         room.clear(game_id, room.seat_of(game_id, x_stavka_token))

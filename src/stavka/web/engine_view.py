@@ -264,3 +264,51 @@ def order_actions() -> list[str]:
     from stavka.engine.records import ORDER_ACTIONS
 
     return list(ORDER_ACTIONS)
+
+
+#: how many days ahead a rail preview looks for the arrival
+RAIL_PREVIEW_DAYS = 60
+
+
+def rail_preview(c: Any, formation: str, target: str, side: str) -> dict[str, Any]:
+    """Where a rail order would take a formation, and when the engine would bring it there.
+
+    Checks ``FORMATION rail TARGET`` like :func:`check_order` (raises
+    :class:`OrderRefused` with the engine's reason), then reads the route from the static
+    rail paths of the side's alliance (regions, km) and finds the arrival by running the
+    engine on a copy of the world with that order and no others from the player (at most
+    :data:`RAIL_PREVIEW_DAYS` days; the campaign itself is untouched). ``arrives`` is
+    None if the formation would not arrive within that time or before the campaign ends.
+    """
+    from stavka.engine.core import step as engine_step
+    from stavka.engine.records import Order
+    from stavka.world.state import ACTIVE
+
+    check_order(c, f"{formation} rail {target}", side)
+    st = c.static
+    f, tgt = st.formation(formation), st.node(target)
+    world = c.world.copy()
+    loc = int(world.state.loc[0, f])
+    al = int(st.alliance[st.fside[f]])
+    route = [st.node_ids[loc]]
+    at = loc
+    while at != tgt and len(route) <= st.N:
+        at = int(st.rail_next[al, at, tgt])
+        route.append(st.node_ids[at])
+    arrives = None
+    orders = [Order(formation, "rail", target)]
+    for _ in range(RAIL_PREVIEW_DAYS):
+        if world.state.day >= st.days or bool(world.state.over[0]):
+            break
+        engine_step(world, orders, c.rng, record=False)
+        orders = []
+        s = world.state
+        if int(s.status[0, f]) == ACTIVE and int(s.loc[0, f]) == tgt:
+            arrives = st.date(s.day).isoformat()
+            break
+        if int(s.rail_eta[0, f]) >= 0:
+            arrives = st.date(int(s.rail_eta[0, f])).isoformat()
+            break
+    return {"formation": formation, "target": target, "route": route,
+            "km": round(float(st.rail_dist[al, loc, tgt])),
+            "trains": int(st.rail_trains[f]), "arrives": arrives}

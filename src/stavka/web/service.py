@@ -205,6 +205,17 @@ class WarRoom:
                 row.orders = list(staged.values())
             return list(staged.values())
 
+    def rail_preview(self, gid: str, side: str, formation: str, target: str) -> dict[str, Any]:
+        """The route, km and the engine's arrival date of a rail order (nothing staged):
+        :func:`engine_view.rail_preview`. 422 with the engine's reason if refused."""
+        live = self.live(gid)
+        with live.lock:
+            self._active_seat(gid, side)
+            try:
+                return ev.rail_preview(live.campaign, formation, target, side)
+            except ev.OrderRefused as exc:
+                raise WebError(403 if exc.forbidden else 422, str(exc)) from None
+
     def clear(self, gid: str, side: str) -> None:
         live = self.live(gid)
         with live.lock:

@@ -74,6 +74,7 @@ Stavka.Map = class {
       .data(this.nodes.filter((n) => n.vp > 0)).join("text")
       .attr("class", "label").attr("x", (n) => this.xy[this.index.get(n.id)][0] + 5)
       .attr("y", (n) => this.xy[this.index.get(n.id)][1] - 5).text((n) => n.name);
+    this.route = this.svg.append("path").attr("class", "route");
     this.marks = this.svg.append("g").attr("class", "marks");
     this.hl = this.svg.append("circle").attr("class", "highlight").attr("r", 16).style("display", "none");
     this.svg.append("text").attr("class", "credit").attr("x", W - 8).attr("y", H - 8)
@@ -145,6 +146,12 @@ Stavka.Map = class {
     if (!id || !this.index.has(id)) { this.hl.style("display", "none"); return; }
     const [x, y] = this.xy[this.index.get(id)];
     this.hl.attr("cx", x).attr("cy", y).style("display", null);
+  }
+
+  // a rail route: region ids in order (empty: none)
+  showRoute(ids) {
+    const pts = (ids || []).filter((id) => this.index.has(id)).map((id) => this.xy[this.index.get(id)]);
+    this.route.attr("d", pts.length > 1 ? "M" + pts.map((p) => p.join(",")).join("L") : null);
   }
 
   markTargets(ids) {

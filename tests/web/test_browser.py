@@ -126,8 +126,9 @@ def test_create_play_end_a_turn_and_find_the_game_again(browser, server):
     shot(page, "play-order.png")
     # end the turn: the AI plays Germany and Japan, the day advances
     page.click("#endturn")
-    page.wait_for_function("document.querySelector('#date').textContent === '1941-10-01'")
+    page.wait_for_function("document.querySelector('#msg').textContent.includes('turn played')")
     assert "turn played: day 1" in page.inner_text("#msg")
+    assert page.inner_text("#date") == "1941-10-01"
     shot(page, "play-day1.png")
     # reload: the same game, where it was
     page.reload()

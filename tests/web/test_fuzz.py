@@ -5,7 +5,7 @@ Operations, path and query parameters and body fields come from the app's own
 (real and unknown game ids, right, wrong and missing tokens, orders built from real and
 made-up formation ids, actions and regions, random JSON, broken JSON, random bytes).
 Every response must be a 4xx or 2xx, never a 5xx, and every error body one line.
-``FUZZ_REQUESTS`` bounds the run; the counts are written to the test artefacts.
+``STAVKA_FUZZ_REQUESTS`` (default 300) bounds the run; the counts are written to the test artefacts.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from .conftest import ARTEFACTS, FLAGSHIP
 
-FUZZ_REQUESTS = int(os.environ.get("STAVKA_FUZZ_REQUESTS", "600"))
+FUZZ_REQUESTS = int(os.environ.get("STAVKA_FUZZ_REQUESTS", "300"))
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats(allow_nan=False)

@@ -82,6 +82,11 @@ def test_serve_says_where_it_listens_and_refuses_a_bad_db(tmp_path):
                        env=dict(os.environ, COLUMNS="400"))
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert "--db must be sqlite:///FILE or postgresql://" in r.stderr
+    r = subprocess.run([STAVKA, "serve", "--db", f"sqlite:///{tmp_path / 'g.db'}",
+                        "--open", str(tmp_path / "nothing")], capture_output=True, text=True,
+                       env=dict(os.environ, COLUMNS="400"))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "no readable summary.json" in r.stderr and len(r.stderr.strip().splitlines()) == 1
     r = subprocess.run([STAVKA, "serve", "--db", "postgresql://nobody@127.0.0.1:1/none"],
                        capture_output=True, text=True, env=dict(os.environ, COLUMNS="400"))
     assert r.returncode == 2 and "Traceback" not in r.stderr and "database" in r.stderr

@@ -251,3 +251,30 @@ def test_a_rail_preview_shows_route_and_the_engines_arrival_without_changing_any
     assert "no railway from rzhev to smolensk" in msg
     one_line_error(client.get(f"/api/games/{gid}/rail-route", headers=h, params={
         "formation": "ger_pzgr2_id01", "target": "smolensk"}), 403)
+
+
+def test_a_run_report_opens_as_a_finished_game_to_watch(sqlite_url, tmp_path):
+    from stavka.chronicle import write_outputs
+    from stavka.errors import InputError
+
+    c = stavka.Campaign(stavka.load(FLAGSHIP), seed=7, params={"transfer_divisions": 4})
+    c.step(["sov_fe01_32rd rail moscow"])
+    c.run(9)
+    write_outputs(c, tmp_path / "rep")
+    room = make_room(sqlite_url)
+    gid = room.open_report(tmp_path / "rep")
+    with make_client(room) as client:
+        rep = client.get(f"/api/games/{gid}/replay").json()
+    assert rep["game"]["status"] == "finished" and rep["game"]["day"] == 10
+    assert rep["digests"] == c.history.digests
+    (tmp_path / "bad").mkdir()
+    with pytest.raises(InputError, match="no readable summary.json"):
+        room.open_report(tmp_path / "bad")
+    (tmp_path / "bad" / "summary.json").write_text('{"scenario": 1}')
+    with pytest.raises(InputError, match="not a stavka run summary"):
+        room.open_report(tmp_path / "bad")
+    summ = (tmp_path / "rep" / "summary.json").read_text()
+    (tmp_path / "bad" / "summary.json").write_text(summ.replace(c.digest(), "0" * 16))
+    with pytest.raises(InputError, match="the summary says 0000"):
+        room.open_report(tmp_path / "bad")
+    room.engine.dispose()

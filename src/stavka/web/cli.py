@@ -14,6 +14,9 @@ from stavka.errors import InputError
 def serve_cmd(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on (0: any free port)")] = 8000,
+    open_: Annotated[list[str] | None, typer.Option(
+        "--open", help="a `stavka run --report DIR` folder to watch (replayed and checked "
+                       "against its summary's digest); may be repeated")] = None,
     db: Annotated[str | None, typer.Option(
         help="database URL: sqlite:///FILE or postgresql://USER:PASS@HOST:PORT/DB "
              "(default: games.db in the data directory, $STAVKA_DATA_DIR or "
@@ -41,7 +44,9 @@ def serve_cmd(
 
     url = db or default_url()
     engine = make_engine(url)
-    app = create_app(WarRoom(engine))
+    room = WarRoom(engine)
+    opened = [room.open_report(folder) for folder in open_ or []]
+    app = create_app(room)
     try:
         sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -56,6 +61,9 @@ def serve_cmd(
     shown = engine.url.render_as_string(hide_password=True)
     out.print(f"stavka war room listening on http://{host}:{bound}/ (games in {shown}; "
               f"ready in {time.monotonic() - t0:.1f} s)", highlight=False)
+    for folder, gid in zip(open_ or [], opened, strict=True):
+        out.print(f"{folder}: watch it at http://{host}:{bound}/watch.html?game={gid}",
+                  highlight=False)
     err.print("Ctrl-C to stop", highlight=False)
     config = uvicorn.Config(app, log_level="warning", access_log=False)
     uvicorn.Server(config).run(sockets=[sock])

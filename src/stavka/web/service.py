@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
 import re
 import secrets
@@ -22,6 +23,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -73,11 +75,14 @@ class WarRoom:
 
     # ---- games ------------------------------------------------------------------------
     def create(self, scenario: str, seed: int, params: dict[str, Any] | None,
-               seats: dict[str, str], turn_days: int) -> dict[str, Any]:
+               seats: dict[str, str], turn_days: int,
+               script: dict[int, list[str]] | None = None,
+               days: int | None = None) -> dict[str, Any]:
         """Create a game; return its id and each human seat's token (shown only here).
 
         ``seats``: side -> "human" or "ai" (sides not named are AI). A game without a
-        human seat is played to its end at once (a campaign to watch)."""
+        human seat is played to its end at once (a campaign to watch): to the campaign's
+        end, or for ``days`` days, with ``script`` (day -> orders, given as a referee)."""
         info = ev.scenario_info(scenario)
         for side, kind in seats.items():
             if side not in info["sides"]:
@@ -106,7 +111,8 @@ class WarRoom:
         self._remember(gid, live)
         if not humans:  # nobody to wait for: one turn to the end
             with live.lock:
-                self._advance(gid, live, days=ev.total_days(c))
+                self._advance(gid, live, days=days or ev.total_days(c), script=script or {},
+                              finish=True)
         return {"id": gid, "tokens": tokens}
 
     def games(self, limit: int = 100) -> list[dict[str, Any]]:
@@ -245,10 +251,14 @@ class WarRoom:
             self._advance(gid, live)
             return {"advanced": True, "waiting_for": [], "day": ev.day(live.campaign)}
 
-    def _advance(self, gid: str, live: Live, days: int | None = None) -> None:
+    def _advance(self, gid: str, live: Live, days: int | None = None,
+                 script: dict[int, list[str]] | None = None, finish: bool = False) -> None:
         """Play one turn (``days``, default the game's ``turn_days``, or to the end) and
-        commit it (caller holds ``live.lock``). On any failure the live campaign is
-        dropped (rebuilt from the record next time) and nothing is written."""
+        commit it (caller holds ``live.lock``). ``script``: day -> orders given by a
+        referee (a report opened to watch) instead of the seats' orders; ``finish``: the
+        game is finished after this turn even if the campaign is not. On any failure the
+        live campaign is dropped (rebuilt from the record next time) and nothing is
+        written."""
         try:
             with self.sessions.begin() as s:
                 g = self._game(s, gid)
@@ -265,7 +275,10 @@ class WarRoom:
                 for i in range(days or g.turn_days):
                     if ev.done(c):
                         break
-                    todays = orders if i == 0 else []
+                    if script is not None:
+                        todays = [["referee", o] for o in script.get(ev.day(c), [])]
+                    else:
+                        todays = orders if i == 0 else []
                     evs = ev.step(c, [o for _, o in todays], live.humans)
                     day_orders.append(todays)
                     digests.append(ev.digest(c))
@@ -277,7 +290,7 @@ class WarRoom:
                            orders=day_orders, digests=digests, frames=frames, events=events))
                 g.day = ev.day(c)
                 g.digest = ev.digest(c)
-                g.status = "finished" if ev.done(c) else "active"
+                g.status = "finished" if finish or ev.done(c) else "active"
                 g.updated = time.time()
                 for x in seats:
                     x.ended = False
@@ -293,6 +306,38 @@ class WarRoom:
             raise
 
     # ---- watch ------------------------------------------------------------------------
+    def open_report(self, folder: str | Path) -> str:
+        """Open a ``stavka run --report DIR`` folder as a finished game to watch; return its id.
+
+        Its ``summary.json`` gives the scenario (a shipped one), seed, parameters, days and
+        orders; the campaign is replayed and must reach the summary's digest. Raises
+        :class:`InputError` (one line) for a folder without a readable summary, another
+        scenario, or a replay that parts from it."""
+        p = Path(folder)
+        try:
+            summ = json.loads((p / "summary.json").read_text())
+            scenario, seed, days = summ["scenario"], int(summ["seed"]), int(summ["days"])
+            params = summ.get("parameters") or {}
+            script: dict[int, list[str]] = {}
+            for item in summ.get("orders") or []:
+                d, o = str(item).split(":", 1)
+                script.setdefault(int(d), []).append(o.strip())
+            digest = str(summ["digest"])
+        except OSError as exc:
+            raise InputError(f"--open {folder}: no readable summary.json "
+                             f"({exc.strerror or exc})") from None
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise InputError(f"--open {folder}: summary.json is not a stavka run summary "
+                             f"({type(exc).__name__}: {str(exc)[:80]})") from None
+        c = ev.new_campaign(scenario, seed, params, [])
+        for _ in range(days):
+            ev.step(c, script.get(ev.day(c), []), [])
+        if ev.digest(c) != digest:
+            raise InputError(f"--open {folder}: the replay reaches digest {ev.digest(c)}, "
+                             f"the summary says {digest} (another stavka version?)")
+        return str(self.create(scenario, seed, params, {}, 1, script=script, days=days)["id"])
+
+
     def replay(self, gid: str) -> dict[str, Any]:
         """A finished game, whole: formation catalogue, every day's picture, every event
         and digest. 409 while the game is being played (its seats' fog would leak)."""

@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 import httpx
@@ -43,11 +44,13 @@ def pct(xs: list[float], q: float) -> float:
     return s[k] * 1000
 
 
-def start_server(db: str | None, tmp: Path) -> tuple[subprocess.Popen[str], str]:
+def start_server(db: str | None, tmp: Path, log: Path | None = None
+                 ) -> tuple[subprocess.Popen[str], str]:
     stavka = str(Path(sys.executable).with_name("stavka"))
     url = db or f"sqlite:///{tmp / 'games.db'}"
     proc = subprocess.Popen([stavka, "serve", "--host", "127.0.0.1", "--port", "0", "--db", url],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                            stdout=subprocess.PIPE,
+                            stderr=open(log, "w") if log else subprocess.DEVNULL, text=True,  # noqa: SIM115
                             env=dict(os.environ, COLUMNS="400"))
     line = proc.stdout.readline()  # type: ignore[union-attr]
     m = re.search(r"listening on (http://127\.0\.0\.1:\d+)/", line)
@@ -77,6 +80,7 @@ async def load(base: str, games: int, days: int) -> dict[str, object]:
     views: list[float] = []
     errors = 0
     requests = 0
+    failures: Counter[str] = Counter()
     limits = httpx.Limits(max_connections=games, max_keepalive_connections=games)
     async with httpx.AsyncClient(base_url=base, timeout=300, limits=limits) as c:
 
@@ -86,11 +90,13 @@ async def load(base: str, games: int, days: int) -> dict[str, object]:
             requests += 1
             try:
                 r = await c.request(method, url, **kw)  # type: ignore[arg-type]
-            except httpx.HTTPError:
+            except httpx.HTTPError as exc:
                 errors += 1
+                failures[type(exc).__name__] += 1
                 return None, time.perf_counter() - t
             if r.status_code >= 300:
                 errors += 1
+                failures[f"{r.status_code} {r.text[:100]}"] += 1
             return r, time.perf_counter() - t
 
         async def one(i: int) -> None:
@@ -112,7 +118,8 @@ async def load(base: str, games: int, days: int) -> dict[str, object]:
     return {"games": games, "days": days, "requests": requests, "errors": errors,
             "seconds": round(wall, 2), "requests_per_s": round(requests / wall, 1),
             "turn_ms_median": round(pct(turns, 50), 1), "turn_ms_p99": round(pct(turns, 99), 1),
-            "view_ms_median": round(pct(views, 50), 1), "view_ms_p99": round(pct(views, 99), 1)}
+            "view_ms_median": round(pct(views, 50), 1), "view_ms_p99": round(pct(views, 99), 1),
+            "failures": dict(failures.most_common(5))}
 
 
 def main() -> None:
@@ -122,11 +129,12 @@ def main() -> None:
     ap.add_argument("--solo", type=int, default=30, help="one-day turns of the lone game")
     ap.add_argument("--db", default=None, help="database URL (default: a fresh SQLite file)")
     ap.add_argument("--json", default=None, help="also write the figures here")
+    ap.add_argument("--log", default=None, help="the server's stderr goes here")
     a = ap.parse_args()
     if a.games < 1 or a.days < 1 or a.solo < 1:
         raise SystemExit("bench_web: --games, --days and --solo must be >= 1")
     with tempfile.TemporaryDirectory() as tmp:
-        proc, base = start_server(a.db, Path(tmp))
+        proc, base = start_server(a.db, Path(tmp), Path(a.log) if a.log else None)
         try:
             alone = solo(base, a.solo)
             res = asyncio.run(load(base, a.games, a.days))

@@ -278,3 +278,18 @@ def test_a_run_report_opens_as_a_finished_game_to_watch(sqlite_url, tmp_path):
     with pytest.raises(InputError, match="the summary says 0000"):
         room.open_report(tmp_path / "bad")
     room.engine.dispose()
+
+
+def test_the_schema_is_alembics_head(db_url):
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from stavka.web import db
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(db.MIGRATIONS))
+    assert ScriptDirectory.from_config(cfg).get_current_head() == db.HEAD
+    eng = db.make_engine(db_url)
+    assert db.current_revision(eng) == db.HEAD
+    db.upgrade(eng)  # again: nothing to do
+    eng.dispose()

@@ -65,5 +65,7 @@ def serve_cmd(
         out.print(f"{folder}: watch it at http://{host}:{bound}/watch.html?game={gid}",
                   highlight=False)
     err.print("Ctrl-C to stop", highlight=False)
-    config = uvicorn.Config(app, log_level="warning", access_log=False)
+    # keep-alive longer than a busy turn takes, so a client reusing a connection does not
+    # race the server closing it
+    config = uvicorn.Config(app, log_level="warning", access_log=False, timeout_keep_alive=75)
     uvicorn.Server(config).run(sockets=[sock])

@@ -143,3 +143,20 @@ def test_create_play_end_a_turn_and_find_the_game_again(browser, server):
     assert page.inner_text("#date") == "1941-10-01"
     shot(page, "play-resumed.png")
     assert not errors
+
+
+def test_explore_a_paired_sweep(browser, server):
+    page, errors = page_of(browser)
+    page.goto(server.url + "/explore.html")
+    page.wait_for_selector("#p_a_transfer_divisions")
+    page.fill("#runs", "8")
+    page.check("input[name=cmp][value=transfer_divisions]")
+    page.fill("#p_a_transfer_divisions", "0")
+    page.fill("#p_b_transfer_divisions", "18")
+    page.click("#run")
+    page.wait_for_selector("#flags tr[data-flag=moscow_holds]", timeout=180_000)
+    row = page.inner_text("#flags tr[data-flag=moscow_holds]")
+    assert row.count("%") == 2 and "pts" in row
+    assert page.locator("#hist rect.bar").count() > 0
+    shot(page, "explore.png")
+    assert not errors

@@ -293,3 +293,54 @@ def test_the_schema_is_alembics_head(db_url):
     assert db.current_revision(eng) == db.HEAD
     db.upgrade(eng)  # again: nothing to do
     eng.dispose()
+
+
+@pytest.fixture
+def sqlite_client(sqlite_url):
+    """Sweeps live in memory, not in the database: one backend is enough."""
+    room = make_room(sqlite_url)
+    with make_client(room) as c:
+        yield c
+    room.engine.dispose()
+
+
+def test_a_sweep_runs_in_the_background_and_matches_the_engine(sqlite_client):
+    client = sqlite_client
+    import time
+
+    r = client.post("/api/sweeps", json={"runs": 6, "seed": 3, "compare": {
+        "param": "transfer_divisions", "values": [0, 18]}})
+    assert r.status_code == 202, r.text
+    for _ in range(600):  # polled, at most 10 minutes; no assertion on time
+        j = client.get(f"/api/sweeps/{r.json()['id']}").json()
+        if j["status"] in ("done", "failed"):
+            break
+        time.sleep(1)
+    assert j["status"] == "done", j
+    res = j["result"]
+    assert [s["params"] for s in res["settings"]] == [{"transfer_divisions": 0},
+                                                      {"transfer_divisions": 18}]
+    for s in res["settings"]:
+        for f in res["flags"]:
+            assert s["flags"][f]["lo"] <= s["flags"][f]["p"] <= s["flags"][f]["hi"]
+        assert len(res["values"]["loss_soviet_men"][0]) == 6
+    # the same numbers as the sweep API itself
+    from stavka.sweep import sweep
+
+    ref = sweep(FLAGSHIP, 6, vary={"transfer_divisions": [0, 18]}, seed=3, backend="serial",
+                plots=False)
+    assert [x["flags"] for x in ref.summary["results"]] == [s["flags"] for s in res["settings"]]
+
+
+@pytest.mark.parametrize("body, status, why", [
+    ({"runs": 0}, 422, "body.runs"),
+    ({"runs": 5000}, 422, "body.runs"),
+    ({"params": {"nope": 1}}, 422, "unknown parameter 'nope'"),
+    ({"compare": {"param": "transfer_divisions", "values": [99]}}, 422, "must be <= 18"),
+    ({"compare": {"param": "transfer_divisions", "values": []}}, 422, "body.compare.values"),
+    ({"scenario": "x"}, 422, "unknown scenario"),
+])
+def test_bad_sweeps_are_refused(sqlite_client, body, status, why):
+    client = sqlite_client
+    assert why in one_line_error(client.post("/api/sweeps", json=body), status)
+    one_line_error(client.get("/api/sweeps/nothing"), 404)

@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from stavka.errors import StavkaError, UnknownIdError
 from stavka.web import engine_view as ev
-from stavka.web.service import WarRoom, WebError
+from stavka.web.service import Sweeps, WarRoom, WebError
 
 #: largest request body accepted, bytes
 MAX_BODY = 64 * 1024
@@ -47,6 +47,24 @@ class NewGame(BaseModel):
         default_factory=dict, max_length=20,
         description="side id: human or ai (sides not named are the AI)")
     turn_days: int = Field(1, ge=1, le=60, description="days per turn")
+
+
+class Compare(BaseModel):
+    """Settings to compare side by side: one parameter and its values (same seeds)."""
+
+    param: str = Field(..., max_length=100)
+    values: list[str | int | float | bool | None] = Field(..., min_length=1, max_length=4)
+
+
+class NewSweep(BaseModel):
+    """A Monte Carlo sweep for Explore."""
+
+    scenario: str = Field("two-fronts-1941", max_length=100)
+    runs: int = Field(200, ge=1, le=1000, description="campaigns per setting")
+    seed: int = Field(0, ge=0, le=2**31 - 1)
+    params: dict[str, str | int | float | bool | None] = Field(default_factory=dict,
+                                                               max_length=50)
+    compare: Compare | None = None
 
 
 class Orders(BaseModel):
@@ -212,6 +230,21 @@ def create_app(room: WarRoom) -> FastAPI:
     @app.get("/api/games/{game_id}/record", summary="A finished game's record")
     def record(game_id: str) -> dict[str, Any]:
         return room.record(game_id)
+
+    sweeps = Sweeps()
+    app.state.sweeps = sweeps
+
+    @app.post("/api/sweeps", status_code=202, summary="Start a sweep (Explore)",
+              description="Runs `runs` campaigns per setting in the background (one sweep "
+                          "at a time); poll GET /api/sweeps/{id}.")
+    def new_sweep(body: NewSweep) -> dict[str, Any]:
+        compare = (body.compare.param, list(body.compare.values)) if body.compare else None
+        return {"id": sweeps.start(body.scenario, body.runs, body.seed, dict(body.params),
+                                   compare)}
+
+    @app.get("/api/sweeps/{sweep_id}", summary="A sweep's progress and, when done, results")
+    def get_sweep(sweep_id: str) -> dict[str, Any]:
+        return sweeps.get(sweep_id)
 
     if STATIC.is_dir():
         app.mount("/", StaticFiles(directory=STATIC, html=True), name="static")

@@ -312,3 +312,41 @@ def rail_preview(c: Any, formation: str, target: str, side: str) -> dict[str, An
     return {"formation": formation, "target": target, "route": route,
             "km": round(float(st.rail_dist[al, loc, tgt])),
             "trains": int(st.rail_trains[f]), "arrives": arrives}
+
+
+#: outcomes whose distribution Explore shows (per-run values)
+EXPLORE_METRICS = ("vp_soviet", "loss_soviet_men", "loss_germany_men", "captured_soviet_men",
+                   "days")
+
+
+def run_sweep(scenario_id: str, runs: int, seed: int, params: dict[str, Any],
+              compare: tuple[str, list[Any]] | None,
+              progress: Any = None) -> dict[str, Any]:
+    """A Monte Carlo sweep of whole campaigns (:func:`stavka.sweep.sweep`, serial backend).
+
+    ``params``: fixed parameter values; ``compare``: (parameter, [value A, value B, ...])
+    run on the same seeds (paired: replica ``i`` of every setting shares its key).
+    Returns, per setting, P(each outcome flag) with its interval (``p``, ``lo``, ``hi``),
+    the mean and interval of every numeric outcome, and the per-run values of
+    :data:`EXPLORE_METRICS` (men, days, victory points). ``progress(done, total)``
+    hears of finished batches. Raises the sweep's errors (InputError, UnknownIdError)."""
+    from stavka.sweep import sweep
+
+    loaded = load_scenario(scenario_id)
+    vary: dict[str, list[Any]] = {k: [v] for k, v in params.items()}
+    if compare is not None:
+        vary[compare[0]] = list(compare[1])
+    res = sweep(loaded, runs, vary=vary, seed=seed, backend="serial", plots=False,
+                progress=progress, on_warning=lambda _t: None)
+    summ = res.summary
+    combos = res.runs["combo"]
+    values = {m: [[round(float(x), 3) for x in res.runs[m][combos == i]]
+                  for i in range(len(summ["results"]))]
+              for m in EXPLORE_METRICS if m in res.runs}
+    return {
+        "scenario": scenario_id, "runs": runs, "seed": seed, "days": summ["days"],
+        "flags": summ["flags"], "numeric": summ["numeric"],
+        "settings": [{"params": r["params"], "n": r["n"], "flags": r["flags"],
+                      "metrics": r["metrics"]} for r in summ["results"]],
+        "values": values, "paired": True,
+    }

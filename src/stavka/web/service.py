@@ -486,3 +486,64 @@ def check_params(params: Any) -> dict[str, Any]:
     if not isinstance(params, dict):
         raise InputError("params must be an object of name: value")
     return params
+
+
+class Sweeps:
+    """Explore's background sweeps, one at a time, in memory (a restart forgets them).
+
+    At most :attr:`QUEUE` jobs wait; more is a 409. A job's ``done``/``total`` count
+    campaigns."""
+
+    QUEUE = 4
+
+    def __init__(self) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stavka-sweep")
+        self.jobs: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self.guard = threading.Lock()
+
+    def start(self, scenario: str, runs: int, seed: int, params: dict[str, Any],
+              compare: tuple[str, list[Any]] | None) -> str:
+        """Queue a sweep; return its id. Parameters are checked first (422 if wrong)."""
+        info = ev.scenario_info(scenario)
+        for name in [*params, *([compare[0]] if compare else [])]:
+            if name not in info["parameters"]:
+                raise WebError(422, f"unknown parameter {name!r:.60}; scenario {scenario} has: "
+                                    f"{', '.join(info['parameters'])}")
+        for v in compare[1] if compare else [None]:  # every setting, checked by the engine
+            ev.new_campaign(scenario, 0, {**params, **({compare[0]: v} if compare else {})},
+                            [])  # InputError (422) for a value out of type or range
+        with self.guard:
+            waiting = sum(1 for j in self.jobs.values() if j["status"] in ("queued", "running"))
+            if waiting >= self.QUEUE:
+                raise WebError(409, f"{waiting} sweeps are running or queued; try later")
+            jid = secrets.token_hex(6)
+            job: dict[str, Any] = {"id": jid, "status": "queued", "done": 0,
+                                   "total": runs * (len(compare[1]) if compare else 1),
+                                   "result": None, "error": None}
+            self.jobs[jid] = job
+            while len(self.jobs) > 50:
+                self.jobs.popitem(last=False)
+
+        def work() -> None:
+            job["status"] = "running"
+            try:
+                job["result"] = ev.run_sweep(
+                    scenario, runs, seed, params, compare,
+                    progress=lambda done, total: job.update(done=done, total=total))
+                job["status"] = "done"
+            except StavkaError as exc:
+                job.update(status="failed", error=" ".join(str(exc).split())[:300])
+            except Exception as exc:  # reported on the job, never lost in a thread
+                job.update(status="failed", error=f"internal error ({type(exc).__name__})")
+
+        self.pool.submit(work)
+        return jid
+
+    def get(self, jid: str) -> dict[str, Any]:
+        job = self.jobs.get(jid) if isinstance(jid, str) else None
+        if job is None:
+            raise WebError(404, f"unknown sweep {str(jid)[:40]!r}")
+        return dict(job)
+

@@ -89,6 +89,8 @@ def test_watch_a_finished_campaign_and_scrub_the_slider(browser, server):
 def test_create_play_end_a_turn_and_find_the_game_again(browser, server):
     page, errors = page_of(browser)
     page.goto(server.url + "/")
+    page.wait_for_selector("#scenario option", state="attached")
+    page.select_option("#scenario", FLAGSHIP)
     page.wait_for_selector("select[data-side=soviet]")
     page.fill("input[name=seed]", "13")
     page.select_option("select[data-side=soviet]", "human")
@@ -148,6 +150,8 @@ def test_create_play_end_a_turn_and_find_the_game_again(browser, server):
 def test_explore_a_paired_sweep(browser, server):
     page, errors = page_of(browser)
     page.goto(server.url + "/explore.html")
+    page.wait_for_selector("#scenario option", state="attached")
+    page.select_option("#scenario", FLAGSHIP)
     page.wait_for_selector("#p_a_transfer_divisions")
     page.fill("#runs", "8")
     page.check("input[name=cmp][value=transfer_divisions]")

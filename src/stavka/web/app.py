@@ -10,7 +10,6 @@ reason). The OpenAPI schema is at ``/openapi.json``.
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -251,6 +250,3 @@ def create_app(room: WarRoom) -> FastAPI:
     app.add_middleware(BodyLimit)  # type: ignore[arg-type]
     return app
 
-
-def dumps(x: Any) -> str:
-    return json.dumps(x, separators=(",", ":"))

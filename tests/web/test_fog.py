@@ -14,7 +14,7 @@ import re
 import numpy as np
 
 import stavka
-from stavka.world.state import ACTIVE
+from stavka.enums import ACTIVE
 from stavka.world.visibility import RECON_KM, seen_regions, visibility
 
 from .conftest import FLAGSHIP

@@ -4,7 +4,7 @@ The rest of :mod:`stavka.web` talks to the engine only through these functions, 
 restructuring of the engine (renamed arrays, moved phases) is fixed in this module
 alone. What is used: the public API (:func:`stavka.load`, :class:`stavka.api.Campaign`
 and its ``step``/``digest``), the read-only static tables and state arrays, the
-order checks of :mod:`stavka.engine.phases.orders` (so the web layer states no rule of
+order checks of :mod:`stavka.engine.legality` (so the web layer states no rule of
 its own), and :func:`stavka.world.visibility.visibility` for the fog of war.
 
 Units: men, tanks, guns and aircraft are counts; ``supply`` is the fraction (0..1) of
@@ -129,7 +129,7 @@ def check_order(c: Any, text: str, side: str) -> str:
     :class:`OrderRefused` with the engine's reason (``forbidden=True`` when the formation
     belongs to another side)."""
     from stavka.engine.context import Ctx
-    from stavka.engine.phases.orders import check, check_owner, unknown_ids
+    from stavka.engine.legality import check, check_owner, unknown_ids
     from stavka.engine.records import Order
 
     if not isinstance(text, str):
@@ -139,15 +139,15 @@ def check_order(c: Any, text: str, side: str) -> str:
         o = Order.parse(text)
         why = unknown_ids(c.static, o)
         if why:
-            raise OrderRefused(f"order '{o.uci()[:120]}': {why}")
+            raise OrderRefused(f"order '{o.text()[:120]}': {why}")
         try:
             check_owner(c.static, o, (side,))
         except IllegalOrderError as exc:
             raise OrderRefused(str(exc), forbidden=True) from None
-        check(Ctx(c.static, c.world.state, c.rng, record=False), o, 0)
+        check(Ctx.of(c.world, c.rng), o, 0)
     except (IllegalOrderError, UnknownIdError, InputError) as exc:
         raise OrderRefused(str(exc)[:300]) from None
-    return o.uci()
+    return o.text()
 
 
 def step(c: Any, orders: list[str], humans: list[str]) -> list[Any]:
@@ -189,7 +189,7 @@ class Catalogue:
 
 
 def catalogue(c: Any) -> Catalogue:
-    from stavka.world.static import KINDS
+    from stavka.enums import KINDS
 
     st = c.static
     return Catalogue(tuple(st.form_ids), tuple(st.form_names),
@@ -201,7 +201,7 @@ def frame(c: Any) -> dict[str, Any]:
     """The day's picture for the map (everything, no fog): owner side index per region,
     and per formation in play ``[index, region index, status, men, tanks, guns, aircraft,
     encircled 0/1, supply in %]`` (status 1 on the map, 2 in rail transit)."""
-    from stavka.world.state import ACTIVE, RAIL
+    from stavka.enums import ACTIVE, RAIL
 
     s = c.world.state
     st_ = s.status[0]
@@ -217,7 +217,7 @@ def frame(c: Any) -> dict[str, Any]:
 def formation_rows(c: Any, mask: np.ndarray, side: str) -> list[dict[str, Any]]:
     """The formations ``mask`` ([F] bool) shows to ``side``: place, strength, state; the
     order of the day only for the side's own formations."""
-    from stavka.world.state import ACTIONS, RAIL
+    from stavka.enums import ACTIONS, RAIL
 
     st, s = c.static, c.world.state
     cat = catalogue(c)
@@ -282,7 +282,7 @@ def rail_preview(c: Any, formation: str, target: str, side: str) -> dict[str, An
     """
     from stavka.engine.core import step as engine_step
     from stavka.engine.records import Order
-    from stavka.world.state import ACTIVE
+    from stavka.enums import ACTIVE
 
     check_order(c, f"{formation} rail {target}", side)
     st = c.static

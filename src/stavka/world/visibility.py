@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from stavka.world.state import ACTIVE, RAIL, State
+from stavka.enums import ACTIVE, RAIL
+from stavka.world.state import State
 from stavka.world.static import Static
 
 #: Radius of air reconnaissance, km by land from a region with friendly aircraft.

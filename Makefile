@@ -22,7 +22,7 @@ LOCK_PYTHON := 3.11
 LOCK_PLATFORM := x86_64-manylinux_2_28
 PIP := $(BIN)/python -m pip
 
-.PHONY: demo test setup lock lint typecheck bench bench-scaling bench-sweep clean
+.PHONY: demo test setup lock lint typecheck bench bench-scaling bench-sweep clean serve web-assets bench-web
 
 # An existing .venv is updated in place (never deleted here): `make clean` starts over.
 $(TOOLS_STAMP): $(TOOLS_LOCK)
@@ -70,6 +70,25 @@ lock: $(TOOLS_STAMP)
 demo: $(STAMP)
 	$(BIN)/stavka run two-fronts-1941 --seed 7 --report out/demo
 
+# the web war room on http://127.0.0.1:8000/ (games in ~/.local/share/stavka/games.db)
+serve: $(STAMP)
+	$(BIN)/stavka serve
+
+# Refresh the vendored front-end files in src/stavka/web/static/vendor/ from the npm registry
+# (versions pinned by src/stavka/web/npm/package-lock.json; the copies are committed, so
+# neither `make demo` nor `stavka serve` needs npm or the network).
+WEB_NPM := src/stavka/web/npm
+WEB_VENDOR := src/stavka/web/static/vendor
+web-assets:
+	cd $(WEB_NPM) && npm ci --no-audit --no-fund
+	mkdir -p $(WEB_VENDOR)
+	cp $(WEB_NPM)/node_modules/d3/dist/d3.min.js $(WEB_VENDOR)/
+	cp $(WEB_NPM)/node_modules/d3/LICENSE $(WEB_VENDOR)/d3.LICENSE
+	cp $(WEB_NPM)/node_modules/topojson-client/dist/topojson-client.min.js $(WEB_VENDOR)/
+	cp $(WEB_NPM)/node_modules/topojson-client/LICENSE $(WEB_VENDOR)/topojson-client.LICENSE
+	cp $(WEB_NPM)/node_modules/world-atlas/countries-50m.json $(WEB_VENDOR)/
+	cp $(WEB_NPM)/node_modules/world-atlas/LICENSE $(WEB_VENDOR)/world-atlas.LICENSE
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 
@@ -85,6 +104,9 @@ bench: $(STAMP)
 # Monte Carlo figures of the README (several minutes each; see the scripts' docstrings)
 bench-scaling: $(STAMP)
 	$(BIN)/python benchmarks/bench_scaling.py --json out/bench-scaling.json
+
+bench-web: $(STAMP)
+	$(BIN)/python benchmarks/bench_web.py --json out/bench-web.json
 
 bench-sweep: $(STAMP)
 	$(BIN)/python benchmarks/bench_sweep.py --json out/bench-sweep.json

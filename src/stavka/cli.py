@@ -47,6 +47,8 @@ LAZY_COMMANDS = {
                       "or a campaign against its checkpoints (validate campaign)."),
     "sweep": _Lazy("stavka.sweep.cli", "sweep_cmd", "Monte Carlo over whole campaigns: "
                    "probabilities with intervals, sensitivity, plots.", docstring=True),
+    "serve": _Lazy("stavka.web.cli", "serve_cmd", "Serve the war room: a map to watch "
+                   "campaigns and play a side, with saved games.", docstring=True),
 }
 
 #: (command, its first argument) -> the command that handles that subject instead:

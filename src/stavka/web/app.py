@@ -1,0 +1,252 @@
+"""The war room's HTTP face: the JSON API under ``/api/`` and the static pages.
+
+Every refusal is a 4xx with a one-line JSON body ``{"error": "..."}`` (never a
+traceback): 400 malformed JSON, 401 no token, 403 a token of no seat of this game or of
+another seat (or an order for another side's formation), 404 unknown game or path,
+409 wrong phase (turn already ended, game over or still being played), 413 a body over
+:data:`MAX_BODY` bytes, 422 a request the schema or the engine refuses (the engine's
+reason). The OpenAPI schema is at ``/openapi.json``.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import Body, FastAPI, Header, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from stavka.errors import StavkaError, UnknownIdError
+from stavka.web import engine_view as ev
+from stavka.web.service import Sweeps, WarRoom, WebError
+
+#: largest request body accepted, bytes
+MAX_BODY = 64 * 1024
+STATIC = Path(__file__).with_name("static")
+log = logging.getLogger("stavka.web")
+
+Token = Annotated[str | None, Header(alias="X-Stavka-Token", max_length=200,
+                                     description="the seat's secret token")]
+GameId = Annotated[str, Query(max_length=40)]
+
+
+class NewGame(BaseModel):
+    """A game to create: scenario, seed, parameters, who plays which side."""
+
+    scenario: str = Field("two-fronts-1941", max_length=100, description="a shipped scenario id")
+    seed: int = Field(0, ge=0, le=2**31 - 1, description="master seed")
+    params: dict[str, str | int | float | bool] = Field(
+        default_factory=dict, max_length=50, description="scenario parameters (name: value)")
+    seats: dict[str, Literal["human", "ai"]] = Field(
+        default_factory=dict, max_length=20,
+        description="side id: human or ai (sides not named are the AI)")
+    turn_days: int = Field(1, ge=1, le=60, description="days per turn")
+
+
+class Compare(BaseModel):
+    """Settings to compare side by side: one parameter and its values (same seeds)."""
+
+    param: str = Field(..., max_length=100)
+    values: list[str | int | float | bool | None] = Field(..., min_length=1, max_length=4)
+
+
+class NewSweep(BaseModel):
+    """A Monte Carlo sweep for Explore."""
+
+    scenario: str = Field("two-fronts-1941", max_length=100)
+    runs: int = Field(200, ge=1, le=1000, description="campaigns per setting")
+    seed: int = Field(0, ge=0, le=2**31 - 1)
+    params: dict[str, str | int | float | bool | None] = Field(default_factory=dict,
+                                                               max_length=50)
+    compare: Compare | None = None
+
+
+class Orders(BaseModel):
+    """Orders to stage for this turn, each 'FORMATION ACTION [TARGET]'."""
+
+    orders: list[Annotated[str, Field(max_length=200)]] = Field(..., max_length=500)
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    line = " ".join(str(message).split())[:500]
+    return JSONResponse({"error": line}, status_code=status)
+
+
+class BodyLimit:
+    """ASGI middleware: refuse a body over ``limit`` bytes with 413 (declared or sent)."""
+
+    def __init__(self, app: Any, limit: int = MAX_BODY):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for k, v in scope.get("headers", []):
+            if k == b"content-length":
+                try:
+                    n = int(v)
+                except ValueError:
+                    n = -1
+                if n < 0 or n > self.limit:
+                    await _error(413 if n > self.limit else 400,
+                                 f"request body over {self.limit} bytes" if n > self.limit
+                                 else "bad Content-Length")(scope, receive, send)
+                    return
+        seen = 0
+        started = False
+
+        async def counted() -> Any:
+            nonlocal seen
+            msg = await receive()
+            if msg["type"] == "http.request":
+                seen += len(msg.get("body", b""))
+                if seen > self.limit:
+                    raise _TooBig()
+            return msg
+
+        async def tracked(msg: Any) -> None:
+            nonlocal started
+            if msg["type"] == "http.response.start":
+                started = True
+            await send(msg)
+
+        try:
+            await self.app(scope, counted, tracked)
+        except _TooBig:
+            if not started:
+                await _error(413, f"request body over {self.limit} bytes")(scope, receive, send)
+
+
+class _TooBig(Exception):
+    pass
+
+
+def create_app(room: WarRoom) -> FastAPI:
+    """The FastAPI application over ``room`` (a :class:`WarRoom` on its database)."""
+    app = FastAPI(title="stavka war room", version="1",
+                  description="Play, watch and replay stavka campaigns. Errors are "
+                              "{\"error\": \"one line\"} with a 4xx status.")
+    app.state.room = room
+
+    @app.exception_handler(WebError)
+    async def _web(_r: Request, exc: WebError) -> JSONResponse:
+        return _error(exc.status, str(exc))
+
+    @app.exception_handler(StavkaError)
+    async def _stavka(_r: Request, exc: StavkaError) -> JSONResponse:
+        return _error(404 if isinstance(exc, UnknownIdError) and "game" in str(exc) else 422,
+                      str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_r: Request, exc: RequestValidationError) -> JSONResponse:
+        errs = exc.errors()
+        for e in errs:
+            if e.get("type") == "json_invalid":
+                return _error(400, f"malformed JSON: {e.get('ctx', {}).get('error', '')}")
+        e = errs[0] if errs else {}
+        where = ".".join(str(x) for x in e.get("loc", ()))
+        return _error(422, f"{where}: {e.get('msg', 'invalid')}"
+                      + (f" (and {len(errs) - 1} more)" if len(errs) > 1 else ""))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_r: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return _error(exc.status_code, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def _crash(_r: Request, exc: Exception) -> JSONResponse:
+        log.exception("internal error")
+        return _error(500, f"internal error ({type(exc).__name__}); the game is unchanged")
+
+    @app.get("/api/scenarios", summary="Shipped scenarios")
+    def scenarios() -> list[dict[str, Any]]:
+        return [ev.scenario_info(s) for s in ev.shipped()]
+
+    @app.get("/api/scenarios/{scenario}/map", summary="A scenario's map: regions and links")
+    def scenario_map(scenario: str) -> dict[str, Any]:
+        return ev.geometry(scenario)
+
+    @app.get("/api/games", summary="Games, newest first")
+    def games(limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[dict[str, Any]]:
+        return room.games(limit)
+
+    @app.post("/api/games", status_code=201, summary="Create a game",
+              description="Returns the game id and a secret token per human seat "
+                          "(shown only once). A game with no human seat is played to "
+                          "its end at once.")
+    def create(game: NewGame) -> dict[str, Any]:
+        return room.create(game.scenario, game.seed, dict(game.params), dict(game.seats),
+                           game.turn_days)
+
+    @app.get("/api/games/{game_id}", summary="A game's public state")
+    def game(game_id: str) -> dict[str, Any]:
+        return room.get(game_id)
+
+    @app.get("/api/games/{game_id}/view", summary="What the token's seat sees (fog of war)")
+    def view(game_id: str, x_stavka_token: Token = None,
+             side: Annotated[str | None, Query(max_length=100)] = None) -> dict[str, Any]:
+        return room.view(game_id, room.seat_of(game_id, x_stavka_token, side))
+
+    @app.post("/api/games/{game_id}/orders", summary="Stage orders for this turn",
+              description="Each order is checked by the engine; a refused one is a 422 "
+                          "(403 for another side's formation) with the engine's reason, "
+                          "and nothing is staged.")
+    def orders(game_id: str, body: Orders, x_stavka_token: Token = None) -> dict[str, Any]:
+        side = room.seat_of(game_id, x_stavka_token)
+        return {"orders": room.stage(game_id, side, body.orders)}
+
+    @app.get("/api/games/{game_id}/rail-route", summary="Preview a rail order",
+             description="The route (regions), its length in km, the trains the formation "
+                         "needs and the date the engine would bring it there; nothing is "
+                         "staged. A refused order is a 422 with the engine's reason.")
+    def rail_route(game_id: str, formation: Annotated[str, Query(max_length=100)],
+                   target: Annotated[str, Query(max_length=100)],
+                   x_stavka_token: Token = None) -> dict[str, Any]:
+        side = room.seat_of(game_id, x_stavka_token)
+        return room.rail_preview(game_id, side, formation, target)
+
+    @app.delete("/api/games/{game_id}/orders", summary="Withdraw this turn's staged orders")
+    def clear(game_id: str, x_stavka_token: Token = None) -> dict[str, Any]:
+        room.clear(game_id, room.seat_of(game_id, x_stavka_token))
+        return {"orders": []}
+
+    @app.post("/api/games/{game_id}/end-turn", summary="End this seat's turn",
+              description="When every human seat has ended the turn, the game advances "
+                          "(one transaction: orders, daily digests, state).")
+    def end_turn(game_id: str, x_stavka_token: Token = None,
+                 _body: Annotated[dict[str, Any] | None, Body()] = None) -> dict[str, Any]:
+        return room.end_turn(game_id, room.seat_of(game_id, x_stavka_token))
+
+    @app.get("/api/games/{game_id}/replay", summary="A finished game, day by day (Watch)")
+    def replay(game_id: str) -> dict[str, Any]:
+        return room.replay(game_id)
+
+    @app.get("/api/games/{game_id}/record", summary="A finished game's record")
+    def record(game_id: str) -> dict[str, Any]:
+        return room.record(game_id)
+
+    sweeps = Sweeps()
+    app.state.sweeps = sweeps
+
+    @app.post("/api/sweeps", status_code=202, summary="Start a sweep (Explore)",
+              description="Runs `runs` campaigns per setting in the background (one sweep "
+                          "at a time); poll GET /api/sweeps/{id}.")
+    def new_sweep(body: NewSweep) -> dict[str, Any]:
+        compare = (body.compare.param, list(body.compare.values)) if body.compare else None
+        return {"id": sweeps.start(body.scenario, body.runs, body.seed, dict(body.params),
+                                   compare)}
+
+    @app.get("/api/sweeps/{sweep_id}", summary="A sweep's progress and, when done, results")
+    def get_sweep(sweep_id: str) -> dict[str, Any]:
+        return sweeps.get(sweep_id)
+
+    if STATIC.is_dir():
+        app.mount("/", StaticFiles(directory=STATIC, html=True), name="static")
+    app.add_middleware(BodyLimit)  # type: ignore[arg-type]
+    return app
+

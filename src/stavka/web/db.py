@@ -1,0 +1,104 @@
+"""Where games are stored: the database URL, the engine, and the Alembic upgrade.
+
+Default: SQLite, one file ``games.db`` in the data directory: ``$STAVKA_DATA_DIR`` if
+set, else ``$XDG_DATA_HOME/stavka`` (``~/.local/share/stavka``). ``--db URL`` picks
+another: ``sqlite:///path.db`` or ``postgresql://user:pass@host:port/db`` (driven by
+psycopg 3). The schema is brought to the newest Alembic revision at start.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+
+from stavka.errors import InputError
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def data_dir() -> Path:
+    """The directory of the default SQLite database (see the module docstring)."""
+    if os.environ.get("STAVKA_DATA_DIR"):
+        return Path(os.environ["STAVKA_DATA_DIR"])
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "stavka"
+
+
+def default_url() -> str:
+    return f"sqlite:///{data_dir() / 'games.db'}"
+
+
+def normalise_url(url: str) -> str:
+    """``postgresql://`` and ``postgres://`` -> psycopg 3; ``sqlite:///`` as is.
+
+    Raises :class:`InputError` for any other scheme."""
+    if url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    if url.startswith(("postgresql+psycopg://", "sqlite://")):
+        return url
+    raise InputError(f"--db must be sqlite:///FILE or postgresql://... (got {url[:60]!r})")
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """An engine for ``url`` (default: :func:`default_url`, its folder created), with the
+    schema upgraded to the newest revision. Raises :class:`InputError` if the database
+    cannot be reached or created, with the driver's one-line reason."""
+    from sqlalchemy.exc import OperationalError
+
+    url = normalise_url(url or default_url())
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        path = Path(url[len("sqlite:///"):])
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"--db {path}: cannot create its folder ({exc.strerror})") from None
+    if url.startswith("sqlite"):
+        eng = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(eng, "connect")
+        def _pragmas(conn, _rec):  # type: ignore[no-untyped-def]
+            cur = conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")  # readers do not wait for a turn's commit
+            cur.execute("PRAGMA synchronous=FULL")  # a committed turn survives a power cut
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+    else:
+        eng = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    try:
+        upgrade(eng)
+    except OperationalError as exc:
+        first = str(exc.orig if exc.orig is not None else exc).strip().splitlines()[0]
+        raise InputError(f"database {eng.url.render_as_string(hide_password=True)}: "
+                         f"{first[:200]}") from None
+    return eng
+
+
+#: the newest migration's revision (a test checks it is Alembic's head): a database
+#: already there starts without importing Alembic
+HEAD = "0001"
+
+
+def current_revision(eng: Engine) -> str | None:
+    """The database's Alembic revision, or None (no schema yet)."""
+    from sqlalchemy import inspect, text
+
+    with eng.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def upgrade(eng: Engine) -> None:
+    """Bring the schema to the newest Alembic revision (creates it on an empty database)."""
+    if current_revision(eng) == HEAD:
+        return
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with eng.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")

@@ -1,0 +1,352 @@
+"""The web layer's one window on the engine: every read of engine internals is here.
+
+The rest of :mod:`stavka.web` talks to the engine only through these functions, so a
+restructuring of the engine (renamed arrays, moved phases) is fixed in this module
+alone. What is used: the public API (:func:`stavka.load`, :class:`stavka.api.Campaign`
+and its ``step``/``digest``), the read-only static tables and state arrays, the
+order checks of :mod:`stavka.engine.legality` (so the web layer states no rule of
+its own), and :func:`stavka.world.visibility.visibility` for the fog of war.
+
+Units: men, tanks, guns and aircraft are counts; ``supply`` is the fraction (0..1) of
+a formation's carried supply on hand; days count from the scenario's start (day 0).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from stavka.errors import IllegalOrderError, InputError, StavkaError, UnknownIdError
+
+_LOADED: dict[str, Any] = {}
+_LOAD_LOCK = threading.Lock()
+
+
+class OrderRefused(StavkaError):
+    """The engine refuses an order; ``forbidden`` when the formation is another side's."""
+
+    def __init__(self, reason: str, forbidden: bool = False):
+        super().__init__(reason)
+        self.forbidden = forbidden
+
+
+def shipped() -> list[str]:
+    """Ids of the shipped scenarios (the only ones a game may be created from)."""
+    from stavka.api import list_scenarios
+
+    return list(list_scenarios())
+
+
+def load_scenario(scenario_id: str) -> Any:
+    """The loaded shipped scenario ``scenario_id`` (cached per process; thread-safe).
+
+    Raises :class:`UnknownIdError` (with a suggestion) for an id that is not shipped:
+    a path is never accepted here."""
+    from stavka.api import load
+    from stavka.errors import did_you_mean
+
+    if not isinstance(scenario_id, str) or scenario_id not in shipped():
+        ids = shipped()
+        raise UnknownIdError(f"unknown scenario {str(scenario_id)!r:.60}"
+                             f"{did_you_mean(str(scenario_id), ids)}; shipped: {', '.join(ids)}")
+    with _LOAD_LOCK:
+        if scenario_id not in _LOADED:
+            _LOADED[scenario_id] = load(scenario_id)
+        return _LOADED[scenario_id]
+
+
+def scenario_info(scenario_id: str) -> dict[str, Any]:
+    """Id, name, dates, sides (name, colour, alliance) and parameters of a scenario."""
+    spec = load_scenario(scenario_id).spec
+    return {
+        "id": spec.id, "name": spec.name, "start": spec.start.isoformat(),
+        "end": spec.end.isoformat(), "days": spec.days,
+        "sides": {k: {"name": v.name, "colour": v.colour, "alliance": v.alliance}
+                  for k, v in spec.sides.items()},
+        "parameters": {k: p.model_dump(mode="json") for k, p in spec.parameters.items()},
+    }
+
+
+def scenario_hash(scenario_id: str) -> str:
+    return str(load_scenario(scenario_id).hash)
+
+
+def new_campaign(scenario_id: str, seed: int, params: dict[str, Any] | None,
+                 humans: list[str]) -> Any:
+    """A campaign at day 0 in which ``humans`` are the sides that give orders.
+
+    Raises :class:`InputError`/:class:`UnknownIdError` for a bad seed, parameter or side."""
+    from stavka.api import Campaign
+
+    return Campaign(load_scenario(scenario_id), seed=seed, params=params or None,
+                    player=tuple(humans) if humans else None)
+
+
+def sides(c: Any) -> list[str]:
+    return list(c.static.side_ids)
+
+
+def day(c: Any) -> int:
+    return int(c.day)
+
+
+def date(c: Any, d: int | None = None) -> str:
+    return c.static.date(c.day if d is None else d).isoformat()
+
+
+def done(c: Any) -> bool:
+    return bool(c.done)
+
+
+def digest(c: Any) -> str:
+    return str(c.digest())
+
+
+def total_days(c: Any) -> int:
+    return int(c.static.days)
+
+
+def geometry(scenario_id: str) -> dict[str, Any]:
+    """The scenario's map: regions (id, name, lat, lon in degrees, terrain, front, victory
+    points, owner at start), links (a, b, kind, km, rail capacity in trains/day) and sides."""
+    spec = load_scenario(scenario_id).spec
+    return {
+        "scenario": scenario_info(scenario_id),
+        "nodes": [{"id": n.id, "name": n.name, "lat": n.lat, "lon": n.lon,
+                   "terrain": n.terrain, "front": n.front, "vp": n.vp, "owner": n.owner,
+                   "port": bool(n.port)} for n in spec.nodes],
+        "edges": [e.model_dump(mode="json") for e in spec.edges],
+    }
+
+
+def check_order(c: Any, text: str, side: str) -> str:
+    """Check an order for ``side`` with the engine's own checks, without advancing.
+
+    Returns the order's normal text (``FORMATION ACTION [TARGET]``). Raises
+    :class:`OrderRefused` with the engine's reason (``forbidden=True`` when the formation
+    belongs to another side)."""
+    from stavka.engine.context import Ctx
+    from stavka.engine.legality import check, check_owner, unknown_ids
+    from stavka.engine.records import Order
+
+    if not isinstance(text, str):
+        raise OrderRefused(f"an order is a string 'FORMATION ACTION [TARGET]' "
+                           f"(got {type(text).__name__})")
+    try:
+        o = Order.parse(text)
+        why = unknown_ids(c.static, o)
+        if why:
+            raise OrderRefused(f"order '{o.text()[:120]}': {why}")
+        try:
+            check_owner(c.static, o, (side,))
+        except IllegalOrderError as exc:
+            raise OrderRefused(str(exc), forbidden=True) from None
+        check(Ctx.of(c.world, c.rng), o, 0)
+    except (IllegalOrderError, UnknownIdError, InputError) as exc:
+        raise OrderRefused(str(exc)[:300]) from None
+    return o.text()
+
+
+def step(c: Any, orders: list[str], humans: list[str]) -> list[Any]:
+    """Advance one day with the human sides' orders (AI sides follow the engine's script
+    and doctrine); return the day's events. Raises the engine's errors unchanged."""
+    return list(c.step(list(orders), side=tuple(humans) if humans else None))
+
+
+def event_dict(e: Any) -> dict[str, Any]:
+    d: dict[str, Any] = e.to_dict()
+    d.pop("replica", None)
+    return d
+
+
+def formation_ids(c: Any) -> tuple[str, ...]:
+    return tuple(c.static.form_ids)
+
+
+def visible(c: Any) -> np.ndarray:
+    """[S, F] bool: the engine's visibility mask for the current state (fog of war)."""
+    from stavka.world.visibility import visibility
+
+    return visibility(c.static, c.world.state, 0)
+
+
+def alliance_of(c: Any, side: str) -> int:
+    st = c.static
+    return int(st.alliance[st.side(side)])
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Per-formation constants: ids, names, side ids, kinds."""
+
+    ids: tuple[str, ...]
+    names: tuple[str, ...]
+    sides: tuple[str, ...]
+    kinds: tuple[str, ...]
+
+
+def catalogue(c: Any) -> Catalogue:
+    from stavka.enums import KINDS
+
+    st = c.static
+    return Catalogue(tuple(st.form_ids), tuple(st.form_names),
+                     tuple(st.side_ids[int(x)] for x in st.fside),
+                     tuple(KINDS[int(k)] for k in st.fkind))
+
+
+def frame(c: Any) -> dict[str, Any]:
+    """The day's picture for the map (everything, no fog): owner side index per region,
+    and per formation in play ``[index, region index, status, men, tanks, guns, aircraft,
+    encircled 0/1, supply in %]`` (status 1 on the map, 2 in rail transit)."""
+    from stavka.enums import ACTIVE, RAIL
+
+    s = c.world.state
+    st_ = s.status[0]
+    idx = np.flatnonzero((st_ == ACTIVE) | (st_ == RAIL))
+    rows = [[int(f), int(s.loc[0, f]), int(st_[f]),
+             *(round(float(x)) for x in s.strength[0, f]),
+             int(bool(s.encircled[0, f])), round(float(s.supply[0, f]) * 100)]
+            for f in idx]
+    return {"day": int(c.day), "date": date(c), "owner": [int(x) for x in s.owner[0]],
+            "formations": rows}
+
+
+def formation_rows(c: Any, mask: np.ndarray, side: str) -> list[dict[str, Any]]:
+    """The formations ``mask`` ([F] bool) shows to ``side``: place, strength, state; the
+    order of the day only for the side's own formations."""
+    from stavka.enums import ACTIONS, RAIL
+
+    st, s = c.static, c.world.state
+    cat = catalogue(c)
+    out = []
+    for f in np.flatnonzero(mask):
+        own = cat.sides[f] == side
+        tgt = int(s.target[0, f])
+        status = int(s.status[0, f])
+        row = {
+            "id": cat.ids[f], "name": cat.names[f], "side": cat.sides[f], "kind": cat.kinds[f],
+            "own": own, "loc": st.node_ids[int(s.loc[0, f])],
+            "rail": status == RAIL,
+            "men": round(float(s.strength[0, f, 0])), "tanks": round(float(s.strength[0, f, 1])),
+            "guns": round(float(s.strength[0, f, 2])),
+            "aircraft": round(float(s.strength[0, f, 3])),
+            "encircled": bool(s.encircled[0, f]),
+            "supply": round(float(s.supply[0, f]), 3),
+        }
+        if own:
+            row["action"] = ACTIONS[int(s.action[0, f])]
+            row["target"] = st.node_ids[tgt] if tgt >= 0 else None
+            eta = int(s.rail_eta[0, f])
+            row["arrives"] = st.date(eta).isoformat() if status == RAIL and eta >= 0 else None
+        out.append(row)
+    return out
+
+
+def owners(c: Any) -> dict[str, str]:
+    """Region id -> the side holding it (public on every seat's map)."""
+    st, s = c.static, c.world.state
+    return {st.node_ids[n]: st.side_ids[int(s.owner[0, n])] for n in range(st.N)}
+
+
+def standing(c: Any) -> dict[str, Any]:
+    """Public standing: victory points per side and the result once the campaign is over."""
+    summ = c.summary()
+    out = {"victory_points": summ["victory_points"], "result": None}
+    if c.done:
+        out["result"] = summ["victory"]["result"]
+    return out
+
+
+def order_actions() -> list[str]:
+    from stavka.engine.records import ORDER_ACTIONS
+
+    return list(ORDER_ACTIONS)
+
+
+#: how many days ahead a rail preview looks for the arrival
+RAIL_PREVIEW_DAYS = 60
+
+
+def rail_preview(c: Any, formation: str, target: str, side: str) -> dict[str, Any]:
+    """Where a rail order would take a formation, and when the engine would bring it there.
+
+    Checks ``FORMATION rail TARGET`` like :func:`check_order` (raises
+    :class:`OrderRefused` with the engine's reason), then reads the route from the static
+    rail paths of the side's alliance (regions, km) and finds the arrival by running the
+    engine on a copy of the world with that order and no others from the player (at most
+    :data:`RAIL_PREVIEW_DAYS` days; the campaign itself is untouched). ``arrives`` is
+    None if the formation would not arrive within that time or before the campaign ends.
+    """
+    from stavka.engine.core import step as engine_step
+    from stavka.engine.records import Order
+    from stavka.enums import ACTIVE
+
+    check_order(c, f"{formation} rail {target}", side)
+    st = c.static
+    f, tgt = st.formation(formation), st.node(target)
+    world = c.world.copy()
+    loc = int(world.state.loc[0, f])
+    al = int(st.alliance[st.fside[f]])
+    route = [st.node_ids[loc]]
+    at = loc
+    while at != tgt and len(route) <= st.N:
+        at = int(st.rail_next[al, at, tgt])
+        route.append(st.node_ids[at])
+    arrives = None
+    orders = [Order(formation, "rail", target)]
+    for _ in range(RAIL_PREVIEW_DAYS):
+        if world.state.day >= st.days or bool(world.state.over[0]):
+            break
+        engine_step(world, orders, c.rng, record=False)
+        orders = []
+        s = world.state
+        if int(s.status[0, f]) == ACTIVE and int(s.loc[0, f]) == tgt:
+            arrives = st.date(s.day).isoformat()
+            break
+        if int(s.rail_eta[0, f]) >= 0:
+            arrives = st.date(int(s.rail_eta[0, f])).isoformat()
+            break
+    return {"formation": formation, "target": target, "route": route,
+            "km": round(float(st.rail_dist[al, loc, tgt])),
+            "trains": int(st.rail_trains[f]), "arrives": arrives}
+
+
+#: outcomes whose distribution Explore shows (per-run values)
+EXPLORE_METRICS = ("vp_soviet", "loss_soviet_men", "loss_germany_men", "captured_soviet_men",
+                   "days")
+
+
+def run_sweep(scenario_id: str, runs: int, seed: int, params: dict[str, Any],
+              compare: tuple[str, list[Any]] | None,
+              progress: Any = None) -> dict[str, Any]:
+    """A Monte Carlo sweep of whole campaigns (:func:`stavka.sweep.sweep`, serial backend).
+
+    ``params``: fixed parameter values; ``compare``: (parameter, [value A, value B, ...])
+    run on the same seeds (paired: replica ``i`` of every setting shares its key).
+    Returns, per setting, P(each outcome flag) with its interval (``p``, ``lo``, ``hi``),
+    the mean and interval of every numeric outcome, and the per-run values of
+    :data:`EXPLORE_METRICS` (men, days, victory points). ``progress(done, total)``
+    hears of finished batches. Raises the sweep's errors (InputError, UnknownIdError)."""
+    from stavka.sweep import sweep
+
+    loaded = load_scenario(scenario_id)
+    vary: dict[str, list[Any]] = {k: [v] for k, v in params.items()}
+    if compare is not None:
+        vary[compare[0]] = list(compare[1])
+    res = sweep(loaded, runs, vary=vary, seed=seed, backend="serial", plots=False,
+                progress=progress, on_warning=lambda _t: None)
+    summ = res.summary
+    combos = res.runs["combo"]
+    values = {m: [[round(float(x), 3) for x in res.runs[m][combos == i]]
+                  for i in range(len(summ["results"]))]
+              for m in EXPLORE_METRICS if m in res.runs}
+    return {
+        "scenario": scenario_id, "runs": runs, "seed": seed, "days": summ["days"],
+        "flags": summ["flags"], "numeric": summ["numeric"],
+        "settings": [{"params": r["params"], "n": r["n"], "flags": r["flags"],
+                      "metrics": r["metrics"]} for r in summ["results"]],
+        "values": values, "paired": True,
+    }

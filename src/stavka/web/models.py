@@ -1,0 +1,74 @@
+"""The saved games: SQLAlchemy tables (SQLite by default, PostgreSQL when configured).
+
+A game is its replay: the scenario, seed and parameters, then one :class:`Turn` row per
+advance holding the orders given on each day, each day's state digest, the day's events
+and the day's picture for the map. A turn is written in one transaction together with
+the game's new day and the seats' reset, so a crash leaves the last completed turn.
+The schema is created and upgraded by Alembic (``stavka/web/migrations``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Game(Base):
+    """One game. ``day``: days played (0 at creation); ``status``: active or finished."""
+
+    __tablename__ = "games"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    scenario: Mapped[str] = mapped_column(String(100))
+    scenario_hash: Mapped[str] = mapped_column(String(100))
+    seed: Mapped[int] = mapped_column(Integer)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    turn_days: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    day: Mapped[int] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(100))
+    created: Mapped[float] = mapped_column(Float)  # seconds since the epoch (UTC)
+    updated: Mapped[float] = mapped_column(Float)
+
+
+class Seat(Base):
+    """A side of a game: ``kind`` human or ai; a human seat's secret token is stored as
+    its SHA-256 (hex); ``orders`` are the orders staged for the turn in progress."""
+
+    __tablename__ = "seats"
+    __table_args__ = (UniqueConstraint("game_id", "side"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    game_id: Mapped[str] = mapped_column(ForeignKey("games.id", ondelete="CASCADE"), index=True)
+    side: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(8))
+    token_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    ended: Mapped[bool] = mapped_column(Boolean, default=False)
+    orders: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class Turn(Base):
+    """One advance of a game (``n`` = 0 is the start: no days, the day-0 picture).
+
+    ``orders``: per day of the turn, the list of ``[side, order text]`` given that day;
+    ``digests``/``frames``: per day after it, the state digest and the map picture;
+    ``events``: the turn's events (``Event.to_dict`` without the replica)."""
+
+    __tablename__ = "turns"
+    __table_args__ = (UniqueConstraint("game_id", "n"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    game_id: Mapped[str] = mapped_column(ForeignKey("games.id", ondelete="CASCADE"), index=True)
+    n: Mapped[int] = mapped_column(Integer)
+    day0: Mapped[int] = mapped_column(Integer)
+    days: Mapped[int] = mapped_column(Integer)
+    orders: Mapped[list[Any]] = mapped_column(JSON)
+    digests: Mapped[list[str]] = mapped_column(JSON)
+    frames: Mapped[list[Any]] = mapped_column(JSON)
+    events: Mapped[list[Any]] = mapped_column(JSON)

@@ -1,0 +1,200 @@
+// stavka war room: the shared map (d3-geo over Natural Earth borders from world-atlas,
+// shipped in vendor/; nothing is fetched from the internet). Used by watch.html and play.html.
+/* global d3, topojson */
+"use strict";
+
+const Stavka = {};
+
+Stavka.api = async function (path, opts = {}) {
+  const r = await fetch(path, opts);
+  let body = null;
+  try { body = await r.json(); } catch (e) { body = { error: r.statusText }; }
+  if (!r.ok) throw new Error((body && body.error) || `${r.status}`);
+  return body;
+};
+
+Stavka.esc = (s) => String(s).replace(/[&<>"']/g,
+  (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+
+// A map of a scenario in an <svg>: regions (Voronoi cells clipped to land, coloured by
+// owner), rail lines (width by trains/day), the front line, formation markers per region
+// and side (NATO-style frames sized by men), region labels.
+Stavka.Map = class {
+  constructor(svg, geometry, world, opts = {}) {
+    this.svg = d3.select(svg);
+    this.svg.selectAll("*").remove();
+    this.geo = geometry;
+    this.sides = Object.keys(geometry.scenario.sides);
+    this.colour = (s) => geometry.scenario.sides[s].colour;
+    this.alliance = (s) => geometry.scenario.sides[s].alliance;
+    this.onRegion = opts.onRegion || (() => {});
+    this.nodes = geometry.nodes;
+    this.index = new Map(this.nodes.map((n, i) => [n.id, i]));
+    const W = 1200, H = 640;
+    this.svg.attr("viewBox", `0 0 ${W} ${H}`).attr("class", "map");
+    // fit the projection to one front's regions (opts.focus) or to all of them
+    const focus = this.nodes.filter((n) => !opts.focus || n.front === opts.focus);
+    const pts = { type: "MultiPoint", coordinates: (focus.length ? focus : this.nodes).map((n) => [n.lon, n.lat]) };
+    this.proj = d3.geoConicEquidistant().parallels([40, 56]).rotate([-86, 0])
+      .fitExtent([[30, 30], [W - 30, H - 30]], pts);
+    const path = d3.geoPath(this.proj);
+    this.xy = this.nodes.map((n) => this.proj([n.lon, n.lat]));
+    const countries = topojson.feature(world, world.objects.countries);
+    const land = topojson.merge(world, world.objects.countries.geometries);
+    const defs = this.svg.append("defs");
+    defs.append("clipPath").attr("id", "landclip").append("path").attr("d", path(land));
+    this.svg.append("rect").attr("width", W).attr("height", H).attr("class", "sea");
+    this.svg.append("path").attr("class", "land").attr("d", path(land));
+    const vor = d3.Delaunay.from(this.xy).voronoi([0, 0, W, H]);
+    this.cells = this.svg.append("g").attr("clip-path", "url(#landclip)")
+      .selectAll("path").data(this.nodes).join("path")
+      .attr("class", "cell").attr("d", (n, i) => vor.renderCell(i))
+      .on("click", (ev, n) => this.onRegion(n.id));
+    this.svg.append("path").attr("class", "borders")
+      .attr("d", path(topojson.mesh(world, world.objects.countries, (a, b) => a !== b)));
+    this.svg.append("path").attr("class", "coast").attr("d", path(land));
+    const P = (id) => this.xy[this.index.get(id)];
+    const edges = geometry.edges;
+    this.svg.append("g").selectAll("line").data(edges.filter((e) => e.kind !== "rail")).join("line")
+      .attr("class", (e) => "link " + e.kind)
+      .attr("x1", (e) => P(e.a)[0]).attr("y1", (e) => P(e.a)[1])
+      .attr("x2", (e) => P(e.b)[0]).attr("y2", (e) => P(e.b)[1]);
+    this.svg.append("g").selectAll("line").data(edges.filter((e) => e.kind === "rail")).join("line")
+      .attr("class", "link rail").attr("stroke-width", (e) => 0.8 + Math.sqrt(e.capacity || 1) / 2)
+      .attr("x1", (e) => P(e.a)[0]).attr("y1", (e) => P(e.a)[1])
+      .attr("x2", (e) => P(e.b)[0]).attr("y2", (e) => P(e.b)[1])
+      .append("title").text((e) => `${e.a}–${e.b}: rail, ${e.km} km, ${e.capacity} trains/day`);
+    this.front = this.svg.append("g").attr("class", "front");
+    this.dots = this.svg.append("g").selectAll("circle").data(this.nodes).join("circle")
+      .attr("class", "node").attr("cx", (n, i) => this.xy[i][0]).attr("cy", (n, i) => this.xy[i][1])
+      .attr("r", (n) => 2.5 + Math.sqrt(n.vp || 0))
+      .on("click", (ev, n) => this.onRegion(n.id));
+    this.dots.append("title").text((n) => `${n.name} (${n.id})`);
+    this.labels = this.svg.append("g").selectAll("text")
+      .data(this.nodes.filter((n) => n.vp > 0)).join("text")
+      .attr("class", "label").attr("x", (n) => this.xy[this.index.get(n.id)][0] + 5)
+      .attr("y", (n) => this.xy[this.index.get(n.id)][1] - 5).text((n) => n.name);
+    this.route = this.svg.append("path").attr("class", "route");
+    this.marks = this.svg.append("g").attr("class", "marks");
+    this.hl = this.svg.append("circle").attr("class", "highlight").attr("r", 16).style("display", "none");
+    this.svg.append("text").attr("class", "credit").attr("x", W - 8).attr("y", H - 8)
+      .attr("text-anchor", "end").text("Borders: Natural Earth (public domain) via world-atlas");
+  }
+
+  // owner: array of side ids per node (in node order)
+  setOwners(owner) {
+    this.owner = owner;
+    this.cells.attr("fill", (n, i) => this.colour(owner[i])).attr("data-owner", (n, i) => owner[i]);
+    this.dots.attr("fill", (n, i) => this.colour(owner[i]));
+    const segs = [];
+    for (const e of this.geo.edges) {
+      if (e.kind === "sea") continue;
+      const a = this.index.get(e.a), b = this.index.get(e.b);
+      if (this.alliance(owner[a]) === this.alliance(owner[b])) continue;
+      const [x1, y1] = this.xy[a], [x2, y2] = this.xy[b];
+      const mx = (x1 + x2) / 2, my = (y1 + y2) / 2, dx = x2 - x1, dy = y2 - y1;
+      const len = Math.hypot(dx, dy) || 1, h = Math.min(18, len * 0.45);
+      segs.push([mx - dy / len * h, my + dx / len * h, mx + dy / len * h, my - dx / len * h]);
+    }
+    this.front.selectAll("line").data(segs).join("line")
+      .attr("x1", (s) => s[0]).attr("y1", (s) => s[1]).attr("x2", (s) => s[2]).attr("y2", (s) => s[3]);
+  }
+
+  // forms: [{id, side, kind, loc, men, encircled, supply, rail}]; one marker per region and side
+  setFormations(forms) {
+    const groups = new Map();
+    for (const f of forms) {
+      if (f.rail) continue;
+      const k = f.loc + "|" + f.side;
+      if (!groups.has(k)) groups.set(k, { loc: f.loc, side: f.side, men: 0, n: 0, armour: 0, enc: false, lowsup: false });
+      const g = groups.get(k);
+      g.men += f.men; g.n += 1; g.armour += (f.kind === "armour" || f.kind === "motorised") ? 1 : 0;
+      g.enc = g.enc || f.encircled; g.lowsup = g.lowsup || f.supply < 0.3;
+    }
+    const data = [...groups.values()];
+    const perNode = new Map();
+    for (const g of data) { g.slot = perNode.get(g.loc) || 0; perNode.set(g.loc, g.slot + 1); }
+    const sel = this.marks.selectAll("g.unit").data(data, (g) => g.loc + "|" + g.side)
+      .join((enter) => {
+        const u = enter.append("g").attr("class", "unit");
+        u.append("rect"); u.append("path"); u.append("text"); u.append("title");
+        return u;
+      });
+    sel.attr("data-side", (g) => g.side).attr("data-loc", (g) => g.loc)
+      .attr("transform", (g) => {
+        const [x, y] = this.xy[this.index.get(g.loc)];
+        return `translate(${x + 6 + g.slot * 6},${y + 4 + g.slot * 8})`;
+      })
+      .on("click", (ev, g) => this.onRegion(g.loc));
+    const size = (g) => 7 + Math.min(16, Math.sqrt(g.men) / 40);
+    sel.select("rect").attr("x", (g) => -size(g)).attr("y", (g) => -size(g) * 0.65)
+      .attr("width", (g) => 2 * size(g)).attr("height", (g) => 1.3 * size(g))
+      .attr("fill", (g) => this.colour(g.side))
+      .attr("class", (g) => (g.enc ? "enc " : "") + (g.lowsup ? "lowsup" : ""));
+    // NATO frame: X for infantry, an oval for armour/motorised
+    sel.select("path").attr("d", (g) => {
+      const w = size(g), h = size(g) * 0.65;
+      if (g.armour * 2 >= g.n) return `M${-w * 0.6},0 a${w * 0.6},${h * 0.55} 0 1,0 ${w * 1.2},0 a${w * 0.6},${h * 0.55} 0 1,0 ${-w * 1.2},0`;
+      return `M${-w},${-h} L${w},${h} M${-w},${h} L${w},${-h}`;
+    });
+    sel.select("text").attr("y", (g) => size(g) * 0.65 + 9).text((g) => g.n > 1 ? g.n : "");
+    sel.select("title").text((g) => `${g.side} at ${g.loc}: ${g.n} formation(s), ${g.men.toLocaleString()} men` +
+      (g.enc ? ", ENCIRCLED" : "") + (g.lowsup ? ", short of supply" : ""));
+  }
+
+  highlight(id) {
+    if (!id || !this.index.has(id)) { this.hl.style("display", "none"); return; }
+    const [x, y] = this.xy[this.index.get(id)];
+    this.hl.attr("cx", x).attr("cy", y).style("display", null);
+  }
+
+  // a rail route: region ids in order (empty: none)
+  showRoute(ids) {
+    const pts = (ids || []).filter((id) => this.index.has(id)).map((id) => this.xy[this.index.get(id)]);
+    this.route.attr("d", pts.length > 1 ? "M" + pts.map((p) => p.join(",")).join("L") : null);
+  }
+
+  markTargets(ids) {
+    const s = new Set(ids || []);
+    this.dots.classed("target", (n) => s.has(n.id));
+  }
+};
+
+// The map of a scenario, with buttons to fit it to each front or to the whole theatre
+// (in `buttons`, an element); `redraw(map)` is called after each refit.
+Stavka.loadMap = async function (svg, scenario, opts, buttons, redraw) {
+  const [geo, world] = await Promise.all([
+    Stavka.api(`/api/scenarios/${encodeURIComponent(scenario)}/map`),
+    fetch("/vendor/countries-50m.json").then((r) => r.json()),
+  ]);
+  const count = {};
+  for (const n of geo.nodes) count[n.front] = (count[n.front] || 0) + 1;
+  const fronts = Object.keys(count).sort((a, b) => count[b] - count[a]);
+  const holder = { map: new Stavka.Map(svg, geo, world, Object.assign({}, opts, { focus: fronts[0] })) };
+  if (buttons) {
+    buttons.innerHTML = [...fronts, ""].map((f) =>
+      `<button type="button" class="focus" data-front="${Stavka.esc(f)}">${f ? Stavka.esc(f) + " front" : "whole theatre"}</button>`).join(" ");
+    buttons.querySelectorAll("button").forEach((b) => b.onclick = () => {
+      holder.map = new Stavka.Map(svg, geo, world, Object.assign({}, opts, { focus: b.dataset.front }));
+      if (redraw) redraw(holder.map);
+    });
+  }
+  return holder.map;
+};
+
+Stavka.eventText = function (e) {
+  const v = e.values || {};
+  if (v.text) return v.text;
+  const who = (e.subjects || []).length ? ` (${e.subjects.length} formation${e.subjects.length > 1 ? "s" : ""})` : "";
+  switch (e.kind) {
+    case "capture": return `${e.side} takes ${e.place}${who}`;
+    case "battle": return `battle at ${e.place}: ${e.side} attacks` + (v.attacker_men ? `, ${Math.round(v.attacker_men).toLocaleString()} against ${Math.round(v.defender_men).toLocaleString()} men` : "");
+    case "retreat": return `${e.side} falls back from ${e.place}` + (v.to ? ` to ${v.to}` : "") + who;
+    case "encircled": return `${e.side} encircled at ${e.place}${who}`;
+    case "surrender": return `${e.side} surrenders at ${e.place}${who}`;
+    case "rail_depart": return `${e.side} entrains at ${e.place} for ${v.to || "?"}`;
+    case "rail_arrive": return `${e.side} arrives by rail at ${e.place}`;
+    case "weather": return `${v.zone || e.place}: ground ${v.ground || ""}`;
+    default: return `${e.kind}${e.place ? " at " + e.place : ""}${e.side ? " (" + e.side + ")" : ""}${who}`;
+  }
+};

@@ -1,0 +1,166 @@
+"""The pages in a real browser: Playwright driving Debian's chromium (no browser download).
+
+Against a real ``stavka serve``: open the map of a finished campaign and scrub its day
+slider; create a game on the games page and follow the join link; give a refused and an
+accepted order on the map; end a turn against the AI; reload and find the game where it
+was. Screenshots of each page go to the test artefacts (``out/test-artefacts/web``).
+Skips without ``/usr/bin/chromium`` unless ``STAVKA_TEST_REQUIRE_BROWSER=1`` (CI).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import httpx
+import pytest
+
+from .conftest import ARTEFACTS, FLAGSHIP, Server
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    if not (Path(CHROMIUM).exists() and shutil.which(CHROMIUM)):
+        if os.environ.get("STAVKA_TEST_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"STAVKA_TEST_REQUIRE_BROWSER=1 but {CHROMIUM} is missing")
+        pytest.skip(f"no {CHROMIUM} (apt-get install chromium; .ci/run does)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("serve")
+    srv = Server(f"sqlite:///{tmp / 'games.db'}", tmp)
+    yield srv
+    srv.stop()
+
+
+def page_of(browser):
+    page = browser.new_page(viewport={"width": 1500, "height": 950})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.set_default_timeout(60_000)
+    return page, errors
+
+
+def shot(page, name):
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / name))
+
+
+def test_watch_a_finished_campaign_and_scrub_the_slider(browser, server):
+    g = httpx.post(server.url + "/api/games", json={"scenario": FLAGSHIP, "seed": 7},
+                   timeout=120).json()
+    page, errors = page_of(browser)
+    page.goto(f"{server.url}/watch.html?game={g['id']}")
+    page.wait_for_selector("g.unit")
+    assert page.locator("path.cell").count() == 75  # every region of the flagship
+    assert page.locator("line.link.rail").count() == 73
+    assert page.locator("path.borders").count() == 1 and page.locator("path.land").count() == 1
+    assert page.inner_text("#day") == "1941-09-30 (day 0)"
+    owners0 = page.eval_on_selector_all("path.cell", "els => els.map(e => e.dataset.owner)")
+    shot(page, "watch-day0.png")
+    page.fill("#slider", "60")
+    page.dispatch_event("#slider", "input")
+    assert page.inner_text("#day") == "1941-11-29 (day 60)"
+    owners60 = page.eval_on_selector_all("path.cell", "els => els.map(e => e.dataset.owner)")
+    assert owners60 != owners0  # the front has moved
+    shot(page, "watch-day60.png")
+    # a dispatch in the chronicle jumps to its date
+    item = page.locator("#chronicle li", has_text="Zhukov takes command").first
+    item.click()
+    assert page.inner_text("#day").startswith("1941-10-11")
+    page.click("button.focus[data-front='']")  # the whole theatre, east and west
+    page.wait_for_selector("g.unit")
+    shot(page, "watch-theatre.png")
+    assert not errors
+
+
+def test_create_play_end_a_turn_and_find_the_game_again(browser, server):
+    page, errors = page_of(browser)
+    page.goto(server.url + "/")
+    page.wait_for_selector("#scenario option", state="attached")
+    page.select_option("#scenario", FLAGSHIP)
+    page.wait_for_selector("select[data-side=soviet]")
+    page.fill("input[name=seed]", "13")
+    page.select_option("select[data-side=soviet]", "human")
+    page.click("#create")
+    page.wait_for_selector("a.join")
+    gid = re.search(r"game (\w+) created", page.inner_text("#createmsg")).group(1)
+    shot(page, "games.png")
+    page.click("a.join")
+    page.wait_for_selector("g.unit")
+    assert "token=" not in page.url  # the secret left the address bar for local storage
+    assert page.inner_text("#date") == "1941-09-30"
+    # select a Soviet formation on the map
+    page.click("g.unit[data-side=soviet][data-loc=rzhev]")
+    page.click("#forms li.own >> nth=0")
+    name = page.inner_text("#selname")
+    assert name
+    # a refused order shows the engine's reason
+    page.select_option("#action", "rail")
+    page.select_option("#target", "rzhev")
+    page.click("#give")
+    page.wait_for_selector("#ordermsg.error")
+    assert "already there" in page.inner_text("#ordermsg")
+    # a rail order shows its route and the engine's arrival date before it is given
+    page.select_option("#target", "gorky")
+    page.wait_for_function("document.querySelector('#routeinfo').textContent.includes('arrives')")
+    assert "rzhev → " in page.inner_text("#routeinfo")
+    assert page.get_attribute("path.route", "d").startswith("M")
+    shot(page, "play-rail-route.png")
+    # an accepted one is staged
+    page.select_option("#action", "move")
+    page.select_option("#target", "kalinin")
+    page.click("#give")
+    page.wait_for_selector("#ordermsg.ok")
+    assert re.search(r"move kalinin", page.inner_text("#staged"))
+    shot(page, "play-order.png")
+    # end the turn: the AI plays Germany and Japan, the day advances
+    page.click("#endturn")
+    page.wait_for_function("document.querySelector('#msg').textContent.includes('turn played')")
+    assert "turn played: day 1" in page.inner_text("#msg")
+    assert page.inner_text("#date") == "1941-10-01"
+    shot(page, "play-day1.png")
+    # reload: the same game, where it was
+    page.reload()
+    page.wait_for_selector("g.unit")
+    assert page.inner_text("#date") == "1941-10-01"
+    page.goto(server.url + "/")
+    row = page.locator(f"tr[data-game='{gid}']")
+    row.wait_for()
+    assert "1941-10-01 (day 1/100)" in row.inner_text()
+    row.locator("a.play").click()
+    page.wait_for_selector("g.unit")
+    assert page.inner_text("#date") == "1941-10-01"
+    shot(page, "play-resumed.png")
+    assert not errors
+
+
+def test_explore_a_paired_sweep(browser, server):
+    page, errors = page_of(browser)
+    page.goto(server.url + "/explore.html")
+    page.wait_for_selector("#scenario option", state="attached")
+    page.select_option("#scenario", FLAGSHIP)
+    page.wait_for_selector("#p_a_transfer_divisions")
+    page.fill("#runs", "8")
+    page.check("input[name=cmp][value=transfer_divisions]")
+    page.fill("#p_a_transfer_divisions", "0")
+    page.fill("#p_b_transfer_divisions", "18")
+    page.click("#run")
+    page.wait_for_selector("#flags tr[data-flag=moscow_holds]", timeout=180_000)
+    row = page.inner_text("#flags tr[data-flag=moscow_holds]")
+    assert row.count("%") == 2 and "pts" in row
+    assert page.locator("#hist rect.bar").count() > 0
+    shot(page, "explore.png")
+    assert not errors

@@ -87,6 +87,19 @@ def test_bootstrap_is_scipys_with_a_seeded_generator():
     assert lo[0] == ref.confidence_interval.low and hi[0] == ref.confidence_interval.high
 
 
+def test_bootstrap_equals_the_hand_written_one_it_replaced():
+    # stavka's own bootstrap before scipy: the same generator and draws (chunks of 100
+    # resamples of n run indices), means from resample counts, np.percentile (linear)
+    x = np.random.default_rng(9).lognormal(size=(2, 300, 3))
+    gen = np.random.default_rng([4, _BOOT_SALT])
+    idx = np.concatenate([gen.integers(0, 300, size=(100, 300)) for _ in range(10)])
+    counts = np.stack([np.bincount(row, minlength=300) for row in idx]).astype(float)
+    means = np.einsum("bn,cnm->bcm", counts, x) / 300
+    ref_lo, ref_hi = np.percentile(means, [2.5, 97.5], axis=0)
+    lo, hi = bootstrap_mean_ci(x, seed=4)
+    assert np.allclose(lo, ref_lo, rtol=1e-12) and np.allclose(hi, ref_hi, rtol=1e-12)
+
+
 def test_bootstrap_of_a_proportion_gives_the_binomial_quantiles():
     # Textbook: resampling n runs of which k are 1 makes the resampled mean
     # Binomial(n, k/n) / n, so the percentile interval is its 2.5 % and 97.5 %

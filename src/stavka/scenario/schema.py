@@ -24,6 +24,8 @@ from pydantic import (
 )
 from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12
 
+from stavka.combat.params import MODEL_VERSION
+
 # the enumerations come from their one source, stavka.enums
 from stavka.enums import Action, EdgeKind, FormationKind, Ground, Stance, Terrain
 
@@ -563,7 +565,8 @@ class Scenario(Spec):
     name: str = Field(description="display name")
     description: str = Field("", description="what the scenario is about")
     combat_model: Literal["v1", "v2", "v3"] = Field(
-        "v1", description="combat model version (src/stavka/combat; v1 kept for replays)")
+        MODEL_VERSION, description=f"combat model version (src/stavka/combat; the current one, "
+                                   f"{MODEL_VERSION}, by default; older ones behave as shipped)")
     start: dt.date = Field(description="first simulated day")
     end: dt.date = Field(description="last simulated day")
     sources: dict[str, str] = Field(default_factory=dict, description="citation keys")

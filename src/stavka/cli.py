@@ -142,10 +142,16 @@ def info(scenario: Annotated[str, typer.Argument(help="scenario id or path")],
 
 @app.command()
 def check(path: Annotated[str, typer.Argument(help="scenario file, folder or id")]) -> None:
-    """Check a scenario; list every problem as FILE:LINE: field: message."""
+    """Check a scenario; list every problem as FILE:LINE: field: message.
+
+    Fields the scenario sets that the engine accepts but does not read yet are warnings
+    (one line per file and field, on stderr); they do not change the exit status."""
     from stavka.api import load
 
-    s = load(path).spec
+    loaded = load(path)
+    for w in loaded.warnings:
+        err.print(str(w), markup=False, highlight=False, soft_wrap=True)
+    s = loaded.spec
     out.print(f"ok: {s.id}: {len(s.nodes)} nodes, {len(s.edges)} edges, "
               f"{len(s.formations)} formations, {len(s.events)} events")
 

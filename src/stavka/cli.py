@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Annotated, Any, NamedTuple
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from typer.core import TyperGroup
 from typer.exceptions import Abort, Exit, TyperException
@@ -87,6 +88,20 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, cls=_LazyGroup,
                   help="stavka: campaign simulator for the Soviet Union's two-front war, 1941-45.")
 
 
+def one_line(text: str) -> str:
+    """``text`` with every control or invisible character escaped (``\\n``, ``\\x1b``,
+    ``\\u202e``): one line, and nothing a terminal would act on."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                   for c in text)
+
+
+def _u(value: Any) -> str:
+    """User or scenario text for a console print with markup: one line, markup inert."""
+    return escape(one_line(str(value)))
+
+
 def _parse_sets(sets: list[str]) -> dict[str, str]:
     params: dict[str, str] = {}
     for item in sets:
@@ -107,7 +122,8 @@ def scenarios() -> None:
     t = Table("id", "name", "start", "end", "nodes", "formations")
     for sid in list_scenarios():
         s = load(sid).spec
-        t.add_row(sid, s.name, str(s.start), str(s.end), str(len(s.nodes)), str(len(s.formations)))
+        t.add_row(_u(sid), _u(s.name), str(s.start), str(s.end), str(len(s.nodes)),
+                  str(len(s.formations)))
     out.print(t)
 
 
@@ -132,23 +148,29 @@ def info(scenario: Annotated[str, typer.Argument(help="scenario id or path")],
     if as_json:
         sys.stdout.write(json.dumps(data, indent=1) + "\n")
         return
-    out.print(f"[bold]{s.name}[/bold] ({s.id}) {s.start} .. {s.end}, {s.days} days")
+    out.print(f"[bold]{_u(s.name)}[/bold] ({_u(s.id)}) {s.start} .. {s.end}, {s.days} days")
     out.print(f"{len(s.nodes)} nodes, {len(s.edges)} edges, {len(s.formations)} formations, "
-              f"sides: {', '.join(s.sides)}")
+              f"sides: {_u(', '.join(s.sides))}")
     t = Table("parameter", "type", "default", "range", "description")
     for k, p in s.parameters.items():
         rng = "" if p.min is None and p.max is None else f"{p.min}..{p.max}"
-        t.add_row(k, p.type, str(p.default), rng, p.description)
+        t.add_row(_u(k), p.type, _u(p.default), rng, _u(p.description))
     out.print(t)
 
 
 @app.command()
 def check(path: Annotated[str, typer.Argument(help="scenario file, folder or id")]) -> None:
-    """Check a scenario; list every problem as FILE:LINE: field: message."""
+    """Check a scenario; list every problem as FILE:LINE: field: message.
+
+    Fields the scenario sets that the engine accepts but does not read yet are warnings
+    (one line per file and field, on stderr); they do not change the exit status."""
     from stavka.api import load
 
-    s = load(path).spec
-    out.print(f"ok: {s.id}: {len(s.nodes)} nodes, {len(s.edges)} edges, "
+    loaded = load(path)
+    for w in loaded.warnings:
+        err.print(one_line(str(w)), markup=False, highlight=False, soft_wrap=True)
+    s = loaded.spec
+    out.print(f"ok: {_u(s.id)}: {len(s.nodes)} nodes, {len(s.edges)} edges, "
               f"{len(s.formations)} formations, {len(s.events)} events")
 
 
@@ -194,11 +216,11 @@ def run(
         except OSError as exc:
             raise InputError(f"--report {report}: cannot write there "
                              f"({exc.strerror or exc})") from None
-        out.print(f"report written to {report}/ (summary.json, chronicle.md, events.jsonl, report.html)")
+        out.print(f"report written to {_u(report)}/ (summary.json, chronicle.md, events.jsonl, report.html)")
     if save_replay is not None:
         camp.save_replay(save_replay)
-        out.print(f"replay written to {save_replay} ({camp.day} days; check it with "
-                  f"`stavka replay {save_replay}`)")
+        out.print(f"replay written to {_u(save_replay)} ({camp.day} days; check it with "
+                  f"`stavka replay {_u(save_replay)}`)")
 
 
 @app.command("replay")
@@ -228,7 +250,7 @@ def replay_cmd(
         res = run_prepared(prep, on_day=lambda d: bar.update(task, completed=d))
     sys.stdout.write(res.report())
     if report is not None:
-        out.print(f"sync report written to {report}/")
+        out.print(f"sync report written to {_u(report)}/")
     if not res.ok:
         raise Exit(1)
 
@@ -266,19 +288,19 @@ def _check_outputs(report: str | None, save_replay: str | None) -> None:
 
 
 def _print_summary(s: dict[str, Any]) -> None:
-    out.print(f"[bold]{s['scenario']}[/bold] seed {s['seed']}: {s['start']} .. {s['end']} "
+    out.print(f"[bold]{_u(s['scenario'])}[/bold] seed {s['seed']}: {s['start']} .. {s['end']} "
               f"({s['days']} days)  digest [cyan]{s['digest']}[/cyan]")
     t = Table("side", "men lost", "captured", "tanks lost", "guns lost", "aircraft lost",
               "men left", "VP")
     for side, ls in s["losses"].items():
-        t.add_row(side, f"{ls['men']['total']:,}", f"{ls['men']['captured']:,}",
+        t.add_row(_u(side), f"{ls['men']['total']:,}", f"{ls['men']['captured']:,}",
                   f"{ls['tanks']['total']:,}", f"{ls['guns']['total']:,}",
                   f"{ls['aircraft']['total']:,}", f"{s['strength'][side]['men']:,}",
                   f"{s['victory_points'][side]:g}")
     out.print(t)
     flags = ", ".join(f"{k}={'yes' if v else 'no'}" for k, v in s["victory"]["flags"].items())
-    out.print(f"outcome: {flags}")
-    out.print(f"result: [bold]{s['victory']['result']}[/bold]")
+    out.print(f"outcome: {_u(flags)}")
+    out.print(f"result: [bold]{_u(s['victory']['result'])}[/bold]")
 
 
 @app.command()
@@ -312,14 +334,15 @@ def main(argv: list[str] | None = None) -> int:
         rc = app(args=args, standalone_mode=False, prog_name="stavka")
     except ScenarioError as exc:
         for p in exc.problems:
-            err.print(str(p), markup=False, highlight=False, soft_wrap=True)
+            err.print(one_line(str(p)), markup=False, highlight=False, soft_wrap=True)
         err.print(f"error: {len(exc.problems)} problem(s) in scenario", markup=False)
         return 2
     except StavkaError as exc:
-        err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        err.print(f"error: {one_line(str(exc))}", markup=False, highlight=False, soft_wrap=True)
         return exc.exit_code
     except TyperException as exc:  # bad flag or value: click-style usage errors
-        err.print(f"error: {exc.format_message()}", markup=False, highlight=False, soft_wrap=True)
+        err.print(f"error: {one_line(exc.format_message())}", markup=False, highlight=False,
+                  soft_wrap=True)
         return 2
     except Abort:
         err.print("aborted", markup=False)

@@ -126,3 +126,25 @@ def test_ctrl_c_during_run_exits_130(capsys, monkeypatch):
     monkeypatch.setattr(stavka.api.Campaign, "step", interrupted)
     assert main(["run", "two-fronts-1941", "--days", "3", "--quiet"]) == 130
     assert "interrupted" in capsys.readouterr().err
+
+
+def test_line_100_is_not_an_emoji(tmp_path, capsys):
+    # rich turned "file.yaml:100: ..." into "file.yaml💯 ..." (":100:" is an emoji name)
+    lines = Path(MINI).read_text().replace("location: vyazma}", "location: nowhere}", 1)
+    lines = lines.splitlines()
+    pad = 100 - next(i for i, ln in enumerate(lines, 1) if "nowhere" in ln)
+    bad = tmp_path / "s.yaml"
+    bad.write_text("\n".join(["#"] * pad + lines) + "\n")
+    code, _, err = run(capsys, "check", str(bad))
+    assert code == 2 and "s.yaml:100: formations[0].location: unknown node" in err, err
+    assert "\U0001f4af" not in err
+
+
+@pytest.mark.parametrize("name", ["[/]", "[/x]", "[bold]r", ":100:", "a\x1bb"])
+def test_output_paths_are_printed_as_given(tmp_path, capsys, monkeypatch, name):
+    # a path with rich markup in it was a MarkupError traceback after the campaign ran
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "run", MINI, "--days", "2", "--quiet", "--save-replay", name)
+    assert code == 0, err
+    shown = name.replace("\x1b", "\\x1b")
+    assert f"replay written to {shown} " in out and "Traceback" not in err

@@ -77,6 +77,14 @@ def _closed_port() -> int:
     (["--workers", "0", "--backend", "process"], "--workers must be >= 1"),
     (["--backend", "gpu"], "--backend must be one of serial, process, dask"),
     (["--cluster", "tcp://127.0.0.1:1"], "--cluster needs --backend dask"),
+    # sizes are bounded before anything is allocated (was a MemoryError traceback)
+    (["--runs", "99999999999999"], "--runs must be <= 10,000,000"),
+    (["--runs", "5000000", "--vary", "transfer_divisions=0..2"],
+     "--runs 5,000,000 x 3 combinations of --vary is 15,000,000 campaigns"),
+    (["--batch-size", "100000000"], "--batch-size must be <= 100,000"),
+    (["--workers", "100000", "--backend", "process"], "--workers must be <= 1,024"),
+    (["--vary", "transfer_divisions=0..99999999"],
+     "--vary transfer_divisions: range '0..99999999' has more than 100,000 values"),
 ])
 def test_bad_input_is_one_line_and_exit_2(capsys, tmp_path, args, needle):
     out = tmp_path / "sw"

@@ -6,8 +6,17 @@ import numpy as np
 import pytest
 from scipy import stats as sps
 
+from stavka.sweep import stats as stats_mod
 from stavka.sweep.grid import Grid
-from stavka.sweep.stats import bootstrap_mean_ci, marginal_means, num, src, wilson
+from stavka.sweep.stats import (
+    _BOOT_SALT,
+    N_BOOT,
+    bootstrap_mean_ci,
+    marginal_means,
+    num,
+    src,
+    wilson,
+)
 from stavka.sweep.summary import sensitivity
 
 
@@ -25,6 +34,22 @@ def test_wilson_vectorised():
     assert lo.shape == hi.shape == (2, 2)
     assert (lo <= k / 10).all() and (k / 10 <= hi).all()
     assert lo[0, 0] == 0.0 and hi[1, 0] == 1.0
+
+
+@pytest.mark.parametrize(("k", "n", "lo", "hi"), [
+    # Newcombe (1998), Statistics in Medicine 17:857-872, Table II, method 3 (score)
+    (81, 263, 0.2553, 0.3662), (15, 148, 0.0624, 0.1605),
+    (0, 20, 0.0, 0.1611), (1, 29, 0.0061, 0.1718),
+])
+def test_wilson_textbook_values(k, n, lo, hi):
+    got_lo, got_hi = wilson(np.array(k), n)
+    assert round(float(got_lo), 4) == lo and round(float(got_hi), 4) == hi
+
+
+def test_wilson_takes_counts_as_floats_and_broadcasts_n():
+    lo, hi = wilson(np.array([81.0, 15.0]), np.array([263, 148]))
+    lo1, hi1 = wilson(np.array(81), 263)
+    assert lo[0] == lo1 and hi[0] == hi1 and lo.shape == (2,)
 
 
 def test_bootstrap_is_seeded_and_covers_the_normal_interval():
@@ -51,6 +76,52 @@ def test_bootstrap_per_combination_matches_one_at_a_time():
     for c in range(3):  # the same resamples for every combination
         lo1, hi1 = bootstrap_mean_ci(x[c], seed=1)
         assert np.allclose(lo1, lo[c]) and np.allclose(hi1, hi[c])
+
+
+def test_bootstrap_is_scipys_with_a_seeded_generator():
+    rng = np.random.default_rng(7)
+    x = rng.gamma(2.0, size=(40, 1))
+    lo, hi = bootstrap_mean_ci(x, seed=11)
+    ref = sps.bootstrap((x[:, 0],), np.mean, n_resamples=N_BOOT, method="percentile",
+                        rng=np.random.default_rng([11, _BOOT_SALT]))
+    assert lo[0] == ref.confidence_interval.low and hi[0] == ref.confidence_interval.high
+
+
+def test_bootstrap_equals_the_hand_written_one_it_replaced():
+    # stavka's own bootstrap before scipy: the same generator and draws (chunks of 100
+    # resamples of n run indices), means from resample counts, np.percentile (linear)
+    x = np.random.default_rng(9).lognormal(size=(2, 300, 3))
+    gen = np.random.default_rng([4, _BOOT_SALT])
+    idx = np.concatenate([gen.integers(0, 300, size=(100, 300)) for _ in range(10)])
+    counts = np.stack([np.bincount(row, minlength=300) for row in idx]).astype(float)
+    means = np.einsum("bn,cnm->bcm", counts, x) / 300
+    ref_lo, ref_hi = np.percentile(means, [2.5, 97.5], axis=0)
+    lo, hi = bootstrap_mean_ci(x, seed=4)
+    assert np.allclose(lo, ref_lo, rtol=1e-12) and np.allclose(hi, ref_hi, rtol=1e-12)
+
+
+def test_bootstrap_of_a_proportion_gives_the_binomial_quantiles():
+    # Textbook: resampling n runs of which k are 1 makes the resampled mean
+    # Binomial(n, k/n) / n, so the percentile interval is its 2.5 % and 97.5 %
+    # quantiles: 21 and 39 of 100 for k = 30.
+    x = np.r_[np.ones(30), np.zeros(70)][:, None]
+    assert sps.binom.ppf([0.025, 0.975], 100, 0.3).tolist() == [21, 39]
+    lo, hi = bootstrap_mean_ci(x, seed=3, n_boot=20000)
+    assert (lo[0], hi[0]) == (pytest.approx(0.21), pytest.approx(0.39))
+
+
+def test_bootstrap_does_not_depend_on_its_memory_budget(monkeypatch):
+    x = np.random.default_rng(8).normal(size=(3, 60, 5))
+    lo, hi = bootstrap_mean_ci(x, seed=2)
+    monkeypatch.setattr(stats_mod, "_MAX_RESAMPLED", 1000)  # one resample per batch
+    lo2, hi2 = bootstrap_mean_ci(x, seed=2)
+    assert np.array_equal(lo, lo2) and np.array_equal(hi, hi2)
+
+
+def test_bootstrap_of_one_run_is_that_run():
+    x = np.array([[[1.0, 2.0]], [[3.0, 4.0]]])  # [C=2, n=1, m=2]
+    lo, hi = bootstrap_mean_ci(x, seed=1)
+    assert lo.tolist() == hi.tolist() == [[1.0, 2.0], [3.0, 4.0]]
 
 
 def test_marginal_means_average_other_parameters():

@@ -11,7 +11,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 from ruamel.yaml import YAML
@@ -19,8 +19,9 @@ from ruamel.yaml import YAML
 from stavka.atomic import atomic_write
 from stavka.errors import InputError
 
-#: The newest combat-model version (the default of ``stavka validate/calibrate cdb90``).
-MODEL_VERSION = "v3"
+#: The newest combat-model version: the default of a scenario's ``combat_model`` and of
+#: ``stavka validate/calibrate cdb90`` (the one place that says which model is current).
+MODEL_VERSION: Final = "v3"
 #: Every shipped version; old ones stay loadable and behave exactly as when shipped.
 VERSIONS = ("v1", "v2", "v3")
 ERAS = ("1600-1799", "1800-1913", "1914-1918", "1919-1938", "1939-1945", "1946-1982")

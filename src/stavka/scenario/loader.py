@@ -29,7 +29,7 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
 from stavka.errors import Problem, ScenarioError, did_you_mean
-from stavka.scenario.schema import Scenario, param_uses
+from stavka.scenario.schema import Scenario, not_yet_used_settings, param_uses
 
 Loc = tuple[str, int | None]
 PathT = tuple[Any, ...]
@@ -860,6 +860,26 @@ class _Loader:
     def _keys_at(self, loc: PathT) -> set[str]:
         return {p for p in loc if isinstance(p, str) and (p,) in self.doc.loc}
 
+    # -- warnings: fields set that the engine does not read yet ------------------
+    def not_yet_used(self, spec: Scenario) -> list[NotYetUsed]:
+        """One warning per file and field that the scenario sets where no rule reads it.
+
+        A value a formation or type only inherits is not counted: it is reported where
+        the type sets it.
+        """
+        found: dict[tuple[str, str], tuple[str, list[tuple[int, PathT]]]] = {}
+        for path, key, planned in not_yet_used_settings(spec):
+            loc = self.doc.loc.get(path)
+            if loc is None:
+                continue
+            found.setdefault((loc[0], key), (planned, []))[1].append((loc[1] or 0, path))
+        out = []
+        for (file, _), (planned, places) in found.items():
+            line, path = min(places, key=lambda q: q[0])
+            out.append(NotYetUsed(file, line or None, _fmt_path(path), planned,
+                                  len(places) - 1))
+        return sorted(out, key=lambda w: (w.file, w.line or 0, w.field))
+
     # -- stage 5: checks that need typed values -------------------------------
     def check_spec(self, spec: Scenario) -> None:
         """Parameters against the campaign and the fields that use them."""
@@ -926,12 +946,37 @@ def _hash(items: Iterable[tuple[str, bytes]]) -> str:
     return h.hexdigest()[:16]
 
 
-class Loaded:
-    """A scenario together with the files it came from."""
+@dataclass(frozen=True)
+class NotYetUsed:
+    """A warning: a scenario file sets a field that the engine accepts but does not read yet.
 
-    def __init__(self, spec: Scenario, files: list[Path], contents: list[bytes] | None = None):
+    ``field`` is the first place in ``file`` (at ``line``) that sets it, ``more`` how many
+    other places in that file set the same field, ``planned`` what will use it.
+    """
+
+    file: str
+    line: int | None
+    field: str
+    planned: str
+    more: int = 0
+
+    def __str__(self) -> str:
+        loc = f"{self.file}:{self.line}" if self.line is not None else self.file
+        also = f"; set in {self.more:,} more place{'s' if self.more != 1 else ''} in this " \
+               f"file" if self.more else ""
+        return (f"{loc}: warning: field {self.field} is accepted but not yet used by the "
+                f"engine (planned: {self.planned}){also}")
+
+
+class Loaded:
+    """A scenario together with the files it came from, and the warnings of its load."""
+
+    def __init__(self, spec: Scenario, files: list[Path], contents: list[bytes] | None = None,
+                 warnings: list[NotYetUsed] | None = None):
         self.spec = spec
         self.files = files
+        #: fields set that the engine does not read yet (``stavka check`` prints them)
+        self.warnings: list[NotYetUsed] = list(warnings or [])
         self.hash = (scenario_hash(files) if contents is None else
                      _hash(zip((f.name for f in files), contents, strict=True)))
 
@@ -963,7 +1008,7 @@ def load_file(path: str | Path) -> Loaded:
         # Stable order: by file, then line.
         probs = sorted(set(ld.problems), key=lambda q: (q.file, q.line or 0, q.path, q.message))
         raise ScenarioError(probs)
-    return Loaded(spec, ld.files, ld.contents)
+    return Loaded(spec, ld.files, ld.contents, warnings=ld.not_yet_used(spec))
 
 
 def dump_json(spec: Scenario) -> str:

@@ -28,7 +28,9 @@ def _type(ann: Any) -> str:
 def markdown() -> str:
     """The whole reference as Markdown: one table per model."""
     out = ["# Scenario file reference", "",
-           "Generated from `src/stavka/scenario/schema.py` (`stavka docs`).", ""]
+           "Generated from `src/stavka/scenario/schema.py` (`stavka docs`). A field marked "
+           "**not yet used** is accepted and checked, but no rule of the engine reads it yet; "
+           "`stavka check` warns where a scenario sets it.", ""]
     for m in MODELS:
         out += [f"## {m.__name__}", "", (m.__doc__ or "").strip(), "",
                 "| field | type | default | description |", "| --- | --- | --- | --- |"]
@@ -36,6 +38,11 @@ def markdown() -> str:
             key = f.alias or name
             default = "required" if f.is_required() else repr(
                 f.default_factory() if f.default_factory else f.default)  # type: ignore[call-arg]
-            out.append(f"| `{key}` | `{_type(f.annotation)}` | {default} | {f.description or ''} |")
+            desc = f.description or ""
+            planned = sc.planned_use(m, name)
+            if planned is not None:
+                desc = f"{desc}; " if desc else ""
+                desc += f"**not yet used** by the engine (planned: {planned})"
+            out.append(f"| `{key}` | `{_type(f.annotation)}` | {default} | {desc} |")
         out.append("")
     return "\n".join(out)

@@ -24,9 +24,24 @@ from pydantic import (
 )
 from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12
 
+from stavka.combat.params import MODEL_VERSION
+
 # the enumerations come from their one source, stavka.enums
 from stavka.enums import Action, EdgeKind, FormationKind, Ground, Stance, Terrain
 from stavka.errors import InputError
+
+# -- fields accepted but not yet used ------------------------------------------------
+# A field that a later issue will give a rule is kept in the format, marked with
+# ``json_schema_extra=not_yet_used(...)``: `stavka check` warns where a scenario sets it,
+# and the generated reference says so. Remove the marker when a rule reads the field.
+_SUPPLY_T = "supply in tons, issue 10"
+_TRUCKS = "trucks that set road speed and supply reach, issue 10"
+
+
+def not_yet_used(planned: str) -> dict[str, Any]:
+    """The ``json_schema_extra`` of a field the engine does not read yet: what will use it."""
+    return {"not_yet_used": planned}
+
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 #: A parameter reference: ``"$name"`` in a field that accepts one.
@@ -235,9 +250,12 @@ class Node(Spec):
     front: str = Field("rear", description="theatre label used for reports, e.g. west / east")
     vp: int = Field(0, ge=0, le=MAX_VP, description="victory points (<= 1,000,000)")
     industry: float = Field(0.0, ge=0, le=MAX_INDUSTRY,
-                            description="industry level (arbitrary units, <= 1e6)")
+                            description="industry level (arbitrary units, <= 1e6)",
+                            json_schema_extra=not_yet_used("industry and production by region, "
+                                                           "issue 12"))
     fort: int = Field(0, ge=0, le=3, description="fortification level 0-3")
-    port: bool = Field(False, description="has a port")
+    port: bool = Field(False, description="has a port",
+                       json_schema_extra=not_yet_used("ports and landings, issue 12"))
     supply_source: bool = Field(False, description="the owner draws supply from here")
     source: str = Field("", description="citation of the coordinates / facts")
 
@@ -304,9 +322,11 @@ class Factory(Spec):
     tanks_per_day: float = Field(0, ge=0, le=MAX_PER_DAY, description="<= 10,000")
     guns_per_day: float = Field(0, ge=0, le=MAX_PER_DAY, description="<= 10,000")
     aircraft_per_day: float = Field(0, ge=0, le=MAX_PER_DAY, description="<= 10,000")
-    trucks_per_day: float = Field(0, ge=0, le=MAX_PER_DAY, description="<= 10,000")
+    trucks_per_day: float = Field(0, ge=0, le=MAX_PER_DAY, description="<= 10,000",
+                                  json_schema_extra=not_yet_used(_TRUCKS))
     supply_per_day: float = Field(0, ge=0, le=MAX_SUPPLY_PER_DAY,
-                                  description="t of supply (<= 1e7)")
+                                  description="t of supply (<= 1e7)",
+                                  json_schema_extra=not_yet_used(_SUPPLY_T))
     evacuate_from: dt.date | None = Field(
         None, description="date evacuation starts (output falls to 0, resumes in the east)"
     )
@@ -325,7 +345,9 @@ class Mobilisation(Spec):
     max_new: int = Field(0, ge=0, le=MAX_NEW_FORMATIONS,
                          description="at most this many formations raised (<= 1,000; each "
                                      "is a slot in every state array)")
-    industry_cost: float = Field(0.0, ge=0, le=1, description="production lost per raised unit")
+    industry_cost: float = Field(0.0, ge=0, le=1, description="production lost per raised unit",
+                                 json_schema_extra=not_yet_used(
+                                     "mobilisation that costs production, issue 12"))
 
 
 class Side(Spec):
@@ -339,7 +361,8 @@ class Side(Spec):
     gold_t: float = Field(0, ge=0, le=MAX_GOLD_T,
                           description="gold reserve, t (<= 200,000: all gold ever mined)")
     supply_stock: float = Field(0, ge=0, le=MAX_SUPPLY_T,
-                                description="central stockpile of supply, t (<= 1e9)")
+                                description="central stockpile of supply, t (<= 1e9)",
+                                json_schema_extra=not_yet_used(_SUPPLY_T))
     mobilisation: Mobilisation = Field(default_factory=Mobilisation)
     doctrine: dict[str, Stance] = Field(
         default_factory=dict, description="default AI stance per front (front label -> stance)"
@@ -357,7 +380,8 @@ class FormationType(Spec):
     tanks: int = Field(0, ge=0, le=MAX_ITEMS, description="<= 1,000,000")
     guns: int = Field(0, ge=0, le=MAX_ITEMS, description="guns and mortars (<= 1,000,000)")
     aircraft: int = Field(0, ge=0, le=MAX_ITEMS, description="<= 1,000,000")
-    trucks: int = Field(0, ge=0, le=MAX_ITEMS, description="<= 1,000,000")
+    trucks: int = Field(0, ge=0, le=MAX_ITEMS, description="<= 1,000,000",
+                        json_schema_extra=not_yet_used(_TRUCKS))
     rail_trains: float = Field(30, gt=0, le=MAX_TRAINS,
                                description="trains to move the full formation by rail (<= 10,000)")
     speed_km_day: float = Field(20, gt=0, le=MAX_SPEED_KM_DAY,
@@ -380,7 +404,8 @@ class Formation(Spec):
     tanks: int = Field(0, ge=0, le=MAX_ITEMS, description="<= 1,000,000")
     guns: int = Field(0, ge=0, le=MAX_ITEMS, description="<= 1,000,000")
     aircraft: int = Field(0, ge=0, le=MAX_ITEMS, description="<= 1,000,000")
-    trucks: int = Field(0, ge=0, le=MAX_ITEMS, description="<= 1,000,000")
+    trucks: int = Field(0, ge=0, le=MAX_ITEMS, description="<= 1,000,000",
+                        json_schema_extra=not_yet_used(_TRUCKS))
     quality: float = Field(1.0, gt=0, le=3)
     morale: float = Field(1.0, ge=0, le=1)
     supply: float = Field(1.0, ge=0, le=1, description="fraction of supply_days on hand")
@@ -517,9 +542,13 @@ class Delivery(Spec):
     tanks: float = Field(0, ge=0, le=MAX_ITEMS, description="<= 1,000,000")
     guns: float = Field(0, ge=0, le=MAX_ITEMS, description="<= 1,000,000")
     aircraft: float = Field(0, ge=0, le=MAX_ITEMS, description="<= 1,000,000")
-    trucks: float = Field(0, ge=0, le=MAX_ITEMS, description="<= 1,000,000")
-    supply: float = Field(0, ge=0, le=MAX_SUPPLY_T, description="t (<= 1e9)")
-    men: float = Field(0, ge=0, le=MAX_MEN, description="<= 10,000,000")
+    trucks: float = Field(0, ge=0, le=MAX_ITEMS, description="<= 1,000,000",
+                          json_schema_extra=not_yet_used(_TRUCKS))
+    supply: float = Field(0, ge=0, le=MAX_SUPPLY_T, description="t (<= 1e9)",
+                          json_schema_extra=not_yet_used(_SUPPLY_T))
+    men: float = Field(0, ge=0, le=MAX_MEN, description="<= 10,000,000",
+                       json_schema_extra=not_yet_used(
+                           "replacements drawn from the side's pool of men, issue 10"))
     gold_t: float | ParamRef = Field(0, description="gold paid, t (0..200,000)")
 
 
@@ -568,7 +597,8 @@ class Scenario(Spec):
     name: str = Field(description="display name")
     description: str = Field("", description="what the scenario is about")
     combat_model: Literal["v1", "v2", "v3"] = Field(
-        "v1", description="combat model version (src/stavka/combat; v1 kept for replays)")
+        MODEL_VERSION, description=f"combat model version (src/stavka/combat; the current one, "
+                                   f"{MODEL_VERSION}, by default; older ones behave as shipped)")
     start: dt.date = Field(description="first simulated day")
     end: dt.date = Field(description="last simulated day")
     sources: dict[str, str] = Field(default_factory=dict, description="citation keys")
@@ -726,3 +756,34 @@ def param_uses(spec: Scenario
             if eff.morale is not None:
                 yield from _use((*p, "morale", "delta"), eff.morale.get("delta"),
                                 ("MoraleChange", "delta"))
+
+
+def planned_use(model: type[BaseModel], name: str) -> str | None:
+    """What will use field ``name`` of ``model`` if the engine does not read it yet, else None."""
+    extra = model.model_fields[name].json_schema_extra
+    return extra.get("not_yet_used") if isinstance(extra, dict) else None  # type: ignore[return-value]
+
+
+def not_yet_used_settings(spec: Scenario) -> Iterator[tuple[tuple[Any, ...], str, str]]:
+    """Every field of ``spec`` the engine does not read yet and that is not at its default.
+
+    Yields (path in the scenario file, ``Model.field``, what will use it), in file order of
+    the spec (lists by index, maps by key).
+    """
+    def walk(path: tuple[Any, ...], v: Any) -> Iterator[tuple[tuple[Any, ...], str, str]]:
+        if isinstance(v, BaseModel):
+            cls = type(v)
+            for name, f in cls.model_fields.items():
+                value = getattr(v, name)
+                planned = planned_use(cls, name)
+                if planned is not None and value != f.get_default(call_default_factory=True):
+                    yield (*path, f.alias or name), f"{cls.__name__}.{name}", planned
+                yield from walk((*path, f.alias or name), value)
+        elif isinstance(v, list):
+            for i, x in enumerate(v):
+                yield from walk((*path, i), x)
+        elif isinstance(v, dict):
+            for k, x in v.items():
+                yield from walk((*path, k), x)
+
+    yield from walk((), spec)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -27,6 +28,15 @@ from stavka.sweep.core import DEFAULT_BATCH, SweepResult, sweep
 from stavka.sweep.grid import parse_vary, text_value
 
 MAX_SHOWN = 20
+
+
+def _u(value: Any) -> str:
+    """User text for a console print with markup: control characters escaped, markup inert."""
+    text = str(value)
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                       for c in text)
+    return escape(text)
 
 
 class SweepInterrupted(StavkaError):
@@ -101,7 +111,7 @@ def sweep_cmd(
     console.print(_table(res))
     reused = f", {res.batches_reused} batch(es) reused" if res.batches_reused else ""
     daily = ", daily/" if record else ""
-    console.print(f"{len(res.runs['run_id']):,} runs{reused}; written to {out}/ (runs.csv, "
+    console.print(f"{len(res.runs['run_id']):,} runs{reused}; written to {_u(out)}/ (runs.csv, "
                   f"summary.json, sensitivity.csv, report.md, plots/{daily})")
 
 
@@ -118,7 +128,7 @@ def _table(res: SweepResult) -> Table:
     t = Table(*res.grid.names, *(f.replace("_", " ") for f in res.flags), "n",
               title="P(outcome) per combination")
     for r in res.summary["results"][:MAX_SHOWN]:
-        cells = [text_value(v) or "none" for v in res.combos[r["combo"]].values()]
+        cells = [_u(text_value(v) or "none") for v in res.combos[r["combo"]].values()]
         cells += [f"{100 * r['flags'][f]['p']:.1f} %" for f in res.flags]
         t.add_row(*cells, str(r["n"]))
     if len(res.combos) > MAX_SHOWN:

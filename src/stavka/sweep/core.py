@@ -43,6 +43,18 @@ from stavka.sweep.store import (
 from stavka.validation.history import split_daily
 
 DEFAULT_BATCH = 500
+# -- limits on what one command asks for (checked before anything is allocated) -------
+#: Campaigns in one sweep, all combinations together: every run is a row of the
+#: in-memory table and of runs.csv (about 0.3 kB each), so 10 M runs is a few GB.
+MAX_TOTAL_RUNS = 10_000_000
+#: Combinations of --vary values: each is a row of summary.json (a few kB) and a plot point.
+MAX_COMBINATIONS = 100_000
+#: Replicas in one vectorised batch: the batch's state arrays are [replicas, formations];
+#: 100,000 replicas of the flagship would be about 16 GB.
+MAX_BATCH = 100_000
+#: Local worker processes (--backend process, or a local dask cluster): each loads the
+#: engine (about 100 MB); more than the CPUs only queue.
+MAX_WORKERS = 1_024
 Progress = Callable[[int, int], None]
 
 
@@ -97,14 +109,20 @@ def _check_args(runs: int, days: int | None, seed: int, batch_size: int, backend
         raise InputError(f"--record must be daily (got {record!r})")
     if runs < 1:
         raise InputError(f"--runs must be >= 1 (got {runs})")
+    if runs > MAX_TOTAL_RUNS:
+        raise InputError(f"--runs must be <= {MAX_TOTAL_RUNS:,} (got {runs:,})")
     if days is not None and days < 1:
         raise InputError(f"--days must be >= 1 (got {days})")
     if seed < 0:
         raise InputError(f"--seed must be >= 0 (got {seed})")
     if batch_size < 1:
         raise InputError(f"--batch-size must be >= 1 (got {batch_size})")
+    if batch_size > MAX_BATCH:
+        raise InputError(f"--batch-size must be <= {MAX_BATCH:,} (got {batch_size:,})")
     if workers < 1:
         raise InputError(f"--workers must be >= 1 (got {workers})")
+    if workers > MAX_WORKERS and cluster is None:
+        raise InputError(f"--workers must be <= {MAX_WORKERS:,} (got {workers:,})")
     if backend not in BACKENDS:
         raise InputError(f"--backend must be one of {', '.join(BACKENDS)} (got {backend!r})")
     if cluster is not None and backend != "dask":
@@ -114,6 +132,12 @@ def _check_args(runs: int, days: int | None, seed: int, batch_size: int, backend
 def _plan(loaded: Loaded, vary: Mapping[str, str | Sequence[Any]], runs: int,
           days: int | None, seed: int, record: str = "") -> _Plan:
     grid = make_grid(loaded, vary)
+    if grid.size > MAX_COMBINATIONS:
+        raise InputError(f"--vary gives {grid.size:,} combinations (at most "
+                         f"{MAX_COMBINATIONS:,})")
+    if grid.size * runs > MAX_TOTAL_RUNS:
+        raise InputError(f"--runs {runs:,} x {grid.size:,} combinations of --vary is "
+                         f"{grid.size * runs:,} campaigns (at most {MAX_TOTAL_RUNS:,})")
     spec = loaded.spec
     # every combination's parameters checked together, up front (a date before the
     # campaign, a value a field cannot take): one line and exit 2, not a failing batch

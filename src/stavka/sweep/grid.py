@@ -124,7 +124,10 @@ def make_grid(loaded: Loaded, vary: Mapping[str, str | Sequence[Any]]) -> Grid:
             raise UnknownIdError(
                 f"--vary: unknown parameter '{name}'{did_you_mean(name, list(params))}"
                 f"; scenario '{loaded.spec.id}' has: {', '.join(params) or 'none'}")
-        raw: Sequence[Any] = expand_values(spec) if isinstance(spec, str) else list(spec)
+        try:
+            raw: Sequence[Any] = expand_values(spec) if isinstance(spec, str) else list(spec)
+        except InputError as exc:
+            raise InputError(f"--vary {name}: {exc}") from None
         if not raw:
             raise InputError(f"--vary {name}: no values")
         try:

@@ -14,6 +14,7 @@ import contextlib
 import functools
 import logging
 import os
+import pickle
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
@@ -61,15 +62,73 @@ Columns = dict[str, np.ndarray]
 _LOADED: Loaded | None = None
 
 
-def _init_worker(loaded: Loaded, parent: int | None = None) -> None:
-    """Process-pool initializer: keep the scenario for every task of this worker, and
-    end the worker if its parent dies (a ``kill -9`` of ``stavka sweep`` must not leave
-    workers computing for nobody)."""
+def _init_worker(loaded: Loaded | bytes, parent: int | None = None) -> None:
+    """Process-pool initializer: keep the scenario (a :class:`Loaded`, or one pickled by
+    :func:`_scenario_blob`) for every task of this worker, and end the worker if its
+    parent dies (a ``kill -9`` of ``stavka sweep`` must not leave workers computing for
+    nobody)."""
     global _LOADED
-    _LOADED = loaded
+    _LOADED = pickle.loads(loaded) if isinstance(loaded, bytes) else loaded
     # the parent's pid comes from the parent: if it died before this worker got here,
     # os.getppid() would already be the reaper's
     _exit_with_parent(parent if parent is not None else os.getppid())
+
+
+#: Pickle's frame size (protocol 4+): a bytes object at least this long is written
+#: outside the frames, after everything before it has been committed.
+_PICKLE_FRAME = 64 * 1024
+
+
+def _scenario_blob(loaded: Loaded) -> bytes:
+    """``loaded`` pickled for a worker's initializer, at least one pickle frame long.
+
+    Sent as one long bytes object, the scenario comes after a complete first frame that
+    holds the initializer's name: a spawn child whose start-up data is cut short by the
+    parent's death has imported this module (and installed the quiet exit below) before
+    it reads the scenario. Padding (``pickle.loads`` ignores what follows the pickle)
+    keeps a small scenario out of that frame too.
+    """
+    blob = pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL)
+    return blob + bytes(max(0, _PICKLE_FRAME - len(blob)))
+
+
+def _quiet_if_orphaned_while_starting() -> None:
+    """In a spawn worker that is still reading its start-up data: end quietly if the
+    parent dies mid-send.
+
+    A spawn child reads its process object (the initializer, then the scenario: 0.3 MB
+    for the flagship, more than a pipe holds) from a pipe the parent writes while the
+    child starts. A ``kill -9`` of ``stavka sweep`` then truncates it, and the child would
+    die printing an ``UnpicklingError`` traceback. Unpickling the initializer imports this
+    module before the scenario is read (see :func:`_scenario_blob`), so this runs in time
+    to replace that traceback by a quiet exit. Only an ``UnpicklingError`` or ``EOFError`` raised by multiprocessing's
+    own start-up (``multiprocessing.spawn._main``) is silenced, and only in a process
+    that is being spawned; anything else is printed as before. (A parent killed between
+    starting the child and writing its first byte, a window of microseconds, still gets
+    the standard library's traceback: no code of ours runs before that read.)
+    """
+    import multiprocessing
+    import sys
+
+    if not getattr(multiprocessing.current_process(), "_inheriting", False):
+        return
+    previous = sys.excepthook
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: Any) -> None:
+        if issubclass(kind, pickle.UnpicklingError | EOFError):
+            t = tb
+            while t is not None:
+                code = t.tb_frame.f_code
+                if code.co_name == "_main" and code.co_filename.endswith(
+                        os.path.join("multiprocessing", "spawn.py")):
+                    os._exit(3)  # the parent is gone: nobody to report to
+                t = t.tb_next
+        previous(kind, exc, tb)
+
+    sys.excepthook = hook
+
+
+_quiet_if_orphaned_while_starting()
 
 
 def _exit_with_parent(parent: int, every_s: float = 0.5) -> None:
@@ -166,10 +225,37 @@ class _Pool:
             self._close()
 
 
+def _start_resource_tracker_quietly() -> None:
+    """Start multiprocessing's resource tracker (if it is not running) without its
+    shutdown warnings.
+
+    The pool's queues hold semaphores, registered with the tracker, a helper process
+    that outlives its parent and frees them. A sweep ended normally frees them itself;
+    after a ``kill -9`` the tracker does it and warns "There appear to be N leaked
+    semaphore objects to clean up at shutdown": noise on the user's terminal about a
+    cleanup that worked. The tracker takes its warning filters from the environment it
+    is started with, so it is started here with one for its own warnings.
+    """
+    from multiprocessing import resource_tracker
+
+    old = os.environ.get("PYTHONWARNINGS")
+    quiet = "ignore::UserWarning:multiprocessing.resource_tracker"
+    os.environ["PYTHONWARNINGS"] = f"{old},{quiet}" if old else quiet
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        if old is None:
+            del os.environ["PYTHONWARNINGS"]
+        else:
+            os.environ["PYTHONWARNINGS"] = old
+
+
 def _process_pool(loaded: Loaded, workers: int) -> _Pool:
     ctx = get_context("spawn")
+    _start_resource_tracker_quietly()
+    blob = _scenario_blob(loaded)
     return _Pool(lambda: ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
-                                             initargs=(loaded, os.getpid())),
+                                             initargs=(blob, os.getpid())),
                  _run_in_worker, workers)
 
 

@@ -1,10 +1,12 @@
 """Statistics of a sweep, vectorised over runs, combinations and metrics.
 
 * Probability of a boolean outcome: the share of runs, with a Wilson score 95 %
-  interval (good near 0 and 1, where the normal interval fails).
+  interval (good near 0 and 1, where the normal interval fails), from
+  ``scipy.stats.binomtest(k, n).proportion_ci(method="wilson")``.
 * Mean of a numeric outcome: with a percentile bootstrap 95 % interval from
-  :data:`N_BOOT` resamples. The resamples are seeded from the sweep's seed and
-  shared by every combination (as the runs are: common random numbers), so the
+  :data:`N_BOOT` resamples (``scipy.stats.bootstrap``). The resamples are
+  drawn by a ``numpy.random.Generator`` seeded from the sweep's seed and shared
+  by every combination (as the runs are: common random numbers), so the
   intervals are deterministic.
 * Sensitivity of each outcome to each varied parameter: the *range* of the
   outcome's marginal mean (probability for flags) across the parameter's
@@ -14,21 +16,33 @@
   equals the Pearson correlation between parameter and outcome; it is reported
   only for numeric parameters (int, float, bool as 0/1, dates as day numbers)
   and non-constant outcomes.
+
+These are presentation, not the engine's state path: the determinism rules
+(``tests/test_determinism_rules.py``) do not apply, and a sum here may differ in
+its last bit between machines (NumPy's reductions use CPU-dependent SIMD
+kernels). :func:`num` rounds every number written to ``summary.json`` to 10
+significant digits, which hides such differences in all but pathological cases.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import math
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from scipy import stats
 
-Z95 = 1.959963984540054
 N_BOOT = 1000
-_CHUNK = 100
 _BOOT_SALT = 0xB0075
+# Most resampled values scipy.stats.bootstrap holds at once (8 bytes each): the
+# batch of resamples is chosen to fit. The draws do not depend on it
+# (Generator.integers gives the same stream in one call or in several).
+_MAX_RESAMPLED = 1 << 23
+# scipy >= 1.15 calls the generator `rng`; 1.13-1.14 (allowed by pyproject) `random_state`
+_RNG_KW = "rng" if "rng" in inspect.signature(stats.bootstrap).parameters else "random_state"
 
 
 def num(x: float | np.floating[Any] | None, digits: int = 10) -> float | None:
@@ -38,17 +52,24 @@ def num(x: float | np.floating[Any] | None, digits: int = 10) -> float | None:
     return float(f"{float(x):.{digits}g}")
 
 
-def wilson(k: np.ndarray, n: int | np.ndarray, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval ``(lo, hi)`` for ``k`` successes out of ``n`` (arrays broadcast)."""
-    k = np.asarray(k, dtype=float)
-    nn = np.asarray(n, dtype=float)
-    p = k / nn
-    z2 = z * z
-    den = 1.0 + z2 / nn
-    centre = (p + z2 / (2 * nn)) / den
-    half = z * np.sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn)) / den
-    lo = np.where(k <= 0, 0.0, np.clip(centre - half, 0.0, 1.0))  # exact at the ends,
-    hi = np.where(k >= nn, 1.0, np.clip(centre + half, 0.0, 1.0))  # not 1 - 1e-16
+def wilson(k: np.ndarray, n: int | np.ndarray, level: float = 0.95
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval ``(lo, hi)`` for ``k`` successes out of ``n`` trials.
+
+    ``k`` and ``n`` are counts (arrays broadcast; ``0 <= k <= n``, ``n >= 1``);
+    ``level`` is the confidence level. Returns two float arrays of the broadcast
+    shape: exactly 0 at ``k = 0`` and exactly 1 at ``k = n``.
+    """
+    kk, nn = np.broadcast_arrays(np.asarray(k), np.asarray(n))
+    lo = np.empty(kk.shape)
+    hi = np.empty(kk.shape)
+    cache: dict[tuple[int, int], tuple[float, float]] = {}
+    for i, (ki, ni) in enumerate(zip(kk.ravel(), nn.ravel(), strict=True)):
+        key = (int(round(float(ki))), int(ni))  # counts (k may arrive as a float sum of 0/1)
+        if key not in cache:
+            ci = stats.binomtest(*key).proportion_ci(confidence_level=level, method="wilson")
+            cache[key] = (float(ci.low), float(ci.high))
+        lo.flat[i], hi.flat[i] = cache[key]
     return lo, hi
 
 
@@ -57,24 +78,25 @@ def bootstrap_mean_ci(x: np.ndarray, seed: int, n_boot: int = N_BOOT,
     """Percentile bootstrap interval of the mean of ``x[..., n, m]`` over its runs axis.
 
     ``x`` is ``[C, n, m]`` (combinations, runs, metrics) or ``[n, m]``. Each
-    resample draws ``n`` runs with replacement; the same resampled run
-    indices are used for every combination and metric. Returns ``(lo, hi)``
-    shaped like ``x`` without the runs axis. Works in chunks of resamples as
-    weight matrices, so memory stays at ``chunk * n`` counts.
+    resample draws ``n`` runs with replacement; the same resampled run indices
+    are used for every combination and metric (scipy draws one index row per
+    resample and applies it to every column), and the generator is seeded from
+    ``seed`` alone, so the same ``x`` and ``seed`` give the same interval.
+    Returns ``(lo, hi)`` shaped like ``x`` without the runs axis. With one run
+    the interval is that run's value.
     """
-    x3 = x[None] if x.ndim == 2 else x
+    x3 = np.asarray(x, dtype=float)
+    x3 = x3[None] if x3.ndim == 2 else x3
     c, n, m = x3.shape
-    rng = np.random.default_rng([seed, _BOOT_SALT])
-    means = np.empty((n_boot, c, m))
-    offs = np.arange(_CHUNK)[:, None] * n
-    for b0 in range(0, n_boot, _CHUNK):
-        b = min(_CHUNK, n_boot - b0)
-        idx = rng.integers(0, n, size=(b, n))
-        counts = np.bincount((idx + offs[:b]).ravel(), minlength=b * n).reshape(b, n)
-        # einsum without BLAS: the same sums in the same order on every machine
-        means[b0:b0 + b] = np.einsum("bn,cnm->bcm", counts.astype(float), x3) / n
-    a = (1.0 - level) / 2 * 100
-    lo, hi = np.percentile(means, [a, 100 - a], axis=0)
+    if n < 2 or c * m == 0:  # scipy needs two observations; one resamples to itself
+        lo = hi = x3[:, 0, :] if n else np.full((c, m), np.nan)
+    else:
+        batch = int(min(n_boot, max(1, _MAX_RESAMPLED // (c * m * n))))
+        res = stats.bootstrap(
+            (x3,), np.mean, n_resamples=n_boot, batch=batch, vectorized=True, axis=1,
+            confidence_level=level, method="percentile",
+            **{_RNG_KW: np.random.default_rng([seed, _BOOT_SALT])})
+        lo, hi = res.confidence_interval.low, res.confidence_interval.high
     return (lo[0], hi[0]) if x.ndim == 2 else (lo, hi)
 
 

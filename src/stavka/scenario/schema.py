@@ -35,7 +35,9 @@ from stavka.errors import InputError
 # ``json_schema_extra=not_yet_used(...)``: `stavka check` warns where a scenario sets it,
 # and the generated reference says so. Remove the marker when a rule reads the field.
 _SUPPLY_T = "supply in tons, issue 10"
-_TRUCKS = "trucks that set road speed and supply reach, issue 10"
+#: trucks set a mobile formation's road speed and its alliance's supply reach (rules
+#: unmotorised_speed, truck_reach_exp; stavka.engine.phases.movement/supply)
+_TRUCKS_USED: dict[str, Any] = {}
 
 
 def not_yet_used(planned: str) -> dict[str, Any]:
@@ -323,7 +325,7 @@ class Factory(Spec):
     guns_per_day: float = Field(0, ge=0, le=MAX_PER_DAY, description="<= 10,000")
     aircraft_per_day: float = Field(0, ge=0, le=MAX_PER_DAY, description="<= 10,000")
     trucks_per_day: float = Field(0, ge=0, le=MAX_PER_DAY, description="<= 10,000",
-                                  json_schema_extra=not_yet_used(_TRUCKS))
+                                  json_schema_extra=_TRUCKS_USED)
     supply_per_day: float = Field(0, ge=0, le=MAX_SUPPLY_PER_DAY,
                                   description="t of supply (<= 1e7)",
                                   json_schema_extra=not_yet_used(_SUPPLY_T))
@@ -381,7 +383,7 @@ class FormationType(Spec):
     guns: int = Field(0, ge=0, le=MAX_ITEMS, description="guns and mortars (<= 1,000,000)")
     aircraft: int = Field(0, ge=0, le=MAX_ITEMS, description="<= 1,000,000")
     trucks: int = Field(0, ge=0, le=MAX_ITEMS, description="<= 1,000,000",
-                        json_schema_extra=not_yet_used(_TRUCKS))
+                        json_schema_extra=_TRUCKS_USED)
     rail_trains: float = Field(30, gt=0, le=MAX_TRAINS,
                                description="trains to move the full formation by rail (<= 10,000)")
     speed_km_day: float = Field(20, gt=0, le=MAX_SPEED_KM_DAY,
@@ -405,7 +407,7 @@ class Formation(Spec):
     guns: int = Field(0, ge=0, le=MAX_ITEMS, description="<= 1,000,000")
     aircraft: int = Field(0, ge=0, le=MAX_ITEMS, description="<= 1,000,000")
     trucks: int = Field(0, ge=0, le=MAX_ITEMS, description="<= 1,000,000",
-                        json_schema_extra=not_yet_used(_TRUCKS))
+                        json_schema_extra=_TRUCKS_USED)
     quality: float = Field(1.0, gt=0, le=3)
     morale: float = Field(1.0, ge=0, le=1)
     supply: float = Field(1.0, ge=0, le=1, description="fraction of supply_days on hand")
@@ -543,12 +545,11 @@ class Delivery(Spec):
     guns: float = Field(0, ge=0, le=MAX_ITEMS, description="<= 1,000,000")
     aircraft: float = Field(0, ge=0, le=MAX_ITEMS, description="<= 1,000,000")
     trucks: float = Field(0, ge=0, le=MAX_ITEMS, description="<= 1,000,000",
-                          json_schema_extra=not_yet_used(_TRUCKS))
+                          json_schema_extra=_TRUCKS_USED)
     supply: float = Field(0, ge=0, le=MAX_SUPPLY_T, description="t (<= 1e9)",
                           json_schema_extra=not_yet_used(_SUPPLY_T))
-    men: float = Field(0, ge=0, le=MAX_MEN, description="<= 10,000,000",
-                       json_schema_extra=not_yet_used(
-                           "replacements drawn from the side's pool of men, issue 10"))
+    men: float = Field(0, ge=0, le=MAX_MEN,
+                       description="men into the side's replacement pool (<= 10,000,000)")
     gold_t: float | ParamRef = Field(0, description="gold paid, t (0..200,000)")
 
 

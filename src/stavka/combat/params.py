@@ -19,11 +19,21 @@ from ruamel.yaml import YAML
 from stavka.atomic import atomic_write
 from stavka.errors import InputError
 
+
+def _shipped_versions() -> tuple[str, ...]:
+    """The versions of the shipped parameter files ``params_v<N>.yaml``, oldest first."""
+    names = [p.name for p in resources.files("stavka.combat").iterdir()]
+    found = [n[len("params_"):-len(".yaml")] for n in names
+             if n.startswith("params_v") and n.endswith(".yaml") and n[8:-5].isdigit()]
+    return tuple(sorted(found, key=lambda v: int(v[1:])))
+
+
+#: Every shipped version, derived from the parameter files beside this module; old ones
+#: stay loadable and behave exactly as when shipped.
+VERSIONS: Final = _shipped_versions()
 #: The newest combat-model version: the default of a scenario's ``combat_model`` and of
-#: ``stavka validate/calibrate cdb90`` (the one place that says which model is current).
-MODEL_VERSION: Final = "v3"
-#: Every shipped version; old ones stay loadable and behave exactly as when shipped.
-VERSIONS = ("v1", "v2", "v3")
+#: ``stavka validate/calibrate cdb90`` (the newest parameter file).
+MODEL_VERSION: Final = VERSIONS[-1]
 ERAS = ("1600-1799", "1800-1913", "1914-1918", "1919-1938", "1939-1945", "1946-1982")
 REFERENCE_ERA = "1939-1945"
 #: Periods of the nation-by-period combat-effectiveness values (model v2): the ERAS,

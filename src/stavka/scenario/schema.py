@@ -25,6 +25,7 @@ from pydantic import (
 from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12
 
 from stavka.combat.params import MODEL_VERSION
+from stavka.combat.params import VERSIONS as COMBAT_VERSIONS
 
 # the enumerations come from their one source, stavka.enums
 from stavka.enums import Action, EdgeKind, FormationKind, Ground, Stance, Terrain
@@ -597,7 +598,7 @@ class Scenario(Spec):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="stable id (folder name)")
     name: str = Field(description="display name")
     description: str = Field("", description="what the scenario is about")
-    combat_model: Literal["v1", "v2", "v3"] = Field(
+    combat_model: Literal[COMBAT_VERSIONS] = Field(  # type: ignore[valid-type]
         MODEL_VERSION, description=f"combat model version (src/stavka/combat; the current one, "
                                    f"{MODEL_VERSION}, by default; older ones behave as shipped)")
     start: dt.date = Field(description="first simulated day")

@@ -17,6 +17,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+import stavka
+
 from .conftest import ARTEFACTS, FLAGSHIP, Server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -64,8 +66,9 @@ def test_watch_a_finished_campaign_and_scrub_the_slider(browser, server):
     page, errors = page_of(browser)
     page.goto(f"{server.url}/watch.html?game={g['id']}")
     page.wait_for_selector("g.unit")
-    assert page.locator("path.cell").count() == 75  # every region of the flagship
-    assert page.locator("line.link.rail").count() == 73
+    spec = stavka.load(FLAGSHIP).spec
+    assert page.locator("path.cell").count() == len(spec.nodes)  # every region of the flagship
+    assert page.locator("line.link.rail").count() == sum(e.kind == "rail" for e in spec.edges)
     assert page.locator("path.borders").count() == 1 and page.locator("path.land").count() == 1
     assert page.inner_text("#day") == "1941-09-30 (day 0)"
     owners0 = page.eval_on_selector_all("path.cell", "els => els.map(e => e.dataset.owner)")

@@ -13,7 +13,7 @@ def test_versions_are_the_parameter_files() -> None:
     files = sorted(p.name for p in resources.files("stavka.combat").iterdir()
                    if p.name.startswith("params_v") and p.name.endswith(".yaml"))
     assert sorted(f"params_{v}.yaml" for v in VERSIONS) == files
-    assert MODEL_VERSION == VERSIONS[-1]
+    assert VERSIONS[-1] == MODEL_VERSION
     for v in VERSIONS:  # every version loads, with its own AI attack odds
         assert load_params(v).ai_attack_odds > 0
 

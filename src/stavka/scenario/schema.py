@@ -631,7 +631,7 @@ class Scenario(Spec):
     rules: dict[str, float] = Field(
         default_factory=dict, max_length=200,
         description="this scenario's values of campaign rules (name: value, within the "
-                    "rule's bounds; stavka docs rules)")
+                    "rule's bounds; src/stavka/rules/rules_<version>.yaml lists them)")
     rail_speed_km_day: float = Field(600, gt=0, le=MAX_RAIL_SPEED_KM_DAY,
                                      description="troop train speed, km/day (<= 2,000)")
     refit_every_days: int = Field(

@@ -42,7 +42,7 @@ class Rules:
 
     # --- supply (stavka.engine.phases.supply)
     truck_range_km: float = _rule(
-        "km", 0.0, 2000.0, "road distance beyond the railhead at which truck-borne supply "
+        "km", 1.0, 2000.0, "road distance beyond the railhead at which truck-borne supply "
         "falls to zero (linearly), on dry ground")
     truck_reach_exp: float = _rule(
         "1", 0.0, 3.0, "motorisation sets the supply reach: the truck range is multiplied by "

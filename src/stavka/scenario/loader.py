@@ -762,6 +762,7 @@ class _Loader:
             return
         ref = self._ref
         self._param((*path, "date"), trig.get("date"), ctx["params"])
+        self._param((*path, "chance"), trig.get("chance"), ctx["params"])
         ref((*path, "captured"), trig.get("captured"), ctx["nodes"], "node")
         for nd, sd in _map(trig.get("held_by")).items():
             ref((*path, "held_by", nd), nd, ctx["nodes"], "node")

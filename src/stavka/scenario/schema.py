@@ -722,6 +722,7 @@ def _use(path: tuple[Any, ...], value: Any, slot: tuple[str, str]
 def _trigger_uses(path: tuple[Any, ...], trig: Trigger
                   ) -> Iterator[tuple[tuple[Any, ...], str, str, float | None, float | None]]:
     yield from _use((*path, "date"), trig.date, ("Trigger", "date"))
+    yield from _use((*path, "chance"), trig.chance, ("Trigger", "chance"))
     if trig.strength_below is not None:
         yield from _use((*path, "strength_below", "fraction"), trig.strength_below.fraction,
                         ("StrengthCondition", "fraction"))

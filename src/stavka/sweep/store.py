@@ -99,6 +99,11 @@ def check_out_dir(out: Path, fingerprint: dict[str, Any]) -> bool:
     fingerprint) or files that are not a sweep's is refused with one line that
     says how to proceed; nothing in it is touched.
     """
+    try:
+        out.exists()
+    except (OSError, ValueError) as exc:  # a name too long, a NUL byte: the OS cannot look
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise InputError(f"--out {str(out)[:80]!r}: not a usable folder name ({why})") from None
     if out.exists() and not out.is_dir():
         raise InputError(f"--out {out}: exists and is not a directory")
     man = out / MANIFEST

@@ -129,3 +129,43 @@ def test_validate_subject_and_help():
     assert " ".join(doc.split("\n\n")[0].split()) == spec.help
     assert cli.lazy_command("validate", "campaign").callback is not None
     assert main(["validate", "campaign"]) == 2
+
+
+def test_arguments_and_values_that_make_no_sense_together(meta, tmp_path):
+    """A period that runs backwards, a war of a side with itself, a band or history that
+    is not a finite number: one located line each, all at once."""
+    p = tmp_path / "c.yaml"
+    p.write_text("""scenario: t-history
+checkpoints:
+  - id: backwards
+    description: x
+    metric: held_throughout
+    args: {region: town, side: soviet, from: 1941-10-15, to: 1941-10-02}
+    history: true
+    source: x
+    confidence: A
+  - id: itself
+    description: x
+    metric: at_war
+    args: {a: soviet, b: soviet, on: 1941-10-10}
+    history: false
+    source: x
+    confidence: A
+  - id: nan_band
+    description: x
+    metric: prisoners
+    args: {side: soviet, by: 1941-10-10}
+    history: .nan
+    band: [0, .inf]
+    source: x
+    confidence: A
+""")
+    with pytest.raises(C.CheckpointError) as exc:
+        C.load(p, meta, "t-history")
+    lines = [str(x) for x in exc.value.problems]
+    assert any(":6: checkpoints[0].args: the period runs backwards" in ln for ln in lines), lines
+    assert any(":13: checkpoints[1].args.b: must be another side than a" in ln
+               for ln in lines), lines
+    assert any("checkpoints[2].history: must be a finite number" in ln for ln in lines), lines
+    assert any("checkpoints[2].band[1]: must be a finite number" in ln for ln in lines), lines
+    assert all("\n" not in ln for ln in lines)

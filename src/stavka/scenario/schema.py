@@ -648,6 +648,17 @@ class Scenario(Spec):
             raise ValueError(f"unknown rules version '{v}' (shipped: {', '.join(rules.versions())})")
         return v
 
+    @field_validator("rules", mode="before")
+    @classmethod
+    def _rules_numbers(cls, v: Any) -> Any:
+        # a rule's value is a number as written: not true/false, not a quoted string
+        if isinstance(v, dict):
+            for name, value in v.items():
+                if isinstance(value, bool) or not isinstance(value, int | float):
+                    raise ValueError(f"rule {str(name)[:60]!r} must be a number "
+                                     f"(got {str(value)[:40]!r})")
+        return v
+
     @field_validator("rules")
     @classmethod
     def _rules(cls, v: dict[str, float]) -> dict[str, float]:

@@ -23,6 +23,7 @@ category or cause, a date outside the scenario, a value of the wrong kind.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 from typing import Any, Literal
 
@@ -214,6 +215,16 @@ def _check_one(probs: _Problems, at: PathT, cp: dict[str, Any], meta: Meta) -> A
     for key, val in raw_items:
         if not _check_ref(probs, (*at, "args", key), key, val, meta):
             ok = False
+    # pairs of arguments that must make sense together: a period runs forward; a war
+    # has two sides
+    lo, hi = raw.get("from"), raw.get("to")
+    if isinstance(lo, dt.date) and isinstance(hi, dt.date) and lo > hi:
+        probs.add((*at, "args"), f"the period runs backwards (from {lo.isoformat()} "
+                                 f"to {hi.isoformat()})")
+        ok = False
+    if isinstance(raw.get("a"), str) and raw.get("a") == raw.get("b"):
+        probs.add((*at, "args", "b"), f"must be another side than a ({shown(raw['a'])})")
+        ok = False
     ok &= _check_values(probs, at, cp, m.kind, meta)
     return args if ok else None
 
@@ -271,7 +282,10 @@ def _check_values(probs: _Problems, at: PathT, cp: dict[str, Any], kind: str,
         good = (isinstance(v, bool) if kind == "flag" else
                 isinstance(v, dt.date) if kind == "date" else
                 isinstance(v, int | float) and not isinstance(v, bool))
-        if not good:
+        if good and kind == "number" and not math.isfinite(v):
+            probs.add(path, f"must be a finite number (got {shown(v)})")
+            ok = False
+        elif not good:
             probs.add(path, f"must be {want} for metric {cp.get('metric')} (got {shown(v)})")
             ok = False
         elif kind == "date":

@@ -56,13 +56,14 @@ def book_battle_losses(ctx: Ctx, r: np.ndarray, f: np.ndarray, lost: np.ndarray)
     killed = lost.copy()
     killed[:, 0] -= wounded
     book_losses(ctx, r, f, killed, cause=C_BATTLE)
-    book_losses(ctx, r, f, wounded[:, None] * _MEN_ONLY, cause=C_WOUNDED)
+    book_losses(ctx, r, f, wounded[:, None] * MEN_ONLY, cause=C_WOUNDED)
     back = on_grid(wounded * st.rules.wounded_return_fraction)
     s.convalescent += np.bincount(r * st.S + st.fside[f], weights=back,
                                   minlength=ctx.R * st.S).reshape(ctx.R, st.S)
 
 
-_MEN_ONLY = np.array([1.0, 0.0, 0.0, 0.0])
+#: A loss row of men only (men, tanks, guns, aircraft).
+MEN_ONLY = np.array([1.0, 0.0, 0.0, 0.0])
 
 
 def surrender(ctx: Ctx, r: np.ndarray, f: np.ndarray, reason: str | None) -> None:

@@ -148,15 +148,22 @@ class Rules:
 
     def override(self, name: str, value: float) -> Rules:
         """A copy with rule ``name`` set to ``value``. Raises :class:`InputError` for an
-        unknown rule or a value outside the rule's bounds."""
-        spec = field_spec(name)
-        lo, hi = spec.metadata["lo"], spec.metadata["hi"]
-        if isinstance(getattr(self, name), tuple):
-            raise InputError(f"rule '{name}' is a table; it cannot be set from one value")
-        if not lo <= value <= hi:
-            raise InputError(f"rule '{name}' = {value:g} is outside its range {lo:g}..{hi:g} "
-                             f"({spec.metadata['unit']})")
-        return dataclasses.replace(self, **{name: float(value)})  # type: ignore[arg-type]
+        unknown rule or a value outside the rule's bounds (:func:`check`)."""
+        return dataclasses.replace(self, **{name: check(name, value)})  # type: ignore[arg-type]
+
+
+def check(name: str, value: float) -> float:
+    """``value`` as a float if rule ``name`` exists, takes one value and ``value`` lies
+    within its bounds (NaN never does). Raises :class:`InputError` naming the closest rule,
+    a table rule, or the rule's range and unit."""
+    spec = field_spec(name)
+    lo, hi = spec.metadata["lo"], spec.metadata["hi"]
+    if spec.type not in ("float", float):
+        raise InputError(f"rule '{name}' is a table; it cannot be set from one value")
+    if not lo <= value <= hi:
+        raise InputError(f"rule '{name}' = {value:g} is outside its range {lo:g}..{hi:g} "
+                         f"({spec.metadata['unit']})")
+    return float(value)
 
 
 def names() -> list[str]:

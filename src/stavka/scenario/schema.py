@@ -662,20 +662,13 @@ class Scenario(Spec):
     @field_validator("rules")
     @classmethod
     def _rules(cls, v: dict[str, float]) -> dict[str, float]:
-        import math
-
         from stavka import rules
 
         for name, value in v.items():
             try:
-                spec = rules.field_spec(name)
-            except InputError as exc:  # names the closest rule
+                rules.check(name, value)
+            except InputError as exc:  # one line: the closest rule, a table, the range
                 raise ValueError(str(exc)) from None
-            if spec.type not in ("float", float):
-                raise ValueError(f"rule '{name}' is a table; it cannot be set from one value")
-            lo, hi = spec.metadata["lo"], spec.metadata["hi"]
-            if not math.isfinite(value) or not lo <= value <= hi:
-                raise ValueError(f"rule '{name}' = {value:g} is outside its range {lo:g}..{hi:g}")
         return v
 
     @model_validator(mode="after")

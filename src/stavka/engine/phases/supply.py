@@ -28,7 +28,7 @@ import numpy as np
 
 from stavka import detmath
 from stavka.engine.context import Ctx
-from stavka.engine.effects import book_losses, surrender
+from stavka.engine.effects import MEN_ONLY, book_losses, surrender
 from stavka.enums import ACTIVE, C_ATTRITION
 from stavka.world import graph
 from stavka.world.counts import on_grid
@@ -117,7 +117,7 @@ def run(ctx: Ctx) -> None:
         men = flat(s.strength)[fs * 4]
         lost = on_grid(men * st.rules.starve_men_per_day)
         flat(s.strength)[fs * 4] = men - lost
-        book_losses(ctx, r, f, lost[:, None] * _MEN_ONLY, cause=C_ATTRITION)
+        book_losses(ctx, r, f, lost[:, None] * MEN_ONLY, cause=C_ATTRITION)
         mor = flat(s.morale)
         mor[fs] = np.maximum(mor[fs] - st.rules.starve_morale_per_day, 0.0)
     newly = cut & ~s.encircled
@@ -139,5 +139,3 @@ def run(ctx: Ctx) -> None:
         r, f = np.nonzero(give_up)
         surrender(ctx, r, f, reason="encircled, out of supply")
 
-
-_MEN_ONLY = np.array([1.0, 0.0, 0.0, 0.0])

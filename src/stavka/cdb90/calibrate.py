@@ -10,6 +10,11 @@ side, plus Gaussian priors centred on the literature values (so thinly supported
 factors stay near the literature). Gradients: per-battle finite differences for the
 factors that enter the power ratio or the lethality linearly, plain finite
 differences for the few dynamics parameters; scipy's L-BFGS-B does the rest.
+
+From model v4 on, the factors of a physical ladder (:data:`LADDERS`: hasty <= prepared
+<= fortified defence) come out in order by construction: the optimiser sees the first
+factor's log and the log-steps between neighbours, each step bounded below by 0
+(:class:`Ladders`). The priors stay on the factors themselves, as before.
 """
 
 from __future__ import annotations
@@ -41,6 +46,20 @@ MIN_NATION_BATTLES = 5  # nations (v2: nation-periods) with fewer battles keep C
 NATION_PRIOR_SD = 0.6
 DUR_WEIGHT = 0.1  # v2: weight of the log-density of each battle's recorded duration
 BREAK_RATIO_EXP_V3 = 0.8  # v3: fixed (not fitted) race exponent, picked on the CV (v2: 1)
+#: Factors whose order is physical, each ladder weakest first: a defence that had more
+#: time to dig in is not weaker. Fitted in this order from model version
+#: :data:`ORDERED_FROM` on. Not ladders: delay and withdrawal (a different kind of
+#: action, not less preparation), terrain kinds (no order of defensive value among
+#: forest, marsh, mountain, urban, steppe, desert), the era factors and CEVs.
+LADDERS: tuple[tuple[str, tuple[int, ...]], ...] = (
+    ("posture", tuple(POSTURES.index(p) for p in ("hasty", "prepared", "fortified"))),
+)
+ORDERED_FROM = 4  # v1-v3 were fitted without the order (and stay as shipped)
+
+
+def is_ordered(version: str) -> bool:
+    """Whether model ``version`` (``"v4"``) is fitted with the :data:`LADDERS` in order."""
+    return int(version[1:]) >= ORDERED_FROM
 
 
 def literature_params(version: str = MODEL_VERSION) -> CombatParams:
@@ -54,6 +73,8 @@ def literature_params(version: str = MODEL_VERSION) -> CombatParams:
     fixed at 0.8: fitted freely it runs away (about 3 in-sample) and over-confident;
     0.8 was picked from {0.6, 0.8, 1.0, 1.25} on the 5-fold CV of docs/validation.md
     (so that CV is mildly optimistic for it; an inner CV preferred 0.6 by Brier).
+    v4 is v3 (same model, same starting point and priors) fitted with the posture
+    ladder in order (:data:`LADDERS`).
     """
     if version == "v1":
         return CombatParams(model_version="v1")
@@ -470,6 +491,58 @@ class Objective:
         return val, grad
 
 
+@dataclass(frozen=True)
+class Ladders:
+    """Monotone reparametrisation of the :data:`LADDERS` for the optimiser.
+
+    The objective works in the specs' own coordinates ``u`` (log-factors); the optimiser
+    sees ``x`` with ``u = L @ x``: for a ladder ``u1 <= u2 <= u3`` it gets ``x1 = u1``,
+    ``x2 = u2 - u1 >= 0`` and ``x3 = u3 - u2 >= 0`` (so ``prepared = hasty * exp(x2)``
+    and ``fortified = prepared * exp(x3)``), every other coordinate unchanged. The
+    bounds on the steps are what keeps the order; the priors stay on ``u``.
+    """
+
+    L: np.ndarray  # [n_specs, n_specs], u = L @ x
+    lo: np.ndarray  # bounds on x
+    hi: np.ndarray
+    steps: tuple[tuple[str, int], ...]  # (spec name, index in x) of each bounded step
+
+    @classmethod
+    def of(cls, specs: list[Spec], ladders: tuple[tuple[str, tuple[int, ...]], ...]) -> Ladders:
+        """The map for ``specs`` with every ladder of ``ladders`` kept in order."""
+        n = len(specs)
+        L = np.eye(n)
+        lo = np.array([s.lo for s in specs], float)
+        hi = np.array([s.hi for s in specs], float)
+        index = {s.name: k for k, s in enumerate(specs)}
+        steps = []
+        for base, rungs in ladders:
+            ks = [index[f"{base}[{r}]"] for r in rungs]
+            if not all(specs[k].log and specs[k].kind == "static" for k in ks):
+                raise ValueError(f"ladder '{base}' must be fitted as static log-factors")
+            for j in range(1, len(ks)):
+                L[ks[j], ks[:j]] = 1.0  # u_j = x_0 + (x_1 + ... + x_j)
+                lo[ks[j]] = 0.0
+                hi[ks[j]] = specs[ks[j]].hi - specs[ks[j]].lo
+                steps.append((specs[ks[j]].name, ks[j]))
+        return cls(L=L, lo=lo, hi=hi, steps=tuple(steps))
+
+    def to_x(self, u: np.ndarray) -> np.ndarray:
+        """Optimiser coordinates of ``u``, clipped into the bounds (an out-of-order
+        ``u`` is moved to the nearest tie)."""
+        return np.clip(np.linalg.solve(self.L, u), self.lo, self.hi)
+
+    def wrap(self, obj: Callable[[np.ndarray], tuple[float, np.ndarray]]
+             ) -> Callable[[np.ndarray], tuple[float, np.ndarray]]:
+        """``obj`` (value and gradient in ``u``) as a function of ``x`` (chain rule)."""
+
+        def f(x: np.ndarray) -> tuple[float, np.ndarray]:
+            val, grad = obj(self.L @ x)
+            return val, self.L.T @ grad
+
+        return f
+
+
 def make_objective(
     b: Battles, o: Outcomes, base: CombatParams, nations: list[str] | None = None
 ) -> Objective:
@@ -520,23 +593,28 @@ def calibrate(
     base: CombatParams | None = None,
     maxiter: int = 400,
     progress: Callable[[str], None] | None = None,
+    ordered: bool | None = None,
 ) -> CombatParams:
     """Fit the combat model's parameters to battles ``b`` (MAP from literature priors).
 
-    ``base`` is the starting point and prior centre (default: the newest version's
+    ``base`` is the starting point and prior centre (default: the default version's
     :func:`literature_params`); its ``model_version`` says which model is fitted.
+    ``ordered``: keep the :data:`LADDERS` in order by construction (default: from
+    model v4 on, see :func:`is_ordered`); ``False`` fits them freely (v1-v3).
     """
     base = literature_params() if base is None else base
+    ordered = is_ordered(base.model_version) if ordered is None else ordered
     obj = make_objective(b, o, base)
+    lad = Ladders.of(obj.specs, LADDERS if ordered else ())
     res = minimize(
-        obj,
-        obj.x0,
+        lad.wrap(obj),
+        lad.to_x(obj.x0),
         jac=True,
         method="L-BFGS-B",
-        bounds=[(s.lo, s.hi) for s in obj.specs],
+        bounds=list(zip(lad.lo, lad.hi, strict=True)),
         options={"maxiter": maxiter},
     )
-    fitted = _apply(base, obj.specs, res.x)
+    fitted = _apply(base, obj.specs, lad.L @ res.x)
     n_out = int(np.count_nonzero(~np.isnan(obj.y)))
     if progress:
         progress(f"fit: {res.nit} iterations, objective {res.fun:.2f}, {res.message}")
@@ -556,9 +634,25 @@ def calibrate(
             f"log-loss + log-normal casualty fractions (weight {CAS_WEIGHT}) + log-density "
             f"of the recorded duration (weight {DUR_WEIGHT})) through the model's exact "
             f"breakpoint race (ratio exponent fixed at {base.break_ratio_exp:g}, picked by "
-            f"cross-validation), "
+            f"cross-validation), {_ladder_note(lad, res.x) if ordered else ''}"
             f"Gaussian priors at the literature values; {len(obj.specs)} "
             f"parameters incl. {n_cev} nation-by-period CEVs (those in >= "
             f"{MIN_NATION_BATTLES} battles, prior sd {NATION_PRIOR_SD} in log)"
         )
     return dataclasses.replace(fitted, source=note)
+
+
+def _rung(base: str, r: int) -> str:
+    return POSTURES[r] if base == "posture" else f"{base}[{r}]"
+
+
+def _ladder_note(lad: Ladders, x: np.ndarray) -> str:
+    """The source note's words on the ordered ladders, naming the ties the order made."""
+    orders = "; ".join(" <= ".join(_rung(b, r) for r in rungs) for b, rungs in LADDERS)
+    tied = []
+    for name, k in lad.steps:
+        base, _, r = name[:-1].partition("[")
+        if x[k] <= 1e-9:
+            tied.append(_rung(base, int(r)))
+    tie = f"; at the bound, so equal to the rung below: {', '.join(tied)}" if tied else ""
+    return f"factors kept in their physical order {orders} (log-steps >= 0{tie}), "

@@ -31,9 +31,13 @@ def _shipped_versions() -> tuple[str, ...]:
 #: Every shipped version, derived from the parameter files beside this module; old ones
 #: stay loadable and behave exactly as when shipped.
 VERSIONS: Final = _shipped_versions()
-#: The newest combat-model version: the default of a scenario's ``combat_model`` and of
-#: ``stavka validate/calibrate cdb90`` (the newest parameter file).
-MODEL_VERSION: Final = VERSIONS[-1]
+#: The newest shipped combat-model version (the newest parameter file).
+NEWEST_VERSION: Final = VERSIONS[-1]
+#: The default combat-model version: of a scenario's ``combat_model``, of
+#: ``stavka validate/calibrate cdb90`` and of :func:`load_params`. Pinned, not the newest
+#: file: a new fit ships beside it and becomes the default only by changing this line,
+#: deliberately, with the campaign recalibrated on it (the flagship's golden digests).
+MODEL_VERSION: Final = "v3"
 ERAS = ("1600-1799", "1800-1913", "1914-1918", "1919-1938", "1939-1945", "1946-1982")
 REFERENCE_ERA = "1939-1945"
 #: Periods of the nation-by-period combat-effectiveness values (model v2): the ERAS,
@@ -211,7 +215,7 @@ def _yaml() -> YAML:
 
 
 def load_params(version: str = MODEL_VERSION) -> CombatParams:
-    """Read the shipped fitted parameters of combat-model ``version`` (``"v1"``, ``"v2"``, ``"v3"``).
+    """Read the shipped fitted parameters of combat-model ``version`` (``"v1"`` .. ``"v4"``).
 
     Raises :class:`InputError` for a version with no shipped ``params_<version>.yaml``.
     """

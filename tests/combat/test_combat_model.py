@@ -48,7 +48,7 @@ def cond(n: int, **kw) -> Conditions:
 
 
 def test_contract_constants():
-    assert MODEL_VERSION == "v3" and VERSIONS == ("v1", "v2", "v3")
+    assert MODEL_VERSION == "v3" and VERSIONS == ("v1", "v2", "v3", "v4")
     assert TERRAINS[4] == "urban" and len(TERRAINS) == 8
     assert POSTURES[1:] == ("hasty", "prepared", "fortified", "delay", "withdraw")
     assert GROUNDS == ("dry", "wet", "mud", "frozen", "snow")
@@ -135,7 +135,7 @@ def test_bad_codes_raise():
         resolve(force(1), force(1), cond(1, posture=[9]), CombatParams(), np.random.default_rng(0))
 
 
-@pytest.mark.parametrize("version", ["v1", "v2"])
+@pytest.mark.parametrize("version", ["v1", "v2", "v3", "v4"])
 def test_params_round_trip_and_shipped_values(tmp_path, version):
     p = load_params(version)
     assert p.model_version == version

@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import resources
 from typing import get_args
 
-from stavka.combat.params import MODEL_VERSION, VERSIONS, load_params
+from stavka.combat.params import MODEL_VERSION, NEWEST_VERSION, VERSIONS, load_params
 from stavka.scenario.schema import Scenario
 
 
@@ -13,7 +13,7 @@ def test_versions_are_the_parameter_files() -> None:
     files = sorted(p.name for p in resources.files("stavka.combat").iterdir()
                    if p.name.startswith("params_v") and p.name.endswith(".yaml"))
     assert sorted(f"params_{v}.yaml" for v in VERSIONS) == files
-    assert VERSIONS[-1] == MODEL_VERSION
+    assert VERSIONS[-1] == NEWEST_VERSION
     for v in VERSIONS:  # every version loads, with its own AI attack odds
         assert load_params(v).ai_attack_odds > 0
 
@@ -21,3 +21,11 @@ def test_versions_are_the_parameter_files() -> None:
 def test_the_scenario_format_accepts_exactly_the_shipped_versions() -> None:
     assert get_args(Scenario.model_fields["combat_model"].annotation) == VERSIONS
     assert Scenario.model_fields["combat_model"].default == MODEL_VERSION
+
+
+def test_the_default_is_pinned_not_the_newest_file() -> None:
+    # v4 (posture in order) ships beside v3; campaigns stay on v3 until the default is
+    # switched on purpose, with the campaign recalibrated (params.MODEL_VERSION).
+    assert MODEL_VERSION == "v3" and NEWEST_VERSION == "v4"
+    assert MODEL_VERSION in VERSIONS
+    assert load_params() == load_params("v3")

@@ -58,6 +58,9 @@ LAZY_SUBJECTS = {
     ("validate", "campaign"): _Lazy("stavka.validation.cli", "campaign_cmd",
                                     "Score a campaign against its historical checkpoints "
                                     "(N runs, daily history).", docstring=True),
+    ("calibrate", "campaign"): _Lazy("stavka.validation.cli", "calibrate_cmd",
+                                     "Calibrate campaign rules on a scenario's checkpoints "
+                                     "(coordinate descent).", docstring=True),
 }
 
 

@@ -56,7 +56,8 @@ CATS: tuple[str, ...] = get_args(LossCategory)
 
 #: Why strength was lost: in battle (killed and missing; all equipment lost in battle),
 #: captured (surrender), attrition (without supply: sickness, desertion, frost), wounded
-#: (sanitary losses in battle: men who may return to duty).
-LossCause = Literal["battle", "captured", "attrition", "wounded"]
+#: (sanitary losses in battle: men who may return to duty), sick (sanitary losses out of
+#: battle: disease and frostbite; they may return too).
+LossCause = Literal["battle", "captured", "attrition", "wounded", "sick"]
 CAUSES: tuple[str, ...] = get_args(LossCause)
-C_BATTLE, C_CAPTURED, C_ATTRITION, C_WOUNDED = range(len(CAUSES))
+C_BATTLE, C_CAPTURED, C_ATTRITION, C_WOUNDED, C_SICK = range(len(CAUSES))

@@ -48,7 +48,7 @@ def cond(n: int, **kw) -> Conditions:
 
 
 def test_contract_constants():
-    assert MODEL_VERSION == "v3" and VERSIONS == ("v1", "v2", "v3", "v4")
+    assert MODEL_VERSION == "v4" and VERSIONS == ("v1", "v2", "v3", "v4")
     assert TERRAINS[4] == "urban" and len(TERRAINS) == 8
     assert POSTURES[1:] == ("hasty", "prepared", "fortified", "delay", "withdraw")
     assert GROUNDS == ("dry", "wet", "mud", "frozen", "snow")

@@ -24,8 +24,8 @@ def test_the_scenario_format_accepts_exactly_the_shipped_versions() -> None:
 
 
 def test_the_default_is_pinned_not_the_newest_file() -> None:
-    # v4 (posture in order) ships beside v3; campaigns stay on v3 until the default is
-    # switched on purpose, with the campaign recalibrated (params.MODEL_VERSION).
-    assert MODEL_VERSION == "v3" and NEWEST_VERSION == "v4"
+    # v4 (posture in order) became the default on purpose, with the campaign
+    # recalibrated on it (rules v3); a newer file would ship beside it, not replace it.
+    assert MODEL_VERSION == "v4" and NEWEST_VERSION == "v4"
     assert MODEL_VERSION in VERSIONS
-    assert load_params() == load_params("v3")
+    assert load_params() == load_params("v4")

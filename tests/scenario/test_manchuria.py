@@ -36,7 +36,7 @@ def loaded() -> stavka.api.Loaded:
 def test_shipped_loads_and_cites(loaded):
     assert SCN in stavka.list_scenarios()
     spec = loaded.spec
-    assert spec.combat_model == "v3"
+    assert spec.combat_model == "v4"  # the current model, as the flagship
     assert all(n.source for n in spec.nodes)
     assert all(e.source for e in spec.edges)
     assert all(f.source for f in spec.formations)

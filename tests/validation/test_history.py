@@ -158,6 +158,21 @@ def test_strength_metric(hist):
     assert measure(hist, "strength", side="soviet", front="west", on=on).tolist() == [10_000] * 3
 
 
+def test_strength_ratio_metric(hist):
+    d0, d1 = dt.date(1941, 10, 1), dt.date(1941, 10, 20)
+    for side in ("soviet", "germany"):
+        a = measure(hist, "strength", side=side, on=d0)
+        b = measure(hist, "strength", side=side, on=d1)
+        got = measure(hist, "strength_ratio", side=side, on=d1, **{"from": d0})
+        assert got.tolist() == (b / a).tolist()
+    # by the end of 1 Oct the starving pocket is down to 9,950 (0.5 % a day); by 20 Oct
+    # it has surrendered and the Soviet side has its other 10,000; Germany keeps all
+    assert measure(hist, "strength_ratio", side="soviet", on=d1,
+                   **{"from": d0}).tolist() == pytest.approx([10_000 / 19_950] * 3)
+    assert measure(hist, "strength_ratio", side="germany", on=d1,
+                   **{"from": d0}).tolist() == [1.0] * 3
+
+
 def test_sweep_writes_the_daily_files(loaded, tmp_path):
     out = tmp_path / "sw"
     res = sweep(loaded, 4, seed=1, out=out, backend="serial", batch_size=3, plots=False,

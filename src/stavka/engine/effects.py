@@ -47,7 +47,7 @@ def book_battle_losses(ctx: Ctx, r: np.ndarray, f: np.ndarray, lost: np.ndarray)
     ``rules.wounded_fraction`` are wounded (cause ``wounded``) and the rest killed or
     missing (``battle``); equipment is lost in battle. ``rules.wounded_return_fraction``
     of the wounded will return to duty (``State.convalescent``; economy phase)."""
-    st, s = ctx.st, ctx.s
+    st = ctx.st
     w = st.rules.wounded_fraction
     if w == 0.0:
         book_losses(ctx, r, f, lost, cause=C_BATTLE)
@@ -56,8 +56,16 @@ def book_battle_losses(ctx: Ctx, r: np.ndarray, f: np.ndarray, lost: np.ndarray)
     killed = lost.copy()
     killed[:, 0] -= wounded
     book_losses(ctx, r, f, killed, cause=C_BATTLE)
-    book_losses(ctx, r, f, wounded[:, None] * MEN_ONLY, cause=C_WOUNDED)
-    back = on_grid(wounded * st.rules.wounded_return_fraction)
+    book_sanitary(ctx, r, f, wounded, cause=C_WOUNDED)
+
+
+def book_sanitary(ctx: Ctx, r: np.ndarray, f: np.ndarray, men: np.ndarray, cause: int) -> None:
+    """Book ``men`` [k] of formations ``(r[k], f[k])`` as sanitary losses under ``cause``
+    (``wounded`` or ``sick``); ``rules.wounded_return_fraction`` of them join their side's
+    convalescents (``State.convalescent``), who return to duty through the economy phase."""
+    st, s = ctx.st, ctx.s
+    book_losses(ctx, r, f, men[:, None] * MEN_ONLY, cause=cause)
+    back = on_grid(men * st.rules.wounded_return_fraction)
     s.convalescent += np.bincount(r * st.S + st.fside[f], weights=back,
                                   minlength=ctx.R * st.S).reshape(ctx.R, st.S)
 

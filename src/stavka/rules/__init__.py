@@ -27,7 +27,7 @@ from ruamel.yaml import YAML
 from stavka.errors import InputError
 
 #: The rules version a scenario gets unless it names one.
-RULES_VERSION = "v2"
+RULES_VERSION = "v3"
 #: Prefix of a rule's name among a run's parameters.
 PREFIX = "rules."
 
@@ -70,6 +70,16 @@ class Rules:
     encircled_burn: float = _rule(
         "1", 0.0, 20.0, "an encircled formation uses supply this many times as fast "
         "(break-out attacks, dumps lost)")
+    sick_per_day: float = _rule(
+        "1/day", 0.0, 0.1, "fraction of a formation's men who fall sick each day in the "
+        "field (sanitary, non-battle; they return like the wounded)")
+    frost_sick_per_degday: float = _rule(
+        "1/(day*degC)", 0.0, 0.01, "extra fraction of men lost to frostbite and cold each "
+        "day per degree C below frost_threshold_c, for a side without winter equipment "
+        "(Side.winter_equipment false); sanitary, they return like the wounded")
+    frost_threshold_c: float = _rule(
+        "degC", -60.0, 20.0, "temperature below which an army without winter equipment "
+        "loses men to the cold")
     recover_min_supply: float = _rule(
         "1", 0.0, 1.0, "supply on hand above which morale recovers")
     # --- combat (stavka.engine.phases.combat, stavka.ai.attack)
@@ -85,6 +95,13 @@ class Rules:
         "(a region's battle is many engagements in depth)")
     combat_loss_mult: float = _rule(
         "1", 0.01, 100.0, "the CDB90-fitted daily loss rates times this at campaign scale")
+    tank_loss_ratio: float = _rule(
+        "1", 0.0, 20.0, "a formation's tank loss fraction in battle over its gun and "
+        "aircraft loss fraction (armour is lost faster than other equipment)")
+    orders_persist: float = _rule(
+        "1", 0.0, 1.0, "1: a scripted or player attack that is halted resumes its order "
+        "after the rest (an operation keeps its objective); 0: it is dropped and the "
+        "doctrine decides")
     halt_morale: float = _rule(
         "1", 0.0, 1.0, "morale an attacker loses when its attack is halted")
     min_attack_supply: float = _rule(

@@ -367,6 +367,13 @@ class Side(Spec):
                                 description="central stockpile of supply, t (<= 1e9)",
                                 json_schema_extra=not_yet_used(_SUPPLY_T))
     mobilisation: Mobilisation = Field(default_factory=Mobilisation)
+    tank_loss_factor: float = Field(
+        1.0, ge=0.0, le=20.0, description="multiplies the side's tank losses in battle "
+        "(times rules.tank_loss_ratio): worn-out tank parks, missing spare parts and "
+        "recovery, crews' training (0..20)")
+    winter_equipment: bool = Field(
+        True, description="the side's army has winter clothing and equipment; without it "
+        "its men are lost to the cold below rules.frost_threshold_c")
     doctrine: dict[str, Stance] = Field(
         default_factory=dict, description="default AI stance per front (front label -> stance)"
     )

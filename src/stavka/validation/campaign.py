@@ -140,11 +140,12 @@ def prepare(scenario: Any, checkpoints: Path | None = None) -> tuple[Any, Checkp
 def validate(scenario: Any, runs: int, seed: int = 0, out: Path | None = None,
              checkpoints: Path | None = None, workers: int | None = None,
              backend: str = "process", progress: Any = None,
-             batch_size: int | None = None) -> Report:
+             batch_size: int | None = None, params: dict[str, Any] | None = None) -> Report:
     """Run ``runs`` campaigns of ``scenario`` and score them on its checkpoints.
 
     The checkpoints file is checked before anything runs. With ``out`` the sweep
     (with its daily history) is kept in ``out/sweep/`` and re-running resumes it.
+    ``params`` sets scenario parameters and rules (``rules.NAME``) for every run.
     """
     from stavka.engine.core import compile_world
     from stavka.sweep.core import DEFAULT_BATCH, sweep
@@ -154,6 +155,7 @@ def validate(scenario: Any, runs: int, seed: int = 0, out: Path | None = None,
     path = cps.path
     days = needed_days(cps, Meta.of(world.static))
     res = sweep(loaded, runs, days=days, seed=seed, out=out / "sweep" if out else None,
+                vary={k: [v] for k, v in (params or {}).items()} or None,
                 record="daily", keep_daily=True, plots=False, workers=workers,
                 backend=backend, progress=progress,
                 batch_size=batch_size if batch_size is not None else DEFAULT_BATCH)
@@ -179,6 +181,8 @@ def show(v: float, kind: str, meta: Meta) -> str:
         return "yes" if v >= 0.5 else "no"
     if math.isinf(v):
         return "none"
+    if abs(v) < 10 and v != round(v):
+        return f"{v:.3f}"  # a ratio
     return f"{v:,.0f}"
 
 

@@ -57,3 +57,51 @@ def campaign_cmd(
         sys.stdout.write(markdown(rep))
         if out is not None:
             sys.stdout.write(f"written to {out}/ (report.md, report.json, plots/, sweep/)\n")
+
+
+def calibrate_cmd(
+    subject: Annotated[str, typer.Argument(help="what to calibrate: campaign")],
+    scenario: Annotated[str, typer.Argument(help="scenario id or path")],
+    grid: Annotated[list[str], typer.Option(
+        help="rules.NAME=V1,V2,... values tried for a rule in the first round (repeat)")],
+    runs: Annotated[int, typer.Option(help="campaigns per evaluation")] = 48,
+    seed: Annotated[int, typer.Option(help="master seed (>= 0); every evaluation runs "
+                                           "the same replicas")] = 1,
+    rounds: Annotated[int, typer.Option(help="rounds of coordinate descent")] = 2,
+    out: Annotated[Path | None, typer.Option(help="write calibration.json here")] = None,
+    checkpoints: Annotated[Path | None, typer.Option(
+        help="checkpoints file (default: the scenario's checkpoints.yaml)")] = None,
+    workers: Annotated[int | None, typer.Option(help="worker processes (default: CPU count)")
+                       ] = None,
+) -> None:
+    """Calibrate campaign rules on a scenario's checkpoints (coordinate descent)."""
+    from stavka.rules import PREFIX, check
+    from stavka.validation.calibrate import calibrate
+
+    if subject != "campaign":
+        raise InputError(f"unknown subject {subject!r}: stavka calibrate campaign SCENARIO "
+                         "--grid rules.NAME=V1,V2 or stavka calibrate cdb90")
+    if runs < 1 or rounds < 1:
+        raise InputError(f"--runs and --rounds must be >= 1 (got {runs}, {rounds})")
+    grids: dict[str, list[float]] = {}
+    for g in grid:
+        name, sep, vals = g.partition("=")
+        if not sep or not name.startswith(PREFIX):
+            raise InputError(f"--grid {g!r}: expected rules.NAME=V1,V2,...")
+        try:
+            values = [float(v) for v in vals.split(",") if v.strip()]
+        except ValueError:
+            raise InputError(f"--grid {g!r}: values must be numbers") from None
+        if not values:
+            raise InputError(f"--grid {g!r}: no values")
+        try:
+            for v in values:
+                check(name.removeprefix(PREFIX), v)
+        except InputError as exc:
+            raise InputError(f"--grid {g!r}: {exc}") from None
+        grids[name] = values
+    tr = calibrate(scenario, grids, runs=runs, seed=seed, rounds=rounds, out=out,
+                   checkpoints=checkpoints, workers=workers,
+                   log=lambda s: err.print(s, markup=False, highlight=False))
+    sys.stdout.write(json.dumps({"best": tr.best, "score": tr.best_score,
+                                 "evaluations": len(tr.evals)}, indent=1) + "\n")

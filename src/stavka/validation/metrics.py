@@ -37,14 +37,16 @@ from stavka.validation.history import History
 Kind = Literal["flag", "date", "number"]
 EARTH_KM = 6371.0
 #: Every loss cause a checkpoint may name: the engine's CAUSES and those announced for
-#: it (a "wounded" sanitary split). A cause the running engine does not record makes
-#: the checkpoint "not measured", not an error.
-KNOWN_CAUSES = ("battle", "captured", "attrition", "wounded")
+#: it. A cause the running engine does not record makes the checkpoint "not measured",
+#: not an error.
+KNOWN_CAUSES = ("battle", "captured", "attrition", "wounded", "sick")
+#: Sanitary losses: men out of action who may return (battle wounded; sick and frostbitten).
+SANITARY = ("wounded", "sick")
 #: Named groups of causes.
 CAUSE_GROUPS = {
     "all": None,  # every cause the engine records
     "irrecoverable": "not_wounded",  # killed, missing, captured, attrition
-    "sanitary": ("wounded",),
+    "sanitary": SANITARY,  # wounded, sick
 }
 
 
@@ -112,6 +114,14 @@ class StrengthArgs(Args):
     on: dt.date
 
 
+class StrengthRatioArgs(Args):
+    side: str
+    front: str | list[str] | None = None
+    category: str = "men"
+    base: dt.date = Field(alias="from")
+    on: dt.date
+
+
 class WarArgs(Args):
     a: str
     b: str
@@ -174,7 +184,7 @@ def resolve_causes(causes: str | list[str], engine: tuple[str, ...]) -> list[str
         if c == "all":
             out += list(engine)
         elif grp == "not_wounded":
-            out += [x for x in engine if x != "wounded"]
+            out += [x for x in engine if x not in SANITARY]
         elif isinstance(grp, tuple) and grp:
             out += list(grp)
         else:
@@ -291,6 +301,16 @@ def _min_distance(h: History, a: MinDistanceArgs) -> np.ndarray:
 def _strength(h: History, a: StrengthArgs) -> np.ndarray:
     ser = h.series(_side(h, a.side), _fronts(h, a.front), a.category)
     return _at(ser, _day(h, a.on))
+
+
+@metric("strength_ratio", StrengthRatioArgs, "number",
+        "`category` of `side`'s active formations (on `front`) at the end of `on` over the "
+        "same at the end of `from` (for figures that count more than the formations the "
+        "scenario has, such as a whole army group's rear services)")
+def _strength_ratio(h: History, a: StrengthRatioArgs) -> np.ndarray:
+    ser = h.series(_side(h, a.side), _fronts(h, a.front), a.category)
+    base = _at(ser, _day(h, a.base))
+    return np.where(base > 0, _at(ser, _day(h, a.on)) / np.maximum(base, 1.0), np.nan)
 
 
 @metric("at_war", WarArgs, "flag", "1 if sides `a` and `b` are at war at the end of `on`")

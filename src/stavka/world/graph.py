@@ -59,7 +59,7 @@ def arcs(st: Static, kinds: tuple[int, ...]) -> Arcs:
     km = np.concatenate([st.ekm[m], st.ekm[m]])
     o = np.lexsort((km, head, tail))  # by tail, then head, shortest first
     tail, head, km = tail[o], head[o], km[o]
-    one = np.r_[True, (tail[1:] != tail[:-1]) | (head[1:] != head[:-1])]
+    one = np.r_[True, (tail[1:] != tail[:-1]) | (head[1:] != head[:-1])][:tail.size]  # none: none
     tail, head, km = tail[one], head[one], km[one]
     return tail, head, km, Scatter(head)
 

@@ -216,7 +216,12 @@ def run(ctx: Ctx) -> None:
                                                       res.def_equip_loss[d_idx]]),
                          minlength=fk.size)
     fr_, ff_ = np.divmod(fk, F)
-    frac = np.stack([frac_m, frac_e, frac_e, frac_e], axis=-1)
+    # tanks are lost faster than other equipment (rules.tank_loss_ratio), and some
+    # sides' faster still (Side.tank_loss_factor)
+    tank_mult = st.rules.tank_loss_ratio * np.array(
+        [st.spec.sides[sid].tank_loss_factor for sid in st.side_ids])[st.fside[ff_]]
+    frac_t = np.minimum(frac_e * tank_mult, 1.0)
+    frac = np.stack([frac_m, frac_t, frac_e, frac_e], axis=-1)
     have = take_rows(s.strength, fk)
     lost = on_grid(have * frac)  # counts stay fixed-point (stavka.world.counts)
     put_rows(s.strength, fk, have - lost)
@@ -243,8 +248,11 @@ def run(ctx: Ctx) -> None:
         hm = halts[a_idx]
         hr, hf = ar[hm], af[hm]
         s.morale[hr, hf] = np.maximum(s.morale[hr, hf] - st.rules.halt_morale, 0.0)
-        s.action[hr, hf] = A_HOLD
-        s.scripted[hr, hf] = False
+        # an order (script or player) is resumed after the rest when the rules say so
+        # (rules.orders_persist); the doctrine's own attacks are chosen afresh
+        drop = ~s.scripted[hr, hf] | (st.rules.orders_persist == 0.0)
+        s.action[hr[drop], hf[drop]] = A_HOLD
+        s.scripted[hr[drop], hf[drop]] = False
         ai_attack.rest(s, hr, hf, days=st.rules.rest_days)
         h = np.nonzero(halts)[0]
         end_battles(ctx, er[h], en[h], att_side[h], "halted")

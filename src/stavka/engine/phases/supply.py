@@ -28,8 +28,8 @@ import numpy as np
 
 from stavka import detmath
 from stavka.engine.context import Ctx
-from stavka.engine.effects import MEN_ONLY, book_losses, surrender
-from stavka.enums import ACTIVE, C_ATTRITION
+from stavka.engine.effects import MEN_ONLY, book_losses, book_sanitary, surrender
+from stavka.enums import ACTIVE, C_ATTRITION, C_SICK
 from stavka.world import graph
 from stavka.world.counts import on_grid
 from stavka.world.flat import flat
@@ -120,6 +120,7 @@ def run(ctx: Ctx) -> None:
         book_losses(ctx, r, f, lost[:, None] * MEN_ONLY, cause=C_ATTRITION)
         mor = flat(s.morale)
         mor[fs] = np.maximum(mor[fs] - st.rules.starve_morale_per_day, 0.0)
+    _sickness(ctx, act)
     newly = cut & ~s.encircled
     np.copyto(s.encircled, cut, where=act)
     if newly.any() and ctx.record:
@@ -139,3 +140,29 @@ def run(ctx: Ctx) -> None:
         r, f = np.nonzero(give_up)
         surrender(ctx, r, f, reason="encircled, out of supply")
 
+
+
+def _sickness(ctx: Ctx, act: np.ndarray) -> None:
+    """Sanitary losses out of battle: every active formation loses ``rules.sick_per_day``
+    of its men to disease, and a side without winter equipment
+    (``Side.winter_equipment`` false) another ``rules.frost_sick_per_degday`` per degree C
+    of its region's temperature below ``rules.frost_threshold_c``. Booked as cause
+    ``sick``; ``rules.wounded_return_fraction`` of them return like the wounded."""
+    st, s, ru = ctx.st, ctx.s, ctx.st.rules
+    if ru.sick_per_day == 0.0 and ru.frost_sick_per_degday == 0.0:
+        return
+    rate = np.full(st.N, ru.sick_per_day)
+    cold = ru.frost_sick_per_degday * np.maximum(ru.frost_threshold_c - ctx.temp(), 0.0)  # [N]
+    kitless = np.array([not st.spec.sides[sid].winter_equipment for sid in st.side_ids])
+    fs = np.flatnonzero(act)
+    if not fs.size:
+        return
+    r, f = np.divmod(fs, st.F)
+    loc = flat(s.loc)[fs]
+    frac = rate[loc] + np.where(kitless[st.fside[f]], cold[loc], 0.0)
+    men = flat(s.strength)[fs * 4]
+    lost = on_grid(men * frac)
+    if not lost.any():
+        return
+    flat(s.strength)[fs * 4] = men - lost
+    book_sanitary(ctx, r, f, lost, cause=C_SICK)

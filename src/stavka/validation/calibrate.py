@@ -1,0 +1,161 @@
+"""Calibrate campaign rules on a scenario's checkpoints: a written objective and a
+coordinate-descent optimiser over ``rules.*`` parameters.
+
+The objective (:func:`objective`) is a sum over the measured checkpoints of
+
+* the squared distance of the model's median outside the checkpoint's band, in units of
+  the checkpoint's *scale* (:func:`scale`), and
+* half the squared distance of the historical value outside the model's 10-90 % range,
+  in the same units;
+
+for a yes/no checkpoint, the shortfall of P(history) below 0.5 in units of 0.25, plus
+half its shortfall below 0.1. Zero means every median is in its band and history is
+inside every 10-90 % range; the terms are comparable across checkpoints because each
+is measured in its own scale.
+
+The optimiser (:func:`coordinate_descent`) tries, for one rule at a time, every value
+of its grid with the other rules fixed, keeps the best, and after each round narrows
+every grid to (0.8, 1, 1.25) x the current value (clipped to the rule's bounds). Every
+evaluation runs the same replicas (common random numbers: the same master seed), so
+differences between candidates are not noise between dice.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from stavka.rules import PREFIX, Rules
+from stavka.validation.campaign import Outcome
+
+#: Scale of a date checkpoint's miss, days (judgement: a week late is one unit).
+DATE_SCALE_DAYS = 7.0
+#: Least scale of a number checkpoint, as a fraction of its historical value (judgement:
+#: a narrow band still tolerates a 20 % miss as one unit).
+MIN_REL_SCALE = 0.2
+
+
+def scale(o: Outcome) -> float:
+    """The unit in which a checkpoint's misses are measured: a week for dates; for
+    numbers the larger of the band's width and :data:`MIN_REL_SCALE` of the history."""
+    if o.kind == "date":
+        return DATE_SCALE_DAYS
+    return max(o.high - o.low, MIN_REL_SCALE * abs(o.history), 1.0)
+
+
+def term(o: Outcome) -> float:
+    """One checkpoint's contribution to :func:`objective` (0 when it is met); NaN-free."""
+    if not o.measured or not o.values.size:
+        return 0.0
+    if o.kind == "flag":
+        import numpy as np
+
+        p = float(np.mean(o.values == o.history))
+        return (max(0.5 - p, 0.0) / 0.25) ** 2 + 0.5 * (max(0.1 - p, 0.0) / 0.25) ** 2
+    u = scale(o)
+    big = 1e6  # "never" sorts after every date: cap its distance
+    med = min(o.median, big)
+    miss = max(o.low - med, med - o.high, 0.0) / u
+    p10, p90 = min(o.p10, big), min(o.p90, big)
+    cover = 0.0 if p10 <= o.history <= p90 else min(abs(o.history - p10),
+                                                     abs(o.history - p90)) / u
+    return min(miss, 10.0) ** 2 + 0.5 * min(cover, 10.0) ** 2
+
+
+def objective(outcomes: Sequence[Outcome]) -> tuple[float, dict[str, float]]:
+    """The calibration objective (module docstring) and each checkpoint's term."""
+    terms = {o.cp.id: term(o) for o in outcomes}
+    return math.fsum(terms.values()), terms
+
+
+@dataclasses.dataclass
+class Trace:
+    """Every evaluation of a calibration: parameters, score, terms."""
+
+    evals: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    best: dict[str, float] = dataclasses.field(default_factory=dict)
+    best_score: float = math.inf
+
+    def as_json(self) -> dict[str, Any]:
+        return {"best": self.best, "best_score": self.best_score, "evals": self.evals}
+
+
+def _bounds(name: str) -> tuple[float, float]:
+    f = {x.name: x for x in dataclasses.fields(Rules)}[name.removeprefix(PREFIX)]
+    return float(f.metadata["lo"]), float(f.metadata["hi"])
+
+
+def coordinate_descent(evaluate: Callable[[dict[str, float]], Sequence[Outcome]],
+                       start: Mapping[str, float], grids: Mapping[str, Sequence[float]],
+                       rounds: int = 2, log: Callable[[str], None] | None = None) -> Trace:
+    """Minimise :func:`objective` over ``rules.*`` parameters by coordinate descent.
+
+    ``evaluate(params)`` runs the campaigns and returns the checkpoints' outcomes;
+    ``start`` is the starting point (every parameter in ``grids`` must be in it);
+    ``grids`` the values tried for each parameter in the first round. Returns the
+    trace; ``trace.best`` is the best point found.
+    """
+    tr = Trace()
+    cache: dict[tuple[tuple[str, float], ...], float] = {}
+
+    def f(p: dict[str, float]) -> float:
+        key = tuple(sorted(p.items()))
+        if key not in cache:
+            score, terms = objective(evaluate(p))
+            cache[key] = score
+            tr.evals.append({"params": dict(p), "score": score, "terms": terms})
+            if score < tr.best_score:
+                tr.best, tr.best_score = dict(p), score
+            if log:
+                log(f"eval {len(tr.evals)}: score {score:.2f} best {tr.best_score:.2f}")
+        return cache[key]
+
+    x = dict(start)
+    f(x)
+    grid = {k: list(v) for k, v in grids.items()}
+    for rnd in range(rounds):
+        for k, vals in grid.items():
+            for v in sorted(set(vals) | {x[k]}):
+                f({**x, k: v})
+            x = dict(tr.best)
+            if log:
+                log(f"round {rnd} {k} = {x[k]} (score {tr.best_score:.2f})")
+        for k in grid:
+            lo, hi = _bounds(k)
+            v = x[k]
+            grid[k] = sorted({min(max(round(v * m, 6), lo), hi) for m in (0.8, 1.0, 1.25)})
+    return tr
+
+
+def calibrate(scenario: Any, grids: Mapping[str, Sequence[float]], runs: int = 48,
+              seed: int = 1, rounds: int = 2, start: Mapping[str, float] | None = None,
+              out: Path | None = None, checkpoints: Path | None = None,
+              workers: int | None = None, log: Callable[[str], None] | None = None) -> Trace:
+    """Calibrate ``scenario``'s ``rules.*`` parameters named in ``grids`` on its
+    checkpoints: ``runs`` campaigns per evaluation (the same replicas, ``seed``).
+    ``start`` defaults to the scenario's current rule values. With ``out``, the trace is
+    written to ``out/calibration.json``."""
+    from stavka.validation.campaign import prepare, validate
+
+    loaded, cps = prepare(scenario, checkpoints)
+    from stavka.engine.core import compile_world
+
+    rules = compile_world(loaded.spec, None, replicas=1).static.rules
+    x0 = {k: float(getattr(rules, k.removeprefix(PREFIX))) for k in grids}
+    x0.update(start or {})
+
+    def evaluate(p: dict[str, float]) -> Sequence[Outcome]:
+        return validate(loaded, runs, seed=seed, checkpoints=cps.path, workers=workers,
+                        params=p).outcomes
+
+    tr = coordinate_descent(evaluate, x0, grids, rounds=rounds, log=log)
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "calibration.json").write_text(json.dumps(
+            {"scenario": loaded.spec.id, "runs": runs, "seed": seed, "rounds": rounds,
+             "grids": {k: list(v) for k, v in grids.items()}, **tr.as_json()}, indent=1))
+    return tr

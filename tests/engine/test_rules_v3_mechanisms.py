@@ -106,11 +106,16 @@ def test_tank_loss_ratio_scales_only_tank_losses(ratio: float) -> None:
     assert scaled[1] == pytest.approx(base[1] * ratio, rel=0.01, abs=1.0)
 
 
-@pytest.mark.parametrize("persist", [0.0, 1.0])
-def test_a_halted_order_is_resumed_only_when_orders_persist(persist: float) -> None:
+@pytest.mark.parametrize("persist, culmination, kept", [
+    (0.0, 0.0, False), (1.0, 0.0, True),
+    (1.0, 1.0, False),  # a halt costs morale: below the culmination morale the order lapses
+])
+def test_a_halted_order_is_resumed_only_when_orders_persist(persist: float, culmination: float,
+                                                            kept: bool) -> None:
     from stavka.enums import A_ATTACK, A_HOLD
 
-    c = campaign("t_halt", seed=1, **{"rules.orders_persist": persist})
+    c = campaign("t_halt", seed=1, **{"rules.orders_persist": persist,
+                                      "rules.culmination_morale": culmination})
     evs = c.step(["ger_div attack x"])
     for _ in range(20):
         if any(e.kind == "battle" and e.values.get("phase") == "end" for e in evs):
@@ -119,7 +124,7 @@ def test_a_halted_order_is_resumed_only_when_orders_persist(persist: float) -> N
     halted = [e for e in evs if e.kind == "battle" and e.values.get("phase") == "end"]
     assert halted, "the attack was never halted"
     s, f = c.world.state, c.static.formation("ger_div")
-    if persist:
+    if kept:
         assert s.action[0, f] == A_ATTACK and s.scripted[0, f]
         assert s.target[0, f] == c.static.node("x")
     else:

@@ -102,6 +102,10 @@ class Rules:
         "1", 0.0, 1.0, "1: a scripted or player attack that is halted resumes its order "
         "after the rest (an operation keeps its objective); 0: it is dropped and the "
         "doctrine decides")
+    culmination_morale: float = _rule(
+        "1", 0.0, 1.0, "a halted order is resumed (orders_persist) only by a formation whose "
+        "morale is at least this; below it the offensive has culminated and the order "
+        "lapses to the doctrine")
     halt_morale: float = _rule(
         "1", 0.0, 1.0, "morale an attacker loses when its attack is halted")
     min_attack_supply: float = _rule(

@@ -249,8 +249,11 @@ def run(ctx: Ctx) -> None:
         hr, hf = ar[hm], af[hm]
         s.morale[hr, hf] = np.maximum(s.morale[hr, hf] - st.rules.halt_morale, 0.0)
         # an order (script or player) is resumed after the rest when the rules say so
-        # (rules.orders_persist); the doctrine's own attacks are chosen afresh
-        drop = ~s.scripted[hr, hf] | (st.rules.orders_persist == 0.0)
+        # (rules.orders_persist) and its troops still have the heart for it: below
+        # rules.culmination_morale the offensive has culminated and the order lapses; the
+        # doctrine's own attacks are chosen afresh
+        drop = (~s.scripted[hr, hf] | (st.rules.orders_persist == 0.0)
+                | (s.morale[hr, hf] < st.rules.culmination_morale))
         s.action[hr[drop], hf[drop]] = A_HOLD
         s.scripted[hr[drop], hf[drop]] = False
         ai_attack.rest(s, hr, hf, days=st.rules.rest_days)

@@ -15,7 +15,7 @@ from stavka.validation.campaign import Outcome
 
 def _num(values: list[float], lo: float = 90, hi: float = 110, hist: float = 100,
          cid: str = "x", kind: str = "number") -> Outcome:
-    return Outcome(SimpleNamespace(id=cid), kind, hist, lo, hi,  # type: ignore[arg-type]
+    return Outcome(SimpleNamespace(id=cid, history=hist), kind, hist, lo, hi,  # type: ignore[arg-type]
                    np.asarray(values, dtype=float))
 
 

@@ -102,7 +102,7 @@ def test_validate_on_the_tiny_scenario(tmp_path):
     # but outside a 10-90 % range that narrow
     assert not by["closest"].history_in_range and not by["prisoners"].history_in_range
     assert js["totals"] == {"measured": 5, "not_measured": 0, "history_in_range": 3,
-                            "median_in_band": 5}
+                            "median_in_band": 5, "blind": 0}
     files = {p.name for p in (tmp_path / "v").iterdir()}
     assert {"report.md", "report.json", "plots", "sweep"} <= files
     assert (tmp_path / "v" / "plots" / "town_falls.png").stat().st_size > 1000
@@ -169,3 +169,61 @@ checkpoints:
     assert any("checkpoints[2].history: must be a finite number" in ln for ln in lines), lines
     assert any("checkpoints[2].band[1]: must be a finite number" in ln for ln in lines), lines
     assert all("\n" not in ln for ln in lines)
+
+
+BLIND = """scenario: t-history
+checkpoints:
+  - id: town_taken
+    description: town taken (a prediction)
+    metric: capture_date
+    args: {region: town}
+    source: kept back
+  - id: with_band
+    description: a prediction with a band
+    metric: capture_date
+    args: {region: town}
+    band: [1941-10-02, 1941-10-05]
+    source: kept back
+  - id: no_confidence
+    description: a history without a confidence
+    metric: capture_date
+    args: {region: town}
+    history: 1941-10-04
+    source: somewhere
+"""
+
+
+def test_blind_predictions_have_no_band_and_histories_a_confidence(meta, tmp_path):
+    p = tmp_path / "c.yaml"
+    p.write_text(BLIND, encoding="utf-8")
+    with pytest.raises(C.CheckpointError) as exc:
+        C.load(p, meta, "t-history")
+    assert [str(x) for x in exc.value.problems] == [
+        f"{p}:12: checkpoints[1].band: a blind prediction (no history) has no band",
+        f"{p}:14: checkpoints[2].confidence: needed with a history: A (read in a source) or B",
+    ]
+
+
+def test_a_blind_prediction_is_reported_without_a_score(tmp_path):
+    p = tmp_path / "c.yaml"
+    p.write_text(BLIND.split("  - id: with_band")[0], encoding="utf-8")
+    rep = validate(SCN, 3, seed=0, checkpoints=p, backend="serial")
+    (o,) = rep.outcomes
+    assert o.blind and o.median == 3.0  # town falls on day 3 in every run
+    md = markdown(rep)
+    assert "| town taken (a prediction) | blind | – | 4 Oct | 4 Oct – 4 Oct | – | – |" in md
+    assert "Blind predictions" in md and "History inside" not in md
+    js = as_json(rep)
+    assert js["totals"] == {"measured": 0, "not_measured": 0, "history_in_range": 0,
+                            "median_in_band": 0, "blind": 1}
+    assert js["checkpoints"][0]["band"] is None and js["checkpoints"][0]["in_band"] is None
+    json.dumps(js, allow_nan=False)  # a machine-readable report has no NaN
+
+
+def test_manchuria_checkpoints_are_all_blind():
+    import stavka
+
+    ld = stavka.load("manchuria-1945")
+    m = Meta.of(compile_world(ld.spec, None, 1).static)
+    cps = C.load(C.default_path(ld.files), m, ld.spec.id)
+    assert cps.spec.checkpoints and all(c.history is None for c in cps.spec.checkpoints)

@@ -49,7 +49,7 @@ def scale(o: Outcome) -> float:
 
 def term(o: Outcome) -> float:
     """One checkpoint's contribution to :func:`objective` (0 when it is met); NaN-free."""
-    if not o.measured or not o.values.size:
+    if not o.measured or not o.values.size or o.blind:
         return 0.0
     if o.kind == "flag":
         import numpy as np

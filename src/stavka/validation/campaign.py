@@ -56,16 +56,21 @@ class Outcome:
         return self._q(0.9)
 
     @property
+    def blind(self) -> bool:
+        """A prediction with no history to compare with (the outcome is kept back)."""
+        return self.cp.history is None
+
+    @property
     def in_band(self) -> float:
-        """Fraction of runs whose value lies in [low, high]."""
-        if not self.values.size:
+        """Fraction of runs whose value lies in [low, high] (NaN for a blind prediction)."""
+        if not self.values.size or self.blind:
             return math.nan
         return float(np.mean((self.values >= self.low) & (self.values <= self.high)))
 
     @property
     def history_in_range(self) -> bool:
         """History inside the model's 10-90 % range (for a flag: the model gives it >= 10 %)."""
-        if not self.measured or not self.values.size:
+        if not self.measured or not self.values.size or self.blind:
             return False
         if self.kind == "flag":
             p = float(np.mean(self.values == self.history))
@@ -74,7 +79,7 @@ class Outcome:
 
     @property
     def median_in_band(self) -> bool:
-        return self.measured and self.low <= self.median <= self.high
+        return self.measured and not self.blind and self.low <= self.median <= self.high
 
 
 @dataclass
@@ -91,6 +96,8 @@ class Report:
 
 
 def _num(v: Any, kind: str, meta: Meta) -> float:
+    if v is None:  # a blind prediction
+        return math.nan
     if kind == "date":
         return float(meta.day(v))
     if kind == "flag":
@@ -115,9 +122,12 @@ def evaluate(cps: CheckpointSet, h: History) -> list[Outcome]:
 
 
 def needed_days(cps: CheckpointSet, meta: Meta) -> int:
-    """Days to simulate: through the latest date any checkpoint names."""
+    """Days to simulate: through the latest date any checkpoint names (a blind prediction
+    that names none: the whole scenario)."""
     last = 0
     for cp in cps.spec.checkpoints:
+        if cp.history is None and not any(isinstance(v, dt.date) for v in cp.args.values()):
+            return meta.days
         vals: list[Any] = [cp.history, cp.low, cp.high, *cp.args.values()]
         for v in vals:
             if isinstance(v, dt.date):
@@ -207,13 +217,15 @@ def rows(rep: Report) -> list[dict[str, Any]]:
             "id": o.cp.id, "description": o.cp.description, "metric": o.cp.metric,
             "args": {k: (v.isoformat() if isinstance(v, dt.date) else v)
                      for k, v in o.cp.args.items()},
-            "kind": o.kind, "history": iso(o.history), "band": [iso(o.low), iso(o.high)],
+            "kind": o.kind, "history": iso(o.history),
+            "band": None if o.blind else [iso(o.low), iso(o.high)], "blind": o.blind,
             "source": o.cp.source, "confidence": o.cp.confidence, "measured": o.measured,
         }
         if o.measured:
             r.update({
                 "median": iso(o.median), "p10": iso(o.p10), "p90": iso(o.p90),
-                "in_band": o.in_band, "history_in_range": o.history_in_range,
+                "in_band": None if o.blind else o.in_band,
+                "history_in_range": None if o.blind else o.history_in_range,
                 "median_in_band": o.median_in_band, "runs": int(o.values.size),
             })
             if o.kind == "date":
@@ -227,16 +239,18 @@ def rows(rep: Report) -> list[dict[str, Any]]:
 
 
 def as_json(rep: Report) -> dict[str, Any]:
-    measured = [o for o in rep.outcomes if o.measured]
+    measured = [o for o in rep.outcomes if o.measured and not o.blind]
     return {
         "scenario": rep.scenario, "runs": rep.runs, "seed": rep.seed,
         "checkpoints_file": rep.checkpoints_file,
         "through": rep.meta.date(rep.meta.days - 1).isoformat(),
         "checkpoints": rows(rep),
         "totals": {
-            "measured": len(measured), "not_measured": len(rep.outcomes) - len(measured),
+            "measured": len(measured),
+            "not_measured": sum(not o.measured for o in rep.outcomes),
             "history_in_range": sum(o.history_in_range for o in measured),
             "median_in_band": sum(o.median_in_band for o in measured),
+            "blind": sum(o.blind for o in rep.outcomes),
         },
         "timing": rep.timing,
     }
@@ -269,14 +283,22 @@ def markdown(rep: Report, images: dict[str, str] | None = None) -> str:
             rng = f"{show(o.p10, o.kind, meta)} – {show(o.p90, o.kind, meta)}"
             if o.kind == "date" and np.isinf(o.values).any():
                 med += f" (never in {100 * np.mean(np.isinf(o.values)):.0f} %)"
+        if o.blind:
+            lines.append(f"| {name} | blind | – | {med} | {rng} | – | – |")
+            continue
         ok = "yes" if o.history_in_range else "**no**"
         lines.append(f"| {name} | {hist} | {_band(o, meta)} | {med} | {rng} | "
                      f"{100 * o.in_band:.1f} % | {ok} |")
     t = as_json(rep)["totals"]
-    lines += ["", f"History inside the model's 10–90 % range: {t['history_in_range']} of "
-              f"{t['measured']} measured checkpoints; model median inside the band: "
-              f"{t['median_in_band']} of {t['measured']}"
-              + (f"; not measured: {t['not_measured']}." if t["not_measured"] else "."), ""]
+    if t["measured"]:
+        lines += ["", f"History inside the model's 10–90 % range: {t['history_in_range']} of "
+                  f"{t['measured']} measured checkpoints; model median inside the band: "
+                  f"{t['median_in_band']} of {t['measured']}"
+                  + (f"; not measured: {t['not_measured']}." if t["not_measured"] else ".")]
+    if t["blind"]:
+        lines += ["", f"Blind predictions (no history: the outcome is kept back and scored "
+                  f"outside the project): {t['blind']}."]
+    lines.append("")
     return "\n".join(lines)
 
 
@@ -300,18 +322,23 @@ def plot(rep: Report, out: Path) -> dict[str, str]:
             p = float(np.mean(v))
             ax.bar(["no", "yes"], [1 - p, p], color=["#bbbbbb", "#4477aa"])
             ax.set_ylabel("fraction of runs")
-            ax.axvline(1 if o.history >= 0.5 else 0, color="#cc3311", ls="--", label="history")
+            if not o.blind:
+                ax.axvline(1 if o.history >= 0.5 else 0, color="#cc3311", ls="--",
+                           label="history")
         else:
-            lo_x, hi_x = o.low, o.high
+            lo_x, hi_x = (math.inf, -math.inf) if o.blind else (o.low, o.high)
             if finite.size:
                 lo_x, hi_x = min(lo_x, finite.min()), max(hi_x, finite.max())
+            if not math.isfinite(lo_x):
+                lo_x, hi_x = 0.0, 1.0  # a blind prediction no run reached
             bins = max(5, min(40, int(hi_x - lo_x) + 1)) if o.kind == "date" else 30
             if finite.size:
                 ax.hist(finite, bins=bins, range=(lo_x, hi_x + (1 if o.kind == "date" else 0)),
                         color="#4477aa", alpha=0.8, label="model runs")
-            ax.axvspan(o.low, o.high + (0.999 if o.kind == "date" else 0), color="#ee7733",
-                       alpha=0.25, label="historical band")
-            ax.axvline(o.history, color="#cc3311", ls="--", label="history")
+            if not o.blind:
+                ax.axvspan(o.low, o.high + (0.999 if o.kind == "date" else 0),
+                           color="#ee7733", alpha=0.25, label="historical band")
+                ax.axvline(o.history, color="#cc3311", ls="--", label="history")
             ax.set_ylabel("runs")
             if o.kind == "date":
                 ticks = ax.get_xticks()

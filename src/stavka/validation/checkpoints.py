@@ -51,11 +51,14 @@ class Checkpoint(BaseModel):
     description: str = Field(description="what happened")
     metric: str = Field(description="metric name (stavka.validation.metrics.REGISTRY)")
     args: dict[str, Any] = Field(default_factory=dict, description="the metric's arguments")
-    history: bool | dt.date | float = Field(description="historical value")
+    history: bool | dt.date | float | None = Field(
+        None, description="historical value; absent: a blind prediction (the outcome is "
+        "kept back and scored outside the project), reported without band or score")
     band: tuple[bool | dt.date | float, bool | dt.date | float] | None = Field(
         None, description="[low, high] covering the sources; default [history, history]")
     source: str = Field(description="citation")
-    confidence: Literal["A", "B"] = Field(description="A = read in a source; B = secondary")
+    confidence: Literal["A", "B"] | None = Field(
+        None, description="A = read in a source; B = secondary (needed with a history)")
     note: str = Field("", description="how the value or band was chosen")
 
     @property
@@ -272,6 +275,14 @@ def _check_values(probs: _Problems, at: PathT, cp: dict[str, Any], kind: str,
     """``history`` and ``band`` of the metric's kind, dates inside the scenario, low <= high."""
     ok = True
     vals: list[tuple[PathT, Any]] = []
+    if cp.get("history") is None:  # a blind prediction: nothing to compare with
+        if cp.get("band") is not None:
+            probs.add((*at, "band"), "a blind prediction (no history) has no band")
+            ok = False
+        return ok
+    if cp.get("confidence") is None:
+        probs.add((*at, "confidence"), "needed with a history: A (read in a source) or B")
+        ok = False
     if "history" in cp:
         vals.append(((*at, "history"), cp["history"]))
     band = cp.get("band")

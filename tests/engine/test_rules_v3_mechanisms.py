@@ -147,3 +147,19 @@ def test_a_sides_tank_loss_factor_multiplies_its_tank_losses(tmp_path: Path) -> 
     base, scaled = runs
     assert base[1] > 0 and scaled[2] == base[2] and scaled[0] == base[0]
     assert scaled[1] == pytest.approx(3 * base[1], rel=0.01, abs=1.0)
+
+
+@pytest.mark.parametrize("cap, moved", [(1e9, []), (15000.0, ["d3"]), (5000.0, ["d2", "d3"])])
+def test_a_threatened_region_sends_its_surplus_defenders_on(cap: float, moved: list[str]) -> None:
+    """x keeps its first defenders up to rules.defend_stack_men (in formation order: d1
+    has none before it, d2 10,000, d3 20,000) and sends the rest to y."""
+    from stavka.enums import A_MOVE
+
+    c = campaign("t_stack", **{"rules.defend_stack_men": cap})
+    c.step()
+    s, st = c.world.state, c.static
+    going = [f for f in ("d1", "d2", "d3")
+             if s.action[0, st.formation(f)] == A_MOVE or s.loc[0, st.formation(f)] == st.node("y")]
+    assert going == moved
+    for f in moved:
+        assert s.target[0, st.formation(f)] == st.node("y") or s.loc[0, st.formation(f)] == st.node("y")

@@ -70,8 +70,9 @@ def doctrine(ctx: Ctx) -> None:
         flat(s.action)[go] = A_ATTACK
         flat(s.target)[go] = best[has]
         flat(s.progress)[go] = 0.0
+    # dug-in defenders (A_DEFEND) are reconsidered only for the stacking limit
     defenders = free & (stance == STANCES.index("defend")) & (
-        (s.action == A_NONE) | (s.action == A_HOLD))
+        (s.action == A_NONE) | (s.action == A_HOLD) | (s.action == A_DEFEND))
     if defenders.any():
         _defend(ctx, defenders, enemy_node, men)
 
@@ -119,7 +120,8 @@ def _may_leave(ctx: Ctx, fl: np.ndarray, leaving: np.ndarray, men_at: _Men) -> n
 
 
 def _defend(ctx: Ctx, defenders: np.ndarray, enemy_node: np.ndarray, men_at: _Men) -> None:
-    """Send idle defenders to threatened friendly regions of their front."""
+    """Send idle defenders to threatened friendly regions of their front; a threatened
+    region keeps ``rules.defend_stack_men`` of them and sends the surplus on."""
     st, s = ctx.st, ctx.s
     # threatened[r, side, n]: own-alliance node adjacent to an enemy-held node
     tail, head, _, sc = ctx.derived.arcs(LAND)
@@ -134,6 +136,7 @@ def _defend(ctx: Ctx, defenders: np.ndarray, enemy_node: np.ndarray, men_at: _Me
     threat_all = near_enemy & own_al[:, st.alliance, :]  # [R, S, N]
     # only regions threatened somewhere are candidates: keeps the arrays small
     cols = np.nonzero(threat_all.any(axis=(0, 1)))[0]
+    dug_in = flat(s.action)[fl] == A_DEFEND
     if cols.size == 0:
         flat(s.action)[fl] = A_DEFEND
         return
@@ -152,6 +155,26 @@ def _defend(ctx: Ctx, defenders: np.ndarray, enemy_node: np.ndarray, men_at: _Me
     g_best = cols[pick]
     g_has = np.isfinite(cost[np.arange(grp.size), pick]) & ~here
     best, has = g_best[inv], g_has[inv]
+    # a threatened region keeps its first rules.defend_stack_men of idle defenders (in
+    # formation order); the surplus goes to the best other threatened region
+    if here.any():
+        other = np.where(cols[None, :] == gl[:, None], np.inf, cost)
+        pick2 = np.argmin(other, axis=1)
+        g_best2 = cols[pick2]
+        g_has2 = np.isfinite(other[np.arange(grp.size), pick2]) & here
+        men_f = take_rows(s.strength, fl)[:, 0]
+        order = np.argsort(inv, kind="stable")  # by group, formations in index order
+        cum = np.cumsum(men_f[order])
+        first = np.r_[True, inv[order][1:] != inv[order][:-1]]
+        base = np.maximum.accumulate(np.where(first, cum - men_f[order], 0.0))
+        before = np.empty_like(men_f)
+        before[order] = cum - men_f[order] - base  # men of this group's earlier formations
+        surplus = g_has2[inv] & (before >= st.rules.defend_stack_men)
+        best = np.where(surplus, g_best2[inv], best)
+        has = has | surplus
+    else:
+        surplus = np.zeros(fl.shape, dtype=bool)
+    has = np.where(dug_in, surplus, has)  # a dug-in defender moves only as surplus
     go = has & _may_leave(ctx, fl, has, men_at)
     flat(s.action)[fl[~go]] = A_DEFEND
     flat(s.action)[fl[go]] = A_MOVE

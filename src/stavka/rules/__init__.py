@@ -142,6 +142,10 @@ class Rules:
     defend_men_per_km: float = _rule(
         "men", 1.0, 1e7, "a defending AI prefers a threatened region with this many fewer "
         "defenders to one a kilometre nearer")
+    defend_stack_men: float = _rule(
+        "men", 1e3, 1e9, "a defending AI keeps at most this many idle defenders in one "
+        "threatened region (frontage: a region's front takes so many divisions) and sends "
+        "the surplus to other threatened regions; 1e9 = no limit")
     # --- movement (stavka.engine.phases.movement)
     enemy_ground_speed: float = _rule(
         "1", 0.0, 1.0, "march speed factor into an enemy-held region (screens, "

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "stavka"
-STATE_PATH = ["engine", "world", "combat"]
+STATE_PATH = ["engine", "world", "combat", "diplomacy"]
 FORBIDDEN_NP = {
     "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "logaddexp", "logaddexp2",
     "power", "float_power", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "arctan2",

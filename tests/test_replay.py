@@ -122,10 +122,12 @@ def test_one_ulp_perturbation_is_pinpointed_to_phase_and_array(
 def test_digest_covers_every_state_field():
     from dataclasses import fields
 
+    from stavka.world.digest import OPTIONAL_FIELDS
     from stavka.world.state import State
 
     names = [f.name for f in fields(State) if f.name != "day"]
-    assert sorted(DIGEST_FIELDS) == sorted(n for n in names if not n.startswith("memo_"))
+    assert sorted(DIGEST_FIELDS + OPTIONAL_FIELDS) == sorted(
+        n for n in names if not n.startswith("memo_"))
 
 
 @pytest.mark.parametrize("edit, message", [

@@ -419,6 +419,26 @@ class MarkdownVisitor(EventVisitor[str]):
             out.append(sentence(f"{text}: {n.side(e.side)} {'agrees' if ok else 'refuses'}"))
         return out
 
+    def _render_diplomacy(self, evs: list[Event]) -> list[str]:
+        """Requests, answers, agreements, trade lots and neutrals
+        (:mod:`stavka.engine.diplomacy`): the event's text in the scenario's voice, and
+        for a decision the factor that weighed most."""
+        out = []
+        for e in evs:
+            line = str(_v(e, "text", "") or e.kind.replace("_", " ")).rstrip()
+            why = _v(e, "reason", None)
+            if why and e.kind in ("request_answered", "agreement_kept", "agreement_broken",
+                                  "neutral_enters") and _v(e, "by", "") != "player":
+                line = line.rstrip(".") + f" (what weighed most: {why})"
+            out.append(sentence(line))
+        return out
+
+    _render_request_sent = _render_request_answered = _render_diplomacy
+    _render_agreement_signed = _render_agreement_kept = _render_agreement_broken = _render_diplomacy
+    _render_contract_signed = _render_contract_cancelled = _render_diplomacy
+    _render_lot_dispatched = _render_lot_delayed = _render_lot_lost = _render_diplomacy
+    _render_lot_delivered = _render_lot_unpaid = _render_neutral_enters = _render_diplomacy
+
     def _render_victory(self, evs: list[Event]) -> list[str]:
         n = self.N
         return [sentence(f"{n.side(e.side)} takes {n.node(e.place)}: sudden-death victory; "

@@ -15,6 +15,7 @@ from stavka.engine.context import Ctx
 from stavka.engine.legality import check
 from stavka.engine.phases import (
     combat,
+    diplomacy,
     economy,
     events,
     movement,
@@ -33,6 +34,7 @@ from stavka.world.world import World
 #: The day, phase by phase (DESIGN.md section 2).
 PHASES: tuple[tuple[str, Callable[[Ctx], None]], ...] = (
     ("events", events.run),
+    ("diplomacy", diplomacy.run),
     ("orders", orders.run),
     ("movement", movement.run),
     ("supply", supply.run),

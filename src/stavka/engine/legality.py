@@ -154,6 +154,13 @@ def check(ctx: Ctx, order: Order, replica: int = 0) -> tuple[int, int, int]:
     """Check a player order in one replica; return (formation, action, target) codes.
     Raises :class:`IllegalOrderError` with the reason."""
     st = ctx.st
+    if order.is_answer:
+        from stavka.engine.signing import answer_problem
+
+        why = answer_problem(ctx, order, replica)
+        if why:
+            raise IllegalOrderError(f"order '{order.text()}' on {st.date(ctx.day)}: {why}")
+        return -1, -1, -1
     f = st.formation(order.formation)
     act = ACTION_CODE[order.action]
     tgt = st.node(order.target) if order.target else -1
@@ -165,7 +172,16 @@ def check(ctx: Ctx, order: Order, replica: int = 0) -> tuple[int, int, int]:
 
 def unknown_ids(st: Static, order: Order) -> str | None:
     """Why ``order`` names a formation or region the scenario does not have (with a
-    suggestion), or None. Values are ``repr``-escaped and cut, for one-line messages."""
+    suggestion), or None. Values are ``repr``-escaped and cut, for one-line messages.
+    An answer (``REQUEST accept``) names a request of the diplomacy block."""
+    if order.is_answer:
+        dip = st.spec.diplomacy
+        reqs = [r.id for r in dip.requests] if dip is not None else []
+        if order.formation not in reqs:
+            return (f"unknown request {order.formation!r:.40}"
+                    f"{did_you_mean(order.formation, reqs)}"
+                    + ("" if reqs else " (this scenario has no diplomatic requests)"))
+        return None
     if order.formation not in st.form_index:
         return (f"unknown formation {order.formation!r:.40}"
                 f"{did_you_mean(order.formation, list(st.form_ids))}")
@@ -179,6 +195,14 @@ def check_owner(st: Static, order: Order, sides: Sequence[str] | None) -> None:
 
     Raises :class:`IllegalOrderError` naming the formation's side and the caller's."""
     if sides is None:
+        return
+    if order.is_answer:
+        dip = st.spec.diplomacy
+        req = next(r for r in dip.requests if r.id == order.formation) if dip else None
+        if req is not None and req.to not in sides:
+            raise IllegalOrderError(
+                f"order '{order.text()}': request {order.formation} is addressed to "
+                f"{req.to}; you play {', '.join(sides)}")
         return
     f = st.formation(order.formation)
     owner = st.side_ids[int(st.fside[f])]

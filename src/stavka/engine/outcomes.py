@@ -12,7 +12,8 @@ Per scenario, in this order (:func:`metric_names`):
 * ``vp_<side>``: victory points held;
 * ``loss_<side>_<category>``: losses of all causes, men/tanks/guns/aircraft;
 * ``captured_<side>_men``: men lost as prisoners (surrenders);
-* ``strength_<side>_<category>``: strength of the side's formations in play.
+* ``strength_<side>_<category>``: strength of the side's formations in play;
+* with a ``diplomacy:`` block, its columns (:func:`stavka.engine.diplomacy.metric_names`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from stavka.engine import diplomacy
 from stavka.engine.phases.victory import outcome, victory_points
 from stavka.enums import ACTIVE, C_CAPTURED, CATS
 from stavka.scenario.schema import Scenario
@@ -40,7 +42,8 @@ def metric_names(spec: Scenario) -> list[str]:
             + [f"vp_{s}" for s in sides]
             + [f"loss_{s}_{c}" for s in sides for c in CATS]
             + [f"captured_{s}_men" for s in sides]
-            + [f"strength_{s}_{c}" for s in sides for c in CATS])
+            + [f"strength_{s}_{c}" for s in sides for c in CATS]
+            + diplomacy.metric_names(spec))
 
 
 def evaluate(st: Static, s: State) -> dict[str, np.ndarray]:
@@ -66,4 +69,5 @@ def evaluate(st: Static, s: State) -> dict[str, np.ndarray]:
         m = alive & (st.fside[None, :] == si)
         for c, cat in enumerate(CATS):
             out[f"strength_{sid}_{cat}"] = np.round((s.strength[..., c] * m).sum(axis=1))
+    out.update(diplomacy.metrics(st, s))
     return out

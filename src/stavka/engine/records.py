@@ -13,6 +13,9 @@ from stavka.errors import IllegalOrderError
 #: id where needed.
 ORDER_ACTIONS: tuple[str, ...] = ACTIONS[1:]
 NEEDS_TARGET = ("move", "attack", "rail")
+#: A player's answer to a diplomatic request: ``Order.parse('telegrams accept')`` (the
+#: request's id in place of a formation; stavka.engine.diplomacy).
+ANSWERS: tuple[str, ...] = ("accept", "refuse", "counter")
 
 
 @dataclass(frozen=True)
@@ -26,12 +29,23 @@ class Order:
     def __post_init__(self) -> None:
         """Raise :class:`IllegalOrderError` for an unknown action, or for a move, attack
         or rail order without a target region."""
+        if self.action in ANSWERS:
+            if self.target is not None:
+                raise IllegalOrderError(f"order '{self.text()}': an answer is 'REQUEST "
+                                        f"{'|'.join(ANSWERS)}' (no target)")
+            return
         if self.action not in ORDER_ACTIONS:
             raise IllegalOrderError(
                 f"order '{self.text()}': unknown action '{self.action}' "
-                f"(one of {', '.join(ORDER_ACTIONS)})")
+                f"(one of {', '.join(ORDER_ACTIONS)}; or {', '.join(ANSWERS)} to answer "
+                f"a request)")
         if self.action in NEEDS_TARGET and not self.target:
             raise IllegalOrderError(f"order '{self.text()}': '{self.action}' needs a target node")
+
+    @property
+    def is_answer(self) -> bool:
+        """Whether this is a player's answer to a request (``REQUEST accept``)."""
+        return self.action in ANSWERS
 
     def text(self) -> str:
         """The order as written in an order file or at the prompt:

@@ -29,6 +29,7 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
 from stavka.errors import Problem, ScenarioError, did_you_mean
+from stavka.scenario import diplomacy
 from stavka.scenario.schema import Scenario, not_yet_used_settings, param_uses
 
 Loc = tuple[str, int | None]
@@ -417,6 +418,11 @@ def _number(v: Any) -> float | None:
     return None
 
 
+#: The shipped scenarios' folder: ``include: ['@two-fronts-1941/map.yaml']`` reads a file
+#: of a shipped scenario (its map, forces or types), so a scenario can reuse them unchanged.
+SHIPPED = Path(__file__).resolve().parents[1] / "scenarios"
+
+
 def _include_name_problem(inc: Any) -> str | None:
     """Why ``inc`` cannot name an included file (None: it can)."""
     if not isinstance(inc, str):
@@ -433,6 +439,13 @@ def _include_name_problem(inc: Any) -> str | None:
         return f"a file name must be valid Unicode (got {shown(inc)})"
     if max(parts) > MAX_NAME_BYTES:
         return f"file name too long (a part of {max(parts)} bytes; at most {MAX_NAME_BYTES})"
+    if inc.startswith("@"):
+        name = inc[1:].replace("\\", "/").split("/")[0]
+        if not name or name in (".", "..") or not (SHIPPED / name / "scenario.yaml").is_file():
+            shipped = sorted(p.name for p in SHIPPED.iterdir() if (p / "scenario.yaml").is_file())
+            return (f"'@SCENARIO/FILE' names a file of a shipped scenario; unknown scenario "
+                    f"{shown(name)}{did_you_mean(name, shipped)}")
+        return None
     if os.path.isabs(inc) or inc.startswith("~"):
         return f"must be a path relative to the scenario's folder (got {shown(inc)})"
     return None
@@ -488,7 +501,9 @@ class _Loader:
         if named_at is not None:
             base = self.base.resolve()
             lexical = Path(os.path.abspath(path))
-            if not (lexical.is_relative_to(self.base) and rp.is_relative_to(base)):
+            shipped = lexical.is_relative_to(SHIPPED) and rp.is_relative_to(SHIPPED)
+            if not shipped and not (lexical.is_relative_to(self.base)
+                                    and rp.is_relative_to(base)):
                 fail(f"outside the scenario's folder {shown(self.base)} (includes may not "
                      f"leave it, by '..' or by a link)")
                 return
@@ -571,7 +586,8 @@ class _Loader:
             if why is not None:
                 self.problems.append(at._replace_msg(why))
                 continue
-            self._read_file(path.parent / inc, merged, seen, depth + 1, named_at=at)
+            target = SHIPPED / inc[1:] if inc.startswith("@") else path.parent / inc
+            self._read_file(target, merged, seen, depth + 1, named_at=at)
 
     # -- stage 2: templates -------------------------------------------------
     def resolve_types(self, data: dict[str, Any]) -> None:
@@ -691,9 +707,19 @@ class _Loader:
             if isinstance(fa, dict):
                 ref(("factories", i, "node"), fa.get("node"), node_ids, "node")
                 ref(("factories", i, "side"), fa.get("side"), sides, "side")
-        ctx = dict(nodes=node_ids, forms=form_ids, sides=sides, types=types,
-                   events=event_ids, params=params, fronts=fronts)
+        dip = _map(data.get("diplomacy"))
+        dip_ids = {k: [x["id"] for x in _seq(dip.get(k))
+                       if isinstance(x, dict) and isinstance(x.get("id"), str)]
+                   for k in ("requests", "agreements", "contracts")}
+        ctx: dict[str, list[str]] = dict(
+            nodes=node_ids, forms=form_ids, sides=sides, types=types, events=event_ids,
+            params=params, fronts=fronts, requests=dip_ids["requests"],
+            agreements=dip_ids["agreements"],
+            signables=dip_ids["agreements"] + dip_ids["contracts"])
         self._ref = ref
+        diplomacy.check_refs(
+            data, ref, self.add, lambda p, t: self._trigger(p, t, ctx),
+            lambda p, e: self._effect(p, e, ctx), lambda p, v: self._param(p, v, params))
         for i, o in enumerate(_seq(data.get("orders"))):
             if isinstance(o, dict):
                 for j, fid in enumerate(_seq(o.get("formations"))):
@@ -779,6 +805,10 @@ class _Loader:
             else:
                 ref((*path, "param", "name"), pc.get("name"), ctx["params"], "parameter")
         ref((*path, "event"), trig.get("event"), ctx["events"], "event")
+        ref((*path, "request", "id"), _map(trig.get("request")).get("id"), ctx["requests"],
+            "request")
+        ref((*path, "agreement", "id"), _map(trig.get("agreement")).get("id"),
+            ctx["agreements"], "agreement")
         for j, sub in enumerate(_seq(trig.get("any"))):
             self._trigger((*path, "any", j), sub, ctx)
 
@@ -810,6 +840,11 @@ class _Loader:
         ref((*path, "request", "to"), rq.get("to"), sides, "side")
         ref((*path, "request", "then"), rq.get("then"), ctx["events"], "event")
         self._param((*path, "request", "probability"), rq.get("probability"), ctx["params"])
+        at = _map(eff.get("attack"))
+        self._selector((*path, "attack", "select"), at.get("select"), ctx)
+        ref((*path, "attack", "target"), at.get("target"), nodes, "node")
+        ref((*path, "send"), eff.get("send"), ctx["requests"], "request")
+        ref((*path, "sign"), eff.get("sign"), ctx["signables"], "agreement or contract")
 
     # -- stage 4: schema -----------------------------------------------------
     def validate(self, data: dict[str, Any]) -> Scenario | None:
@@ -931,7 +966,7 @@ class _Loader:
 #: Names pydantic gives union branches in an error's loc.
 _BRANCHES = ("date", "str", "int", "float", "bool", "list[str]", "none", "dict[str,any]",
              "list[any]", "StanceChange", "MoraleChange", "Selector", "Transfer", "Delivery",
-             "Request")
+             "Request", "AttackOrder")
 
 
 def scenario_hash(files: list[Path]) -> str:

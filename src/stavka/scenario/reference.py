@@ -13,7 +13,10 @@ MODELS: tuple[type[BaseModel], ...] = (
     sc.Scenario, sc.Parameter, sc.Climate, sc.WeatherPeriod, sc.River, sc.Side,
     sc.Mobilisation, sc.Node, sc.Edge, sc.FormationType, sc.Formation, sc.Factory, sc.Order,
     sc.Selector, sc.Event, sc.Trigger, sc.StrengthCondition, sc.ParamCondition, sc.Effect,
-    sc.Transfer, sc.Delivery, sc.Request, sc.Victory, sc.VictoryCondition,
+    sc.AttackOrder, sc.Transfer, sc.Delivery, sc.Request, sc.RequestCondition, sc.AgreementCondition,
+    sc.Victory, sc.VictoryCondition,
+    sc.Diplomacy, sc.DipRequest, sc.Offer, sc.Goods, sc.Weights, sc.Counter, sc.Agreement,
+    sc.Clause, sc.Limit, sc.Contract, sc.Route, sc.Neutral, sc.EntryModel,
 )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import typing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any, Literal, NotRequired
 
 from pydantic import (
@@ -471,6 +471,10 @@ class Trigger(Spec):
         None, description="and then only with this probability each day (0..1; drawn per "
                           "replica from the seeded streams): a daily hazard")
     any: list[Trigger] = Field(default_factory=list)
+    request: RequestCondition | None = Field(
+        None, description="a diplomatic request has this answer (diplomacy block)")
+    agreement: AgreementCondition | None = Field(
+        None, description="an agreement is in this state (diplomacy block)")
 
 
 class StrengthCondition(Spec):
@@ -483,6 +487,22 @@ class StrengthCondition(Spec):
         "start", description="compare with own start strength or the enemy's current"
     )
     enemy: str | None = None
+
+
+class RequestCondition(Spec):
+    """Holds while request ``id`` (of the ``diplomacy`` block) stands at ``answer``
+    (``sent``: sent at least once; the others: its latest answer)."""
+
+    id: str
+    answer: Literal["sent", "accepted", "refused", "countered"] = "accepted"
+
+
+class AgreementCondition(Spec):
+    """Holds while agreement ``id`` is ``signed`` (in force, kept so far), ``honoured``
+    (a clause complied with) or ``broken``."""
+
+    id: str
+    state: Literal["signed", "honoured", "broken"] = "signed"
 
 
 class ParamCondition(Spec):
@@ -524,6 +544,12 @@ class Effect(Spec):
     deliver: Delivery | None = None
     chronicle: str | None = Field(None, description="a dispatch for the chronicle")
     request: Request | None = None
+    attack: AttackOrder | None = Field(
+        None, description="formations of a selector attack a region (a scripted order: it "
+                          "goes in whatever the odds)")
+    send: str | None = Field(None, description="send a request of the diplomacy block")
+    sign: str | None = Field(None, description="sign an agreement or contract of the "
+                                               "diplomacy block")
 
     @model_validator(mode="after")
     def _one(self) -> Effect:
@@ -531,6 +557,13 @@ class Effect(Spec):
         if n != 1:
             raise ValueError(f"an effect has exactly one kind (got {n})")
         return self
+
+
+class AttackOrder(Spec):
+    """Formations matching ``select`` (those in play and able to) attack ``target``."""
+
+    select: Selector
+    target: str = Field(description="region attacked")
 
 
 class Transfer(Spec):
@@ -641,6 +674,9 @@ class Scenario(Spec):
                     "rule's bounds; src/stavka/rules/rules_<version>.yaml lists them)")
     rail_speed_km_day: float = Field(600, gt=0, le=MAX_RAIL_SPEED_KM_DAY,
                                      description="troop train speed, km/day (<= 2,000)")
+    diplomacy: Diplomacy | None = Field(
+        None, description="requests, agreements, trade contracts and neutral powers "
+                          "(stavka.scenario.diplomacy; absent: none of it runs)")
     refit_every_days: int = Field(
         1, ge=1, le=30,
         description="days between refits of formations from their side's pool of new "
@@ -723,6 +759,277 @@ Trigger.model_rebuild()
 Effect.model_rebuild()
 
 
+# -- diplomacy and trade ----------------------------------------------------------------
+# The ``diplomacy`` block (stavka.engine.diplomacy runs it; its cross references are
+# checked by stavka.scenario.diplomacy). Units: gold in t, goods in pieces (fuel and food
+# in t), durations in days, probabilities and trust 0..1.
+
+#: At most this many requests, agreements, contracts or neutrals (state array columns).
+MAX_ITEMS_DIP = 1_000
+#: Lots of one contract.
+MAX_LOTS = 365
+#: Times one request may be sent.
+MAX_SENDS = 100
+
+#: Bounds of this block's number-or-``$param`` fields (see schema.PARAM_SLOTS): a
+#: probability or a risk 0..1, an offer's worth 0..10 offer units, a weight -20..20
+#: logit units (beyond that the logistic is 0 or 1 to 9 digits).
+_W = ("float", -20.0, 20.0)
+SLOTS: dict[tuple[str, str], tuple[str, float | None, float | None]] = {
+    ("Offer", "value"): ("float", 0.0, 10.0),
+    ("Offer", "value_step"): ("float", 0.0, 10.0),
+    ("Diplomacy", "trust"): ("float", 0.0, 1.0),
+    ("DipRequest", "risk"): ("float", 0.0, 1.0),
+    ("DipRequest", "probability"): ("float", -1.0, 1.0),
+    ("DipRequest", "counter_probability"): ("float", 0.0, 1.0),
+    ("Counter", "risk"): ("float", 0.0, 1.0),
+    ("Clause", "risk"): ("float", 0.0, 1.0),
+    ("Clause", "value"): ("float", 0.0, 10.0),
+    ("Clause", "comply_probability"): ("float", -1.0, 1.0),
+    ("Limit", "max_men"): ("float", 0.0, float(MAX_MEN)),
+    ("Contract", "price_gold_t"): ("float", 0.0, MAX_GOLD_T),
+    ("Route", "interdiction_chance"): ("float", 0.0, 1.0),
+    **{("Weights", k): _W for k in ("bias", "offer", "risk", "losses", "threat", "trust")},
+    **{("EntryModel", k): _W for k in ("bias", "balance", "weakness", "capital", "trust",
+                                       "treaty")},
+    ("EntryModel", "max_daily"): ("float", 0.0, 1.0),
+}
+PARAM_SLOTS.update(SLOTS)
+_UNION_BOUNDS.update({k: (lo, hi) for k, (_, lo, hi) in SLOTS.items()})
+
+#: Effects a diplomatic outcome may not use: ``deliver`` (use a contract, whose
+#: deliveries travel a route) and the old single-draw ``request`` (use a request here).
+FORBIDDEN_EFFECTS = ("deliver", "request")
+
+
+
+class Goods(Spec):
+    """Goods offered or sold. Pieces, except fuel and food in tons.
+
+    Trucks, tanks, guns and aircraft land in the receiving side's pool of new equipment
+    (refit hands them to its formations); motorcycles count as trucks at the rule
+    ``motorcycle_truck_equivalent`` (:mod:`stavka.diplomacy.params_v1.yaml`); fuel and
+    food are counted and reported (``contract_<id>_fuel_t``), not yet consumed by the
+    supply rule."""
+
+    trucks: float = Field(0, ge=0, le=MAX_ITEMS, description="pieces (<= 1,000,000)")
+    motorcycles: float = Field(0, ge=0, le=MAX_ITEMS, description="pieces (<= 1,000,000)")
+    tanks: float = Field(0, ge=0, le=MAX_ITEMS, description="pieces (<= 1,000,000)")
+    guns: float = Field(0, ge=0, le=MAX_ITEMS, description="pieces (<= 1,000,000)")
+    aircraft: float = Field(0, ge=0, le=MAX_ITEMS, description="pieces (<= 1,000,000)")
+    fuel_t: float = Field(0, ge=0, le=MAX_SUPPLY_T, description="t (<= 1e9)")
+    food_t: float = Field(0, ge=0, le=MAX_SUPPLY_T, description="t (<= 1e9)")
+
+    def any(self) -> bool:
+        """Whether any good is given."""
+        return any(v > 0 for v in self.__dict__.values())
+
+
+class Offer(Spec):
+    """What the requester offers for what it asks: gold (paid on acceptance, from its
+    gold), goods (handed over on acceptance) and ``value``, the worth of anything else
+    (a promise, prestige) on the decision model's offer scale (an estimate; say so)."""
+
+    gold_t: float = Field(0, ge=0, le=MAX_GOLD_T, description="t of gold (0..200,000)")
+    goods: Goods = Field(default_factory=Goods)
+    value: float | ParamRef = Field(0, description="other worth, offer units (0..10)")
+    value_step: float | ParamRef = Field(0, description="added to value at each repeat of "
+                                                        "the request (offer units, 0..10)")
+
+
+class Weights(Spec):
+    """The decision model's weights (logistic; :mod:`stavka.diplomacy.model`). Any weight
+    not given takes the value of ``src/stavka/diplomacy/params_v1.yaml``."""
+
+    bias: float | ParamRef | None = Field(None, description="intercept, logit units (-20..20)")
+    offer: float | ParamRef | None = Field(None, description="per offer unit (-20..20)")
+    risk: float | ParamRef | None = Field(None, description="per unit of risk (-20..20)")
+    losses: float | ParamRef | None = Field(None, description="per unit of own losses "
+                                                             "fraction (-20..20)")
+    threat: float | ParamRef | None = Field(None, description="per unit of threat (-20..20)")
+    trust: float | ParamRef | None = Field(None, description="per unit of trust above 0.5 "
+                                                            "(-20..20)")
+
+
+class Counter(Spec):
+    """A counter-offer the decider may make instead: a smaller ask (its own ``risk``),
+    accepted by the requester; ``effects`` are what it does."""
+
+    risk: float | ParamRef = Field(description="the decider's risk in the counter (0..1)")
+    text: str = Field("", description="the answer in the chronicle")
+    effects: list[Effect] = Field(default_factory=list)
+
+
+class DipRequest(Spec):
+    """One side asks another for something (a telegram, a note, a mission).
+
+    Sent when ``trigger`` holds (or by a ``send`` effect); answered ``deadline_days``
+    later by the decider's model, a scenario ``probability`` (if given and not null),
+    or earlier by a player's answer (``REQUEST accept|refuse|counter``). Refused, it is
+    sent again every ``repeat_every_days`` up to ``times`` sends in all."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    by: str = Field(alias="from", description="requesting side")
+    to: str = Field(description="deciding side")
+    trigger: Trigger | None = Field(None, description="sent the first day this holds")
+    texts: list[str] = Field(default_factory=list, max_length=MAX_SENDS,
+                             description="the request's text at each send (the last "
+                                         "repeats)")
+    risk: float | ParamRef = Field(description="the decider's risk in doing what is "
+                                               "asked: share of its strength (0..1)")
+    threat_from: str | None = Field(None, description="side whose men near the decider "
+                                    "count as its threat (default: its enemies at war)")
+    offer: Offer = Field(default_factory=Offer)
+    deadline_days: int = Field(14, ge=0, le=MAX_DAYS, description="days to the answer")
+    probability: float | ParamRef | None = Field(
+        None, description="scenario probability of acceptance (0..1); null, or a value "
+                          "below 0 (a $param set to -1): the decision model answers")
+    counter_probability: float | ParamRef | None = Field(
+        None, description="with probability: chance of a counter-offer instead (0..1)")
+    model: Weights = Field(default_factory=Weights)
+    counter: Counter | None = None
+    repeat_every_days: int = Field(0, ge=0, le=MAX_DAYS,
+                                   description="days from a refusal to the next send")
+    times: int = Field(1, ge=1, le=MAX_SENDS, description="sends in all (<= 100)")
+    on_accept: list[Effect] = Field(default_factory=list)
+    on_refuse: list[Effect] = Field(default_factory=list)
+    accept_text: str = ""
+    refuse_text: str = ""
+
+
+class Limit(Spec):
+    """A standing obligation: ``side`` keeps at most ``max_men`` men in ``regions``."""
+
+    side: str
+    regions: list[str] = Field(min_length=1, max_length=2_000)
+    max_men: float | ParamRef = Field(description="men (0..10,000,000)")
+
+
+class Clause(Spec):
+    """One obligation of an agreement: when ``trigger`` holds (absent: when the
+    agreement is signed), the ``side`` complies (``effects``) or not, by the model or
+    ``comply_probability``; a ``limit`` is then watched daily from ``grace_days`` on."""
+
+    side: str = Field(description="the obliged side")
+    trigger: Trigger | None = None
+    risk: float | ParamRef = Field(0, description="the obliged side's risk (0..1)")
+    value: float | ParamRef = Field(0, description="what keeping faith is worth to it "
+                                                   "(offer units, 0..10)")
+    comply_probability: float | ParamRef | None = Field(
+        None, description="scenario probability of compliance (0..1); null or below 0: "
+                          "the decision model")
+    effects: list[Effect] = Field(default_factory=list)
+    limit: Limit | None = None
+    grace_days: int = Field(14, ge=0, le=MAX_DAYS)
+    text: str = Field("", description="the obligation, in the chronicle")
+
+
+class Agreement(Spec):
+    """An agreement between two sides: clauses (obligations) and what breaking it does."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    parties: list[str] = Field(min_length=2, max_length=2)
+    name: str = ""
+    signed: bool = Field(False, description="in force from the start")
+    trigger: Trigger | None = Field(None, description="signed the first day this holds")
+    clauses: list[Clause] = Field(min_length=1, max_length=MAX_ITEMS_DIP)
+    model: Weights = Field(default_factory=Weights)
+    on_break: list[Effect] = Field(default_factory=list)
+    break_text: str = ""
+
+
+class Route(Spec):
+    """The way a contract's lots travel: a path of regions, seller's end first, joined
+    by edges of ``kind``. Rail lots wait while a region of the path is held by a side
+    at war with the buyer or the seller and are lost after ``max_delay_days``; sea lots
+    are each lost with ``interdiction_chance``."""
+
+    kind: Literal["rail", "sea"]
+    path: list[str] = Field(min_length=2, max_length=2_000)
+    interdiction_chance: float | ParamRef = Field(0, description="sea: loss per lot (0..1)")
+    max_delay_days: int = Field(60, ge=0, le=MAX_DAYS)
+
+
+class Contract(Spec):
+    """A trade contract: ``goods`` for ``price_gold_t`` in ``lots`` equal lots, paid lot
+    by lot on dispatch, the first ``first_lot_days`` after signing, then every
+    ``every_days``."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    seller: str
+    buyer: str
+    goods: Goods
+    price_gold_t: float | ParamRef = Field(description="t of gold for all lots (0..200,000)")
+    lots: int = Field(1, ge=1, le=MAX_LOTS)
+    first_lot_days: int = Field(0, ge=0, le=MAX_DAYS)
+    every_days: int = Field(7, ge=1, le=MAX_DAYS)
+    route: Route
+    signed: bool = False
+    trigger: Trigger | None = None
+    text: str = ""
+
+
+class EntryModel(Spec):
+    """Weights of the war-entry hazard (:func:`stavka.diplomacy.model.entry_hazard`);
+    any not given takes ``params_v1.yaml``'s value."""
+
+    bias: float | ParamRef | None = None
+    balance: float | ParamRef | None = None
+    weakness: float | ParamRef | None = None
+    capital: float | ParamRef | None = None
+    trust: float | ParamRef | None = None
+    treaty: float | ParamRef | None = None
+    max_daily: float | ParamRef | None = None
+
+
+class Neutral(Spec):
+    """A neutral that may enter the war against ``against``: each day the hazard of
+    :func:`stavka.diplomacy.model.entry_hazard` is drawn; on entry ``effects`` apply."""
+
+    side: str
+    against: str
+    front: str = Field(description="the border front whose balance it weighs")
+    other_front: str | None = Field(None, description="the target's other front (its "
+                                    "weakness there: 1 - men / men at start)")
+    capital: str | None = Field(None, description="region whose fall weighs for entry")
+    treaties: list[str] = Field(default_factory=list, description="agreements that "
+                                "restrain it while in force")
+    after: dt.date | None = Field(None, description="not before this date")
+    model: EntryModel = Field(default_factory=EntryModel)
+    effects: list[Effect] = Field(default_factory=list)
+    text: str = ""
+
+
+class Diplomacy(Spec):
+    """A scenario's diplomacy and trade (absent: none of it runs)."""
+
+    trust: dict[str, dict[str, float | ParamRef]] = Field(
+        default_factory=dict, description="{side: {other: trust 0..1 or a $param}} at the "
+                                          "start (default 0.5)")
+    requests: list[DipRequest] = Field(default_factory=list, max_length=MAX_ITEMS_DIP)
+    agreements: list[Agreement] = Field(default_factory=list, max_length=MAX_ITEMS_DIP)
+    contracts: list[Contract] = Field(default_factory=list, max_length=MAX_ITEMS_DIP)
+    neutrals: list[Neutral] = Field(default_factory=list, max_length=MAX_ITEMS_DIP)
+
+    @model_validator(mode="after")
+    def _trust(self) -> Diplomacy:
+        for a, row in self.trust.items():
+            for b, v in row.items():
+                if not isinstance(v, str) and not 0.0 <= v <= 1.0:
+                    raise ValueError(f"trust {a}->{b} must be within 0..1 (got {v:g})")
+        return self
+
+    def clauses(self) -> list[tuple[int, int, Clause]]:
+        """Every clause as (agreement index, clause index in it, clause), in file order."""
+        return [(g, c, cl) for g, ag in enumerate(self.agreements)
+                for c, cl in enumerate(ag.clauses)]
+
+
+
+
+Scenario.model_rebuild()
+
+
 def _use(path: tuple[Any, ...], value: Any, slot: tuple[str, str]
          ) -> Iterator[tuple[tuple[Any, ...], str, str, float | None, float | None]]:
     if isinstance(value, str) and value.startswith("$"):
@@ -741,6 +1048,24 @@ def _trigger_uses(path: tuple[Any, ...], trig: Trigger
         yield from _trigger_uses((*path, "any", j), sub)
 
 
+def _effect_uses(p: tuple[Any, ...], eff: Effect
+                 ) -> Iterator[tuple[tuple[Any, ...], str, str, float | None, float | None]]:
+    if eff.transfer is not None:
+        yield from _use((*p, "transfer", "count"), eff.transfer.count, ("Transfer", "count"))
+        yield from _use((*p, "transfer", "every_days"), eff.transfer.every_days,
+                        ("Transfer", "every_days"))
+    if eff.deliver is not None:
+        yield from _use((*p, "deliver", "after_days"), eff.deliver.after_days,
+                        ("Delivery", "after_days"))
+        yield from _use((*p, "deliver", "gold_t"), eff.deliver.gold_t, ("Delivery", "gold_t"))
+    if eff.request is not None:
+        yield from _use((*p, "request", "probability"), eff.request.probability,
+                        ("Request", "probability"))
+    if eff.morale is not None:
+        yield from _use((*p, "morale", "delta"), eff.morale.get("delta"),
+                        ("MoraleChange", "delta"))
+
+
 def param_uses(spec: Scenario
                ) -> Iterator[tuple[tuple[Any, ...], str, str, float | None, float | None]]:
     """Every ``$name`` of a scenario: (path, parameter name, kind, lowest, highest).
@@ -753,23 +1078,69 @@ def param_uses(spec: Scenario
     for i, ev in enumerate(spec.events):
         yield from _trigger_uses(("events", i, "trigger"), ev.trigger)
         for j, eff in enumerate(ev.effects):
-            p = ("events", i, "effects", j)
-            if eff.transfer is not None:
-                yield from _use((*p, "transfer", "count"), eff.transfer.count,
-                                ("Transfer", "count"))
-                yield from _use((*p, "transfer", "every_days"), eff.transfer.every_days,
-                                ("Transfer", "every_days"))
-            if eff.deliver is not None:
-                yield from _use((*p, "deliver", "after_days"), eff.deliver.after_days,
-                                ("Delivery", "after_days"))
-                yield from _use((*p, "deliver", "gold_t"), eff.deliver.gold_t,
-                                ("Delivery", "gold_t"))
-            if eff.request is not None:
-                yield from _use((*p, "request", "probability"), eff.request.probability,
-                                ("Request", "probability"))
-            if eff.morale is not None:
-                yield from _use((*p, "morale", "delta"), eff.morale.get("delta"),
-                                ("MoraleChange", "delta"))
+            yield from _effect_uses(("events", i, "effects", j), eff)
+    if spec.diplomacy is not None:
+        yield from param_uses_dip(spec.diplomacy, _use, _trigger_uses, _effect_uses)
+
+
+_Use = Callable[..., Iterator[Any]]
+
+
+def param_uses_dip(dip: Diplomacy, use: _Use, trigger_uses: _Use, effect_uses: _Use
+                   ) -> Iterator[tuple[tuple[Any, ...], str, str, float | None, float | None]]:
+    """Every ``$name`` of the diplomacy block, as :func:`stavka.scenario.schema.param_uses`
+    yields them (``use``, ``trigger_uses`` and ``effect_uses`` are its helpers)."""
+    def effs(path: tuple[Any, ...], effects: list[Effect]) -> Iterator[Any]:
+        for j, eff in enumerate(effects):
+            yield from effect_uses((*path, j), eff)
+
+    def weights(path: tuple[Any, ...], w: Spec, model: str) -> Iterator[Any]:
+        for k in type(w).model_fields:
+            yield from use((*path, k), getattr(w, k), (model, k))
+
+    for sa, row in dip.trust.items():
+        for sb, v in row.items():
+            yield from use(("diplomacy", "trust", sa, sb), v, ("Diplomacy", "trust"))
+    for i, r in enumerate(dip.requests):
+        p: tuple[Any, ...] = ("diplomacy", "requests", i)
+        if r.trigger is not None:
+            yield from trigger_uses((*p, "trigger"), r.trigger)
+        for k in ("risk", "probability", "counter_probability"):
+            yield from use((*p, k), getattr(r, k), ("DipRequest", k))
+        yield from use((*p, "offer", "value"), r.offer.value, ("Offer", "value"))
+        yield from use((*p, "offer", "value_step"), r.offer.value_step, ("Offer", "value_step"))
+        yield from weights((*p, "model"), r.model, "Weights")
+        yield from effs((*p, "on_accept"), r.on_accept)
+        yield from effs((*p, "on_refuse"), r.on_refuse)
+        if r.counter is not None:
+            yield from use((*p, "counter", "risk"), r.counter.risk, ("Counter", "risk"))
+            yield from effs((*p, "counter", "effects"), r.counter.effects)
+    for i, ag in enumerate(dip.agreements):
+        p = ("diplomacy", "agreements", i)
+        if ag.trigger is not None:
+            yield from trigger_uses((*p, "trigger"), ag.trigger)
+        yield from weights((*p, "model"), ag.model, "Weights")
+        yield from effs((*p, "on_break"), ag.on_break)
+        for j, cl in enumerate(ag.clauses):
+            q = (*p, "clauses", j)
+            if cl.trigger is not None:
+                yield from trigger_uses((*q, "trigger"), cl.trigger)
+            for k in ("risk", "value", "comply_probability"):
+                yield from use((*q, k), getattr(cl, k), ("Clause", k))
+            if cl.limit is not None:
+                yield from use((*q, "limit", "max_men"), cl.limit.max_men, ("Limit", "max_men"))
+            yield from effs((*q, "effects"), cl.effects)
+    for i, ct in enumerate(dip.contracts):
+        p = ("diplomacy", "contracts", i)
+        if ct.trigger is not None:
+            yield from trigger_uses((*p, "trigger"), ct.trigger)
+        yield from use((*p, "price_gold_t"), ct.price_gold_t, ("Contract", "price_gold_t"))
+        yield from use((*p, "route", "interdiction_chance"), ct.route.interdiction_chance,
+                       ("Route", "interdiction_chance"))
+    for i, n in enumerate(dip.neutrals):
+        p = ("diplomacy", "neutrals", i)
+        yield from weights((*p, "model"), n.model, "EntryModel")
+        yield from effs((*p, "effects"), n.effects)
 
 
 def planned_use(model: type[BaseModel], name: str) -> str | None:

@@ -14,7 +14,10 @@ loss cause). The digest of replica ``r`` of a
             any float      -> IEEE-754 binary64, little-endian, with -0.0 written as +0.0
                               and every NaN written as 0x7ff8000000000000
 
-Every field of the state is in :data:`DIGEST_FIELDS` except the supply memo
+Then the same for each field of :data:`OPTIONAL_FIELDS` (the diplomacy block's
+``dip_*`` arrays) whose replica slice is not empty; without a diplomacy block they are
+all empty and nothing is added. Every field of the state is in :data:`DIGEST_FIELDS` or
+:data:`OPTIONAL_FIELDS` except the supply memo
 (``memo_*``: a cache, a pure function of the digested fields). The encoding does not
 depend on the in-memory dtype (an ``int16`` owner and an ``int64`` owner hash alike)
 nor on the machine's byte order. A *field digest* is the same hash over one field
@@ -44,6 +47,15 @@ DIGEST_FIELDS: tuple[str, ...] = (
     "pending_fire", "due", "pool", "truck_pool", "convalescent", "gold", "manpower", "mob_acc",
     "mob_next", "eng_att", "eng_def", "eng_days", "eng_side", "eng_men", "losses",
     "start_men", "taken_day", "over", "winner",
+)
+
+#: Fields of the diplomacy block (``dip_*``), hashed after :data:`DIGEST_FIELDS` in this
+#: order, each only if the replica's slice has at least one element: a scenario without
+#: a diplomacy block has them all empty, so its digests are those of version 2 as it was.
+OPTIONAL_FIELDS: tuple[str, ...] = (
+    "dip_trust", "dip_req", "dip_req_day", "dip_req_sends", "dip_agr", "dip_clause",
+    "dip_clause_day", "dip_con_day", "dip_lot", "dip_lot_eta", "dip_lot_delay",
+    "dip_entry_day",
 )
 
 #: State fields left out of the digest (derived caches), by prefix.
@@ -88,13 +100,20 @@ def _prefix(day: int) -> bytes:
 def state_digest(state: State, replica: int = 0) -> str:
     """The digest (16 hex digits) of replica ``replica`` of ``state``."""
     h = hashlib.sha256(_prefix(state.day))
-    for name in DIGEST_FIELDS:
+    for name in digested(state):
         h.update(_field_bytes(name, getattr(state, name)[replica]))
     return h.hexdigest()[:16]
+
+
+def digested(state: State) -> tuple[str, ...]:
+    """The fields hashed for ``state``: :data:`DIGEST_FIELDS`, then the non-empty
+    :data:`OPTIONAL_FIELDS`."""
+    opt = tuple(n for n in OPTIONAL_FIELDS if getattr(state, n)[0:1].size > 0)
+    return DIGEST_FIELDS + opt
 
 
 def field_digests(state: State, replica: int = 0) -> dict[str, str]:
     """One digest (16 hex digits) per digested field of replica ``replica``, in order."""
     pre = _prefix(state.day)
     return {name: hashlib.sha256(pre + _field_bytes(name, getattr(state, name)[replica]))
-            .hexdigest()[:16] for name in DIGEST_FIELDS}
+            .hexdigest()[:16] for name in digested(state)}

@@ -62,6 +62,20 @@ class State:
     taken_day: np.ndarray  # [R, N] day the region last changed hands (-1 = never)
     over: np.ndarray  # [R] bool: sudden death reached
     winner: np.ndarray  # [R] side index of a sudden-death winner, -1 none
+    # Diplomacy and trade (stavka.engine.diplomacy): empty (a zero-length last axis)
+    # unless the scenario declares a diplomacy block; the digest then leaves them out.
+    dip_trust: np.ndarray  # [R, S, S] float 0..1: trust of side a in side b
+    dip_req: np.ndarray  # [R, Q] int8 request state (stavka.engine.diplomacy.REQ_*)
+    dip_req_day: np.ndarray  # [R, Q] day sent (open) or of the next send (refused), -1
+    dip_req_sends: np.ndarray  # [R, Q] times sent
+    dip_agr: np.ndarray  # [R, G] int8 agreement state (AGR_*)
+    dip_clause: np.ndarray  # [R, K] int8 clause state (CLAUSE_*)
+    dip_clause_day: np.ndarray  # [R, K] day a clause was decided (-1)
+    dip_con_day: np.ndarray  # [R, C] day a contract was signed (-1: not signed)
+    dip_lot: np.ndarray  # [R, L] int8 lot state (LOT_*)
+    dip_lot_eta: np.ndarray  # [R, L] day a lot in transit arrives (-1)
+    dip_lot_delay: np.ndarray  # [R, L] days a lot has waited on a cut route
+    dip_entry_day: np.ndarray  # [R, M] day a neutral entered the war (-1)
     # Memo of supply tracing (a pure function of the fields above, so not part of
     # the digest): the inputs it was traced from and its results, per replica.
     memo_ok: np.ndarray  # [R] bool: the memo holds a trace
@@ -144,8 +158,9 @@ def initial_state(st: Static, replicas: int) -> State:
     for i in range(nF):
         if status[i] == ACTIVE:
             start_men[st.fside[i], st.front[loc[i]]] += strength[i, 0]
+    dip = _diplomacy_arrays(st, R)
     return State(
-        day=0,
+        day=0, **dip,
         owner=rep(st.owner0.astype(np.int16)),
         loc=rep(loc), status=rep(status),
         action=np.zeros((R, F), dtype=np.int8), target=np.full((R, F), -1, dtype=np.int32),
@@ -172,3 +187,40 @@ def initial_state(st: Static, replicas: int) -> State:
         memo_rail=np.zeros((R, A, N), dtype=bool), memo_truck_km=np.zeros((R, A, N)),
         memo_connected=np.zeros((R, A, N), dtype=bool),
     )
+
+
+def _diplomacy_arrays(st: Static, R: int) -> dict[str, np.ndarray]:
+    """The start values of the ``dip_*`` arrays: empty without a diplomacy block; with
+    one, trust from the block (0.5 where not given), agreements and contracts marked
+    ``signed: true`` in force from day 0, nothing else begun."""
+    dip = st.spec.diplomacy
+    S = st.S if dip is not None else 0
+    Q = len(dip.requests) if dip else 0
+    G = len(dip.agreements) if dip else 0
+    K = len(dip.clauses()) if dip else 0
+    C = len(dip.contracts) if dip else 0
+    L = sum(c.lots for c in dip.contracts) if dip else 0
+    M = len(dip.neutrals) if dip else 0
+    trust = np.full((S, S), 0.5)
+    agr = np.zeros(G, dtype=np.int8)
+    con = np.full(C, -1, dtype=np.int32)
+    if dip is not None:
+        for a, row in dip.trust.items():
+            for b, v in row.items():
+                trust[st.side(a), st.side(b)] = (
+                    st.params[v[1:]] if isinstance(v, str) else v)  # a $param or a number
+        agr[:] = [1 if a.signed else 0 for a in dip.agreements]
+        con[:] = [0 if c.signed else -1 for c in dip.contracts]
+
+    def rep(a: np.ndarray) -> np.ndarray:
+        return np.repeat(a[None], R, axis=0)
+
+    return dict(
+        dip_trust=rep(trust), dip_req=np.zeros((R, Q), dtype=np.int8),
+        dip_req_day=np.full((R, Q), -1, dtype=np.int32),
+        dip_req_sends=np.zeros((R, Q), dtype=np.int32), dip_agr=rep(agr),
+        dip_clause=np.zeros((R, K), dtype=np.int8),
+        dip_clause_day=np.full((R, K), -1, dtype=np.int32), dip_con_day=rep(con),
+        dip_lot=np.zeros((R, L), dtype=np.int8), dip_lot_eta=np.full((R, L), -1, dtype=np.int32),
+        dip_lot_delay=np.zeros((R, L), dtype=np.int32),
+        dip_entry_day=np.full((R, M), -1, dtype=np.int32))

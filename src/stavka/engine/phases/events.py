@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 
 from stavka.engine.context import Ctx
-from stavka.enums import A_RAIL, ACTIVE, INACTIVE, STANCES
+from stavka.engine.legality import legal
+from stavka.enums import A_ATTACK, A_RAIL, ACTIVE, INACTIVE, STANCES
 from stavka.scenario.schema import Effect, Selector, Trigger
 from stavka.world.static import Static
 
@@ -97,6 +98,23 @@ def trigger_mask(ctx: Ctx, trig: Trigger, key: int = 0) -> np.ndarray:
         ok &= _param_holds(st, trig.param.name, trig.param.op, trig.param.value)
     if trig.event is not None:
         ok &= s.fired[:, [e.id for e in st.spec.events].index(trig.event)]
+    if trig.request is not None:
+        q = [r.id for r in st.spec.diplomacy.requests].index(trig.request.id)  # type: ignore[union-attr]
+        rs = s.dip_req[:, q]  # states: stavka.engine.diplomacy.REQ_*
+        ok &= {"sent": s.dip_req_sends[:, q] > 0, "accepted": rs == 3,
+               "refused": (rs == 4) | (rs == 6), "countered": rs == 5}[trig.request.answer]
+    if trig.agreement is not None:
+        dip = st.spec.diplomacy
+        g = [a.id for a in dip.agreements].index(trig.agreement.id)  # type: ignore[union-attr]
+        ag = s.dip_agr[:, g]  # stavka.engine.diplomacy.AGR_*: 1 in force, 2 broken
+        if trig.agreement.state == "honoured":
+            assert dip is not None
+            k0 = int(sum(len(a.clauses) for a in dip.agreements[:g]))
+            k1 = k0 + len(dip.agreements[g].clauses)
+            kept = (s.dip_clause[:, k0:k1] == 1).any(axis=1)
+            ok &= (ag == 1) & kept
+        else:
+            ok &= ag == (1 if trig.agreement.state == "signed" else 2)
     if trig.any:
         anym = np.zeros(R, dtype=bool)
         for i, sub in enumerate(trig.any):
@@ -215,6 +233,34 @@ def apply_effect(ctx: Ctx, ev_id: str, ei: int, eff: Effect, m: np.ndarray, k: i
     elif eff.chronicle is not None:
         for r in reps:
             ctx.emit("dispatch", r, text=eff.chronicle, event=ev_id)
+    elif eff.attack is not None:  # a scripted attack (as orders.apply does)
+        tgt = st.node(eff.attack.target)
+        mask = select(ctx, eff.attack.select) & m[:, None] & (s.status == ACTIVE)
+        mask &= legal(ctx, A_ATTACK, tgt)
+        s.progress[mask & ((s.action != A_ATTACK) | (s.target != tgt))] = 0.0
+        s.action[mask] = A_ATTACK
+        s.target[mask] = tgt
+        s.scripted[mask] = True
+        s.rail_depart[mask] = -1
+        for r in reps:
+            ids = tuple(st.form_ids[f] for f in np.nonzero(mask[r])[0])
+            if ids:
+                ctx.emit("attack_ordered", r, place=tgt, subjects=ids, event=ev_id)
+    elif eff.send is not None:  # the diplomacy phase sends it (stavka.engine.diplomacy)
+        dip = st.spec.diplomacy
+        q = [r.id for r in dip.requests].index(eff.send)  # type: ignore[union-attr]
+        times = dip.requests[q].times  # type: ignore[union-attr]
+        ok = m & ~np.isin(s.dip_req[:, q], (1, 2)) & (s.dip_req_sends[:, q] < times)
+        s.dip_req[ok, q] = 1  # REQ_QUEUED
+    elif eff.sign is not None:
+        from stavka.engine.signing import sign_agreement, sign_contract
+
+        dip = st.spec.diplomacy
+        agreements = [a.id for a in dip.agreements]  # type: ignore[union-attr]
+        if eff.sign in agreements:
+            sign_agreement(ctx, agreements.index(eff.sign), m)
+        else:
+            sign_contract(ctx, [c.id for c in dip.contracts].index(eff.sign), m)  # type: ignore[union-attr]
     elif eff.request is not None:
         rq = eff.request
         p = float(param_value(st, rq.probability))

@@ -49,7 +49,7 @@ def run(ctx: Ctx) -> None:
     """Apply the player's orders (``ctx.orders``), today's scripted orders, then the AI
     doctrine."""
     st, s = ctx.st, ctx.s
-    checked = [check(ctx, o, r) for o in ctx.orders for r in range(ctx.R)]
+    checked = [check(ctx, o, r) for o in ctx.orders if not o.is_answer for r in range(ctx.R)]
     by_player = np.zeros((ctx.R, st.F), dtype=bool)
     for f, act, tgt in checked:
         m = np.zeros((ctx.R, st.F), dtype=bool)

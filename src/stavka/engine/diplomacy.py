@@ -613,7 +613,8 @@ def _neutrals(ctx: Ctx, T: Tables) -> None:
 def metric_names(spec: Any) -> list[str]:
     """The diplomacy block's outcome columns, in :func:`metrics` order (none without a
     block): per request ``req_<id>_accepted``/``_countered`` (1/0, the latest answer)
-    and ``_sends``; per agreement ``agr_<id>_honoured``/``_broken`` (1/0); per contract
+    and ``_sends``; per agreement ``agr_<id>_honoured`` (1/0: a clause with a trigger
+    was complied with; without triggered clauses, any clause) and ``_broken``; per contract
     ``contract_<id>_delivered``/``_lost`` (lots); per neutral ``entered_<side>`` (1/0);
     ``gold_<side>`` (t) for every side; ``men_<side>_<front>`` (men of the side's
     formations in play on each front)."""
@@ -641,7 +642,11 @@ def metrics(st: Any, s: Any) -> dict[str, np.ndarray]:
         out[f"req_{r.id}_sends"] = s.dip_req_sends[:, q].astype(float)
     k0 = 0
     for g, a in enumerate(dip.agreements):
-        kept = (s.dip_clause[:, k0:k0 + len(a.clauses)] == CL_COMPLIED).any(axis=1)
+        # honoured: a clause with a trigger was complied with (an agreement without
+        # triggered clauses: any clause)
+        pick = [j for j, cl in enumerate(a.clauses) if cl.trigger is not None] or list(
+            range(len(a.clauses)))
+        kept = (s.dip_clause[:, [k0 + j for j in pick]] == CL_COMPLIED).any(axis=1)
         k0 += len(a.clauses)
         out[f"agr_{a.id}_honoured"] = kept.astype(float)
         out[f"agr_{a.id}_broken"] = (s.dip_agr[:, g] == AGR_BROKEN).astype(float)

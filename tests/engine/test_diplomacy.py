@@ -12,6 +12,7 @@ import math
 import numpy as np
 import pytest
 
+import stavka
 from stavka.diplomacy import model
 from stavka.engine import diplomacy as D
 from stavka.engine.records import Order
@@ -209,9 +210,30 @@ def test_entry_hazard_moves_with_the_border_balance():
 
 
 def test_kantokuen_hazard_equals_the_flagship_trigger():
-    f = np.array([0.9, 0.6, 0.49, 0.7, 0.7, 0.9])
-    cap = np.array([0, 0, 0, 1, 0, 1])
-    assert model.kantokuen_hazard(f, cap, 0.5, 0.05).tolist() == [0, 0, 0.05, 0.05, 0, 0.01]
+    # the flagship's japan_attacks trigger, read from its spec: each chance sub-trigger
+    # draws on its own, so P(fire) = 1 - prod(1 - p) over the sub-triggers that hold
+    spec = stavka.load("two-fronts-1941").spec
+    (ev,) = [e for e in spec.events if e.id == "japan_attacks"]
+    params = {k: p.default for k, p in spec.parameters.items()}
+
+    def num(v):
+        return float(params[v[1:]]) if isinstance(v, str) else float(v)
+
+    cases = [(f, cap) for f in (0.9, 0.74, 0.6, 0.49, 0.2) for cap in (False, True)]
+    for f, cap in cases:
+        q = 1.0
+        for sub in ev.trigger.any:
+            if sub.chance is None:
+                continue  # the forced date (unset by default)
+            holds = True
+            if sub.strength_below is not None:
+                holds &= f < num(sub.strength_below.fraction)
+            if sub.captured is not None:
+                holds &= cap and sub.captured == "moscow"
+            if holds:
+                q *= 1.0 - num(sub.chance)
+        got = model.kantokuen_hazard(f, cap, num("$japan_threshold"), num("$japan_attack_chance"))
+        assert float(got) == pytest.approx(1.0 - q, abs=1e-15), (f, cap)
 
 
 def test_batch_replicas_match_single_runs():

@@ -192,14 +192,18 @@ def entry_hazard(w: dict[str, float], balance: Any, weakness: Any, capital: Any,
 
 def kantokuen_hazard(east_fraction: Any, capital: Any, threshold: float = 0.5,
                      chance: float = 0.05) -> np.ndarray:
-    """The flagship Japan's daily attack hazard (two-fronts-1941 events.yaml
-    ``japan_attacks``), as a function of the same inputs: ``chance`` while the Soviet
-    Far East holds less than ``threshold`` of its start strength (or less than 3/4 of it
-    with Moscow fallen), 0.01 with Moscow fallen alone, else 0. ``east_fraction`` is
-    Soviet men on the east front over their start; ``capital`` 1 once Moscow has fallen.
-    The flagship itself keeps its event triggers; this is the same rule, for comparison
-    with :func:`entry_hazard` (and tested equal to the triggers)."""
+    """The flagship Japan's daily attack probability (two-fronts-1941 events.yaml
+    ``japan_attacks``, without a forced date), from the same kind of inputs:
+    ``east_fraction`` is Soviet men on the east front over their start, ``capital`` 1
+    once Moscow has fallen. Its three chance sub-triggers each draw on their own and it
+    fires if any succeeds: ``chance`` while the Far East is below ``threshold`` of its
+    start, ``chance`` while below 3/4 with Moscow fallen, 0.01 with Moscow fallen, so
+    ``1 - (1 - p1)(1 - p2)(1 - p3)``. The flagship keeps its event triggers; this is the
+    same rule (tested against the flagship's trigger definition) for comparison with
+    :func:`entry_hazard`."""
     f = np.asarray(east_fraction, dtype=float)
     cap = np.asarray(capital, dtype=bool)
-    strong = (f < threshold) | ((f < 0.75) & cap)
-    return np.where(strong, chance, np.where(cap, 0.01, 0.0))
+    p1 = np.where(f < threshold, chance, 0.0)
+    p2 = np.where((f < 0.75) & cap, chance, 0.0)
+    p3 = np.where(cap, 0.01, 0.0)
+    return 1.0 - (1.0 - p1) * (1.0 - p2) * (1.0 - p3)

@@ -84,3 +84,11 @@ def test_shipped_include_names_a_shipped_scenario(tmp_path):
     with pytest.raises(ScenarioError, match=r"unknown scenario 'two-fronts-194' \(did you mean "
                                             r"'two-fronts-1941'\?\)"):
         load_file(main)
+
+
+def test_shipped_include_cannot_leave_the_shipped_folder(tmp_path):
+    main = tmp_path / "s.yaml"
+    main.write_text(FIX.read_text().replace(
+        "id: t-diplo\n", "id: t-diplo\ninclude: ['@two-fronts-1941/../../../../etc/hosts']\n"))
+    with pytest.raises(ScenarioError, match=r"outside the scenario's folder"):
+        load_file(main)

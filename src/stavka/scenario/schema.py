@@ -547,6 +547,9 @@ class Effect(Spec):
     attack: AttackOrder | None = Field(
         None, description="formations of a selector attack a region (a scripted order: it "
                           "goes in whatever the odds)")
+    halt: Selector | None = Field(
+        None, description="formations of a selector drop their scripted orders (and "
+                          "return to their side's doctrine)")
     send: str | None = Field(None, description="send a request of the diplomacy block")
     sign: str | None = Field(None, description="sign an agreement or contract of the "
                                                "diplomacy block")

@@ -15,7 +15,7 @@ import numpy as np
 
 from stavka.engine.context import Ctx
 from stavka.engine.legality import legal
-from stavka.enums import A_ATTACK, A_RAIL, ACTIVE, INACTIVE, STANCES
+from stavka.enums import A_ATTACK, A_NONE, A_RAIL, ACTIVE, INACTIVE, STANCES
 from stavka.scenario.schema import Effect, Selector, Trigger
 from stavka.world.static import Static
 
@@ -246,6 +246,13 @@ def apply_effect(ctx: Ctx, ev_id: str, ei: int, eff: Effect, m: np.ndarray, k: i
             ids = tuple(st.form_ids[f] for f in np.nonzero(mask[r])[0])
             if ids:
                 ctx.emit("attack_ordered", r, place=tgt, subjects=ids, event=ev_id)
+    elif eff.halt is not None:  # scripted orders dropped; the doctrine takes over
+        mask = select(ctx, eff.halt) & m[:, None] & (s.status == ACTIVE) & s.scripted
+        mask &= s.action != A_RAIL  # a booked rail move is not an attack to call off
+        s.action[mask] = A_NONE
+        s.target[mask] = -1
+        s.scripted[mask] = False
+        s.progress[mask] = 0.0
     elif eff.send is not None:  # the diplomacy phase sends it (stavka.engine.diplomacy)
         dip = st.spec.diplomacy
         q = [r.id for r in dip.requests].index(eff.send)  # type: ignore[union-attr]

@@ -50,6 +50,9 @@ def serve_cmd(
     try:
         sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # answers go out at once (connections accepted inherit it): without this a small
+        # answer on a kept-alive connection waits ~40 ms for the client's delayed ACK
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.bind((host, port))
         sock.listen(2048)  # connections wait in the backlog until uvicorn accepts them
     except OSError as exc:

@@ -12,6 +12,7 @@ pictures), the game's day and digest, and the seats' reset, or nothing.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -21,12 +22,12 @@ import secrets
 import sys
 import threading
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from stavka.errors import InputError, StavkaError
@@ -53,16 +54,50 @@ def _sha(token: str) -> str:
 
 
 @dataclass
+class SeatNow:
+    """A seat as the database holds it (kept in memory beside the live campaign)."""
+
+    id: int
+    side: str
+    kind: str
+    token_sha256: str | None
+    ended: bool
+    orders: list[str]
+
+
+@dataclass
 class Live:
-    """A game's campaign in memory, at the game's recorded day."""
+    """A game in memory, at its recorded day: the campaign, the game's row, its seats and
+    the events of its recent turns (what a view sends). Written through: the database is
+    changed first, then this, so it never holds what the database does not."""
 
     campaign: Any
     humans: list[str]
+    game: dict[str, Any]  # the games row: id, scenario, seed, params, turn_days, status, ...
+    seats: list[SeatNow]  # in seat id order
+    turns: int  # the number n of the game's last turn row
+    recent: deque[tuple[int, list[dict[str, Any]]]]  # (first day, events) per recent turn
+    standing: tuple[int, dict[str, Any]] | None = None  # (day, the public standing)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def seat(self, side: str) -> SeatNow:
+        return next(x for x in self.seats if x.side == side)
+
+    def trim(self) -> None:
+        """Forget the events of turns older than a view shows."""
+        since = max(0, int(self.game["day"]) - VIEW_EVENT_DAYS)
+        while self.recent and self.recent[0][0] < since:
+            self.recent.popleft()
 
 
 class WarRoom:
-    """The games of one database. Thread-safe: one lock per game for its changes."""
+    """The games of one database. Thread-safe: one lock per game for its changes.
+
+    A game being played is kept in memory (:class:`Live`, at most :data:`CACHE_SIZE`,
+    least recently used first out) so a turn costs the engine's days and one write: the
+    turn row, the game's new day and the seats' reset, in one transaction. One server
+    process per database: a turn's write checks that the game is still at the day this
+    process holds (409 otherwise, and the game is reloaded from its record)."""
 
     def __init__(self, engine: Engine):
         self.engine = engine
@@ -72,6 +107,14 @@ class WarRoom:
         self._guard = threading.Lock()
         #: test hook: seconds to wait inside a turn's transaction before its commit
         self.pause_in_commit = float(os.environ.get("STAVKA_WEB_TEST_PAUSE_IN_COMMIT", "0") or 0)
+        # SQLite has one writer at a time, and a writer that finds the file locked sleeps
+        # in steps of up to 100 ms before it tries again: under load, writes queue here
+        # instead (woken the moment the previous one commits). PostgreSQL locks rows.
+        self._write_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
+
+    def _writing(self) -> contextlib.AbstractContextManager[Any]:
+        """Hold the process's write turn for a transaction (SQLite only; see __init__)."""
+        return self._write_lock if self._write_lock is not None else contextlib.nullcontext()
 
     # ---- games ------------------------------------------------------------------------
     def create(self, scenario: str, seed: int, params: dict[str, Any] | None,
@@ -98,16 +141,18 @@ class WarRoom:
         game = Game(id=gid, scenario=scenario, scenario_hash=ev.scenario_hash(scenario),
                     seed=seed, params=dict(params or {}), turn_days=turn_days,
                     status="active", day=0, digest=ev.digest(c), created=now, updated=now)
-        with self.sessions.begin() as s:
+        with self._writing(), self.sessions.begin() as s:
             s.add(game)
             s.flush()
-            for side in info["sides"]:
-                s.add(Seat(game_id=gid, side=side, kind="human" if side in humans else "ai",
-                           token_sha256=_sha(tokens[side]) if side in humans else None,
-                           ended=False, orders=[]))
+            rows = [Seat(game_id=gid, side=side, kind="human" if side in humans else "ai",
+                         token_sha256=_sha(tokens[side]) if side in humans else None,
+                         ended=False, orders=[]) for side in info["sides"]]
+            s.add_all(rows)
             s.add(Turn(game_id=gid, n=0, day0=0, days=0, orders=[], digests=[ev.digest(c)],
                        frames=[ev.frame(c)], events=[]))
-        live = Live(c, humans)
+            s.flush()
+            live = Live(c, humans, _row(game), [_seat(x) for x in rows], 0,
+                        deque([(0, [])]))
         self._remember(gid, live)
         if not humans:  # nobody to wait for: one turn to the end
             with live.lock:
@@ -120,28 +165,15 @@ class WarRoom:
         with self.sessions() as s:
             games = s.scalars(select(Game).order_by(Game.created.desc()).limit(limit)).all()
             seats = s.scalars(select(Seat).where(Seat.game_id.in_([g.id for g in games]))).all()
-        by: dict[str, list[Seat]] = {}
+        by: dict[str, list[SeatNow]] = {}
         for seat in seats:
-            by.setdefault(seat.game_id, []).append(seat)
-        return [self._public(g, by.get(g.id, [])) for g in games]
+            by.setdefault(seat.game_id, []).append(_seat(seat))
+        return [_public(_row(g), sorted(by.get(g.id, []), key=lambda x: x.id)) for g in games]
 
     def get(self, gid: str) -> dict[str, Any]:
         with self.sessions() as s:
             g = self._game(s, gid)
-            return self._public(g, self._seats(s, gid))
-
-    def _public(self, g: Game, seats: list[Seat]) -> dict[str, Any]:
-        info = ev.scenario_info(g.scenario)
-        return {
-            "id": g.id, "scenario": g.scenario, "name": info["name"], "seed": g.seed,
-            "params": g.params, "turn_days": g.turn_days, "status": g.status, "day": g.day,
-            "days": info["days"],
-            "date": _date(info["start"], g.day), "digest": g.digest,
-            "seats": {x.side: x.kind for x in sorted(seats, key=lambda x: x.id)},
-            "waiting_for": sorted(x.side for x in seats if x.kind == "human" and not x.ended)
-            if g.status == "active" else [],
-            "created": g.created,
-        }
+            return _public(_row(g), [_seat(x) for x in self._seats(s, gid)])
 
     # ---- a seat's view ----------------------------------------------------------------
     def seat_of(self, gid: str, token: str | None, side: str | None = None) -> str:
@@ -149,13 +181,11 @@ class WarRoom:
 
         401 without a token, 403 for a token of no seat of this game, or of another seat
         than ``side``; 404 for an unknown game."""
-        with self.sessions() as s:
-            self._game(s, gid)
-            seats = self._seats(s, gid)
+        live = self.live(gid)
         if not token:
             raise WebError(401, "this needs a seat's token (header X-Stavka-Token)")
         sha = _sha(token)
-        for seat in seats:
+        for seat in live.seats:
             if seat.token_sha256 and hmac.compare_digest(seat.token_sha256, sha):
                 if side is not None and side != seat.side:
                     raise WebError(403, f"this token is {seat.side}'s seat, not {side[:40]}'s")
@@ -170,23 +200,25 @@ class WarRoom:
             c = live.campaign
             mask = ev.visible(c)[ev.sides(c).index(side)]
             hidden = _hidden_ids(c, mask)
-            with self.sessions() as s:
-                g = self._game(s, gid)
-                seats = self._seats(s, gid)
-                since = max(0, g.day - VIEW_EVENT_DAYS)
-                recent = s.scalars(select(Turn.events)  # not the pictures: only events
-                                   .where(Turn.game_id == gid, Turn.day0 >= since)
-                                   .order_by(Turn.n)).all()
-            events = [e2 for evs in recent for e in evs
+            since = max(0, int(live.game["day"]) - VIEW_EVENT_DAYS)
+            events = [e2 for day0, evs in live.recent if day0 >= since for e in evs
                       if (e2 := fog_event(e, hidden)) is not None]
-            me = next(x for x in seats if x.side == side)
+            me = live.seat(side)
             return {
-                "game": self._public(g, seats), "side": side, "day": ev.day(c),
+                "game": _public(live.game, live.seats), "side": side, "day": ev.day(c),
                 "date": ev.date(c), "done": ev.done(c), "ended": me.ended,
                 "orders": list(me.orders), "actions": ev.order_actions(),
                 "owner": ev.owners(c), "formations": ev.formation_rows(c, mask, side),
-                "events": events, "standing": ev.standing(c),
+                "events": events, "standing": self._standing(live),
             }
+
+    @staticmethod
+    def _standing(live: Live) -> dict[str, Any]:
+        """The public standing, computed once a day (caller holds ``live.lock``)."""
+        d = ev.day(live.campaign)
+        if live.standing is None or live.standing[0] != d:
+            live.standing = (d, ev.standing(live.campaign))
+        return live.standing[1]
 
     # ---- orders and turns -------------------------------------------------------------
     def stage(self, gid: str, side: str, orders: list[str]) -> list[str]:
@@ -195,7 +227,7 @@ class WarRoom:
         raises (422 with the engine's reason, 403 for another side's formation)."""
         live = self.live(gid)
         with live.lock:
-            seat, _g = self._active_seat(gid, side)
+            seat = self._active_seat(gid, live, side)
             checked = []
             for o in orders:
                 try:
@@ -205,18 +237,15 @@ class WarRoom:
             staged = {o.split()[0]: o for o in seat.orders}
             for o in checked:
                 staged[o.split()[0]] = o
-            with self.sessions.begin() as s:
-                row = s.get(Seat, seat.id)
-                assert row is not None
-                row.orders = list(staged.values())
-            return list(staged.values())
+            self._write_seat(live, seat, orders=list(staged.values()))
+            return list(seat.orders)
 
     def rail_preview(self, gid: str, side: str, formation: str, target: str) -> dict[str, Any]:
         """The route, km and the engine's arrival date of a rail order (nothing staged):
         :func:`engine_view.rail_preview`. 422 with the engine's reason if refused."""
         live = self.live(gid)
         with live.lock:
-            self._active_seat(gid, side)
+            self._active_seat(gid, live, side)
             try:
                 return ev.rail_preview(live.campaign, formation, target, side)
             except ev.OrderRefused as exc:
@@ -225,31 +254,31 @@ class WarRoom:
     def clear(self, gid: str, side: str) -> None:
         live = self.live(gid)
         with live.lock:
-            seat, _g = self._active_seat(gid, side)
-            with self.sessions.begin() as s:
-                row = s.get(Seat, seat.id)
-                assert row is not None
-                row.orders = []
+            seat = self._active_seat(gid, live, side)
+            self._write_seat(live, seat, orders=[])
 
     def end_turn(self, gid: str, side: str) -> dict[str, Any]:
         """End ``side``'s turn; when every human seat has, advance the game one turn
         (``turn_days`` days or to the end). Returns ``advanced`` and the game's state."""
         live = self.live(gid)
         with live.lock:
-            seat, g = self._active_seat(gid, side)
-            with self.sessions() as s:
-                others = [x for x in self._seats(s, gid)
-                          if x.kind == "human" and x.side != side and not x.ended]
+            seat = self._active_seat(gid, live, side)
+            others = [x for x in live.seats
+                      if x.kind == "human" and x.side != side and not x.ended]
             if others:
-                with self.sessions.begin() as s:
-                    row = s.get(Seat, seat.id)
-                    assert row is not None
-                    row.ended = True
+                self._write_seat(live, seat, ended=True)
                 return {"advanced": False, "waiting_for": sorted(x.side for x in others),
-                        "day": g.day}
+                        "day": live.game["day"]}
             # the last seat: its "ended" is written with the turn, or not at all
             self._advance(gid, live)
             return {"advanced": True, "waiting_for": [], "day": ev.day(live.campaign)}
+
+    def _write_seat(self, live: Live, seat: SeatNow, **values: Any) -> None:
+        """Change a seat's row, then its copy in memory (caller holds ``live.lock``)."""
+        with self._writing(), self.engine.begin() as conn:
+            conn.execute(update(Seat).where(Seat.id == seat.id).values(**values))
+        for k, v in values.items():
+            setattr(seat, k, v)
 
     def _advance(self, gid: str, live: Live, days: int | None = None,
                  script: dict[int, list[str]] | None = None, finish: bool = False) -> None:
@@ -257,53 +286,55 @@ class WarRoom:
         commit it (caller holds ``live.lock``). ``script``: day -> orders given by a
         referee (a report opened to watch) instead of the seats' orders; ``finish``: the
         game is finished after this turn even if the campaign is not. On any failure the
-        live campaign is dropped (rebuilt from the record next time) and nothing is
-        written."""
+        live game is dropped (rebuilt from the record next time) and nothing is written."""
         try:
-            with self.sessions.begin() as s:
-                g = self._game(s, gid)
-                seats = self._seats(s, gid)
-                c = live.campaign
-                if ev.day(c) != g.day:
-                    raise WebError(409, f"game {gid}: memory at day {ev.day(c)}, record at "
-                                   f"{g.day}; try again")
-                orders = [[x.side, o] for x in seats if x.kind == "human" for o in x.orders]
-                day_orders: list[list[list[str]]] = []
-                digests: list[str] = []
-                frames: list[dict[str, Any]] = []
-                events: list[dict[str, Any]] = []
-                for i in range(days or g.turn_days):
-                    if ev.done(c):
-                        break
-                    if script is not None:
-                        todays = [["referee", o] for o in script.get(ev.day(c), [])]
-                    else:
-                        todays = orders if i == 0 else []
-                    evs = ev.step(c, [o for _, o in todays], live.humans)
-                    day_orders.append(todays)
-                    digests.append(ev.digest(c))
-                    frames.append(ev.frame(c))
-                    events.extend(ev.event_dict(e) for e in evs)
-                n = s.scalar(select(Turn.n).where(Turn.game_id == gid)
-                             .order_by(Turn.n.desc()).limit(1))
-                s.add(Turn(game_id=gid, n=(n or 0) + 1, day0=g.day, days=len(day_orders),
-                           orders=day_orders, digests=digests, frames=frames, events=events))
-                g.day = ev.day(c)
-                g.digest = ev.digest(c)
-                g.status = "finished" if finish or ev.done(c) else "active"
-                g.updated = time.time()
-                for x in seats:
-                    x.ended = False
-                    x.orders = []
-                s.flush()
+            c = live.campaign
+            day0 = int(live.game["day"])
+            orders = [[x.side, o] for x in live.seats if x.kind == "human" for o in x.orders]
+            day_orders: list[list[list[str]]] = []
+            digests: list[str] = []
+            frames: list[dict[str, Any]] = []
+            events: list[dict[str, Any]] = []
+            for i in range(days or int(live.game["turn_days"])):
+                if ev.done(c):
+                    break
+                if script is not None:
+                    todays = [["referee", o] for o in script.get(ev.day(c), [])]
+                else:
+                    todays = orders if i == 0 else []
+                evs = ev.step(c, [o for _, o in todays], live.humans)
+                day_orders.append(todays)
+                digests.append(ev.digest(c))
+                frames.append(ev.frame(c))
+                events.extend(ev.event_dict(e) for e in evs)
+            now = time.time()
+            game = {"day": ev.day(c), "digest": digests[-1] if digests else live.game["digest"],
+                    "status": "finished" if finish or ev.done(c) else "active", "updated": now}
+            with self._writing(), self.engine.begin() as conn:
+                moved = conn.execute(update(Game).where(Game.id == gid, Game.day == day0)
+                                     .values(**game))
+                if moved.rowcount != 1:
+                    raise WebError(409, f"game {gid}: its record is no longer at day {day0} "
+                                   "(another server?); try again")
+                conn.execute(insert(Turn).values(
+                    game_id=gid, n=live.turns + 1, day0=day0, days=len(day_orders),
+                    orders=day_orders, digests=digests, frames=frames, events=events))
+                conn.execute(update(Seat).where(Seat.game_id == gid)
+                             .values(ended=False, orders=[]))
                 if self.pause_in_commit:  # tests: a kill -9 lands here
                     print(f"stavka.web: test hook: pausing {self.pause_in_commit} s inside "
-                          f"the transaction of game {gid}'s turn to day {g.day}",
+                          f"the transaction of game {gid}'s turn to day {game['day']}",
                           file=sys.stderr, flush=True)
                     time.sleep(self.pause_in_commit)
         except BaseException:
             self._forget(gid)
             raise
+        live.game.update(game)
+        live.turns += 1
+        for x in live.seats:
+            x.ended, x.orders = False, []
+        live.recent.append((day0, events))
+        live.trim()
 
     # ---- watch ------------------------------------------------------------------------
     def open_report(self, folder: str | Path) -> str:
@@ -347,7 +378,7 @@ class WarRoom:
                 raise WebError(409, f"game {gid} is being played (day {g.day}); "
                                "only a finished game can be watched")
             turns = s.scalars(select(Turn).where(Turn.game_id == gid).order_by(Turn.n)).all()
-            public = self._public(g, self._seats(s, gid))
+            public = _public(_row(g), [_seat(x) for x in self._seats(s, gid)])
         live = self.live(gid)
         cat = ev.catalogue(live.campaign)
         return {
@@ -375,24 +406,43 @@ class WarRoom:
 
     # ---- memory -----------------------------------------------------------------------
     def live(self, gid: str) -> Live:
-        """The game's live campaign, rebuilt from its record if not in memory (every
-        day's digest checked; 409 if the replay parts from the record)."""
+        """The game in memory, rebuilt from its record if not there (every day's digest
+        checked; 404 for an unknown game, 409 if the replay parts from the record)."""
+        if not isinstance(gid, str) or not _ID.match(gid):
+            raise WebError(404, f"unknown game {str(gid)[:40]!r}")
         with self._guard:
+            if gid in self._live:  # the common case: no lock to wait for
+                self._live.move_to_end(gid)
+                return self._live[gid]
             lock = self._locks.setdefault(gid, threading.Lock())
         with lock:
             with self._guard:
                 if gid in self._live:
                     self._live.move_to_end(gid)
                     return self._live[gid]
-            live = self._rebuild(gid)
+            try:
+                live = self._rebuild(gid)
+            except WebError as exc:
+                if exc.status == 404:  # no lock kept for a game that is not there
+                    with self._guard:
+                        self._locks.pop(gid, None)
+                raise
             self._remember(gid, live)
             return live
 
     def _rebuild(self, gid: str) -> Live:
+        turns_t = Turn.__table__
         with self.sessions() as s:
             g = self._game(s, gid)
-            humans = [x.side for x in self._seats(s, gid) if x.kind == "human"]
-            turns = s.scalars(select(Turn).where(Turn.game_id == gid).order_by(Turn.n)).all()
+            seats = [_seat(x) for x in self._seats(s, gid)]
+            turns = s.execute(select(turns_t.c.n, turns_t.c.day0, turns_t.c.orders,
+                                     turns_t.c.digests)  # not the pictures: big, not needed
+                              .where(turns_t.c.game_id == gid).order_by(turns_t.c.n)).all()
+            since = max(0, g.day - VIEW_EVENT_DAYS)
+            recent = s.execute(select(turns_t.c.day0, turns_t.c.events)
+                               .where(turns_t.c.game_id == gid, turns_t.c.day0 >= since)
+                               .order_by(turns_t.c.n)).all()
+        humans = [x.side for x in seats if x.kind == "human"]
         c = ev.new_campaign(g.scenario, g.seed, g.params, humans)
         for t in turns:
             if t.n == 0:
@@ -403,7 +453,8 @@ class WarRoom:
                 _same(gid, t.day0 + i + 1, t.digests[i], ev.digest(c))
         if ev.day(c) != g.day:
             raise WebError(409, f"game {gid}: record ends on day {ev.day(c)}, game says {g.day}")
-        return Live(c, humans)
+        return Live(c, humans, _row(g), seats, turns[-1].n if turns else 0,
+                    deque((int(d), list(e)) for d, e in recent))
 
     def _remember(self, gid: str, live: Live) -> None:
         with self._guard:
@@ -430,15 +481,38 @@ class WarRoom:
     def _seats(s: Session, gid: str) -> list[Seat]:
         return list(s.scalars(select(Seat).where(Seat.game_id == gid).order_by(Seat.id)).all())
 
-    def _active_seat(self, gid: str, side: str) -> tuple[Seat, Game]:
-        with self.sessions() as s:
-            g = self._game(s, gid)
-            seat = next(x for x in self._seats(s, gid) if x.side == side)
-        if g.status != "active":
-            raise WebError(409, f"game {gid} is over ({g.day} days played)")
+    @staticmethod
+    def _active_seat(gid: str, live: Live, side: str) -> SeatNow:
+        if live.game["status"] != "active":
+            raise WebError(409, f"game {gid} is over ({live.game['day']} days played)")
+        seat = live.seat(side)
         if seat.ended:
             raise WebError(409, f"{side} has ended this turn; waiting for the other seats")
-        return seat, g
+        return seat
+
+
+def _row(g: Game) -> dict[str, Any]:
+    """A games row as a plain dict (what a game's public state is made of)."""
+    return {k: getattr(g, k) for k in ("id", "scenario", "seed", "params", "turn_days",
+                                       "status", "day", "digest", "created", "updated")}
+
+
+def _seat(x: Seat) -> SeatNow:
+    return SeatNow(x.id, x.side, x.kind, x.token_sha256, bool(x.ended), list(x.orders or []))
+
+
+def _public(g: dict[str, Any], seats: list[SeatNow]) -> dict[str, Any]:
+    """A game's public state: no token, no staged order, nothing of the fog."""
+    info = ev.scenario_info(g["scenario"])
+    return {
+        "id": g["id"], "scenario": g["scenario"], "name": info["name"], "seed": g["seed"],
+        "params": g["params"], "turn_days": g["turn_days"], "status": g["status"],
+        "day": g["day"], "days": info["days"], "date": _date(info["start"], g["day"]),
+        "digest": g["digest"], "seats": {x.side: x.kind for x in seats},
+        "waiting_for": sorted(x.side for x in seats if x.kind == "human" and not x.ended)
+        if g["status"] == "active" else [],
+        "created": g["created"],
+    }
 
 
 def _same(gid: str, day: int, recorded: str, got: str) -> None:

@@ -33,6 +33,9 @@ log = logging.getLogger("stavka.web")
 Token = Annotated[str | None, Header(alias="X-Stavka-Token", max_length=200,
                                      description="the seat's secret token")]
 GameId = Annotated[str, Query(max_length=40)]
+#: the schema of an answer that is a JSON object; such answers are sent as built (no
+#: second pass through pydantic: the engine view is plain JSON already)
+Obj = dict[str, Any]
 
 
 class NewGame(BaseModel):
@@ -183,14 +186,15 @@ def create_app(room: WarRoom) -> FastAPI:
         return room.create(game.scenario, game.seed, dict(game.params), dict(game.seats),
                            game.turn_days)
 
-    @app.get("/api/games/{game_id}", summary="A game's public state")
-    def game(game_id: str) -> dict[str, Any]:
-        return room.get(game_id)
+    @app.get("/api/games/{game_id}", summary="A game's public state", response_model=Obj)
+    def game(game_id: str) -> JSONResponse:
+        return JSONResponse(room.get(game_id))
 
-    @app.get("/api/games/{game_id}/view", summary="What the token's seat sees (fog of war)")
+    @app.get("/api/games/{game_id}/view", summary="What the token's seat sees (fog of war)",
+             response_model=Obj)
     def view(game_id: str, x_stavka_token: Token = None,
-             side: Annotated[str | None, Query(max_length=100)] = None) -> dict[str, Any]:
-        return room.view(game_id, room.seat_of(game_id, x_stavka_token, side))
+             side: Annotated[str | None, Query(max_length=100)] = None) -> JSONResponse:
+        return JSONResponse(room.view(game_id, room.seat_of(game_id, x_stavka_token, side)))
 
     @app.post("/api/games/{game_id}/orders", summary="Stage orders for this turn",
               description="Each order is checked by the engine; a refused one is a 422 "
@@ -217,14 +221,16 @@ def create_app(room: WarRoom) -> FastAPI:
 
     @app.post("/api/games/{game_id}/end-turn", summary="End this seat's turn",
               description="When every human seat has ended the turn, the game advances "
-                          "(one transaction: orders, daily digests, state).")
+                          "(one transaction: orders, daily digests, state).",
+              response_model=Obj)
     def end_turn(game_id: str, x_stavka_token: Token = None,
-                 _body: Annotated[dict[str, Any] | None, Body()] = None) -> dict[str, Any]:
-        return room.end_turn(game_id, room.seat_of(game_id, x_stavka_token))
+                 _body: Annotated[dict[str, Any] | None, Body()] = None) -> JSONResponse:
+        return JSONResponse(room.end_turn(game_id, room.seat_of(game_id, x_stavka_token)))
 
-    @app.get("/api/games/{game_id}/replay", summary="A finished game, day by day (Watch)")
-    def replay(game_id: str) -> dict[str, Any]:
-        return room.replay(game_id)
+    @app.get("/api/games/{game_id}/replay", summary="A finished game, day by day (Watch)",
+             response_model=Obj)
+    def replay(game_id: str) -> JSONResponse:
+        return JSONResponse(room.replay(game_id))
 
     @app.get("/api/games/{game_id}/record", summary="A finished game's record")
     def record(game_id: str) -> dict[str, Any]:

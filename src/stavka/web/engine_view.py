@@ -14,6 +14,7 @@ a formation's carried supply on hand; days count from the scenario's start (day 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,10 +35,17 @@ class OrderRefused(StavkaError):
 
 
 def shipped() -> list[str]:
-    """Ids of the shipped scenarios (the only ones a game may be created from)."""
-    from stavka.api import list_scenarios
+    """Ids of the shipped scenarios (the only ones a game may be created from); read
+    from the scenario folders once per process."""
+    global _SHIPPED
+    if _SHIPPED is None:
+        from stavka.api import list_scenarios
 
-    return list(list_scenarios())
+        _SHIPPED = list(list_scenarios())
+    return list(_SHIPPED)
+
+
+_SHIPPED: list[str] | None = None
 
 
 def load_scenario(scenario_id: str) -> Any:
@@ -78,11 +86,49 @@ def new_campaign(scenario_id: str, seed: int, params: dict[str, Any] | None,
                  humans: list[str]) -> Any:
     """A campaign at day 0 in which ``humans`` are the sides that give orders.
 
-    Raises :class:`InputError`/:class:`UnknownIdError` for a bad seed, parameter or side."""
-    from stavka.api import Campaign
+    Compiling a scenario's tables takes tens of milliseconds; a game is made by copying
+    a day-0 campaign of the same scenario, parameters and human sides (kept per process,
+    at most :data:`TEMPLATES`) and giving the copy its own seeded random streams. Its
+    compiled tables are shared (they are never written after compilation), everything
+    else is copied. ``tests/web`` checks that such a copy plays exactly as a campaign
+    made from scratch. Raises :class:`InputError`/:class:`UnknownIdError` for a bad seed,
+    parameter or side."""
+    import copy
+    import json
 
-    return Campaign(load_scenario(scenario_id), seed=seed, params=params or None,
-                    player=tuple(humans) if humans else None)
+    from stavka.api import Campaign
+    from stavka.engine.rng import Streams
+
+    loaded = load_scenario(scenario_id)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        # the engine's own message
+        return Campaign(loaded, seed=seed, params=params or None, player=tuple(humans) or None)
+    try:
+        key = (scenario_id, json.dumps(params or {}, sort_keys=True), tuple(humans))
+    except (TypeError, ValueError):  # not JSON: let the engine say what is wrong
+        return Campaign(loaded, seed=seed, params=params or None, player=tuple(humans) or None)
+    with _LOAD_LOCK:
+        tmpl = _TEMPLATES.get(key)
+        if tmpl is not None:
+            _TEMPLATES.move_to_end(key)
+    if tmpl is None:
+        tmpl = Campaign(loaded, seed=0, params=params or None,
+                        player=tuple(humans) if humans else None)
+        with _LOAD_LOCK:
+            _TEMPLATES[key] = tmpl
+            while len(_TEMPLATES) > TEMPLATES:
+                _TEMPLATES.popitem(last=False)
+    w = tmpl.world
+    shared = {id(x): x for x in (w.static, w.derived, tmpl.loaded)}
+    c = copy.deepcopy(tmpl, shared)
+    c.seed = int(seed)
+    c.rng = Streams.from_seed(c.seed, 1)
+    return c
+
+
+#: day-0 campaigns kept to copy games from (see :func:`new_campaign`)
+TEMPLATES = 32
+_TEMPLATES: OrderedDict[tuple[str, str, tuple[str, ...]], Any] = OrderedDict()
 
 
 def sides(c: Any) -> list[str]:
@@ -102,7 +148,10 @@ def done(c: Any) -> bool:
 
 
 def digest(c: Any) -> str:
-    return str(c.digest())
+    """The state digest; the one the campaign recorded for today if it has (the same
+    function of the same state, computed once)."""
+    h = c.history.digests
+    return str(h[-1]) if len(h) == c.day + 1 else str(c.digest())
 
 
 def total_days(c: Any) -> int:
@@ -206,12 +255,15 @@ def frame(c: Any) -> dict[str, Any]:
     s = c.world.state
     st_ = s.status[0]
     idx = np.flatnonzero((st_ == ACTIVE) | (st_ == RAIL))
-    rows = [[int(f), int(s.loc[0, f]), int(st_[f]),
-             *(round(float(x)) for x in s.strength[0, f]),
-             int(bool(s.encircled[0, f])), round(float(s.supply[0, f]) * 100)]
-            for f in idx]
-    return {"day": int(c.day), "date": date(c), "owner": [int(x) for x in s.owner[0]],
-            "formations": rows}
+    # whole columns at once; np.rint rounds half to even like round()
+    cols = np.column_stack([
+        idx, s.loc[0, idx], st_[idx],
+        np.rint(np.asarray(s.strength[0, idx], dtype=np.float64)),
+        s.encircled[0, idx].astype(bool),
+        np.rint(np.asarray(s.supply[0, idx], dtype=np.float64) * 100),
+    ]).astype(np.int64)
+    return {"day": int(c.day), "date": date(c), "owner": s.owner[0].astype(np.int64).tolist(),
+            "formations": cols.tolist()}
 
 
 def formation_rows(c: Any, mask: np.ndarray, side: str) -> list[dict[str, Any]]:
@@ -221,26 +273,31 @@ def formation_rows(c: Any, mask: np.ndarray, side: str) -> list[dict[str, Any]]:
 
     st, s = c.static, c.world.state
     cat = catalogue(c)
+    fs = np.flatnonzero(mask)
+    # whole columns as Python values first (one conversion, not one per cell)
+    loc = s.loc[0, fs].tolist()
+    status = s.status[0, fs].tolist()
+    men, tanks, guns, air = np.rint(np.asarray(s.strength[0, fs], dtype=np.float64)).T.tolist()
+    encircled = s.encircled[0, fs].astype(bool).tolist()
+    supply = np.asarray(s.supply[0, fs], dtype=np.float64).tolist()
+    action = s.action[0, fs].tolist()
+    target = s.target[0, fs].tolist()
+    eta = s.rail_eta[0, fs].tolist()
     out = []
-    for f in np.flatnonzero(mask):
+    for i, f in enumerate(fs.tolist()):
         own = cat.sides[f] == side
-        tgt = int(s.target[0, f])
-        status = int(s.status[0, f])
         row = {
             "id": cat.ids[f], "name": cat.names[f], "side": cat.sides[f], "kind": cat.kinds[f],
-            "own": own, "loc": st.node_ids[int(s.loc[0, f])],
-            "rail": status == RAIL,
-            "men": round(float(s.strength[0, f, 0])), "tanks": round(float(s.strength[0, f, 1])),
-            "guns": round(float(s.strength[0, f, 2])),
-            "aircraft": round(float(s.strength[0, f, 3])),
-            "encircled": bool(s.encircled[0, f]),
-            "supply": round(float(s.supply[0, f]), 3),
+            "own": own, "loc": st.node_ids[loc[i]], "rail": status[i] == RAIL,
+            "men": int(men[i]), "tanks": int(tanks[i]), "guns": int(guns[i]),
+            "aircraft": int(air[i]), "encircled": encircled[i],
+            "supply": round(supply[i], 3),
         }
         if own:
-            row["action"] = ACTIONS[int(s.action[0, f])]
-            row["target"] = st.node_ids[tgt] if tgt >= 0 else None
-            eta = int(s.rail_eta[0, f])
-            row["arrives"] = st.date(eta).isoformat() if status == RAIL and eta >= 0 else None
+            row["action"] = ACTIONS[action[i]]
+            row["target"] = st.node_ids[target[i]] if target[i] >= 0 else None
+            row["arrives"] = (st.date(eta[i]).isoformat()
+                              if status[i] == RAIL and eta[i] >= 0 else None)
         out.append(row)
     return out
 
@@ -252,12 +309,17 @@ def owners(c: Any) -> dict[str, str]:
 
 
 def standing(c: Any) -> dict[str, Any]:
-    """Public standing: victory points per side and the result once the campaign is over."""
-    summ = c.summary()
-    out = {"victory_points": summ["victory_points"], "result": None}
+    """Public standing: victory points per side and the result once the campaign is over
+    (the victory points are :mod:`stavka.engine.outcomes`, as in the summary)."""
     if c.done:
-        out["result"] = summ["victory"]["result"]
-    return out
+        summ = c.summary()
+        return {"victory_points": summ["victory_points"], "result": summ["victory"]["result"]}
+    from stavka.engine import outcomes
+
+    st = c.static
+    m = outcomes.evaluate(st, c.world.state)
+    return {"victory_points": {sid: float(m[f"vp_{sid}"][0]) for sid in st.side_ids},
+            "result": None}
 
 
 def order_actions() -> list[str]:

@@ -106,10 +106,11 @@ STAVKA = str(Path(sys.executable).with_name("stavka"))
 class Server:
     """``stavka serve --port 0`` in a child process; lines of its output in queues."""
 
-    def __init__(self, db: str, tmp: Path, pause: float = 0):
+    def __init__(self, db: str, tmp: Path, pause: float = 0, args: tuple[str, ...] = ()):
         env = dict(os.environ, COLUMNS="400", STAVKA_DATA_DIR=str(tmp),
                    STAVKA_WEB_TEST_PAUSE_IN_COMMIT=str(pause))
-        self.proc = subprocess.Popen([STAVKA, "serve", "--port", "0", "--db", db], env=env,
+        self.proc = subprocess.Popen([STAVKA, "serve", "--port", "0", "--db", db, *args],
+                                     env=env,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.err: queue.Queue[str] = queue.Queue()
         threading.Thread(target=self._pump, daemon=True).start()

@@ -297,7 +297,7 @@ def test_the_schema_is_alembics_head(db_url):
 
 @pytest.fixture
 def sqlite_client(sqlite_url):
-    """Sweeps live in memory, not in the database: one backend is enough."""
+    """Sweeps in one backend (their restart is tested on both in test_web_files)."""
     room = make_room(sqlite_url)
     with make_client(room) as c:
         yield c

@@ -21,12 +21,16 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from stavka.errors import StavkaError, UnknownIdError
+from stavka.errors import ScenarioError, StavkaError, UnknownIdError
 from stavka.web import engine_view as ev
+from stavka.web.folders import Folders
 from stavka.web.service import Sweeps, WarRoom, WebError
 
-#: largest request body accepted, bytes
+#: largest request body accepted, bytes; uploads (a scenario file, a run's summary) may
+#: be larger, up to :data:`MAX_UPLOAD_BODY` (the JSON-escaped file)
 MAX_BODY = 64 * 1024
+MAX_UPLOAD_BODY = 2 * ev.MAX_UPLOAD + 64 * 1024
+UPLOAD_PATHS = ("/api/scenarios", "/api/reports")
 STATIC = Path(__file__).with_name("static")
 log = logging.getLogger("stavka.web")
 
@@ -69,6 +73,26 @@ class NewSweep(BaseModel):
     compare: Compare | None = None
 
 
+class ScenarioUpload(BaseModel):
+    """A scenario file to upload: its name (for located errors) and its YAML text."""
+
+    name: str = Field("upload.yaml", max_length=200, description="the file's name")
+    text: str = Field(..., max_length=ev.MAX_UPLOAD,
+                      description="the scenario's YAML (one file, no include:)")
+
+
+class ReportUpload(BaseModel):
+    """A run's summary (``summary.json`` of ``stavka run --report DIR``) to watch."""
+
+    summary: dict[str, Any] = Field(..., description="the summary.json object")
+
+
+class FolderPath(BaseModel):
+    """A folder on the server, inside the roots of ``stavka serve --open``."""
+
+    path: str = Field(..., max_length=1000)
+
+
 class Orders(BaseModel):
     """Orders to stage for this turn, each 'FORMATION ACTION [TARGET]'."""
 
@@ -83,22 +107,23 @@ def _error(status: int, message: str) -> JSONResponse:
 class BodyLimit:
     """ASGI middleware: refuse a body over ``limit`` bytes with 413 (declared or sent)."""
 
-    def __init__(self, app: Any, limit: int = MAX_BODY):
-        self.app, self.limit = app, limit
+    def __init__(self, app: Any, limit: int = MAX_BODY, uploads: int = MAX_UPLOAD_BODY):
+        self.app, self.default, self.uploads = app, limit, uploads
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.uploads if scope.get("path") in UPLOAD_PATHS else self.default
         for k, v in scope.get("headers", []):
             if k == b"content-length":
                 try:
                     n = int(v)
                 except ValueError:
                     n = -1
-                if n < 0 or n > self.limit:
-                    await _error(413 if n > self.limit else 400,
-                                 f"request body over {self.limit} bytes" if n > self.limit
+                if n < 0 or n > limit:
+                    await _error(413 if n > limit else 400,
+                                 f"request body over {limit} bytes" if n > limit
                                  else "bad Content-Length")(scope, receive, send)
                     return
         seen = 0
@@ -109,7 +134,7 @@ class BodyLimit:
             msg = await receive()
             if msg["type"] == "http.request":
                 seen += len(msg.get("body", b""))
-                if seen > self.limit:
+                if seen > limit:
                     raise _TooBig()
             return msg
 
@@ -123,15 +148,17 @@ class BodyLimit:
             await self.app(scope, counted, tracked)
         except _TooBig:
             if not started:
-                await _error(413, f"request body over {self.limit} bytes")(scope, receive, send)
+                await _error(413, f"request body over {limit} bytes")(scope, receive, send)
 
 
 class _TooBig(Exception):
     pass
 
 
-def create_app(room: WarRoom) -> FastAPI:
-    """The FastAPI application over ``room`` (a :class:`WarRoom` on its database)."""
+def create_app(room: WarRoom, folders: Folders | None = None) -> FastAPI:
+    """The FastAPI application over ``room`` (a :class:`WarRoom` on its database);
+    ``folders``: the server folders it may open (none by default)."""
+    folders = folders or Folders()
     app = FastAPI(title="stavka war room", version="1",
                   description="Play, watch and replay stavka campaigns. Errors are "
                               "{\"error\": \"one line\"} with a 4xx status.")
@@ -140,6 +167,15 @@ def create_app(room: WarRoom) -> FastAPI:
     @app.exception_handler(WebError)
     async def _web(_r: Request, exc: WebError) -> JSONResponse:
         return _error(exc.status, str(exc))
+
+    @app.exception_handler(ScenarioError)
+    async def _scenario(_r: Request, exc: ScenarioError) -> JSONResponse:
+        probs = [" ".join(str(p).split())[:500] for p in exc.problems]
+        n = len(probs)
+        first = probs[0] if probs else "no problem given"
+        return JSONResponse({"error": f"{n} problem{'s' if n != 1 else ''} in the scenario: "
+                                      f"{first}" + (f" (and {n - 1} more)" if n > 1 else ""),
+                             "problems": probs[:500]}, status_code=422)
 
     @app.exception_handler(StavkaError)
     async def _stavka(_r: Request, exc: StavkaError) -> JSONResponse:
@@ -166,9 +202,42 @@ def create_app(room: WarRoom) -> FastAPI:
         log.exception("internal error")
         return _error(500, f"internal error ({type(exc).__name__}); the game is unchanged")
 
-    @app.get("/api/scenarios", summary="Shipped scenarios")
+    @app.get("/api/scenarios", summary="Scenarios: the shipped ones, then uploaded ones")
     def scenarios() -> list[dict[str, Any]]:
-        return [ev.scenario_info(s) for s in ev.shipped()]
+        return room.scenarios()
+
+    @app.post("/api/scenarios", status_code=201, summary="Upload a scenario (one YAML file)",
+              description="Checked by the scenario loader. A file with problems is a 422: "
+                          "`error` is one line, `problems` every problem located as "
+                          "`NAME:LINE: field: message`. At most 1 MiB; `include:` is "
+                          "refused (the file is all there is).", response_model=Obj)
+    def upload_scenario(body: ScenarioUpload) -> JSONResponse:
+        return JSONResponse(room.upload(body.name, body.text), status_code=201)
+
+    @app.post("/api/reports", status_code=201, summary="Watch an uploaded run",
+              description="The summary.json of `stavka run --report DIR`: replayed to its "
+                          "digest and opened as a finished game.", response_model=Obj)
+    def upload_report(body: ReportUpload) -> JSONResponse:
+        return JSONResponse({"id": room.open_summary(body.summary)}, status_code=201)
+
+    @app.get("/api/folders", summary="Run reports and sweeps in the server's folders",
+             description="The roots given to `stavka serve --open DIR` and the report and "
+                         "sweep folders in them (the root and the folders directly inside).",
+             response_model=Obj)
+    def list_folders() -> JSONResponse:
+        return JSONResponse(folders.listing())
+
+    @app.get("/api/folders/sweep", summary="A `stavka sweep --out` folder, for Explore",
+             description="403 for a path outside the server's folders.", response_model=Obj)
+    def folder_sweep(path: Annotated[str, Query(max_length=1000)]) -> JSONResponse:
+        return JSONResponse(folders.sweep(path))
+
+    @app.post("/api/folders/open", status_code=201, summary="Watch a `stavka run --report` folder",
+              description="403 for a path outside the server's folders.", response_model=Obj)
+    def folder_open(body: FolderPath) -> JSONResponse:
+        summ = folders.report(body.path)
+        return JSONResponse({"id": room.open_summary(summ, Path(body.path).name[:60])},
+                            status_code=201)
 
     @app.get("/api/scenarios/{scenario}/map", summary="A scenario's map: regions and links")
     def scenario_map(scenario: str) -> dict[str, Any]:
@@ -236,8 +305,12 @@ def create_app(room: WarRoom) -> FastAPI:
     def record(game_id: str) -> dict[str, Any]:
         return room.record(game_id)
 
-    sweeps = Sweeps()
+    sweeps = Sweeps(room)
     app.state.sweeps = sweeps
+
+    @app.get("/api/sweeps", summary="The newest sweeps started here (without results)")
+    def list_sweeps(limit: Annotated[int, Query(ge=1, le=100)] = 20) -> list[dict[str, Any]]:
+        return sweeps.list(limit)
 
     @app.post("/api/sweeps", status_code=202, summary="Start a sweep (Explore)",
               description="Runs `runs` campaigns per setting in the background (one sweep "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -15,8 +16,11 @@ def serve_cmd(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on (0: any free port)")] = 8000,
     open_: Annotated[list[str] | None, typer.Option(
-        "--open", help="a `stavka run --report DIR` folder to watch (replayed and checked "
-                       "against its summary's digest); may be repeated")] = None,
+        "--open", help="a folder the war room may read: a `stavka run --report DIR` folder "
+                       "(opened at once as a game to watch, replayed and checked against "
+                       "its summary's digest), a `stavka sweep --out DIR` folder, or a "
+                       "folder holding such folders (the pages list them; nothing outside "
+                       "these folders is opened); may be repeated")] = None,
     db: Annotated[str | None, typer.Option(
         help="database URL: sqlite:///FILE or postgresql://USER:PASS@HOST:PORT/DB "
              "(default: games.db in the data directory, $STAVKA_DATA_DIR or "
@@ -40,13 +44,21 @@ def serve_cmd(
     from stavka.web import engine_view
     from stavka.web.app import create_app
     from stavka.web.db import default_url, make_engine
+    from stavka.web.folders import Folders, describe
     from stavka.web.service import WarRoom
 
     url = db or default_url()
     engine = make_engine(url)
     room = WarRoom(engine)
-    opened = [room.open_report(folder) for folder in open_ or []]
-    app = create_app(room)
+    roots = []
+    opened = []
+    for folder in open_ or []:
+        p = Path(folder)
+        entry = describe(p) if p.is_dir() else None
+        if (entry is not None and entry["kind"] == "report") or not p.is_dir():
+            opened.append((folder, room.open_report(folder)))  # one line if it is none
+        roots.append(p)
+    app = create_app(room, Folders(roots))
     try:
         sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -64,7 +76,7 @@ def serve_cmd(
     shown = engine.url.render_as_string(hide_password=True)
     out.print(f"stavka war room listening on http://{host}:{bound}/ (games in {shown}; "
               f"ready in {time.monotonic() - t0:.1f} s)", highlight=False)
-    for folder, gid in zip(open_ or [], opened, strict=True):
+    for folder, gid in opened:
         out.print(f"{folder}: watch it at http://{host}:{bound}/watch.html?game={gid}",
                   highlight=False)
     err.print("Ctrl-C to stop", highlight=False)

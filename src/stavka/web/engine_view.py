@@ -13,6 +13,8 @@ a formation's carried supply on hand; days count from the scenario's start (day 
 
 from __future__ import annotations
 
+import hashlib
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -49,13 +51,16 @@ _SHIPPED: list[str] | None = None
 
 
 def load_scenario(scenario_id: str) -> Any:
-    """The loaded shipped scenario ``scenario_id`` (cached per process; thread-safe).
+    """The loaded scenario ``scenario_id``: a shipped one (cached per process), or an
+    uploaded one already loaded by :func:`load_upload` (thread-safe).
 
-    Raises :class:`UnknownIdError` (with a suggestion) for an id that is not shipped:
-    a path is never accepted here."""
+    Raises :class:`UnknownIdError` (with a suggestion) for any other id: a path is
+    never accepted here."""
     from stavka.api import load
     from stavka.errors import did_you_mean
 
+    if isinstance(scenario_id, str) and scenario_id in _LOADED:
+        return _LOADED[scenario_id]
     if not isinstance(scenario_id, str) or scenario_id not in shipped():
         ids = shipped()
         raise UnknownIdError(f"unknown scenario {str(scenario_id)!r:.60}"
@@ -66,11 +71,88 @@ def load_scenario(scenario_id: str) -> Any:
         return _LOADED[scenario_id]
 
 
+#: largest scenario file accepted by upload, bytes (the largest shipped file is ~140 KB)
+MAX_UPLOAD = 1024 * 1024
+UPLOAD_ID = re.compile(r"^u-[0-9a-f]{12}$")
+
+
+def upload_id(text: str) -> str:
+    """An uploaded scenario's id: ``u-`` and 12 hex digits of the SHA-256 of its text."""
+    return "u-" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+def upload_name(name: Any) -> str:
+    """The file name an upload's problems are located in: the base name, letters, digits,
+    ``.``, ``_`` and ``-`` only, ending in .yaml."""
+    base = re.sub(r"[^A-Za-z0-9._-]", "_", str(name or "").replace("\\", "/").split("/")[-1])
+    base = base.lstrip(".")[:80] or "upload"
+    return base if base.endswith((".yaml", ".yml")) else base + ".yaml"
+
+
+def load_upload(name: str, text: str) -> tuple[str, Any]:
+    """Load an uploaded scenario file (one file: ``include:`` is refused, since the file
+    has no folder of its own on this server); return its id and the loaded scenario,
+    which :func:`load_scenario` then knows by that id.
+
+    Raises :class:`ScenarioError` whose problems are located in ``name`` (made safe by
+    :func:`upload_name`): ``NAME:LINE: field: message``, every problem at once."""
+    import dataclasses
+    import tempfile
+    from pathlib import Path
+
+    from stavka.errors import Problem, ScenarioError
+    from stavka.scenario.loader import load_file
+
+    shown = upload_name(name)
+    if not isinstance(text, str) or len(text.encode("utf-8", "surrogatepass")) > MAX_UPLOAD:
+        raise ScenarioError([Problem(shown, None, "", f"a scenario upload is one YAML file "
+                                     f"of at most {MAX_UPLOAD // 1024} KiB")])
+    line = _include_line(text)
+    if line is not None:
+        raise ScenarioError([Problem(shown, line, "include", "an uploaded scenario is one "
+                                     "file: put the included files' content in it")])
+    sid = upload_id(text)
+    with _LOAD_LOCK:
+        if sid in _LOADED:
+            return sid, _LOADED[sid]
+    with tempfile.TemporaryDirectory(prefix="stavka-upload-") as tmp:
+        path = Path(tmp) / shown
+        path.write_text(text, encoding="utf-8", errors="surrogateescape")
+        try:
+            loaded = load_file(path)
+        except ScenarioError as exc:
+            raise ScenarioError([dataclasses.replace(p, file=shown) if p.file == str(path)
+                                 else p for p in exc.problems]) from None
+    with _LOAD_LOCK:
+        _LOADED.setdefault(sid, loaded)
+        return sid, _LOADED[sid]
+
+
+def _include_line(text: str) -> int | None:
+    """The line of a top-level ``include:`` key, or None (also when the text is not YAML:
+    the loader says why). Composes nodes only: an alias is not expanded."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.nodes import MappingNode, ScalarNode
+
+    try:
+        root = YAML(typ="safe", pure=True).compose(text)
+    except (YAMLError, ValueError, RecursionError):
+        return None
+    if isinstance(root, MappingNode):
+        for key, _value in root.value:
+            if isinstance(key, ScalarNode) and key.value == "include":
+                return int(key.start_mark.line) + 1
+    return None
+
+
 def scenario_info(scenario_id: str) -> dict[str, Any]:
-    """Id, name, dates, sides (name, colour, alliance) and parameters of a scenario."""
+    """Id, name, dates, sides (name, colour, alliance) and parameters of a scenario;
+    ``uploaded`` for one uploaded through the web."""
     spec = load_scenario(scenario_id).spec
     return {
-        "id": spec.id, "name": spec.name, "start": spec.start.isoformat(),
+        "id": scenario_id, "uploaded": bool(UPLOAD_ID.match(scenario_id)), "name": spec.name,
+        "start": spec.start.isoformat(),
         "end": spec.end.isoformat(), "days": spec.days,
         "sides": {k: {"name": v.name, "colour": v.colour, "alliance": v.alliance}
                   for k, v in spec.sides.items()},

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -72,3 +72,40 @@ class Turn(Base):
     digests: Mapped[list[str]] = mapped_column(JSON)
     frames: Mapped[list[Any]] = mapped_column(JSON)
     events: Mapped[list[Any]] = mapped_column(JSON)
+
+
+class Upload(Base):
+    """A scenario uploaded through the web (one YAML file that loaded without a problem).
+
+    ``id`` is ``u-`` and the first 12 hex digits of the SHA-256 of ``text``: the same file
+    uploaded twice is one scenario, and a game names it by that id."""
+
+    __tablename__ = "uploads"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    created: Mapped[float] = mapped_column(Float)
+
+
+class SweepJob(Base):
+    """An Explore sweep started from the page: its request, progress and result.
+
+    ``status``: queued, running, done or failed (``error`` says why; a sweep the server
+    stopped under is failed at the next start, with the count it had reached)."""
+
+    __tablename__ = "sweeps"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    scenario: Mapped[str] = mapped_column(String(100))
+    runs: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[int] = mapped_column(Integer)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    compare: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
+    status: Mapped[str] = mapped_column(String(16))
+    done: Mapped[int] = mapped_column(Integer)
+    total: Mapped[int] = mapped_column(Integer)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created: Mapped[float] = mapped_column(Float, index=True)
+    updated: Mapped[float] = mapped_column(Float)

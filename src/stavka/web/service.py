@@ -27,12 +27,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from stavka.errors import InputError, StavkaError
+from stavka.errors import InputError, StavkaError, UnknownIdError
 from stavka.web import engine_view as ev
-from stavka.web.models import Game, Seat, Turn
+from stavka.web.models import Game, Seat, SweepJob, Turn, Upload
 
 #: how many live campaigns are kept in memory (others are rebuilt from their record)
 CACHE_SIZE = 256
@@ -126,6 +126,7 @@ class WarRoom:
         ``seats``: side -> "human" or "ai" (sides not named are AI). A game without a
         human seat is played to its end at once (a campaign to watch): to the campaign's
         end, or for ``days`` days, with ``script`` (day -> orders, given as a referee)."""
+        self.ensure(scenario)
         info = ev.scenario_info(scenario)
         for side, kind in seats.items():
             if side not in info["sides"]:
@@ -168,11 +169,14 @@ class WarRoom:
         by: dict[str, list[SeatNow]] = {}
         for seat in seats:
             by.setdefault(seat.game_id, []).append(_seat(seat))
+        for sid in {g.scenario for g in games}:
+            self.ensure(sid)
         return [_public(_row(g), sorted(by.get(g.id, []), key=lambda x: x.id)) for g in games]
 
     def get(self, gid: str) -> dict[str, Any]:
         with self.sessions() as s:
             g = self._game(s, gid)
+            self.ensure(g.scenario)
             return _public(_row(g), [_seat(x) for x in self._seats(s, gid)])
 
     # ---- a seat's view ----------------------------------------------------------------
@@ -347,27 +351,85 @@ class WarRoom:
         p = Path(folder)
         try:
             summ = json.loads((p / "summary.json").read_text())
+        except OSError as exc:
+            raise InputError(f"--open {folder}: no readable summary.json "
+                             f"({exc.strerror or exc})") from None
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise InputError(f"--open {folder}: summary.json is not a stavka run summary "
+                             f"({type(exc).__name__}: {str(exc)[:80]})") from None
+        return self.open_summary(summ, f"--open {folder}")
+
+    def open_summary(self, summ: Any, label: str = "summary.json") -> str:
+        """Open a run's summary (``summary.json`` of ``stavka run --report``, read from a
+        folder or uploaded) as a finished game to watch; return its id. The campaign is
+        replayed from the summary's scenario, seed, parameters and orders and must reach
+        its digest. Raises :class:`InputError` (one line, starting with ``label``)."""
+        try:
+            if not isinstance(summ, dict):
+                raise TypeError(f"an object is needed, not {type(summ).__name__}")
             scenario, seed, days = summ["scenario"], int(summ["seed"]), int(summ["days"])
+            if not isinstance(scenario, str) or isinstance(summ["seed"], bool) or seed < 0:
+                raise ValueError("scenario must be an id, seed a whole number >= 0")
             params = summ.get("parameters") or {}
+            if not isinstance(params, dict):
+                raise TypeError("parameters must be an object")
             script: dict[int, list[str]] = {}
             for item in summ.get("orders") or []:
                 d, o = str(item).split(":", 1)
                 script.setdefault(int(d), []).append(o.strip())
             digest = str(summ["digest"])
-        except OSError as exc:
-            raise InputError(f"--open {folder}: no readable summary.json "
-                             f"({exc.strerror or exc})") from None
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise InputError(f"--open {folder}: summary.json is not a stavka run summary "
+            raise InputError(f"{label}: not a stavka run summary "
                              f"({type(exc).__name__}: {str(exc)[:80]})") from None
+        self.ensure(scenario)
         c = ev.new_campaign(scenario, seed, params, [])
+        if not 0 <= days <= ev.total_days(c):
+            raise InputError(f"{label}: days must be 0..{ev.total_days(c)} (got {days})")
         for _ in range(days):
             ev.step(c, script.get(ev.day(c), []), [])
         if ev.digest(c) != digest:
-            raise InputError(f"--open {folder}: the replay reaches digest {ev.digest(c)}, "
-                             f"the summary says {digest} (another stavka version?)")
+            raise InputError(f"{label}: the replay reaches digest {ev.digest(c)}, "
+                             f"the summary says {digest[:70]} (another stavka version?)")
         return str(self.create(scenario, seed, params, {}, 1, script=script, days=days)["id"])
 
+    # ---- uploaded scenarios -----------------------------------------------------------
+    def upload(self, name: str, text: str) -> dict[str, Any]:
+        """Load an uploaded scenario file and keep it (the same text is one scenario);
+        return its info (id ``u-...``). Raises :class:`ScenarioError` with every problem
+        located in the file (see :func:`engine_view.load_upload`)."""
+        sid, _loaded = ev.load_upload(name, text)
+        with self._writing(), self.sessions.begin() as s:
+            if s.get(Upload, sid) is None:
+                s.add(Upload(id=sid, name=ev.upload_name(name), text=text, created=time.time()))
+        return ev.scenario_info(sid)
+
+    def ensure(self, scenario: str) -> None:
+        """Make an uploaded scenario known to the engine view (loaded again from its stored
+        text after a restart); shipped and unknown ids are left to it."""
+        if not isinstance(scenario, str) or not ev.UPLOAD_ID.match(scenario):
+            return
+        try:
+            ev.load_scenario(scenario)
+            return
+        except UnknownIdError:
+            pass
+        with self.sessions() as s:
+            up = s.get(Upload, scenario)
+        if up is not None:
+            ev.load_upload(up.name, up.text)
+
+    def scenarios(self) -> list[dict[str, Any]]:
+        """The shipped scenarios, then the uploaded ones (newest first)."""
+        with self.sessions() as s:
+            ups = s.scalars(select(Upload.id).order_by(Upload.created.desc()).limit(100)).all()
+        out = [ev.scenario_info(x) for x in ev.shipped()]
+        for sid in ups:
+            try:
+                self.ensure(sid)
+                out.append(ev.scenario_info(sid))
+            except StavkaError:  # stored by another version that loads it no more
+                continue
+        return out
 
     def replay(self, gid: str) -> dict[str, Any]:
         """A finished game, whole: formation catalogue, every day's picture, every event
@@ -378,6 +440,7 @@ class WarRoom:
                 raise WebError(409, f"game {gid} is being played (day {g.day}); "
                                "only a finished game can be watched")
             turns = s.scalars(select(Turn).where(Turn.game_id == gid).order_by(Turn.n)).all()
+            self.ensure(g.scenario)
             public = _public(_row(g), [_seat(x) for x in self._seats(s, gid)])
         live = self.live(gid)
         cat = ev.catalogue(live.campaign)
@@ -443,6 +506,7 @@ class WarRoom:
                                .where(turns_t.c.game_id == gid, turns_t.c.day0 >= since)
                                .order_by(turns_t.c.n)).all()
         humans = [x.side for x in seats if x.kind == "human"]
+        self.ensure(g.scenario)
         c = ev.new_campaign(g.scenario, g.seed, g.params, humans)
         for t in turns:
             if t.n == 0:
@@ -563,61 +627,124 @@ def check_params(params: Any) -> dict[str, Any]:
 
 
 class Sweeps:
-    """Explore's background sweeps, one at a time, in memory (a restart forgets them).
+    """Explore's background sweeps, one at a time, kept in the database.
 
-    At most :attr:`QUEUE` jobs wait; more is a 409. A job's ``done``/``total`` count
-    campaigns."""
+    A sweep's request, progress (written at most every :attr:`SAVE_EVERY` seconds) and
+    result are rows of ``sweeps``, so the page finds them after a restart. A sweep the
+    server stopped under (queued or running when it went down) is marked failed at the
+    next start, saying how far it had come; it is not run again on its own. At most
+    :attr:`QUEUE` sweeps wait or run; more is a 409. ``done``/``total`` count campaigns."""
 
     QUEUE = 4
+    SAVE_EVERY = 1.0
 
-    def __init__(self) -> None:
+    def __init__(self, room: WarRoom) -> None:
         from concurrent.futures import ThreadPoolExecutor
 
+        self.room = room
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stavka-sweep")
-        self.jobs: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self.progress: dict[str, tuple[int, int]] = {}  # running here: (done, total)
         self.guard = threading.Lock()
+        self._recover()
+
+    def _recover(self) -> None:
+        with self.room._writing(), self.room.sessions.begin() as s:
+            for job in s.scalars(select(SweepJob).where(
+                    SweepJob.status.in_(["queued", "running"]))).all():
+                job.status = "failed"
+                job.error = (f"interrupted: the server stopped at {job.done} of {job.total} "
+                             "campaigns; start the sweep again")
+                job.updated = time.time()
 
     def start(self, scenario: str, runs: int, seed: int, params: dict[str, Any],
               compare: tuple[str, list[Any]] | None) -> str:
         """Queue a sweep; return its id. Parameters are checked first (422 if wrong)."""
+        self.room.ensure(scenario)
         info = ev.scenario_info(scenario)
         for name in [*params, *([compare[0]] if compare else [])]:
             if name not in info["parameters"]:
                 raise WebError(422, f"unknown parameter {name!r:.60}; scenario {scenario} has: "
-                                    f"{', '.join(info['parameters'])}")
+                                    f"{', '.join(info['parameters']) or 'none'}")
         for v in compare[1] if compare else [None]:  # every setting, checked by the engine
             ev.new_campaign(scenario, 0, {**params, **({compare[0]: v} if compare else {})},
                             [])  # InputError (422) for a value out of type or range
+        total = runs * (len(compare[1]) if compare else 1)
+        jid = secrets.token_hex(6)
+        now = time.time()
         with self.guard:
-            waiting = sum(1 for j in self.jobs.values() if j["status"] in ("queued", "running"))
+            with self.room.sessions() as s:
+                waiting = s.scalar(select(func.count()).select_from(SweepJob).where(
+                    SweepJob.status.in_(["queued", "running"]))) or 0
             if waiting >= self.QUEUE:
                 raise WebError(409, f"{waiting} sweeps are running or queued; try later")
-            jid = secrets.token_hex(6)
-            job: dict[str, Any] = {"id": jid, "status": "queued", "done": 0,
-                                   "total": runs * (len(compare[1]) if compare else 1),
-                                   "result": None, "error": None}
-            self.jobs[jid] = job
-            while len(self.jobs) > 50:
-                self.jobs.popitem(last=False)
-
-        def work() -> None:
-            job["status"] = "running"
-            try:
-                job["result"] = ev.run_sweep(
-                    scenario, runs, seed, params, compare,
-                    progress=lambda done, total: job.update(done=done, total=total))
-                job["status"] = "done"
-            except StavkaError as exc:
-                job.update(status="failed", error=" ".join(str(exc).split())[:300])
-            except Exception as exc:  # reported on the job, never lost in a thread
-                job.update(status="failed", error=f"internal error ({type(exc).__name__})")
-
-        self.pool.submit(work)
+            with self.room._writing(), self.room.sessions.begin() as s:
+                s.add(SweepJob(id=jid, scenario=scenario, runs=runs, seed=seed,
+                               params=dict(params),
+                               compare=[compare[0], list(compare[1])] if compare else None,
+                               status="queued", done=0, total=total, result=None, error=None,
+                               created=now, updated=now))
+        self.pool.submit(self._work, jid, scenario, runs, seed, params, compare)
         return jid
 
-    def get(self, jid: str) -> dict[str, Any]:
-        job = self.jobs.get(jid) if isinstance(jid, str) else None
-        if job is None:
-            raise WebError(404, f"unknown sweep {str(jid)[:40]!r}")
-        return dict(job)
+    def _save(self, jid: str, **values: Any) -> None:
+        values["updated"] = time.time()
+        with self.room._writing(), self.room.engine.begin() as conn:
+            conn.execute(update(SweepJob).where(SweepJob.id == jid).values(**values))
 
+    def _work(self, jid: str, scenario: str, runs: int, seed: int, params: dict[str, Any],
+              compare: tuple[str, list[Any]] | None) -> None:
+        last = [0.0]
+
+        def progress(done: int, total: int) -> None:
+            self.progress[jid] = (done, total)
+            if time.monotonic() - last[0] >= self.SAVE_EVERY:
+                last[0] = time.monotonic()
+                self._save(jid, done=done, total=total)
+
+        try:
+            self._save(jid, status="running")
+            result = ev.run_sweep(scenario, runs, seed, params, compare, progress=progress)
+            done, total = self.progress.get(jid, (0, 0))
+            self._save(jid, status="done", result=result, done=max(done, total),
+                       total=max(done, total))
+        except StavkaError as exc:
+            self._fail(jid, " ".join(str(exc).split())[:300])
+        except Exception as exc:  # reported on the job, never lost in a thread
+            self._fail(jid, f"internal error ({type(exc).__name__})")
+        finally:
+            self.progress.pop(jid, None)
+
+    def _fail(self, jid: str, error: str) -> None:
+        with contextlib.suppress(Exception):  # the database itself may be what failed
+            self._save(jid, status="failed", error=error)
+
+    def get(self, jid: str) -> dict[str, Any]:
+        """A sweep: status, progress and, when done, its result (404 if unknown)."""
+        if not isinstance(jid, str) or not _ID.match(jid):
+            raise WebError(404, f"unknown sweep {str(jid)[:40]!r}")
+        with self.room.sessions() as s:
+            job = s.get(SweepJob, jid)
+            if job is None:
+                raise WebError(404, f"unknown sweep {jid!r}")
+            out = _sweep_row(job)
+            out["result"] = job.result
+        if out["status"] == "running" and jid in self.progress:
+            out["done"], out["total"] = self.progress[jid]
+        return out
+
+    def list(self, limit: int = 20) -> list[dict[str, Any]]:
+        """The newest sweeps, without their results."""
+        with self.room.sessions() as s:
+            jobs = s.scalars(select(SweepJob).order_by(SweepJob.created.desc())
+                             .limit(limit)).all()
+            out = [_sweep_row(j) for j in jobs]
+        for j in out:
+            if j["status"] == "running" and j["id"] in self.progress:
+                j["done"], j["total"] = self.progress[j["id"]]
+        return out
+
+
+def _sweep_row(j: SweepJob) -> dict[str, Any]:
+    return {"id": j.id, "scenario": j.scenario, "runs": j.runs, "seed": j.seed,
+            "params": j.params, "compare": j.compare, "status": j.status, "done": j.done,
+            "total": j.total, "error": j.error, "created": j.created}

@@ -9,8 +9,30 @@ Stavka.api = async function (path, opts = {}) {
   const r = await fetch(path, opts);
   let body = null;
   try { body = await r.json(); } catch (e) { body = { error: r.statusText }; }
-  if (!r.ok) throw new Error((body && body.error) || `${r.status}`);
+  if (!r.ok) { const e = new Error((body && body.error) || `${r.status}`); e.body = body; e.status = r.status; throw e; }
   return body;
+};
+
+// Upload the scenario file chosen in `input` (one YAML file); on success return its info,
+// on refusal list the loader's located problems (FILE:LINE: field: message) in `out`.
+Stavka.uploadScenario = async function (input, out) {
+  const f = input.files && input.files[0];
+  out.className = ""; out.innerHTML = "";
+  if (!f) { out.textContent = "choose a scenario file (.yaml) first"; out.className = "error"; return null; }
+  if (f.size > 1024 * 1024) { out.textContent = `${f.name}: over 1 MiB, too large to upload`; out.className = "error"; return null; }
+  out.textContent = "checking…";
+  try {
+    const s = await Stavka.api("/api/scenarios", { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ name: f.name, text: await f.text() }) });
+    out.className = "ok"; out.textContent = `${f.name}: loaded as ${s.id} (${s.name})`;
+    return s;
+  } catch (e) {
+    const probs = (e.body && e.body.problems) || [];
+    out.className = "error";
+    out.innerHTML = `<div>${Stavka.esc(e.message)}</div>` + (probs.length
+      ? `<ul class="problems">${probs.map((p) => `<li>${Stavka.esc(p)}</li>`).join("")}</ul>` : "");
+    return null;
+  }
 };
 
 Stavka.esc = (s) => String(s).replace(/[&<>"']/g,

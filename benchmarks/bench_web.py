@@ -7,14 +7,20 @@ loopback only:
 1. **one game alone**: ``--solo`` one-day turns of a Soviet seat against the AI, one
    after the other (the latency of a turn with nothing else going on);
 2. **load**: ``--games`` games at once (asyncio + httpx), each creating its game, then for
-   ``--days`` days reading its seat's view and ending its turn.
+   ``--days`` days reading its seat's view and ending its turn. With ``--think S`` each
+   player looks at the map for a while before ending the turn (exponential, mean S
+   seconds, seeded): players, not a tight loop; ``--think 0`` (the default) is the
+   tight loop, where 50 games queue behind each other and throughput sets the latency.
 
 Reports requests per second, the median and 99th percentile of a turn's latency
 (``POST /end-turn``, which plays the day and commits it) and of a view, and the number
-of failed requests (non-2xx or transport errors). Wall-clock figures of this machine;
-no test asserts on them.
+of failed requests (non-2xx or transport errors), and the server's CPU time per game-day
+(one view and one turn; user + system seconds of the server process over the load, from
+psutil): on a machine shared with other work the wall-clock figures move with that work,
+the CPU time much less. Figures of this machine; no test asserts on them.
 
-    python benchmarks/bench_web.py [--games 50] [--days 30] [--solo 30] [--db URL] [--json FILE]
+    python benchmarks/bench_web.py [--games 50] [--days 30] [--solo 30] [--think 0]
+                                   [--db URL] [--json FILE]
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import re
 import statistics
 import subprocess
@@ -33,6 +40,7 @@ from collections import Counter
 from pathlib import Path
 
 import httpx
+import psutil
 
 FLAGSHIP = "two-fronts-1941"
 
@@ -75,7 +83,7 @@ def solo(base: str, days: int) -> list[float]:
         return out
 
 
-async def load(base: str, games: int, days: int) -> dict[str, object]:
+async def load(base: str, games: int, days: int, think: float = 0) -> dict[str, object]:
     turns: list[float] = []
     views: list[float] = []
     errors = 0
@@ -106,16 +114,19 @@ async def load(base: str, games: int, days: int) -> dict[str, object]:
                 return
             g = r.json()
             h = {"X-Stavka-Token": g["tokens"]["soviet"]}
+            rng = random.Random(i)
             for _ in range(days):
                 _, dt = await call("GET", f"/api/games/{g['id']}/view", headers=h)
                 views.append(dt)
+                if think > 0:
+                    await asyncio.sleep(rng.expovariate(1 / think))
                 _, dt = await call("POST", f"/api/games/{g['id']}/end-turn", headers=h)
                 turns.append(dt)
 
         t0 = time.perf_counter()
         await asyncio.gather(*(one(i) for i in range(games)))
         wall = time.perf_counter() - t0
-    return {"games": games, "days": days, "requests": requests, "errors": errors,
+    return {"games": games, "days": days, "think_s": think, "requests": requests, "errors": errors,
             "seconds": round(wall, 2), "requests_per_s": round(requests / wall, 1),
             "turn_ms_median": round(pct(turns, 50), 1), "turn_ms_p99": round(pct(turns, 99), 1),
             "view_ms_median": round(pct(views, 50), 1), "view_ms_p99": round(pct(views, 99), 1),
@@ -127,17 +138,24 @@ def main() -> None:
     ap.add_argument("--games", type=int, default=50)
     ap.add_argument("--days", type=int, default=30)
     ap.add_argument("--solo", type=int, default=30, help="one-day turns of the lone game")
+    ap.add_argument("--think", type=float, default=0,
+                    help="mean seconds a player looks at the map before ending a turn")
     ap.add_argument("--db", default=None, help="database URL (default: a fresh SQLite file)")
     ap.add_argument("--json", default=None, help="also write the figures here")
     ap.add_argument("--log", default=None, help="the server's stderr goes here")
     a = ap.parse_args()
-    if a.games < 1 or a.days < 1 or a.solo < 1:
-        raise SystemExit("bench_web: --games, --days and --solo must be >= 1")
+    if a.games < 1 or a.days < 1 or a.solo < 1 or not a.think >= 0:
+        raise SystemExit("bench_web: --games, --days and --solo must be >= 1, --think >= 0")
     with tempfile.TemporaryDirectory() as tmp:
         proc, base = start_server(a.db, Path(tmp), Path(a.log) if a.log else None)
         try:
             alone = solo(base, a.solo)
-            res = asyncio.run(load(base, a.games, a.days))
+            server = psutil.Process(proc.pid)
+            cpu0 = sum(server.cpu_times()[:2])
+            res = asyncio.run(load(base, a.games, a.days, a.think))
+            cpu = sum(server.cpu_times()[:2]) - cpu0
+            res["server_cpu_ms_per_game_day"] = round(cpu / (a.games * a.days) * 1000, 1)
+            res["load_average_1min"] = round(os.getloadavg()[0], 1)
         finally:
             proc.terminate()
             proc.wait(timeout=30)

@@ -204,24 +204,52 @@ def test_read_jsonl_bad_line(tmp_path: Path) -> None:
 
 
 # ---- report and output set ---------------------------------------------------------------
-def test_report_embeds_images(outputs: Path, mini: stavka.Campaign) -> None:
+def test_report_embeds_images_and_the_war_rooms_map(outputs: Path, mini: stavka.Campaign) -> None:
+    from stavka.chronicle import cartography
+
     text = (outputs / "report.html").read_text(encoding="utf-8")
     imgs = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', text)
-    assert 6 <= len(imgs) <= 8  # strength, losses, 4-6 maps
+    assert len(imgs) == 2  # strength, losses; the maps are drawn by the war room's map.js
     assert all(base64.b64decode(b)[:8] == b"\x89PNG\r\n\x1a\n" for b in imgs)
-    assert "<style>" in text and "<link" not in text and "<script" not in text
+    assert "<style>" in text and "<link" not in text and "src=\"http" not in text
+    assert cartography.map_script() in text  # the same drawing code, whole, inline
+    assert 4 <= text.count('<figure class="snapmap"') <= 6
     assert "<h2>Chronicle</h2>" in text and "<h3>1 Oct 1941</h3>" in text
-    assert "Situation on 1 Oct 1941" in text or "Situation on 2 Oct 1941" in text
+    assert "Situation on 1 Oct 1941 (start" in text
     assert "<td>Moscow</td>" in text
     assert f"<code>{mini.summary()['digest']}</code>" in text
 
 
-def test_write_report_alone(tmp_path: Path, mini: stavka.Campaign,
-                            monkeypatch: pytest.MonkeyPatch) -> None:
-    from stavka.chronicle import maps
-    monkeypatch.setattr(maps, "draw_map", lambda *a, **k: maps.series_figure(a[0]))
+def test_snapshot_days_hold_the_high_water_mark_and_5_december() -> None:
+    import datetime as dt
+
+    from stavka.chronicle import cartography
+    from stavka.chronicle.visitor import as_parts
+
+    c = stavka.Campaign(stavka.load("two-fronts-1941"), seed=3)
+    c.run(80)
+    parts = as_parts(c)
+    days = dict(cartography.snapshot_days(parts, [(2, "first capture: X")]))
+    hw = cartography.high_water(parts)
+    assert hw is not None and "high-water mark" in days[hw]
+    dates = [dt.date.fromisoformat(str(d)) for d in parts.history.dates]
+    if dt.date(1941, 12, 5) in dates:
+        assert days[dates.index(dt.date(1941, 12, 5))].startswith("5 December")
+    else:  # the campaign ended before it: no such map
+        assert not any("5 December" in v for v in days.values())
+    assert days[0] == "start" and days[len(dates) - 1].endswith("end") and days[3]
+    # the high-water mark: the most regions the gaining alliance held
+    al = [[int(parts.static.alliance[int(o)]) for o in row] for row in parts.history.owner]
+    counts = [[r.count(a) for r in al] for a in set(al[0])]
+    gainer = max(counts, key=lambda x: max(x) - x[0])
+    assert gainer[hw] == max(gainer) and all(x < max(gainer) for x in gainer[:hw])
+
+
+def test_write_report_alone(tmp_path: Path, mini: stavka.Campaign) -> None:
     p = write_report(mini, tmp_path / "r")
-    assert p.name == "report.html" and p.read_text().count("data:image/png;base64,") >= 6
+    text = p.read_text()
+    assert p.name == "report.html" and text.count("data:image/png;base64,") == 2
+    assert text.count('<figure class="snapmap"') >= 4
 
 
 def test_write_outputs_complete_and_clean(outputs: Path, mini: stavka.Campaign) -> None:

@@ -3,7 +3,8 @@
 Against a real ``stavka serve``: open the map of a finished campaign and scrub its day
 slider; create a game on the games page and follow the join link; give a refused and an
 accepted order on the map; end a turn against the AI; reload and find the game where it
-was. Screenshots of each page go to the test artefacts (``out/test-artefacts/web``).
+was; upload a scenario with errors (its located problems on the page), then a good one,
+and play it; watch a report folder of the server; browse a sweep folder in Explore. Screenshots of each page go to the test artefacts (``out/test-artefacts/web``).
 Skips without ``/usr/bin/chromium`` unless ``STAVKA_TEST_REQUIRE_BROWSER=1`` (CI).
 """
 
@@ -19,7 +20,7 @@ import pytest
 
 import stavka
 
-from .conftest import ARTEFACTS, FLAGSHIP, Server
+from .conftest import ARTEFACTS, BAD, FLAGSHIP, MINI, Server
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -40,9 +41,9 @@ def browser(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, outputs):
     tmp = tmp_path_factory.mktemp("serve")
-    srv = Server(f"sqlite:///{tmp / 'games.db'}", tmp)
+    srv = Server(f"sqlite:///{tmp / 'games.db'}", tmp, args=("--open", str(outputs)))
     yield srv
     srv.stop()
 
@@ -167,3 +168,114 @@ def test_explore_a_paired_sweep(browser, server):
     assert page.locator("#hist rect.bar").count() > 0
     shot(page, "explore.png")
     assert not errors
+
+
+def yaml_file(name, text):
+    return {"name": name, "mimeType": "application/x-yaml", "buffer": text.encode()}
+
+
+def test_upload_a_scenario_with_errors_then_a_good_one_and_play_it(browser, server):
+    page, errors = page_of(browser)
+    page.goto(server.url + "/")
+    page.wait_for_selector("#scenario option", state="attached")
+    page.set_input_files("#scenfile", yaml_file("my-front.yaml", BAD))
+    page.click("#upload")
+    page.wait_for_selector("#uploadmsg ul.problems li")
+    problems = page.eval_on_selector_all("#uploadmsg ul.problems li", "els => els.map(e => e.textContent)")
+    assert problems[0].startswith("my-front.yaml:6: end: input should be a valid date")
+    assert any("my-front.yaml:" in p and "(did you mean 'vyazma'?)" in p for p in problems)
+    assert "problems in the scenario" in page.inner_text("#uploadmsg")
+    shot(page, "upload-errors.png")
+    # a good file joins the list, selected; a game of it is played on its own map
+    page.set_input_files("#scenfile", yaml_file("mini.yaml", MINI))
+    page.click("#upload")
+    page.wait_for_selector("#uploadmsg.ok")
+    assert "Mini two fronts" in page.inner_text("#uploadmsg")
+    assert page.input_value("#scenario").startswith("u-")
+    page.wait_for_selector("select[data-side=soviet]")
+    page.select_option("select[data-side=soviet]", "human")
+    page.click("#create")
+    page.wait_for_selector("a.join")
+    page.click("a.join")
+    page.wait_for_selector("g.unit")
+    assert page.locator("path.cell").count() == 6  # mini's six regions
+    assert page.inner_text("#date") == "1941-10-01"
+    page.click("#endturn")
+    page.wait_for_function("document.querySelector('#msg').textContent.includes('turn played')")
+    assert page.inner_text("#date") == "1941-10-02"
+    shot(page, "upload-play.png")
+    assert not errors
+
+
+def test_watch_a_report_folder_of_the_server(browser, server):
+    page, errors = page_of(browser)
+    page.goto(server.url + "/")
+    page.wait_for_selector("button.openreport")
+    page.click("button.openreport")
+    page.wait_for_url("**/watch.html?game=*")
+    page.wait_for_selector("g.unit")
+    assert page.locator("path.cell").count() == len(stavka.load(FLAGSHIP).spec.nodes)
+    shot(page, "watch-report-folder.png")
+    assert not errors
+
+
+def test_explore_browse_a_sweep_folder_and_see_an_upload_refused(browser, server, outputs):
+    import json
+
+    page, errors = page_of(browser)
+    page.goto(server.url + "/explore.html")
+    page.wait_for_selector("#sweepdirs tr[data-folder=sweep-mini] button.opensweep")
+    page.click("#sweepdirs tr[data-folder=sweep-mini] button.opensweep")
+    summ = json.loads((outputs / "sweep-mini" / "summary.json").read_text())
+    flag = summ["flags"][0]
+    page.wait_for_selector(f"#flags tr[data-flag={flag}]")
+    row = page.inner_text(f"#flags tr[data-flag={flag}]")
+    p0 = summ["results"][0]["flags"][flag]
+    assert f"{100 * p0['p']:.1f} % [{100 * p0['lo']:.1f}, {100 * p0['hi']:.1f}]" in row
+    assert row.count("%") == 2 and "pts" in row  # two settings side by side, and B - A
+    assert "sweep-mini" in page.inner_text("#results h3")
+    assert page.locator("#hist rect.bar").count() > 0
+    shot(page, "explore-sweep-folder.png")
+    page.set_input_files("#scenfile", yaml_file("t_bad.yaml", BAD))
+    page.click("#upload")
+    page.wait_for_selector("#uploadmsg ul.problems li")
+    assert "t_bad.yaml:6: end:" in page.inner_text("#uploadmsg")
+    shot(page, "explore-upload-errors.png")
+    assert not errors
+
+
+def test_report_html_draws_the_war_rooms_map_offline(browser, server, outputs):
+    report = outputs / "run-7" / "report.html"
+    text = report.read_text(encoding="utf-8")
+    assert httpx.get(server.url + "/map.js").text in text  # one drawing code for both
+    page, errors = page_of(browser)
+    asked: list[str] = []
+
+    def only_the_file(route):
+        if not route.request.url.startswith("file://"):
+            asked.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/*", only_the_file)
+    page.goto(report.as_uri())
+    page.wait_for_selector("figure.snapmap g.unit")
+    spec = stavka.load(FLAGSHIP).spec
+    figs = page.locator("figure.snapmap")
+    assert figs.count() >= 4
+    for k in range(figs.count()):
+        f = figs.nth(k)
+        assert f.locator("path.cell").count() == len(spec.nodes)
+        assert f.locator("path.borders").count() == 1 and f.locator("path.coast").count() == 1
+        assert f.locator("line.link.rail").count() == sum(e.kind == "rail" for e in spec.edges)
+        assert f.locator("text.label").count() == sum(n.vp > 0 for n in spec.nodes)
+    last = figs.nth(figs.count() - 1)
+    assert last.locator(".front line").count() > 0  # ten days in, a front line
+    assert "high-water mark" in page.inner_text("body")
+    last.scroll_into_view_if_needed()
+    last.screenshot(path=str(ARTEFACTS / "report-map.png"))
+    last.locator("button.focus[data-front='']").click()  # the whole theatre, in the report too
+    assert last.locator("path.cell").count() == len(spec.nodes)
+    last.screenshot(path=str(ARTEFACTS / "report-map-theatre.png"))
+    assert not asked and not errors

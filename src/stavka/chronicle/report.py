@@ -1,5 +1,6 @@
-"""``report.html`` (self-contained: inline CSS, plots as base64 PNG) and the
-atomic writer of a run's whole output set."""
+"""``report.html`` (self-contained and offline: inline CSS, plots as base64 PNG, maps
+drawn by the war room's own map code embedded with its data, see
+:mod:`stavka.chronicle.cartography`) and the atomic writer of a run's whole output set."""
 
 from __future__ import annotations
 
@@ -147,7 +148,7 @@ def render_report(parts: Parts, dispatches_md: str | None = None,
                   key_days: list[tuple[int, str]] | None = None) -> str:
     """The HTML text of ``report.html``. Walks the events itself unless the
     dispatches and key days (from an earlier walk) are given."""
-    from stavka.chronicle import maps  # matplotlib only when a report is drawn
+    from stavka.chronicle import cartography, maps  # matplotlib only when a report is drawn
 
     names = Names(parts.spec, parts.static)
     if dispatches_md is None or key_days is None:
@@ -162,16 +163,7 @@ def render_report(parts: Parts, dispatches_md: str | None = None,
             fig = maps.series_figure(parts, what)
             body.append(_img(maps.png_bytes(fig), alt))
         body.append("<h2>Maps</h2>")
-        body.append("<p>Squares: regions in the colour of the side holding them. Discs: "
-                    "formations in the field, area proportional to men. Solid lines: "
-                    "railways; dashed: roads. Formations in rail transit are not drawn.</p>")
-        idxs = maps.key_indices(parts, key_days)
-        scale = maps.max_men(parts, [i for i, _ in idxs])
-        for i, cap in idxs:
-            d = parts.history.dates[i]
-            title = f"Situation on {day_date(d)} ({cap})"
-            fig = maps.draw_map(parts, i, title=title, scale=scale)
-            body.append(_img(maps.png_bytes(fig), f"Map, {day_date(d)}", title))
+        body.append(cartography.maps_html(parts, cartography.snapshot_days(parts, key_days)))
     body.append("<h2>Chronicle</h2>")
     body.append(f'<div class="chronicle">{md_to_html(dispatches_md or "_No events._")}</div>')
     if parts.summary:

@@ -241,16 +241,15 @@ def total_days(c: Any) -> int:
 
 
 def geometry(scenario_id: str) -> dict[str, Any]:
-    """The scenario's map: regions (id, name, lat, lon in degrees, terrain, front, victory
-    points, owner at start), links (a, b, kind, km, rail capacity in trains/day) and sides."""
-    spec = load_scenario(scenario_id).spec
-    return {
-        "scenario": scenario_info(scenario_id),
-        "nodes": [{"id": n.id, "name": n.name, "lat": n.lat, "lon": n.lon,
-                   "terrain": n.terrain, "front": n.front, "vp": n.vp, "owner": n.owner,
-                   "port": bool(n.port)} for n in spec.nodes],
-        "edges": [e.model_dump(mode="json") for e in spec.edges],
-    }
+    """The scenario's map (:func:`stavka.chronicle.cartography.geometry`, the same data
+    report.html draws): regions (id, name, lat, lon in degrees, terrain, front, victory
+    points, owner at start), links (a, b, kind, km, rail capacity in trains/day) and,
+    in ``scenario``, the scenario's info (:func:`scenario_info`)."""
+    from stavka.chronicle.cartography import geometry as map_geometry
+
+    geo = map_geometry(load_scenario(scenario_id).spec)
+    geo["scenario"] = scenario_info(scenario_id)
+    return geo
 
 
 def check_order(c: Any, text: str, side: str) -> str:

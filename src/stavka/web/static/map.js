@@ -1,5 +1,7 @@
 // stavka war room: the shared map (d3-geo over Natural Earth borders from world-atlas,
-// shipped in vendor/; nothing is fetched from the internet). Used by watch.html and play.html.
+// shipped in vendor/; nothing is fetched from the internet). Used by watch.html and
+// play.html, and embedded whole in every report.html (stavka.chronicle.cartography), so
+// the report's maps are drawn by this same code. Its styles: map.css.
 /* global d3, topojson */
 "use strict";
 
@@ -92,12 +94,13 @@ Stavka.Map = class {
       .attr("r", (n) => 2.5 + Math.sqrt(n.vp || 0))
       .on("click", (ev, n) => this.onRegion(n.id));
     this.dots.append("title").text((n) => `${n.name} (${n.id})`);
+    this.route = this.svg.append("path").attr("class", "route");
+    this.marks = this.svg.append("g").attr("class", "marks");
+    // names above the markers, so a crowded city stays readable
     this.labels = this.svg.append("g").selectAll("text")
       .data(this.nodes.filter((n) => n.vp > 0)).join("text")
       .attr("class", "label").attr("x", (n) => this.xy[this.index.get(n.id)][0] + 5)
       .attr("y", (n) => this.xy[this.index.get(n.id)][1] - 5).text((n) => n.name);
-    this.route = this.svg.append("path").attr("class", "route");
-    this.marks = this.svg.append("g").attr("class", "marks");
     this.hl = this.svg.append("circle").attr("class", "highlight").attr("r", 16).style("display", "none");
     this.svg.append("text").attr("class", "credit").attr("x", W - 8).attr("y", H - 8)
       .attr("text-anchor", "end").text("Borders: Natural Earth (public domain) via world-atlas");
@@ -182,26 +185,32 @@ Stavka.Map = class {
   }
 };
 
-// The map of a scenario, with buttons to fit it to each front or to the whole theatre
-// (in `buttons`, an element); `redraw(map)` is called after each refit.
+// The map of a scenario (geometry `geo`, borders `world`), fitted to its largest front,
+// with buttons to fit it to each front or to the whole theatre (in `buttons`, an element,
+// if given); `redraw(map)` is called after each refit. Returns the first map.
+Stavka.mapWithFronts = function (svg, geo, world, opts, buttons, redraw) {
+  const count = {};
+  for (const n of geo.nodes) count[n.front] = (count[n.front] || 0) + 1;
+  const fronts = Object.keys(count).sort((a, b) => count[b] - count[a]);
+  const first = new Stavka.Map(svg, geo, world, Object.assign({}, opts, { focus: fronts[0] }));
+  if (buttons) {
+    buttons.innerHTML = [...fronts, ""].map((f) =>
+      `<button type="button" class="focus" data-front="${Stavka.esc(f)}">${f ? Stavka.esc(f) + " front" : "whole theatre"}</button>`).join(" ");
+    buttons.querySelectorAll("button").forEach((b) => b.onclick = () => {
+      const m = new Stavka.Map(svg, geo, world, Object.assign({}, opts, { focus: b.dataset.front }));
+      if (redraw) redraw(m);
+    });
+  }
+  return first;
+};
+
+// The same, for a scenario of the server (its geometry and the vendored borders fetched).
 Stavka.loadMap = async function (svg, scenario, opts, buttons, redraw) {
   const [geo, world] = await Promise.all([
     Stavka.api(`/api/scenarios/${encodeURIComponent(scenario)}/map`),
     fetch("/vendor/countries-50m.json").then((r) => r.json()),
   ]);
-  const count = {};
-  for (const n of geo.nodes) count[n.front] = (count[n.front] || 0) + 1;
-  const fronts = Object.keys(count).sort((a, b) => count[b] - count[a]);
-  const holder = { map: new Stavka.Map(svg, geo, world, Object.assign({}, opts, { focus: fronts[0] })) };
-  if (buttons) {
-    buttons.innerHTML = [...fronts, ""].map((f) =>
-      `<button type="button" class="focus" data-front="${Stavka.esc(f)}">${f ? Stavka.esc(f) + " front" : "whole theatre"}</button>`).join(" ");
-    buttons.querySelectorAll("button").forEach((b) => b.onclick = () => {
-      holder.map = new Stavka.Map(svg, geo, world, Object.assign({}, opts, { focus: b.dataset.front }));
-      if (redraw) redraw(holder.map);
-    });
-  }
-  return holder.map;
+  return Stavka.mapWithFronts(svg, geo, world, opts, buttons, redraw);
 };
 
 Stavka.eventText = function (e) {

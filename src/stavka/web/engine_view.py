@@ -193,13 +193,22 @@ def new_campaign(scenario_id: str, seed: int, params: dict[str, Any] | None,
         tmpl = _TEMPLATES.get(key)
         if tmpl is not None:
             _TEMPLATES.move_to_end(key)
+        making = _MAKING.setdefault(key, threading.Lock())
     if tmpl is None:
-        tmpl = Campaign(loaded, seed=0, params=params or None,
-                        player=tuple(humans) if humans else None)
-        with _LOAD_LOCK:
-            _TEMPLATES[key] = tmpl
-            while len(_TEMPLATES) > TEMPLATES:
-                _TEMPLATES.popitem(last=False)
+        with making:  # many games of a new kind at once: one compiles, the others wait
+            with _LOAD_LOCK:
+                tmpl = _TEMPLATES.get(key)
+            try:
+                if tmpl is None:
+                    tmpl = Campaign(loaded, seed=0, params=params or None,
+                                    player=tuple(humans) if humans else None)
+                    with _LOAD_LOCK:
+                        _TEMPLATES[key] = tmpl
+                        while len(_TEMPLATES) > TEMPLATES:
+                            _TEMPLATES.popitem(last=False)
+            finally:  # made or refused (bad parameters): no lock is kept for it
+                with _LOAD_LOCK:
+                    _MAKING.pop(key, None)
     w = tmpl.world
     shared = {id(x): x for x in (w.static, w.derived, tmpl.loaded)}
     c = copy.deepcopy(tmpl, shared)
@@ -211,6 +220,7 @@ def new_campaign(scenario_id: str, seed: int, params: dict[str, Any] | None,
 #: day-0 campaigns kept to copy games from (see :func:`new_campaign`)
 TEMPLATES = 32
 _TEMPLATES: OrderedDict[tuple[str, str, tuple[str, ...]], Any] = OrderedDict()
+_MAKING: dict[tuple[str, str, tuple[str, ...]], threading.Lock] = {}
 
 
 def sides(c: Any) -> list[str]:

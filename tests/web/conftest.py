@@ -33,6 +33,12 @@ REQUIRE_PG = os.environ.get("STAVKA_TEST_REQUIRE_PG") == "1"
 #: where the browser tests and the benchmark leave screenshots and logs
 ARTEFACTS = Path(os.environ.get("STAVKA_TEST_ARTEFACTS", "out/test-artefacts/web"))
 FLAGSHIP = "two-fronts-1941"
+DATA = Path(__file__).parents[1] / "data"
+#: a small valid scenario, one file
+MINI = (DATA / "mini.yaml").read_text()
+#: the loader's bad-scenario example without its include (an upload is one file)
+BAD = "".join(line for line in (DATA / "t_bad.yaml").read_text().splitlines(keepends=True)
+              if "include" not in line and "t_bad_missing" not in line)
 
 
 def need_pg() -> None:
@@ -137,3 +143,27 @@ class Server:
         if self.proc.poll() is None:
             self.proc.terminate()
             self.proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def outputs(tmp_path_factory):
+    """A folder of outputs for ``--open``: a flagship run's report (10 days), two sweeps of
+    the mini scenario, an empty folder, and a link to a secret folder beside it (outside)."""
+    import json
+
+    root = tmp_path_factory.mktemp("outputs")
+    env = dict(os.environ, COLUMNS="200")
+    subprocess.run([STAVKA, "run", FLAGSHIP, "--seed", "7", "--days", "10", "--report",
+                    str(root / "run-7")], check=True, capture_output=True, env=env)
+    subprocess.run([STAVKA, "sweep", str(DATA / "mini.yaml"), "--runs", "6", "--vary",
+                    "transfer_divisions=0,2", "--out", str(root / "sweep-mini")],
+                   check=True, capture_output=True, env=env)
+    subprocess.run([STAVKA, "sweep", str(DATA / "mini.yaml"), "--runs", "4", "--out",
+                    str(root / "sweep-one")], check=True, capture_output=True, env=env)
+    (root / "empty").mkdir()
+    secret = root.parent / (root.name + "-secret")
+    secret.mkdir()
+    (secret / "summary.json").write_text(json.dumps({"scenario": FLAGSHIP, "seed": 1,
+                                                     "days": 0, "digest": "x"}))
+    (root / "link-out").symlink_to(secret)
+    return root

@@ -6,24 +6,16 @@ line (an upload's problems listed beside it), never a 500, nothing stored."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 
 import stavka
 
-from .conftest import FLAGSHIP, STAVKA, Server, make_client, make_room
+from .conftest import BAD, DATA, FLAGSHIP, MINI, STAVKA, Server, make_client, make_room
 from .test_web_api import hdr, one_line_error
-
-DATA = Path(__file__).parents[1] / "data"
-MINI = (DATA / "mini.yaml").read_text()
-#: the loader's bad-scenario example without its include (an upload is one file)
-BAD = "".join(line for line in (DATA / "t_bad.yaml").read_text().splitlines(keepends=True)
-              if "include" not in line and "t_bad_missing" not in line)
 
 
 def upload(client, name, text):
@@ -96,28 +88,6 @@ def test_an_uploaded_scenario_is_played_and_survives_a_restart(db_url):
     room2.engine.dispose()
 
 
-@pytest.fixture(scope="module")
-def folders(tmp_path_factory):
-    """A folder of outputs: a flagship run's report (10 days), two sweeps of the mini
-    scenario, a folder of nothing; and a secret beside it, outside."""
-    root = tmp_path_factory.mktemp("outputs")
-    env = dict(os.environ, COLUMNS="200")
-    subprocess.run([STAVKA, "run", FLAGSHIP, "--seed", "7", "--days", "10", "--report",
-                    str(root / "run-7")], check=True, capture_output=True, env=env)
-    subprocess.run([STAVKA, "sweep", str(DATA / "mini.yaml"), "--runs", "6", "--vary",
-                    "transfer_divisions=0,2", "--out", str(root / "sweep-mini")],
-                   check=True, capture_output=True, env=env)
-    subprocess.run([STAVKA, "sweep", str(DATA / "mini.yaml"), "--runs", "4", "--out",
-                    str(root / "sweep-one")], check=True, capture_output=True, env=env)
-    (root / "empty").mkdir()
-    secret = root.parent / (root.name + "-secret")
-    secret.mkdir()
-    (secret / "summary.json").write_text(json.dumps({"scenario": FLAGSHIP, "seed": 1,
-                                                     "days": 0, "digest": "x"}))
-    (root / "link-out").symlink_to(secret)
-    return root
-
-
 def folder_client(sqlite_url, roots):
     from fastapi.testclient import TestClient
 
@@ -128,7 +98,8 @@ def folder_client(sqlite_url, roots):
     return room, TestClient(create_app(room, Folders(roots)), raise_server_exceptions=False)
 
 
-def test_sweep_folders_are_listed_and_read_as_explore_shows_a_sweep(sqlite_url, folders):
+def test_sweep_folders_are_listed_and_read_as_explore_shows_a_sweep(sqlite_url, outputs):
+    folders = outputs
     room, client = folder_client(sqlite_url, [folders])
     with client:
         listing = client.get("/api/folders").json()
@@ -161,8 +132,9 @@ def test_sweep_folders_are_listed_and_read_as_explore_shows_a_sweep(sqlite_url, 
     ("/proc/self/cwd", 403), ("nothing-here", 404), ("", 400), ("a\x00b", 400),
     ("x" * 1001, 422),
 ])
-def test_a_path_outside_the_allowed_folders_is_refused_with_one_line(sqlite_url, folders,
+def test_a_path_outside_the_allowed_folders_is_refused_with_one_line(sqlite_url, outputs,
                                                                      path, status):
+    folders = outputs
     room, client = folder_client(sqlite_url, [folders])
     with client:
         for r in (client.get("/api/folders/sweep", params={"path": path}),
@@ -173,7 +145,8 @@ def test_a_path_outside_the_allowed_folders_is_refused_with_one_line(sqlite_url,
     room.engine.dispose()
 
 
-def test_without_folders_nothing_is_opened(sqlite_url, folders):
+def test_without_folders_nothing_is_opened(sqlite_url, outputs):
+    folders = outputs
     room, client = folder_client(sqlite_url, [])
     with client:
         assert client.get("/api/folders").json() == {"roots": [], "entries": []}
@@ -182,7 +155,8 @@ def test_without_folders_nothing_is_opened(sqlite_url, folders):
     room.engine.dispose()
 
 
-def test_a_run_opens_from_a_folder_or_an_upload_as_a_game_to_watch(sqlite_url, folders):
+def test_a_run_opens_from_a_folder_or_an_upload_as_a_game_to_watch(sqlite_url, outputs):
+    folders = outputs
     room, client = folder_client(sqlite_url, [folders])
     summ = json.loads((folders / "run-7" / "summary.json").read_text())
     with client:

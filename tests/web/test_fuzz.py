@@ -19,7 +19,7 @@ from urllib.parse import quote
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .conftest import ARTEFACTS, FLAGSHIP
+from .conftest import ARTEFACTS, BAD, FLAGSHIP, MINI
 
 FUZZ_REQUESTS = int(os.environ.get("STAVKA_FUZZ_REQUESTS", "300"))
 
@@ -31,16 +31,21 @@ json_values = st.recursive(
     max_leaves=20)
 
 
-def test_the_api_never_answers_5xx(sqlite_url):
-    from .conftest import make_client, make_room
+def test_the_api_never_answers_5xx(sqlite_url, outputs):
+    from fastapi.testclient import TestClient
+
+    from stavka.web.app import create_app
+    from stavka.web.folders import Folders
+
+    from .conftest import make_room
 
     room = make_room(sqlite_url)
-    with make_client(room) as client:
-        run_fuzz(client)
+    with TestClient(create_app(room, Folders([outputs])), raise_server_exceptions=False) as c:
+        run_fuzz(c, outputs)
     room.engine.dispose()
 
 
-def run_fuzz(client):
+def run_fuzz(client, outputs=None):
     spec = client.get("/openapi.json").json()
     ops = sorted((m.upper(), path, op) for path, item in spec["paths"].items()
                  for m, op in item.items())
@@ -53,6 +58,10 @@ def run_fuzz(client):
     formations = [f["id"] for f in view["formations"]] + ["ger_pzgr2_id01", "nobody", ""]
     regions = list(view["owner"]) + ["atlantis"]
     actions = view["actions"] + ["fly", ""]
+    paths = st.sampled_from(["sweep-mini", "run-7", "sweep-one", "empty", "link-out", "../..",
+                             "/etc", "/proc/self/cwd", "sweep-mini/../../..", ""]) | \
+        st.text(max_size=30)
+    summary = json.loads((outputs / "run-7" / "summary.json").read_text()) if outputs else None
     game_ids = st.sampled_from([g["id"], done["id"], "0123456789ab", "x", "..", "%00"]) | \
         st.text(max_size=20)
     tokens = st.sampled_from([None, g["tokens"]["soviet"], g["tokens"]["germany"], "", "x" * 300])\
@@ -75,6 +84,15 @@ def run_fuzz(client):
                 ["human", "ai", "robot"]), max_size=3) | json_values
         if "scenario" in props:
             fields["scenario"] = st.sampled_from([FLAGSHIP, "../x", ""]) | st.text(max_size=20)
+        if "path" in props:
+            fields["path"] = paths
+        if "text" in props:
+            fields["text"] = st.sampled_from([MINI, BAD, MINI + "include: [x.yaml]\n",
+                                              MINI.replace("30", "-30")]) | st.text(max_size=80)
+        if "summary" in props and summary is not None:
+            fields["summary"] = st.just(summary) | st.builds(
+                lambda k, v: {**summary, k: v}, st.sampled_from(sorted(summary)), json_values) \
+                | json_values
         shaped = st.fixed_dictionaries({}, optional=fields).map(json.dumps) if fields else \
             json_values.map(json.dumps)
         return st.one_of(shaped, json_values.map(json.dumps), st.binary(max_size=200),
@@ -90,7 +108,9 @@ def run_fuzz(client):
                                 safe=""))
         query = {}
         for p in op.get("parameters", []):
-            if p["in"] == "query" and draw(st.booleans()):
+            if p["in"] == "query" and p["name"] == "path":
+                query["path"] = draw(paths)
+            elif p["in"] == "query" and draw(st.booleans()):
                 query[p["name"]] = draw(st.integers(-5, 1000).map(str) | st.sampled_from(
                     ["soviet", "germany"]) | st.text(max_size=12))
         headers = {}

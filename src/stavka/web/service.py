@@ -397,10 +397,16 @@ class WarRoom:
         """Load an uploaded scenario file and keep it (the same text is one scenario);
         return its info (id ``u-...``). Raises :class:`ScenarioError` with every problem
         located in the file (see :func:`engine_view.load_upload`)."""
+        from sqlalchemy.exc import IntegrityError
+
         sid, _loaded = ev.load_upload(name, text)
-        with self._writing(), self.sessions.begin() as s:
-            if s.get(Upload, sid) is None:
-                s.add(Upload(id=sid, name=ev.upload_name(name), text=text, created=time.time()))
+        try:
+            with self._writing(), self.sessions.begin() as s:
+                if s.get(Upload, sid) is None:
+                    s.add(Upload(id=sid, name=ev.upload_name(name), text=text,
+                                 created=time.time()))
+        except IntegrityError:  # the same file, uploaded at the same moment elsewhere
+            pass
         return ev.scenario_info(sid)
 
     def ensure(self, scenario: str) -> None:

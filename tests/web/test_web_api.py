@@ -150,13 +150,13 @@ def test_an_ai_only_game_is_played_out_and_its_record_replays(client):
     gid, tokens = new_game(client, {}, seed=3, turn_days=10)
     assert tokens == {}
     g = client.get(f"/api/games/{gid}").json()
-    assert g["status"] == "finished" and g["day"] == g["days"] == 100
-    rep = client.get(f"/api/games/{gid}/replay").json()
-    assert len(rep["frames"]) == len(rep["digests"]) == 101
-    assert [f["day"] for f in rep["frames"]] == list(range(101))
-    rec = client.get(f"/api/games/{gid}/record").json()
     c = stavka.Campaign(stavka.load(FLAGSHIP), seed=3)
-    c.run()
+    c.run()  # to the end: the scenario's last day, or a sudden death before it
+    assert g["status"] == "finished" and g["days"] == 100 and g["day"] == c.day
+    rep = client.get(f"/api/games/{gid}/replay").json()
+    assert len(rep["frames"]) == len(rep["digests"]) == c.day + 1
+    assert [f["day"] for f in rep["frames"]] == list(range(c.day + 1))
+    rec = client.get(f"/api/games/{gid}/record").json()
     assert c.history.digests == rec["digests"] == rep["digests"]
     assert rep["standing"]["result"] == c.summary()["victory"]["result"]
     # a finished game refuses orders and turns (409), but still answers its seats' views

@@ -7,7 +7,8 @@ loopback only:
 1. **one game alone**: ``--solo`` one-day turns of a Soviet seat against the AI, one
    after the other (the latency of a turn with nothing else going on);
 2. **load**: ``--games`` games at once (asyncio + httpx), each creating its game, then for
-   ``--days`` days reading its seat's view and ending its turn. With ``--think S`` each
+   ``--days`` days (or until its campaign ends) reading its seat's view and ending its
+   turn. With ``--think S`` each
    player looks at the map for a while before ending the turn (exponential, mean S
    seconds, seeded): players, not a tight loop; ``--think 0`` (the default) is the
    tight loop, where 50 games queue behind each other and throughput sets the latency.
@@ -116,8 +117,10 @@ async def load(base: str, games: int, days: int, think: float = 0) -> dict[str, 
             h = {"X-Stavka-Token": g["tokens"]["soviet"]}
             rng = random.Random(i)
             for _ in range(days):
-                _, dt = await call("GET", f"/api/games/{g['id']}/view", headers=h)
+                r, dt = await call("GET", f"/api/games/{g['id']}/view", headers=h)
                 views.append(dt)
+                if r is not None and r.status_code == 200 and r.json().get("done"):
+                    break  # the campaign ended (a sudden death): nothing more to play
                 if think > 0:
                     await asyncio.sleep(rng.expovariate(1 / think))
                 _, dt = await call("POST", f"/api/games/{g['id']}/end-turn", headers=h)

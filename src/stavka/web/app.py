@@ -10,10 +10,14 @@ reason). The OpenAPI schema is at ``/openapi.json``.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import anyio.to_thread
 from fastapi import Body, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -26,6 +30,11 @@ from stavka.web import engine_view as ev
 from stavka.web.folders import Folders
 from stavka.web.service import Sweeps, WarRoom, WebError
 
+#: threads that run the API's handlers (the engine's work among them): a few, not anyio's
+#: 40. Python runs one thread at a time; 40 threads each holding a game's turn hand the
+#: interpreter round and round (on this 2-core machine a game-day cost ~33 ms of CPU with
+#: 40 threads and 15-21 ms with 2-4, 50 games at once). ``STAVKA_WEB_THREADS`` sets it.
+WORKER_THREADS = int(os.environ.get("STAVKA_WEB_THREADS", "4") or 4)
 #: largest request body accepted, bytes; uploads (a scenario file, a run's summary) may
 #: be larger, up to :data:`MAX_UPLOAD_BODY` (the JSON-escaped file)
 MAX_BODY = 64 * 1024
@@ -159,7 +168,15 @@ def create_app(room: WarRoom, folders: Folders | None = None) -> FastAPI:
     """The FastAPI application over ``room`` (a :class:`WarRoom` on its database);
     ``folders``: the server folders it may open (none by default)."""
     folders = folders or Folders()
-    app = FastAPI(title="stavka war room", version="1",
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # the handlers are plain functions: run in worker threads, never on the event loop
+        if WORKER_THREADS > 0:
+            anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
+        yield
+
+    app = FastAPI(title="stavka war room", version="1", lifespan=lifespan,
                   description="Play, watch and replay stavka campaigns. Errors are "
                               "{\"error\": \"one line\"} with a 4xx status.")
     app.state.room = room

@@ -42,7 +42,8 @@ class _Lazy(NamedTuple):
 #: name -> where the command lives; registered below in this order
 LAZY_COMMANDS = {
     "calibrate": _Lazy("stavka.cdb90.cli", "calibrate_cmd",
-                       "Fit the combat model to historical battles."),
+                       "Fit the combat model to historical battles (calibrate cdb90), "
+                       "or campaign rules to a scenario's checkpoints (calibrate campaign)."),
     "validate": _Lazy("stavka.cdb90.cli", "validate_cmd",
                       "Score the combat model against historical battles (validate cdb90), "
                       "or a campaign against its checkpoints (validate campaign)."),

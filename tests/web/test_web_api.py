@@ -234,8 +234,11 @@ def test_a_rail_preview_shows_route_and_the_engines_arrival_without_changing_any
     assert "novosibirsk" in p["route"] and p["km"] > 8000 and p["trains"] > 0
     # the engine itself, given the order, brings it there on that date
     c = stavka.Campaign(stavka.load(FLAGSHIP), seed=4, player="soviet")
-    c.step(["sov_fe01_32rd rail moscow"])
+    evs = c.step(["sov_fe01_32rd rail moscow"])
     f = c.static.formation("sov_fe01_32rd")
+    # ... with the trains the preview said (the engine's count, scaled by strength)
+    (dep,) = [e for e in evs if e.kind == "rail_depart" and "sov_fe01_32rd" in e.subjects]
+    assert p["trains"] == dep.values["trains"]
     while c.world.state.rail_eta[0, f] < 0 and c.world.state.loc[0, f] != c.static.node("moscow"):
         c.step()
     eta = int(c.world.state.rail_eta[0, f])

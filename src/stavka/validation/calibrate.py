@@ -111,7 +111,10 @@ def coordinate_descent(evaluate: Callable[[dict[str, float]], Sequence[Outcome]]
             if score < tr.best_score:
                 tr.best, tr.best_score = dict(p), score
             if log:
-                log(f"eval {len(tr.evals)}: score {score:.2f} best {tr.best_score:.2f}")
+                moved = {k: v for k, v in p.items() if tr.evals[0]["params"].get(k) != v}
+                what = ", ".join(f"{k}={v:g}" for k, v in moved.items()) or "the start"
+                log(f"evaluation {len(tr.evals)} ({what}): score {score:.2f}, "
+                    f"best {tr.best_score:.2f}")
         return cache[key]
 
     x = dict(start)
@@ -123,7 +126,8 @@ def coordinate_descent(evaluate: Callable[[dict[str, float]], Sequence[Outcome]]
                 f({**x, k: v})
             x = dict(tr.best)
             if log:
-                log(f"round {rnd} {k} = {x[k]} (score {tr.best_score:.2f})")
+                log(f"round {rnd + 1} of {rounds}: {k} = {x[k]:g} (best score "
+                    f"{tr.best_score:.2f})")
         for k in grid:
             lo, hi = _bounds(k)
             v = x[k]

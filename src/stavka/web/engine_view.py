@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from stavka.engine.phases.movement import trains_needed
 from stavka.errors import IllegalOrderError, InputError, StavkaError, UnknownIdError
 
 _LOADED: dict[str, Any] = {}
@@ -449,6 +450,8 @@ def rail_preview(c: Any, formation: str, target: str, side: str) -> dict[str, An
         at = int(st.rail_next[al, at, tgt])
         route.append(st.node_ids[at])
     arrives = None
+    # the engine's own count (strength over establishment), not the establishment's
+    trains = int(trains_needed(st, world.state, np.array([f]), np.array([0]))[0])
     orders = [Order(formation, "rail", target)]
     for _ in range(RAIL_PREVIEW_DAYS):
         if world.state.day >= st.days or bool(world.state.over[0]):
@@ -464,7 +467,7 @@ def rail_preview(c: Any, formation: str, target: str, side: str) -> dict[str, An
             break
     return {"formation": formation, "target": target, "route": route,
             "km": round(float(st.rail_dist[al, loc, tgt])),
-            "trains": int(st.rail_trains[f]), "arrives": arrives}
+            "trains": trains, "arrives": arrives}
 
 
 #: outcomes whose distribution Explore shows (per-run values)

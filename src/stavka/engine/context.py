@@ -21,6 +21,7 @@ import numpy as np
 from stavka.engine.records import Event, Order
 from stavka.engine.rng import Streams
 from stavka.enums import ACTIVE
+from stavka.world.counts import group_sum
 from stavka.world.state import State
 from stavka.world.static import Static
 from stavka.world.world import Derived, World
@@ -129,7 +130,7 @@ class Ctx:
         R, S, N = self.R, st.S, st.N
         idx = self.node_base("side", st.fside, S) + s.loc
         w = (s.status == ACTIVE) * s.strength[..., 0]  # (faster than np.where here)
-        return np.bincount(idx.ravel(), weights=w.ravel(), minlength=R * S * N).reshape(R, S, N)
+        return group_sum(idx.ravel(), w.ravel(), R * S * N).reshape(R, S, N)
 
     def enemy_men_at(self) -> np.ndarray:
         """[R, S, N] float: men at each region at war with each side (kept until

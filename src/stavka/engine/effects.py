@@ -24,7 +24,7 @@ import numpy as np
 
 from stavka.engine.context import Ctx
 from stavka.enums import C_BATTLE, C_CAPTURED, C_WOUNDED, GONE
-from stavka.world.counts import on_grid
+from stavka.world.counts import group_sum, on_grid
 from stavka.world.flat import flat
 
 
@@ -38,7 +38,7 @@ def book_losses(ctx: Ctx, r: np.ndarray, f: np.ndarray, lost: np.ndarray, cause:
     n = ctx.R * st.S * Fr
     for c in range(4):
         if lost[:, c].any():
-            tot = np.bincount(idx, weights=lost[:, c], minlength=n)
+            tot = group_sum(idx, lost[:, c], n)
             s.losses[..., c, cause] += tot.reshape(ctx.R, st.S, Fr)
 
 
@@ -66,8 +66,7 @@ def book_sanitary(ctx: Ctx, r: np.ndarray, f: np.ndarray, men: np.ndarray, cause
     st, s = ctx.st, ctx.s
     book_losses(ctx, r, f, men[:, None] * MEN_ONLY, cause=cause)
     back = on_grid(men * st.rules.wounded_return_fraction)
-    s.convalescent += np.bincount(r * st.S + st.fside[f], weights=back,
-                                  minlength=ctx.R * st.S).reshape(ctx.R, st.S)
+    s.convalescent += group_sum(r * st.S + st.fside[f], back, ctx.R * st.S).reshape(ctx.R, st.S)
 
 
 #: A loss row of men only (men, tanks, guns, aircraft).

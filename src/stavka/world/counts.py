@@ -37,3 +37,15 @@ def floor_grid(x: np.ndarray | float) -> np.ndarray:
     """The largest count on the fixed grid not above ``x`` (for shares handed out of a
     pool: their sum never exceeds what was there). Shapes as :func:`on_grid`."""
     return np.floor(np.asarray(x, dtype=np.float64) * QUANTUM) / QUANTUM
+
+
+def group_sum(idx: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
+    """``weights`` summed by group ``idx`` into ``n`` float64 slots (``np.bincount`` in
+    index order, so the result does not depend on the CPU).
+
+    Always float64: numpy's weighted ``bincount`` of an *empty* index returns int64
+    zeros, and adding a count to those in place fails (a scenario with no formations,
+    no battles, no aircraft). Every weighted group sum of the state path goes through
+    here (``tests/scenario/test_degenerate_maps.py`` checks it)."""
+    out = np.bincount(idx, weights=weights, minlength=n)
+    return out.astype(np.float64, copy=False)

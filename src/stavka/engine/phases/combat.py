@@ -37,7 +37,7 @@ from stavka.engine.effects import (
     take_regions,
 )
 from stavka.enums import A_ATTACK, A_HOLD, A_NONE, ACTIVE, C_CAPTURED, KINDS
-from stavka.world.counts import on_grid
+from stavka.world.counts import group_sum, on_grid
 from stavka.world.flat import distinct, first_of, flat, put_rows, take_rows
 
 _PARAMS: dict[str, cm.CombatParams] = {}
@@ -138,7 +138,7 @@ def run(ctx: Ctx) -> None:
     fd, dr, df, d_idx = fd[ok], dr[ok], df[ok], d_idx[ok]
 
     def agg(idx: np.ndarray, vals: np.ndarray) -> np.ndarray:
-        return np.bincount(idx, weights=vals, minlength=n)
+        return group_sum(idx, vals, n)
 
     def force_of(fl: np.ndarray, f: np.ndarray, idx: np.ndarray, cum: np.ndarray
                  ) -> tuple[cm.Force, np.ndarray, np.ndarray]:
@@ -210,11 +210,9 @@ def run(ctx: Ctx) -> None:
     # losses back to formations, in proportion (a formation may attack from a
     # region that is itself attacked: its two fractions add)
     fk, inv = distinct(np.concatenate([fa, fd]), R * F)  # formations in battle, sorted
-    frac_m = np.bincount(inv, weights=np.concatenate([res.att_loss[a_idx], res.def_loss[d_idx]]),
-                         minlength=fk.size)
-    frac_e = np.bincount(inv, weights=np.concatenate([res.att_equip_loss[a_idx],
-                                                      res.def_equip_loss[d_idx]]),
-                         minlength=fk.size)
+    frac_m = group_sum(inv, np.concatenate([res.att_loss[a_idx], res.def_loss[d_idx]]), fk.size)
+    frac_e = group_sum(inv, np.concatenate([res.att_equip_loss[a_idx],
+                                            res.def_equip_loss[d_idx]]), fk.size)
     fr_, ff_ = np.divmod(fk, F)
     # tanks are lost faster than other equipment (rules.tank_loss_ratio), and some
     # sides' faster still (Side.tank_loss_factor)
@@ -280,7 +278,7 @@ def _air_support(ctx: Ctx, A: cm.Force, D: cm.Force, er: np.ndarray, en: np.ndar
     air_f = cols[air_j]
     R, S, Fr = ctx.R, st.S, len(st.front_ids)
     idx = (air_r * S + st.fside[air_f]) * Fr + st.front[s.loc[air_r, air_f]]
-    pool = np.bincount(idx, weights=s.strength[air_r, air_f, 3], minlength=R * S * Fr)
+    pool = group_sum(idx, s.strength[air_r, air_f, 3], R * S * Fr)
     n = en.size
     fr = st.front[en]
     # defending side of each engagement: that of its first defender

@@ -19,7 +19,7 @@ import numpy as np
 
 from stavka.engine.context import Ctx
 from stavka.enums import ACTIVE, INACTIVE
-from stavka.world.counts import floor_grid, on_grid
+from stavka.world.counts import floor_grid, group_sum, on_grid
 from stavka.world.flat import put_rows, take_rows
 
 
@@ -133,19 +133,19 @@ def _refit(ctx: Ctx) -> None:
     short = np.maximum(st.est[f] - sc, 0.0)  # [k, 4]
     gi = r * S + st.fside[f]
     for c in (0, 1, 2, 3):  # men (returned wounded, delivered men), tanks, guns, aircraft
-        need = np.bincount(gi, weights=short[:, c], minlength=R * S).reshape(R, S)
+        need = group_sum(gi, short[:, c], R * S).reshape(R, S)
         give = np.minimum(s.pool[..., c], need)
         share = np.where(need > 0, give / np.maximum(need, 1e-9), 0.0)
         # rounded down to the count grid, so the sum handed out never exceeds the pool
         add = floor_grid(short[:, c] * share.ravel()[gi])
         sc[:, c] += add
-        s.pool[..., c] -= np.bincount(gi, weights=add, minlength=R * S).reshape(R, S)
+        s.pool[..., c] -= group_sum(gi, add, R * S).reshape(R, S)
     put_rows(s.strength, flat, sc)
     if s.truck_pool.any():
         idx = (np.arange(R)[:, None] * S + st.fside[None, :]).ravel()
         # trucks go to formations in proportion to their men
         men = np.where(ok, s.strength[..., 0], 0.0)
-        tot = np.bincount(idx, weights=men.ravel(), minlength=R * S).reshape(R, S)
+        tot = group_sum(idx, men.ravel(), R * S).reshape(R, S)
         share = np.where(tot > 0, s.truck_pool / np.maximum(tot, 1.0), 0.0)
         s.trucks += floor_grid(men * share[np.arange(R)[:, None], st.fside[None, :]])
         s.truck_pool[tot > 0] = 0.0

@@ -31,7 +31,7 @@ from stavka.engine.context import Ctx
 from stavka.engine.effects import MEN_ONLY, book_losses, book_sanitary, surrender
 from stavka.enums import ACTIVE, C_ATTRITION, C_SICK
 from stavka.world import graph
-from stavka.world.counts import on_grid
+from stavka.world.counts import group_sum, on_grid
 from stavka.world.flat import flat
 from stavka.world.graph import LAND_AND_SEA, RAIL_AND_SEA
 
@@ -82,11 +82,10 @@ def motor_factor(ctx: Ctx, A: int) -> np.ndarray:
     al = st.alliance[st.fside]  # [F]
     act = s.status == ACTIVE
     key = (np.arange(R)[:, None] * A + al[None, :]).ravel()
-    have = np.bincount(key, weights=np.where(act, s.trucks, 0.0).ravel(), minlength=R * A)
-    need = np.bincount(key, weights=np.where(act, st.est_trucks[None, :], 0.0).ravel(),
-                       minlength=R * A)
+    have = group_sum(key, np.where(act, s.trucks, 0.0).ravel(), R * A)
+    need = group_sum(key, np.where(act, st.est_trucks[None, :], 0.0).ravel(), R * A)
     pool_key = (np.arange(R)[:, None] * A + st.alliance[None, :]).ravel()
-    have += np.bincount(pool_key, weights=s.truck_pool.ravel(), minlength=R * A)
+    have += group_sum(pool_key, s.truck_pool.ravel(), R * A)
     fill = np.where(need > 0, have / np.maximum(need, 1.0), 1.0)
     fill = np.clip(fill, st.rules.truck_fill_min, st.rules.truck_fill_max)
     return detmath.power(fill, st.rules.truck_reach_exp).reshape(R, A)  # type: ignore[no-any-return]

@@ -3,6 +3,7 @@ on outcomes built by hand, and the command's bad input."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -17,6 +18,10 @@ def _num(values: list[float], lo: float = 90, hi: float = 110, hist: float = 100
          cid: str = "x", kind: str = "number") -> Outcome:
     return Outcome(SimpleNamespace(id=cid, history=hist), kind, hist, lo, hi,  # type: ignore[arg-type]
                    np.asarray(values, dtype=float))
+
+
+def _nan_outcome() -> Outcome:
+    return _num([np.nan, np.nan])
 
 
 def test_a_met_checkpoint_costs_nothing() -> None:
@@ -67,9 +72,21 @@ def test_coordinate_descent_finds_the_minimum_of_a_known_function() -> None:
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--grid", "rules.nope=1,2"], "--grid 'rules.nope=1,2': unknown rule 'nope'"),
-    (["--grid", "rules.massing_exp=1,x"], "must be numbers"),
-    (["--grid", "rules.massing_exp=9"], "outside its range"),
+    (["--grid", "rules.nope=1,2"], "--grid 'rules.nope=1,2': parameter 'rules.nope': unknown rule 'nope'"),
+    (["--grid", "rules.massing_exp=1,x"], "must be a float (got 'x')"),
+    (["--grid", "rules.massing_exp=9"], "must be <= 3"),
+    # read like sweep --vary: no NaN, no infinity, no empty item, nothing given twice,
+    # no table rule; the work bounded before anything runs
+    (["--grid", "rules.massing_exp=nan"], "must be a float (got 'nan')"),
+    (["--grid", "rules.massing_exp=1e400"], "must be a float"),
+    (["--grid", "rules.massing_exp="], "malformed value list"),
+    (["--grid", "rules.massing_exp=1,,2"], "no empty items"),
+    (["--grid", "rules.massing_exp=1,1.0"], "value 1 given twice"),
+    (["--grid", "rules.massing_exp=1", "--grid", "rules.massing_exp=2"],
+     "--grid rules.massing_exp given twice"),
+    (["--grid", "rules.ground_speed=1"], "is a table"),
+    (["--grid", "rules.massing_exp=1", "--rounds", "100000000"], "at most 10,000,000"),
+    (["--grid", "rules.massing_exp=1", "--runs", "-1"], "must be >= 1"),
     (["--grid", "massing_exp=1"], "expected rules.NAME"),
     (["--grid", "rules.massing_exp=1", "--runs", "0"], "must be >= 1"),
 ])
@@ -80,3 +97,56 @@ def test_calibrate_bad_input_is_one_line_and_exit_2(args: list[str], message: st
     assert rc == 2
     assert message in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("kind", ["file", "device", "folder named calibration.json"])
+def test_calibrate_out_that_cannot_be_written_is_refused_before_any_run(
+        kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import stavka.validation.calibrate as cal
+
+    def no_run(*a: object, **k: object) -> None:
+        raise AssertionError("ran campaigns before checking --out")
+
+    monkeypatch.setattr(cal, "calibrate", no_run)
+    if kind == "file":
+        out = tmp_path / "f"
+        out.write_text("keep")
+    elif kind == "device":
+        out = Path("/dev/null")
+    else:
+        out = tmp_path / "o"
+        (out / "calibration.json").mkdir(parents=True)
+    rc = main(["calibrate", "campaign", "two-fronts-1941", "--grid", "rules.massing_exp=1",
+               "--out", str(out)])
+    err = capsys.readouterr().err
+    assert rc == 2 and "cannot write there" in err and "Traceback" not in err, err
+    if kind == "file":
+        assert out.read_text() == "keep"
+
+
+def test_a_score_that_is_not_a_number_is_never_best_and_json_stays_valid() -> None:
+    """An objective that is NaN (a metric undefined in every run, say) must not leave the
+    descent without a best point (it used to end in a KeyError) nor put NaN in JSON."""
+    import json
+
+    def evaluate(p: dict[str, float]) -> list[Outcome]:
+        return [_nan_outcome()]
+
+    tr = coordinate_descent(evaluate, {"rules.massing_exp": 1.0},
+                            {"rules.massing_exp": [0.5, 2.0]}, rounds=3)
+    assert tr.best == {"rules.massing_exp": 1.0}
+    json.dumps(tr.as_json(), allow_nan=False)
+    assert tr.as_json()["best_score"] is None
+
+
+def test_the_descent_stops_when_a_round_finds_no_new_point() -> None:
+    seen: list[float] = []
+
+    def evaluate(p: dict[str, float]) -> list[Outcome]:
+        seen.append(p["rules.massing_exp"])
+        return []
+
+    tr = coordinate_descent(evaluate, {"rules.massing_exp": 0.0},
+                            {"rules.massing_exp": [0.0]}, rounds=1_000_000)
+    assert tr.best == {"rules.massing_exp": 0.0} and seen == [0.0]

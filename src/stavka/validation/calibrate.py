@@ -17,7 +17,12 @@ The optimiser (:func:`coordinate_descent`) tries, for one rule at a time, every 
 of its grid with the other rules fixed, keeps the best, and after each round narrows
 every grid to (0.8, 1, 1.25) x the current value (clipped to the rule's bounds). Every
 evaluation runs the same replicas (common random numbers: the same master seed), so
-differences between candidates are not noise between dice.
+differences between candidates are not noise between dice. A round that evaluates no
+new point ends the descent (every later round would repeat it).
+
+``--grid`` is read like ``sweep --vary`` (:func:`parse_grid`: ``V1,V2,...`` or
+``LO..HI[:STEP]``, each value checked against the rule's bounds, a rule or a value
+given twice refused), and the work is bounded before anything runs (:func:`check_work`).
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from stavka.errors import InputError, StavkaError
 from stavka.rules import PREFIX, Rules
 from stavka.validation.campaign import Outcome
 
@@ -37,6 +43,56 @@ DATE_SCALE_DAYS = 7.0
 #: Least scale of a number checkpoint, as a fraction of its historical value (judgement:
 #: a narrow band still tolerates a 20 % miss as one unit).
 MIN_REL_SCALE = 0.2
+
+
+def parse_grid(items: Sequence[str]) -> dict[str, list[float]]:
+    """``["rules.a=1,2", "rules.b=0..4:2"]`` -> ``{"rules.a": [1.0, 2.0], ...}``, read and
+    checked as ``sweep --vary`` reads a rule (:func:`stavka.sweep.grid.expand_values`,
+    :func:`stavka.world.static.coerce_rule`). Raises :class:`InputError` naming the
+    ``--grid`` item for anything else: not ``rules.NAME=...``, an unknown or table rule, a
+    value that is not a finite number within the rule's bounds, an empty item, a rule or a
+    value given twice."""
+    from stavka.sweep.grid import expand_values
+    from stavka.world.static import coerce_rule
+
+    grids: dict[str, list[float]] = {}
+    for g in items:
+        name, sep, vals = g.partition("=")
+        name = name.strip()
+        shown = repr(g[:80] + ("..." if len(g) > 80 else ""))
+        if not sep or not name.startswith(PREFIX):
+            raise InputError(f"--grid {shown}: expected rules.NAME=V1,V2,...")
+        if name in grids:
+            raise InputError(f"--grid {name[:80]} given twice (give all its values in one "
+                             f"--grid)")
+        try:
+            values = [coerce_rule(name, v) for v in expand_values(vals)]
+        except StavkaError as exc:
+            raise InputError(f"--grid {shown}: {exc}") from None
+        if len(set(values)) != len(values):
+            dup = next(v for v in values if values.count(v) > 1)
+            raise InputError(f"--grid {shown}: value {dup:g} given twice")
+        grids[name] = values
+    return grids
+
+
+def max_evaluations(grids: Mapping[str, Sequence[float]], rounds: int) -> int:
+    """The most evaluations :func:`coordinate_descent` can make: the start, then each
+    grid (and the current value) in the first round, three values (and the current one)
+    per rule in every later round."""
+    first = sum(len(v) + 1 for v in grids.values())
+    return 1 + first + (rounds - 1) * 4 * len(grids)
+
+
+def check_work(grids: Mapping[str, Sequence[float]], runs: int, rounds: int) -> None:
+    """Raise :class:`InputError` if the calibration could run more campaigns than a sweep
+    may (:data:`stavka.sweep.core.MAX_TOTAL_RUNS`)."""
+    from stavka.sweep.core import MAX_TOTAL_RUNS
+
+    n = max_evaluations(grids, rounds)
+    if n * runs > MAX_TOTAL_RUNS:
+        raise InputError(f"--grid, --rounds and --runs: up to {n:,} evaluations of {runs:,} "
+                         f"campaigns each ({n * runs:,}); at most {MAX_TOTAL_RUNS:,} campaigns")
 
 
 def scale(o: Outcome) -> float:
@@ -81,7 +137,8 @@ class Trace:
     best_score: float = math.inf
 
     def as_json(self) -> dict[str, Any]:
-        return {"best": self.best, "best_score": self.best_score, "evals": self.evals}
+        return {"best": self.best, "best_score": _finite(self.best_score),
+                "evals": self.evals}
 
 
 def _bounds(name: str) -> tuple[float, float]:
@@ -106,9 +163,12 @@ def coordinate_descent(evaluate: Callable[[dict[str, float]], Sequence[Outcome]]
         key = tuple(sorted(p.items()))
         if key not in cache:
             score, terms = objective(evaluate(p))
+            if math.isnan(score):  # never the best; the trace says so
+                score = math.inf
             cache[key] = score
-            tr.evals.append({"params": dict(p), "score": score, "terms": terms})
-            if score < tr.best_score:
+            tr.evals.append({"params": dict(p), "score": _finite(score),
+                             "terms": {k: _finite(v) for k, v in terms.items()}})
+            if not tr.best or score < tr.best_score:
                 tr.best, tr.best_score = dict(p), score
             if log:
                 moved = {k: v for k, v in p.items() if tr.evals[0]["params"].get(k) != v}
@@ -121,6 +181,7 @@ def coordinate_descent(evaluate: Callable[[dict[str, float]], Sequence[Outcome]]
     f(x)
     grid = {k: list(v) for k, v in grids.items()}
     for rnd in range(rounds):
+        before = len(tr.evals)
         for k, vals in grid.items():
             for v in sorted(set(vals) | {x[k]}):
                 f({**x, k: v})
@@ -132,7 +193,16 @@ def coordinate_descent(evaluate: Callable[[dict[str, float]], Sequence[Outcome]]
             lo, hi = _bounds(k)
             v = x[k]
             grid[k] = sorted({min(max(round(v * m, 6), lo), hi) for m in (0.8, 1.0, 1.25)})
+        if rnd > 0 and len(tr.evals) == before:
+            if log:
+                log(f"round {rnd}: no new point; the descent has converged")
+            break
     return tr
+
+
+def _finite(v: float) -> float | None:
+    """``v``, or None for NaN or infinity (JSON has neither)."""
+    return v if math.isfinite(v) else None
 
 
 def calibrate(scenario: Any, grids: Mapping[str, Sequence[float]], runs: int = 48,
@@ -145,6 +215,7 @@ def calibrate(scenario: Any, grids: Mapping[str, Sequence[float]], runs: int = 4
     written to ``out/calibration.json``."""
     from stavka.validation.campaign import prepare, validate
 
+    check_work(grids, runs, rounds)
     loaded, cps = prepare(scenario, checkpoints)
     from stavka.engine.core import compile_world
 
@@ -158,8 +229,14 @@ def calibrate(scenario: Any, grids: Mapping[str, Sequence[float]], runs: int = 4
 
     tr = coordinate_descent(evaluate, x0, grids, rounds=rounds, log=log)
     if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "calibration.json").write_text(json.dumps(
-            {"scenario": loaded.spec.id, "runs": runs, "seed": seed, "rounds": rounds,
-             "grids": {k: list(v) for k, v in grids.items()}, **tr.as_json()}, indent=1))
+        from stavka.atomic import atomic_write
+
+        try:
+            atomic_write(out / "calibration.json", json.dumps(
+                {"scenario": loaded.spec.id, "runs": runs, "seed": seed, "rounds": rounds,
+                 "grids": {k: list(v) for k, v in grids.items()}, **tr.as_json()},
+                indent=1, allow_nan=False))
+        except OSError as exc:
+            raise InputError(f"--out {out}: cannot write there ({exc.strerror or exc})"
+                             ) from None
     return tr

@@ -75,33 +75,34 @@ def calibrate_cmd(
                        ] = None,
 ) -> None:
     """Calibrate campaign rules on a scenario's checkpoints (coordinate descent)."""
-    from stavka.rules import PREFIX, check
-    from stavka.validation.calibrate import calibrate
+    from stavka.validation.calibrate import calibrate, check_work, parse_grid
 
     if subject != "campaign":
         raise InputError(f"unknown subject {subject!r}: stavka calibrate campaign SCENARIO "
                          "--grid rules.NAME=V1,V2 or stavka calibrate cdb90")
     if runs < 1 or rounds < 1:
         raise InputError(f"--runs and --rounds must be >= 1 (got {runs}, {rounds})")
-    grids: dict[str, list[float]] = {}
-    for g in grid:
-        name, sep, vals = g.partition("=")
-        if not sep or not name.startswith(PREFIX):
-            raise InputError(f"--grid {g!r}: expected rules.NAME=V1,V2,...")
-        try:
-            values = [float(v) for v in vals.split(",") if v.strip()]
-        except ValueError:
-            raise InputError(f"--grid {g!r}: values must be numbers") from None
-        if not values:
-            raise InputError(f"--grid {g!r}: no values")
-        try:
-            for v in values:
-                check(name.removeprefix(PREFIX), v)
-        except InputError as exc:
-            raise InputError(f"--grid {g!r}: {exc}") from None
-        grids[name] = values
+    grids = parse_grid(grid)
+    check_work(grids, runs, rounds)
+    if out is not None:
+        _check_out(out)
     tr = calibrate(scenario, grids, runs=runs, seed=seed, rounds=rounds, out=out,
                    checkpoints=checkpoints, workers=workers,
                    log=lambda s: err.print(s, markup=False, highlight=False))
-    sys.stdout.write(json.dumps({"best": tr.best, "score": tr.best_score,
-                                 "evaluations": len(tr.evals)}, indent=1) + "\n")
+    sys.stdout.write(json.dumps({"best": tr.best, "score": tr.as_json()["best_score"],
+                                 "evaluations": len(tr.evals)}, indent=1, allow_nan=False)
+                     + "\n")
+
+
+def _check_out(out: Path) -> None:
+    """Refuse now an ``--out`` that could not take ``calibration.json`` after the runs."""
+    from stavka.atomic import check_output_dir, check_output_file
+
+    shown = str(out).encode("unicode_escape", "backslashreplace").decode("ascii")[:200]
+    try:
+        check_output_dir(out)
+        check_output_file(out / "calibration.json")
+    except OSError as exc:
+        raise InputError(f"--out {shown}: cannot write there ({exc.strerror or exc})") from None
+    except ValueError as exc:  # a NUL byte in the path
+        raise InputError(f"--out {shown}: not a usable path ({exc})") from None

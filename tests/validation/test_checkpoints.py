@@ -227,3 +227,95 @@ def test_manchuria_checkpoints_are_all_blind():
     m = Meta.of(compile_world(ld.spec, None, 1).static)
     cps = C.load(C.default_path(ld.files), m, ld.spec.id)
     assert cps.spec.checkpoints and all(c.history is None for c in cps.spec.checkpoints)
+
+
+RATIOS = """scenario: t-history
+checkpoints:
+  - id: no_tanks
+    description: German tanks kept (there are none)
+    metric: strength_ratio
+    args: {side: germany, category: tanks, from: 1941-10-01, on: 1941-10-10}
+    history: 0.5
+    band: [0.4, 0.6]
+    source: x
+    confidence: A
+  - id: no_tanks_blind
+    description: German tanks kept, a prediction
+    metric: strength_ratio
+    args: {side: germany, category: tanks, from: 1941-10-01, on: 1941-10-10}
+    source: kept back
+  - id: sick
+    description: Soviet sick and wounded
+    metric: losses
+    args: {side: soviet, causes: [sick, wounded], to: 1941-10-20}
+    history: 0
+    source: x
+    confidence: B
+"""
+
+
+def test_a_metric_undefined_in_every_run_is_not_measured(tmp_path):
+    """strength_ratio over a strength of zero on `from` is NaN in every run: the report
+    (Markdown and JSON, blind or not) says so instead of a median of NaN, and the
+    calibration objective stays a number."""
+    from stavka.validation.calibrate import objective
+
+    p = tmp_path / "c.yaml"
+    p.write_text(RATIOS, encoding="utf-8")
+    rep = validate(SCN, 3, seed=0, checkpoints=p, backend="serial")
+    a, b, sick = rep.outcomes
+    for o in (a, b):
+        assert not o.measured and "undefined in every run" in o.reason and o.undefined == 3
+    assert sick.measured
+    js = as_json(rep)
+    json.dumps(js, allow_nan=False)
+    assert js["totals"]["measured"] == 1 and js["totals"]["not_measured"] == 2
+    md = markdown(rep)
+    assert "| German tanks kept, a prediction | blind | – | not measured: " in md
+    assert "nan" not in md.lower()
+    score, terms = objective(rep.outcomes)
+    assert score == score and terms["no_tanks"] == 0.0
+
+
+def test_runs_where_a_metric_is_undefined_are_left_out_and_counted(tmp_path, monkeypatch):
+    import numpy as np
+
+    from stavka.validation import metrics
+
+    p = tmp_path / "c.yaml"
+    p.write_text(RATIOS.split("  - id: no_tanks_blind")[0], encoding="utf-8")
+    m = metrics.REGISTRY["strength_ratio"]
+    monkeypatch.setitem(metrics.REGISTRY, "strength_ratio", metrics.Metric(
+        m.name, m.args, m.kind, lambda h, a: np.array([np.nan, 0.5, 0.45]), m.doc))
+    rep = validate(SCN, 3, seed=0, checkpoints=p, backend="serial")
+    (o,) = rep.outcomes
+    assert o.measured and o.undefined == 1 and o.values.tolist() == [0.5, 0.45]
+    assert o.median == 0.45 and o.in_band == 1.0
+    row = as_json(rep)["checkpoints"][0]
+    assert row["runs"] == 2 and row["undefined_runs"] == 1
+    assert "(undefined in 1 runs)" in markdown(rep)
+
+
+@pytest.mark.parametrize("args, end", [
+    ("{side: soviet, from: 1941-10-15, on: 1941-10-02}", "on"),
+    ("{side: soviet, from: 1941-10-15, by: 1941-10-02}", "by"),
+    ("{side: soviet, from: 1941-10-15, to: 1941-10-02}", "to"),
+])
+def test_a_period_that_runs_backwards_whatever_ends_it(meta, tmp_path, args, end):
+    metric = {"on": "strength_ratio", "by": "prisoners", "to": "losses"}[end]
+    p = tmp_path / "c.yaml"
+    p.write_text(f"""scenario: t-history
+checkpoints:
+  - id: back
+    description: x
+    metric: {metric}
+    args: {args}
+    history: 1
+    source: x
+    confidence: A
+""", encoding="utf-8")
+    with pytest.raises(C.CheckpointError) as exc:
+        C.load(p, meta, "t-history")
+    assert [str(x) for x in exc.value.problems] == [
+        f"{p}:6: checkpoints[0].args: the period runs backwards (from 1941-10-15 to "
+        f"1941-10-02, its '{end}')"]

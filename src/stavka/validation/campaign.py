@@ -6,6 +6,10 @@ history recorded (vectorised batches on every core), builds one
 run and summarises: the model's median and 10-90 % range (sample quantiles, inverted
 CDF: always values some run produced; "never" sorts after every date), the fraction of
 runs inside the checkpoint's band, and whether history lies inside the 10-90 % range.
+
+A metric may be undefined in a run (NaN: ``strength_ratio`` over a strength of zero on
+``from``): such runs are left out of the checkpoint's summary and counted
+(``undefined``); a checkpoint undefined in every run is "not measured", with the reason.
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ class Outcome:
     values: np.ndarray = field(repr=False)
     measured: bool = True
     reason: str = ""
+    #: runs in which the metric is undefined (NaN), left out of ``values``
+    undefined: int = 0
 
     def _q(self, q: float) -> float:
         if not self.values.size:
@@ -117,7 +123,13 @@ def evaluate(cps: CheckpointSet, h: History) -> list[Outcome]:
         except NotMeasured as exc:
             out.append(Outcome(cp, m.kind, hist, lo, hi, np.zeros(0), False, str(exc)))
             continue
-        out.append(Outcome(cp, m.kind, hist, lo, hi, vals))
+        nan = np.isnan(vals)
+        if nan.all() and vals.size:
+            out.append(Outcome(cp, m.kind, hist, lo, hi, np.zeros(0), False,
+                               f"{cp.metric} is undefined in every run (e.g. a ratio over "
+                               f"zero)", undefined=int(vals.size)))
+            continue
+        out.append(Outcome(cp, m.kind, hist, lo, hi, vals[~nan], undefined=int(nan.sum())))
     return out
 
 
@@ -228,6 +240,8 @@ def rows(rep: Report) -> list[dict[str, Any]]:
                 "history_in_range": None if o.blind else o.history_in_range,
                 "median_in_band": o.median_in_band, "runs": int(o.values.size),
             })
+            if o.undefined:
+                r["undefined_runs"] = o.undefined
             if o.kind == "date":
                 r["never"] = float(np.mean(np.isinf(o.values)))
             if o.kind == "flag":
@@ -270,10 +284,10 @@ def markdown(rep: Report, images: dict[str, str] | None = None) -> str:
         name = o.cp.description.replace("|", "/")
         if images and o.cp.id in images:
             name += f" ([plot]({images[o.cp.id]}))"
-        hist = show(o.history, o.kind, meta)
+        hist = "blind" if o.blind else show(o.history, o.kind, meta)
         if not o.measured:
-            lines.append(f"| {name} | {hist} | {_band(o, meta)} | not measured: "
-                         f"{o.reason} | | | |")
+            band = "–" if o.blind else _band(o, meta)
+            lines.append(f"| {name} | {hist} | {band} | not measured: {o.reason} | | | |")
             continue
         if o.kind == "flag":
             p = float(np.mean(o.values))
@@ -283,6 +297,8 @@ def markdown(rep: Report, images: dict[str, str] | None = None) -> str:
             rng = f"{show(o.p10, o.kind, meta)} – {show(o.p90, o.kind, meta)}"
             if o.kind == "date" and np.isinf(o.values).any():
                 med += f" (never in {100 * np.mean(np.isinf(o.values)):.0f} %)"
+        if o.undefined:
+            med += f" (undefined in {o.undefined:,} runs)"
         if o.blind:
             lines.append(f"| {name} | blind | – | {med} | {rng} | – | – |")
             continue

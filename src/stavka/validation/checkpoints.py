@@ -218,13 +218,16 @@ def _check_one(probs: _Problems, at: PathT, cp: dict[str, Any], meta: Meta) -> A
     for key, val in raw_items:
         if not _check_ref(probs, (*at, "args", key), key, val, meta):
             ok = False
-    # pairs of arguments that must make sense together: a period runs forward; a war
+    # pairs of arguments that must make sense together: a period runs forward (``from``
+    # is not after the date that ends it, whichever argument that is: to, on, by); a war
     # has two sides
-    lo, hi = raw.get("from"), raw.get("to")
-    if isinstance(lo, dt.date) and isinstance(hi, dt.date) and lo > hi:
-        probs.add((*at, "args"), f"the period runs backwards (from {lo.isoformat()} "
-                                 f"to {hi.isoformat()})")
-        ok = False
+    lo = raw.get("from")
+    for end in ("to", "on", "by"):
+        hi = raw.get(end)
+        if isinstance(lo, dt.date) and isinstance(hi, dt.date) and lo > hi:
+            probs.add((*at, "args"), f"the period runs backwards (from {lo.isoformat()} "
+                                     f"to {hi.isoformat()}, its '{end}')")
+            ok = False
     if isinstance(raw.get("a"), str) and raw.get("a") == raw.get("b"):
         probs.add((*at, "args", "b"), f"must be another side than a ({shown(raw['a'])})")
         ok = False

@@ -645,6 +645,35 @@ class _Loader:
                     self.add(("formations", i, "type"), f"type {shown(tname)} is abstract")
 
     # -- stage 3: cross references -----------------------------------------
+    def check_rules(self, data: dict[str, Any]) -> None:
+        """Every entry of the ``rules:`` block that is not a number within its rule's
+        bounds (:func:`stavka.rules.check`: an unknown rule, a table rule, NaN, out of
+        range), each on its own line, all at once. The entries reported are dropped, so the
+        schema does not report the block again as one problem (it checks the same for a
+        scenario built in Python)."""
+        from stavka import rules
+        from stavka.errors import InputError
+
+        block = data.get("rules")
+        if not isinstance(block, dict):
+            return  # the schema reports it
+        bad = []
+        for name, value in block.items():
+            if not isinstance(name, str) or value is INVALID:
+                continue  # reported by the parser
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                msg = f"must be a number (got {_shown_repr(value)})"
+            else:
+                try:
+                    rules.check(name, value)
+                    continue
+                except (InputError, OverflowError) as exc:
+                    msg = escape(str(exc))
+            self.add(("rules", name), msg)
+            bad.append(name)
+        for name in bad:
+            del block[name]
+
     def check_refs(self, data: dict[str, Any]) -> None:
         nodes = [n for n in _seq(data.get("nodes")) if isinstance(n, dict)]
         node_ids = self._unique("nodes", _seq(data.get("nodes")))
@@ -1037,6 +1066,7 @@ def load_file(path: str | Path) -> Loaded:
     if not ld.problems or data:
         ld.resolve_types(data)
         ld.fill_formations(data)
+        ld.check_rules(data)
         ld.check_refs(data)
         spec = ld.validate(data)
         if spec is not None:

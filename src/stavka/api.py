@@ -178,7 +178,7 @@ class Campaign:
         for o in parsed:
             why = unknown_ids(st, o)
             if why:
-                raise UnknownIdError(f"order '{o.text()}': {why}")
+                raise UnknownIdError(f"order '{o.shown()}': {why}")
             check_owner(st, o, sides)
         hook = None
         if self.trace is not None:

@@ -54,6 +54,29 @@ class InputError(StavkaError):
     """Bad input that is not a scenario: a CLI value, a data file, a request."""
 
 
+def escape(text: str) -> str:
+    """``text`` with every non-printable character (newline, escape, bidi control, lone
+    surrogate...) written as a Python escape, so a problem stays one honest line."""
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if ch.isprintable():
+            out.append(ch)
+        else:
+            o = ord(ch)
+            out.append({"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(
+                ch, f"\\x{o:02x}" if o < 0x100 else f"\\u{o:04x}" if o < 0x10000
+                else f"\\U{o:08x}"))
+    return "".join(out)
+
+
+def shown_text(text: str, limit: int = 120) -> str:
+    """User text for a one-line message: :func:`escape`-d and cut to ``limit`` characters."""
+    text = escape(str(text))
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def did_you_mean(name: str, choices: list[str] | tuple[str, ...]) -> str:
     """Return ``" (did you mean 'x'?)"`` for the closest choice, or ``""``."""
     import difflib

@@ -159,14 +159,14 @@ def check(ctx: Ctx, order: Order, replica: int = 0) -> tuple[int, int, int]:
 
         why = answer_problem(ctx, order, replica)
         if why:
-            raise IllegalOrderError(f"order '{order.text()}' on {st.date(ctx.day)}: {why}")
+            raise IllegalOrderError(f"order '{order.shown()}' on {st.date(ctx.day)}: {why}")
         return -1, -1, -1
     f = st.formation(order.formation)
     act = ACTION_CODE[order.action]
     tgt = st.node(order.target) if order.target else -1
     why = illegal_reason(ctx, replica, f, act, tgt)
     if why:
-        raise IllegalOrderError(f"order '{order.text()}' on {st.date(ctx.day)}: {why}")
+        raise IllegalOrderError(f"order '{order.shown()}' on {st.date(ctx.day)}: {why}")
     return f, act, tgt
 
 
@@ -201,12 +201,12 @@ def check_owner(st: Static, order: Order, sides: Sequence[str] | None) -> None:
         req = next(r for r in dip.requests if r.id == order.formation) if dip else None
         if req is not None and req.to not in sides:
             raise IllegalOrderError(
-                f"order '{order.text()}': request {order.formation} is addressed to "
+                f"order '{order.shown()}': request {order.formation} is addressed to "
                 f"{req.to}; you play {', '.join(sides)}")
         return
     f = st.formation(order.formation)
     owner = st.side_ids[int(st.fside[f])]
     if owner not in sides:
         raise IllegalOrderError(
-            f"order '{order.text()}': {order.formation} belongs to {owner}; "
+            f"order '{order.shown()}': {order.formation} belongs to {owner}; "
             f"you play {', '.join(sides)}")

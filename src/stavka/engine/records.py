@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from stavka.enums import ACTIONS
-from stavka.errors import IllegalOrderError
+from stavka.errors import IllegalOrderError, shown_text
 
 #: Orders a player or script may give (:data:`stavka.enums.Action`); ``target`` is a node
 #: id where needed.
@@ -31,16 +31,16 @@ class Order:
         or rail order without a target region."""
         if self.action in ANSWERS:
             if self.target is not None:
-                raise IllegalOrderError(f"order '{self.text()}': an answer is 'REQUEST "
+                raise IllegalOrderError(f"order '{self.shown()}': an answer is 'REQUEST "
                                         f"{'|'.join(ANSWERS)}' (no target)")
             return
         if self.action not in ORDER_ACTIONS:
             raise IllegalOrderError(
-                f"order '{self.text()}': unknown action '{self.action}' "
+                f"order '{self.shown()}': unknown action '{shown_text(self.action, 40)}' "
                 f"(one of {', '.join(ORDER_ACTIONS)}; or {', '.join(ANSWERS)} to answer "
                 f"a request)")
         if self.action in NEEDS_TARGET and not self.target:
-            raise IllegalOrderError(f"order '{self.text()}': '{self.action}' needs a target node")
+            raise IllegalOrderError(f"order '{self.shown()}': '{self.action}' needs a target node")
 
     @property
     def is_answer(self) -> bool:
@@ -52,6 +52,11 @@ class Order:
         ``FORMATION ACTION [TARGET]`` (what :meth:`parse` reads back)."""
         return " ".join(x for x in (self.formation, self.action, self.target) if x)
 
+    def shown(self) -> str:
+        """:meth:`text` for an error message: non-printable characters escaped, cut to
+        one short line (the ids may be anything a player typed)."""
+        return shown_text(self.text())
+
     def __str__(self) -> str:
         """The order as written: see :meth:`text`."""
         return self.text()
@@ -62,7 +67,8 @@ class Order:
         parts = text.split()
         if len(parts) not in (2, 3):
             raise IllegalOrderError(
-                f"order '{text}': expected 'FORMATION ACTION [TARGET]' ({len(parts)} words given)")
+                f"order '{shown_text(text)}': expected 'FORMATION ACTION [TARGET]' "
+                f"({len(parts)} words given)")
         return cls(*parts)
 
     def __repr__(self) -> str:

@@ -28,7 +28,7 @@ from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
-from stavka.errors import Problem, ScenarioError, did_you_mean
+from stavka.errors import Problem, ScenarioError, did_you_mean, escape
 from stavka.scenario import diplomacy
 from stavka.scenario.schema import Scenario, not_yet_used_settings, param_uses
 
@@ -73,23 +73,6 @@ MAX_SHOWN = 80
 MAX_SUGGEST_WORK = 2_000_000
 
 _YAML_TAG = "tag:yaml.org,2002:"
-
-
-def escape(text: str) -> str:
-    """``text`` with every non-printable character (newline, escape, bidi control, lone
-    surrogate...) written as a Python escape, so a problem stays one honest line."""
-    if text.isprintable():
-        return text
-    out = []
-    for ch in text:
-        if ch.isprintable():
-            out.append(ch)
-        else:
-            o = ord(ch)
-            out.append({"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(
-                ch, f"\\x{o:02x}" if o < 0x100 else f"\\u{o:04x}" if o < 0x10000
-                else f"\\U{o:08x}"))
-    return "".join(out)
 
 
 def _cut(text: str, limit: int = MAX_SHOWN) -> str:

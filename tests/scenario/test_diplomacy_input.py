@@ -48,6 +48,11 @@ CASES = [
      "diplomacy.neutrals[0].treaties[0]", "unknown agreement 'pakt'"),
     ("model: {bias: $entry_bias, max_daily: 1.0}", "model: {bias: $entry_bais, max_daily: 1.0}",
      "diplomacy.neutrals[0].model.bias", "unknown parameter 'entry_bais'"),
+    # a side paired with itself, whatever the relation (asking, selling: above)
+    ("trust: {yanan: {soviet: 0.5}}", "trust: {yanan: {yanan: 0.5}}",
+     "diplomacy.trust.yanan.yanan", "a side's trust is in another side, not itself"),
+    ("      against: soviet", "      against: china", "diplomacy.neutrals[0].against",
+     "a neutral cannot enter a war against itself ('china')"),
 ]
 
 

@@ -40,7 +40,8 @@ def check_refs(data: dict[str, Any], ref: Ref, add: Callable[[tuple[Any, ...], s
     ``ref(path, value, pool, what)`` reports an unknown id, ``add(path, message)`` any
     other problem, ``trigger``/``effect``/``param`` check a nested trigger, effect or
     ``$param`` as elsewhere in the file. Reports: unknown sides, regions, fronts,
-    request/agreement/contract ids; a side asking itself; an offer of more gold than the
+    request/agreement/contract ids; a side asking itself, trusting itself or entering a
+    war against itself; an offer of more gold than the
     side starts with, or of goods of a kind the side has none of; a contract route
     whose ends are not held by the seller and the buyer or whose regions are not joined
     by edges of its kind; effects that must not appear in an outcome."""
@@ -94,6 +95,9 @@ def check_refs(data: dict[str, Any], ref: Ref, add: Callable[[tuple[Any, ...], s
         ref(("diplomacy", "trust", a), a, sides, "side")
         for b, v in _map(row).items():
             ref(("diplomacy", "trust", a, b), b, sides, "side")
+            if a == b:
+                add(("diplomacy", "trust", a, b), f"a side's trust is in another side, not "
+                                                  f"itself ({a!r})")
             param(("diplomacy", "trust", a, b), v)
     for i, r in enumerate(_seq(dip.get("requests"))):
         if not isinstance(r, dict):
@@ -201,6 +205,9 @@ def check_refs(data: dict[str, Any], ref: Ref, add: Callable[[tuple[Any, ...], s
         p = ("diplomacy", "neutrals", i)
         ref((*p, "side"), n.get("side"), sides, "side")
         ref((*p, "against"), n.get("against"), sides, "side")
+        if isinstance(n.get("side"), str) and n.get("side") == n.get("against"):
+            add((*p, "against"), f"a neutral cannot enter a war against itself "
+                                 f"({n['against']!r})")
         ref((*p, "front"), n.get("front"), fronts, "front")
         ref((*p, "other_front"), n.get("other_front"), fronts, "front")
         ref((*p, "capital"), n.get("capital"), node_ids, "region")

@@ -319,3 +319,63 @@ checkpoints:
     assert [str(x) for x in exc.value.problems] == [
         f"{p}:6: checkpoints[0].args: the period runs backwards (from 1941-10-15 to "
         f"1941-10-02, its '{end}')"]
+
+
+def test_a_timestamp_where_a_date_belongs_is_located_not_a_traceback(meta, tmp_path):
+    """YAML reads `1941-10-05 12:00` as a datetime (a date with a time): comparing it with
+    the scenario's dates raised TypeError; it is a located problem like any bad date."""
+    p = tmp_path / "c.yaml"
+    p.write_text("""scenario: t-history
+checkpoints:
+  - id: noon
+    description: x
+    metric: owner
+    args: {region: town, side: soviet, on: 1941-10-05 12:00:00}
+    history: true
+    source: x
+    confidence: A
+  - id: noon_history
+    description: x
+    metric: capture_date
+    args: {region: town}
+    history: 1941-10-04 06:00:00
+    band: [1941-10-03 01:00:00, 1941-10-05]
+    source: x
+    confidence: A
+  - id: noon_period
+    description: x
+    metric: losses
+    args: {side: soviet, from: 1941-10-09 23:00:00, to: 1941-10-02}
+    history: 1
+    source: x
+    confidence: A
+""", encoding="utf-8")
+    with pytest.raises(C.CheckpointError) as exc:
+        C.load(p, meta, "t-history")
+    lines = [str(x) for x in exc.value.problems]
+    assert any(":6: checkpoints[0].args.on: datetimes provided to dates should have zero "
+               "time" in ln for ln in lines), lines
+    assert any(":14: checkpoints[1].history: must be a date" in ln for ln in lines), lines
+    assert any(":15: checkpoints[1].band[0]: must be a date" in ln for ln in lines), lines
+    assert any(":21: checkpoints[2].args.from:" in ln for ln in lines), lines
+
+
+@pytest.mark.parametrize("blocker", ["report.json", "report.md", "plots", "sweep"])
+def test_validate_out_that_cannot_take_the_report_is_refused_before_any_run(
+        tmp_path, capsys, monkeypatch, blocker):
+    import stavka.validation.campaign as camp
+
+    def no_run(*a, **k):
+        raise AssertionError("ran campaigns before checking --out")
+
+    monkeypatch.setattr(camp, "validate", no_run)
+    out = tmp_path / "out"
+    out.mkdir()
+    if blocker.startswith("report"):
+        (out / blocker).mkdir()  # a folder where the report file goes
+    else:
+        (out / blocker).write_text("x")  # a file where a folder goes
+    assert main(["validate", "campaign", str(SCN), "--runs", "2", "--quiet",
+                 "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot write there ({blocker}" in err and "Traceback" not in err, err

@@ -224,7 +224,7 @@ def _check_one(probs: _Problems, at: PathT, cp: dict[str, Any], meta: Meta) -> A
     lo = raw.get("from")
     for end in ("to", "on", "by"):
         hi = raw.get(end)
-        if isinstance(lo, dt.date) and isinstance(hi, dt.date) and lo > hi:
+        if _is_date(lo) and _is_date(hi) and lo > hi:
             probs.add((*at, "args"), f"the period runs backwards (from {lo.isoformat()} "
                                      f"to {hi.isoformat()}, its '{end}')")
             ok = False
@@ -235,13 +235,20 @@ def _check_one(probs: _Problems, at: PathT, cp: dict[str, Any], meta: Meta) -> A
     return args if ok else None
 
 
+def _is_date(v: Any) -> bool:
+    """A calendar date; a timestamp with a time of day (YAML ``1941-10-05 12:00``, a
+    ``datetime``) is not one, and comparing it with a date would raise: the schema
+    reports it."""
+    return isinstance(v, dt.date) and not isinstance(v, dt.datetime)
+
+
 def _last_date(meta: Meta) -> dt.date:
     return meta.date(meta.days - 1)
 
 
 def _check_date(probs: _Problems, path: PathT, val: Any, meta: Meta) -> bool:
     lo, hi = meta.start, _last_date(meta)
-    if isinstance(val, dt.date) and not lo <= val <= hi:
+    if _is_date(val) and not lo <= val <= hi:
         probs.add(path, f"date {val.isoformat()} is outside the scenario "
                         f"({lo.isoformat()} .. {hi.isoformat()})")
         return False
@@ -249,7 +256,7 @@ def _check_date(probs: _Problems, path: PathT, val: Any, meta: Meta) -> bool:
 
 
 def _check_ref(probs: _Problems, path: PathT, key: str, val: Any, meta: Meta) -> bool:
-    if isinstance(val, dt.date):
+    if _is_date(val):
         return _check_date(probs, path, val, meta)
     pools: dict[str, tuple[str, list[str]]] = {
         "region": ("region", list(meta.node_ids)), "place": ("region", list(meta.node_ids)),
@@ -294,7 +301,7 @@ def _check_values(probs: _Problems, at: PathT, cp: dict[str, Any], kind: str,
     want = {"flag": "true or false", "date": "a date", "number": "a number"}[kind]
     for path, v in vals:
         good = (isinstance(v, bool) if kind == "flag" else
-                isinstance(v, dt.date) if kind == "date" else
+                _is_date(v) if kind == "date" else
                 isinstance(v, int | float) and not isinstance(v, bool))
         if good and kind == "number" and not math.isfinite(v):
             probs.add(path, f"must be a finite number (got {shown(v)})")

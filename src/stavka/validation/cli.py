@@ -42,6 +42,8 @@ def campaign_cmd(
     if runs < 1:
         raise InputError(f"--runs must be >= 1 (got {runs})")
     loaded, cps = prepare(scenario, checkpoints)  # every problem before anything runs
+    if out is not None:
+        _check_out(out, files=("report.md", "report.json"), folders=("plots", "sweep"))
     with Progress(TextColumn("[bold]campaigns"), BarColumn(), MofNCompleteColumn(),
                   console=err, disable=quiet or as_json, transient=True) as bar:
         task = bar.add_task("runs", total=None)
@@ -85,7 +87,7 @@ def calibrate_cmd(
     grids = parse_grid(grid)
     check_work(grids, runs, rounds)
     if out is not None:
-        _check_out(out)
+        _check_out(out, files=("calibration.json",))
     tr = calibrate(scenario, grids, runs=runs, seed=seed, rounds=rounds, out=out,
                    checkpoints=checkpoints, workers=workers,
                    log=lambda s: err.print(s, markup=False, highlight=False))
@@ -94,15 +96,23 @@ def calibrate_cmd(
                      + "\n")
 
 
-def _check_out(out: Path) -> None:
-    """Refuse now an ``--out`` that could not take ``calibration.json`` after the runs."""
+def _check_out(out: Path, files: tuple[str, ...] = (), folders: tuple[str, ...] = ()) -> None:
+    """Refuse now an ``--out`` that could not take its ``files`` and ``folders`` after the
+    runs (a file, a device, a folder where a report goes, no permission)."""
     from stavka.atomic import check_output_dir, check_output_file
 
     shown = str(out).encode("unicode_escape", "backslashreplace").decode("ascii")[:200]
+    where = ""
     try:
         check_output_dir(out)
-        check_output_file(out / "calibration.json")
+        for name in files:
+            where = f" ({name})"
+            check_output_file(out / name)
+        for name in folders:
+            where = f" ({name}/)"
+            check_output_dir(out / name)
     except OSError as exc:
-        raise InputError(f"--out {shown}: cannot write there ({exc.strerror or exc})") from None
+        raise InputError(f"--out {shown}: cannot write there{where}: "
+                         f"{exc.strerror or exc}") from None
     except ValueError as exc:  # a NUL byte in the path
         raise InputError(f"--out {shown}: not a usable path ({exc})") from None

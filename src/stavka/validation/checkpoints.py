@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -235,7 +235,7 @@ def _check_one(probs: _Problems, at: PathT, cp: dict[str, Any], meta: Meta) -> A
     return args if ok else None
 
 
-def _is_date(v: Any) -> bool:
+def _is_date(v: Any) -> TypeGuard[dt.date]:
     """A calendar date; a timestamp with a time of day (YAML ``1941-10-05 12:00``, a
     ``datetime``) is not one, and comparing it with a date would raise: the schema
     reports it."""

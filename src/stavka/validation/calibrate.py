@@ -195,7 +195,7 @@ def coordinate_descent(evaluate: Callable[[dict[str, float]], Sequence[Outcome]]
             grid[k] = sorted({min(max(round(v * m, 6), lo), hi) for m in (0.8, 1.0, 1.25)})
         if rnd > 0 and len(tr.evals) == before:
             if log:
-                log(f"round {rnd}: no new point; the descent has converged")
+                log(f"round {rnd + 1} of {rounds}: no new point; the descent has converged")
             break
     return tr
 

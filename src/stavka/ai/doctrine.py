@@ -90,6 +90,14 @@ class _Men:
         return self.men
 
 
+def _running_men(grp: np.ndarray, men: np.ndarray) -> np.ndarray:
+    """[k] men of each formation and the ones before it in its group: ``grp`` [k] sorted so
+    that each group's formations are consecutive, ``men`` [k] in the same order."""
+    cum = np.cumsum(men)
+    start = np.r_[True, grp[1:] != grp[:-1]]
+    return cum - np.maximum.accumulate(np.where(start, cum - men, 0.0))
+
+
 def _may_leave(ctx: Ctx, fl: np.ndarray, leaving: np.ndarray, men_at: _Men) -> np.ndarray:
     """Garrison rule: formations leave a victory region only while enough men stay.
 
@@ -110,11 +118,7 @@ def _may_leave(ctx: Ctx, fl: np.ndarray, leaving: np.ndarray, men_at: _Men) -> n
     grp = (r_k * st.N + loc_k) * st.S + sd
     order = np.lexsort((f_k, grp))
     k, grp, men_here = k[order], grp[order], men_here[order]
-    men = take_rows(s.strength, fl[k])[:, 0]
-    cum = np.cumsum(men)
-    start = np.r_[True, grp[1:] != grp[:-1]]
-    base = np.maximum.accumulate(np.where(start, cum - men, 0.0))
-    gone = cum - base
+    gone = _running_men(grp, take_rows(s.strength, fl[k])[:, 0])
     ok[k] = men_here - gone >= st.vp[loc[k]] * st.rules.garrison_men_per_vp
     return ok
 
@@ -164,11 +168,8 @@ def _defend(ctx: Ctx, defenders: np.ndarray, enemy_node: np.ndarray, men_at: _Me
         g_has2 = np.isfinite(other[np.arange(grp.size), pick2]) & here
         men_f = take_rows(s.strength, fl)[:, 0]
         order = np.argsort(inv, kind="stable")  # by group, formations in index order
-        cum = np.cumsum(men_f[order])
-        first = np.r_[True, inv[order][1:] != inv[order][:-1]]
-        base = np.maximum.accumulate(np.where(first, cum - men_f[order], 0.0))
-        before = np.empty_like(men_f)
-        before[order] = cum - men_f[order] - base  # men of this group's earlier formations
+        before = np.empty_like(men_f)  # men of this group's earlier formations
+        before[order] = _running_men(inv[order], men_f[order]) - men_f[order]
         surplus = g_has2[inv] & (before >= st.rules.defend_stack_men)
         best = np.where(surplus, g_best2[inv], best)
         has = has | surplus

@@ -34,8 +34,10 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from stavka.errors import InputError, StavkaError
-from stavka.rules import PREFIX, Rules
+from stavka.rules import PREFIX, field_spec
 from stavka.validation.campaign import Outcome
 
 #: Scale of a date checkpoint's miss, days (judgement: a week late is one unit).
@@ -108,8 +110,6 @@ def term(o: Outcome) -> float:
     if not o.measured or not o.values.size or o.blind:
         return 0.0
     if o.kind == "flag":
-        import numpy as np
-
         p = float(np.mean(o.values == o.history))
         return (max(0.5 - p, 0.0) / 0.25) ** 2 + 0.5 * (max(0.1 - p, 0.0) / 0.25) ** 2
     u = scale(o)
@@ -142,7 +142,7 @@ class Trace:
 
 
 def _bounds(name: str) -> tuple[float, float]:
-    f = {x.name: x for x in dataclasses.fields(Rules)}[name.removeprefix(PREFIX)]
+    f = field_spec(name.removeprefix(PREFIX))
     return float(f.metadata["lo"]), float(f.metadata["hi"])
 
 

@@ -42,6 +42,8 @@ class Static:
     # sides
     side_ids: tuple[str, ...]
     alliance: np.ndarray  # [S] alliance index
+    tank_loss_factor: np.ndarray  # [S] Side.tank_loss_factor
+    winter_kit: np.ndarray  # [S] bool: Side.winter_equipment
     # fronts
     front_ids: tuple[str, ...]
     # nodes [N]
@@ -447,6 +449,8 @@ def compile_static(spec: Scenario, overrides: dict[str, Any] | None = None) -> S
         spec=spec, params=params, rules=rules, start=spec.start, days=D,
         ground_speed=np.array(rules.ground_speed), terrain_speed=np.array(rules.terrain_speed),
         side_ids=side_ids, alliance=alliance, front_ids=front_ids,
+        tank_loss_factor=np.array([spec.sides[s].tank_loss_factor for s in side_ids]),
+        winter_kit=np.array([spec.sides[s].winter_equipment for s in side_ids]),
         node_ids=node_ids, node_index=nidx,
         lat=np.array([n.lat for n in spec.nodes]), lon=np.array([n.lon for n in spec.nodes]),
         terrain=np.array([TERRAINS.index(n.terrain) for n in spec.nodes], dtype=np.int8),

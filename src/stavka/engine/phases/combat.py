@@ -216,8 +216,7 @@ def run(ctx: Ctx) -> None:
     fr_, ff_ = np.divmod(fk, F)
     # tanks are lost faster than other equipment (rules.tank_loss_ratio), and some
     # sides' faster still (Side.tank_loss_factor)
-    tank_mult = st.rules.tank_loss_ratio * np.array(
-        [st.spec.sides[sid].tank_loss_factor for sid in st.side_ids])[st.fside[ff_]]
+    tank_mult = st.rules.tank_loss_ratio * st.tank_loss_factor[st.fside[ff_]]
     frac_t = np.minimum(frac_e * tank_mult, 1.0)
     frac = np.stack([frac_m, frac_t, frac_e, frac_e], axis=-1)
     have = take_rows(s.strength, fk)

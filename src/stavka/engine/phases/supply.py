@@ -152,13 +152,12 @@ def _sickness(ctx: Ctx, act: np.ndarray) -> None:
         return
     rate = np.full(st.N, ru.sick_per_day)
     cold = ru.frost_sick_per_degday * np.maximum(ru.frost_threshold_c - ctx.temp(), 0.0)  # [N]
-    kitless = np.array([not st.spec.sides[sid].winter_equipment for sid in st.side_ids])
     fs = np.flatnonzero(act)
     if not fs.size:
         return
     r, f = np.divmod(fs, st.F)
     loc = flat(s.loc)[fs]
-    frac = rate[loc] + np.where(kitless[st.fside[f]], cold[loc], 0.0)
+    frac = rate[loc] + np.where(st.winter_kit[st.fside[f]], 0.0, cold[loc])
     men = flat(s.strength)[fs * 4]
     lost = on_grid(men * frac)
     if not lost.any():

@@ -21,7 +21,9 @@ def doctrine(ctx: Ctx) -> None:
     attack: march on the nearest enemy-held region of the same front (ties: more
     victory points, then lower index); defend: go to the nearest threatened
     friendly region of the front that is not yet held, else dig in; hold/passive:
-    stay and dig in.
+    stay and dig in. Whoever leaves a region obeys the garrison and cover rules
+    (:func:`_may_leave`); a defender dug in behind the line goes forward again when
+    ``rules.rear_release`` is 1.
     """
     st, s = ctx.st, ctx.s
     act = s.status == ACTIVE
@@ -98,28 +100,51 @@ def _running_men(grp: np.ndarray, men: np.ndarray) -> np.ndarray:
     return cum - np.maximum.accumulate(np.where(start, cum - men, 0.0))
 
 
+def _adjacent_enemy_men(ctx: Ctx) -> np.ndarray:
+    """[R, S, N]: enemy men in the land neighbours of each region, for each side (summed
+    over the neighbours in ascending order: a fixed reduction order)."""
+    enemy = ctx.enemy_men_at()
+    nb = ctx.derived.neighbours()  # [N, K], -1 padded
+    acc = np.zeros_like(enemy)
+    for k in range(nb.shape[1]):
+        col = nb[:, k]
+        acc += np.where(col >= 0, enemy[..., np.maximum(col, 0)], 0.0)
+    return acc
+
+
 def _may_leave(ctx: Ctx, fl: np.ndarray, leaving: np.ndarray, men_at: _Men) -> np.ndarray:
-    """Garrison rule: formations leave a victory region only while enough men stay.
+    """Garrison and cover rules: formations leave a region only while enough men stay.
 
     ``fl`` are flat (replica * F + formation) indices in row-major order.
     Candidates leave in formation order as long as the men remaining stay at
-    or above ``vp x rules.garrison_men_per_vp``.
+    or above both ``vp x rules.garrison_men_per_vp`` (a victory region's garrison) and
+    ``rules.cover_ratio x`` the enemy men in the regions next to it (a sector in contact
+    is not uncovered).
     """
     st, s = ctx.st, ctx.s
     ok = np.ones(fl.shape, dtype=bool)
     loc = flat(s.loc)[fl]
-    k = np.flatnonzero(leaving & (st.vp[loc] > 0))
+    r_all, f_all = np.divmod(fl, st.F)
+    cover = None
+    if st.rules.cover_ratio > 0.0:
+        cover = flat(_adjacent_enemy_men(ctx))[(r_all * st.S + st.fside[f_all]) * st.N + loc]
+        k = np.flatnonzero(leaving & ((st.vp[loc] > 0) | (cover > 0)))
+    else:
+        k = np.flatnonzero(leaving & (st.vp[loc] > 0))
     if k.size == 0:
         return ok
-    r_k, f_k = np.divmod(fl[k], st.F)
+    r_k, f_k = r_all[k], f_all[k]
     sd, loc_k = st.fside[f_k], loc[k]
     men_here = flat(men_at())[(r_k * st.S + sd) * st.N + loc_k]
+    need = st.vp[loc_k] * st.rules.garrison_men_per_vp
+    if cover is not None:
+        need = np.maximum(need, st.rules.cover_ratio * cover[k])
     # group by (replica, region, side), formations in index order; men gone so far
     grp = (r_k * st.N + loc_k) * st.S + sd
     order = np.lexsort((f_k, grp))
-    k, grp, men_here = k[order], grp[order], men_here[order]
+    k, grp, men_here, need = k[order], grp[order], men_here[order], need[order]
     gone = _running_men(grp, take_rows(s.strength, fl[k])[:, 0])
-    ok[k] = men_here - gone >= st.vp[loc[k]] * st.rules.garrison_men_per_vp
+    ok[k] = men_here - gone >= need
     return ok
 
 
@@ -175,7 +200,10 @@ def _defend(ctx: Ctx, defenders: np.ndarray, enemy_node: np.ndarray, men_at: _Me
         has = has | surplus
     else:
         surplus = np.zeros(fl.shape, dtype=bool)
-    has = np.where(dug_in, surplus, has)  # a dug-in defender moves only as surplus
+    # a dug-in defender moves only as surplus, or (rules.rear_release) when no enemy is
+    # next to it any more: the line, not the rear, is held
+    stays = dug_in & here[inv] if st.rules.rear_release > 0.0 else dug_in
+    has = np.where(stays, surplus, has)
     go = has & _may_leave(ctx, fl, has, men_at)
     flat(s.action)[fl[~go]] = A_DEFEND
     flat(s.action)[fl[go]] = A_MOVE

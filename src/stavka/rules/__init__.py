@@ -95,6 +95,13 @@ class Rules:
         "(a region's battle is many engagements in depth)")
     combat_loss_mult: float = _rule(
         "1", 0.01, 100.0, "the CDB90-fitted daily loss rates times this at campaign scale")
+    frontage_men: float = _rule(
+        "men", 1e3, 1e9, "most men of one side that fight in a region's battle on a day "
+        "(the line a region's front can hold); the rest are in reserve, share the line's "
+        "losses in proportion and add nothing to its force; 1e9 = no limit")
+    frontage_urban: float = _rule(
+        "1", 1.0, 100.0, "a city is defended in depth: its defenders' frontage_men is this "
+        "many times as large")
     tank_loss_ratio: float = _rule(
         "1", 0.0, 20.0, "a formation's tank loss fraction in battle over its gun and "
         "aircraft loss fraction (armour is lost faster than other equipment)")
@@ -146,6 +153,14 @@ class Rules:
         "men", 1e3, 1e9, "a defending AI keeps at most this many idle defenders in one "
         "threatened region (frontage: a region's front takes so many divisions) and sends "
         "the surplus to other threatened regions; 1e9 = no limit")
+    cover_ratio: float = _rule(
+        "1", 0.0, 10.0, "a region next to the enemy keeps at least this many men per enemy "
+        "man in the regions next to it when its formations leave to attack or reinforce "
+        "elsewhere (the sector is not uncovered); 0 = no such rule")
+    rear_release: float = _rule(
+        "1", 0.0, 1.0, "1: a defender dug in where no enemy is next to it (a rear region "
+        "after a retreat) is sent on to the threatened line like an idle one, the garrison "
+        "rule permitting; 0: it stays dug in")
     # --- movement (stavka.engine.phases.movement)
     enemy_ground_speed: float = _rule(
         "1", 0.0, 1.0, "march speed factor into an enemy-held region (screens, "

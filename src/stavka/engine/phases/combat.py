@@ -36,7 +36,7 @@ from stavka.engine.effects import (
     surrender,
     take_regions,
 )
-from stavka.enums import A_ATTACK, A_HOLD, A_NONE, ACTIVE, C_CAPTURED, KINDS
+from stavka.enums import A_ATTACK, A_HOLD, A_NONE, ACTIVE, C_CAPTURED, KINDS, TERRAINS
 from stavka.world.counts import group_sum, on_grid
 from stavka.world.flat import distinct, first_of, flat, put_rows, take_rows
 
@@ -156,6 +156,20 @@ def run(ctx: Ctx) -> None:
 
     A, amen, a_m0 = force_of(fa, af, a_idx, s.eng_att[er, en])
     D, dmen, d_m0 = force_of(fd, df, d_idx, s.eng_def[er, en])
+    # Frontage: a region's battle takes at most rules.frontage_men of each side in its
+    # line; the rest stand in reserve, feed the line (they share its losses in
+    # proportion) and do not add to its force. 1e9 = no limit.
+    # a city is defended in depth, block by block: its defenders' frontage is
+    # rules.frontage_urban times as wide
+    ea = _engaged(amen, st.rules.frontage_men)
+    ed = _engaged(dmen, st.rules.frontage_men * np.where(
+        st.terrain[en] == TERRAINS.index("urban"), st.rules.frontage_urban, 1.0))
+    if st.rules.frontage_men < 1e9:
+        A = dataclasses.replace(A, men=A.men * ea, tanks=A.tanks * ea, guns=A.guns * ea,
+                                aircraft=A.aircraft * ea)
+        D = dataclasses.replace(D, men=D.men * ed, tanks=D.tanks * ed, guns=D.guns * ed,
+                                aircraft=D.aircraft * ed)
+        amen, dmen = A.men, D.men  # the men in the line
     _air_support(ctx, A, D, er, en, att_side, df, d_idx, ground_unit)
     if st.rules.massing_exp != 0.0:
         # Force concentration at campaign scale: an attacker that outnumbers the region's
@@ -210,9 +224,11 @@ def run(ctx: Ctx) -> None:
     # losses back to formations, in proportion (a formation may attack from a
     # region that is itself attacked: its two fractions add)
     fk, inv = distinct(np.concatenate([fa, fd]), R * F)  # formations in battle, sorted
-    frac_m = group_sum(inv, np.concatenate([res.att_loss[a_idx], res.def_loss[d_idx]]), fk.size)
-    frac_e = group_sum(inv, np.concatenate([res.att_equip_loss[a_idx],
-                                            res.def_equip_loss[d_idx]]), fk.size)
+    # (in a battle wider than its frontage, the losses of the line spread over everyone)
+    la, ld = res.att_loss * ea, res.def_loss * ed
+    frac_m = group_sum(inv, np.concatenate([la[a_idx], ld[d_idx]]), fk.size)
+    frac_e = group_sum(inv, np.concatenate([(res.att_equip_loss * ea)[a_idx],
+                                            (res.def_equip_loss * ed)[d_idx]]), fk.size)
     fr_, ff_ = np.divmod(fk, F)
     # tanks are lost faster than other equipment (rules.tank_loss_ratio), and some
     # sides' faster still (Side.tank_loss_factor)
@@ -227,8 +243,8 @@ def run(ctx: Ctx) -> None:
     book_battle_losses(ctx, fr_, ff_, lost)
     sup = flat(s.supply)
     sup[fk] = np.maximum(sup[fk] - st.rules.battle_supply_days / st.supply_days[ff_], 0.0)
-    s.eng_att[er, en] = 1.0 - (1.0 - s.eng_att[er, en]) * (1.0 - res.att_loss)
-    s.eng_def[er, en] = 1.0 - (1.0 - s.eng_def[er, en]) * (1.0 - res.def_loss)
+    s.eng_att[er, en] = 1.0 - (1.0 - s.eng_att[er, en]) * (1.0 - la)
+    s.eng_def[er, en] = 1.0 - (1.0 - s.eng_def[er, en]) * (1.0 - ld)
     s.eng_men[er, en, 0] += on_grid(res.att_loss * amen)
     s.eng_men[er, en, 1] += on_grid(res.def_loss * dmen)
     first = (s.eng_days[er, en] == 0) & keep
@@ -260,6 +276,14 @@ def run(ctx: Ctx) -> None:
     if breaks.any():
         _defender_breaks(ctx, breaks, er, en, att_side, (ar, af, a_idx), (dr, df, d_idx))
     ctx.invalidate()
+
+
+def _engaged(men: np.ndarray, frontage: float | np.ndarray) -> np.ndarray:
+    """[n] fraction of a side's ``men`` [n] in a region's line: ``min(1, frontage / men)``
+    (``rules.frontage_men``); exactly 1.0 with no limit (1e9), so nothing changes then."""
+    if np.all(np.asarray(frontage) >= 1e9):
+        return np.ones_like(men)
+    return np.minimum(1.0, frontage / np.maximum(men, 1.0))
 
 
 def _air_support(ctx: Ctx, A: cm.Force, D: cm.Force, er: np.ndarray, en: np.ndarray,

@@ -82,6 +82,36 @@ class Rules:
         "loses men to the cold")
     recover_min_supply: float = _rule(
         "1", 0.0, 1.0, "supply on hand above which morale recovers")
+    # --- supply in tons (stavka.engine.tonnage; opt-in: supply_tons = 1)
+    supply_tons: float = _rule(
+        "0/1", 0.0, 1.0, "1: supply is counted in tons (stavka.engine.tonnage): each "
+        "formation demands tons a day, rail edges carry tons_per_train per free train (troop "
+        "trains use their share), trucks beyond the railhead carry truck_tkm_per_day, "
+        "factories' supply_per_day caps each source, captured railways are regauged at "
+        "regauge_km_per_day from the railhead (regauge_days is not used); 0: the level is "
+        "traced reachability and the truck falloff")
+    supply_kg_per_man: float = _rule(
+        "kg/(man*day)", 0.0, 100.0, "supply a formation needs a day per man (food, "
+        "ammunition, fuel of its own vehicles; supply_tons only)")
+    supply_t_per_tank: float = _rule(
+        "t/(tank*day)", 0.0, 20.0, "extra supply a day per tank (fuel, ammunition, spares; "
+        "supply_tons only)")
+    supply_t_per_gun: float = _rule(
+        "t/(gun*day)", 0.0, 20.0, "extra supply a day per gun or mortar (ammunition; "
+        "supply_tons only)")
+    tons_per_train: float = _rule(
+        "t", 1.0, 5000.0, "net supply tons one train carries (a rail edge's capacity in "
+        "trains/day times this; supply_tons only)")
+    regauge_km_per_day: float = _rule(
+        "km/day", 0.0, 1000.0, "km of captured railway a side's railway troops convert a "
+        "day on each line leading on from its railhead (supply_tons only)")
+    truck_tkm_per_day: float = _rule(
+        "t*km/day", 0.0, 10000.0, "ton-km of supply one truck held by an alliance's "
+        "formations on a front delivers a day from the railhead (averaged over all its trucks, "
+        "most of them in tactical use; supply_tons only)")
+    truck_base_km: float = _rule(
+        "km", 0.0, 1000.0, "truck haul from a region's railhead station to the troops in it "
+        "(added to the road km beyond the railhead; supply_tons only)")
     # --- combat (stavka.engine.phases.combat, stavka.ai.attack)
     hours_per_day: float = _rule(
         "h", 1.0, 24.0, "active combat hours per day at campaign scale")

@@ -53,15 +53,28 @@ def arcs(st: Static, kinds: tuple[int, ...]) -> Arcs:
     Arcs are sorted by tail, one per (tail, head) pair (the shortest, where two edges of
     these kinds join the same regions).
     """
+    tail, head, km, _ = _arc_table(st, kinds)
+    return tail, head, km, Scatter(head)
+
+
+def arc_edges(st: Static, kinds: tuple[int, ...]) -> np.ndarray:
+    """[A] int: the edge (index into the static edge tables) of each arc of
+    :func:`arcs` of ``kinds``, in the same order."""
+    return _arc_table(st, kinds)[3]
+
+
+def _arc_table(st: Static, kinds: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray,
+                                                              np.ndarray, np.ndarray]:
     m = np.isin(st.ekind, kinds)
+    eid = np.flatnonzero(m)
     tail = np.concatenate([st.ea[m], st.eb[m]]).astype(np.intp)
     head = np.concatenate([st.eb[m], st.ea[m]]).astype(np.intp)
     km = np.concatenate([st.ekm[m], st.ekm[m]])
-    o = np.lexsort((km, head, tail))  # by tail, then head, shortest first
-    tail, head, km = tail[o], head[o], km[o]
+    edge = np.concatenate([eid, eid]).astype(np.intp)
+    o = np.lexsort((km, head, tail))  # by tail, then head, shortest first (stable)
+    tail, head, km, edge = tail[o], head[o], km[o], edge[o]
     one = np.r_[True, (tail[1:] != tail[:-1]) | (head[1:] != head[:-1])][:tail.size]  # none: none
-    tail, head, km = tail[one], head[one], km[one]
-    return tail, head, km, Scatter(head)
+    return tail[one], head[one], km[one], edge[one]
 
 
 def neighbours(st: Static) -> np.ndarray:
@@ -98,13 +111,56 @@ def distance(start: np.ndarray, held: np.ndarray, tail: np.ndarray, head: np.nda
     leading axes) at once: Dijkstra from all start nodes over one block-diagonal graph of
     the rows (SciPy's csgraph), in whole metres.
     """
+    return _metres(start, held, tail, head, km, cap) / 1000.0
+
+
+def _metres(start: np.ndarray, held: np.ndarray, tail: np.ndarray, head: np.ndarray,
+            km: np.ndarray, cap: float) -> np.ndarray:
+    """:func:`distance` in whole metres (exact integers in float64)."""
     shape = start.shape
     src = np.flatnonzero(start)
     if src.size == 0:
         return np.full(shape, np.inf)
     g = block_graph(held.reshape(-1, shape[-1]), tail, head, metres(km))
     d = dijkstra(g, directed=True, indices=src, min_only=True, limit=cap * 1000.0)
-    return (d / 1000.0).reshape(shape)  # type: ignore[no-any-return]
+    return d.reshape(shape)  # type: ignore[no-any-return]
+
+
+def tree(start: np.ndarray, held: np.ndarray, tail: np.ndarray, head: np.ndarray,
+         km: np.ndarray, cap: float = np.inf) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A shortest-path forest from the ``start`` regions over arcs between held regions.
+
+    ``start``, ``held``: [..., N] bool (``start`` a subset of ``held``); ``tail``,
+    ``head``, ``km``: the arcs (as :func:`arcs`). Returns (km [..., N] float, ``inf``
+    where cut off or farther than ``cap``; parent arc [..., N] int, -1 at a start region
+    and where unreached; root [..., N] int, the start region each region is served from,
+    -1 where unreached).
+
+    Distances are exact (whole metres, :func:`distance`); among equally short ways the
+    parent is the lowest-index arc into the region (arcs are sorted by tail), so the tree
+    does not depend on the shortest-path library's visiting order.
+    """
+    shape = start.shape
+    n = shape[-1]
+    d = _metres(start, held, tail, head, km, cap).reshape(-1, n)
+    st2, h2 = start.reshape(-1, n), held.reshape(-1, n)
+    w = metres(km)
+    on = (h2[:, tail] & h2[:, head] & ~st2[:, head] & np.isfinite(d[:, head])
+          & (d[:, tail] + w[None, :] == d[:, head]))
+    rr, aa = np.nonzero(on)  # row-major: by row, then arc (ascending)
+    key = rr * n + head[aa]
+    key, first = np.unique(key, return_index=True)  # the lowest arc of each (row, region)
+    parent = np.full(d.shape, -1, dtype=np.int64)
+    parent.ravel()[key] = aa[first]
+    # root by pointer doubling over the parent regions
+    up = np.where(parent >= 0, tail[np.maximum(parent, 0)], np.arange(n)[None, :])
+    while True:
+        nxt = np.take_along_axis(up, up, axis=1)
+        if np.array_equal(nxt, up):
+            break
+        up = nxt
+    root = np.where(np.isfinite(d), up, -1)
+    return (d / 1000.0).reshape(shape), parent.reshape(shape), root.reshape(shape)
 
 
 def reach(start: np.ndarray, held: np.ndarray, tail: np.ndarray, head: np.ndarray) -> np.ndarray:

@@ -37,6 +37,11 @@ class Derived:
         """:func:`stavka.world.graph.arcs` of ``kinds``."""
         return self._get(("arcs", kinds), lambda: graph.arcs(self.st, kinds))  # type: ignore[no-any-return]
 
+    def arc_edges(self, kinds: tuple[int, ...]) -> np.ndarray:
+        """:func:`stavka.world.graph.arc_edges` of ``kinds`` [arcs]."""
+        return self._get(("arc_edges", kinds),  # type: ignore[no-any-return]
+                         lambda: graph.arc_edges(self.st, kinds))
+
     def neighbours(self) -> np.ndarray:
         """:func:`stavka.world.graph.neighbours` [N, K]."""
         return self._get("neighbours", lambda: graph.neighbours(self.st))  # type: ignore[no-any-return]

@@ -42,6 +42,9 @@ class Ctx:
 
     * :attr:`supply_level` [R, A, N] float 0..1 -- made by the supply phase, read by
       combat (a broken defender retreats to the best-supplied friendly region).
+    * :attr:`rail_used` [R, E, 2] float or None -- troop trains dispatched today per rail
+      edge and direction (0: a->b, 1: b->a), made by movement when ``rules.supply_tons``
+      is 1 and some formation entrains (None: none today), read by supply in tons.
     """
 
     st: Static
@@ -53,6 +56,8 @@ class Ctx:
     orders: Sequence[Order] = ()
     events: list[Event] = field(default_factory=list)
     _supply_level: np.ndarray | None = None
+    #: troop trains dispatched today [R, E, 2] (movement, with rules.supply_tons; None: none)
+    rail_used: np.ndarray | None = None
     _views: dict[str, np.ndarray] = field(default_factory=dict)
 
     @classmethod

@@ -107,6 +107,8 @@ def take_regions(ctx: Ctx, r: np.ndarray, n: np.ndarray, side: np.ndarray) -> tu
     s.owner[r, n] = side
     changed = st.alliance[prev] != st.alliance[side]
     s.taken_day[r[changed], n[changed]] = ctx.day
+    if s.gauge_km.size:  # supply in tons: the new holder starts its regauging afresh
+        s.gauge_km[r[changed], n[changed]] = 0.0
     return prev, changed
 
 

@@ -15,8 +15,9 @@ loss cause). The digest of replica ``r`` of a
                               and every NaN written as 0x7ff8000000000000
 
 Then the same for each field of :data:`OPTIONAL_FIELDS` (the diplomacy block's
-``dip_*`` arrays) whose replica slice is not empty; without a diplomacy block they are
-all empty and nothing is added. Every field of the state is in :data:`DIGEST_FIELDS` or
+``dip_*`` arrays, and the regauging state ``gauge``, ``gauge_km`` of
+``rules.supply_tons``) whose replica slice is not empty; without a diplomacy block and
+with supply in tons off they are all empty and nothing is added. Every field of the state is in :data:`DIGEST_FIELDS` or
 :data:`OPTIONAL_FIELDS` except the supply memo
 (``memo_*``: a cache, a pure function of the digested fields). The encoding does not
 depend on the in-memory dtype (an ``int16`` owner and an ``int64`` owner hash alike)
@@ -55,7 +56,7 @@ DIGEST_FIELDS: tuple[str, ...] = (
 OPTIONAL_FIELDS: tuple[str, ...] = (
     "dip_trust", "dip_req", "dip_req_day", "dip_req_sends", "dip_agr", "dip_clause",
     "dip_clause_day", "dip_con_day", "dip_lot", "dip_lot_eta", "dip_lot_delay",
-    "dip_entry_day",
+    "dip_entry_day", "gauge", "gauge_km",
 )
 
 #: State fields left out of the digest (derived caches), by prefix.

@@ -76,6 +76,10 @@ class State:
     dip_lot_eta: np.ndarray  # [R, L] day a lot in transit arrives (-1)
     dip_lot_delay: np.ndarray  # [R, L] days a lot has waited on a cut route
     dip_entry_day: np.ndarray  # [R, M] day a neutral entered the war (-1)
+    # Supply in tons (stavka.engine.tonnage): empty (a zero-length last axis) unless
+    # rules.supply_tons is 1; the digest then leaves them out.
+    gauge: np.ndarray  # [R, N] int8: alliance whose gauge a region's railway is laid to
+    gauge_km: np.ndarray  # [R, N] km of the railway into a region its holder has regauged
     # Memo of supply tracing (a pure function of the fields above, so not part of
     # the digest): the inputs it was traced from and its results, per replica.
     memo_ok: np.ndarray  # [R] bool: the memo holds a trace
@@ -83,6 +87,11 @@ class State:
     memo_rail: np.ndarray  # [R, A, N] bool: held regions whose railway serves it
     memo_truck_km: np.ndarray  # [R, A, N] road km from the railhead (inf: none)
     memo_connected: np.ndarray  # [R, A, N] bool: a land path to a source
+    # ... and with rules.supply_tons (else empty: [R, 0, 0]): the trace's shortest-path trees
+    memo_src: np.ndarray  # [R, A, N] bool: regions each alliance ships tons from
+    memo_parc: np.ndarray  # [R, A, N] int: arc to the parent in the rail tree (-1 none)
+    memo_root: np.ndarray  # [R, A, N] int: source a region's rail tree hangs from (-1 none)
+    memo_rhead: np.ndarray  # [R, A, N] int: railhead a region is trucked from (-1 none)
 
     @property
     def R(self) -> int:
@@ -159,6 +168,8 @@ def initial_state(st: Static, replicas: int) -> State:
         if status[i] == ACTIVE:
             start_men[st.fside[i], st.front[loc[i]]] += strength[i, 0]
     dip = _diplomacy_arrays(st, R)
+    tons = st.rules.supply_tons == 1.0
+    Nt, At = (N, A) if tons else (0, 0)
     return State(
         day=0, **dip,
         owner=rep(st.owner0.astype(np.int16)),
@@ -186,6 +197,12 @@ def initial_state(st: Static, replicas: int) -> State:
         memo_ok=np.zeros(R, dtype=bool), memo_held=np.zeros((R, A, N), dtype=bool),
         memo_rail=np.zeros((R, A, N), dtype=bool), memo_truck_km=np.zeros((R, A, N)),
         memo_connected=np.zeros((R, A, N), dtype=bool),
+        gauge=rep(st.alliance[st.owner0].astype(np.int8))[:, :Nt],
+        gauge_km=np.zeros((R, Nt)),
+        memo_src=np.zeros((R, At, Nt), dtype=bool),
+        memo_parc=np.full((R, At, Nt), -1, dtype=np.int32),
+        memo_root=np.full((R, At, Nt), -1, dtype=np.int32),
+        memo_rhead=np.full((R, At, Nt), -1, dtype=np.int32),
     )
 
 

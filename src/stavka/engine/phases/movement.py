@@ -19,7 +19,8 @@ that count is the rest running out.
 
 Reads: orders, positions, status, rail bookings, supply on hand, today's ground.
 Writes: status, positions, march progress, days in place, rail bookings, ownership of
-regions taken on the march.
+regions taken on the march; with ``rules.supply_tons``, the day's troop trains per edge
+(:attr:`Ctx.rail_used <stavka.engine.context.Ctx.rail_used>`, read by supply in tons).
 """
 
 from __future__ import annotations
@@ -125,6 +126,8 @@ def _rail(ctx: Ctx) -> None:
             done = s.rail_left[r, f] <= 0
             km = st.rail_dist[al, s.rail_from[r, f], s.target[r, f]]
             s.rail_eta[r[done], f] = day + np.ceil(km[done] / st.spec.rail_speed_km_day).astype(int)
+        if st.rules.supply_tons == 1.0:  # supply in tons gets what the troop trains left
+            ctx.rail_used = st.ecap[None, :, None] - cap
     # arrivals
     arr = (s.status == RAIL) & (s.rail_left <= 0) & (s.rail_eta >= 0) & (s.rail_eta <= day)
     if arr.any():

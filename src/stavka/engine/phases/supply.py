@@ -8,6 +8,9 @@
   ground's speed factor (mud halves the reach).
 * A region with no land path at all (through held regions) to a source is
   cut off: formations there are *encircled*.
+* Opt-in, ``rules.supply_tons`` = 1: the level is tons delivered over tons demanded,
+  with rail capacity shared with troop trains, trucks, source output and progressive
+  regauging (:mod:`stavka.engine.tonnage`); encirclement is traced as above.
 
 Formations consume ``1/supply_days`` of their load a day and refill ``rules.refill_rate`` times that
 times the level where they stand. With nothing on hand they lose men and
@@ -27,6 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 from stavka import detmath
+from stavka.engine import tonnage
 from stavka.engine.context import Ctx
 from stavka.engine.effects import MEN_ONLY, book_losses, book_sanitary, surrender
 from stavka.enums import ACTIVE, C_ATTRITION, C_SICK
@@ -37,11 +41,15 @@ from stavka.world.graph import LAND_AND_SEA, RAIL_AND_SEA
 
 
 def supply_levels(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
-    """(level [R, A, N] in 0..1, connected [R, A, N] bool) for every alliance."""
+    """(level [R, A, N] in 0..1, connected [R, A, N] bool) for every alliance: the traced
+    rule (module docstring), or with ``rules.supply_tons`` = 1 tons delivered over tons
+    demanded (:func:`stavka.engine.tonnage.levels`, which also regauges a day)."""
     st, s = ctx.st, ctx.s
     A = int(st.alliance.max()) + 1
     held = st.alliance[s.owner][:, None, :] == np.arange(A)[None, :, None]  # [R, A, N]
     src = held & st.source_node[None, None, :]
+    if st.rules.supply_tons == 1.0:  # opt-in: tons delivered over tons demanded
+        return tonnage.levels(ctx, held, src)
     rt, rh, _, _ = ctx.derived.arcs(RAIL_AND_SEA)  # shipping between held ports counts as rail
     lt, lh, lkm, _ = ctx.derived.arcs(LAND_AND_SEA)
     # rail: hop counts are enough (reachability); land: km from the railhead
@@ -96,6 +104,8 @@ def run(ctx: Ctx) -> None:
     st, s = ctx.st, ctx.s
     level, connected = supply_levels(ctx)
     ctx.supply_level = level
+    if st.rules.supply_tons == 1.0:
+        tonnage.regauge(ctx)  # for tomorrow's trace
     act = s.status == ACTIVE
     A = level.shape[1]
     # one flat gather per table: (replica, alliance, region) of every formation

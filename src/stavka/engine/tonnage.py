@@ -1,0 +1,259 @@
+"""Supply in tons: demand, rail and truck lift, source output and regauging.
+
+The opt-in rule ``rules.supply_tons = 1`` (off in rules v1-v3) replaces the supply
+phase's traced level (reachability and a truck falloff) with tons delivered over tons
+demanded. One entry point, :func:`levels`, called by
+:func:`stavka.engine.phases.supply.supply_levels`; constants are fields of
+:class:`stavka.rules.Rules` (``supply_kg_per_man``, ``supply_t_per_tank``,
+``supply_t_per_gun``, ``tons_per_train``, ``regauge_km_per_day``, ``truck_tkm_per_day``,
+``truck_base_km``, and the existing ``truck_range_km``), each with its source in
+``rules_v*.yaml``.
+
+The model, per replica and alliance (R x A rows, all at once):
+
+1. **Demand** (:func:`demand`): an active formation needs ``men x kg/1000 + tanks x t +
+   guns x t`` tons a day, on the fixed-point grid (:mod:`stavka.world.counts`) so that
+   every sum of tons is exact whatever its order. Formations on trains need nothing.
+2. **Sources** (:func:`source_tons`): a held region ships the ``supply_per_day`` of the
+   factories its alliance owns there (until a factory's ``evacuate_from``); a
+   ``supply_source`` region with no factory tonnage is a depot fed from off the map,
+   unlimited for the alliance that held it at the start. Each term is a separate
+   [R, A, N] array added up, so another source (a port's tonnage) plugs in as one more.
+3. **Rail** (traced when ownership, gauge or sources change; memoised per replica in
+   ``State.memo_*`` like the traced rule): a shortest-path tree over rail (and sea)
+   arcs between held regions whose railway is laid to the alliance's gauge, rooted at
+   its sources (:func:`stavka.world.graph.tree`: exact, canonical ties). Beyond it, a
+   second tree over land arcs finds each region's railhead and road km (within
+   ``truck_range_km`` x the best ground factor).
+4. **Loads**: every served region's demand goes up the rail tree from its railhead to
+   the root; an arc's load is the sum of what passes it. Its capacity is (the edge's
+   trains a day in that direction minus today's troop trains,
+   :attr:`Ctx.rail_used <stavka.engine.context.Ctx.rail_used>`) x ``tons_per_train``;
+   sea arcs are unlimited. A source's ratio is min(1, its tons / the load at it).
+5. **Level** of a region = min(source ratio, min over its rail path of min(1, capacity /
+   load)) at its railhead x the truck falloff ``1 - km / (truck_range_km x ground
+   factor)`` beyond the railhead x the truck ratio of its front: min(1, ton-km the
+   alliance's trucks there can deliver (formations' trucks on the front, and a side's
+   truck pool on its capital's front, x ``truck_tkm_per_day``) / ton-km needed (each
+   region's demand x (``truck_base_km`` + km beyond the railhead) / the ground factor));
+   a region with no haul at all (at a railhead, ``truck_base_km`` 0) needs no trucks.
+   A region with no land path to a source gets 0 (encircled, as in the traced rule).
+6. **Regauging** (:func:`regauge`, after the levels): a held region whose railway is not yet laid to its
+   holder's gauge, rail-adjacent to the holder's rail tree, is converted at
+   ``regauge_km_per_day``; when the km done reach the shortest such rail edge, it joins
+   the holder's gauge (usable from the next day's trace). Progress restarts when the
+   region changes hands (:func:`stavka.engine.effects.take_regions`).
+
+Every operation is IEEE-exact arithmetic (``+ - * /``, min, max), tons sums are on the
+fixed grid, and the trees are canonical, so the levels are bit-identical on every
+machine. Reads: ownership, positions, strengths, trucks and truck pools, status, today's
+ground and troop trains, the gauge. Writes: ``State.gauge``, ``State.gauge_km`` and the
+trace memo.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from stavka.engine.context import Ctx
+from stavka.enums import ACTIVE, E_RAIL
+from stavka.world import graph
+from stavka.world.counts import group_sum, on_grid
+from stavka.world.graph import LAND_AND_SEA, RAIL_AND_SEA
+
+
+def demand(ctx: Ctx) -> np.ndarray:
+    """[R, F] t/day each formation needs: ``men x rules.supply_kg_per_man / 1000 + tanks
+    x rules.supply_t_per_tank + guns x rules.supply_t_per_gun`` for active formations,
+    0 for others, on the fixed-point grid (:func:`stavka.world.counts.on_grid`)."""
+    ru, s = ctx.st.rules, ctx.s
+    w = s.strength
+    t = (w[..., 0] * (ru.supply_kg_per_man / 1000.0) + w[..., 1] * ru.supply_t_per_tank
+         + w[..., 2] * ru.supply_t_per_gun)
+    return np.where(s.status == ACTIVE, on_grid(t), 0.0)
+
+
+def source_tons(ctx: Ctx, held: np.ndarray) -> np.ndarray:
+    """[R, A, N] t/day each alliance can ship from each region it holds (``held`` [R, A,
+    N] bool): its factories' ``supply_per_day`` there (a factory stops on its
+    ``evacuate_from`` date), and ``inf`` at a ``supply_source`` region without factory
+    tonnage for the alliance that held it at the start (a depot fed from off the map)."""
+    st = ctx.st
+    A = held.shape[1]
+    fac = np.zeros((A, st.N))
+    declared = np.zeros(st.N, dtype=bool)
+    for fa in st.spec.factories:
+        if fa.supply_per_day <= 0:
+            continue
+        n = st.node(fa.node)
+        declared[n] = True
+        if fa.evacuate_from is not None and ctx.day >= (fa.evacuate_from - st.start).days:
+            continue
+        fac[st.alliance[st.side(fa.side)], n] += fa.supply_per_day
+    depot = np.zeros((A, st.N))
+    own0 = st.alliance[st.owner0]
+    dep = st.source_node & ~declared
+    depot[own0[dep], np.flatnonzero(dep)] = np.inf
+    # (a port's tonnage, when the naval model declares one, is one more term here)
+    return np.where(held, fac[None] + depot[None], 0.0)
+
+
+def levels(ctx: Ctx, held: np.ndarray, src_node: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(level [R, A, N] float 0..1, connected [R, A, N] bool) under supply in tons (the
+    module docstring). Writes only the trace memo (the supply phase then regauges a day,
+    :func:`regauge`).
+
+    ``held`` [R, A, N] bool: regions each alliance holds; ``src_node`` [R, A, N] bool:
+    held supply-source regions (the encirclement test, as in the traced rule).
+    """
+    st, s, ru = ctx.st, ctx.s, ctx.st.rules
+    R, N = ctx.R, st.N
+    A = held.shape[1]
+    rows = R * A
+    own = held & (s.gauge[:, None, :] == np.arange(A)[None, :, None])
+    tons = source_tons(ctx, held)
+    origin = own & (tons > 0)
+    redo = (~s.memo_ok | (held != s.memo_held).any(axis=(1, 2))
+            | (own != s.memo_rail).any(axis=(1, 2)) | (origin != s.memo_src).any(axis=(1, 2)))
+    if redo.any():
+        _trace(ctx, np.nonzero(redo)[0], held, own, origin, src_node)
+    rt, rh, _, _ = ctx.derived.arcs(RAIL_AND_SEA)
+    parc = s.memo_parc.reshape(rows, N)
+    root = s.memo_root.reshape(rows, N)
+    rhead = s.memo_rhead.reshape(rows, N)
+    km = s.memo_truck_km.reshape(rows, N)
+    served = rhead >= 0
+    base = (np.arange(rows) * N)[:, None]
+    # demand by (replica, alliance, region), and carried by rail to each railhead
+    key = ctx.node_base("alliance", st.alliance[st.fside], A) + s.loc
+    d = group_sum(key.ravel(), demand(ctx).ravel(), rows * N).reshape(rows, N)
+    d_rail = group_sum((base + rhead)[served], d[served], rows * N)
+    # 4. loads: every railhead's tons up the tree to its source (exact sums: on the grid)
+    n_arc = rt.size
+    cur = np.flatnonzero(d_rail > 0)
+    w = d_rail[cur]
+    keys, wts = [], []
+    while cur.size:
+        a = parc.ravel()[cur]
+        live = a >= 0
+        cur, w, a = cur[live], w[live], a[live]
+        row = cur // N
+        keys.append(row * n_arc + a)
+        wts.append(w)
+        cur = row * N + rt[a]
+    load = group_sum(np.concatenate(keys) if keys else np.zeros(0, dtype=np.intp),
+                     np.concatenate(wts) if wts else np.zeros(0), rows * n_arc)
+    ratio = np.minimum(1.0, _arc_tons(ctx, A).ravel() / np.where(load > 0, load, 1.0))
+    ratio = np.where(load > 0, ratio, 1.0)
+    at_src = group_sum((base + root)[root >= 0], d_rail.reshape(rows, N)[root >= 0], rows * N)
+    src_ratio = np.where(at_src > 0, np.minimum(1.0, tons.ravel() / np.where(at_src > 0, at_src, 1.0)),
+                         1.0)
+    # 5. each railed region: the least ratio on its way up, the source's included
+    railed = np.flatnonzero(root.ravel() >= 0)
+    acc = src_ratio[(railed // N) * N + root.ravel()[railed]]
+    pos, cur = np.arange(railed.size), railed
+    while cur.size:
+        a = parc.ravel()[cur]
+        live = a >= 0
+        pos, cur, a = pos[live], cur[live], a[live]
+        row = cur // N
+        acc[pos] = np.minimum(acc[pos], ratio[row * n_arc + a])
+        cur = row * N + rt[a]
+    rail_frac = np.zeros(rows * N)
+    rail_frac[railed] = acc
+    # the truck leg: falloff with road km, and the front's ton-km against its trucks
+    gs = np.maximum(st.ground_speed[ctx.ground()], 1e-9)  # [N]
+    fall = np.clip(1.0 - km / (ru.truck_range_km * gs)[None, :], 0.0, 1.0)
+    haul = ru.truck_base_km + np.where(served, km, 0.0)  # [rows, N] road km by truck
+    truck = _truck_ratio(ctx, A, np.where(served, d * (haul / gs[None, :]), 0.0))
+    truck = np.where(haul > 0, truck, 1.0)  # no haul, no trucks needed
+    lv = np.where(served, rail_frac[(base + np.maximum(rhead, 0)).ravel()].reshape(rows, N)
+                  * fall * truck, 0.0)
+    connected = s.memo_connected
+    return np.where(connected, lv.reshape(R, A, N), 0.0), connected
+
+
+def _arc_tons(ctx: Ctx, A: int) -> np.ndarray:
+    """[R * A, arcs] t/day each rail-and-sea arc can carry today: (trains a day in the
+    arc's direction - today's troop trains) x ``rules.tons_per_train``; sea arcs ``inf``."""
+    st = ctx.st
+    rt, _, _, _ = ctx.derived.arcs(RAIL_AND_SEA)
+    edge = ctx.derived.arc_edges(RAIL_AND_SEA)
+    way = (st.ea[edge] != rt).astype(np.intp)  # 0: the arc runs the edge a->b
+    rail = st.ekind[edge] == E_RAIL
+    trains = np.broadcast_to(st.ecap[edge][None, :], (ctx.R, edge.size))
+    if ctx.rail_used is not None:
+        trains = trains - ctx.rail_used[:, edge, way]
+    t = np.where(rail[None, :], np.maximum(trains, 0.0) * st.rules.tons_per_train, np.inf)
+    return np.repeat(t, A, axis=0)
+
+
+def _truck_ratio(ctx: Ctx, A: int, need: np.ndarray) -> np.ndarray:
+    """[R * A, N]: min(1, ton-km the alliance's trucks on a region's front deliver a day /
+    ton-km needed on that front (``need`` [R * A, N], summed by front))."""
+    st, s = ctx.st, ctx.s
+    R = ctx.R
+    Fr = len(st.front_ids)
+    act = s.status == ACTIVE
+    fkey = (np.arange(R)[:, None] * A + st.alliance[st.fside][None, :]) * Fr + st.front[s.loc]
+    have = group_sum(fkey.ravel(), np.where(act, s.trucks, 0.0).ravel(), R * A * Fr)
+    pkey = (np.arange(R)[:, None] * A + st.alliance[None, :]) * Fr + \
+        st.front[np.maximum(st.capital, 0)][None, :]
+    have += group_sum(pkey.ravel(), s.truck_pool.ravel(), R * A * Fr)
+    nkey = (np.arange(R * A)[:, None] * Fr + st.front[None, :])
+    want = group_sum(nkey.ravel(), on_grid(need).ravel(), R * A * Fr)
+    cap = have * st.rules.truck_tkm_per_day
+    r = np.where(want > 0, np.minimum(1.0, cap / np.where(want > 0, want, 1.0)), 1.0)
+    return r[nkey]  # type: ignore[no-any-return]
+
+
+def _trace(ctx: Ctx, r: np.ndarray, held: np.ndarray, own: np.ndarray, origin: np.ndarray,
+           src_node: np.ndarray) -> None:
+    """Recompute the memo of replicas ``r``: the rail tree over own-gauge rail from the
+    sources, the truck tree over held land from the rail tree, and connection."""
+    st, s = ctx.st, ctx.s
+    rt, rh, rkm, _ = ctx.derived.arcs(RAIL_AND_SEA)
+    lt, lh, lkm, _ = ctx.derived.arcs(LAND_AND_SEA)
+    h, o, og = held[r], own[r], origin[r]
+    _, parc, root = graph.tree(og, o, rt, rh, rkm)
+    railed = root >= 0
+    cap = st.rules.truck_range_km * float(st.ground_speed.max())
+    km, _, rhead = graph.tree(railed, h, lt, lh, lkm, cap=cap)
+    s.memo_parc[r], s.memo_root[r], s.memo_rhead[r] = parc, root, rhead
+    s.memo_truck_km[r] = km
+    s.memo_connected[r] = graph.reach(src_node[r], h, lt, lh)
+    s.memo_held[r], s.memo_rail[r], s.memo_src[r], s.memo_ok[r] = h, o, og, True
+
+
+def regauge(ctx: Ctx) -> None:
+    """One day of regauging: every held region not laid to its holder's gauge and joined
+    by a rail edge to a region of the holder's rail tree (as of today's trace,
+    ``State.memo_root``) gets ``rules.regauge_km_per_day`` more km done
+    (``State.gauge_km``); when they reach the shortest such edge's km it takes the
+    holder's gauge (``State.gauge``), usable from the next trace."""
+    st, s, ru = ctx.st, ctx.s, ctx.st.rules
+    if ru.regauge_km_per_day <= 0:
+        return
+    A = s.memo_root.shape[1]
+    held = st.alliance[s.owner][:, None, :] == np.arange(A)[None, :, None]  # [R, A, N]
+    tail, head, km, sc = ctx.derived.arcs((E_RAIL,))
+    if not tail.size:
+        return
+    todo = held & (s.gauge[:, None, :] != np.arange(A)[None, :, None])  # [R, A, N]
+    if not todo.any():
+        return
+    railed = s.memo_root >= 0
+    cand = railed[..., tail] & todo[..., head]  # [R, A, arcs]
+    if not cand.any():
+        return
+    need = np.where(cand, km, np.inf)[..., sc.order]
+    best = np.full(held.shape, np.inf)
+    best[..., sc.nodes] = np.minimum.reduceat(need, sc.first, axis=-1)
+    best = best.min(axis=1)  # [R, N]: a region is held by one alliance
+    front = np.isfinite(best)
+    s.gauge_km[front] += ru.regauge_km_per_day
+    done = front & (s.gauge_km >= best)
+    if done.any():
+        r, n = np.nonzero(done)
+        s.gauge[r, n] = st.alliance[s.owner[r, n]]
+        s.gauge_km[r, n] = 0.0

@@ -179,3 +179,38 @@ def test_flagship_on_is_deterministic():
     off = stavka.Campaign(spec, seed=7)
     off.run(days=12)
     assert off.digest() != d[0]
+
+
+_DEGENERATE = """id: degenerate
+name: degenerate
+start: 1941-10-01
+end: 1941-10-06
+climate: {z: {periods: [{from: 1941-10-01, to: 1941-10-06, ground: snow, temp_c: -20}]}}
+sides:
+  soviet: {name: S, alliance: allies, doctrine: {west: attack}}
+  germany: {name: G, alliance: axis, doctrine: {west: attack}}
+wars: [[germany, soviet]]
+nodes:
+  - {id: a, name: A, lat: 54.5, lon: 30.0, zone: z, owner: soviet, front: west, supply_source: true}
+  - {id: b, name: B, lat: 54.6, lon: 30.0, zone: z, owner: germany, front: west}
+EDGES
+formation_types:
+  division: {men: 10000, speed_km_day: 20, trucks: 10}
+FORMATIONS
+rules: {supply_tons: 1}
+"""
+
+
+@pytest.mark.parametrize("edges", ["edges: []", "edges: [{a: a, b: b, kind: road, km: 10}]",
+                                   "edges: [{a: a, b: b, kind: rail, km: 10, capacity: 5}]"])
+@pytest.mark.parametrize("forms", [
+    "formations: []",
+    "formations: [{id: s, name: S1, side: soviet, type: division, location: a},"
+    " {id: g, name: G1, side: germany, type: division, location: b}]"])
+def test_degenerate_maps_run_with_tons(tmp_path, edges, forms):
+    # no rail, no edges, no formations, a side without sources: the tons trace copes
+    path = tmp_path / "s.yaml"
+    path.write_text(_DEGENERATE.replace("EDGES", edges).replace("FORMATIONS", forms))
+    c = stavka.Campaign(str(path))
+    c.run()
+    assert c.done

@@ -153,7 +153,9 @@ def tree(start: np.ndarray, held: np.ndarray, tail: np.ndarray, head: np.ndarray
     parent = np.full(d.shape, -1, dtype=np.int64)
     parent.ravel()[key] = aa[first]
     # root by pointer doubling over the parent regions
-    up = np.where(parent >= 0, tail[np.maximum(parent, 0)], np.arange(n)[None, :])
+    up = np.broadcast_to(np.arange(n)[None, :], d.shape).copy()
+    has = parent >= 0
+    up[has] = tail[parent[has]]
     while True:
         nxt = np.take_along_axis(up, up, axis=1)
         if np.array_equal(nxt, up):

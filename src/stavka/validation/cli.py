@@ -29,6 +29,9 @@ def campaign_cmd(
     workers: Annotated[int | None, typer.Option(help="worker processes (default: CPU count)")
                        ] = None,
     quiet: Annotated[bool, typer.Option(help="no progress bar")] = False,
+    set_: Annotated[list[str] | None, typer.Option(
+        "--set", help="parameter or rule NAME=VALUE for every run (rules.supply_tons=1)")
+                    ] = None,
 ) -> None:
     """Score a campaign against its historical checkpoints (N runs, daily history)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -42,6 +45,11 @@ def campaign_cmd(
     if runs < 1:
         raise InputError(f"--runs must be >= 1 (got {runs})")
     loaded, cps = prepare(scenario, checkpoints)  # every problem before anything runs
+    params = _sets(set_ or [])
+    if params:  # a bad name or value: one line, exit 2, before anything runs
+        from stavka.world.static import resolve_params
+
+        resolve_params(loaded.spec, params)
     if out is not None:
         _check_out(out, files=("report.md", "report.json"), folders=("plots", "sweep"))
     with Progress(TextColumn("[bold]campaigns"), BarColumn(), MofNCompleteColumn(),
@@ -52,13 +60,24 @@ def campaign_cmd(
             bar.update(task, completed=done, total=total)
 
         rep = validate(loaded, runs, seed=seed, out=out, checkpoints=cps.path,
-                       workers=workers, progress=progress)
+                       workers=workers, progress=progress, params=params or None)
     if as_json:
         sys.stdout.write(json.dumps(report_json(rep), indent=1, allow_nan=False) + "\n")
     else:
         sys.stdout.write(markdown(rep))
         if out is not None:
             sys.stdout.write(f"written to {out}/ (report.md, report.json, plots/, sweep/)\n")
+
+
+def _sets(items: list[str]) -> dict[str, str]:
+    """``--set NAME=VALUE`` items as a mapping (values checked by the scenario)."""
+    out: dict[str, str] = {}
+    for item in items:
+        k, eq, v = item.partition("=")
+        if not eq or not k.strip():
+            raise InputError(f"--set expects NAME=VALUE (got {item!r})")
+        out[k.strip()] = v.strip()
+    return out
 
 
 def calibrate_cmd(

@@ -379,3 +379,18 @@ def test_validate_out_that_cannot_take_the_report_is_refused_before_any_run(
                  "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert f"cannot write there ({blocker}" in err and "Traceback" not in err, err
+
+
+def test_cli_set_rules_for_every_run(capsys):
+    # --set reaches every run (supply in tons on the tiny scenario) and a bad name or
+    # value is one line, exit 2, before anything runs
+    code = main(["validate", "campaign", str(SCN), "--runs", "2", "--workers", "1", "--json",
+                 "--set", "rules.supply_tons=1"])
+    cap = capsys.readouterr()
+    assert code == 0, cap.err
+    assert json.loads(cap.out)["runs"] == 2
+    for bad, msg in (("rules.supply_tonz=1", "did you mean 'supply_tons'"),
+                     ("rules.supply_tons=2", "must be <= 1"), ("nonsense", "NAME=VALUE")):
+        assert main(["validate", "campaign", str(SCN), "--runs", "2", "--set", bad]) == 2
+        err = capsys.readouterr().err
+        assert msg in err and len(err.strip().splitlines()) == 1, err

@@ -22,7 +22,9 @@ broken defender with no way out, is the combat phase's; both go through
 Reads: ownership, positions, the regauging clock (``taken_day``), supply on hand,
 morale, today's ground. Writes: supply on hand, men lost to attrition and their ledger,
 morale, ``encircled``, the trace memo (``memo_*``), and the day's product
-:attr:`Ctx.supply_level <stavka.engine.context.Ctx.supply_level>` (read by combat).
+:attr:`Ctx.supply_level <stavka.engine.context.Ctx.supply_level>` (read by combat). With
+``rules.supply_tons`` it also reads strengths, trucks, truck pools, factories and the day's
+troop trains, and writes the regauging state (``gauge``, ``gauge_km``).
 """
 
 from __future__ import annotations

@@ -100,15 +100,16 @@ def _running_men(grp: np.ndarray, men: np.ndarray) -> np.ndarray:
     return cum - np.maximum.accumulate(np.where(start, cum - men, 0.0))
 
 
-def _adjacent_enemy_men(ctx: Ctx) -> np.ndarray:
-    """[R, S, N]: enemy men in the land neighbours of each region, for each side (summed
-    over the neighbours in ascending order: a fixed reduction order)."""
-    enemy = ctx.enemy_men_at()
-    nb = ctx.derived.neighbours()  # [N, K], -1 padded
-    acc = np.zeros_like(enemy)
-    for k in range(nb.shape[1]):
-        col = nb[:, k]
-        acc += np.where(col >= 0, enemy[..., np.maximum(col, 0)], 0.0)
+def _adjacent_enemy_men(ctx: Ctx, r: np.ndarray, side: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """[k]: the enemy men of side ``side[k]`` in the land neighbours of region ``n[k]`` in
+    replica ``r[k]`` (summed over the neighbours in ascending order: a fixed reduction
+    order, whatever the CPU)."""
+    enemy = ctx.enemy_men_at()  # [R, S, N]
+    nb = ctx.derived.neighbours()[n]  # [k, K], -1 padded
+    acc = np.zeros(n.shape)
+    for j in range(nb.shape[1]):
+        col = nb[:, j]
+        acc += np.where(col >= 0, enemy[r, side, np.maximum(col, 0)], 0.0)
     return acc
 
 
@@ -124,21 +125,21 @@ def _may_leave(ctx: Ctx, fl: np.ndarray, leaving: np.ndarray, men_at: _Men) -> n
     st, s = ctx.st, ctx.s
     ok = np.ones(fl.shape, dtype=bool)
     loc = flat(s.loc)[fl]
-    r_all, f_all = np.divmod(fl, st.F)
-    cover = None
     if st.rules.cover_ratio > 0.0:
-        cover = flat(_adjacent_enemy_men(ctx))[(r_all * st.S + st.fside[f_all]) * st.N + loc]
-        k = np.flatnonzero(leaving & ((st.vp[loc] > 0) | (cover > 0)))
+        k = np.flatnonzero(leaving)
+        r_k, f_k = np.divmod(fl[k], st.F)
+        cover = st.rules.cover_ratio * _adjacent_enemy_men(ctx, r_k, st.fside[f_k], loc[k])
+        need = np.maximum(st.vp[loc[k]] * st.rules.garrison_men_per_vp, cover)
+        keep = need > 0
+        k, r_k, f_k, need = k[keep], r_k[keep], f_k[keep], need[keep]
     else:
         k = np.flatnonzero(leaving & (st.vp[loc] > 0))
+        r_k, f_k = np.divmod(fl[k], st.F)
+        need = st.vp[loc[k]] * st.rules.garrison_men_per_vp
     if k.size == 0:
         return ok
-    r_k, f_k = r_all[k], f_all[k]
     sd, loc_k = st.fside[f_k], loc[k]
     men_here = flat(men_at())[(r_k * st.S + sd) * st.N + loc_k]
-    need = st.vp[loc_k] * st.rules.garrison_men_per_vp
-    if cover is not None:
-        need = np.maximum(need, st.rules.cover_ratio * cover[k])
     # group by (replica, region, side), formations in index order; men gone so far
     grp = (r_k * st.N + loc_k) * st.S + sd
     order = np.lexsort((f_k, grp))

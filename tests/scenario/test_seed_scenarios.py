@@ -17,8 +17,8 @@ from stavka.engine.rng import Streams
 #: model v4 and rules v3, pinned in the scenarios (as the flagship's on 30 Nov 2026)
 GOLDEN = {
     "six-telegrams": (120, "319f8a4451c10b4e", 549, "d7379754631c9815"),
-    "sino-soviet-bargain": (30, "f4ed6969ac2751e5", 73, "f7fdee67caa28ef9"),
-    "manchurian-agreement": (30, "02b8dc90c7c84079", 60, "d0f407672f5d276b"),
+    "sino-soviet-bargain": (30, "c019ee29042d38c4", 60, "e81a2728cf2ff9d7"),
+    "manchurian-agreement": (30, "b4e4b77575771e4e", 60, "f533d97bd607aded"),
 }
 
 

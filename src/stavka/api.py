@@ -150,7 +150,8 @@ class Campaign:
 
     def step(self, orders: Sequence[Order | str] = (), side: str | Sequence[str] | None = None
              ) -> list[Event]:
-        """Advance one day with the given player orders; return the day's events.
+        """Advance one step (a day, or the scenario's ``step_hours``) with the given
+        player orders; return the step's events.
 
         ``orders``: a list of :class:`Order` or ``"FORMATION ACTION [TARGET]"`` strings.
         ``side``: who gives them (default: the campaign's ``player``); an order for a
@@ -187,16 +188,19 @@ class Campaign:
         _, evs = step(self.world, parsed, self.rng, after_phase=hook)
         if self.trace is not None:
             self.trace.append(phases)
-        self.orders_log.extend((self.day - 1, o) for o in parsed)
+        # by step (the day at 24-hour steps): a replay gives them back at the same step
+        self.orders_log.extend((self.world.state.step - 1, o) for o in parsed)
         self.events.extend(evs)
         self._record()
         return evs
 
     def run(self, days: int | None = None, progress: Callable[[int], None] | None = None
             ) -> Campaign:
-        """Run ``days`` more days (default: to the end of the scenario)."""
-        left = self.static.days - self.day
-        n = left if days is None else min(days, left)
+        """Run ``days`` more days (default: to the end of the scenario): that many steps
+        times the steps in a day (``24 // step_hours``)."""
+        spd = self.static.steps_per_day
+        left = self.static.days * spd - self.world.state.step
+        n = left if days is None else min(days * spd, left)
         if days is not None and days < 0:
             raise InputError(f"days must be >= 0 (got {days})")
         for _ in range(n):

@@ -146,7 +146,7 @@ def to_document(c: Campaign) -> dict[str, Any]:
         "scenario": {"id": c.static.spec.id, "source": src_s, "hash": c.loaded.hash},
         "seed": c.seed,
         "parameters": {k: _json_value(v) for k, v in sorted(c.params.items())},
-        "days": c.day,
+        "days": c.world.state.step,  # steps: the days at 24-hour steps
         "orders": [{"day": d, "order": o.text()} for d, o in c.orders_log],
         "digests": list(c.history.digests),
         "recorded_on": machine(),

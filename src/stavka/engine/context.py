@@ -72,6 +72,27 @@ class Ctx:
         return self.s.day
 
     @property
+    def step(self) -> int:
+        """Today's step number (0 = the start; equal to :attr:`day` at 24-hour steps).
+        Random draws of a step are keyed by it."""
+        return self.s.step
+
+    @property
+    def dt(self) -> float:
+        """This step's length in days (``step_hours / 24``; 1.0 at 24-hour steps)."""
+        return self.st.dt
+
+    @property
+    def day_start(self) -> bool:
+        """Whether this step is the first of its day (always, at 24-hour steps)."""
+        return self.st.step_hours == 24 or self.s.step % self.st.steps_per_day == 0
+
+    @property
+    def hour(self) -> int:
+        """Hour of the day at which this step begins (0 at 24-hour steps)."""
+        return (self.s.step * self.st.step_hours) % 24
+
+    @property
     def R(self) -> int:
         """Number of replicas."""
         return self.s.R
@@ -93,10 +114,13 @@ class Ctx:
              side: int | np.integer | None = None,
              subjects: tuple[str, ...] = (), **values: Any) -> None:
         """Record an event (no-op when not recording). ``place``/``side`` are indices
-        (-1 or None: none); ``subjects`` are formation ids."""
+        (-1 or None: none); ``subjects`` are formation ids. With steps shorter than a day
+        the values carry ``hour``, the hour of the day the step begins."""
         if not self.record:
             return
         st = self.st
+        if st.step_hours != 24:  # steps shorter than a day: the hour the step begins
+            values.setdefault("hour", self.hour)
         self.events.append(Event(
             kind=kind, day=self.day, date=st.date(self.day), replica=int(replica),
             place=st.node_ids[place] if place is not None and place >= 0 else None,

@@ -31,6 +31,11 @@ from stavka.world.state import State, initial_state
 from stavka.world.static import compile_static
 from stavka.world.world import World
 
+#: Phases that run once a day, at the first step of each day, when a step is shorter
+#: than a day (``Scenario.step_hours``): their rules are daily (the diplomatic day,
+#: production, deliveries, mobilisation and refits, the weather's calendar).
+DAILY: frozenset[str] = frozenset({"diplomacy", "economy", "weather"})
+
 #: The day, phase by phase (DESIGN.md section 2).
 PHASES: tuple[tuple[str, Callable[[Ctx], None]], ...] = (
     ("events", events.run),
@@ -54,7 +59,9 @@ def compile_world(spec: Scenario, params: dict[str, Any] | None = None, replicas
 def step(world: World, orders_: Sequence[Order], rng: Streams, record: bool = True,
          after_phase: Callable[[str, State], None] | None = None
          ) -> tuple[World, list[Event]]:
-    """Advance every replica one day. Mutates and returns ``world``.
+    """Advance every replica one step (a day, or ``Scenario.step_hours`` hours: the
+    phases of :data:`DAILY` then run only at a day's first step). Mutates and returns
+    ``world``.
 
     ``orders_`` are player orders applied to every replica (checked first:
     an illegal one raises before anything changes). ``record=False`` skips
@@ -68,9 +75,13 @@ def step(world: World, orders_: Sequence[Order], rng: Streams, record: bool = Tr
     for r in range(ctx.R):
         for o in ctx.orders:
             check(ctx, o, r)
+    s = world.state
+    day_start = ctx.day_start
     for name, fn in PHASES:
-        fn(ctx)
+        if day_start or name not in DAILY:
+            fn(ctx)
         if after_phase is not None:
-            after_phase(name, world.state)
-    world.state.day += 1
+            after_phase(name, s)
+    s.step += 1
+    s.day = s.step if ctx.st.step_hours == 24 else s.step * ctx.st.step_hours // 24
     return world, ctx.events

@@ -216,6 +216,43 @@ class Rules:
     refit_min_supply: float = _rule(
         "1", 0.0, 1.0, "supply on hand above which a formation takes replacements")
 
+    # --- morale collapse (stavka.engine.morale; every one off at its shipped value)
+    desert_max_per_day: float = _rule(
+        "1/day", 0.0, 0.5, "fraction of a formation's men who desert each day at morale 0; "
+        "it grows linearly from 0 at rules.desert_morale (0: no desertion)")
+    desert_morale: float = _rule(
+        "1", 0.01, 1.0, "morale below which men begin to desert")
+    dissolve_morale: float = _rule(
+        "1", 0.0, 1.0, "a formation whose morale falls below this dissolves without "
+        "fighting: its men desert, its equipment is abandoned (0: never)")
+    panic_morale: float = _rule(
+        "1", 0.0, 1.0, "a formation below this morale is broken: its panic spreads to "
+        "formations of its side in its own and neighbouring regions")
+    panic_spread_per_day: float = _rule(
+        "1/day", 0.0, 1.0, "fraction of the gap to the lowest broken neighbour's morale a "
+        "formation loses each day (0: morale does not spread)")
+    siege_desert_factor: float = _rule(
+        "1", 0.0, 1.0, "desertion is multiplied by this under a state of siege (tribunals, "
+        "patrols; 1: no effect)")
+    siege_men_per_day: float = _rule(
+        "1/day", 0.0, 0.1, "fraction of men lost each day under a state of siege (tribunals, "
+        "executions, men taken for patrols)")
+    siege_morale_cap: float = _rule(
+        "1", 0.0, 1.0, "morale ceiling under a state of siege (fear is not confidence)")
+    blocking_desert_factor: float = _rule(
+        "1", 0.0, 1.0, "desertion is multiplied by this in a region where the side has a "
+        "blocking detachment (a formation tagged 'blocking'; 1: no effect)")
+    blocking_morale_cap: float = _rule(
+        "1", 0.0, 1.0, "morale ceiling of formations in a region with their side's blocking "
+        "detachment")
+    # --- commanders (stavka.engine.commanders; they act only where a scenario has some)
+    commander_loss_morale: float = _rule(
+        "1", 0.0, 1.0, "morale lost by a commander's formations when he is killed or "
+        "captured")
+    commander_capture_share: float = _rule(
+        "1", 0.0, 1.0, "fraction of commanders lost in battle who are captured (the rest "
+        "are killed)")
+
     def override(self, name: str, value: float) -> Rules:
         """A copy with rule ``name`` set to ``value``. Raises :class:`InputError` for an
         unknown rule or a value outside the rule's bounds (:func:`check`)."""

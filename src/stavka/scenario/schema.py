@@ -377,6 +377,10 @@ class Side(Spec):
     winter_equipment: bool = Field(
         True, description="the side's army has winter clothing and equipment; without it "
         "its men are lost to the cold below rules.frost_threshold_c")
+    state_of_siege: bool = Field(
+        False, description="a state of siege is declared from the start: desertion slowed "
+        "(rules.siege_desert_factor) at a cost in men and a morale ceiling (rules.siege_*; "
+        "stavka.engine.morale). An event's `siege` effect declares or lifts it later")
     doctrine: dict[str, Stance] = Field(
         default_factory=dict, description="default AI stance per front (front label -> stance)"
     )
@@ -426,6 +430,9 @@ class Formation(Spec):
                            description="days already dug in (posture; <= 7,306)")
     arrives: dt.date | None = Field(None, description="enters play on this date")
     reserve: bool = Field(False, description="inactive until an event releases it")
+    elite: bool = Field(False, description="an elite formation (guards, NKVD): it never "
+                        "deserts, dissolves or catches panic from its neighbours "
+                        "(stavka.engine.morale); it fights to the last")
     tags: list[str] = Field(default_factory=list)
     source: str = ""
 
@@ -534,6 +541,15 @@ class MoraleChange(TypedDict):
     delta: NotRequired[Annotated[float, Field(ge=-1, le=1)] | ParamRef]
 
 
+class SiegeChange(TypedDict):
+    """``{side, on?}``: a side declares (``on: true``, the default) or lifts a state of
+    siege (stavka.engine.morale)."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid", allow_inf_nan=False)  # type: ignore[misc]
+    side: str
+    on: NotRequired[bool]
+
+
 class Effect(Spec):
     """What an event does; exactly one key."""
 
@@ -556,6 +572,9 @@ class Effect(Spec):
     send: str | None = Field(None, description="send a request of the diplomacy block")
     sign: str | None = Field(None, description="sign an agreement or contract of the "
                                                "diplomacy block")
+    siege: SiegeChange | None = Field(
+        None, description="{side, on?}: a side declares (on: true, the default) or lifts a "
+                          "state of siege")
 
     @model_validator(mode="after")
     def _one(self) -> Effect:
@@ -638,6 +657,40 @@ class Victory(Spec):
     )
 
 
+#: At most this many commanders (a state array column each).
+MAX_COMMANDERS = 1_000
+
+
+class Commander(Spec):
+    """A commander attached to a formation or to a front (of his side). While present he
+    raises the morale his formations fight and hold with and their combat effectiveness;
+    in battle he may be killed or captured (stavka.engine.commanders)."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="stable id")
+    name: str = Field(description="name as the chronicle gives it")
+    side: str = Field(description="side id")
+    formation: str | None = Field(None, description="formation id he commands (or front)")
+    front: str | None = Field(None, description="front label he commands: every formation "
+                                                "of his side on that front (or formation)")
+    morale_bonus: float = Field(
+        0.0, ge=-1.0, le=1.0, description="added to his formations' morale in battle and "
+        "against desertion and dissolution (-1..1; effective morale is clipped to 0..1)")
+    cev_bonus: float = Field(
+        0.0, ge=-0.9, le=2.0, description="his formations' combat effectiveness (CEV) is "
+        "multiplied by 1 + cev_bonus (-0.9..2)")
+    exposure: float = Field(
+        0.0, ge=0.0, le=1.0, description="probability per day of battle of his formations "
+        "that he is killed or captured (0..1; scaled by the step length)")
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _attached(self) -> Commander:
+        if (self.formation is None) == (self.front is None):
+            raise ValueError("a commander is attached to exactly one of 'formation' or "
+                             "'front'")
+        return self
+
+
 class Scenario(Spec):
     """A whole scenario, loaded and checked."""
 
@@ -687,6 +740,26 @@ class Scenario(Spec):
         1, ge=1, le=30,
         description="days between refits of formations from their side's pool of new "
                     "equipment (1 = daily; 7 = weekly replacement batches)")
+    step_hours: int = Field(
+        24, ge=1, le=24,
+        description="length of one step in hours: a positive whole number of hours that "
+                    "divides 24 (1, 2, 3, 4, 6, 8, 12 or 24; default 24, one step a day). "
+                    "Every rate is per day and scales with the step (dt = step_hours/24); "
+                    "dates and day counts stay in days")
+    commanders: list[Commander] = Field(
+        default_factory=list, max_length=MAX_COMMANDERS,
+        description="commanders attached to formations or fronts (<= 1,000; "
+                    "stavka.engine.commanders)")
+
+    @field_validator("step_hours", mode="before")
+    @classmethod
+    def _step_hours(cls, v: Any) -> Any:
+        if isinstance(v, bool) or not isinstance(v, int):
+            raise ValueError("a step is a whole number of hours (1, 2, 3, 4, 6, 8, 12 or 24)")
+        if not 1 <= v <= 24 or 24 % v != 0:
+            raise ValueError("a step is a positive whole number of hours dividing 24 "
+                             "(1, 2, 3, 4, 6, 8, 12 or 24)")
+        return v
 
     @field_validator("rules_version")
     @classmethod

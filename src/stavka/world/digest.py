@@ -4,7 +4,7 @@ Digest version 2 (:data:`DIGEST_VERSION`; 2 added ``convalescent`` and the ``wou
 loss cause). The digest of replica ``r`` of a
 :class:`~stavka.world.state.State` is the first 16 hex digits of SHA-256 over::
 
-    b"stavka-state-digest\0"  u32le(DIGEST_VERSION)  i64le(day)
+    b"stavka-state-digest\0"  u32le(DIGEST_VERSION)  i64le(step)
     then, for each name in DIGEST_FIELDS, in that order:
         u32le(len(name))  name (ASCII)
         u32le(ndim)  i64le(dim) for each dim      (the replica's slice: the replica axis dropped)
@@ -14,10 +14,14 @@ loss cause). The digest of replica ``r`` of a
             any float      -> IEEE-754 binary64, little-endian, with -0.0 written as +0.0
                               and every NaN written as 0x7ff8000000000000
 
+``step`` is the number of steps taken: the day at 24-hour steps (every scenario
+without ``step_hours``), so those digests are the same as before steps could be shorter.
 Then the same for each field of :data:`OPTIONAL_FIELDS` (the diplomacy block's
-``dip_*`` arrays, and the regauging state ``gauge``, ``gauge_km`` of
-``rules.supply_tons``) whose replica slice is not empty; without a diplomacy block and
-with supply in tons off they are all empty and nothing is added. Every field of the state is in :data:`DIGEST_FIELDS` or
+``dip_*`` arrays, the regauging state ``gauge``, ``gauge_km`` of
+``rules.supply_tons``, then the morale collapse's ``siege`` and the commanders'
+``cmd_state``) whose replica slice is not empty; without a diplomacy block, with supply in
+tons off, without a state of siege or commanders they are all empty and nothing is added.
+Every field of the state is in :data:`DIGEST_FIELDS` or
 :data:`OPTIONAL_FIELDS` except the supply memo
 (``memo_*``: a cache, a pure function of the digested fields). The encoding does not
 depend on the in-memory dtype (an ``int16`` owner and an ``int64`` owner hash alike)
@@ -56,7 +60,7 @@ DIGEST_FIELDS: tuple[str, ...] = (
 OPTIONAL_FIELDS: tuple[str, ...] = (
     "dip_trust", "dip_req", "dip_req_day", "dip_req_sends", "dip_agr", "dip_clause",
     "dip_clause_day", "dip_con_day", "dip_lot", "dip_lot_eta", "dip_lot_delay",
-    "dip_entry_day", "gauge", "gauge_km",
+    "dip_entry_day", "gauge", "gauge_km", "siege", "cmd_state",
 )
 
 #: State fields left out of the digest (derived caches), by prefix.
@@ -100,7 +104,7 @@ def _prefix(day: int) -> bytes:
 
 def state_digest(state: State, replica: int = 0) -> str:
     """The digest (16 hex digits) of replica ``replica`` of ``state``."""
-    h = hashlib.sha256(_prefix(state.day))
+    h = hashlib.sha256(_prefix(state.step))
     for name in digested(state):
         h.update(_field_bytes(name, getattr(state, name)[replica]))
     return h.hexdigest()[:16]
@@ -115,6 +119,6 @@ def digested(state: State) -> tuple[str, ...]:
 
 def field_digests(state: State, replica: int = 0) -> dict[str, str]:
     """One digest (16 hex digits) per digested field of replica ``replica``, in order."""
-    pre = _prefix(state.day)
+    pre = _prefix(state.step)
     return {name: hashlib.sha256(pre + _field_bytes(name, getattr(state, name)[replica]))
             .hexdigest()[:16] for name in digested(state)}

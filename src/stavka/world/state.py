@@ -80,6 +80,11 @@ class State:
     # rules.supply_tons is 1; the digest then leaves them out.
     gauge: np.ndarray  # [R, N] int8: alliance whose gauge a region's railway is laid to
     gauge_km: np.ndarray  # [R, N] km of the railway into a region its holder has regauged
+    # Morale collapse and commanders (stavka.engine.morale, stavka.engine.commanders):
+    # empty (a zero-length last axis) unless the scenario uses them (a state of siege
+    # anywhere, the collapse rules on, or commanders); the digest then leaves them out.
+    siege: np.ndarray  # [R, Sg] bool: the side is under a state of siege (Sg = S or 0)
+    cmd_state: np.ndarray  # [R, K] int8 commander state: 0 present, 1 killed, 2 captured
     # Memo of supply tracing (a pure function of the fields above, so not part of
     # the digest): the inputs it was traced from and its results, per replica.
     memo_ok: np.ndarray  # [R] bool: the memo holds a trace
@@ -92,6 +97,9 @@ class State:
     memo_parc: np.ndarray  # [R, A, N] int: arc to the parent in the rail tree (-1 none)
     memo_root: np.ndarray  # [R, A, N] int: source a region's rail tree hangs from (-1 none)
     memo_rhead: np.ndarray  # [R, A, N] int: railhead a region is trucked from (-1 none)
+    #: steps taken since the start (``day`` is the calendar day it falls on: equal to
+    #: ``step`` at 24-hour steps, ``step * step_hours // 24`` otherwise)
+    step: int = 0
 
     @property
     def R(self) -> int:
@@ -170,8 +178,11 @@ def initial_state(st: Static, replicas: int) -> State:
     dip = _diplomacy_arrays(st, R)
     tons = st.rules.supply_tons == 1.0
     Nt, At = (N, A) if tons else (0, 0)
+    Sg = S if uses_morale(st) else 0
+    siege = np.array([spec.sides[sid].state_of_siege for sid in st.side_ids], dtype=bool)[:Sg]
     return State(
-        day=0, **dip,
+        day=0, **dip, siege=rep(siege),
+        cmd_state=np.zeros((R, len(spec.commanders)), dtype=np.int8),
         owner=rep(st.owner0.astype(np.int16)),
         loc=rep(loc), status=rep(status),
         action=np.zeros((R, F), dtype=np.int8), target=np.full((R, F), -1, dtype=np.int32),
@@ -204,6 +215,19 @@ def initial_state(st: Static, replicas: int) -> State:
         memo_root=np.full((R, At, Nt), -1, dtype=np.int32),
         memo_rhead=np.full((R, At, Nt), -1, dtype=np.int32),
     )
+
+
+def uses_morale(st: Static) -> bool:
+    """Whether a campaign carries the morale-collapse state (``State.siege``): a side
+    under a state of siege at the start, an event that declares one, commanders, or the
+    collapse rules switched on (``rules.desert_max_per_day``, ``rules.dissolve_morale``,
+    ``rules.panic_spread_per_day`` not 0). Otherwise those arrays are empty and the
+    digest is that of a campaign without them."""
+    spec, ru = st.spec, st.rules
+    return (any(s.state_of_siege for s in spec.sides.values()) or bool(spec.commanders)
+            or any(e.siege is not None for ev in spec.events for e in ev.effects)
+            or ru.desert_max_per_day != 0.0 or ru.dissolve_morale != 0.0
+            or ru.panic_spread_per_day != 0.0)
 
 
 def _diplomacy_arrays(st: Static, R: int) -> dict[str, np.ndarray]:

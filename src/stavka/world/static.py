@@ -116,6 +116,22 @@ class Static:
         """Calendar date of simulation day ``day`` (0 = scenario start)."""
         return self.start + dt.timedelta(days=day)
 
+    @property
+    def step_hours(self) -> int:
+        """Hours one step lasts (``Scenario.step_hours``; 24 by default)."""
+        return self.spec.step_hours
+
+    @property
+    def dt(self) -> float:
+        """One step's length in days (``step_hours / 24``; exactly 1.0 at 24 hours). Every
+        per-day rate of a step is multiplied by it where it is not 1."""
+        return self.spec.step_hours / 24.0
+
+    @property
+    def steps_per_day(self) -> int:
+        """Steps in one day (``24 // step_hours``)."""
+        return 24 // self.spec.step_hours
+
     def node(self, node_id: str) -> int:
         """Index of a node id; :class:`UnknownIdError` with a suggestion if unknown."""
         try:

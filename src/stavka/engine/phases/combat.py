@@ -199,9 +199,10 @@ def run(ctx: Ctx) -> None:
         surprise=np.where((surprise_day >= 0) & (day - surprise_day <= 1), 1.0, 0.0),
         air=np.where(air_tot > 0, (A.aircraft - D.aircraft) / np.maximum(air_tot, 1.0), 0.0),
         river=wet_men > st.rules.river_fraction * np.maximum(amen, 1.0),
-        hours=np.full(n, st.rules.hours_per_day),
+        hours=np.full(n, st.rules.hours_per_day * ctx.dt),  # a step's share of the day
     )
-    gen = ctx.rng.generator("combat", day, er, en.astype(np.uint64))
+    # keyed by the step (the day at 24-hour steps): each step of a day draws afresh
+    gen = ctx.rng.generator("combat", ctx.step, er, en.astype(np.uint64))
     model = campaign_params(st.spec.combat_model, st.rules.combat_break_mult,
                             st.rules.combat_loss_mult)
     res = cm.resolve(A, D, cond, model, gen)  # type: ignore[arg-type]
@@ -242,7 +243,8 @@ def run(ctx: Ctx) -> None:
     trucks[fk] = trucks[fk] - on_grid(trucks[fk] * frac_e)
     book_battle_losses(ctx, fr_, ff_, lost)
     sup = flat(s.supply)
-    sup[fk] = np.maximum(sup[fk] - st.rules.battle_supply_days / st.supply_days[ff_], 0.0)
+    sup[fk] = np.maximum(sup[fk] - st.rules.battle_supply_days * ctx.dt / st.supply_days[ff_],
+                         0.0)
     s.eng_att[er, en] = 1.0 - (1.0 - s.eng_att[er, en]) * (1.0 - la)
     s.eng_def[er, en] = 1.0 - (1.0 - s.eng_def[er, en]) * (1.0 - ld)
     s.eng_men[er, en, 0] += on_grid(res.att_loss * amen)

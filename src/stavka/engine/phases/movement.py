@@ -108,7 +108,8 @@ def _rail(ctx: Ctx) -> None:
     loading = (s.status == RAIL) & (s.rail_left > 0)
     if loading.any():
         # capacity left today per edge and direction (0: a->b, 1: b->a)
-        cap = np.repeat(np.repeat(st.ecap[None, :, None], 2, axis=2), ctx.R, axis=0)
+        # trains a day times the step's share of the day
+        cap = np.repeat(np.repeat((st.ecap * ctx.dt)[None, :, None], 2, axis=2), ctx.R, axis=0)
         rows = np.arange(ctx.R)
         for f in np.nonzero(loading.any(axis=0))[0]:
             m = loading[:, f]
@@ -174,7 +175,7 @@ def _road(ctx: Ctx) -> None:
     F, N, S = st.F, st.N, st.S
     active = s.status == ACTIVE
     marching = active & _MARCHES[s.action] & (s.target >= 0) & (s.target != s.loc)
-    s.dug += active & ~marching  # days in place
+    s.dug += (active & ~marching) * ctx.dt  # days in place
     # flat (replica * F + formation) indices of the marchers, row-major
     fl = np.flatnonzero(marching)
     if fl.size == 0:
@@ -193,11 +194,11 @@ def _road(ctx: Ctx) -> None:
     # neutral ground blocks; occupied enemy ground is a battle, not a march
     can = reachable & (allied | (war & (enemy_men <= 0)))
     dug = flat(s.dug)
-    dug[fl[~can]] += 1
+    dug[fl[~can]] += ctx.dt
     fl, r_i, f_i, nxt, loc, side = fl[can], r_i[can], f_i[can], nxt[can], loc[can], side[can]
     v = _speed(ctx, f_i, fl, nxt) * np.where(allied[can], 1.0, st.rules.enemy_ground_speed)
     prog = flat(s.progress)
-    prog[fl] += v
+    prog[fl] += v * ctx.dt  # km a day times the step's share of the day
     km = st.ekm[flat(st.edge_of)[loc * N + nxt]]
     there = prog[fl] >= km
     fl, r_i, f_i, nxt, side = fl[there], r_i[there], f_i[there], nxt[there], side[there]

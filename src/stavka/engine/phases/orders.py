@@ -63,7 +63,8 @@ def run(ctx: Ctx) -> None:
         apply(ctx, m, act, tgt)
         by_player |= m
     for o in st.spec.orders:
-        if date_day(st, o.date) != ctx.day:
+        # a scripted order is given once, at the first step of its day
+        if date_day(st, o.date) != ctx.day or not ctx.day_start:
             continue
         mask = np.zeros((ctx.R, st.F), dtype=bool)
         if o.formations:

@@ -114,7 +114,8 @@ def run(ctx: Ctx) -> None:
     key = ctx.node_base("alliance", st.alliance[st.fside], A) + s.loc
     lv = flat(level)[key]
     cut = ~flat(connected)[key] & act
-    c = 1.0 / st.supply_days[None, :]
+    dt = ctx.dt  # every rate below is per day; a step lasts dt days (1.0: exact, a no-op)
+    c = 1.0 / st.supply_days[None, :] * dt
     # an encircled formation burns its load faster (break-out attacks, dumps lost)
     new = s.supply - (c * np.where(cut, st.rules.encircled_burn, 1.0)
                       if st.rules.encircled_burn != 1.0 else c)
@@ -126,11 +127,11 @@ def run(ctx: Ctx) -> None:
     if fs.size:
         r, f = np.divmod(fs, st.F)
         men = flat(s.strength)[fs * 4]
-        lost = on_grid(men * st.rules.starve_men_per_day)
+        lost = on_grid(men * (st.rules.starve_men_per_day * dt))
         flat(s.strength)[fs * 4] = men - lost
         book_losses(ctx, r, f, lost[:, None] * MEN_ONLY, cause=C_ATTRITION)
         mor = flat(s.morale)
-        mor[fs] = np.maximum(mor[fs] - st.rules.starve_morale_per_day, 0.0)
+        mor[fs] = np.maximum(mor[fs] - st.rules.starve_morale_per_day * dt, 0.0)
     _sickness(ctx, act)
     newly = cut & ~s.encircled
     np.copyto(s.encircled, cut, where=act)
@@ -141,9 +142,9 @@ def run(ctx: Ctx) -> None:
                 ids = tuple(st.form_ids[f] for f in np.nonzero(m)[0])
                 ctx.emit("encircled", r, place=int(n), side=int(st.fside[np.nonzero(m)[0][0]]),
                          subjects=ids, men=float(s.strength[r, m, 0].sum()), formations=len(ids))
-    s.morale[cut] = np.maximum(s.morale[cut] - st.rules.encircled_morale_per_day, 0.0)
+    s.morale[cut] = np.maximum(s.morale[cut] - st.rules.encircled_morale_per_day * dt, 0.0)
     ok = act & ~cut & (s.supply > st.rules.recover_min_supply)
-    up = s.morale + st.rules.recover_morale_per_day
+    up = s.morale + st.rules.recover_morale_per_day * dt
     np.minimum(up, 1.0, out=up)
     np.copyto(s.morale, up, where=ok)
     give_up = cut & (s.morale < st.rules.surrender_morale) & (s.supply <= 0.0)
@@ -169,7 +170,7 @@ def _sickness(ctx: Ctx, act: np.ndarray) -> None:
         return
     r, f = np.divmod(fs, st.F)
     loc = flat(s.loc)[fs]
-    frac = rate[loc] + np.where(st.winter_kit[st.fside[f]], 0.0, cold[loc])
+    frac = (rate[loc] + np.where(st.winter_kit[st.fside[f]], 0.0, cold[loc])) * ctx.dt
     men = flat(s.strength)[fs * 4]
     lost = on_grid(men * frac)
     if not lost.any():

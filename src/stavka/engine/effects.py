@@ -139,3 +139,5 @@ def reset_battles(ctx: Ctx, where: tuple[np.ndarray, np.ndarray] | np.ndarray) -
     s.eng_days[where] = 0
     s.eng_side[where] = -1
     s.eng_men[where] = 0
+    if s.eng_day0.shape[-1]:  # steps shorter than a day
+        s.eng_day0[where] = 0

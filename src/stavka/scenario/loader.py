@@ -30,6 +30,7 @@ from ruamel.yaml.reader import ReaderError
 
 from stavka.errors import Problem, ScenarioError, did_you_mean, escape
 from stavka.scenario import diplomacy
+from stavka.scenario.commanders import check_commanders
 from stavka.scenario.schema import Scenario, not_yet_used_settings, param_uses
 
 Loc = tuple[str, int | None]
@@ -756,6 +757,7 @@ class _Loader:
         for name, p in _map(data.get("parameters")).items():
             if isinstance(p, dict):
                 self._param_default(("parameters", name), p)
+        check_commanders(data, ref, self.add, fronts)
 
     def _unique(self, key: str, items: list[Any]) -> list[str]:
         ids: list[str] = []
@@ -831,7 +833,7 @@ class _Loader:
         nodes, sides = ctx["nodes"], ctx["sides"]
         for j, s in enumerate(_seq(eff.get("declare_war"))):
             ref((*path, "declare_war", j), s, sides, "side")
-        for key in ("stance", "morale"):
+        for key in ("stance", "morale", "siege"):
             d = _map(eff.get(key))
             ref((*path, key, "side"), d.get("side"), sides, "side")
             ref((*path, key, "front"), d.get("front"), ctx["fronts"], "front")

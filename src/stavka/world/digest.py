@@ -60,7 +60,7 @@ DIGEST_FIELDS: tuple[str, ...] = (
 OPTIONAL_FIELDS: tuple[str, ...] = (
     "dip_trust", "dip_req", "dip_req_day", "dip_req_sends", "dip_agr", "dip_clause",
     "dip_clause_day", "dip_con_day", "dip_lot", "dip_lot_eta", "dip_lot_delay",
-    "dip_entry_day", "gauge", "gauge_km", "siege", "cmd_state",
+    "dip_entry_day", "gauge", "gauge_km", "siege", "cmd_state", "eng_day0",
 )
 
 #: State fields left out of the digest (derived caches), by prefix.

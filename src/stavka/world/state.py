@@ -85,6 +85,10 @@ class State:
     # anywhere, the collapse rules on, or commanders); the digest then leaves them out.
     siege: np.ndarray  # [R, Sg] bool: the side is under a state of siege (Sg = S or 0)
     cmd_state: np.ndarray  # [R, K] int8 commander state: 0 present, 1 killed, 2 captured
+    # Steps shorter than a day only (else [R, N, 0]): the battles' cumulative loss
+    # fractions (attacker, defender) at the start of the day, which the day's steps fight
+    # with (stavka.engine.phases.combat)
+    eng_day0: np.ndarray  # [R, N, 2 or 0]
     # Memo of supply tracing (a pure function of the fields above, so not part of
     # the digest): the inputs it was traced from and its results, per replica.
     memo_ok: np.ndarray  # [R] bool: the memo holds a trace
@@ -183,6 +187,7 @@ def initial_state(st: Static, replicas: int) -> State:
     return State(
         day=0, **dip, siege=rep(siege),
         cmd_state=np.zeros((R, len(spec.commanders)), dtype=np.int8),
+        eng_day0=np.zeros((R, N, 2 if spec.step_hours != 24 else 0)),
         owner=rep(st.owner0.astype(np.int16)),
         loc=rep(loc), status=rep(status),
         action=np.zeros((R, F), dtype=np.int8), target=np.full((R, F), -1, dtype=np.int32),

@@ -26,6 +26,7 @@ import numpy as np
 from stavka import combat as cm
 from stavka import detmath
 from stavka.ai import attack as ai_attack
+from stavka.engine import commanders
 from stavka.engine.context import Ctx
 from stavka.engine.effects import (
     book_battle_losses,
@@ -97,6 +98,8 @@ def run(ctx: Ctx) -> None:
     """
     st, s, day = ctx.st, ctx.s, ctx.day
     R, N, F = ctx.R, st.N, st.F
+    if s.eng_day0.shape[-1] and ctx.day_start:  # steps shorter than a day: see below
+        s.eng_day0[..., 0], s.eng_day0[..., 1] = s.eng_att, s.eng_def
     ground_unit = st.fkind != KINDS.index("air")
     # Everything below works on lists of (replica, formation) pairs in row-major
     # order: only formations in battle are touched, and sums keep the order (and
@@ -140,22 +143,35 @@ def run(ctx: Ctx) -> None:
     def agg(idx: np.ndarray, vals: np.ndarray) -> np.ndarray:
         return group_sum(idx, vals, n)
 
+    # commanders (stavka.engine.commanders): None without any, and nothing changes
+    cmd_cev, cmd_mor = commanders.cev_factor(ctx), commanders.morale_bonus(ctx)
+    morale = s.morale if cmd_mor is None else np.clip(s.morale + cmd_mor, 0.0, 1.0)
+
     def force_of(fl: np.ndarray, f: np.ndarray, idx: np.ndarray, cum: np.ndarray
                  ) -> tuple[cm.Force, np.ndarray, np.ndarray]:
         sr = take_rows(s.strength, fl)
         m0 = sr[:, 0]
         men = agg(idx, m0)
         w = np.maximum(men, 1.0)
+        cev = st.fcev[f] if cmd_cev is None else st.fcev[f] * np.take(flat(cmd_cev), fl)
         return cm.Force(
             men=men, tanks=agg(idx, sr[:, 1]), guns=agg(idx, sr[:, 2]), aircraft=agg(idx, sr[:, 3]),
-            cev=agg(idx, st.fcev[f] * m0) / w,
-            morale=agg(idx, np.take(flat(s.morale), fl) * m0) / w,
+            cev=agg(idx, cev * m0) / w,
+            morale=agg(idx, np.take(flat(morale), fl) * m0) / w,
             supply=agg(idx, np.take(flat(s.supply), fl) * m0) / w,
             cum_loss=cum,
         ), men, m0
 
-    A, amen, a_m0 = force_of(fa, af, a_idx, s.eng_att[er, en])
-    D, dmen, d_m0 = force_of(fd, df, d_idx, s.eng_def[er, en])
+    if s.eng_day0.shape[-1] == 0:
+        cum_a, cum_d = s.eng_att[er, en], s.eng_def[er, en]
+    else:
+        # Steps shorter than a day fight with the battle's cumulative loss of the day's
+        # start: the model's loss saturation and break hazards are calibrated on daily
+        # steps (CDB90 day by day), so a day of four 6-hour steps is that day's step in
+        # four parts, not a finer integration of a different model (tests/engine/test_hours)
+        cum_a, cum_d = s.eng_day0[er, en, 0], s.eng_day0[er, en, 1]
+    A, amen, a_m0 = force_of(fa, af, a_idx, cum_a)
+    D, dmen, d_m0 = force_of(fd, df, d_idx, cum_d)
     # Frontage: a region's battle takes at most rules.frontage_men of each side in its
     # line; the rest stand in reserve, feed the line (they share its losses in
     # proportion) and do not add to its force. 1e9 = no limit.
@@ -242,6 +258,7 @@ def run(ctx: Ctx) -> None:
     trucks = flat(s.trucks)  # trucks go with the equipment
     trucks[fk] = trucks[fk] - on_grid(trucks[fk] * frac_e)
     book_battle_losses(ctx, fr_, ff_, lost)
+    commanders.battle(ctx, fr_, ff_)  # a commander in the fighting may fall
     sup = flat(s.supply)
     sup[fk] = np.maximum(sup[fk] - st.rules.battle_supply_days * ctx.dt / st.supply_days[ff_],
                          0.0)

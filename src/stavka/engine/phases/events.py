@@ -259,6 +259,10 @@ def apply_effect(ctx: Ctx, ev_id: str, ei: int, eff: Effect, m: np.ndarray, k: i
         times = dip.requests[q].times  # type: ignore[union-attr]
         ok = m & ~np.isin(s.dip_req[:, q], (1, 2)) & (s.dip_req_sends[:, q] < times)
         s.dip_req[ok, q] = 1  # REQ_QUEUED
+    elif eff.siege is not None:  # a state of siege declared or lifted (stavka.engine.morale)
+        from stavka.engine.morale import set_siege
+
+        set_siege(ctx, st.side(str(eff.siege["side"])), bool(eff.siege.get("on", True)), m)
     elif eff.sign is not None:
         from stavka.engine.signing import sign_agreement, sign_contract
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 import numpy as np
 
 from stavka import detmath
-from stavka.engine import tonnage
+from stavka.engine import morale, tonnage
 from stavka.engine.context import Ctx
 from stavka.engine.effects import MEN_ONLY, book_losses, book_sanitary, surrender
 from stavka.enums import ACTIVE, C_ATTRITION, C_SICK
@@ -151,6 +151,7 @@ def run(ctx: Ctx) -> None:
     if give_up.any():
         r, f = np.nonzero(give_up)
         surrender(ctx, r, f, reason="encircled, out of supply")
+    morale.run(ctx)  # the morale collapse (off unless the scenario uses it)
 
 
 

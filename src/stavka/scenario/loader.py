@@ -39,7 +39,8 @@ PathT = tuple[Any, ...]
 #: Fields a formation takes from its type when it does not give them itself.
 INHERITED_FIELDS = ("men", "tanks", "guns", "aircraft", "trucks", "quality")
 #: Top-level keys that are lists (concatenated across includes) and maps (merged).
-LIST_KEYS = ("nodes", "edges", "formations", "factories", "orders", "events", "wars")
+LIST_KEYS = ("nodes", "edges", "formations", "factories", "orders", "events", "wars",
+             "commanders")
 MAP_KEYS = ("parameters", "climate", "rivers", "sides", "formation_types", "sources")
 
 # -- limits on what one load reads -----------------------------------------------

@@ -189,6 +189,66 @@ class MarkdownVisitor(EventVisitor[str]):
         kind = ev.kind if hasattr(self, "_render_" + ev.kind) else "other"
         self._add((kind, len(self._groups)), ev)
 
+    # ---- the morale collapse and commanders (stavka.engine.morale, .commanders) --
+    def visit_desertion(self, ev: Event) -> None:
+        self._add(("desertion", ev.side), ev)
+
+    def visit_dissolved(self, ev: Event) -> None:
+        self._add(("dissolved", ev.place, ev.side), ev)
+
+    def visit_commander_lost(self, ev: Event) -> None:
+        self._add(("commander_lost", len(self._groups)), ev)
+
+    def visit_siege(self, ev: Event) -> None:
+        self._add(("siege", len(self._groups)), ev)
+
+    @staticmethod
+    def _at(evs: list[Event]) -> str:
+        """``"13:00 "`` when steps are shorter than a day (the event carries its hour)."""
+        h = evs[0].values.get("hour")
+        return f"{int(h):02d}:00 " if h is not None else ""
+
+    def _render_desertion(self, evs: list[Event]) -> list[str]:
+        n = self.N
+        men = sum(_v(e, "men") for e in evs)
+        forms = len({f for e in evs for f in e.subjects})
+        if men < 0.5:
+            return []
+        s = (f"{self._at(evs)}{num(men)} {n.adj(evs[0].side)} men desert from {count(forms)} "
+             f"{plural(forms, 'formation')}")
+        if any(_v(e, "siege", False) for e in evs):
+            s += " despite the state of siege"
+        return [sentence(s)]
+
+    def _render_dissolved(self, evs: list[Event]) -> list[str]:
+        n = self.N
+        ids = [f for e in evs for f in e.subjects]
+        men = sum(_v(e, "men") for e in evs)
+        who, pl = n.who(ids, evs[0].side, names_upto=2)
+        return [sentence(f"{self._at(evs)}{n.node(evs[0].place)}: {who} "
+                         f"{'dissolve' if pl else 'dissolves'} without a fight; "
+                         f"{num(men)} men scatter")]
+
+    def _render_commander_lost(self, evs: list[Event]) -> list[str]:
+        n = self.N
+        out = []
+        for e in evs:
+            name = str(_v(e, "name", _v(e, "commander", "a commander")))
+            fate = "is killed" if _v(e, "fate") == "killed" else "is taken prisoner"
+            where = f" at {n.node(e.place)}" if e.place else ""
+            who, _ = n.who(list(e.subjects), e.side, names_upto=2) if e.subjects else ("", False)
+            s = f"{self._at([e])}{name} {fate}{where}"
+            if who:
+                s += f"; {who} {'lose' if len(e.subjects) > 1 else 'loses'} heart"
+            out.append(sentence(s))
+        return out
+
+    def _render_siege(self, evs: list[Event]) -> list[str]:
+        n = self.N
+        return [sentence(f"{self._at([e])}A state of siege is "
+                         f"{'declared' if _v(e, 'on', True) else 'lifted'} "
+                         f"({n.side(e.side)})") for e in evs]
+
     # ---- rendering ---------------------------------------------------------
     def _render_action(self, evs: list[Event]) -> list[str]:
         n = self.N

@@ -116,16 +116,19 @@ def cev_factor(ctx: Ctx) -> np.ndarray | None:
     return out
 
 
-def battle(ctx: Ctx, r: np.ndarray, f: np.ndarray) -> None:
-    """Formations ``(r[k], f[k])`` fought this step: decide the fate of their present
-    commanders (module docstring). Writes ``State.cmd_state`` and morale; emits
-    ``commander_lost``."""
+def battle(ctx: Ctx, r: np.ndarray, f: np.ndarray, where: np.ndarray) -> None:
+    """Formations ``(r[k], f[k])`` fought this step, in the engagements at regions
+    ``where[k]``: decide the fate of their present commanders (module docstring). Writes
+    ``State.cmd_state`` and morale; emits ``commander_lost`` at the region of the
+    engagement of his first formation that fought."""
     st, s = ctx.st, ctx.s
     K = s.cmd_state.shape[1]
     if K == 0 or r.size == 0:
         return
     fought = np.zeros(s.morale.shape, dtype=bool)
     fought[r, f] = True
+    at = np.full(s.morale.shape, -1)
+    at[r, f] = where
     att = attached(ctx)  # [R, K, F]
     in_battle = (att & fought[:, None, :]).any(axis=2)  # [R, K]
     if not in_battle.any():
@@ -146,7 +149,7 @@ def battle(ctx: Ctx, r: np.ndarray, f: np.ndarray) -> None:
         s.morale[r_, his] = np.maximum(s.morale[r_, his] - loss, 0.0)
         s.cmd_state[r_, k_] = fa
         where = np.nonzero(his & fought[r_])[0]
-        place = int(s.loc[r_, where[0]]) if where.size else None
+        place = int(at[r_, where[0]]) if where.size else None
         ctx.emit("commander_lost", r_, place=place, side=int(t.side[k_]),
                  subjects=tuple(st.form_ids[x] for x in np.nonzero(his)[0]),
                  commander=t.ids[k_], name=t.names[k_],

@@ -258,7 +258,11 @@ def run(ctx: Ctx) -> None:
     trucks = flat(s.trucks)  # trucks go with the equipment
     trucks[fk] = trucks[fk] - on_grid(trucks[fk] * frac_e)
     book_battle_losses(ctx, fr_, ff_, lost)
-    commanders.battle(ctx, fr_, ff_)  # a commander in the fighting may fall
+    if s.cmd_state.shape[1]:  # a commander in the fighting may fall
+        where = np.full(R * F, -1)
+        where[fd] = en[d_idx]
+        where[fa] = en[a_idx]  # a formation that attacks and is attacked: its attack
+        commanders.battle(ctx, fr_, ff_, where[fk])
     sup = flat(s.supply)
     sup[fk] = np.maximum(sup[fk] - st.rules.battle_supply_days * ctx.dt / st.supply_days[ff_],
                          0.0)

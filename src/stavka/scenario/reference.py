@@ -14,7 +14,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     sc.Mobilisation, sc.Node, sc.Edge, sc.FormationType, sc.Formation, sc.Factory, sc.Order,
     sc.Selector, sc.Event, sc.Trigger, sc.StrengthCondition, sc.ParamCondition, sc.Effect,
     sc.AttackOrder, sc.Transfer, sc.Delivery, sc.Request, sc.RequestCondition, sc.AgreementCondition,
-    sc.Victory, sc.VictoryCondition,
+    sc.Victory, sc.VictoryCondition, sc.Commander,
     sc.Diplomacy, sc.DipRequest, sc.Offer, sc.Goods, sc.Weights, sc.Counter, sc.Agreement,
     sc.Clause, sc.Limit, sc.Contract, sc.Route, sc.Neutral, sc.EntryModel,
 )

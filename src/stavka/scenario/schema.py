@@ -662,9 +662,7 @@ MAX_COMMANDERS = 1_000
 
 
 class Commander(Spec):
-    """A commander attached to a formation or to a front (of his side). While present he
-    raises the morale his formations fight and hold with and their combat effectiveness;
-    in battle he may be killed or captured (stavka.engine.commanders)."""
+    """A commander of a formation or a front (stavka.engine.commanders): bonuses, may fall."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="stable id")
     name: str = Field(description="name as the chronicle gives it")

@@ -92,3 +92,24 @@ def test_one_day_of_battle_agrees() -> None:
     held_a = (a.state.owner[:, x] == st.side("red")).mean()
     held_b = (b.state.owner[:, x] == st.side("red")).mean()
     assert held_a == pytest.approx(held_b, abs=0.01)
+
+
+def test_rail_transfer_arrives_the_same_day_in_six_hour_steps() -> None:
+    """mini's transfer (tests/engine/test_movement.py): 30 trains at 10 a day leave on
+    days 4, 5 and 6 and arrive on day 21. In 6-hour steps the day's trains leave at its
+    first step, so the division arrives on day 21 too, at 00:00."""
+    from stavka.api import Campaign
+    from stavka.enums import GONE
+    from stavka.scenario.loader import Loaded
+
+    from .helpers import of_kind
+
+    spec = loaded("mini").spec.model_copy(update={"step_hours": 6})
+    c = Campaign(Loaded(spec, [], []), seed=0)
+    for fid in ("ger_pz_3", "ger_inf_7"):  # as mini_without_germans
+        c.world.state.status[0, c.static.formation(fid)] = GONE
+    c.run(22)
+    arr = of_kind(c.events, "rail_arrive")
+    assert [(e.day, e.values["hour"], e.subjects) for e in arr] == [(21, 0, ("sov_fe_1",))]
+    dep = of_kind(c.events, "rail_depart")
+    assert [(e.day, e.values["hour"]) for e in dep] == [(4, 0)]

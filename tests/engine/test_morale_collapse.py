@@ -123,3 +123,19 @@ def test_siege_effect_and_lever() -> None:
 from .helpers import DATA  # noqa: E402
 
 DATA_SIEGE = DATA / "t_siege.yaml"
+
+
+def test_blocking_detachment_slows_desertion_in_its_region() -> None:
+    """A formation tagged ``blocking`` in region a: desertion there x 0.5 and morale
+    capped at 0.7; region b is untouched."""
+    from stavka.scenario.loader import load_file
+
+    c = Campaign(load_file(DATA / "t_blocking.yaml"), seed=0,
+                 params={"rules.desert_max_per_day": 0.04, "rules.blocking_desert_factor": 0.5,
+                         "rules.blocking_morale_cap": 0.7})
+    _set_morale(c, broken_a=0.25, shaken_a=0.9, steady_b=0.25)
+    c.step()
+    assert _men(c, "broken_a") == 10000 - 100  # 200 x 0.5
+    assert _men(c, "steady_b") == 10000 - 200
+    assert _morale(c, "shaken_a") == 0.7
+    assert _morale(c, "guards_b") == 0.9

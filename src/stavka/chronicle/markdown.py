@@ -278,7 +278,11 @@ class MarkdownVisitor(EventVisitor[str]):
             if opened is not None and _v(opened, "attacker_men", 0):
                 s += (f" ({num(_v(opened, 'attacker_men'))} men against "
                       f"{num(_v(opened, 'defender_men'))})")
-            s += f" ends after {count(days)} {plural(days, 'day')}: {what}"
+            hours = _v(end, "hours", None)
+            if hours is not None and int(hours) < 48:  # steps shorter than a day
+                s += f" ends after {count(int(hours))} {plural(int(hours), 'hour')}: {what}"
+            else:
+                s += f" ends after {count(days)} {plural(days, 'day')}: {what}"
         else:
             s = f"{n.people(att)} take {P}"
         for r in retreats:

@@ -124,11 +124,17 @@ def end_battles(ctx: Ctx, r: np.ndarray, n: np.ndarray, att_side: np.ndarray,
     """End the battles at regions ``(r[k], n[k])``: a ``battle`` end event each (with
     ``outcome``, days and men lost), then the battle ledgers reset."""
     s = ctx.s
+    h = ctx.st.step_hours
     if ctx.record:
         for rk, nk, ak in zip(r.tolist(), n.tolist(), att_side.tolist(), strict=True):
+            # eng_days counts steps: days at 24-hour steps; with shorter steps the event
+            # also carries the battle's hours
+            steps = int(s.eng_days[rk, nk])
+            more = {} if h == 24 else {"hours": steps * h}
             ctx.emit("battle", rk, place=nk, side=ak, phase="end", outcome=outcome,
-                     days=int(s.eng_days[rk, nk]), attacker_lost=float(s.eng_men[rk, nk, 0]),
-                     defender_lost=float(s.eng_men[rk, nk, 1]))
+                     days=steps if h == 24 else -(-steps * h // 24),
+                     attacker_lost=float(s.eng_men[rk, nk, 0]),
+                     defender_lost=float(s.eng_men[rk, nk, 1]), **more)
     reset_battles(ctx, (r, n))
 
 

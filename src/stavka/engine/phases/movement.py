@@ -1,5 +1,8 @@
 """Phase 3, movement: arrivals, rail transit against train capacity, road march.
 
+With steps shorter than a day (``Scenario.step_hours``) marches advance the step's share
+of a day's km and days in place count in days; the day's trains leave at its first step.
+
 Rail: a formation needs ``ceil(rail_trains x strength)`` trains. Each day the
 trains it may dispatch are limited by what is left of every edge's daily
 capacity along its path (formations book in id order). A steady flow of k
@@ -104,12 +107,13 @@ def _rail(ctx: Ctx) -> None:
                      subjects=(st.form_ids[f],), to=st.node_ids[s.target[r, f]],
                      trains=float(s.rail_left[r, f]), men=float(s.strength[r, f, 0]),
                      km=float(st.rail_dist[st.alliance[st.fside[f]], s.loc[r, f], s.target[r, f]]))
-    # dispatch trains against today's capacity, formations in id order
+    # dispatch trains against today's capacity, formations in id order; with steps
+    # shorter than a day, the day's trains leave at its first step (a capacity in whole
+    # trains a day does not split into hours)
     loading = (s.status == RAIL) & (s.rail_left > 0)
-    if loading.any():
+    if loading.any() and ctx.day_start:
         # capacity left today per edge and direction (0: a->b, 1: b->a)
-        # trains a day times the step's share of the day
-        cap = np.repeat(np.repeat((st.ecap * ctx.dt)[None, :, None], 2, axis=2), ctx.R, axis=0)
+        cap = np.repeat(np.repeat(st.ecap[None, :, None], 2, axis=2), ctx.R, axis=0)
         rows = np.arange(ctx.R)
         for f in np.nonzero(loading.any(axis=0))[0]:
             m = loading[:, f]

@@ -20,6 +20,8 @@ region, the end of a battle. Each rule lives here once; the phases call it.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from stavka.engine.context import Ctx
@@ -130,7 +132,7 @@ def end_battles(ctx: Ctx, r: np.ndarray, n: np.ndarray, att_side: np.ndarray,
             # eng_days counts steps: days at 24-hour steps; with shorter steps the event
             # also carries the battle's hours
             steps = int(s.eng_days[rk, nk])
-            more = {} if h == 24 else {"hours": steps * h}
+            more: dict[str, Any] = {} if h == 24 else {"hours": steps * h}
             ctx.emit("battle", rk, place=nk, side=ak, phase="end", outcome=outcome,
                      days=steps if h == 24 else -(-steps * h // 24),
                      attacker_lost=float(s.eng_men[rk, nk, 0]),

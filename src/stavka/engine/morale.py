@@ -86,10 +86,10 @@ def neighbourhood_min(ctx: Ctx, value: np.ndarray, where: np.ndarray) -> np.ndar
     not depend on the order it is taken in."""
     st, s = ctx.st, ctx.s
     R, S, N = ctx.R, st.S, st.N
-    low = np.full(R * S * N, np.inf)
+    flat_low = np.full(R * S * N, np.inf)
     idx = ctx.node_base("side", st.fside, S) + s.loc
-    np.minimum.at(low, idx[where], value[where])
-    low = low.reshape(R, S, N)
+    np.minimum.at(flat_low, idx[where], value[where])
+    low = flat_low.reshape(R, S, N)
     out = low.copy()
     nb = ctx.derived.neighbours()  # [N, K], -1 padded
     for k in range(nb.shape[1]):

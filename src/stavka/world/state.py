@@ -179,7 +179,7 @@ def initial_state(st: Static, replicas: int) -> State:
     for i in range(nF):
         if status[i] == ACTIVE:
             start_men[st.fside[i], st.front[loc[i]]] += strength[i, 0]
-    dip = _diplomacy_arrays(st, R)
+    dip: dict[str, Any] = _diplomacy_arrays(st, R)
     tons = st.rules.supply_tons == 1.0
     Nt, At = (N, A) if tons else (0, 0)
     Sg = S if uses_morale(st) else 0

@@ -191,10 +191,10 @@ class MarkdownVisitor(EventVisitor[str]):
 
     # ---- the morale collapse and commanders (stavka.engine.morale, .commanders) --
     def visit_desertion(self, ev: Event) -> None:
-        self._add(("desertion", ev.side), ev)
+        self._add(("desertion", ev.side, ev.values.get("hour")), ev)  # hour: sub-day steps
 
     def visit_dissolved(self, ev: Event) -> None:
-        self._add(("dissolved", ev.place, ev.side), ev)
+        self._add(("dissolved", ev.place, ev.side, ev.values.get("hour")), ev)
 
     def visit_commander_lost(self, ev: Event) -> None:
         self._add(("commander_lost", len(self._groups)), ev)

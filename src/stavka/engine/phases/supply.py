@@ -19,6 +19,10 @@ both out of supply and below ``rules.surrender_morale`` (the other cause of surr
 broken defender with no way out, is the combat phase's; both go through
 :func:`stavka.engine.effects.surrender`).
 
+Last, the morale collapse (:func:`stavka.engine.morale.run`: panic, desertion, the state
+of siege, dissolution), which does nothing unless the scenario uses it. Every rate here
+is per day, times the step's length in days (``ctx.dt``, exactly 1.0 at 24-hour steps).
+
 Reads: ownership, positions, the regauging clock (``taken_day``), supply on hand,
 morale, today's ground. Writes: supply on hand, men lost to attrition and their ledger,
 morale, ``encircled``, the trace memo (``memo_*``), and the day's product

@@ -419,9 +419,10 @@ def prepare(path: str | Path, *, scenario: str | Path | None = None, any_version
     except StavkaError as exc:
         raise InputError(f"{path}: parameters: {_one_line(str(exc))}") from None
     st = c.static
-    if rf.days > st.days:
-        raise InputError(f"{path}: days: {rf.days} days, but scenario '{st.spec.id}' lasts "
-                         f"{st.days}")
+    # a replay counts steps: days at 24-hour steps, hours in a scenario with step_hours
+    if rf.days > st.days * st.steps_per_day:
+        raise InputError(f"{path}: days: {rf.days} steps, but scenario '{st.spec.id}' lasts "
+                         f"{st.days * st.steps_per_day}")
     by_day: dict[int, list[Any]] = {}
     for i, o in enumerate(rf.orders):
         try:
@@ -467,7 +468,7 @@ def run_prepared(p: Prepared, on_day: Callable[[int], None] | None = None) -> Re
         for d in range(rf.days):
             if c.done:
                 res.divergence = Divergence(
-                    day=d, date=st.date(d).isoformat(), expected=rf.digests[d + 1], got="-",
+                    day=d, date=_step_date(st, d), expected=rf.digests[d + 1], got="-",
                     note=f"this run's campaign ended after day {d - 1}; the replay goes on "
                          f"to day {rf.days - 1}")
                 break
@@ -475,7 +476,7 @@ def run_prepared(p: Prepared, on_day: Callable[[int], None] | None = None) -> Re
                 c.step(p.by_day.get(d, []))
             except IllegalOrderError as exc:
                 res.divergence = Divergence(
-                    day=d, date=st.date(d).isoformat(), expected=rf.digests[d + 1], got="-",
+                    day=d, date=_step_date(st, d), expected=rf.digests[d + 1], got="-",
                     note=f"an order was refused here: {exc}")
                 break
             res.checked = d + 1
@@ -511,7 +512,7 @@ def replay(path: str | Path, *, scenario: str | Path | None = None, any_version:
 
 
 def _locate(rf: ReplayFile, c: Campaign, d: int) -> Divergence:
-    div = Divergence(day=d, date=c.static.date(d).isoformat(), expected=rf.digests[d + 1],
+    div = Divergence(day=d, date=_step_date(c.static, d), expected=rf.digests[d + 1],
                      got=c.digest())
     if rf.trace is None or c.trace is None:
         div.note = ("the replay carries no per-phase trace: record it with `stavka run "
@@ -535,6 +536,11 @@ def _locate(rf: ReplayFile, c: Campaign, d: int) -> Divergence:
     div.note = ("every phase's arrays agree with the recorded trace, but not the recorded "
                 "day digest: the file's digests were edited or damaged")
     return div
+
+
+def _step_date(st: Any, step: int) -> str:
+    """ISO date of step ``step`` (the day's date at 24-hour steps)."""
+    return str(st.date(step * st.step_hours // 24).isoformat())
 
 
 def _write_report(res: ReplayResult, rf: ReplayFile, loaded: Loaded,

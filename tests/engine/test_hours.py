@@ -113,3 +113,25 @@ def test_rail_transfer_arrives_the_same_day_in_six_hour_steps() -> None:
     assert [(e.day, e.values["hour"], e.subjects) for e in arr] == [(21, 0, ("sov_fe_1",))]
     dep = of_kind(c.events, "rail_depart")
     assert [(e.day, e.values["hour"]) for e in dep] == [(4, 0)]
+
+
+def test_a_six_hour_campaign_replays(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A replay counts steps: a 6-hour campaign saved and re-run is identical."""
+    from stavka.api import Campaign
+    from stavka.replay import replay
+
+    c = Campaign(loaded("t_hours"), seed=4)
+    assert c.static.steps_per_day == 1
+    path = DATA_DIR / "t_hours.yaml"
+    text = path.read_text(encoding="utf-8") + "step_hours: 6\n"
+    six = tmp_path / "t_hours6.yaml"
+    six.write_text(text, encoding="utf-8")
+    c = Campaign(str(six), seed=4)
+    c.run(2)
+    assert c.world.state.step == 8 and c.day == 2
+    c.save_replay(tmp_path / "r.json")
+    res = replay(tmp_path / "r.json")
+    assert res.divergence is None and res.checked == 8
+
+
+from .helpers import DATA as DATA_DIR  # noqa: E402

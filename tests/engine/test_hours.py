@@ -135,3 +135,23 @@ def test_a_six_hour_campaign_replays(tmp_path) -> None:  # type: ignore[no-untyp
 
 
 from .helpers import DATA as DATA_DIR  # noqa: E402
+
+
+def test_a_sweep_runs_every_step_of_a_six_hour_campaign(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A batch of a 6-hour campaign runs days x 4 steps and its daily history has one row
+    per day; its outcome is the single campaign's."""
+    from stavka.api import Campaign
+    from stavka.scenario.loader import load_file
+    from stavka.sweep.batch import run_batch
+
+    six = tmp_path / "t_hours6.yaml"
+    six.write_text((DATA_DIR / "t_hours.yaml").read_text(encoding="utf-8") + "step_hours: 6\n",
+                   encoding="utf-8")
+    ld = load_file(six)
+    out = run_batch(ld, None, seed=2, first=0, count=3, days=3, record="daily")
+    assert out["daily.fronts"].shape[1] == 3
+    assert list(out["days"]) == [3, 3, 3]
+    c = Campaign(ld, seed=2)
+    c.run(3)
+    assert c.world.state.step == 12
+    assert out["loss_red_men"][0] == round(c.world.state.losses[0, c.static.side("red"), :, 0].sum())

@@ -56,10 +56,12 @@ def run_batch(loaded: Loaded, params: dict[str, Any] | None, seed: int, first: i
 
         rec = DailyRecorder(st, world.state, first, n)
     parts: list[tuple[np.ndarray, dict[str, np.ndarray]]] = []
-    for _ in range(n):
+    spd = st.steps_per_day  # steps in a day (Scenario.step_hours; 1 at 24 hours)
+    for i in range(n * spd):
         step(world, (), rng, record=False)
         s = world.state
-        if rec is not None:
+        # the daily history: at each day's end, and before ended replicas leave the batch
+        if rec is not None and ((i + 1) % spd == 0 or s.over.any()):
             rec.record(s, rows)
         if s.over.any():
             ended = np.nonzero(s.over)[0]

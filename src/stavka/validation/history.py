@@ -83,7 +83,10 @@ class DailyRecorder:
 
     def record(self, s: State, rows: np.ndarray) -> None:
         """Record the day just simulated for the live replicas ``rows`` (their batch rows)."""
-        st, d = self.st, s.day - 1
+        st = self.st
+        # the day of the step just simulated (steps shorter than a day: record() may run
+        # mid-day, when a replica ends)
+        d = s.day - 1 if st.step_hours == 24 else (s.step - 1) * st.step_hours // 24
         R, S, Fr = s.R, st.S, len(st.front_ids)
         prev = self.prev_owner[rows]
         r, n = np.nonzero(s.owner != prev)

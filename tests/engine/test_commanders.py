@@ -15,7 +15,7 @@ from stavka.chronicle.visitor import as_parts, walk
 from stavka.engine import commanders
 from stavka.engine.context import Ctx
 
-from .helpers import campaign, of_kind
+from .helpers import campaign, loaded, of_kind
 
 
 def _ctx(c: Campaign) -> Ctx:
@@ -86,3 +86,18 @@ def test_fate_is_seeded_and_independent_of_batch() -> None:
     one = compile_world(spec, replicas=1)
     step(one, [], Streams.from_seed(5, 1), record=False)
     assert one.state.cmd_state[0, k] == fates[0]
+
+
+def test_commander_taken_with_his_dissolving_formation() -> None:
+    """Colonel Ring's division dissolves (morale 0.1 + his 0.2 = 0.3 < 0.35): he is taken
+    with it, and the chronicle says so."""
+    c = Campaign(loaded("t_commanders"), seed=1, params={"rules.dissolve_morale": 0.35})
+    st, s = c.static, c.world.state
+    s.morale[0, st.formation("red_y")] = 0.1
+    c.step()
+    k = commanders.table(st).ids.index("gen_ring")
+    assert s.cmd_state[0, k] == commanders.CAPTURED
+    (ev,) = [e for e in of_kind(c.events, "commander_lost") if e.values["commander"] == "gen_ring"]
+    assert ev.values["with_command"] is True and ev.subjects == ("red_y",)
+    (doc,) = walk(c.events, markdown.MarkdownVisitor(), parts=as_parts(c))
+    assert "Colonel Ring is taken prisoner with" in doc

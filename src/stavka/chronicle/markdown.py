@@ -235,6 +235,10 @@ class MarkdownVisitor(EventVisitor[str]):
         for e in evs:
             name = str(_v(e, "name", _v(e, "commander", "a commander")))
             fate = "is killed" if _v(e, "fate") == "killed" else "is taken prisoner"
+            if _v(e, "with_command", False):
+                out.append(sentence(f"{self._at([e])}{name} is taken prisoner with "
+                                    f"{n.who(list(e.subjects), e.side)[0]}"))
+                continue
             where = f" at {n.node(e.place)}" if e.place else ""
             who, _ = n.who(list(e.subjects), e.side, names_upto=2) if e.subjects else ("", False)
             s = f"{self._at([e])}{name} {fate}{where}"

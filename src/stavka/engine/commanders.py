@@ -15,6 +15,8 @@ in battle.
   with probability ``rules.commander_capture_share``, else killed. The draws come from the
   seeded stream ``commander_loss`` keyed by (step, replica, commander): draw 0 decides the
   loss, draw 1 (``call=1``) the fate, so they do not depend on what else happened.
+* **With his formation**: a commander attached to a formation that leaves play (it
+  surrenders or dissolves) is captured with it (:func:`lost_with_command`; no draw).
 * **His loss** costs each of his formations ``rules.commander_loss_morale`` of morale
   (not below 0) and is told by a ``commander_lost`` event (commander id and name, fate,
   his formations as subjects), which the chronicle words.
@@ -30,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from stavka.engine.context import Ctx
-from stavka.enums import ACTIVE
+from stavka.enums import ACTIVE, GONE
 from stavka.world.static import Static
 
 #: ``State.cmd_state`` codes.
@@ -154,3 +156,24 @@ def battle(ctx: Ctx, r: np.ndarray, f: np.ndarray, where: np.ndarray) -> None:
                  subjects=tuple(st.form_ids[x] for x in np.nonzero(his)[0]),
                  commander=t.ids[k_], name=t.names[k_],
                  fate="captured" if fa == CAPTURED else "killed", morale_loss=loss)
+
+
+def lost_with_command(ctx: Ctx) -> None:
+    """Present commanders attached to a formation that has left play (``GONE``: it
+    surrendered or dissolved) are captured with it: ``State.cmd_state`` and a
+    ``commander_lost`` event (fate ``captured``, ``with_command`` true) at its region."""
+    st, s = ctx.st, ctx.s
+    if s.cmd_state.shape[1] == 0:
+        return
+    t = table(st)
+    ks = np.nonzero(t.formation >= 0)[0]
+    if ks.size == 0:
+        return
+    f = t.formation[ks]
+    hit = (s.status[:, f] == GONE) & (s.cmd_state[:, ks] == PRESENT)  # [R, k]
+    for r_, j in zip(*np.nonzero(hit), strict=True):
+        k_ = int(ks[j])
+        s.cmd_state[r_, k_] = CAPTURED
+        ctx.emit("commander_lost", r_, place=int(s.loc[r_, f[j]]), side=int(t.side[k_]),
+                 subjects=(st.form_ids[f[j]],), commander=t.ids[k_], name=t.names[k_],
+                 fate="captured", with_command=True, morale_loss=0.0)

@@ -163,6 +163,8 @@ def run(ctx: Ctx) -> None:
         gone = act & ~elite & (m_e < ru.dissolve_morale)
         if gone.any():
             dissolve(ctx, *np.nonzero(gone))
+    # a commander whose formation surrendered (encircled, out of supply) or dissolved
+    commanders.lost_with_command(ctx)
 
 
 def dissolve(ctx: Ctx, r: np.ndarray, f: np.ndarray) -> None:

@@ -298,6 +298,7 @@ def run(ctx: Ctx) -> None:
     breaks = res.def_breaks
     if breaks.any():
         _defender_breaks(ctx, breaks, er, en, att_side, (ar, af, a_idx), (dr, df, d_idx))
+        commanders.lost_with_command(ctx)  # a commander whose formation surrendered
     ctx.invalidate()
 
 

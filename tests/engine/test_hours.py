@@ -4,7 +4,7 @@ step, so one 24-hour step and four 6-hour steps agree.
 Tolerances, stated: on the deterministic march-and-sickness case the men agree to 0.1 %
 (four steps compound a 1 %/day rate as (1 - 0.0025)^4 instead of 0.99: 0.0004 % apart)
 and ownership is identical; on the battle, the mean losses of 4,000 replicas agree to
-2 % (the lognormal loss noise, sigma 0.3, averages to a standard error of about 0.5 %;
+2 % under rules v3 (3 % under v4, see the test) (the lognormal loss noise, sigma 0.3, averages to a standard error of about 0.5 %;
 four steps also let the day's losses lower the force within the day). The day's steps
 fight with the battle's cumulative loss of the day's start (``State.eng_day0``): without
 that the model's loss saturation (``loss_saturation`` 0.094) made the defender lose 7 %
@@ -73,9 +73,13 @@ def test_march_and_sickness_agree() -> None:
     assert a.state.owner[0, st.node("e")] == st.side("blue")
 
 
-def test_one_day_of_battle_agrees() -> None:
-    a = _run(_spec(24), days=1, replicas=R)
-    b = _run(_spec(6), days=1, replicas=R)
+@pytest.mark.parametrize("rules_version, tol", [("v3", 0.02), ("v4", 0.03)])
+def test_one_day_of_battle_agrees(rules_version: str, tol: float) -> None:
+    """Rules v3: 2 %. Rules v4 (frontage, heavier losses: the defender loses 6.4 % a day
+    here, three times as much) 3 %: within the day the defender's losses raise the
+    attacker's force ratio, so four steps cost the attacker 2.1 % fewer men than one."""
+    a = _run(_spec(24).model_copy(update={"rules_version": rules_version}), days=1, replicas=R)
+    b = _run(_spec(6).model_copy(update={"rules_version": rules_version}), days=1, replicas=R)
     st = a.static
 
     def mean_battle_losses(w) -> np.ndarray:  # type: ignore[no-untyped-def]
@@ -86,7 +90,7 @@ def test_one_day_of_battle_agrees() -> None:
     for side in ("blue", "red"):
         i = st.side(side)
         assert la[i] > 0
-        assert lb[i] == pytest.approx(la[i], rel=0.02), side
+        assert lb[i] == pytest.approx(la[i], rel=tol), side
     # the defender holds x in (almost) every replica either way: the same share
     x = st.node("x")
     held_a = (a.state.owner[:, x] == st.side("red")).mean()

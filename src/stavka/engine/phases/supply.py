@@ -110,7 +110,7 @@ def run(ctx: Ctx) -> None:
     st, s = ctx.st, ctx.s
     level, connected = supply_levels(ctx)
     ctx.supply_level = level
-    if st.rules.supply_tons == 1.0:
+    if st.rules.supply_tons == 1.0 and ctx.day_start:  # a day's regauging, once a day
         tonnage.regauge(ctx)  # for tomorrow's trace
     act = s.status == ACTIVE
     A = level.shape[1]

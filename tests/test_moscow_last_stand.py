@@ -15,9 +15,10 @@ from stavka.engine.rng import Streams
 from stavka.enums import ACTIVE
 
 SID = "moscow-last-stand"
-#: (steps of the smoke run, its digest, steps of the whole campaign, the final digest),
-#: seed 7, default parameters; combat model v4 and rules v3, pinned in the scenario
-GOLDEN = (3, "51dfd23a4a8f69a9", 28, "37c69f1edfabe154")
+#: (days of the smoke run, its digest, days of the whole campaign, the final digest),
+#: seed 7, default parameters, 1-hour steps (24 a day); combat model v4 and rules v3,
+#: pinned in the scenario
+GOLDEN = (1, "7d74542865a87268", 28, "7122a47f44646627")
 
 
 def test_listed_and_clean():
@@ -30,8 +31,15 @@ def test_listed_and_clean():
     # about twenty garrison divisions, two guards divisions, the Kremlin guard
     garrison = [f for f in spec.formations if "garrison" in f.tags]
     assert len(garrison) == 20 and all(f.morale <= 0.5 for f in garrison)
-    assert {f.id for f in spec.formations if "guards" in f.tags} == {"sov_gds1", "sov_gds2"}
-    assert any(f.id == "sov_kremlin" and f.location == "kremlin" for f in spec.formations)
+    # (sov_gds1 with the commander, or its twin sov_gds1_own without him: the lever)
+    guards = {f.id: f for f in spec.formations if "guards" in f.tags}
+    assert set(guards) == {"sov_gds1", "sov_gds1_own", "sov_gds2"}
+    assert all(f.elite for f in guards.values())
+    assert any(f.id == "sov_kremlin" and f.location == "kremlin" and f.elite
+               for f in spec.formations)
+    assert spec.step_hours == 1
+    (frunze,) = spec.commanders
+    assert (frunze.side, frunze.formation) == ("soviet", "sov_gds1")
 
 
 def test_readme_cites_its_data_and_marks_estimates():
@@ -41,9 +49,10 @@ def test_readme_cites_its_data_and_marks_estimates():
 
 
 def test_smoke_golden():
-    steps, d_smoke, end, d_end = GOLDEN
+    days, d_smoke, end, d_end = GOLDEN
     c = stavka.Campaign(stavka.load(SID), seed=7)
-    c.run(days=steps)
+    c.run(days=days)
+    assert c.world.state.step == 24 * days
     assert c.digest() == d_smoke
     c.run()
     assert (c.day, c.digest()) == (end, d_end)
@@ -51,7 +60,7 @@ def test_smoke_golden():
 
 def test_smoke_runs_and_the_chronicle_speaks():
     c = stavka.Campaign(stavka.load(SID), seed=7)
-    c.run(days=3)
+    c.run(days=1)
     md = render_markdown(c)
     assert "thousands of cannons" in md
     assert "Stalin will not leave" in md  # evacuation 1: the decree as carried out
@@ -61,11 +70,11 @@ def test_batch_replicas_equal_single_runs():
     ld = stavka.load(SID)
     w = compile_world(ld.spec, None, replicas=3)
     rng = Streams.from_seed(11, 3)
-    for _ in range(6):
+    for _ in range(30):
         step(w, (), rng, record=False)
     w1 = compile_world(ld.spec, None, replicas=1)
     r1 = Streams.from_seed(11, 1, first=2)
-    for _ in range(6):
+    for _ in range(30):
         step(w1, (), r1, record=False)
     assert w1.state.digest(0) == w.state.digest(2)
 
@@ -76,6 +85,7 @@ def test_batch_replicas_equal_single_runs():
     ({"evacuation": 0}, "The government has not left"),
     ({"elite_reserves": 1}, "detrains at the Kazan station"),
     ({"commander_present": False}, "Frunze stays at his headquarters"),
+    ({"garrison_rally": 0.3}, "The garrison has steadied"),
 ])
 def test_levers(params, text):
     c = stavka.Campaign(stavka.load(SID), seed=7, params=params)
@@ -84,3 +94,10 @@ def test_levers(params, text):
     if "elite_reserves" in params:
         assert c.world.state.status[0, c.static.formation("sov_gds_res1")] == ACTIVE
         assert c.world.state.status[0, c.static.formation("sov_gds_res2")] != ACTIVE
+    if "state_of_siege" in params:
+        assert c.world.state.siege[0, c.static.side("soviet")]
+    # the commander leads the 1st Guards, or the division fights without him
+    with_him = params.get("commander_present", True)
+    st = c.world.state.status[0]
+    assert (st[c.static.formation("sov_gds1")] == ACTIVE) == with_him
+    assert (st[c.static.formation("sov_gds1_own")] == ACTIVE) != with_him

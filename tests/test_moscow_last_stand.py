@@ -46,6 +46,10 @@ def test_readme_cites_its_data_and_marks_estimates():
     readme = (list_scenarios()[SID] / "README.md").read_text()
     assert "## Sources" in readme and "estimate" in readme.lower()
     assert "/work/shared/data/moscow-city-1941.md" in readme
+    assert "stavka sweep" in readme and "holdtime.py" in readme  # answered from a sweep
+    assert "(holdtime.png)" in readme  # the sweep's plot, shipped beside it
+    plot = list_scenarios()[SID] / "holdtime.png"
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and plot.stat().st_size < 200_000
 
 
 def test_smoke_golden():

@@ -35,8 +35,13 @@ COMBOS: list[tuple[str, dict[str, Any]]] = [
     ("commander at HQ", {"commander_present": False}),
     ("1 elite reserve", {"elite_reserves": 1}),
     ("3 elite reserves", {"elite_reserves": 3}),
+    ("garrison rallied +0.15", {"garrison_rally": 0.15}),
+    ("garrison rallied +0.3", {"garrison_rally": 0.3}),
     ("siege + 3 elite reserves", {"state_of_siege": True, "elite_reserves": 3}),
     ("everything", {"state_of_siege": True, "elite_reserves": 3, "evacuation": 0}),
+    # not a lever: the model's own sensitivity, sectors breaking at the flagship's
+    # campaign scale (rules v3 combat_break_mult 4.5) instead of the engagement scale (1)
+    ("(model) break hazard x4.5", {"rules.combat_break_mult": 4.5}),
 ]
 LINES = {
     "approaches": ["khimki", "babushkin", "kuntsevo", "lenino", "perovo"],
@@ -60,19 +65,22 @@ def run_combo(loaded: Any, params: dict[str, Any], runs: int, seed: int) -> dict
     sov = st.side("soviet")
     nodes = {k: np.array([st.node(n) for n in v]) for k, v in LINES.items()}
     fell = {k: np.full(runs, np.inf) for k in LINES}
+    cmd_lost = np.full(runs, np.inf)
     for i in range(n_steps):
         step(w, (), rng, record=False)
         s = w.state
         for k, idx in nodes.items():
             lost = (s.owner[:, idx] != sov).any(axis=1) & ~np.isfinite(fell[k])
             fell[k][lost] = (i + 1) * hours
+        if s.cmd_state.shape[1]:
+            gone = (s.cmd_state[:, 0] != 0) & ~np.isfinite(cmd_lost)
+            cmd_lost[gone] = (i + 1) * hours
     out = dict(fell)
     s = w.state
     out["garrison_men"] = (s.strength[:, :, 0] * ((st.fside == sov)[None, :]
                                                   & (s.status == 1))).sum(axis=1)
-    cmd = getattr(s, "cmd_state", None)
-    out["commander_lost"] = (cmd[:, 0] != 0) if cmd is not None and cmd.shape[1] else \
-        np.zeros(runs, dtype=bool)
+    out["commander_lost_h"] = cmd_lost
+    out["commander_lost"] = np.isfinite(cmd_lost)
     return out
 
 
@@ -100,16 +108,20 @@ def main() -> None:
         for r in range(a.runs):
             rows.append({"combo": label, **{p: params.get(p, "") for p in
                                             ("state_of_siege", "evacuation", "elite_reserves",
-                                             "commander_present")},
+                                             "commander_present", "garrison_rally")},
                          "replica": r, **{f"{ln}_fell_h": res[ln][r] for ln in LINES},
                          "garrison_men": round(float(res["garrison_men"][r])),
-                         "commander_lost": bool(res["commander_lost"][r])})
+                         "commander_lost_h": res["commander_lost_h"][r]})
         med = float(np.median(k))
         q1, q3 = (float(np.quantile(k, q)) for q in (0.25, 0.75))
-        table.append((label, _fmt_h(float(np.median(res["city_line"]))), _fmt_h(med),
-                      f"{_fmt_h(q1)} - {_fmt_h(q3)}", float(np.mean(k > 24)),
-                      float(np.mean(k > 7 * 24)), float(np.mean(~np.isfinite(k))),
-                      float(np.mean(res["commander_lost"]))))
+        cl = res["commander_lost_h"]
+        table.append((label, _fmt_h(float(np.median(res["city_line"]))),
+                      _fmt_h(float(np.median(res["garden_ring"]))), _fmt_h(med),
+                      f"{_fmt_h(q1)} - {_fmt_h(q3)}", _fmt_h(float(np.min(k))),
+                      float(np.mean(k > 24)), float(np.mean(k > 7 * 24)),
+                      float(np.mean(~np.isfinite(k))), float(np.mean(np.isfinite(cl))),
+                      _fmt_h(float(np.median(cl[np.isfinite(cl)]))) if np.isfinite(cl).any()
+                      else "-"))
         curves.append((label, np.sort(np.minimum(k, hours_total + 1))))
         print(f"{label:28s} Kremlin falls: median {_fmt_h(med)}, P(holds 1 day) "
               f"{np.mean(k > 24):.2f}, P(holds to the end) {np.mean(~np.isfinite(k)):.2f}")
@@ -119,21 +131,27 @@ def main() -> None:
         wr.writerows(rows)
     md = [f"{a.runs} runs per combination, master seed {a.seed}, "
           f"{loaded.spec.days} days ({hours_total} h).", "",
-          "| levers | city line breaks (median) | Kremlin falls (median) | quartiles | "
-          "P(holds 1 day) | P(holds 1 week) | P(holds 4 weeks) | P(commander lost) |",
-          "|---|---|---|---|---:|---:|---:|---:|"]
-    md += [f"| {t[0]} | {t[1]} | {t[2]} | {t[3]} | {t[4]:.2f} | {t[5]:.2f} | {t[6]:.2f} | "
-           f"{t[7]:.2f} |" for t in table]
+          "| levers | city line breaks | Garden Ring breaks | Kremlin falls | quartiles | "
+          "earliest | P(holds 1 day) | P(holds 1 week) | P(holds 4 weeks) | "
+          "P(commander lost) | when |",
+          "|---|---|---|---|---|---|---:|---:|---:|---:|---|"]
+    md += [f"| {t[0]} | {t[1]} | {t[2]} | {t[3]} | {t[4]} | {t[5]} | {t[6]:.2f} | "
+           f"{t[7]:.2f} | {t[8]:.2f} | {t[9]:.2f} | {t[10]} |" for t in table]
+    md += ["", "Times are medians over the runs, in hours from the first step (00:00 on "
+           "8 August) while under 48 h, else in days; 'held': not within the 4 weeks."]
     (a.out / "holdtime.md").write_text("\n".join(md) + "\n")
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(6.4, 3.6), dpi=90)
-    for label, ks in curves:
+    colours = plt.get_cmap("tab20").colors
+    for j, (label, ks) in enumerate(curves):
         x = np.concatenate([[0.5], ks, [hours_total]])
         y = np.concatenate([[1.0], 1.0 - np.arange(1, ks.size + 1) / ks.size, [np.nan]])
         y[-1] = y[-2]
-        ax.step(x, y, where="post", label=label, lw=1.2)
+        ax.step(x, y, where="post", label=label, lw=1.6 if j == 0 else 1.1,
+                color="black" if j == 0 else colours[(2 * j) % 20 + (j >= 10)],
+                ls=":" if label.startswith("(model)") else "-")
     ax.set_xscale("log")
     ax.set_xticks([1, 3, 6, 12, 24, 72, 168, 336, hours_total])
     ax.set_xticklabels(["1 h", "3 h", "6 h", "12 h", "1 d", "3 d", "1 w", "2 w", "4 w"])

@@ -105,3 +105,18 @@ def test_levers(params, text):
     st = c.world.state.status[0]
     assert (st[c.static.formation("sov_gds1")] == ACTIVE) == with_him
     assert (st[c.static.formation("sov_gds1_own")] == ACTIVE) != with_him
+
+
+def test_the_first_day_hour_by_hour():
+    """Seed 7's first day: the commander falls at the second hour, as in the seed, and
+    whole garrison divisions dissolve without a fight before midnight."""
+    c = stavka.Campaign(stavka.load(SID), seed=7)
+    c.run(days=1)
+    (lost,) = [e for e in c.events if e.kind == "commander_lost"]
+    assert (lost.values["name"], lost.values["fate"], lost.values["hour"]) == (
+        "Frunze", "killed", 2)
+    md = render_markdown(c)
+    assert "02:00 Frunze is killed at Khimki" in md
+    assert "dissolve without a fight" in md
+    gone = [e for e in c.events if e.kind == "dissolved"]
+    assert gone and all(e.side == "soviet" for e in gone)

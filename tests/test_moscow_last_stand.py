@@ -87,7 +87,7 @@ def test_batch_replicas_equal_single_runs():
     ({"state_of_siege": True}, "state of siege"),
     ({"evacuation": 2}, "Stalin's train left"),
     ({"evacuation": 0}, "The government has not left"),
-    ({"elite_reserves": 1}, "detrains at the Kazan station"),
+    ({"elite_reserves": 1}, "marches into the Kremlin"),
     ({"commander_present": False}, "Frunze stays at his headquarters"),
     ({"garrison_rally": 0.3}, "The garrison has steadied"),
 ])

@@ -159,13 +159,13 @@ def main() -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(6.4, 3.6), dpi=90)
-    colours = plt.get_cmap("tab20").colors
+    colours = plt.get_cmap("tab20")(np.arange(20))
     for j, (label, ks) in enumerate(curves):
         x = np.concatenate([[0.5], ks, [hours_total]])
         y = np.concatenate([[1.0], 1.0 - np.arange(1, ks.size + 1) / ks.size, [np.nan]])
         y[-1] = y[-2]
         ax.step(x, y, where="post", label=label, lw=1.6 if j == 0 else 1.1,
-                color="black" if j == 0 else colours[(2 * j) % 20 + (j >= 10)],
+                color="black" if j == 0 else tuple(colours[(2 * j) % 20 + (j >= 10)]),
                 ls=":" if label.startswith("(model)") else "-")
     ax.set_xscale("log")
     ax.set_xticks([1, 3, 6, 12, 24, 72, 168, 336, hours_total])

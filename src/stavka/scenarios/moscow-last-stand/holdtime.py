@@ -172,7 +172,7 @@ def main() -> None:
     ax.set_xticklabels(["1 h", "3 h", "6 h", "12 h", "1 d", "3 d", "1 w", "2 w", "4 w"])
     ax.set_xlim(1, hours_total)
     ax.set_ylim(-0.02, 1.02)
-    ax.set_xlabel("time since the dawn offensive")
+    ax.set_xlabel("time since the offensive opens (00:00, 8 August)")
     ax.set_ylabel("share of runs: Kremlin still held")
     ax.set_title(f"moscow-last-stand: how long the centre holds ({a.runs} runs each)", fontsize=9)
     ax.legend(fontsize=6.5, loc="lower left")

@@ -120,3 +120,20 @@ def test_the_first_day_hour_by_hour():
     assert "dissolve without a fight" in md
     gone = [e for e in c.events if e.kind == "dissolved"]
     assert gone and all(e.side == "soviet" for e in gone)
+
+
+def test_the_chronicle_reads_hour_by_hour():
+    """At one-hour steps every line of a day carries its hour and the day's lines run in
+    hour order (battles by the hour they end, dispatches by the hour they fire)."""
+    c = stavka.Campaign(stavka.load(SID), seed=7)
+    c.run(days=1)
+    md = render_markdown(c)
+    day = md.split("### ", 2)[1]  # the first day's section
+    lines = [x[2:] for x in day.splitlines() if x.startswith("- ")]
+    assert lines
+    timed = [x for x in lines if x[:2].isdigit() and x[2:6] == ":00 "]
+    hours = [int(x[:2]) for x in timed]
+    assert hours == sorted(hours) and hours[0] == 0 and hours[-1] >= 20
+    assert any(x[6:].startswith("Battle of") for x in timed)
+    # only the battles still under way at the day's end have no hour
+    assert all(x in timed or "still under way" in x for x in lines)

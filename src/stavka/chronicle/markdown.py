@@ -83,8 +83,16 @@ class MarkdownVisitor(EventVisitor[str]):
                 evs = [e for e in evs if not set(e.subjects) <= railed]
                 if not evs:
                     continue
-            lines.extend(render(evs))
+            out = render(evs)
+            hour = evs[-1].values.get("hour")  # sub-day steps: the hour of the group's last
+            if hour is not None:
+                pre = f"{int(hour):02d}:00 "
+                out = [x if _hour_of(x) >= 0 else pre + x for x in out]
+            lines.extend(out)
         if lines:
+            # at sub-day steps a line starts with its hour ("13:00 ..."): the day reads
+            # hour by hour (a stable sort: lines without an hour keep their place first)
+            lines.sort(key=_hour_of)
             self.sections.setdefault(date, []).extend(lines)
         self._groups = {}
 
@@ -273,12 +281,13 @@ class MarkdownVisitor(EventVisitor[str]):
                  retreats[0].side if retreats else None, self._owner.get(place),
                  self._present.get(place)]
         dfd = next((c for c in cands if c and c != att), None)
+        at = self._at([end or cap or evs[0]])  # "13:00 " at sub-day steps
         if end is not None:
             days = int(_v(end, "days", 1))
             taken = _v(end, "outcome") == "taken"
             what = (f"{n.people(att)} take {P}" if taken
                     else f"the {n.adj(att)} attack is halted")
-            s = f"Battle of {P}"
+            s = f"{at}Battle of {P}"
             if opened is not None and _v(opened, "attacker_men", 0):
                 s += (f" ({num(_v(opened, 'attacker_men'))} men against "
                       f"{num(_v(opened, 'defender_men'))})")
@@ -288,7 +297,7 @@ class MarkdownVisitor(EventVisitor[str]):
             else:
                 s += f" ends after {count(days)} {plural(days, 'day')}: {what}"
         else:
-            s = f"{n.people(att)} take {P}"
+            s = f"{at}{n.people(att)} take {P}"
         for r in retreats:
             who, pl = n.who(r.subjects, r.side)
             to = _v(r, "to", None)
@@ -525,6 +534,14 @@ class MarkdownVisitor(EventVisitor[str]):
                              for k, v in e.values.items() if k != "event")
             out.append(sentence(s + (f": {vals}" if vals else "")))
         return out
+
+
+def _hour_of(line: str) -> int:
+    """The hour a chronicle line begins with (``"13:00 ..."`` -> 13), -1 for none."""
+    body = line[2:] if line.startswith("- ") else line
+    if len(body) >= 6 and body[2] == ":" and body[:2].isdigit() and body[3:5] == "00":
+        return int(body[:2])
+    return -1
 
 
 def render_summary_markdown(summary: dict[str, Any], names: Names) -> str:

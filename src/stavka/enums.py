@@ -61,3 +61,9 @@ CATS: tuple[str, ...] = get_args(LossCategory)
 LossCause = Literal["battle", "captured", "attrition", "wounded", "sick"]
 CAUSES: tuple[str, ...] = get_args(LossCause)
 C_BATTLE, C_CAPTURED, C_ATTRITION, C_WOUNDED, C_SICK = range(len(CAUSES))
+
+#: Class of a warship or auxiliary (indexes the naval model's per-class tables,
+#: :mod:`stavka.combat.naval`, and the last axis of a fleet's ship counts).
+ShipClass = Literal["battleship", "carrier", "cruiser", "destroyer", "submarine", "transport",
+                    "monitor"]
+SHIP_CLASSES: tuple[str, ...] = get_args(ShipClass)

@@ -27,9 +27,10 @@ MINI = ROOT / "tests" / "data" / "mini.yaml"
 
 #: What the engine does not read yet (checked against the engine's behaviour below).
 # (trucks and delivered men are used since issue 10's rules v2: truck fill sets the supply
-# reach and a mobile formation's speed; delivered men refill formations)
+# reach and a mobile formation's speed; delivered men refill formations; a port is a landing
+# place since issue 12's sea block)
 EXPECTED = {
-    "Node.industry", "Node.port", "Factory.supply_per_day",
+    "Node.industry", "Factory.supply_per_day",
     "Mobilisation.industry_cost", "Side.supply_stock", "Delivery.supply",
 }
 WARNING = re.compile(r"^(?P<file>.+\.yaml):(?P<line>\d+): warning: field (?P<field>\S+) is "
@@ -65,7 +66,6 @@ def _with_everything_set(data: dict, on: bool) -> dict:
     k = 1 if on else 0
     for n in d["nodes"]:
         n["industry"] = 7.5 * k
-        n["port"] = bool(k)
     for s in d["sides"].values():
         s["supply_stock"] = 90_000 * k
         s["mobilisation"] = {"industry_cost": 0.3 * k}
@@ -115,7 +115,7 @@ def test_check_warns_once_per_file_and_field_where_it_is_set(tmp_path, capsys):
                re.sub(r"sides\.\w+", "sides.*", re.sub(r"\[\d+\]", "[]", m["field"])))
               for m in got}
     assert fields == {
-        ("map.yaml", "nodes[].industry"), ("map.yaml", "nodes[].port"),
+        ("map.yaml", "nodes[].industry"),
         ("scenario.yaml", "sides.*.supply_stock"),
         ("scenario.yaml", "sides.*.mobilisation.industry_cost"),
         ("scenario.yaml", "factories[].supply_per_day"),

@@ -64,7 +64,8 @@ class NavalParams:
     air group. contact_chance: daily probability (0..1) that hostile fleets in one zone
     fight; control_ratio: surviving-offence ratio by which a side holds a contested
     zone; landing_cev, landing_days: combat-effectiveness multiplier of troops on their
-    first ``landing_days`` days ashore. Sources: ``naval_params_v1.yaml``.
+    first ``landing_days`` days ashore; tons_per_man, tons_per_tank, tons_per_gun: what
+    a formation needs lifted besides its men, t. Sources: ``naval_params_v1.yaml``.
     """
 
     model_version: str
@@ -83,6 +84,9 @@ class NavalParams:
     control_ratio: float
     landing_cev: float
     landing_days: int
+    tons_per_man: float
+    tons_per_tank: float
+    tons_per_gun: float
     source: str = ""
 
     def table(self, name: str) -> np.ndarray:
@@ -119,7 +123,8 @@ class NavalParams:
             raise InputError(f"{where}: 'air_group' must give {', '.join(_AIR_FIELDS)}")
         for f in _AIR_FIELDS:
             kw[f"air_{f}"] = num(air[f], f"air_group.{f}")
-        for f in ("contact_chance", "control_ratio", "landing_cev"):
+        for f in ("contact_chance", "control_ratio", "landing_cev", "tons_per_man",
+                  "tons_per_tank", "tons_per_gun"):
             kw[f] = num(data.get(f), f)
         if kw["contact_chance"] > 1.0:
             raise InputError(f"{where}: contact_chance must be <= 1 (got {kw['contact_chance']})")
@@ -127,7 +132,8 @@ class NavalParams:
         kw["model_version"] = str(data.get("model_version", ""))
         kw["source"] = str(data.get("source", ""))
         known = {"classes", "air_group", "contact_chance", "control_ratio", "landing_cev",
-                 "landing_days", "model_version", "source"}
+                 "landing_days", "model_version", "source", "tons_per_man", "tons_per_tank",
+                 "tons_per_gun"}
         extra = sorted(set(data) - known)
         if extra:
             raise InputError(f"{where}: unknown parameter '{extra[0]}'")

@@ -45,6 +45,8 @@ class Ctx:
     * :attr:`rail_used` [R, E, 2] float or None -- troop trains dispatched today per rail
       edge and direction (0: a->b, 1: b->a), made by movement when ``rules.supply_tons``
       is 1 and some formation entrains (None: none today), read by supply in tons.
+    * :attr:`port_supply_t` [R, N] float t/day -- made by the naval phase (scenarios with
+      a ``sea`` block only), read by supply (an open port is a source of its holder).
     """
 
     st: Static
@@ -58,6 +60,7 @@ class Ctx:
     _supply_level: np.ndarray | None = None
     #: troop trains dispatched today [R, E, 2] (movement, with rules.supply_tons; None: none)
     rail_used: np.ndarray | None = None
+    _port_supply_t: np.ndarray | None = None
     _views: dict[str, np.ndarray] = field(default_factory=dict)
 
     @classmethod
@@ -108,6 +111,17 @@ class Ctx:
     @supply_level.setter
     def supply_level(self, value: np.ndarray) -> None:
         self._supply_level = value
+
+    @property
+    def port_supply_t(self) -> np.ndarray:
+        """[R, N] float: t/day each open port unloads for its holder today (naval phase)."""
+        if self._port_supply_t is None:
+            raise PhaseOrderError("port_supply_t read before the naval phase made it")
+        return self._port_supply_t
+
+    @port_supply_t.setter
+    def port_supply_t(self, value: np.ndarray) -> None:
+        self._port_supply_t = value
 
     # ---- events --------------------------------------------------------------
     def emit(self, kind: str, replica: int | np.integer, place: int | np.integer | None = None,

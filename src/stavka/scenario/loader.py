@@ -29,7 +29,7 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
 from stavka.errors import Problem, ScenarioError, did_you_mean, escape
-from stavka.scenario import diplomacy
+from stavka.scenario import diplomacy, naval
 from stavka.scenario.commanders import check_commanders
 from stavka.scenario.schema import Scenario, not_yet_used_settings, param_uses
 
@@ -734,6 +734,7 @@ class _Loader:
         diplomacy.check_refs(
             data, ref, self.add, lambda p, t: self._trigger(p, t, ctx),
             lambda p, e: self._effect(p, e, ctx), lambda p, v: self._param(p, v, params))
+        naval.check_refs(data, ref, self.add, self.suggest)
         for i, o in enumerate(_seq(data.get("orders"))):
             if isinstance(o, dict):
                 for j, fid in enumerate(_seq(o.get("formations"))):

@@ -257,8 +257,14 @@ class Node(Spec):
                             json_schema_extra=not_yet_used("industry and production by region, "
                                                            "issue 12"))
     fort: int = Field(0, ge=0, le=3, description="fortification level 0-3")
-    port: bool = Field(False, description="has a port",
-                       json_schema_extra=not_yet_used("ports and landings, issue 12"))
+    port: bool = Field(False, description="has a port (a landing may go in here; with a "
+                                          "`sea:` block it must lie on a sea zone's coast)")
+    port_tons_per_day: float = Field(
+        0.0, ge=0, le=MAX_SUPPLY_PER_DAY,
+        description="port capacity, t of supply a day unloaded for whoever holds the port "
+                    "while it is free of ice and no enemy controls its sea zone (<= 1e7; "
+                    "stavka.engine.phases.naval)")
+    beach: bool = Field(False, description="has beaches a landing can use (no port needed)")
     supply_source: bool = Field(False, description="the owner draws supply from here")
     source: str = Field("", description="citation of the coordinates / facts")
 
@@ -734,6 +740,9 @@ class Scenario(Spec):
     diplomacy: Diplomacy | None = Field(
         None, description="requests, agreements, trade contracts and neutral powers "
                           "(stavka.scenario.diplomacy; absent: none of it runs)")
+    sea: Sea | None = Field(
+        None, description="sea zones, fleets and landings (stavka.scenario.naval; absent: "
+                          "the naval phase does nothing)")
     refit_every_days: int = Field(
         1, ge=1, le=30,
         description="days between refits of formations from their side's pool of new "
@@ -1102,6 +1111,87 @@ class Diplomacy(Spec):
                 for c, cl in enumerate(ag.clauses)]
 
 
+# -- the sea: zones, fleets, landings -----------------------------------------------
+# The ``sea`` block (stavka.engine.phases.naval runs it; stavka.scenario.naval checks its
+# cross references). Sea zones are regions of their own kind: they are not nodes (no
+# formation marches or is supplied through them), and they border coastal nodes.
+
+#: Ships of one class in one fleet: 100,000, above the world's merchant fleet of 1939
+#: (about 30,000 ships over 100 GRT).
+MAX_SHIPS = 100_000
+#: Sea zones, fleets or landings of a scenario (columns of state arrays).
+MAX_SEA_ITEMS = 1_000
+
+
+class SeaZone(Spec):
+    """A sea zone (or river line): a region of water next to coastal regions."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="stable id (not a node's id)")
+    name: str = Field(description="display name")
+    lat: float = Field(ge=-90, le=90, description="latitude of its centre, degrees")
+    lon: float = Field(ge=-180, le=180, description="longitude of its centre, degrees")
+    coast: list[str] = Field(min_length=1, description="coastal regions it borders (node ids)")
+    adjacent: list[str] = Field(default_factory=list, description="neighbouring sea zones")
+    control: str | None = Field(None, description="side controlling the zone at start "
+                                                  "(none: no one)")
+    freeze: dt.date | None = Field(None, description="ice closes the zone and its ports from "
+                                                     "this date")
+    thaw: dt.date | None = Field(None, description="date the ice breaks up (open if absent)")
+    source: str = ""
+
+
+class Fleet(Spec):
+    """A naval formation: ships by class (stavka.enums.SHIP_CLASSES) and land-based naval
+    air groups, sitting in a sea zone."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    side: str
+    zone: str = Field(description="sea zone id")
+    ships: dict[str, Annotated[int, Field(ge=0, le=MAX_SHIPS)]] = Field(
+        default_factory=dict,
+        description="ships by class: battleship, carrier, cruiser, destroyer, submarine, "
+                    "transport, monitor (each 0..100,000)")
+    air_groups: int = Field(0, ge=0, le=MAX_SHIPS,
+                            description="land-based naval air groups (~30 aircraft each)")
+    quality: float = Field(1.0, gt=0, le=3,
+                           description="training and readiness (Hughes' factor; 1 = baseline)")
+    source: str = ""
+
+    @field_validator("ships")
+    @classmethod
+    def _classes(cls, v: dict[str, int]) -> dict[str, int]:
+        from stavka.enums import SHIP_CLASSES
+
+        for k in v:
+            if k not in SHIP_CLASSES:
+                raise ValueError(f"unknown ship class {k[:40]!r} (one of {', '.join(SHIP_CLASSES)})")
+        return v
+
+
+class Landing(Spec):
+    """A scripted amphibious landing: on ``date`` the fleet carries the formations from
+    the coast of its zone to ``target``, if its side controls the zone, its transports
+    can lift them and the target has a port or a beach."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    date: dt.date = Field(description="day of the landing")
+    fleet: str = Field(description="fleet id (its zone is crossed; its transports lift)")
+    formations: list[str] = Field(min_length=1, description="land formations embarked")
+    target: str = Field(description="coastal region landed on (node id)")
+    note: str = ""
+
+
+class Sea(Spec):
+    """Sea zones, fleets and landings; naval combat by the salvo model (stavka.combat.naval)."""
+
+    naval_model: Literal["v1"] = Field("v1", description="naval combat model version")
+    zones: list[SeaZone] = Field(min_length=1, max_length=MAX_SEA_ITEMS,
+                                 description="sea zones (<= 1,000)")
+    fleets: list[Fleet] = Field(default_factory=list, max_length=MAX_SEA_ITEMS,
+                                description="fleets at start (<= 1,000)")
+    landings: list[Landing] = Field(default_factory=list, max_length=MAX_SEA_ITEMS,
+                                    description="scripted landings (<= 1,000)")
 
 
 Scenario.model_rebuild()

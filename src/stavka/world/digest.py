@@ -18,9 +18,10 @@ loss cause). The digest of replica ``r`` of a
 without ``step_hours``), so those digests are the same as before steps could be shorter.
 Then the same for each field of :data:`OPTIONAL_FIELDS` (the diplomacy block's
 ``dip_*`` arrays, the regauging state ``gauge``, ``gauge_km`` of
-``rules.supply_tons``, then the morale collapse's ``siege`` and the commanders'
-``cmd_state``) whose replica slice is not empty; without a diplomacy block, with supply in
-tons off, without a state of siege or commanders they are all empty and nothing is added.
+``rules.supply_tons``, then the morale collapse's ``siege``, the commanders'
+``cmd_state`` and the sea block's naval arrays) whose replica slice is not empty; without
+a diplomacy block, with supply in tons off, without a state of siege, commanders or a sea
+block they are all empty and nothing is added.
 Every field of the state is in :data:`DIGEST_FIELDS` or
 :data:`OPTIONAL_FIELDS` except the supply memo
 (``memo_*``: a cache, a pure function of the digested fields). The encoding does not
@@ -61,6 +62,8 @@ OPTIONAL_FIELDS: tuple[str, ...] = (
     "dip_trust", "dip_req", "dip_req_day", "dip_req_sends", "dip_agr", "dip_clause",
     "dip_clause_day", "dip_con_day", "dip_lot", "dip_lot_eta", "dip_lot_delay",
     "dip_entry_day", "gauge", "gauge_km", "siege", "cmd_state", "eng_day0",
+    # the sea block (stavka.world.naval): empty without one
+    "sea_control", "fleet_ships", "fleet_air", "fleet_zone", "landing_state", "landed_day",
 )
 
 #: State fields left out of the digest (derived caches), by prefix.

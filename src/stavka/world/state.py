@@ -13,6 +13,7 @@ import numpy as np
 
 from stavka.enums import ACTIVE, CAUSES, INACTIVE, STANCES
 from stavka.world.counts import on_grid
+from stavka.world.naval import naval_arrays
 from stavka.world.static import Static
 
 
@@ -89,6 +90,15 @@ class State:
     # fractions (attacker, defender) at the start of the day, which the day's steps fight
     # with (stavka.engine.phases.combat)
     eng_day0: np.ndarray  # [R, N, 2 or 0]
+    # The sea block (stavka.engine.phases.naval; stavka.world.naval.naval_arrays): empty
+    # (a zero-length axis) unless the scenario declares a sea block; the digest then
+    # leaves them out.
+    sea_control: np.ndarray  # [R, Z] side controlling each sea zone (-1: no one)
+    fleet_ships: np.ndarray  # [R, Fl, K] ships afloat by class (stavka.enums.SHIP_CLASSES)
+    fleet_air: np.ndarray  # [R, Fl] land-based naval air groups
+    fleet_zone: np.ndarray  # [R, Fl] sea zone of each fleet
+    landing_state: np.ndarray  # [R, L] int8: 0 pending, 1 landed, 2 refused
+    landed_day: np.ndarray  # [R, F] day the formation came ashore (-1: never)
     # Memo of supply tracing (a pure function of the fields above, so not part of
     # the digest): the inputs it was traced from and its results, per replica.
     memo_ok: np.ndarray  # [R] bool: the memo holds a trace
@@ -101,6 +111,7 @@ class State:
     memo_parc: np.ndarray  # [R, A, N] int: arc to the parent in the rail tree (-1 none)
     memo_root: np.ndarray  # [R, A, N] int: source a region's rail tree hangs from (-1 none)
     memo_rhead: np.ndarray  # [R, A, N] int: railhead a region is trucked from (-1 none)
+    memo_ports: np.ndarray  # [R, A, N] bool: open ports traced from (sea block; else empty)
     #: steps taken since the start (``day`` is the calendar day it falls on: equal to
     #: ``step`` at 24-hour steps, ``step * step_hours // 24`` otherwise)
     step: int = 0
@@ -185,7 +196,7 @@ def initial_state(st: Static, replicas: int) -> State:
     Sg = S if uses_morale(st) else 0
     siege = np.array([spec.sides[sid].state_of_siege for sid in st.side_ids], dtype=bool)[:Sg]
     return State(
-        day=0, **dip, siege=rep(siege),
+        day=0, **dip, **naval_arrays(st.naval, R, F), siege=rep(siege),
         cmd_state=np.zeros((R, len(spec.commanders)), dtype=np.int8),
         eng_day0=np.zeros((R, N, 2 if spec.step_hours != 24 else 0)),
         owner=rep(st.owner0.astype(np.int16)),
@@ -219,6 +230,7 @@ def initial_state(st: Static, replicas: int) -> State:
         memo_parc=np.full((R, At, Nt), -1, dtype=np.int32),
         memo_root=np.full((R, At, Nt), -1, dtype=np.int32),
         memo_rhead=np.full((R, At, Nt), -1, dtype=np.int32),
+        memo_ports=np.zeros((R, A, N) if st.naval is not None else (R, 0, 0), dtype=bool),
     )
 
 

@@ -21,6 +21,7 @@ from stavka.errors import InputError, UnknownIdError, did_you_mean
 from stavka.rules import Rules
 from stavka.scenario.loader import escape
 from stavka.scenario.schema import MAX_PARAM, Scenario, param_uses
+from stavka.world.naval import NavalStatic, compile_naval
 
 INF = np.inf
 
@@ -96,6 +97,8 @@ class Static:
     river_ids: tuple[str, ...]
     frozen: np.ndarray  # [D, Rv] bool
     extra: dict[str, Any] = field(default_factory=dict)
+    #: the sea block's tables (:mod:`stavka.world.naval`); None without a ``sea`` block
+    naval: NavalStatic | None = None
 
     @property
     def N(self) -> int:
@@ -489,4 +492,5 @@ def compile_static(spec: Scenario, overrides: dict[str, Any] | None = None) -> S
         supply_days=np.array([max(t.supply_days, 1.0) for t in types], dtype=float),
         ftags=tuple(tags), type_ids=type_ids, capital=capital, mob_slots=np.array(mob, dtype=np.int16),
         ground=ground, temp=temp, river_ids=river_ids, frozen=frozen,
+        naval=compile_naval(spec, nidx, side_ids, {k: i for i, k in enumerate(fids)}),
     )

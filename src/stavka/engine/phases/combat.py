@@ -37,6 +37,7 @@ from stavka.engine.effects import (
     surrender,
     take_regions,
 )
+from stavka.engine.phases import naval
 from stavka.enums import A_ATTACK, A_HOLD, A_NONE, ACTIVE, C_CAPTURED, KINDS, TERRAINS
 from stavka.world.counts import group_sum, on_grid
 from stavka.world.flat import distinct, first_of, flat, put_rows, take_rows
@@ -154,6 +155,8 @@ def run(ctx: Ctx) -> None:
         men = agg(idx, m0)
         w = np.maximum(men, 1.0)
         cev = st.fcev[f] if cmd_cev is None else st.fcev[f] * np.take(flat(cmd_cev), fl)
+        if st.naval is not None:  # troops on their first days ashore (naval phase)
+            cev = cev * naval.landing_factor(ctx, fl)
         return cm.Force(
             men=men, tanks=agg(idx, sr[:, 1]), guns=agg(idx, sr[:, 2]), aircraft=agg(idx, sr[:, 3]),
             cev=agg(idx, cev * m0) / w,

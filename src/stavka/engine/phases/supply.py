@@ -54,6 +54,10 @@ def supply_levels(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
     A = int(st.alliance.max()) + 1
     held = st.alliance[s.owner][:, None, :] == np.arange(A)[None, :, None]  # [R, A, N]
     src = held & st.source_node[None, None, :]
+    port = None
+    if st.naval is not None:  # an open port is a source of its holder (naval phase)
+        port = held & (ctx.port_supply_t > 0.0)[:, None, :]
+        src = src | port
     if st.rules.supply_tons == 1.0:  # opt-in: tons delivered over tons demanded
         return tonnage.levels(ctx, held, src)
     rt, rh, _, _ = ctx.derived.arcs(RAIL_AND_SEA)  # shipping between held ports counts as rail
@@ -65,10 +69,15 @@ def supply_levels(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
     # where either changed since the last trace (most days, none do).
     redo = ~s.memo_ok | (held != s.memo_held).any(axis=(1, 2)) | \
         (own_rail != s.memo_rail).any(axis=(1, 2))
+    if port is not None:
+        redo |= (port != s.memo_ports).any(axis=(1, 2))
     if redo.any():
         r = np.nonzero(redo)[0]
         h, o, sr = held[r], own_rail[r], src[r]
         railed = graph.reach(sr & o, o, rt, rh)
+        if port is not None:  # ships unload at the quay: a railhead even before regauging
+            railed |= port[r]
+            s.memo_ports[r] = port[r]
         # beyond the longest truck reach the level is 0 whatever the distance
         s.memo_truck_km[r] = graph.distance(railed, h, lt, lh, lkm,
                                             cap=st.rules.truck_range_km * float(st.ground_speed.max())

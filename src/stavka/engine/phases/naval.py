@@ -1,0 +1,283 @@
+"""The naval phase: battles at sea, control of each sea zone, landings and open ports.
+
+Runs after the orders phase, before movement. For a scenario without a ``sea`` block it
+returns at once and touches nothing (land-only scenarios keep their digests and speed).
+
+1. **Battles.** Where fleets of sides at war share a sea zone free of ice, they bring
+   each other to action with probability ``contact_chance`` a day (one uniform draw per
+   replica and zone from stream :data:`STREAM`, element = zone index). In contact, each
+   side fires one salvo of the salvo model (:func:`stavka.combat.naval.salvo`, sides
+   summed over their fleets in fleet order); every fleet of a side loses the side's loss
+   fraction of its ships and air groups (counts on the fixed-point grid).
+2. **Control.** Per zone, the alliance with the most surviving offence controls it if it
+   has at least ``control_ratio`` times any other alliance's (its strongest side is the
+   controller); if two are closer than that the zone is contested (no one); if no
+   warship is there, control stays as it was. Ice closes a zone: no one controls it.
+3. **Landings** due today (``sea.landings``): refused, with the reason in a
+   ``landing_refused`` event, unless the zone of the fleet is free of ice, the fleet's
+   alliance controls it, the target lies on the zone's coast, every embarked formation
+   is in play at a region of that coast its alliance holds, the fleet's transports can
+   lift their men (``lift_men``) and tons (men, tanks and guns at ``tons_per_*``), and
+   no enemy troops hold the target (an opposed landing is not modelled: land on an
+   undefended coast and attack from the beachhead). Landed troops come ashore at the
+   target (an enemy region without troops passes to their side) and fight at
+   ``landing_cev`` for ``landing_days`` days (:func:`landing_factor`, read by combat).
+4. **Ports.** Makes :attr:`Ctx.port_supply_t <stavka.engine.context.Ctx.port_supply_t>`
+   [R, N]: the t/day each port unloads for whoever holds it (``Node.port_tons_per_day``)
+   while one of its sea zones is free of ice and not controlled by another alliance, 0
+   otherwise. The supply phase makes such a port a supply source of its holder.
+
+Reads: the sea block's tables (``st.naval``), wars, ownership, positions and strengths
+of the embarked formations, ``sea_control``, ``fleet_*``. Writes: ``fleet_ships``,
+``fleet_air``, ``sea_control``, ``landing_state``, ``landed_day``, positions and orders
+of landed formations, ownership of a region taken by a landing, and the day's product
+``ctx.port_supply_t``. Events: ``naval_battle``, ``sea_control``, ``landing``,
+``landing_refused``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from stavka.combat import naval as nv
+from stavka.engine.context import Ctx
+from stavka.engine.effects import capture_event, take_regions
+from stavka.enums import A_NONE, ACTIVE, SHIP_CLASSES
+from stavka.world.counts import on_grid
+from stavka.world.flat import flat
+from stavka.world.naval import NavalStatic
+
+#: The random stream of the naval phase (contact between hostile fleets).
+STREAM = "naval"
+LANDED, REFUSED = 1, 2
+
+
+def run(ctx: Ctx) -> None:
+    """Battles, sea control, landings and open ports of the day (module docstring)."""
+    nav = ctx.st.naval
+    if nav is None:
+        return
+    iced = nav.iced[min(ctx.day, ctx.st.days - 1)]
+    _battles(ctx, nav, iced)
+    _control(ctx, nav, iced)
+    _landings(ctx, nav, iced)
+    ctx.port_supply_t = port_supply(ctx, nav)
+
+
+def side_sums(ctx: Ctx, nav: NavalStatic) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(offence, defence, staying) [R, Z, S]: each side's fleets summed per sea zone, in
+    fleet order (:mod:`stavka.combat.naval`: standard hits)."""
+    s, p = ctx.s, nav.params
+    R, S = ctx.R, ctx.st.S
+    shape = (R, nav.Z, S)
+    off, dfn, stay = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+    q = nav.quality[None, :]
+    fo = nv.offence(s.fleet_ships, s.fleet_air, q, p)  # [R, Fl]
+    fd = nv.defence(s.fleet_ships, s.fleet_air, q, p)
+    fs = nv.staying(s.fleet_ships, s.fleet_air, p)
+    rr = np.arange(R)
+    for f in range(len(nav.fleet_ids)):  # one (r, z, s) per replica: no repeated index
+        at = (rr, s.fleet_zone[:, f], int(nav.fleet_side[f]))
+        off[at] += fo[:, f]
+        dfn[at] += fd[:, f]
+        stay[at] += fs[:, f]
+    return off, dfn, stay
+
+
+def _battles(ctx: Ctx, nav: NavalStatic, iced: np.ndarray) -> None:
+    s, p = ctx.s, nav.params
+    off, dfn, stay = side_sums(ctx, nav)
+    present = stay > 0.0
+    hostile = s.at_war[:, None, :, :] & present[..., :, None] & present[..., None, :]
+    fight = hostile.any(axis=(2, 3)) & ~iced[None, :]
+    if not fight.any():
+        return
+    r, z = np.nonzero(fight)
+    u = ctx.rng.uniform(STREAM, ctx.day, r, z)
+    met = u < p.contact_chance
+    r, z = r[met], z[met]
+    if r.size == 0:
+        return
+    res = nv.salvo(off[r, z], dfn[r, z], stay[r, z], hostile[r, z])
+    loss = np.zeros_like(off)
+    loss[r, z] = res.loss
+    rr = np.arange(ctx.R)
+    before = s.fleet_ships.copy()
+    for f in range(len(nav.fleet_ids)):
+        lf = loss[rr, s.fleet_zone[:, f], int(nav.fleet_side[f])]  # [R]
+        s.fleet_ships[:, f] -= on_grid(s.fleet_ships[:, f] * lf[:, None])
+        s.fleet_air[:, f] -= on_grid(s.fleet_air[:, f] * lf)
+    if ctx.record:
+        for rk, zk in zip(r.tolist(), z.tolist(), strict=True):
+            here = np.flatnonzero(s.fleet_zone[rk] == zk)
+            sunk = {nav.fleet_ids[f]: {SHIP_CLASSES[k]: float(before[rk, f, k] - s.fleet_ships[rk, f, k])
+                                       for k in range(len(SHIP_CLASSES))
+                                       if before[rk, f, k] != s.fleet_ships[rk, f, k]}
+                    for f in here}
+            ctx.emit("naval_battle", rk, subjects=tuple(nav.fleet_ids[f] for f in here),
+                     zone=nav.zone_ids[zk], lost=sunk,
+                     loss={ctx.st.side_ids[i]: float(loss[rk, zk, i])
+                           for i in range(ctx.st.S) if present[rk, zk, i]})
+
+
+def _control(ctx: Ctx, nav: NavalStatic, iced: np.ndarray) -> None:
+    st, s, p = ctx.st, ctx.s, nav.params
+    off, _, _ = side_sums(ctx, nav)  # the survivors' offence
+    A = int(st.alliance.max()) + 1
+    by_al = np.zeros((ctx.R, nav.Z, A))
+    for i in range(st.S):  # side order: a fixed sum order
+        by_al[..., st.alliance[i]] += off[..., i]
+    best = np.argmax(by_al, axis=-1)  # ties: the lowest alliance index
+    top = np.take_along_axis(by_al, best[..., None], -1)[..., 0]
+    rest = np.where(np.arange(A) == best[..., None], 0.0, by_al).max(axis=-1)
+    dominant = (top > 0.0) & (top >= p.control_ratio * rest)
+    contested = (top > 0.0) & ~dominant
+    mine = st.alliance[None, None, :] == best[..., None]  # [R, Z, S]
+    winner = np.argmax(np.where(mine, off, -1.0), axis=-1)
+    new = np.where(dominant, winner, np.where(contested, -1, s.sea_control))
+    new = np.where(iced[None, :], -1, new).astype(s.sea_control.dtype)
+    changed = new != s.sea_control
+    if ctx.record and changed.any():
+        for rk, zk in zip(*np.nonzero(changed), strict=True):
+            old, now = int(s.sea_control[rk, zk]), int(new[rk, zk])
+            ctx.emit("sea_control", rk, side=now, zone=nav.zone_ids[zk],
+                     previous=st.side_ids[old] if old >= 0 else None,
+                     reason="ice" if iced[zk] else ("contested" if now < 0 else "fleet"))
+    s.sea_control[...] = new
+
+
+def _lift(ctx: Ctx, nav: NavalStatic, f: int) -> tuple[np.ndarray, np.ndarray]:
+    """(men [R], t [R]) fleet ``f``'s ships can lift (``lift_men``, ``lift_tons`` by class)."""
+    p = nav.params
+    ships = ctx.s.fleet_ships[:, f]
+    men = np.zeros(ctx.R)
+    tons = np.zeros(ctx.R)
+    for k in range(len(SHIP_CLASSES)):
+        men += ships[:, k] * p.lift_men[k]
+        tons += ships[:, k] * p.lift_tons[k]
+    return men, tons
+
+
+def _landings(ctx: Ctx, nav: NavalStatic, iced: np.ndarray) -> None:
+    st, s, p = ctx.st, ctx.s, nav.params
+    rr = np.arange(ctx.R)
+    for li in np.flatnonzero(nav.landing_day == ctx.day).tolist():
+        f = int(nav.landing_fleet[li])
+        side = int(nav.fleet_side[f])
+        al = st.alliance[side]
+        tgt = int(nav.landing_target[li])
+        forms = nav.landing_forms[li]
+        z = s.fleet_zone[:, f]  # [R]
+        ctrl = s.sea_control[rr, z]
+        lift_men, lift_t = _lift(ctx, nav, f)
+        strength = s.strength[:, forms]  # [R, m, 4]
+        men = strength[..., 0].sum(axis=1)  # counts on the grid: exact in any order
+        tons = (strength[..., 0] * p.tons_per_man + strength[..., 1] * p.tons_per_tank
+                + strength[..., 2] * p.tons_per_gun)
+        need_t = np.zeros(ctx.R)
+        for j in range(len(forms)):
+            need_t += tons[:, j]
+        loc = s.loc[:, forms]  # [R, m]
+        ready = ((s.status[:, forms] == ACTIVE) & nav.coast[z[:, None], loc]
+                 & (st.alliance[s.owner[rr[:, None], loc]] == al)).all(axis=1)
+        foe = ctx.enemy_men_at()[:, side, tgt]
+        info = dict(zone=z, ctrl=ctrl, men=men, need_t=need_t, lift_men=lift_men,
+                    lift_t=lift_t, foe=foe, tgt=tgt)
+        checks = (
+            ("ice", iced[z]),
+            ("control", (ctrl < 0) | (st.alliance[np.maximum(ctrl, 0)] != al)),
+            ("coast", ~nav.coast[z, tgt]),
+            ("troops", ~ready),
+            ("lift", (men > lift_men) | (need_t > lift_t)),
+            ("defended", foe > 0),
+        )
+        bad = np.zeros(ctx.R, dtype=bool)
+        why: dict[int, str] = {}
+        for name, fails in checks:
+            new = fails & ~bad & (s.landing_state[:, li] == 0)
+            if ctx.record:
+                for r in np.flatnonzero(new).tolist():
+                    why[r] = _reason(ctx, nav, name, r, info)
+            bad |= fails
+        go = ~bad & (s.landing_state[:, li] == 0)
+        s.landing_state[:, li] = np.where(go, LANDED, np.where(s.landing_state[:, li] == 0,
+                                                               REFUSED, s.landing_state[:, li]))
+        ids = tuple(st.form_ids[i] for i in forms)
+        if ctx.record:
+            for r, text in sorted(why.items()):
+                ctx.emit("landing_refused", r, place=tgt, side=side, subjects=ids,
+                         landing=nav.landing_ids[li], fleet=nav.fleet_ids[f], reason=text)
+        gr = np.flatnonzero(go)
+        if gr.size == 0:
+            continue
+        at = (gr[:, None], forms[None, :])
+        s.loc[at] = tgt
+        s.action[at] = A_NONE
+        s.target[at] = -1
+        s.scripted[at] = False
+        s.progress[at] = 0.0
+        s.dug[at] = 0.0
+        s.landed_day[at] = ctx.day
+        enemy = st.alliance[s.owner[gr, tgt]] != al
+        if enemy.any():
+            tr = gr[enemy]
+            prev, _ = take_regions(ctx, tr, np.full(tr.size, tgt), np.full(tr.size, side))
+            for k, r in enumerate(tr.tolist()):
+                capture_event(ctx, r, tgt, side, int(prev[k]), ids, defended=False)
+        ctx.invalidate()
+        if ctx.record:
+            for r in gr.tolist():
+                ctx.emit("landing", r, place=tgt, side=side, subjects=ids,
+                         landing=nav.landing_ids[li], fleet=nav.fleet_ids[f],
+                         zone=nav.zone_ids[z[r]], men=float(men[r]), tons=float(need_t[r]))
+
+
+def _reason(ctx: Ctx, nav: NavalStatic, check: str, r: int, v: dict[str, Any]) -> str:
+    """The worded reason a landing is refused in replica ``r`` (``check`` failed)."""
+    st = ctx.st
+    zone = nav.zone_ids[v["zone"][r]]
+    tgt = st.node_ids[v["tgt"]]
+    if check == "ice":
+        return f"ice closes {zone}"
+    if check == "control":
+        c = int(v["ctrl"][r])
+        return f"no sea control of {zone} (held by {st.side_ids[c] if c >= 0 else 'no one'})"
+    if check == "coast":
+        return f"{tgt} is not on the coast of {zone}"
+    if check == "troops":
+        return f"the troops are not all in play at a held coastal region of {zone}"
+    if check == "lift":
+        return (f"lift short: {v['men'][r]:,.0f} men and {v['need_t'][r]:,.0f} t to carry, the "
+                f"transports take {v['lift_men'][r]:,.0f} men and {v['lift_t'][r]:,.0f} t")
+    return f"{tgt} is defended by {v['foe'][r]:,.0f} men"
+
+
+def port_supply(ctx: Ctx, nav: NavalStatic) -> np.ndarray:
+    """[R, N] t/day: what each port unloads today for the side holding it (module
+    docstring, 4): ``Node.port_tons_per_day`` where one of its sea zones is free of ice
+    and controlled by no one or by the holder's alliance, else 0."""
+    st, s = ctx.st, ctx.s
+    d = min(ctx.day, st.days - 1)
+    holder = st.alliance[s.owner]  # [R, N]
+    ctrl = s.sea_control
+    ctrl_al = np.where(ctrl >= 0, st.alliance[np.maximum(ctrl, 0)], -1)  # [R, Z]
+    free = np.zeros((ctx.R, st.N), dtype=bool)
+    for z in range(nav.Z):
+        if nav.iced[d, z]:
+            continue
+        ok = (ctrl_al[:, z, None] < 0) | (ctrl_al[:, z, None] == holder)
+        free |= nav.coast[z][None, :] & ok
+    return np.where(free & (nav.port_t > 0.0)[None, :], nav.port_t[None, :], 0.0)
+
+
+def landing_factor(ctx: Ctx, fl: np.ndarray) -> np.ndarray:
+    """[k] combat-effectiveness multiplier of the formations at flat indices ``fl``
+    (``r * F + f``): ``landing_cev`` within ``landing_days`` of coming ashore, else 1.
+    Only for a scenario with a ``sea`` block (the combat phase asks only then)."""
+    nav = ctx.st.naval
+    assert nav is not None
+    landed = np.take(flat(ctx.s.landed_day), fl)
+    recent = (landed >= 0) & (ctx.day - landed < nav.params.landing_days)
+    return np.where(recent, nav.params.landing_cev, 1.0)

@@ -1,0 +1,161 @@
+"""The sea block's cross references: the loader's checks of ``sea:``.
+
+A scenario with a ``sea:`` block (its models: :class:`stavka.scenario.schema.Sea`,
+``SeaZone``, ``Fleet``, ``Landing``) gets the naval phase
+(:mod:`stavka.engine.phases.naval`); one without is untouched. :func:`check_refs`, called
+from the loader, reports every problem as one located line ``FILE:LINE: sea.field:
+message``, all at once: unknown or duplicate ids, a fleet placed on a land region, an
+unknown ship class (with "did you mean"), a sea zone whose id is also a node's, a zone
+bordering itself, ice that thaws before it freezes, a landing on a region that is not on
+its fleet's coast or has neither port nor beach, troops of another side than the fleet,
+and a port or beach in a region no sea zone borders.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from stavka.enums import SHIP_CLASSES
+from stavka.errors import escape
+
+Path = tuple[Any, ...]
+Ref = Callable[[Path, Any, list[str], str], None]
+
+
+def _seq(v: Any) -> list[Any]:
+    return v if isinstance(v, list) else []
+
+
+def _map(v: Any) -> dict[str, Any]:
+    return v if isinstance(v, dict) else {}
+
+
+def _q(v: Any) -> str:
+    """A user value for a message: quoted, escaped, cut (as the loader shows them)."""
+    return "'" + escape(str(v))[:60] + "'"
+
+
+def check_refs(data: dict[str, Any], ref: Ref, add: Callable[[Path, str], None],
+               suggest: Callable[[str, list[str]], str]) -> None:
+    """Check the ``sea`` block against the rest of the scenario (see the module docstring).
+
+    ``ref(path, value, pool, what)`` reports an unknown id, ``add(path, message)`` any
+    other problem, ``suggest(name, pool)`` gives a "did you mean" suffix. Unknown ship
+    classes are reported here and dropped from the data, so the schema does not report
+    them a second time.
+    """
+    nodes = [n for n in _seq(data.get("nodes")) if isinstance(n, dict)]
+    node_ids = [n["id"] for n in nodes if isinstance(n.get("id"), str)]
+    sea = data.get("sea")
+    if not isinstance(sea, dict):
+        return  # absent (no checks), or the schema reports the type
+    sides_d = _map(data.get("sides"))
+    sides = list(sides_d)
+    forms = {f["id"]: f for f in _seq(data.get("formations"))
+             if isinstance(f, dict) and isinstance(f.get("id"), str)}
+    zones = _seq(sea.get("zones"))
+    zone_ids = _unique(zones, ("sea", "zones"), add)
+    coast: dict[str, list[str]] = {}
+    for i, z in enumerate(zones):
+        if not isinstance(z, dict):
+            continue
+        p: Path = ("sea", "zones", i)
+        zid = z.get("id")
+        if isinstance(zid, str) and zid in node_ids:
+            add((*p, "id"), f"sea zone id {_q(zid)} is also a node's id (ids name one region)")
+        for j, n in enumerate(_seq(z.get("coast"))):
+            if isinstance(n, str) and n in zone_ids:
+                add((*p, "coast", j), f"{_q(n)} is a sea zone; a coast lists land regions")
+            else:
+                ref((*p, "coast", j), n, node_ids, "node")
+        for j, a in enumerate(_seq(z.get("adjacent"))):
+            if a == zid:
+                add((*p, "adjacent", j), f"sea zone {_q(zid)} borders itself")
+            else:
+                ref((*p, "adjacent", j), a, zone_ids, "sea zone")
+        ref((*p, "control"), z.get("control"), sides, "side")
+        fr, th = z.get("freeze"), z.get("thaw")
+        if isinstance(fr, dt.date) and isinstance(th, dt.date) and th <= fr:
+            add((*p, "thaw"), f"must be after freeze {fr} (got {th})")
+        if isinstance(zid, str):
+            coast[zid] = [n for n in _seq(z.get("coast")) if isinstance(n, str)]
+    fleets = _seq(sea.get("fleets"))
+    fleet_ids = _unique(fleets, ("sea", "fleets"), add)
+    fleet_of: dict[str, dict[str, Any]] = {}
+    for i, f in enumerate(fleets):
+        if not isinstance(f, dict):
+            continue
+        p = ("sea", "fleets", i)
+        ref((*p, "side"), f.get("side"), sides, "side")
+        zone = f.get("zone")
+        if isinstance(zone, str) and zone in node_ids and zone not in zone_ids:
+            add((*p, "zone"), f"{_q(zone)} is a land region; a fleet sits in a sea zone "
+                              f"({', '.join(zone_ids[:8]) or 'none declared'})")
+        else:
+            ref((*p, "zone"), zone, zone_ids, "sea zone")
+        ships = f.get("ships")
+        if isinstance(ships, dict):
+            for k in [k for k in ships if k not in SHIP_CLASSES]:
+                add((*p, "ships", k), f"unknown ship class {_q(k)}"
+                                      f"{suggest(str(k), list(SHIP_CLASSES))}")
+                del ships[k]
+        if isinstance(f.get("id"), str):
+            fleet_of[f["id"]] = f
+    landings = _seq(sea.get("landings"))
+    _unique(landings, ("sea", "landings"), add)
+    for i, ld in enumerate(landings):
+        if not isinstance(ld, dict):
+            continue
+        p = ("sea", "landings", i)
+        ref((*p, "fleet"), ld.get("fleet"), fleet_ids, "fleet")
+        fl = fleet_of.get(ld.get("fleet"))  # type: ignore[arg-type]
+        for j, fid in enumerate(_seq(ld.get("formations"))):
+            ref((*p, "formations", j), fid, list(forms), "formation")
+            f = forms.get(fid) if isinstance(fid, str) else None
+            if fl is not None and f is not None and f.get("side") != fl.get("side"):
+                add((*p, "formations", j), f"formation {_q(fid)} is {_q(f.get('side'))}'s; "
+                                           f"fleet {_q(fl.get('id'))} is {_q(fl.get('side'))}'s")
+        tgt = ld.get("target")
+        ref((*p, "target"), tgt, node_ids, "node")
+        node = next((n for n in nodes if n.get("id") == tgt), None)
+        zone = fl.get("zone") if fl is not None else None
+        if node is not None and isinstance(zone, str) and zone in coast and tgt not in coast[zone]:
+            add((*p, "target"), f"{_q(tgt)} is not on the coast of sea zone {_q(zone)} "
+                                f"(fleet {_q(fl.get('id') if fl else '')}'s; its coast: "
+                                f"{', '.join(coast[zone][:8])})")
+        if node is not None and not (node.get("port") is True or node.get("beach") is True
+                                     or _positive(node.get("port_tons_per_day"))):
+            add((*p, "target"), f"a landing needs a port or a beach; {_q(tgt)} has neither "
+                                f"(set its port or beach)")
+    on_coast = {n for c in coast.values() for n in c}
+    for i, n in enumerate(_seq(data.get("nodes"))):
+        if not isinstance(n, dict) or n.get("id") in on_coast:
+            continue
+        for key in ("port", "port_tons_per_day", "beach"):
+            v = n.get(key)
+            if v is True or (key == "port_tons_per_day" and _positive(v)):
+                add(("nodes", i, key), f"{_q(n.get('id'))} is an inland region (no sea zone's "
+                                       f"coast lists it); only a coastal region has a "
+                                       f"{key.split('_')[0]}")
+
+
+def _positive(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and v > 0
+
+
+def _unique(items: list[Any], path: Path, add: Callable[[Path, str], None]) -> list[str]:
+    ids: list[str] = []
+    first: dict[str, int] = {}
+    for i, it in enumerate(items):
+        iid = it.get("id") if isinstance(it, dict) else None
+        if not isinstance(iid, str):
+            continue
+        if iid in first:
+            add((*path, i, "id"), f"duplicate id {_q(iid)} (first at "
+                                  f"{'.'.join(map(str, path))}[{first[iid]}])")
+        else:
+            first[iid] = i
+            ids.append(iid)
+    return ids

@@ -115,8 +115,8 @@ def check_refs(data: dict[str, Any], ref: Ref, add: Callable[[Path, str], None],
             ref((*p, "formations", j), fid, list(forms), "formation")
             f = forms.get(fid) if isinstance(fid, str) else None
             if fl is not None and f is not None and f.get("side") != fl.get("side"):
-                add((*p, "formations", j), f"formation {_q(fid)} is {_q(f.get('side'))}'s; "
-                                           f"fleet {_q(fl.get('id'))} is {_q(fl.get('side'))}'s")
+                add((*p, "formations", j), f"formation {_q(fid)} belongs to {_q(f.get('side'))}, "
+                                           f"fleet {_q(fl.get('id'))} to {_q(fl.get('side'))}")
         tgt = ld.get("target")
         ref((*p, "target"), tgt, node_ids, "node")
         node = next((n for n in nodes if n.get("id") == tgt), None)

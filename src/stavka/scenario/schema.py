@@ -1123,6 +1123,14 @@ MAX_SHIPS = 100_000
 MAX_SEA_ITEMS = 1_000
 
 
+#: The naval model's scalar parameters a scenario may set (``sea.params``) and their bounds.
+SEA_PARAMS: dict[str, tuple[float, float]] = {
+    "contact_chance": (0.0, 1.0), "control_ratio": (1.0, 100.0), "landing_cev": (0.0, 1.0),
+    "landing_days": (0.0, 365.0), "tons_per_man": (0.0, 100.0),
+    "tons_per_tank": (0.0, 1000.0), "tons_per_gun": (0.0, 1000.0),
+}
+
+
 class SeaZone(Spec):
     """A sea zone (or river line): a region of water next to coastal regions."""
 
@@ -1192,6 +1200,20 @@ class Sea(Spec):
                                 description="fleets at start (<= 1,000)")
     landings: list[Landing] = Field(default_factory=list, max_length=MAX_SEA_ITEMS,
                                     description="scripted landings (<= 1,000)")
+    params: dict[str, float] = Field(
+        default_factory=dict,
+        description="this scenario's values of the naval model's scalar parameters: "
+                    + ", ".join(f"{k} ({lo:g}..{hi:g})" for k, (lo, hi) in SEA_PARAMS.items()))
+
+    @field_validator("params")
+    @classmethod
+    def _params(cls, v: dict[str, float]) -> dict[str, float]:
+        for k, x in v.items():
+            if k not in SEA_PARAMS:
+                raise ValueError(f"unknown naval parameter {k[:40]!r} (one of "
+                                 f"{', '.join(SEA_PARAMS)})")
+            _in_bounds(x, *SEA_PARAMS[k])
+        return v
 
 
 Scenario.model_rebuild()

@@ -99,8 +99,12 @@ def compile_naval(spec: Scenario, node_index: dict[str, int], side_ids: tuple[st
     for zi in range(Z):
         all_iced &= ~coast[zi][None, :] | iced[:, zi, None]
     fleet_idx = {f.id: i for i, f in enumerate(sea.fleets)}
+    params = nv.load_params(sea.naval_model)
+    if sea.params:  # the scenario's own values (landing_days is a whole number of days)
+        params = params.replace(**{k: int(v) if k == "landing_days" else float(v)
+                                   for k, v in sea.params.items()})
     return NavalStatic(
-        params=nv.load_params(sea.naval_model),
+        params=params,
         zone_ids=zone_ids, coast=coast, iced=iced, control0=control0,
         fleet_ids=tuple(f.id for f in sea.fleets), fleet_names=tuple(f.name for f in sea.fleets),
         fleet_side=np.array([side_ids.index(f.side) for f in sea.fleets], dtype=np.int16),

@@ -1,0 +1,238 @@
+"""The naval phase on tests/data/t_naval.yaml: salvo battles, sea control, landings, ports.
+
+Fleets of the fixture (per-ship offence / defence / staying in tests/test_naval_model.py):
+IJN 2 cruisers, 8 destroyers, 20 transports, 1 air group in sea_of_japan; the Soviet
+Pacific Fleet 2 destroyers and 10 submarines there; a Soviet destroyer in tatar (ice from
+1942-12-15 to 1943-04-01).
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from ruamel.yaml import YAML
+
+import stavka
+from stavka.engine.context import Ctx, PhaseOrderError
+from stavka.engine.phases import naval, supply
+from stavka.enums import SHIP_CLASSES
+
+from .helpers import DATA, campaign, of_kind
+
+CLS = {c: i for i, c in enumerate(SHIP_CLASSES)}
+
+
+def _data() -> dict[str, Any]:
+    return YAML(typ="safe", pure=True).load((DATA / "t_naval.yaml").read_text())
+
+
+def build(tmp_path: Path, edit: Any = None, seed: int = 0) -> stavka.Campaign:
+    """A campaign of t_naval.yaml after ``edit(data)`` (the YAML as a dict)."""
+    d = copy.deepcopy(_data())
+    if edit is not None:
+        edit(d)
+    p = tmp_path / "scn.yaml"
+    with p.open("w") as fh:
+        YAML(typ="safe", pure=True).dump(d, fh)
+    return stavka.Campaign(stavka.load(p), seed=seed)
+
+
+def sea(d: dict[str, Any]) -> dict[str, Any]:
+    return d["sea"]  # type: ignore[no-any-return]
+
+
+def fleet(d: dict[str, Any], fid: str) -> dict[str, Any]:
+    return next(f for f in sea(d)["fleets"] if f["id"] == fid)
+
+
+def drop_fleet(d: dict[str, Any], fid: str) -> None:
+    sea(d)["fleets"] = [f for f in sea(d)["fleets"] if f["id"] != fid]
+
+
+def node(d: dict[str, Any], nid: str) -> dict[str, Any]:
+    return next(n for n in d["nodes"] if n["id"] == nid)
+
+
+def test_land_only_scenario_has_no_naval_state_and_the_phase_does_nothing() -> None:
+    c = campaign("mini")
+    st, s = c.world.static, c.world.state
+    assert st.naval is None
+    for name in ("sea_control", "fleet_ships", "fleet_air", "fleet_zone", "landing_state",
+                 "landed_day", "memo_src"):
+        assert getattr(s, name)[0:1].size == 0, name
+    ctx = Ctx.of(c.world, c.rng)
+    before = s.copy()
+    naval.run(ctx)
+    with pytest.raises(PhaseOrderError):
+        ctx.port_supply_t  # noqa: B018 - not made: the phase returned at once
+    assert s.digest() == before.digest()
+
+
+def test_salvo_decides_control_of_the_zone(tmp_path: Path) -> None:
+    # contact certain. Day 0, sea_of_japan:
+    #   IJN offence 2*1.5 + 8*0.8 + 2.0 = 11.4, defence 0.6 + 1.6 + 1.0 = 3.2,
+    #       staying 2*1.7 + 8*1.0 + 20*1.4 + 1.0 = 40.4
+    #   Soviet offence 2*0.8 + 10*0.5 = 6.6, defence 0.4, staying 2 + 10*0.8 = 10
+    #   on the Soviets: 11.4 - 0.4 = 11.0 >= 10 -> all out of action
+    #   on the IJN: 6.6 - 3.2 = 3.4 of 40.4 -> loss 0.0841584 of every class
+    #   cruisers: 2 - on_grid(2 * 0.0841584) = 2 - 172/1024 = 1.83203125
+    # The IJN alone keeps offence: Japan controls the zone.
+    c = build(tmp_path, lambda d: sea(d).update(params={"contact_chance": 1.0}))
+    c.run(days=1)
+    st, s = c.world.static, c.world.state
+    nav = st.naval
+    assert nav is not None
+    ijn, sov = nav.fleet_ids.index("ijn"), nav.fleet_ids.index("sov_pac")
+    assert s.fleet_ships[0, sov].sum() == 0.0
+    assert s.fleet_ships[0, ijn, CLS["cruiser"]] == 2 - 172 / 1024
+    loss = 3.4 / 40.4
+    for k, n0 in (("destroyer", 8), ("transport", 20)):
+        assert s.fleet_ships[0, ijn, CLS[k]] == pytest.approx(n0 * (1 - loss), abs=1 / 2048)
+    assert s.sea_control[0, nav.zone_ids.index("sea_of_japan")] == st.side("japan")
+    assert s.sea_control[0, nav.zone_ids.index("tatar")] == st.side("soviet")  # no enemy there
+    (battle,) = of_kind(c.events, "naval_battle")
+    assert battle.values["zone"] == "sea_of_japan"
+    assert battle.values["loss"]["japan"] == pytest.approx(loss, rel=1e-12)
+    assert battle.values["loss"]["soviet"] == 1.0
+    (ctl,) = [e for e in of_kind(c.events, "sea_control") if e.values["zone"] == "sea_of_japan"]
+    assert ctl.side == "japan" and ctl.values["previous"] is None
+
+
+def test_no_contact_no_battle_and_control_unchanged(tmp_path: Path) -> None:
+    c = build(tmp_path, lambda d: sea(d).update(params={"contact_chance": 0.0}))
+    c.run(days=5)
+    s, nav = c.world.state, c.world.static.naval
+    assert nav is not None
+    assert np.array_equal(s.fleet_ships[0], nav.ships0)
+    # both fleets have offence and are within control_ratio of each other: contested
+    assert s.sea_control[0, 0] == -1
+    assert not of_kind(c.events, "naval_battle")
+
+
+def test_landing_refused_without_sea_control(tmp_path: Path) -> None:
+    c = build(tmp_path, lambda d: sea(d).update(params={"contact_chance": 0.0}))
+    c.run(days=3)
+    st, s = c.world.static, c.world.state
+    (ev,) = of_kind(c.events, "landing_refused")
+    assert ev.values["reason"] == "no sea control of sea_of_japan (held by no one)"
+    assert s.loc[0, st.formation("jap_div1")] == st.node("rashin")
+    assert s.landing_state[0, 0] == naval.REFUSED
+    assert s.owner[0, st.node("bay")] == st.side("soviet")
+
+
+def _japan_alone(d: dict[str, Any]) -> None:
+    """No Soviet fleet in sea_of_japan: Japan controls it from day 0 without a battle;
+    the landing goes in on day 0 (men exactly at establishment)."""
+    drop_fleet(d, "sov_pac")
+    sea(d)["landings"][0]["date"] = d["start"]
+
+
+def test_landing_refused_without_lift(tmp_path: Path) -> None:
+    # 5 transports lift 5 * 1,000 men and 5 * 2,500 t; the division needs 15,000 men and
+    # 15,000 * 0.5 + 30 tanks * 15 + 100 guns * 3 = 8,250 t
+    def edit(d: dict[str, Any]) -> None:
+        _japan_alone(d)
+        fleet(d, "ijn")["ships"]["transport"] = 5
+
+    c = build(tmp_path, edit)
+    c.run(days=1)
+    (ev,) = of_kind(c.events, "landing_refused")
+    assert ev.values["reason"] == ("lift short: 15,000 men and 8,250 t to carry, the "
+                                   "transports take 5,000 men and 12,500 t")
+    assert not of_kind(c.events, "landing")
+
+
+def test_landing_refused_on_a_defended_coast(tmp_path: Path) -> None:
+    def edit(d: dict[str, Any]) -> None:
+        _japan_alone(d)
+        next(f for f in d["formations"] if f["id"] == "sov_div1")["location"] = "bay"
+
+    c = build(tmp_path, edit)
+    c.run(days=1)
+    (ev,) = of_kind(c.events, "landing_refused")
+    assert ev.values["reason"] == "bay is defended by 10,000 men"
+
+
+def test_landing_with_control_and_lift_takes_the_beach(tmp_path: Path) -> None:
+    c = build(tmp_path, _japan_alone)
+    c.run(days=1)
+    st, s = c.world.static, c.world.state
+    f = st.formation("jap_div1")
+    assert s.loc[0, f] == st.node("bay") and s.landed_day[0, f] == 0
+    assert s.owner[0, st.node("bay")] == st.side("japan")
+    (ev,) = of_kind(c.events, "landing")
+    assert ev.values["men"] == 15_000 and ev.values["tons"] == 8_250
+    assert [e.place for e in of_kind(c.events, "capture")] == ["bay"]
+    # on their first landing_days (3) days ashore the troops fight at landing_cev (0.7)
+    fl = np.array([f])
+    for day, factor in ((1, 0.7), (2, 0.7), (3, 1.0)):
+        s.day = day
+        assert naval.landing_factor(Ctx.of(c.world, c.rng), fl).tolist() == [factor]
+
+
+def _port_world(tmp_path: Path, start: str, port: str, zone: str,
+                controller: str = "japan", ijn: bool = True) -> stavka.Campaign:
+    """Japan holds ``port`` with a division in it; ``controller`` controls ``zone`` at
+    start; no Soviet fleet (and no IJN unless ``ijn``)."""
+    def edit(d: dict[str, Any]) -> None:
+        d["start"] = start
+        sea(d)["landings"] = []
+        drop_fleet(d, "sov_pac")
+        drop_fleet(d, "sov_tatar")
+        if not ijn:
+            drop_fleet(d, "ijn")
+        node(d, port)["owner"] = "japan"
+        d["formations"] = [f for f in d["formations"] if f["id"] != "sov_vlad"]
+        next(f for f in d["formations"] if f["id"] == "jap_div1")["location"] = port
+        next(z for z in sea(d)["zones"] if z["id"] == zone)["control"] = controller
+
+    return build(tmp_path, edit)
+
+
+def _supply_at(c: stavka.Campaign, port: str) -> tuple[float, float, bool]:
+    """(port t/day for its holder, axis supply level there, connected) after the naval phase."""
+    st = c.world.static
+    ctx = Ctx.of(c.world, c.rng)
+    naval.run(ctx)
+    level, connected = supply.supply_levels(ctx)
+    n, axis = st.node(port), int(st.alliance[st.side("japan")])
+    return float(ctx.port_supply_t[0, n]), float(level[0, axis, n]), bool(connected[0, axis, n])
+
+
+def test_captured_port_supplies_its_captor(tmp_path: Path) -> None:
+    # Vladivostok's only land neighbour (Ussuriysk) is Soviet: overland the Japanese there
+    # are cut off; its port unloads its capacity, 3,000 t/day, for them.
+    t, level, connected = _supply_at(_port_world(tmp_path, "1942-08-20", "vlad", "sea_of_japan"),
+                                     "vlad")
+    assert t == 3000.0 and level == 1.0 and connected
+
+
+def test_blockaded_port_supplies_no_one(tmp_path: Path) -> None:
+    # the Soviets control the Sea of Japan (no warship contests it: control persists), so
+    # Japanese-held Vladivostok unloads nothing and its garrison is cut off
+    c = _port_world(tmp_path, "1942-08-20", "vlad", "sea_of_japan", controller="soviet",
+                    ijn=False)
+    assert _supply_at(c, "vlad") == (0.0, 0.0, False)
+
+
+def test_frozen_port_supplies_no_one(tmp_path: Path) -> None:
+    # Sovetskaya Gavan (500 t/day) on the Tatar Strait: open on 1 Dec, iced from 15 Dec
+    before = _supply_at(_port_world(tmp_path, "1942-12-01", "sovgavan", "tatar"), "sovgavan")
+    assert before == (500.0, 1.0, True)
+    c = _port_world(tmp_path, "1942-12-20", "sovgavan", "tatar")
+    assert _supply_at(c, "sovgavan") == (0.0, 0.0, False)
+    nav = c.world.static.naval
+    assert nav is not None and c.world.state.sea_control[0, nav.zone_ids.index("tatar")] == -1
+
+
+def test_naval_runs_are_deterministic(tmp_path: Path) -> None:
+    a = build(tmp_path, seed=3)
+    a.run(days=20)
+    b = build(tmp_path, seed=3)
+    b.run(days=20)
+    assert a.digest() == b.digest()
+    assert [e.to_dict() for e in a.events] == [e.to_dict() for e in b.events]

@@ -1,0 +1,132 @@
+"""Bad input in the sea block: one located line each (FILE:LINE: field: message), all at
+once, exit 2 from `stavka check`, never a traceback."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from stavka.errors import ScenarioError
+from stavka.scenario.loader import load_file
+
+FIX = Path(__file__).resolve().parents[1] / "data" / "t_naval.yaml"
+
+CASES = [
+    # (replace this, with this, expected field, expected message part)
+    ("zone: sea_of_japan, ships: {cruiser: 2", "zone: sea_of_japn, ships: {cruiser: 2",
+     "sea.fleets[0].zone", "unknown sea zone 'sea_of_japn' (did you mean 'sea_of_japan'?)"),
+    ("zone: tatar, ships: {destroyer: 1}", "zone: khab, ships: {destroyer: 1}",
+     "sea.fleets[2].zone", "'khab' is a land region; a fleet sits in a sea zone"),
+    ("{destroyer: 2, submarine: 10}", "{destroyer: -2, submarine: 10}",
+     "sea.fleets[1].ships.destroyer", "greater than or equal to 0 (got -2)"),
+    ("{destroyer: 2, submarine: 10}", "{destroyer: 2, submarin: 10}",
+     "sea.fleets[1].ships.submarin", "unknown ship class 'submarin' (did you mean 'submarine'?)"),
+    ("air_groups: 1}", "air_groups: -1}", "sea.fleets[0].air_groups",
+     "greater than or equal to 0"),
+    ("target: bay}", "target: ussur}", "sea.landings[0].target",
+     "'ussur' is not on the coast of sea zone 'sea_of_japan'"),
+    ("target: bay}", "target: ussur}", "sea.landings[0].target",
+     "a landing needs a port or a beach; 'ussur' has neither"),
+    ("target: bay}", "target: vladd}", "sea.landings[0].target",
+     "unknown node 'vladd' (did you mean 'vlad'?)"),
+    ("fleet: ijn, formations", "fleet: ijm, formations", "sea.landings[0].fleet",
+     "unknown fleet 'ijm' (did you mean 'ijn'?)"),
+    ("formations: [jap_div1]", "formations: [sov_div1]", "sea.landings[0].formations[0]",
+     "formation 'sov_div1' belongs to 'soviet', fleet 'ijn' to 'japan'"),
+    ("front: rear, supply_source: true}", "front: rear, supply_source: true, port_tons_per_day: 100}",
+     "nodes[4].port_tons_per_day", "'khab' is an inland region (no sea zone's coast lists it)"),
+    ("coast: [sovgavan]", "coast: [sovgavn]", "sea.zones[1].coast[0]",
+     "unknown node 'sovgavn' (did you mean 'sovgavan'?)"),
+    ("coast: [sovgavan]", "coast: [sovgavan, sea_of_japan]", "sea.zones[1].coast[1]",
+     "'sea_of_japan' is a sea zone; a coast lists land regions"),
+    ("adjacent: [sea_of_japan], control", "adjacent: [tatar], control", "sea.zones[1].adjacent[0]",
+     "sea zone 'tatar' borders itself"),
+    ("control: soviet, freeze", "control: sovet, freeze", "sea.zones[1].control",
+     "unknown side 'sovet' (did you mean 'soviet'?)"),
+    ("thaw: 1943-04-01", "thaw: 1942-11-01", "sea.zones[1].thaw",
+     "must be after freeze 1942-12-15 (got 1942-11-01)"),
+    ("id: tatar, name", "id: khab, name", "sea.zones[1].id",
+     "sea zone id 'khab' is also a node's id"),
+    ("  landings:\n", "  params: {contact_chanse: 1}\n  landings:\n", "sea.params",
+     "unknown naval parameter 'contact_chanse'"),
+    ("  landings:\n", "  params: {contact_chance: 2}\n  landings:\n", "sea.params",
+     "less than or equal to 1"),
+    ("    - {id: sov_tatar,", "    - {id: ijn,", "sea.fleets[2].id",
+     "duplicate id 'ijn' (first at sea.fleets[0])"),
+]
+
+
+#: cases that touch different lines: all of them in one file
+ALL_AT_ONCE = tuple(CASES[i] for i in (0, 1, 2, 4, 9, 10, 11, 15))
+
+
+@pytest.mark.parametrize(("old", "new", "field", "msg"), CASES,
+                         ids=[f"{c[2]}-{i}" for i, c in enumerate(CASES)])
+def test_located_error(tmp_path, old, new, field, msg):
+    text = FIX.read_text()
+    assert old in text
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace(old, new, 1))
+    with pytest.raises(ScenarioError) as ei:
+        load_file(bad)
+    lines = str(ei.value).splitlines()
+    hits = [ln for ln in lines if f": {field}: " in ln and msg in ln]
+    assert hits, lines
+    assert re.match(rf"^{re.escape(str(bad))}:\d+: {re.escape(field)}: ", hits[0]), hits[0]
+
+
+def test_all_problems_at_once_exit_2_no_traceback(tmp_path):
+    text = FIX.read_text()
+    for old, new, *_ in ALL_AT_ONCE:
+        text = text.replace(old, new, 1)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text)
+    stavka = str(Path(sys.executable).parent / "stavka")
+    r = subprocess.run([stavka, "check", str(bad)], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2
+    out = r.stderr + r.stdout
+    assert "Traceback" not in out
+    for _, _, field, msg in ALL_AT_ONCE:
+        assert re.search(rf"bad\.yaml:\d+: {re.escape(field)}: .*{re.escape(msg)}", out), (field, out)
+
+
+def test_a_land_scenario_may_keep_its_ports_without_a_sea_block(tmp_path):
+    # without a sea block, a port on an inland region is not an error (old scenarios)
+    text = FIX.read_text()
+    text = text[:text.index("sea:\n")]
+    p = tmp_path / "land.yaml"
+    p.write_text(text.replace("front: rear, supply_source: true}",
+                              "front: rear, supply_source: true, port: true}"))
+    assert load_file(p).spec.sea is None
+
+
+def test_fuzz_the_naval_fixture(tmp_path):
+    """Seeded mutations of t_naval.yaml (the loader fuzzer's mutators): a located error or
+    a scenario that compiles and runs 5 days; never another exception."""
+    import os
+    import random
+
+    import stavka
+
+    from .test_loader_fuzz import check_one, mutate
+
+    n = int(os.environ.get("STAVKA_NAVAL_FUZZ_N", "60"))
+    r = random.Random(1942)
+    text = FIX.read_text()
+    ran = 0
+    for i in range(n):
+        path = tmp_path / f"n{i}.yaml"
+        path.write_text(mutate(r, text), encoding="utf-8")
+        try:
+            ld = check_one(path)
+            if ld is not None:
+                stavka.Campaign(ld, seed=i).run(days=5)
+                ran += 1
+        except Exception as exc:
+            raise AssertionError(f"variant {i}: {type(exc).__name__}: {exc}\n"
+                                 f"{path.read_text()}") from exc
+    assert 0 < ran < n

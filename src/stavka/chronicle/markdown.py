@@ -435,6 +435,61 @@ class MarkdownVisitor(EventVisitor[str]):
             s += f" from {short_date(eff)}"
         return [sentence(s)]
 
+    # ---- the sea (stavka.engine.phases.naval) ---------------------------------
+    def _sea_name(self, kind: str, sid: object) -> str:
+        """The display name of a sea zone (``kind`` "zones") or fleet ("fleets")."""
+        sea = self.parts.spec.sea if self.parts is not None else None
+        items = getattr(sea, kind, []) if sea is not None else []
+        return next((x.name for x in items if x.id == sid), str(sid))
+
+    def _render_naval_battle(self, evs: list[Event]) -> list[str]:
+        n = self.N
+        out = []
+        for e in evs:
+            lost = _v(e, "lost", {}) or {}
+            parts = []
+            for fid, ships in lost.items():
+                sunk = [f"{num(c)} {plural(round(c), k)}" for k, c in ships.items() if c >= 0.5]
+                if sunk:
+                    parts.append(f"{self._sea_name('fleets', fid)} loses {join(sunk)}")
+            fleets = join([self._sea_name("fleets", f) for f in e.subjects])
+            s = f"Battle in the {self._sea_name('zones', _v(e, 'zone'))}: {fleets} engage"
+            if parts:
+                s += "; " + "; ".join(parts)
+            out.append(sentence(n.ids_text(s)))
+        return out
+
+    def _render_sea_control(self, evs: list[Event]) -> list[str]:
+        n = self.N
+        out = []
+        for e in evs:
+            zone = self._sea_name("zones", _v(e, "zone"))
+            why = _v(e, "reason", "")
+            if why == "ice":
+                s = f"Ice closes the {zone}"
+            elif e.side is None:
+                s = f"Control of the {zone} is contested"
+            else:
+                s = f"{n.side(e.side)} wins control of the {zone}"
+            out.append(sentence(s))
+        return out
+
+    def _render_landing(self, evs: list[Event]) -> list[str]:
+        n = self.N
+        out = []
+        for e in evs:
+            who, pl = n.who(list(e.subjects), e.side, cap=True)
+            out.append(sentence(
+                f"{who} ({num(_v(e, 'men'))} men) {'land' if pl else 'lands'} at "
+                f"{n.node(e.place)} from the {self._sea_name('zones', _v(e, 'zone'))}, carried "
+                f"by {self._sea_name('fleets', _v(e, 'fleet'))}"))
+        return out
+
+    def _render_landing_refused(self, evs: list[Event]) -> list[str]:
+        n = self.N
+        return [sentence(f"The landing at {n.node(e.place)} ({_v(e, 'landing')}) is called "
+                         f"off: {n.ids_text(str(_v(e, 'reason', '')))}") for e in evs]
+
     def _order_items(self, evs: list[Event], default: str, by: bool = False) -> str:
         """"formations (action target: reason); ..." of order events."""
         n = self.N

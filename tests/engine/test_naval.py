@@ -9,6 +9,7 @@ Pacific Fleet 2 destroyers and 10 submarines there; a Soviet destroyer in tatar 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -236,3 +237,58 @@ def test_naval_runs_are_deterministic(tmp_path: Path) -> None:
     b.run(days=20)
     assert a.digest() == b.digest()
     assert [e.to_dict() for e in a.events] == [e.to_dict() for e in b.events]
+
+
+def test_replica_batch_matches_single_runs() -> None:
+    # contact draws are keyed by (replica, zone): replica i of a batch is the campaign of
+    # replica i run alone, and replicas differ (contact is random)
+    from stavka.engine.core import compile_world, step
+    from stavka.engine.rng import Streams
+
+    spec = stavka.load(DATA / "t_naval.yaml").spec
+    R, days = 4, 12
+    w = compile_world(spec, replicas=R)
+    rng = Streams.from_seed(5, R)
+    for _ in range(days):
+        step(w, [], rng, record=False)
+    for i in range(R):
+        one = compile_world(spec, replicas=1)
+        r1 = Streams.from_seed(5, 1, first=i)
+        for _ in range(days):
+            step(one, [], r1, record=False)
+        assert one.state.digest(0) == w.state.digest(i)
+    w1 = compile_world(spec, replicas=R)
+    step(w1, [], Streams.from_seed(5, R), record=False)  # day 0: fleets met in some replicas
+    assert len({w1.state.digest(i) for i in range(R)}) > 1
+
+
+def test_fleet_moves_to_an_adjacent_zone_and_not_into_ice(tmp_path: Path) -> None:
+    # the IJN sails to the Tatar Strait on 22 Aug and meets the Soviet destroyer there
+    # (contact certain): 11.4 hits against defence 0.2 and staying 1.0 -> sunk; Japan
+    # controls the strait. On 16 Dec it sails out of the (now iced) strait into the open
+    # Sea of Japan; its move back on 20 Dec is refused: ice closes the strait from 15 Dec.
+    def edit(d: dict[str, Any]) -> None:
+        sea(d)["params"] = {"contact_chance": 1.0}
+        sea(d)["landings"] = []
+        drop_fleet(d, "sov_pac")
+        sea(d)["moves"] = [{"date": "1942-08-22", "fleet": "ijn", "to": "tatar"},
+                           {"date": "1942-12-16", "fleet": "ijn", "to": "sea_of_japan"},
+                           {"date": "1942-12-20", "fleet": "ijn", "to": "tatar"}]
+
+    c = build(tmp_path, edit)
+    c.run(days=3)
+    st, s = c.world.static, c.world.state
+    nav = st.naval
+    assert nav is not None
+    ijn, tatar = nav.fleet_ids.index("ijn"), nav.zone_ids.index("tatar")
+    assert s.fleet_zone[0, ijn] == tatar
+    assert s.fleet_ships[0, nav.fleet_ids.index("sov_tatar")].sum() == 0.0
+    assert s.sea_control[0, tatar] == st.side("japan")
+    (mv,) = of_kind(c.events, "fleet_move")
+    assert (mv.subjects, mv.values["zone"], mv.values["previous"]) == (
+        ("ijn",), "tatar", "sea_of_japan")
+    c.run(days=(dt.date(1942, 12, 21) - dt.date(1942, 8, 23)).days)
+    assert s.fleet_zone[0, ijn] == nav.zone_ids.index("sea_of_japan")
+    (no,) = of_kind(c.events, "fleet_move_refused")
+    assert no.values["reason"] == "ice closes tatar"
+    assert s.sea_control[0, tatar] == -1

@@ -57,6 +57,16 @@ CASES = [
      "less than or equal to 1"),
     ("    - {id: sov_tatar,", "    - {id: ijn,", "sea.fleets[2].id",
      "duplicate id 'ijn' (first at sea.fleets[0])"),
+    ("  landings:\n", "  moves:\n    - {date: 1942-08-25, fleet: ijn, to: khab}\n  landings:\n",
+     "sea.moves[0].to", "'khab' is a land region; a fleet sails only to a sea zone"),
+    ("  landings:\n", "  moves:\n    - {date: 1942-08-25, fleet: ijn, to: tatar}\n"
+                       "    - {date: 1942-08-21, fleet: ijn, to: tatar}\n  landings:\n",
+     "sea.moves[0].to", "'tatar' is not adjacent to 'tatar', where fleet 'ijn' is then "
+                        "(adjacent: sea_of_japan)"),
+    ("  landings:\n", "  moves:\n    - {date: 1942-08-21, fleet: ijn, to: tatar}\n  landings:\n",
+     "sea.landings[0].target", "'bay' is not on the coast of sea zone 'tatar'"),
+    ("  landings:\n", "  moves:\n    - {date: 1942-08-25, fleet: ijm, to: tatar}\n  landings:\n",
+     "sea.moves[0].fleet", "unknown fleet 'ijm' (did you mean 'ijn'?)"),
 ]
 
 

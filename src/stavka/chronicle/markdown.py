@@ -474,6 +474,16 @@ class MarkdownVisitor(EventVisitor[str]):
             out.append(sentence(s))
         return out
 
+    def _render_fleet_move(self, evs: list[Event]) -> list[str]:
+        return [sentence(f"{self._sea_name('fleets', e.subjects[0])} sails from the "
+                         f"{self._sea_name('zones', _v(e, 'previous'))} into the "
+                         f"{self._sea_name('zones', _v(e, 'zone'))}") for e in evs]
+
+    def _render_fleet_move_refused(self, evs: list[Event]) -> list[str]:
+        return [sentence(f"{self._sea_name('fleets', e.subjects[0])} cannot sail into the "
+                         f"{self._sea_name('zones', _v(e, 'zone'))}: {_v(e, 'reason', '')}")
+                for e in evs]
+
     def _render_landing(self, evs: list[Event]) -> list[str]:
         n = self.N
         out = []

@@ -7,8 +7,9 @@ from the loader, reports every problem as one located line ``FILE:LINE: sea.fiel
 message``, all at once: unknown or duplicate ids, a fleet placed on a land region, an
 unknown ship class (with "did you mean"), a sea zone whose id is also a node's, a zone
 bordering itself, ice that thaws before it freezes, a landing on a region that is not on
-its fleet's coast or has neither port nor beach, troops of another side than the fleet,
-and a port or beach in a region no sea zone borders.
+its fleet's coast (where its moves have taken it by then) or has neither port nor beach,
+troops of another side than the fleet, a fleet move onto land or to a zone not adjacent
+to the fleet's, and a port or beach in a region no sea zone borders.
 """
 
 from __future__ import annotations
@@ -103,6 +104,44 @@ def check_refs(data: dict[str, Any], ref: Ref, add: Callable[[Path, str], None],
                 del ships[k]
         if isinstance(f.get("id"), str):
             fleet_of[f["id"]] = f
+    # scripted moves, in the order the engine makes them (by date, then file order): each
+    # from the zone the fleet is in then to an adjacent one
+    adjacent = {frozenset((z["id"], a)) for z in zones if isinstance(z, dict)
+                for a in _seq(z.get("adjacent")) if isinstance(z.get("id"), str)}
+    moves = [(m.get("date"), i, m) for i, m in enumerate(_seq(sea.get("moves")))
+             if isinstance(m, dict)]
+    where = {fid: f.get("zone") for fid, f in fleet_of.items()}
+    sailed: dict[str, list[tuple[dt.date, str]]] = {}
+    for when, i, m in sorted(moves, key=lambda x: (x[0] if isinstance(x[0], dt.date)
+                                                   else dt.date.max, x[1])):
+        p = ("sea", "moves", i)
+        fid, to = m.get("fleet"), m.get("to")
+        ref((*p, "fleet"), fid, fleet_ids, "fleet")
+        if isinstance(to, str) and to in node_ids and to not in zone_ids:
+            add((*p, "to"), f"{_q(to)} is a land region; a fleet sails only to a sea zone")
+            continue
+        ref((*p, "to"), to, zone_ids, "sea zone")
+        cur = where.get(fid) if isinstance(fid, str) else None
+        if not (isinstance(fid, str) and isinstance(cur, str) and cur in zone_ids
+                and isinstance(to, str) and to in zone_ids):
+            continue
+        if frozenset((cur, to)) not in adjacent:
+            near = sorted(b for pair in adjacent if cur in pair for b in pair if b != cur)
+            add((*p, "to"), f"{_q(to)} is not adjacent to {_q(cur)}, where fleet {_q(fid)} "
+                            f"is then (adjacent: {', '.join(near) or 'none'})")
+            continue
+        where[fid] = to
+        if isinstance(when, dt.date):
+            sailed.setdefault(fid, []).append((when, to))
+
+    def zone_on(fid: Any, when: Any) -> Any:
+        """The zone fleet ``fid`` is in on day ``when`` (after that day's moves)."""
+        z = fleet_of[fid].get("zone")
+        for d, to in sailed.get(fid, []):
+            if isinstance(when, dt.date) and d <= when:
+                z = to
+        return z
+
     landings = _seq(sea.get("landings"))
     _unique(landings, ("sea", "landings"), add)
     for i, ld in enumerate(landings):
@@ -120,7 +159,7 @@ def check_refs(data: dict[str, Any], ref: Ref, add: Callable[[Path, str], None],
         tgt = ld.get("target")
         ref((*p, "target"), tgt, node_ids, "node")
         node = next((n for n in nodes if n.get("id") == tgt), None)
-        zone = fl.get("zone") if fl is not None else None
+        zone = zone_on(ld.get("fleet"), ld.get("date")) if fl is not None else None
         if node is not None and isinstance(zone, str) and zone in coast and tgt not in coast[zone]:
             add((*p, "target"), f"{_q(tgt)} is not on the coast of sea zone {_q(zone)} "
                                 f"(fleet {_q(fl.get('id') if fl else '')}'s; its coast: "

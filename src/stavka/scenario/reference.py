@@ -17,7 +17,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     sc.Victory, sc.VictoryCondition, sc.Commander,
     sc.Diplomacy, sc.DipRequest, sc.Offer, sc.Goods, sc.Weights, sc.Counter, sc.Agreement,
     sc.Clause, sc.Limit, sc.Contract, sc.Route, sc.Neutral, sc.EntryModel,
-    sc.Sea, sc.SeaZone, sc.Fleet, sc.Landing,
+    sc.Sea, sc.SeaZone, sc.Fleet, sc.Landing, sc.FleetMove,
 )
 
 

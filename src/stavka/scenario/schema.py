@@ -1190,6 +1190,16 @@ class Landing(Spec):
     note: str = ""
 
 
+class FleetMove(Spec):
+    """A scripted fleet move: on ``date`` the fleet sails to ``to``, a sea zone adjacent to
+    the one it is in (adjacency goes both ways); a zone closed by ice is not entered."""
+
+    date: dt.date = Field(description="day of the move")
+    fleet: str = Field(description="fleet id")
+    to: str = Field(description="sea zone sailed to")
+    note: str = ""
+
+
 class Sea(Spec):
     """Sea zones, fleets and landings; naval combat by the salvo model (stavka.combat.naval)."""
 
@@ -1200,6 +1210,10 @@ class Sea(Spec):
                                 description="fleets at start (<= 1,000)")
     landings: list[Landing] = Field(default_factory=list, max_length=MAX_SEA_ITEMS,
                                     description="scripted landings (<= 1,000)")
+    moves: list[FleetMove] = Field(default_factory=list, max_length=MAX_SEA_ITEMS,
+                                   description="scripted fleet moves (<= 1,000), made at the "
+                                               "start of their day, before battles and "
+                                               "landings")
     params: dict[str, float] = Field(
         default_factory=dict,
         description="this scenario's values of the naval model's scalar parameters: "

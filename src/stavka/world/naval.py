@@ -32,7 +32,9 @@ class NavalStatic:
     quality [Fl]; port_t [N] port capacity, t/day; landable [N] bool (port or beach);
     port_iced [D, N] bool (every zone a port borders is iced); landing_ids [L];
     landing_day [L] (day number); landing_fleet [L]; landing_target [L];
-    landing_forms [L] formation indices embarked.
+    landing_forms [L] formation indices embarked; adjacent [Z, Z] bool (both ways);
+    move_day, move_fleet, move_to [M]: the scripted fleet moves in the order they are
+    made (by day, then file order).
     """
 
     params: nv.NavalParams
@@ -55,6 +57,10 @@ class NavalStatic:
     landing_fleet: np.ndarray
     landing_target: np.ndarray
     landing_forms: tuple[np.ndarray, ...]
+    adjacent: np.ndarray
+    move_day: np.ndarray
+    move_fleet: np.ndarray
+    move_to: np.ndarray
 
     @property
     def Z(self) -> int:
@@ -99,6 +105,11 @@ def compile_naval(spec: Scenario, node_index: dict[str, int], side_ids: tuple[st
     for zi in range(Z):
         all_iced &= ~coast[zi][None, :] | iced[:, zi, None]
     fleet_idx = {f.id: i for i, f in enumerate(sea.fleets)}
+    adjacent = np.zeros((Z, Z), dtype=bool)
+    for i, z in enumerate(sea.zones):
+        for a in z.adjacent:
+            adjacent[i, zidx[a]] = adjacent[zidx[a], i] = True
+    moves = sorted(range(len(sea.moves)), key=lambda i: (sea.moves[i].date, i))
     params = nv.load_params(sea.naval_model)
     if sea.params:  # the scenario's own values (landing_days is a whole number of days)
         params = params.replace(**{k: int(v) if k == "landing_days" else float(v)
@@ -119,6 +130,10 @@ def compile_naval(spec: Scenario, node_index: dict[str, int], side_ids: tuple[st
         landing_target=np.array([node_index[ld.target] for ld in sea.landings], dtype=np.int32),
         landing_forms=tuple(np.array([form_index[f] for f in ld.formations], dtype=np.intp)
                             for ld in sea.landings),
+        adjacent=adjacent,
+        move_day=np.array([(sea.moves[i].date - spec.start).days for i in moves], dtype=np.int32),
+        move_fleet=np.array([fleet_idx[sea.moves[i].fleet] for i in moves], dtype=np.int32),
+        move_to=np.array([zidx[sea.moves[i].to] for i in moves], dtype=np.int32),
     )
 
 

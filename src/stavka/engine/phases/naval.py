@@ -3,6 +3,8 @@
 Runs after the orders phase, before movement. For a scenario without a ``sea`` block it
 returns at once and touches nothing (land-only scenarios keep their digests and speed).
 
+0. **Moves.** Scripted fleet moves (``sea.moves``) due today: a fleet sails to an
+   adjacent sea zone unless ice closes it.
 1. **Battles.** Where fleets of sides at war share a sea zone free of ice, they bring
    each other to action with probability ``contact_chance`` a day (one uniform draw per
    replica and zone from stream :data:`STREAM`, element = zone index). In contact, each
@@ -29,10 +31,10 @@ returns at once and touches nothing (land-only scenarios keep their digests and 
 
 Reads: the sea block's tables (``st.naval``), wars, ownership, positions and strengths
 of the embarked formations, ``sea_control``, ``fleet_*``. Writes: ``fleet_ships``,
-``fleet_air``, ``sea_control``, ``landing_state``, ``landed_day``, positions and orders
+``fleet_air``, ``fleet_zone``, ``sea_control``, ``landing_state``, ``landed_day``, positions and orders
 of landed formations, ownership of a region taken by a landing, and the day's product
-``ctx.port_supply_t``. Events: ``naval_battle``, ``sea_control``, ``landing``,
-``landing_refused``.
+``ctx.port_supply_t``. Events: ``fleet_move``, ``fleet_move_refused``, ``naval_battle``,
+``sea_control``, ``landing``, ``landing_refused``.
 """
 
 from __future__ import annotations
@@ -60,10 +62,32 @@ def run(ctx: Ctx) -> None:
     if nav is None:
         return
     iced = nav.iced[min(ctx.day, ctx.st.days - 1)]
+    _moves(ctx, nav, iced)
     _battles(ctx, nav, iced)
     _control(ctx, nav, iced)
     _landings(ctx, nav, iced)
     ctx.port_supply_t = port_supply(ctx, nav)
+
+
+def _moves(ctx: Ctx, nav: NavalStatic, iced: np.ndarray) -> None:
+    """Today's scripted fleet moves, in order: a fleet sails to an adjacent zone free of
+    ice; otherwise it stays, and a ``fleet_move_refused`` event says why."""
+    for m in np.flatnonzero(nav.move_day == ctx.day).tolist():
+        f, to = int(nav.move_fleet[m]), int(nav.move_to[m])
+        cur = ctx.s.fleet_zone[:, f].copy()
+        ok = nav.adjacent[cur, to] & ~iced[to]
+        ctx.s.fleet_zone[ok, f] = to
+        if ctx.record:
+            side = int(nav.fleet_side[f])
+            for r in range(ctx.R):
+                if ok[r]:
+                    ctx.emit("fleet_move", r, side=side, subjects=(nav.fleet_ids[f],),
+                             zone=nav.zone_ids[to], previous=nav.zone_ids[cur[r]])
+                else:
+                    why = (f"ice closes {nav.zone_ids[to]}" if iced[to] else
+                           f"{nav.zone_ids[to]} is not adjacent to {nav.zone_ids[cur[r]]}")
+                    ctx.emit("fleet_move_refused", r, side=side, subjects=(nav.fleet_ids[f],),
+                             zone=nav.zone_ids[to], reason=why)
 
 
 def side_sums(ctx: Ctx, nav: NavalStatic) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

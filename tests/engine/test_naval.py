@@ -292,3 +292,34 @@ def test_fleet_moves_to_an_adjacent_zone_and_not_into_ice(tmp_path: Path) -> Non
     (no,) = of_kind(c.events, "fleet_move_refused")
     assert no.values["reason"] == "ice closes tatar"
     assert s.sea_control[0, tatar] == -1
+
+
+def _lane_world(tmp_path: Path, start: str, tatar: str | None) -> stavka.Campaign:
+    """Sovetskaya Gavan (no port capacity) reachable by the Soviets only by the sea lane
+    from Vladivostok across the Tatar Strait (the road to Khabarovsk removed); ``tatar``
+    controls the strait at start (no fleet there contests it)."""
+    def edit(d: dict[str, Any]) -> None:
+        d["start"] = start
+        sea(d)["landings"] = []
+        drop_fleet(d, "sov_tatar")
+        d["edges"] = [e for e in d["edges"] if {e["a"], e["b"]} != {"khab", "sovgavan"}]
+        node(d, "sovgavan")["port_tons_per_day"] = 0
+        node(d, "sovgavan")["port"] = True
+        next(z for z in sea(d)["zones"] if z["id"] == "tatar")["control"] = tatar
+
+    return build(tmp_path, edit)
+
+
+def _soviet_connected(c: stavka.Campaign, where: str) -> bool:
+    st = c.world.static
+    ctx = Ctx.of(c.world, c.rng)
+    naval.run(ctx)
+    _, connected = supply.supply_levels(ctx)
+    return bool(connected[0, int(st.alliance[st.side("soviet")]), st.node(where)])
+
+
+def test_sea_lanes_close_with_ice_and_enemy_control(tmp_path: Path) -> None:
+    assert _soviet_connected(_lane_world(tmp_path, "1942-12-01", "soviet"), "sovgavan")
+    assert _soviet_connected(_lane_world(tmp_path, "1942-12-01", None), "sovgavan")
+    assert not _soviet_connected(_lane_world(tmp_path, "1942-12-20", "soviet"), "sovgavan")
+    assert not _soviet_connected(_lane_world(tmp_path, "1942-12-01", "japan"), "sovgavan")

@@ -67,6 +67,10 @@ CASES = [
      "sea.landings[0].target", "'bay' is not on the coast of sea zone 'tatar'"),
     ("  landings:\n", "  moves:\n    - {date: 1942-08-25, fleet: ijm, to: tatar}\n  landings:\n",
      "sea.moves[0].fleet", "unknown fleet 'ijm' (did you mean 'ijn'?)"),
+    ("kind: sea, km: 1200, zone: tatar}", "kind: sea, km: 1200, zone: tatr}", "edges[5].zone",
+     "unknown sea zone 'tatr' (did you mean 'tatar'?)"),
+    ("kind: road, km: 500}", "kind: road, km: 500, zone: tatar}", "edges[4].zone",
+     "only a sea edge crosses a sea zone (this one is 'road')"),
 ]
 
 
@@ -111,6 +115,11 @@ def test_a_land_scenario_may_keep_its_ports_without_a_sea_block(tmp_path):
     p = tmp_path / "land.yaml"
     p.write_text(text.replace("front: rear, supply_source: true}",
                               "front: rear, supply_source: true, port: true}"))
+    with pytest.raises(ScenarioError) as ei:  # but a lane needs the zone it crosses
+        load_file(p)
+    assert str(ei.value).splitlines()[1:] == [
+        f"{p}:31: edges[5].zone: names a sea zone, but the scenario has no sea block"]
+    p.write_text(p.read_text().replace(", zone: tatar}", "}"))
     assert load_file(p).spec.sea is None
 
 

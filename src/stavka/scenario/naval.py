@@ -51,7 +51,10 @@ def check_refs(data: dict[str, Any], ref: Ref, add: Callable[[Path, str], None],
     node_ids = [n["id"] for n in nodes if isinstance(n.get("id"), str)]
     sea = data.get("sea")
     if not isinstance(sea, dict):
-        return  # absent (no checks), or the schema reports the type
+        for i, e in enumerate(_seq(data.get("edges"))):
+            if isinstance(e, dict) and e.get("zone") is not None:
+                add(("edges", i, "zone"), "names a sea zone, but the scenario has no sea block")
+        return  # absent (no more checks), or the schema reports the type
     sides_d = _map(data.get("sides"))
     sides = list(sides_d)
     forms = {f["id"]: f for f in _seq(data.get("formations"))
@@ -82,6 +85,14 @@ def check_refs(data: dict[str, Any], ref: Ref, add: Callable[[Path, str], None],
             add((*p, "thaw"), f"must be after freeze {fr} (got {th})")
         if isinstance(zid, str):
             coast[zid] = [n for n in _seq(z.get("coast")) if isinstance(n, str)]
+    for i, e in enumerate(_seq(data.get("edges"))):
+        if not isinstance(e, dict) or e.get("zone") is None:
+            continue
+        if e.get("kind") != "sea":
+            add(("edges", i, "zone"), f"only a sea edge crosses a sea zone (this one is "
+                                      f"{_q(e.get('kind'))})")
+        else:
+            ref(("edges", i, "zone"), e.get("zone"), zone_ids, "sea zone")
     fleets = _seq(sea.get("fleets"))
     fleet_ids = _unique(fleets, ("sea", "fleets"), add)
     fleet_of: dict[str, dict[str, Any]] = {}

@@ -282,6 +282,10 @@ class Edge(Spec):
         description="rail only: military trains per day each direction (<= 1,000)"
     )
     river: str | None = Field(None, description="river id crossed (see climate.rivers)")
+    zone: str | None = Field(None, description="sea edges: the sea zone the lane crosses "
+                                               "(sea block); while ice closes the zone or "
+                                               "another alliance controls it, the lane "
+                                               "carries no supply")
     source: str = Field("", description="citation")
 
     @model_validator(mode="after")

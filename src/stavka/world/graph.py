@@ -77,6 +77,26 @@ def _arc_table(st: Static, kinds: tuple[int, ...]) -> tuple[np.ndarray, np.ndarr
     return tail[one], head[one], km[one], edge[one]
 
 
+def arc_zones(st: Static, tail: np.ndarray, head: np.ndarray, kinds: tuple[int, ...]
+              ) -> np.ndarray:
+    """[A] int: the sea zone each arc's lane crosses (``Edge.zone``), or -1 where the arc
+    never closes: where some edge of ``kinds`` joining its two regions is not a sea edge
+    crossing one and the same zone. Needs a ``sea`` block (``st.naval``)."""
+    nav = st.naval
+    assert nav is not None
+    out = np.full(tail.size, -1, dtype=np.int32)
+    m = np.isin(st.ekind, kinds)
+    by_pair: dict[tuple[int, int], set[int]] = {}
+    for e in np.flatnonzero(m).tolist():
+        key = (min(int(st.ea[e]), int(st.eb[e])), max(int(st.ea[e]), int(st.eb[e])))
+        by_pair.setdefault(key, set()).add(int(nav.edge_zone[e]))
+    for i, (a, b) in enumerate(zip(tail.tolist(), head.tolist(), strict=True)):
+        zs = by_pair.get((min(a, b), max(a, b)), {-1})
+        if len(zs) == 1:
+            out[i] = next(iter(zs))
+    return out
+
+
 def neighbours(st: Static) -> np.ndarray:
     """[N, K] int32: the land (rail or road) neighbours of each region, ascending, padded
     with -1 to the largest degree K (at least 1)."""
@@ -91,11 +111,15 @@ def neighbours(st: Static) -> np.ndarray:
 
 
 def block_graph(held: np.ndarray, tail: np.ndarray, head: np.ndarray,
-                w: np.ndarray) -> csr_matrix:
+                w: np.ndarray, arc_ok: np.ndarray | None = None) -> csr_matrix:
     """One sparse graph of all rows of ``held`` [k, N] bool: node ``row * N + n``, the arcs
-    (sorted by tail) whose two ends the row holds, weighted ``w`` [A]."""
+    (sorted by tail) whose two ends the row holds, weighted ``w`` [A]. ``arc_ok`` [k, A]
+    bool, if given, closes the arcs it is false for in that row (sea lanes)."""
     k, n = held.shape
-    rr, aa = np.nonzero(held[:, tail] & held[:, head])
+    use = held[:, tail] & held[:, head]
+    if arc_ok is not None:
+        use &= arc_ok
+    rr, aa = np.nonzero(use)
     indptr = np.zeros(k * n + 1, dtype=np.int32)
     np.cumsum(np.bincount(rr * n + tail[aa], minlength=k * n), out=indptr[1:])
     cols = (rr * n + head[aa]).astype(np.int32)
@@ -103,13 +127,15 @@ def block_graph(held: np.ndarray, tail: np.ndarray, head: np.ndarray,
 
 
 def distance(start: np.ndarray, held: np.ndarray, tail: np.ndarray, head: np.ndarray,
-             km: np.ndarray, cap: float = np.inf) -> np.ndarray:
+             km: np.ndarray, cap: float = np.inf, arc_ok: np.ndarray | None = None
+             ) -> np.ndarray:
     """Shortest km from the ``start`` regions over arcs between held regions.
 
     ``start`` and ``held``: [..., N] bool (``start`` a subset of ``held``); returns
     [..., N] float km, ``inf`` where cut off or farther than ``cap`` km. Every row (the
     leading axes) at once: Dijkstra from all start nodes over one block-diagonal graph of
-    the rows (SciPy's csgraph), in whole metres.
+    the rows (SciPy's csgraph), in whole metres. ``arc_ok`` [..., A] bool, if given,
+    closes arcs per row (:func:`block_graph`).
     """
     return _metres(start, held, tail, head, km, cap) / 1000.0
 
@@ -121,7 +147,7 @@ def _metres(start: np.ndarray, held: np.ndarray, tail: np.ndarray, head: np.ndar
     src = np.flatnonzero(start)
     if src.size == 0:
         return np.full(shape, np.inf)
-    g = block_graph(held.reshape(-1, shape[-1]), tail, head, metres(km))
+    g = block_graph(held.reshape(-1, shape[-1]), tail, head, metres(km), _rows(arc_ok, tail))
     d = dijkstra(g, directed=True, indices=src, min_only=True, limit=cap * 1000.0)
     return d.reshape(shape)  # type: ignore[no-any-return]
 
@@ -165,12 +191,19 @@ def tree(start: np.ndarray, held: np.ndarray, tail: np.ndarray, head: np.ndarray
     return (d / 1000.0).reshape(shape), parent.reshape(shape), root.reshape(shape)
 
 
-def reach(start: np.ndarray, held: np.ndarray, tail: np.ndarray, head: np.ndarray) -> np.ndarray:
+def _rows(arc_ok: np.ndarray | None, tail: np.ndarray) -> np.ndarray | None:
+    return None if arc_ok is None else arc_ok.reshape(-1, tail.size)
+
+
+def reach(start: np.ndarray, held: np.ndarray, tail: np.ndarray, head: np.ndarray,
+          arc_ok: np.ndarray | None = None) -> np.ndarray:
     """[..., N] bool: regions reachable from ``start`` [..., N] (a subset of ``held``) over
     arcs between held regions (arcs come in both directions): the connected components
-    that hold a start region."""
+    that hold a start region. ``arc_ok`` [..., A] bool, if given, closes arcs per row
+    (a closed arc must be closed in both directions)."""
     shape = start.shape
-    g = block_graph(held.reshape(-1, shape[-1]), tail, head, np.ones(tail.size))
+    g = block_graph(held.reshape(-1, shape[-1]), tail, head, np.ones(tail.size),
+                    _rows(arc_ok, tail))
     _, label = connected_components(g, directed=False)
     hit = np.zeros(int(label.max()) + 1, dtype=bool)
     hit[label[np.flatnonzero(start)]] = True

@@ -34,7 +34,8 @@ class NavalStatic:
     landing_day [L] (day number); landing_fleet [L]; landing_target [L];
     landing_forms [L] formation indices embarked; adjacent [Z, Z] bool (both ways);
     move_day, move_fleet, move_to [M]: the scripted fleet moves in the order they are
-    made (by day, then file order).
+    made (by day, then file order); edge_zone [E] the sea zone a sea edge's lane
+    crosses (-1: none, never closed).
     """
 
     params: nv.NavalParams
@@ -61,11 +62,17 @@ class NavalStatic:
     move_day: np.ndarray
     move_fleet: np.ndarray
     move_to: np.ndarray
+    edge_zone: np.ndarray
 
     @property
     def Z(self) -> int:
         """Number of sea zones."""
         return len(self.zone_ids)
+
+    @property
+    def has_lanes(self) -> bool:
+        """Does some sea edge cross a sea zone (and so close with it)?"""
+        return bool((self.edge_zone >= 0).any())
 
 
 def compile_naval(spec: Scenario, node_index: dict[str, int], side_ids: tuple[str, ...],
@@ -134,6 +141,7 @@ def compile_naval(spec: Scenario, node_index: dict[str, int], side_ids: tuple[st
         move_day=np.array([(sea.moves[i].date - spec.start).days for i in moves], dtype=np.int32),
         move_fleet=np.array([fleet_idx[sea.moves[i].fleet] for i in moves], dtype=np.int32),
         move_to=np.array([zidx[sea.moves[i].to] for i in moves], dtype=np.int32),
+        edge_zone=np.array([zidx[e.zone] if e.zone else -1 for e in spec.edges], dtype=np.int32),
     )
 
 

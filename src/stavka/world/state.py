@@ -112,6 +112,7 @@ class State:
     memo_root: np.ndarray  # [R, A, N] int: source a region's rail tree hangs from (-1 none)
     memo_rhead: np.ndarray  # [R, A, N] int: railhead a region is trucked from (-1 none)
     memo_ports: np.ndarray  # [R, A, N] bool: open ports traced from (sea block; else empty)
+    memo_lanes: np.ndarray  # [R, A, Z] bool: sea lanes open to each alliance (sea block)
     #: steps taken since the start (``day`` is the calendar day it falls on: equal to
     #: ``step`` at 24-hour steps, ``step * step_hours // 24`` otherwise)
     step: int = 0
@@ -231,6 +232,8 @@ def initial_state(st: Static, replicas: int) -> State:
         memo_root=np.full((R, At, Nt), -1, dtype=np.int32),
         memo_rhead=np.full((R, At, Nt), -1, dtype=np.int32),
         memo_ports=np.zeros((R, A, N) if st.naval is not None else (R, 0, 0), dtype=bool),
+        memo_lanes=np.zeros((R, A, st.naval.Z) if st.naval is not None else (R, 0, 0),
+                            dtype=bool),
     )
 
 

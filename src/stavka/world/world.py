@@ -42,6 +42,14 @@ class Derived:
         return self._get(("arc_edges", kinds),  # type: ignore[no-any-return]
                          lambda: graph.arc_edges(self.st, kinds))
 
+    def arc_zones(self, kinds: tuple[int, ...]) -> np.ndarray:
+        """:func:`stavka.world.graph.arc_zones` of the arcs of ``kinds`` [A] (sea block)."""
+        def make() -> np.ndarray:
+            tail, head, _, _ = self.arcs(kinds)
+            return graph.arc_zones(self.st, tail, head, kinds)
+
+        return self._get(("arc_zones", kinds), make)  # type: ignore[no-any-return]
+
     def neighbours(self) -> np.ndarray:
         """:func:`stavka.world.graph.neighbours` [N, K]."""
         return self._get("neighbours", lambda: graph.neighbours(self.st))  # type: ignore[no-any-return]

@@ -28,6 +28,9 @@ returns at once and touches nothing (land-only scenarios keep their digests and 
    [R, N]: the t/day each port unloads for whoever holds it (``Node.port_tons_per_day``)
    while one of its sea zones is free of ice and not controlled by another alliance, 0
    otherwise. The supply phase makes such a port a supply source of its holder.
+5. **Sea lanes.** A sea edge that crosses a zone (``Edge.zone``) carries an alliance's
+   supply only while the zone is free of ice and controlled by no one or by that
+   alliance (:func:`lanes_open`, read by the supply trace).
 
 Reads: the sea block's tables (``st.naval``), wars, ownership, positions and strengths
 of the embarked formations, ``sea_control``, ``fleet_*``. Writes: ``fleet_ships``,
@@ -294,6 +297,17 @@ def port_supply(ctx: Ctx, nav: NavalStatic) -> np.ndarray:
         ok = (ctrl_al[:, z, None] < 0) | (ctrl_al[:, z, None] == holder)
         free |= nav.coast[z][None, :] & ok
     return np.where(free & (nav.port_t > 0.0)[None, :], nav.port_t[None, :], 0.0)
+
+
+def lanes_open(ctx: Ctx, nav: NavalStatic) -> np.ndarray:
+    """[R, A, Z] bool: sea zones whose lanes (``Edge.zone``) carry each alliance's supply
+    today: free of ice and controlled by no one or by that alliance."""
+    st = ctx.st
+    A = int(st.alliance.max()) + 1
+    ctrl = ctx.s.sea_control
+    ctrl_al = np.where(ctrl >= 0, st.alliance[np.maximum(ctrl, 0)], -1)  # [R, Z]
+    ok = (ctrl_al[:, None, :] < 0) | (ctrl_al[:, None, :] == np.arange(A)[None, :, None])
+    return ok & ~nav.iced[min(ctx.day, st.days - 1)][None, None, :]  # type: ignore[no-any-return]
 
 
 def landing_factor(ctx: Ctx, fl: np.ndarray) -> np.ndarray:

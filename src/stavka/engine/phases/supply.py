@@ -39,6 +39,7 @@ from stavka import detmath
 from stavka.engine import morale, tonnage
 from stavka.engine.context import Ctx
 from stavka.engine.effects import MEN_ONLY, book_losses, book_sanitary, surrender
+from stavka.engine.phases import naval
 from stavka.enums import ACTIVE, C_ATTRITION, C_SICK
 from stavka.world import graph
 from stavka.world.counts import group_sum, on_grid
@@ -71,10 +72,19 @@ def supply_levels(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
         (own_rail != s.memo_rail).any(axis=(1, 2))
     if port is not None:
         redo |= (port != s.memo_ports).any(axis=(1, 2))
+    lanes = None
+    if st.naval is not None and st.naval.has_lanes:  # sea lanes close with ice or enemy control
+        lanes = naval.lanes_open(ctx, st.naval)
+        redo |= (lanes != s.memo_lanes).any(axis=(1, 2))
     if redo.any():
         r = np.nonzero(redo)[0]
         h, o, sr = held[r], own_rail[r], src[r]
-        railed = graph.reach(sr & o, o, rt, rh)
+        rail_ok = land_ok = None
+        if lanes is not None:
+            s.memo_lanes[r] = lanes[r]
+            rail_ok = _arcs_open(lanes[r], ctx.derived.arc_zones(RAIL_AND_SEA))
+            land_ok = _arcs_open(lanes[r], ctx.derived.arc_zones(LAND_AND_SEA))
+        railed = graph.reach(sr & o, o, rt, rh, rail_ok)
         if port is not None:  # ships unload at the quay: a railhead even before regauging
             railed |= port[r]
             s.memo_ports[r] = port[r]
@@ -82,8 +92,9 @@ def supply_levels(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
         s.memo_truck_km[r] = graph.distance(railed, h, lt, lh, lkm,
                                             cap=st.rules.truck_range_km * float(st.ground_speed.max())
                                             * float(detmath.power(st.rules.truck_fill_max,
-                                                                  st.rules.truck_reach_exp)))
-        s.memo_connected[r] = graph.reach(sr, h, lt, lh)
+                                                                  st.rules.truck_reach_exp)),
+                                            arc_ok=land_ok)
+        s.memo_connected[r] = graph.reach(sr, h, lt, lh, land_ok)
         s.memo_held[r], s.memo_rail[r], s.memo_ok[r] = h, o, True
     truck_km, connected = s.memo_truck_km, s.memo_connected
     # mud and snow shorten what trucks can haul as they slow them
@@ -92,6 +103,13 @@ def supply_levels(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
         reach = reach[None, None, :] * motor_factor(ctx, A)[:, :, None]  # [R, A, N]
     level = np.clip(1.0 - truck_km / reach, 0.0, 1.0)
     return np.where(connected, level, 0.0), connected
+
+
+def _arcs_open(lanes: np.ndarray, zone: np.ndarray) -> np.ndarray:
+    """[k, A, arcs] bool: arcs open to each row and alliance, from the lanes open
+    ``lanes`` [k, A, Z] and each arc's zone ``zone`` [arcs] (-1: never closed)."""
+    padded = np.concatenate([lanes, np.ones((*lanes.shape[:2], 1), dtype=bool)], axis=-1)
+    return padded[..., zone]  # zone -1 picks the always-open pad
 
 
 def motor_factor(ctx: Ctx, A: int) -> np.ndarray:

@@ -323,3 +323,20 @@ def test_sea_lanes_close_with_ice_and_enemy_control(tmp_path: Path) -> None:
     assert _soviet_connected(_lane_world(tmp_path, "1942-12-01", None), "sovgavan")
     assert not _soviet_connected(_lane_world(tmp_path, "1942-12-20", "soviet"), "sovgavan")
     assert not _soviet_connected(_lane_world(tmp_path, "1942-12-01", "japan"), "sovgavan")
+
+
+def test_landing_dated_by_a_parameter(tmp_path: Path) -> None:
+    # date: $landing_date; --set landing_date=1942-08-21 lands on day 1; null: never
+    def edit(d: dict[str, Any]) -> None:
+        drop_fleet(d, "sov_pac")
+        d["parameters"] = {"landing_date": {"type": "date", "default": None}}
+        sea(d)["landings"][0]["date"] = "$landing_date"
+
+    build(tmp_path, edit)  # writes scn.yaml
+    spec = stavka.load(tmp_path / "scn.yaml")
+    never = stavka.Campaign(spec, seed=0)
+    never.run(days=5)
+    assert not of_kind(never.events, "landing") and not of_kind(never.events, "landing_refused")
+    c = stavka.Campaign(spec, seed=0, params={"landing_date": "1942-08-21"})
+    c.run(days=5)
+    assert [e.day for e in of_kind(c.events, "landing")] == [1]

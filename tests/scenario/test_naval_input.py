@@ -67,6 +67,8 @@ CASES = [
      "sea.landings[0].target", "'bay' is not on the coast of sea zone 'tatar'"),
     ("  landings:\n", "  moves:\n    - {date: 1942-08-25, fleet: ijm, to: tatar}\n  landings:\n",
      "sea.moves[0].fleet", "unknown fleet 'ijm' (did you mean 'ijn'?)"),
+    ("{id: land_bay, date: 1942-08-22,", "{id: land_bay, date: $landing_dat,",
+     "sea.landings[0].date", "unknown parameter 'landing_dat'"),
     ("kind: sea, km: 1200, zone: tatar}", "kind: sea, km: 1200, zone: tatr}", "edges[5].zone",
      "unknown sea zone 'tatr' (did you mean 'tatar'?)"),
     ("kind: road, km: 500}", "kind: road, km: 500, zone: tatar}", "edges[4].zone",

@@ -734,7 +734,8 @@ class _Loader:
         diplomacy.check_refs(
             data, ref, self.add, lambda p, t: self._trigger(p, t, ctx),
             lambda p, e: self._effect(p, e, ctx), lambda p, v: self._param(p, v, params))
-        naval.check_refs(data, ref, self.add, self.suggest)
+        naval.check_refs(data, ref, self.add, self.suggest,
+                         lambda p, v: self._param(p, v, params))
         for i, o in enumerate(_seq(data.get("orders"))):
             if isinstance(o, dict):
                 for j, fid in enumerate(_seq(o.get("formations"))):

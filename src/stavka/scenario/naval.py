@@ -39,11 +39,15 @@ def _q(v: Any) -> str:
 
 
 def check_refs(data: dict[str, Any], ref: Ref, add: Callable[[Path, str], None],
-               suggest: Callable[[str, list[str]], str]) -> None:
+               suggest: Callable[[str, list[str]], str],
+               param: Callable[[Path, Any], None] = lambda p, v: None) -> None:
     """Check the ``sea`` block against the rest of the scenario (see the module docstring).
 
     ``ref(path, value, pool, what)`` reports an unknown id, ``add(path, message)`` any
-    other problem, ``suggest(name, pool)`` gives a "did you mean" suffix. Unknown ship
+    other problem, ``suggest(name, pool)`` gives a "did you mean" suffix, ``param(path,
+    value)`` checks a ``$param`` date. A move or landing dated by a ``$param`` is checked
+    as if it came after every dated one (its day is known only at run time, where the
+    same checks refuse it with a reason). Unknown ship
     classes are reported here and dropped from the data, so the schema does not report
     them a second time.
     """
@@ -126,6 +130,7 @@ def check_refs(data: dict[str, Any], ref: Ref, add: Callable[[Path, str], None],
     for when, i, m in sorted(moves, key=lambda x: (x[0] if isinstance(x[0], dt.date)
                                                    else dt.date.max, x[1])):
         p = ("sea", "moves", i)
+        param((*p, "date"), when)
         fid, to = m.get("fleet"), m.get("to")
         ref((*p, "fleet"), fid, fleet_ids, "fleet")
         if isinstance(to, str) and to in node_ids and to not in zone_ids:
@@ -149,7 +154,7 @@ def check_refs(data: dict[str, Any], ref: Ref, add: Callable[[Path, str], None],
         """The zone fleet ``fid`` is in on day ``when`` (after that day's moves)."""
         z = fleet_of[fid].get("zone")
         for d, to in sailed.get(fid, []):
-            if isinstance(when, dt.date) and d <= when:
+            if not isinstance(when, dt.date) or d <= when:  # a $param date: after them all
                 z = to
         return z
 
@@ -159,6 +164,7 @@ def check_refs(data: dict[str, Any], ref: Ref, add: Callable[[Path, str], None],
         if not isinstance(ld, dict):
             continue
         p = ("sea", "landings", i)
+        param((*p, "date"), ld.get("date"))
         ref((*p, "fleet"), ld.get("fleet"), fleet_ids, "fleet")
         fl = fleet_of.get(ld.get("fleet"))  # type: ignore[arg-type]
         for j, fid in enumerate(_seq(ld.get("formations"))):

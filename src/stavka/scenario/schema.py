@@ -131,6 +131,8 @@ PARAM_SLOTS: dict[tuple[str, str], tuple[str, float | None, float | None]] = {
     ("Request", "probability"): ("float", 0.0, 1.0),
     ("Trigger", "chance"): ("float", 0.0, 1.0),
     ("MoraleChange", "delta"): ("float", -1.0, 1.0),
+    ("Landing", "date"): ("date", None, None),
+    ("FleetMove", "date"): ("date", None, None),
 }
 #: Bounds the base validator applies to number-or-something-else fields.
 _UNION_BOUNDS: dict[tuple[str, str], tuple[float | None, float | None]] = {
@@ -1187,7 +1189,8 @@ class Landing(Spec):
     can lift them and the target has a port or a beach."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    date: dt.date = Field(description="day of the landing")
+    date: dt.date | ParamRef = Field(
+        description="day of the landing (or a date $param; null: it never happens)")
     fleet: str = Field(description="fleet id (its zone is crossed; its transports lift)")
     formations: list[str] = Field(min_length=1, description="land formations embarked")
     target: str = Field(description="coastal region landed on (node id)")
@@ -1198,7 +1201,8 @@ class FleetMove(Spec):
     """A scripted fleet move: on ``date`` the fleet sails to ``to``, a sea zone adjacent to
     the one it is in (adjacency goes both ways); a zone closed by ice is not entered."""
 
-    date: dt.date = Field(description="day of the move")
+    date: dt.date | ParamRef = Field(
+        description="day of the move (or a date $param; null: it never happens)")
     fleet: str = Field(description="fleet id")
     to: str = Field(description="sea zone sailed to")
     note: str = ""
@@ -1288,6 +1292,11 @@ def param_uses(spec: Scenario
             yield from _effect_uses(("events", i, "effects", j), eff)
     if spec.diplomacy is not None:
         yield from param_uses_dip(spec.diplomacy, _use, _trigger_uses, _effect_uses)
+    if spec.sea is not None:
+        for i, ld in enumerate(spec.sea.landings):
+            yield from _use(("sea", "landings", i, "date"), ld.date, ("Landing", "date"))
+        for i, mv in enumerate(spec.sea.moves):
+            yield from _use(("sea", "moves", i, "date"), mv.date, ("FleetMove", "date"))
 
 
 _Use = Callable[..., Iterator[Any]]

@@ -9,6 +9,7 @@ digest of a land-only scenario is unchanged.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,8 +77,10 @@ class NavalStatic:
 
 
 def compile_naval(spec: Scenario, node_index: dict[str, int], side_ids: tuple[str, ...],
-                  form_index: dict[str, int]) -> NavalStatic | None:
-    """The naval tables of a checked scenario (``None`` without a ``sea`` block).
+                  form_index: dict[str, int], params: dict[str, Any] | None = None
+                  ) -> NavalStatic | None:
+    """The naval tables of a checked scenario (``None`` without a ``sea`` block), with the
+    run's parameter values ``params`` (for ``$param`` dates; a null date: day -1, never).
 
     Raises :class:`~stavka.errors.InputError` if the block names a naval model version
     with no shipped parameter file.
@@ -116,13 +119,19 @@ def compile_naval(spec: Scenario, node_index: dict[str, int], side_ids: tuple[st
     for i, z in enumerate(sea.zones):
         for a in z.adjacent:
             adjacent[i, zidx[a]] = adjacent[zidx[a], i] = True
-    moves = sorted(range(len(sea.moves)), key=lambda i: (sea.moves[i].date, i))
-    params = nv.load_params(sea.naval_model)
+    def day(v: Any) -> int:
+        if isinstance(v, str):  # a $param (checked by the loader)
+            v = (params or {}).get(v[1:])
+        return (v - spec.start).days if isinstance(v, dt.date) else -1
+
+    move_day = [day(m.date) for m in sea.moves]
+    moves = sorted(range(len(sea.moves)), key=lambda i: (move_day[i], i))
+    model = nv.load_params(sea.naval_model)
     if sea.params:  # the scenario's own values (landing_days is a whole number of days)
-        params = params.replace(**{k: int(v) if k == "landing_days" else float(v)
-                                   for k, v in sea.params.items()})
+        model = model.replace(**{k: int(v) if k == "landing_days" else float(v)
+                                 for k, v in sea.params.items()})
     return NavalStatic(
-        params=params,
+        params=model,
         zone_ids=zone_ids, coast=coast, iced=iced, control0=control0,
         fleet_ids=tuple(f.id for f in sea.fleets), fleet_names=tuple(f.name for f in sea.fleets),
         fleet_side=np.array([side_ids.index(f.side) for f in sea.fleets], dtype=np.int16),
@@ -132,13 +141,13 @@ def compile_naval(spec: Scenario, node_index: dict[str, int], side_ids: tuple[st
         quality=np.array([f.quality for f in sea.fleets], dtype=float),
         port_t=port_t, landable=landable, port_iced=all_iced & borders[None, :],
         landing_ids=tuple(ld.id for ld in sea.landings),
-        landing_day=np.array([(ld.date - spec.start).days for ld in sea.landings], dtype=np.int32),
+        landing_day=np.array([day(ld.date) for ld in sea.landings], dtype=np.int32),
         landing_fleet=np.array([fleet_idx[ld.fleet] for ld in sea.landings], dtype=np.int32),
         landing_target=np.array([node_index[ld.target] for ld in sea.landings], dtype=np.int32),
         landing_forms=tuple(np.array([form_index[f] for f in ld.formations], dtype=np.intp)
                             for ld in sea.landings),
         adjacent=adjacent,
-        move_day=np.array([(sea.moves[i].date - spec.start).days for i in moves], dtype=np.int32),
+        move_day=np.array([move_day[i] for i in moves], dtype=np.int32),
         move_fleet=np.array([fleet_idx[sea.moves[i].fleet] for i in moves], dtype=np.int32),
         move_to=np.array([zidx[sea.moves[i].to] for i in moves], dtype=np.int32),
         edge_zone=np.array([zidx[e.zone] if e.zone else -1 for e in spec.edges], dtype=np.int32),

@@ -492,5 +492,5 @@ def compile_static(spec: Scenario, overrides: dict[str, Any] | None = None) -> S
         supply_days=np.array([max(t.supply_days, 1.0) for t in types], dtype=float),
         ftags=tuple(tags), type_ids=type_ids, capital=capital, mob_slots=np.array(mob, dtype=np.int16),
         ground=ground, temp=temp, river_ids=river_ids, frozen=frozen,
-        naval=compile_naval(spec, nidx, side_ids, {k: i for i, k in enumerate(fids)}),
+        naval=compile_naval(spec, nidx, side_ids, {k: i for i, k in enumerate(fids)}, params),
     )

@@ -149,12 +149,18 @@ def info(scenario: Annotated[str, typer.Argument(help="scenario id or path")],
         "edges": [e.model_dump(mode="json") for e in s.edges],
         "formations": [f.model_dump(mode="json") for f in s.formations],
     }
+    if s.sea is not None:  # only with a sea block: other scenarios' output is unchanged
+        data["sea"] = s.sea.model_dump(mode="json")
     if as_json:
         sys.stdout.write(json.dumps(data, indent=1) + "\n")
         return
     out.print(f"[bold]{_u(s.name)}[/bold] ({_u(s.id)}) {s.start} .. {s.end}, {s.days} days")
     out.print(f"{len(s.nodes)} nodes, {len(s.edges)} edges, {len(s.formations)} formations, "
               f"sides: {_u(', '.join(s.sides))}")
+    if s.sea is not None:
+        ships = sum(sum(f.ships.values()) for f in s.sea.fleets)
+        out.print(f"sea: {len(s.sea.zones)} zones, {len(s.sea.fleets)} fleets ({ships:,} ships), "
+                  f"{len(s.sea.landings)} landings, {len(s.sea.moves)} fleet moves")
     t = Table("parameter", "type", "default", "range", "description")
     for k, p in s.parameters.items():
         rng = "" if p.min is None and p.max is None else f"{p.min}..{p.max}"

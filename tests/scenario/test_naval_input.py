@@ -151,3 +151,10 @@ def test_fuzz_the_naval_fixture(tmp_path):
             raise AssertionError(f"variant {i}: {type(exc).__name__}: {exc}\n"
                                  f"{path.read_text()}") from exc
     assert 0 < ran < n
+
+
+def test_info_describes_the_sea(capsys):
+    from stavka.cli import main
+
+    assert main(["info", str(FIX)]) == 0
+    assert "sea: 2 zones, 3 fleets (43 ships), 1 landings, 0 fleet moves" in capsys.readouterr().out

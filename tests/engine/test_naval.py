@@ -340,3 +340,17 @@ def test_landing_dated_by_a_parameter(tmp_path: Path) -> None:
     c = stavka.Campaign(spec, seed=0, params={"landing_date": "1942-08-21"})
     c.run(days=5)
     assert [e.day for e in of_kind(c.events, "landing")] == [1]
+
+
+def test_landing_ordered_by_an_event(tmp_path: Path) -> None:
+    # no date: the landing goes in when the event "go" orders it (on 23 Aug, day 3)
+    def edit(d: dict[str, Any]) -> None:
+        drop_fleet(d, "sov_pac")
+        del sea(d)["landings"][0]["date"]
+        d["events"] = [{"id": "go", "trigger": {"date": "1942-08-23"},
+                        "effects": [{"land": "land_bay"}]}]
+
+    c = build(tmp_path, edit)
+    c.run(days=6)
+    assert [e.day for e in of_kind(c.events, "landing")] == [3]
+    assert c.world.state.landing_state[0, 0] == naval.LANDED

@@ -73,6 +73,8 @@ CASES = [
      "unknown sea zone 'tatr' (did you mean 'tatar'?)"),
     ("kind: road, km: 500}", "kind: road, km: 500, zone: tatar}", "edges[4].zone",
      "only a sea edge crosses a sea zone (this one is 'road')"),
+    ("sea:\n", "events:\n  - {id: go, trigger: {date: 1942-08-21}, effects: [{land: land_by}]}\nsea:\n",
+     "events[0].effects[0].land", "unknown landing 'land_by' (did you mean 'land_bay'?)"),
 ]
 
 

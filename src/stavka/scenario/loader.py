@@ -729,7 +729,9 @@ class _Loader:
             nodes=node_ids, forms=form_ids, sides=sides, types=types, events=event_ids,
             params=params, fronts=fronts, requests=dip_ids["requests"],
             agreements=dip_ids["agreements"],
-            signables=dip_ids["agreements"] + dip_ids["contracts"])
+            signables=dip_ids["agreements"] + dip_ids["contracts"],
+            landings=[x["id"] for x in _seq(_map(data.get("sea")).get("landings"))
+                      if isinstance(x, dict) and isinstance(x.get("id"), str)])
         self._ref = ref
         diplomacy.check_refs(
             data, ref, self.add, lambda p, t: self._trigger(p, t, ctx),
@@ -863,6 +865,7 @@ class _Loader:
         ref((*path, "attack", "target"), at.get("target"), nodes, "node")
         ref((*path, "send"), eff.get("send"), ctx["requests"], "request")
         ref((*path, "sign"), eff.get("sign"), ctx["signables"], "agreement or contract")
+        ref((*path, "land"), eff.get("land"), ctx["landings"], "landing")
 
     # -- stage 4: schema -----------------------------------------------------
     def validate(self, data: dict[str, Any]) -> Scenario | None:

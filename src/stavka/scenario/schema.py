@@ -587,6 +587,8 @@ class Effect(Spec):
     siege: SiegeChange | None = Field(
         None, description="{side, on?}: a side declares (on: true, the default) or lifts a "
                           "state of siege")
+    land: str | None = Field(None, description="make a landing of the sea block (its id) "
+                                               "today, with its checks (control, lift, coast)")
 
     @model_validator(mode="after")
     def _one(self) -> Effect:
@@ -1189,8 +1191,9 @@ class Landing(Spec):
     can lift them and the target has a port or a beach."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    date: dt.date | ParamRef = Field(
-        description="day of the landing (or a date $param; null: it never happens)")
+    date: dt.date | ParamRef | None = Field(
+        None, description="day of the landing (or a date $param; null or absent: only when "
+                          "an event's `land` effect orders it)")
     fleet: str = Field(description="fleet id (its zone is crossed; its transports lift)")
     formations: list[str] = Field(min_length=1, description="land formations embarked")
     target: str = Field(description="coastal region landed on (node id)")

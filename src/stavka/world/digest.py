@@ -63,7 +63,8 @@ OPTIONAL_FIELDS: tuple[str, ...] = (
     "dip_clause_day", "dip_con_day", "dip_lot", "dip_lot_eta", "dip_lot_delay",
     "dip_entry_day", "gauge", "gauge_km", "siege", "cmd_state", "eng_day0",
     # the sea block (stavka.world.naval): empty without one
-    "sea_control", "fleet_ships", "fleet_air", "fleet_zone", "landing_state", "landed_day",
+    "sea_control", "fleet_ships", "fleet_air", "fleet_zone", "landing_state", "landing_due",
+    "landed_day",
 )
 
 #: State fields left out of the digest (derived caches), by prefix.

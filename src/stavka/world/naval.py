@@ -159,7 +159,9 @@ def naval_arrays(nav: NavalStatic | None, R: int, F: int) -> dict[str, Any]:
 
     ``sea_control`` [R, Z] side controlling each zone (-1 none); ``fleet_ships``
     [R, Fl, K] ship counts; ``fleet_air`` [R, Fl] air groups; ``fleet_zone`` [R, Fl];
-    ``landing_state`` [R, L] (0 pending, 1 landed, 2 refused); ``landed_day`` [R, F]
+    ``landing_state`` [R, L] (0 pending, 1 landed, 2 refused); ``landing_due`` [R, L]
+    day a landing is to be made (its date; an event's ``land`` effect sets it; -1 none);
+    ``landed_day`` [R, F]
     day a formation came ashore (-1: never). All empty without a ``sea`` block.
     """
     def rep(a: np.ndarray) -> np.ndarray:
@@ -170,8 +172,10 @@ def naval_arrays(nav: NavalStatic | None, R: int, F: int) -> dict[str, Any]:
                     fleet_ships=np.zeros((R, 0, len(SHIP_CLASSES))),
                     fleet_air=np.zeros((R, 0)), fleet_zone=np.zeros((R, 0), dtype=np.int32),
                     landing_state=np.zeros((R, 0), dtype=np.int8),
+                    landing_due=np.zeros((R, 0), dtype=np.int32),
                     landed_day=np.zeros((R, 0), dtype=np.int32))
     return dict(sea_control=rep(nav.control0), fleet_ships=rep(nav.ships0),
                 fleet_air=rep(nav.air0), fleet_zone=rep(nav.fleet_zone0),
                 landing_state=np.zeros((R, len(nav.landing_ids)), dtype=np.int8),
+                landing_due=rep(nav.landing_day),
                 landed_day=np.full((R, F), -1, dtype=np.int32))

@@ -98,6 +98,7 @@ class State:
     fleet_air: np.ndarray  # [R, Fl] land-based naval air groups
     fleet_zone: np.ndarray  # [R, Fl] sea zone of each fleet
     landing_state: np.ndarray  # [R, L] int8: 0 pending, 1 landed, 2 refused
+    landing_due: np.ndarray  # [R, L] day the landing is to be made (-1: not set)
     landed_day: np.ndarray  # [R, F] day the formation came ashore (-1: never)
     # Memo of supply tracing (a pure function of the fields above, so not part of
     # the digest): the inputs it was traced from and its results, per replica.

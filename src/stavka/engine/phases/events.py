@@ -272,6 +272,11 @@ def apply_effect(ctx: Ctx, ev_id: str, ei: int, eff: Effect, m: np.ndarray, k: i
             sign_agreement(ctx, agreements.index(eff.sign), m)
         else:
             sign_contract(ctx, [c.id for c in dip.contracts].index(eff.sign), m)  # type: ignore[union-attr]
+    elif eff.land is not None:  # the naval phase makes it today (stavka.engine.phases.naval)
+        nav = st.naval
+        assert nav is not None  # the loader refuses a `land` effect without a sea block
+        li = nav.landing_ids.index(eff.land)
+        s.landing_due[m & (s.landing_state[:, li] == 0), li] = day
     elif eff.request is not None:
         rq = eff.request
         p = float(param_value(st, rq.probability))

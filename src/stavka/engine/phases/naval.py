@@ -15,7 +15,8 @@ returns at once and touches nothing (land-only scenarios keep their digests and 
    has at least ``control_ratio`` times any other alliance's (its strongest side is the
    controller); if two are closer than that the zone is contested (no one); if no
    warship is there, control stays as it was. Ice closes a zone: no one controls it.
-3. **Landings** due today (``sea.landings``): refused, with the reason in a
+3. **Landings** due today (``sea.landings`` by date, or ordered today by an event's
+   ``land`` effect): refused, with the reason in a
    ``landing_refused`` event, unless the zone of the fleet is free of ice, the fleet's
    alliance controls it, the target lies on the zone's coast, every embarked formation
    is in play at a region of that coast its alliance holds, the fleet's transports can
@@ -190,7 +191,9 @@ def _lift(ctx: Ctx, nav: NavalStatic, f: int) -> tuple[np.ndarray, np.ndarray]:
 def _landings(ctx: Ctx, nav: NavalStatic, iced: np.ndarray) -> None:
     st, s, p = ctx.st, ctx.s, nav.params
     rr = np.arange(ctx.R)
-    for li in np.flatnonzero(nav.landing_day == ctx.day).tolist():
+    due_today = (s.landing_due == ctx.day) & (s.landing_state == 0)  # [R, L]
+    for li in np.flatnonzero(due_today.any(axis=0)).tolist():
+        due = due_today[:, li]
         f = int(nav.landing_fleet[li])
         side = int(nav.fleet_side[f])
         al = st.alliance[side]
@@ -223,14 +226,14 @@ def _landings(ctx: Ctx, nav: NavalStatic, iced: np.ndarray) -> None:
         bad = np.zeros(ctx.R, dtype=bool)
         why: dict[int, str] = {}
         for name, fails in checks:
-            new = fails & ~bad & (s.landing_state[:, li] == 0)
+            new = fails & ~bad & due
             if ctx.record:
                 for r in np.flatnonzero(new).tolist():
                     why[r] = _reason(ctx, nav, name, r, info)
             bad |= fails
-        go = ~bad & (s.landing_state[:, li] == 0)
-        s.landing_state[:, li] = np.where(go, LANDED, np.where(s.landing_state[:, li] == 0,
-                                                               REFUSED, s.landing_state[:, li]))
+        go = ~bad & due
+        s.landing_state[:, li] = np.where(go, LANDED, np.where(due, REFUSED,
+                                                               s.landing_state[:, li]))
         ids = tuple(st.form_ids[i] for i in forms)
         if ctx.record:
             for r, text in sorted(why.items()):

@@ -11,6 +11,10 @@
 * Opt-in, ``rules.supply_tons`` = 1: the level is tons delivered over tons demanded,
   with rail capacity shared with troop trains, trucks, source output and progressive
   regauging (:mod:`stavka.engine.tonnage`); encirclement is traced as above.
+* With a ``sea`` block (:mod:`stavka.engine.phases.naval`): an open port
+  (``ctx.port_supply_t`` > 0) is a source and a railhead of its holder (under supply in
+  tons, a source of its tonnage), and a sea edge
+  that names a zone carries an alliance's supply only while the zone is open to it.
 
 Formations consume ``1/supply_days`` of their load a day and refill ``rules.refill_rate`` times that
 times the level where they stand. With nothing on hand they lose men and
@@ -24,7 +28,8 @@ of siege, dissolution), which does nothing unless the scenario uses it. Every ra
 is per day, times the step's length in days (``ctx.dt``, exactly 1.0 at 24-hour steps).
 
 Reads: ownership, positions, the regauging clock (``taken_day``), supply on hand,
-morale, today's ground. Writes: supply on hand, men lost to attrition and their ledger,
+morale, today's ground; with a sea block, the naval phase's ``port_supply_t`` and sea
+control. Writes: supply on hand, men lost to attrition and their ledger,
 morale, ``encircled``, the trace memo (``memo_*``), and the day's product
 :attr:`Ctx.supply_level <stavka.engine.context.Ctx.supply_level>` (read by combat). With
 ``rules.supply_tons`` it also reads strengths, trucks, truck pools, factories and the day's

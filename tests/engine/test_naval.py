@@ -354,3 +354,38 @@ def test_landing_ordered_by_an_event(tmp_path: Path) -> None:
     c.run(days=6)
     assert [e.day for e in of_kind(c.events, "landing")] == [3]
     assert c.world.state.landing_state[0, 0] == naval.LANDED
+
+
+def test_coastal_batteries_fire_on_ships_but_hold_no_sea(tmp_path: Path) -> None:
+    # Vladivostok fortified (fort 3), battery_offence 2.0 per level: 6 hits a day on the
+    # IJN (alone at sea), less its defence 3.2: 2.8 of its staying power 40.4 -> loss
+    # 0.0693; Japan still controls the zone (batteries are not ships)
+    def edit(d: dict[str, Any]) -> None:
+        drop_fleet(d, "sov_pac")
+        sea(d)["landings"] = []
+        sea(d)["params"] = {"contact_chance": 1.0, "battery_offence": 2.0}
+        node(d, "vlad")["fort"] = 3
+
+    c = build(tmp_path, edit)
+    c.run(days=1)
+    (b,) = of_kind(c.events, "naval_battle")
+    assert b.values["loss"] == {"japan": pytest.approx(2.8 / 40.4, rel=1e-12)}
+    st, s = c.world.static, c.world.state
+    assert s.sea_control[0, 0] == st.side("japan")
+
+
+def test_bombardment_supports_the_controllers_side_on_the_coast(tmp_path: Path) -> None:
+    # Japan controls the Sea of Japan with the IJN (offence 11.4): 20 guns per hit = 228
+    # field-gun equivalents for its side in a battle at Vladivostok (coastal), none at
+    # Ussuriysk (inland); for the Japanese attacking Vladivostok, against Soviets
+    # attacking it
+    c = build(tmp_path, _japan_alone)
+    c.run(days=1)
+    st = c.world.static
+    ctx = Ctx.of(c.world, c.rng)
+    er = np.zeros(3, dtype=np.intp)
+    en = np.array([st.node("vlad"), st.node("ussur"), st.node("vlad")])
+    att = np.array([st.side("japan"), st.side("japan"), st.side("soviet")])
+    ag, dg = naval.bombardment(ctx, er, en, att)
+    assert ag.tolist() == [pytest.approx(228.0, rel=1e-12), 0.0, 0.0]
+    assert dg.tolist() == [0.0, 0.0, pytest.approx(228.0, rel=1e-12)]

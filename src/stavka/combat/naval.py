@@ -65,7 +65,10 @@ class NavalParams:
     fight; control_ratio: surviving-offence ratio by which a side holds a contested
     zone; landing_cev, landing_days: combat-effectiveness multiplier of troops on their
     first ``landing_days`` days ashore; tons_per_man, tons_per_tank, tons_per_gun: what
-    a formation needs lifted besides its men, t. Sources: ``naval_params_v1.yaml``.
+    a formation needs lifted besides its men, t; battery_offence: standard hits a day per
+    level of coastal fortification (``Node.fort``) on enemy ships in the zones the region
+    borders; guns_per_hit: field-gun equivalents of one standard hit of naval gunfire
+    supporting troops ashore. Sources: ``naval_params_v1.yaml``.
     """
 
     model_version: str
@@ -87,6 +90,8 @@ class NavalParams:
     tons_per_man: float
     tons_per_tank: float
     tons_per_gun: float
+    battery_offence: float
+    guns_per_hit: float
     source: str = ""
 
     def table(self, name: str) -> np.ndarray:
@@ -124,7 +129,7 @@ class NavalParams:
         for f in _AIR_FIELDS:
             kw[f"air_{f}"] = num(air[f], f"air_group.{f}")
         for f in ("contact_chance", "control_ratio", "landing_cev", "tons_per_man",
-                  "tons_per_tank", "tons_per_gun"):
+                  "tons_per_tank", "tons_per_gun", "battery_offence", "guns_per_hit"):
             kw[f] = num(data.get(f), f)
         if kw["contact_chance"] > 1.0:
             raise InputError(f"{where}: contact_chance must be <= 1 (got {kw['contact_chance']})")
@@ -133,7 +138,7 @@ class NavalParams:
         kw["source"] = str(data.get("source", ""))
         known = {"classes", "air_group", "contact_chance", "control_ratio", "landing_cev",
                  "landing_days", "model_version", "source", "tons_per_man", "tons_per_tank",
-                 "tons_per_gun"}
+                 "tons_per_gun", "battery_offence", "guns_per_hit"}
         extra = sorted(set(data) - known)
         if extra:
             raise InputError(f"{where}: unknown parameter '{extra[0]}'")

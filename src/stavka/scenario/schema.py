@@ -1136,6 +1136,7 @@ SEA_PARAMS: dict[str, tuple[float, float]] = {
     "contact_chance": (0.0, 1.0), "control_ratio": (1.0, 100.0), "landing_cev": (0.0, 1.0),
     "landing_days": (0.0, 365.0), "tons_per_man": (0.0, 100.0),
     "tons_per_tank": (0.0, 1000.0), "tons_per_gun": (0.0, 1000.0),
+    "battery_offence": (0.0, 100.0), "guns_per_hit": (0.0, 10_000.0),
 }
 
 

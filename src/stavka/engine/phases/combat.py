@@ -190,6 +190,10 @@ def run(ctx: Ctx) -> None:
                                 aircraft=D.aircraft * ed)
         amen, dmen = A.men, D.men  # the men in the line
     _air_support(ctx, A, D, er, en, att_side, df, d_idx, ground_unit)
+    if st.naval is not None:  # naval gunfire on the coast (stavka.engine.phases.naval)
+        ag, dg = naval.bombardment(ctx, er, en, att_side)
+        A.guns[:] += ag
+        D.guns[:] += dg
     if st.rules.massing_exp != 0.0:
         # Force concentration at campaign scale: an attacker that outnumbers the region's
         # defenders masses on a sector and meets a fraction of them there; one that is

@@ -25,6 +25,10 @@ returns at once and touches nothing (land-only scenarios keep their digests and 
    undefended coast and attack from the beachhead). Landed troops come ashore at the
    target (an enemy region without troops passes to their side) and fight at
    ``landing_cev`` for ``landing_days`` days (:func:`landing_factor`, read by combat).
+   Coastal batteries (``battery_offence`` per level of ``Node.fort`` of a coastal region)
+   fire at hostile ships in the zones their region borders when fleets meet there; the
+   ships of a zone's controller support their side's land battles on its coast
+   (:func:`bombardment`, read by combat).
 4. **Ports.** Makes :attr:`Ctx.port_supply_t <stavka.engine.context.Ctx.port_supply_t>`
    [R, N]: the t/day each port unloads for whoever holds it (``Node.port_tons_per_day``)
    while one of its sea zones is free of ice and not controlled by another alliance, 0
@@ -94,9 +98,13 @@ def _moves(ctx: Ctx, nav: NavalStatic, iced: np.ndarray) -> None:
                              zone=nav.zone_ids[to], reason=why)
 
 
-def side_sums(ctx: Ctx, nav: NavalStatic) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def side_sums(ctx: Ctx, nav: NavalStatic, batteries: bool = False
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(offence, defence, staying) [R, Z, S]: each side's fleets summed per sea zone, in
-    fleet order (:mod:`stavka.combat.naval`: standard hits)."""
+    fleet order (:mod:`stavka.combat.naval`: standard hits). With ``batteries``, each
+    side's offence also counts its coastal batteries: ``battery_offence`` per level of
+    fortification (``Node.fort``) of the regions it holds on the zone's coast (they fire,
+    but are not ships: no defence, no staying power)."""
     s, p = ctx.s, nav.params
     R, S = ctx.R, ctx.st.S
     shape = (R, nav.Z, S)
@@ -111,14 +119,27 @@ def side_sums(ctx: Ctx, nav: NavalStatic) -> tuple[np.ndarray, np.ndarray, np.nd
         off[at] += fo[:, f]
         dfn[at] += fd[:, f]
         stay[at] += fs[:, f]
+    if batteries and p.battery_offence > 0.0 and _any_fort(ctx):
+        fort = ctx.st.fort.astype(np.int64)  # [N] whole levels: exact sums in any order
+        for sd in range(S):
+            held = np.where(s.owner == sd, fort[None, :], 0)  # [R, N]
+            for z in range(nav.Z):
+                levels = held[:, nav.coast[z]].sum(axis=1)
+                off[:, z, sd] += levels * p.battery_offence
     return off, dfn, stay
+
+
+def _any_fort(ctx: Ctx) -> bool:
+    """Is any region fortified (so coastal batteries may fire)?"""
+    return bool((ctx.st.fort > 0).any())
 
 
 def _battles(ctx: Ctx, nav: NavalStatic, iced: np.ndarray) -> None:
     s, p = ctx.s, nav.params
-    off, dfn, stay = side_sums(ctx, nav)
-    present = stay > 0.0
-    hostile = s.at_war[:, None, :, :] & present[..., :, None] & present[..., None, :]
+    off, dfn, stay = side_sums(ctx, nav, batteries=True)
+    present = stay > 0.0  # ships or air groups: targets
+    fires = present | (off > 0.0)  # and coastal batteries, which fire at them
+    hostile = s.at_war[:, None, :, :] & fires[..., :, None] & present[..., None, :]
     fight = hostile.any(axis=(2, 3)) & ~iced[None, :]
     if not fight.any():
         return
@@ -174,6 +195,39 @@ def _control(ctx: Ctx, nav: NavalStatic, iced: np.ndarray) -> None:
                      previous=st.side_ids[old] if old >= 0 else None,
                      reason="ice" if iced[zk] else ("contested" if now < 0 else "fleet"))
     s.sea_control[...] = new
+
+
+def bombardment(ctx: Ctx, er: np.ndarray, en: np.ndarray, att_side: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Naval gunfire in ``n`` land engagements (replica ``er``, region ``en``, attacking
+    side ``att_side``, each [n]): (attacker guns [n], defender guns [n]) to add to the
+    forces. In each sea zone whose coast holds the region, the controlling alliance's
+    ships there fire in support of its side of the fight: ``guns_per_hit`` field-gun
+    equivalents per standard hit of their offence (zones summed in index order). Zeros
+    without a ``sea`` block."""
+    nav = ctx.st.naval
+    n = er.size
+    if nav is None or n == 0 or nav.params.guns_per_hit == 0.0:
+        return np.zeros(n), np.zeros(n)
+    st, s = ctx.st, ctx.s
+    off, _, _ = side_sums(ctx, nav)  # ships only
+    ctrl = s.sea_control[er]  # [n, Z]
+    att_al = st.alliance[att_side]  # [n]
+    ag, dg = np.zeros(n), np.zeros(n)
+    for z in range(nav.Z):
+        c = ctrl[:, z]
+        here = nav.coast[z, en] & (c >= 0)
+        if not here.any():
+            continue
+        cs = np.maximum(c, 0)
+        c_al = st.alliance[cs]
+        guns = np.zeros(n)
+        for sd in range(st.S):  # the controller's alliance's ships in the zone, side order
+            guns += np.where(st.alliance[sd] == c_al, off[er, z, sd], 0.0)
+        guns *= nav.params.guns_per_hit
+        ag += np.where(here & (c_al == att_al), guns, 0.0)
+        dg += np.where(here & (c_al != att_al) & s.at_war[er, cs, att_side], guns, 0.0)
+    return ag, dg
 
 
 def _lift(ctx: Ctx, nav: NavalStatic, f: int) -> tuple[np.ndarray, np.ndarray]:

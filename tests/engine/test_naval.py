@@ -389,3 +389,22 @@ def test_bombardment_supports_the_controllers_side_on_the_coast(tmp_path: Path) 
     ag, dg = naval.bombardment(ctx, er, en, att)
     assert ag.tolist() == [pytest.approx(228.0, rel=1e-12), 0.0, 0.0]
     assert dg.tolist() == [0.0, 0.0, pytest.approx(228.0, rel=1e-12)]
+
+
+def test_a_fleets_lift_carries_one_days_landings(tmp_path: Path) -> None:
+    # 20 transports lift 20,000 men and 50,000 t: the first landing (15,000 men, 8,250 t)
+    # goes in; a second division landing the same day finds 5,000 men and 41,750 t of lift
+    # left and is refused
+    def edit(d: dict[str, Any]) -> None:
+        _japan_alone(d)
+        d["formations"].append({"id": "jap_div2", "name": "2nd Division", "side": "japan",
+                                "type": "div", "location": "rashin"})
+        sea(d)["landings"].append({"id": "land_two", "date": d["start"], "fleet": "ijn",
+                                   "formations": ["jap_div2"], "target": "bay"})
+
+    c = build(tmp_path, edit)
+    c.run(days=1)
+    assert [e.values["landing"] for e in of_kind(c.events, "landing")] == ["land_bay"]
+    (no,) = of_kind(c.events, "landing_refused")
+    assert no.values["reason"] == ("lift short: 15,000 men and 8,250 t to carry, the "
+                                   "transports take 5,000 men and 41,750 t")

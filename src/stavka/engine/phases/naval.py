@@ -20,7 +20,8 @@ returns at once and touches nothing (land-only scenarios keep their digests and 
    ``landing_refused`` event, unless the zone of the fleet is free of ice, the fleet's
    alliance controls it, the target lies on the zone's coast, every embarked formation
    is in play at a region of that coast its alliance holds, the fleet's transports can
-   lift their men (``lift_men``) and tons (men, tanks and guns at ``tons_per_*``), and
+   lift their men (``lift_men``) and tons (men, tanks and guns at ``tons_per_*``; what
+   the fleet's earlier landings of the day carried is not free again until tomorrow), and
    no enemy troops hold the target (an opposed landing is not modelled: land on an
    undefended coast and attack from the beachhead). Landed troops come ashore at the
    target (an enemy region without troops passes to their side) and fight at
@@ -245,6 +246,9 @@ def _lift(ctx: Ctx, nav: NavalStatic, f: int) -> tuple[np.ndarray, np.ndarray]:
 def _landings(ctx: Ctx, nav: NavalStatic, iced: np.ndarray) -> None:
     st, s, p = ctx.st, ctx.s, nav.params
     rr = np.arange(ctx.R)
+    # lift already used today by each fleet (its transports carry one landing a day's worth)
+    used_men = np.zeros((ctx.R, len(nav.fleet_ids)))
+    used_t = np.zeros((ctx.R, len(nav.fleet_ids)))
     due_today = (s.landing_due == ctx.day) & (s.landing_state == 0)  # [R, L]
     for li in np.flatnonzero(due_today.any(axis=0)).tolist():
         due = due_today[:, li]
@@ -256,6 +260,7 @@ def _landings(ctx: Ctx, nav: NavalStatic, iced: np.ndarray) -> None:
         z = s.fleet_zone[:, f]  # [R]
         ctrl = s.sea_control[rr, z]
         lift_men, lift_t = _lift(ctx, nav, f)
+        lift_men, lift_t = lift_men - used_men[:, f], lift_t - used_t[:, f]
         strength = s.strength[:, forms]  # [R, m, 4]
         men = strength[..., 0].sum(axis=1)  # counts on the grid: exact in any order
         tons = (strength[..., 0] * p.tons_per_man + strength[..., 1] * p.tons_per_tank
@@ -304,6 +309,8 @@ def _landings(ctx: Ctx, nav: NavalStatic, iced: np.ndarray) -> None:
         s.progress[at] = 0.0
         s.dug[at] = 0.0
         s.landed_day[at] = ctx.day
+        used_men[gr, f] += men[gr]
+        used_t[gr, f] += need_t[gr]
         enemy = st.alliance[s.owner[gr, tgt]] != al
         if enemy.any():
             tr = gr[enemy]

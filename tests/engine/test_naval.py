@@ -63,7 +63,7 @@ def test_land_only_scenario_has_no_naval_state_and_the_phase_does_nothing() -> N
     st, s = c.world.static, c.world.state
     assert st.naval is None
     for name in ("sea_control", "fleet_ships", "fleet_air", "fleet_zone", "landing_state",
-                 "landed_day", "memo_src"):
+                 "landed_day", "memo_ports", "memo_lanes"):
         assert getattr(s, name)[0:1].size == 0, name
     ctx = Ctx.of(c.world, c.rng)
     before = s.copy()
@@ -176,7 +176,8 @@ def test_landing_with_control_and_lift_takes_the_beach(tmp_path: Path) -> None:
 
 
 def _port_world(tmp_path: Path, start: str, port: str, zone: str,
-                controller: str = "japan", ijn: bool = True) -> stavka.Campaign:
+                controller: str = "japan", ijn: bool = True, extra: Any = None
+                ) -> stavka.Campaign:
     """Japan holds ``port`` with a division in it; ``controller`` controls ``zone`` at
     start; no Soviet fleet (and no IJN unless ``ijn``)."""
     def edit(d: dict[str, Any]) -> None:
@@ -190,6 +191,8 @@ def _port_world(tmp_path: Path, start: str, port: str, zone: str,
         d["formations"] = [f for f in d["formations"] if f["id"] != "sov_vlad"]
         next(f for f in d["formations"] if f["id"] == "jap_div1")["location"] = port
         next(z for z in sea(d)["zones"] if z["id"] == zone)["control"] = controller
+        if extra is not None:
+            extra(d)
 
     return build(tmp_path, edit)
 
@@ -408,3 +411,25 @@ def test_a_fleets_lift_carries_one_days_landings(tmp_path: Path) -> None:
     (no,) = of_kind(c.events, "landing_refused")
     assert no.values["reason"] == ("lift short: 15,000 men and 8,250 t to carry, the "
                                    "transports take 5,000 men and 41,750 t")
+
+
+@pytest.mark.parametrize("port_t", [3000.0, 1.0])
+def test_captured_port_under_supply_in_tons(tmp_path: Path, port_t: float) -> None:
+    # rules.supply_tons = 1: Japanese-held Vladivostok ships its port_tons_per_day for its
+    # holder and is a railhead at once; the division standing on the quay gets
+    # min(1, port t / its demand t) of what it needs (its demand from tonnage.demand)
+    from stavka.engine import tonnage
+
+    def extra(d: dict[str, Any]) -> None:
+        d["rules"] = {"supply_tons": 1}
+        node(d, "vlad")["port_tons_per_day"] = port_t
+
+    c = _port_world(tmp_path, "1942-08-20", "vlad", "sea_of_japan", extra=extra)
+    st = c.world.static
+    ctx = Ctx.of(c.world, c.rng)
+    naval.run(ctx)
+    level, connected = supply.supply_levels(ctx)
+    n, axis = st.node("vlad"), int(st.alliance[st.side("japan")])
+    want = float(tonnage.demand(ctx)[0, st.formation("jap_div1")])
+    assert float(ctx.port_supply_t[0, n]) == port_t and connected[0, axis, n]
+    assert float(level[0, axis, n]) == pytest.approx(min(1.0, port_t / want), rel=1e-12)

@@ -77,7 +77,9 @@ def source_tons(ctx: Ctx, held: np.ndarray) -> np.ndarray:
     """[R, A, N] t/day each alliance can ship from each region it holds (``held`` [R, A,
     N] bool): its factories' ``supply_per_day`` there (a factory stops on its
     ``evacuate_from`` date), and ``inf`` at a ``supply_source`` region without factory
-    tonnage for the alliance that held it at the start (a depot fed from off the map)."""
+    tonnage for the alliance that held it at the start (a depot fed from off the map);
+    with a ``sea`` block, plus what each open port unloads for its holder
+    (``ctx.port_supply_t``, :mod:`stavka.engine.phases.naval`)."""
     st = ctx.st
     A = held.shape[1]
     fac = np.zeros((A, st.N))
@@ -94,8 +96,10 @@ def source_tons(ctx: Ctx, held: np.ndarray) -> np.ndarray:
     own0 = st.alliance[st.owner0]
     dep = st.source_node & ~declared
     depot[own0[dep], np.flatnonzero(dep)] = np.inf
-    # (a port's tonnage, when the naval model declares one, is one more term here)
-    return np.where(held, fac[None] + depot[None], 0.0)
+    out = np.where(held, fac[None] + depot[None], 0.0)
+    if st.naval is not None:  # an open port's tonnage for its holder (naval phase)
+        out = out + np.where(held, ctx.port_supply_t[:, None, :], 0.0)
+    return out
 
 
 def levels(ctx: Ctx, held: np.ndarray, src_node: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -111,6 +115,8 @@ def levels(ctx: Ctx, held: np.ndarray, src_node: np.ndarray) -> tuple[np.ndarray
     A = held.shape[1]
     rows = R * A
     own = held & (s.gauge[:, None, :] == np.arange(A)[None, :, None])
+    if st.naval is not None:  # ships unload at the quay: an open port is a railhead at once
+        own = own | (held & (ctx.port_supply_t > 0.0)[:, None, :])
     tons = source_tons(ctx, held)
     origin = own & (tons > 0)
     redo = (~s.memo_ok | (held != s.memo_held).any(axis=(1, 2))

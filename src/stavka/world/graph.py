@@ -137,11 +137,11 @@ def distance(start: np.ndarray, held: np.ndarray, tail: np.ndarray, head: np.nda
     the rows (SciPy's csgraph), in whole metres. ``arc_ok`` [..., A] bool, if given,
     closes arcs per row (:func:`block_graph`).
     """
-    return _metres(start, held, tail, head, km, cap) / 1000.0
+    return _metres(start, held, tail, head, km, cap, arc_ok) / 1000.0
 
 
 def _metres(start: np.ndarray, held: np.ndarray, tail: np.ndarray, head: np.ndarray,
-            km: np.ndarray, cap: float) -> np.ndarray:
+            km: np.ndarray, cap: float, arc_ok: np.ndarray | None = None) -> np.ndarray:
     """:func:`distance` in whole metres (exact integers in float64)."""
     shape = start.shape
     src = np.flatnonzero(start)

@@ -433,3 +433,19 @@ def test_captured_port_under_supply_in_tons(tmp_path: Path, port_t: float) -> No
     want = float(tonnage.demand(ctx)[0, st.formation("jap_div1")])
     assert float(ctx.port_supply_t[0, n]) == port_t and connected[0, axis, n]
     assert float(level[0, axis, n]) == pytest.approx(min(1.0, port_t / want), rel=1e-12)
+
+
+def test_sub_day_steps_fight_and_land_once_a_day(tmp_path: Path) -> None:
+    # 6-hour steps: the salvo exchange, control and the landing happen at the day's first
+    # step only (one battle on day 0, not four); the ports' product is made at every step
+    def edit(d: dict[str, Any]) -> None:
+        d["step_hours"] = 6
+        sea(d)["params"] = {"contact_chance": 1.0}
+        sea(d)["landings"][0]["date"] = d["start"]
+
+    c = build(tmp_path, edit)
+    for _ in range(8):  # two days
+        c.step([])
+    assert len(of_kind(c.events, "naval_battle")) == 1  # day 1: the Soviet fleet is gone
+    assert [e.day for e in of_kind(c.events, "landing")] == [0]
+    assert c.world.state.day == 2

@@ -2,6 +2,9 @@
 
 Runs after the orders phase, before movement. For a scenario without a ``sea`` block it
 returns at once and touches nothing (land-only scenarios keep their digests and speed).
+Moves, battles, control and landings are daily: with steps shorter than a day
+(``Scenario.step_hours``) they run at a day's first step; the ports' product is made at
+every step.
 
 0. **Moves.** Scripted fleet moves (``sea.moves``) due today: a fleet sails to an
    adjacent sea zone unless ice closes it.
@@ -70,12 +73,13 @@ def run(ctx: Ctx) -> None:
     nav = ctx.st.naval
     if nav is None:
         return
-    iced = nav.iced[min(ctx.day, ctx.st.days - 1)]
-    _moves(ctx, nav, iced)
-    _battles(ctx, nav, iced)
-    _control(ctx, nav, iced)
-    _landings(ctx, nav, iced)
-    ctx.port_supply_t = port_supply(ctx, nav)
+    if ctx.day_start:  # moves, battles, control and landings are daily
+        iced = nav.iced[min(ctx.day, ctx.st.days - 1)]
+        _moves(ctx, nav, iced)
+        _battles(ctx, nav, iced)
+        _control(ctx, nav, iced)
+        _landings(ctx, nav, iced)
+    ctx.port_supply_t = port_supply(ctx, nav)  # every step: supply reads it
 
 
 def _moves(ctx: Ctx, nav: NavalStatic, iced: np.ndarray) -> None:
@@ -249,7 +253,8 @@ def _landings(ctx: Ctx, nav: NavalStatic, iced: np.ndarray) -> None:
     # lift already used today by each fleet (its transports carry one landing a day's worth)
     used_men = np.zeros((ctx.R, len(nav.fleet_ids)))
     used_t = np.zeros((ctx.R, len(nav.fleet_ids)))
-    due_today = (s.landing_due == ctx.day) & (s.landing_state == 0)  # [R, L]
+    # due today (or ordered by an event after the day's first step: at the next day's)
+    due_today = (s.landing_due >= 0) & (s.landing_due <= ctx.day) & (s.landing_state == 0)
     for li in np.flatnonzero(due_today.any(axis=0)).tolist():
         due = due_today[:, li]
         f = int(nav.landing_fleet[li])

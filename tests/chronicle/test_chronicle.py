@@ -216,6 +216,11 @@ def test_report_embeds_images_and_the_war_rooms_map(outputs: Path, mini: stavka.
     assert 4 <= text.count('<figure class="snapmap"') <= 6
     assert "<h2>Chronicle</h2>" in text and "<h3>1 Oct 1941</h3>" in text
     assert "Situation on 1 Oct 1941 (start" in text
+    # a later map shows the state after a day was fought: dated by that day, like the
+    # chronicle and the summary's end (not the next morning's date)
+    end = mini.summary()["end"]
+    last = dt.date.fromisoformat(str(end))
+    assert f"Situation at the end of {last.day} {last:%b %Y} (" in text
     assert "<td>Moscow</td>" in text
     assert f"<code>{mini.summary()['digest']}</code>" in text
 

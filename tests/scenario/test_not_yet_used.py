@@ -28,9 +28,10 @@ MINI = ROOT / "tests" / "data" / "mini.yaml"
 #: What the engine does not read yet (checked against the engine's behaviour below).
 # (trucks and delivered men are used since issue 10's rules v2: truck fill sets the supply
 # reach and a mobile formation's speed; delivered men refill formations; a port is a landing
-# place since issue 12's sea block)
+# place since issue 12's sea block; a factory's supply_per_day is read by supply in tons,
+# rules.supply_tons)
 EXPECTED = {
-    "Node.industry", "Factory.supply_per_day",
+    "Node.industry",
     "Mobilisation.industry_cost", "Side.supply_stock", "Delivery.supply",
 }
 WARNING = re.compile(r"^(?P<file>.+\.yaml):(?P<line>\d+): warning: field (?P<field>\S+) is "
@@ -118,7 +119,6 @@ def test_check_warns_once_per_file_and_field_where_it_is_set(tmp_path, capsys):
         ("map.yaml", "nodes[].industry"),
         ("scenario.yaml", "sides.*.supply_stock"),
         ("scenario.yaml", "sides.*.mobilisation.industry_cost"),
-        ("scenario.yaml", "factories[].supply_per_day"),
         ("scenario.yaml", "events[].effects[].deliver.supply"),
     }
     assert len(lines) == len(fields)  # one line per file and field

@@ -206,8 +206,14 @@ def maps_html(parts: Any, days: Sequence[tuple[int, str]]) -> str:
     world = world_subset([n["lon"] for n in geo["nodes"]], [n["lat"] for n in geo["nodes"]])
     snaps = [snapshot(parts, i) for i, _ in days]
     figs = []
-    for k, (_i, cap) in enumerate(days):
-        title = f"Situation on {snaps[k]['date']} ({cap})"
+    daily = getattr(parts.static, "step_hours", 24) == 24
+    for k, (i, cap) in enumerate(days):
+        if i > 0 and daily:  # index i is the state after day i - 1 was fought
+            prev = parts.history.dates[i]
+            prev = prev if isinstance(prev, dt.date) else dt.date.fromisoformat(str(prev))
+            title = f"Situation at the end of {day_date(prev - dt.timedelta(days=1))} ({cap})"
+        else:
+            title = f"Situation on {snaps[k]['date']} ({cap})"
         figs.append(f'<figure class="snapmap" data-snap="{k}"><div class="controls fronts">'
                     f'</div><svg role="img" aria-label="{html.escape(title)}"></svg>'
                     f"<figcaption>{html.escape(title)}</figcaption></figure>")

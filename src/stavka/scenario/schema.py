@@ -341,10 +341,9 @@ class Factory(Spec):
                                   json_schema_extra=_TRUCKS_USED)
     supply_per_day: float = Field(0, ge=0, le=MAX_SUPPLY_PER_DAY,
                                   description="t of supply a day (<= 1e7); the source's "
-                                              "output with the opt-in rule supply_tons",
-                                  json_schema_extra=not_yet_used(
-                                      "read only with the opt-in rule rules.supply_tons = 1, "
-                                      "issue 10"))
+                                              "output, read by supply in tons (the opt-in "
+                                              "rule rules.supply_tons = 1; "
+                                              "stavka.engine.tonnage)")
     evacuate_from: dt.date | None = Field(
         None, description="date evacuation starts (output falls to 0, resumes in the east)"
     )

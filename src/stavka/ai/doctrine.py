@@ -128,7 +128,11 @@ def _may_leave(ctx: Ctx, fl: np.ndarray, leaving: np.ndarray, men_at: _Men) -> n
     if st.rules.cover_ratio > 0.0:
         k = np.flatnonzero(leaving)
         r_k, f_k = np.divmod(fl[k], st.F)
-        cover = st.rules.cover_ratio * _adjacent_enemy_men(ctx, r_k, st.fside[f_k], loc[k])
+        # once per (replica, side, region): formations of a region share their cover
+        grp, inv = distinct((r_k * st.S + st.fside[f_k]) * st.N + loc[k], ctx.R * st.S * st.N)
+        g_rs, g_n = np.divmod(grp, st.N)
+        g_r, g_s = np.divmod(g_rs, st.S)
+        cover = st.rules.cover_ratio * _adjacent_enemy_men(ctx, g_r, g_s, g_n)[inv]
         need = np.maximum(st.vp[loc[k]] * st.rules.garrison_men_per_vp, cover)
         keep = need > 0
         k, r_k, f_k, need = k[keep], r_k[keep], f_k[keep], need[keep]
@@ -153,6 +157,12 @@ def _defend(ctx: Ctx, defenders: np.ndarray, enemy_node: np.ndarray, men_at: _Me
     """Send idle defenders to threatened friendly regions of their front; a threatened
     region keeps ``rules.defend_stack_men`` of them and sends the surplus on."""
     st, s = ctx.st, ctx.s
+    if st.rules.defend_stack_men >= 1e9 and st.rules.rear_release == 0.0:
+        # a dug-in defender moves only as a stacking limit's surplus or from the rear:
+        # with neither rule on it stays dug in, and needs no choice (most defenders)
+        defenders = defenders & (s.action != A_DEFEND)
+        if not defenders.any():
+            return
     # threatened[r, side, n]: own-alliance node adjacent to an enemy-held node
     tail, head, _, sc = ctx.derived.arcs(LAND)
     near_enemy = np.zeros(enemy_node.shape, dtype=bool)  # [R, S, N]

@@ -253,6 +253,32 @@ class Rules:
         "1", 0.0, 1.0, "fraction of commanders lost in battle who are captured (the rest "
         "are killed)")
 
+    # --- strikes, partisans, mobilisation, resources (stavka.engine.interdiction; they
+    # act only in a scenario with strike, partisans or mobilise effects or factory resources)
+    strike_repair_per_day: float = _rule(
+        "1/day", 0.0, 1.0, "fraction of a struck rail edge's full train capacity repaired a "
+        "day (0: never repaired)")
+    fort_repair_per_day: float = _rule(
+        "levels/day", 0.0, 3.0, "fortification levels of a struck region rebuilt a day")
+    partisan_cut_per_detachment: float = _rule(
+        "1/detachment", 0.0, 1.0, "fraction of the train capacity of each rail edge at a "
+        "region, and of the supply level there, that one partisan detachment in the region "
+        "cuts while an enemy of its side holds the region")
+    partisan_cut_max: float = _rule(
+        "1", 0.0, 1.0, "most of an edge's capacity (or a region's supply level) partisans cut")
+    partisan_hunt_per_day: float = _rule(
+        "1/day", 0.0, 1.0, "fraction of a region's partisan detachments destroyed a day per "
+        "10,000 men of the enemy (security troops) in the region (at most all of them)")
+    mobilise_men_per_day: float = _rule(
+        "men/day", 0.0, 1e6, "men a day a side's total mobilisation at level 1 adds to its "
+        "replacement pool")
+    mobilise_output_cut: float = _rule(
+        "1", 0.0, 1.0, "fraction of a side's factory output lost under total mobilisation at "
+        "level 1 (the men taken off farms and benches)")
+    resource_delay_days: float = _rule(
+        "days", 0.0, 365.0, "days a factory works on stockpiled minerals after a region "
+        "whose mines feed it is lost")
+
     def override(self, name: str, value: float) -> Rules:
         """A copy with rule ``name`` set to ``value``. Raises :class:`InputError` for an
         unknown rule or a value outside the rule's bounds (:func:`check`)."""

@@ -31,6 +31,7 @@ from ruamel.yaml.reader import ReaderError
 from stavka.errors import Problem, ScenarioError, did_you_mean, escape
 from stavka.scenario import diplomacy, naval
 from stavka.scenario.commanders import check_commanders
+from stavka.scenario.interdiction import check_interdiction_effect, rail_edges
 from stavka.scenario.schema import Scenario, not_yet_used_settings, param_uses
 
 Loc = tuple[str, int | None]
@@ -721,6 +722,8 @@ class _Loader:
             if isinstance(fa, dict):
                 ref(("factories", i, "node"), fa.get("node"), node_ids, "node")
                 ref(("factories", i, "side"), fa.get("side"), sides, "side")
+                for j, n in enumerate(_seq(fa.get("resources"))):
+                    ref(("factories", i, "resources", j), n, node_ids, "node")
         dip = _map(data.get("diplomacy"))
         dip_ids = {k: [x["id"] for x in _seq(dip.get(k))
                        if isinstance(x, dict) and isinstance(x.get("id"), str)]
@@ -728,6 +731,7 @@ class _Loader:
         ctx: dict[str, list[str]] = dict(
             nodes=node_ids, forms=form_ids, sides=sides, types=types, events=event_ids,
             params=params, fronts=fronts, requests=dip_ids["requests"],
+            rail_edges=rail_edges(data),
             agreements=dip_ids["agreements"],
             signables=dip_ids["agreements"] + dip_ids["contracts"],
             landings=[x["id"] for x in _seq(_map(data.get("sea")).get("landings"))
@@ -866,6 +870,7 @@ class _Loader:
         ref((*path, "send"), eff.get("send"), ctx["requests"], "request")
         ref((*path, "sign"), eff.get("sign"), ctx["signables"], "agreement or contract")
         ref((*path, "land"), eff.get("land"), ctx["landings"], "landing")
+        check_interdiction_effect(path, eff, ctx, ref, self.add)
 
     # -- stage 4: schema -----------------------------------------------------
     def validate(self, data: dict[str, Any]) -> Scenario | None:

@@ -344,6 +344,10 @@ class Factory(Spec):
                                               "output, read by supply in tons (the opt-in "
                                               "rule rules.supply_tons = 1; "
                                               "stavka.engine.tonnage)")
+    resources: list[str] = Field(
+        default_factory=list, max_length=100,
+        description="regions whose mines feed it (node ids): each one its side's alliance "
+                    "has lost for rules.resource_delay_days cuts its output by its share")
     evacuate_from: dt.date | None = Field(
         None, description="date evacuation starts (output falls to 0, resumes in the east)"
     )
@@ -588,6 +592,15 @@ class Effect(Spec):
                           "state of siege")
     land: str | None = Field(None, description="make a landing of the sea block (its id) "
                                                "today, with its checks (control, lift, coast)")
+    partisans: PartisanRaise | None = Field(
+        None, description="{side, region, detachments}: raise partisan detachments of a side "
+                          "in a region (stavka.engine.interdiction)")
+    strike: Strike | None = Field(
+        None, description="{a, b, damage} a rail edge's capacity, or {region, fort} a "
+                          "region's fortification, knocked out (stavka.engine.interdiction)")
+    mobilise: MobilisePolicy | None = Field(
+        None, description="{side, level}: a total-mobilisation policy trading production "
+                          "for men (stavka.engine.interdiction)")
 
     @model_validator(mode="after")
     def _one(self) -> Effect:
@@ -595,6 +608,53 @@ class Effect(Spec):
         if n != 1:
             raise ValueError(f"an effect has exactly one kind (got {n})")
         return self
+
+
+#: Most partisan detachments one effect raises.
+MAX_DETACHMENTS = 100_000
+
+
+class PartisanRaise(Spec):
+    """Partisan detachments raised by ``side`` in ``region`` (own or enemy-held): they need
+    no supply, cut the rail capacity of edges at the region and the supply level there
+    while the region is held by an enemy of ``side``, and are hunted by its troops
+    (:mod:`stavka.engine.interdiction`)."""
+
+    side: str = Field(description="side the partisans fight for")
+    region: str = Field(description="region (node id) they are raised in")
+    detachments: int = Field(ge=0, le=MAX_DETACHMENTS,
+                             description="detachments raised (0..100,000)")
+
+
+class Strike(Spec):
+    """A strike (air formations or a scenario's precision strike): either the rail edge
+    ``a``-``b`` loses ``damage`` of its train capacity, or ``region`` loses ``fort``
+    fortification levels; both are repaired over days (``rules.strike_repair_per_day``,
+    ``rules.fort_repair_per_day``)."""
+
+    a: str | None = Field(None, description="one end of the rail edge struck (node id)")
+    b: str | None = Field(None, description="the other end (node id)")
+    damage: float = Field(0.0, ge=0, le=1, description="fraction of the edge's trains/day "
+                                                       "knocked out (0..1)")
+    region: str | None = Field(None, description="region whose fortifications are struck")
+    fort: float = Field(0.0, ge=0, le=3, description="fortification levels knocked out (0..3)")
+
+    @model_validator(mode="after")
+    def _target(self) -> Strike:
+        edge = self.a is not None or self.b is not None
+        if edge == (self.region is not None) or (edge and (self.a is None or self.b is None)):
+            raise ValueError("a strike targets either a rail edge ('a' and 'b') or a "
+                             "'region' (its fortifications)")
+        return self
+
+
+class MobilisePolicy(Spec):
+    """A side's total mobilisation ("every man off the farms") at ``level`` 0..1 (0 lifts
+    it): ``level x rules.mobilise_men_per_day`` men a day join its replacement pool and its
+    factories' output is multiplied by ``1 - level x rules.mobilise_output_cut``."""
+
+    side: str = Field(description="side id")
+    level: float = Field(1.0, ge=0, le=1, description="policy level (0..1)")
 
 
 class AttackOrder(Spec):

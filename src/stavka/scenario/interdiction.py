@@ -1,0 +1,58 @@
+"""Cross references of the strike, partisan and mobilisation effects (the loader's
+located errors).
+
+An effect ``partisans: {side, region, detachments}`` names a side and a region; ``strike:
+{a, b, damage}`` names the two ends of a rail edge of the map (either order), ``strike:
+{region, fort}`` a region; ``mobilise: {side, level}`` a side. Each problem is one located
+line (``FILE:LINE: events.<i>.effects.<j>.<field>: message``), all of them at once,
+through the loader's ``ref`` and ``add`` callbacks. Counts, fractions and levels are
+bounded by the schema (:class:`stavka.scenario.schema.PartisanRaise`, ``Strike``,
+``MobilisePolicy``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from stavka.errors import escape
+
+#: ``ref(path, value, pool, what)``: report ``value`` if it is a string not in ``pool``.
+Ref = Callable[[tuple[Any, ...], Any, list[str], str], None]
+#: ``add(path, message)``: report a problem at ``path``.
+Add = Callable[[tuple[Any, ...], str], None]
+
+
+def rail_edges(data: dict[str, Any]) -> list[str]:
+    """``"a-b"`` and ``"b-a"`` for every rail edge of the raw scenario ``data``."""
+    out: list[str] = []
+    for e in data.get("edges") or []:
+        if isinstance(e, dict) and e.get("kind") == "rail":
+            a, b = e.get("a"), e.get("b")
+            if isinstance(a, str) and isinstance(b, str):
+                out += [f"{a}-{b}", f"{b}-{a}"]
+    return out
+
+
+def check_interdiction_effect(path: tuple[Any, ...], eff: dict[str, Any],
+                              ctx: dict[str, list[str]], ref: Ref, add: Add) -> None:
+    """Report an unknown side or region of a ``partisans``, ``strike`` or ``mobilise``
+    effect, and a strike on two regions with no rail edge between them."""
+    nodes, sides = ctx["nodes"], ctx["sides"]
+    pa = eff.get("partisans")
+    if isinstance(pa, dict):
+        ref((*path, "partisans", "side"), pa.get("side"), sides, "side")
+        ref((*path, "partisans", "region"), pa.get("region"), nodes, "node")
+    mo = eff.get("mobilise")
+    if isinstance(mo, dict):
+        ref((*path, "mobilise", "side"), mo.get("side"), sides, "side")
+    sk = eff.get("strike")
+    if isinstance(sk, dict):
+        ref((*path, "strike", "region"), sk.get("region"), nodes, "node")
+        a, b = sk.get("a"), sk.get("b")
+        ref((*path, "strike", "a"), a, nodes, "node")
+        ref((*path, "strike", "b"), b, nodes, "node")
+        if (isinstance(a, str) and isinstance(b, str) and a in nodes and b in nodes
+                and f"{a}-{b}" not in ctx["rail_edges"]):
+            add((*path, "strike", "b"), f"no rail edge between '{escape(a[:60])}' and "
+                                        f"'{escape(b[:60])}'")

@@ -55,6 +55,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from stavka.engine import interdiction
 from stavka.engine.context import Ctx
 from stavka.enums import ACTIVE, E_RAIL
 from stavka.world import graph
@@ -181,13 +182,13 @@ def levels(ctx: Ctx, held: np.ndarray, src_node: np.ndarray) -> tuple[np.ndarray
 
 def _arc_tons(ctx: Ctx, A: int) -> np.ndarray:
     """[R * A, arcs] t/day each rail-and-sea arc can carry today: (trains a day in the
-    arc's direction - today's troop trains) x ``rules.tons_per_train``; sea arcs ``inf``."""
+    arc's direction, less strikes and partisans, - today's troop trains) x ``rules.tons_per_train``; sea arcs ``inf``."""
     st = ctx.st
     rt, _, _, _ = ctx.derived.arcs(RAIL_AND_SEA)
     edge = ctx.derived.arc_edges(RAIL_AND_SEA)
     way = (st.ea[edge] != rt).astype(np.intp)  # 0: the arc runs the edge a->b
     rail = st.ekind[edge] == E_RAIL
-    trains = np.broadcast_to(st.ecap[edge][None, :], (ctx.R, edge.size))
+    trains = interdiction.capacity(ctx)[:, edge]  # less strikes and partisans
     if ctx.rail_used is not None:
         trains = trains - ctx.rail_used[:, edge, way]
     t = np.where(rail[None, :], np.maximum(trains, 0.0) * st.rules.tons_per_train, np.inf)

@@ -19,9 +19,11 @@ without ``step_hours``), so those digests are the same as before steps could be 
 Then the same for each field of :data:`OPTIONAL_FIELDS` (the diplomacy block's
 ``dip_*`` arrays, the regauging state ``gauge``, ``gauge_km`` of
 ``rules.supply_tons``, then the morale collapse's ``siege``, the commanders'
-``cmd_state`` and the sea block's naval arrays) whose replica slice is not empty; without
-a diplomacy block, with supply in tons off, without a state of siege, commanders or a sea
-block they are all empty and nothing is added.
+``cmd_state``, the sub-day ``eng_day0``, the sea block's naval arrays, then the
+strikes', partisans' and mobilisation's ``partisans``, ``edge_cut``, ``fort_cut``,
+``mob_level``) whose replica slice is not empty; without a diplomacy block, with supply
+in tons off, without a state of siege, commanders, sub-day steps, a sea block, strikes,
+partisans or a mobilisation policy they are all empty and nothing is added.
 Every field of the state is in :data:`DIGEST_FIELDS` or
 :data:`OPTIONAL_FIELDS` except the supply memo
 (``memo_*``: a cache, a pure function of the digested fields). The encoding does not
@@ -65,6 +67,8 @@ OPTIONAL_FIELDS: tuple[str, ...] = (
     # the sea block (stavka.world.naval): empty without one
     "sea_control", "fleet_ships", "fleet_air", "fleet_zone", "landing_state", "landing_due",
     "landed_day",
+    # strikes, partisans, total mobilisation (stavka.engine.interdiction): empty unless used
+    "partisans", "edge_cut", "fort_cut", "mob_level",
 )
 
 #: State fields left out of the digest (derived caches), by prefix.

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from stavka.enums import ACTIVE, CAUSES, INACTIVE, STANCES
+from stavka.scenario.schema import Effect
 from stavka.world.counts import on_grid
 from stavka.world.naval import naval_arrays
 from stavka.world.static import Static
@@ -100,6 +101,13 @@ class State:
     landing_state: np.ndarray  # [R, L] int8: 0 pending, 1 landed, 2 refused
     landing_due: np.ndarray  # [R, L] day the landing is to be made (-1: not set)
     landed_day: np.ndarray  # [R, F] day the formation came ashore (-1: never)
+    # Strikes, partisans and total mobilisation (stavka.engine.interdiction): empty (a
+    # zero-length last axis) unless the scenario has such effects; the digest then leaves
+    # them out.
+    partisans: np.ndarray  # [R, S, N or 0] float: partisan detachments of each side per region
+    edge_cut: np.ndarray  # [R, E or 0] float 0..1: fraction of a rail edge's trains struck out
+    fort_cut: np.ndarray  # [R, N or 0] float: fortification levels struck out of a region
+    mob_level: np.ndarray  # [R, S or 0] float 0..1: each side's total-mobilisation level
     # Memo of supply tracing (a pure function of the fields above, so not part of
     # the digest): the inputs it was traced from and its results, per replica.
     memo_ok: np.ndarray  # [R] bool: the memo holds a trace
@@ -197,8 +205,14 @@ def initial_state(st: Static, replicas: int) -> State:
     Nt, At = (N, A) if tons else (0, 0)
     Sg = S if uses_morale(st) else 0
     siege = np.array([spec.sides[sid].state_of_siege for sid in st.side_ids], dtype=bool)[:Sg]
+    use = uses_interdiction(st)
+    Np = N if use["partisans"] else 0
     return State(
         day=0, **dip, **naval_arrays(st.naval, R, F), siege=rep(siege),
+        partisans=np.zeros((R, S, Np)),
+        edge_cut=np.zeros((R, len(spec.edges) if use["strike_edge"] else 0)),
+        fort_cut=np.zeros((R, N if use["strike_fort"] else 0)),
+        mob_level=np.zeros((R, S if use["mobilise"] else 0)),
         cmd_state=np.zeros((R, len(spec.commanders)), dtype=np.int8),
         eng_day0=np.zeros((R, N, 2 if spec.step_hours != 24 else 0)),
         owner=rep(st.owner0.astype(np.int16)),
@@ -249,6 +263,42 @@ def uses_morale(st: Static) -> bool:
             or any(e.siege is not None for ev in spec.events for e in ev.effects)
             or ru.desert_max_per_day != 0.0 or ru.dissolve_morale != 0.0
             or ru.panic_spread_per_day != 0.0)
+
+
+def uses_interdiction(st: Static) -> dict[str, bool]:
+    """Which of the strike, partisan and mobilisation states a campaign carries:
+    ``partisans`` (an effect raises partisans), ``strike_edge`` and ``strike_fort`` (an
+    effect strikes a rail edge, a region's fortifications), ``mobilise`` (an effect sets a
+    mobilisation policy). Those not used are empty arrays, left out of the digest."""
+    effs = [e for ev in st.spec.events for e in ev.effects]
+    if st.spec.diplomacy is not None:  # outcomes of requests and agreements fire effects too
+        effs += [e for e in _dip_effects(st.spec.diplomacy)]
+    return dict(
+        partisans=any(e.partisans is not None for e in effs),
+        strike_edge=any(e.strike is not None and e.strike.a is not None for e in effs),
+        strike_fort=any(e.strike is not None and e.strike.region is not None for e in effs),
+        mobilise=any(e.mobilise is not None for e in effs))
+
+
+def _dip_effects(dip: Any) -> list[Any]:
+    """Every effect of a diplomacy block (requests' outcomes, counters, agreements)."""
+    out: list[Any] = []
+
+    def walk(x: Any) -> None:
+        if isinstance(x, Effect):
+            out.append(x)
+        elif isinstance(x, list | tuple):
+            for y in x:
+                walk(y)
+        elif isinstance(x, dict):
+            for y in x.values():
+                walk(y)
+        elif hasattr(type(x), "model_fields"):
+            for name in type(x).model_fields:
+                walk(getattr(x, name))
+
+    walk(dip)
+    return out
 
 
 def _diplomacy_arrays(st: Static, R: int) -> dict[str, np.ndarray]:

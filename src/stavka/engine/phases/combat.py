@@ -26,7 +26,7 @@ import numpy as np
 from stavka import combat as cm
 from stavka import detmath
 from stavka.ai import attack as ai_attack
-from stavka.engine import commanders
+from stavka.engine import commanders, interdiction
 from stavka.engine.context import Ctx
 from stavka.engine.effects import (
     book_battle_losses,
@@ -216,7 +216,7 @@ def run(ctx: Ctx) -> None:
     # surprise on the first two days of a war the attacker started
     surprise_day = s.war_day[er, att_side, :].max(axis=1)
     cond = cm.Conditions(
-        posture=posture_code(st.fort[en], dug, st.rules.prepared_after_days),
+        posture=posture_code(interdiction.fort(ctx, er, en), dug, st.rules.prepared_after_days),
         terrain=st.terrain[en].astype(int), ground=ctx.ground()[en].astype(int),
         temp_c=ctx.temp()[en],
         surprise=np.where((surprise_day >= 0) & (day - surprise_day <= 1), 1.0, 0.0),

@@ -3,6 +3,10 @@
 * A factory produces for its side while the side holds its region; from
   ``evacuate_from`` it stops for ``rules.evacuation_days`` (plants on trains) and then
   produces again in the rear, out of reach.
+* A factory's output is multiplied by its side's total-mobilisation factor and the
+  share of its resource regions still usable
+  (:func:`stavka.engine.interdiction.output_factor`); total mobilisation also adds men to
+  the side's pool (:func:`stavka.engine.interdiction.mobilise`).
 * Deliveries (trade, Lend-Lease, gold for trucks) land in the side's pool on
   their due day.
 * Mobilisation calls up ``men_per_day`` from the manpower pool; each time a
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from stavka.engine import interdiction
 from stavka.engine.context import Ctx
 from stavka.enums import ACTIVE, INACTIVE
 from stavka.world.counts import floor_grid, group_sum, on_grid
@@ -40,17 +45,21 @@ def run(ctx: Ctx) -> None:
         si, n = st.side(fa.side), st.node(fa.node)
         out = on_grid(np.array([0.0, fa.tanks_per_day, fa.guns_per_day, fa.aircraft_per_day]))
         trucks = float(on_grid(fa.trucks_per_day))
+        held = s.owner[:, n] == si
         if fa.evacuate_from is not None:
             e0 = (fa.evacuate_from - st.start).days
             if e0 <= day < e0 + st.rules.evacuation_days:
                 continue
             if day >= e0 + st.rules.evacuation_days:
-                s.pool[:, si] += out
-                s.truck_pool[:, si] += trucks
-                continue
-        held = s.owner[:, n] == si
-        s.pool[held, si] += out
-        s.truck_pool[held, si] += trucks
+                held = np.ones(ctx.R, dtype=bool)  # in the rear, out of reach
+        fac = interdiction.output_factor(ctx, si, fa.resources)
+        if fac is None:
+            s.pool[held, si] += out
+            s.truck_pool[held, si] += trucks
+        else:  # total mobilisation, lost mines (stavka.engine.interdiction)
+            s.pool[held, si] += on_grid(out[None, :] * fac[held, None])
+            s.truck_pool[held, si] += on_grid(trucks * fac[held])
+    interdiction.mobilise(ctx)
     _deliveries(ctx)
     _convalescents(ctx)
     _mobilise(ctx)

@@ -259,6 +259,10 @@ def apply_effect(ctx: Ctx, ev_id: str, ei: int, eff: Effect, m: np.ndarray, k: i
         times = dip.requests[q].times  # type: ignore[union-attr]
         ok = m & ~np.isin(s.dip_req[:, q], (1, 2)) & (s.dip_req_sends[:, q] < times)
         s.dip_req[ok, q] = 1  # REQ_QUEUED
+    elif eff.partisans is not None or eff.strike is not None or eff.mobilise is not None:
+        from stavka.engine.interdiction import apply
+
+        apply(ctx, ev_id, eff, m)
     elif eff.siege is not None:  # a state of siege declared or lifted (stavka.engine.morale)
         from stavka.engine.morale import set_siege
 

@@ -5,7 +5,8 @@ of a day's km and days in place count in days; the day's trains leave at its fir
 
 Rail: a formation needs ``ceil(rail_trains x strength)`` trains. Each day the
 trains it may dispatch are limited by what is left of every edge's daily
-capacity along its path (formations book in id order). A steady flow of k
+capacity (less what strikes and partisans cut, :func:`stavka.engine.interdiction.capacity`)
+along its path (formations book in id order). A steady flow of k
 trains/day occupies k trains/day of every edge of the path, so the booking is
 made on all of them. The formation arrives when its last train does:
 ``day of last dispatch + ceil(km / rail_speed)``.
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from stavka.engine import interdiction
 from stavka.engine.context import Ctx
 from stavka.engine.effects import capture_event, take_regions
 from stavka.engine.legality import passes
@@ -113,7 +115,8 @@ def _rail(ctx: Ctx) -> None:
     loading = (s.status == RAIL) & (s.rail_left > 0)
     if loading.any() and ctx.day_start:
         # capacity left today per edge and direction (0: a->b, 1: b->a)
-        cap = np.repeat(np.repeat(st.ecap[None, :, None], 2, axis=2), ctx.R, axis=0)
+        trains = interdiction.capacity(ctx)  # [R, E]: less strikes and partisans
+        cap = np.repeat(trains[:, :, None], 2, axis=2)
         rows = np.arange(ctx.R)
         for f in np.nonzero(loading.any(axis=0))[0]:
             m = loading[:, f]
@@ -132,7 +135,7 @@ def _rail(ctx: Ctx) -> None:
             km = st.rail_dist[al, s.rail_from[r, f], s.target[r, f]]
             s.rail_eta[r[done], f] = day + np.ceil(km[done] / st.spec.rail_speed_km_day).astype(int)
         if st.rules.supply_tons == 1.0:  # supply in tons gets what the troop trains left
-            ctx.rail_used = st.ecap[None, :, None] - cap
+            ctx.rail_used = trains[:, :, None] - cap
     # arrivals
     arr = (s.status == RAIL) & (s.rail_left <= 0) & (s.rail_eta >= 0) & (s.rail_eta <= day)
     if arr.any():

@@ -23,8 +23,11 @@ both out of supply and below ``rules.surrender_morale`` (the other cause of surr
 broken defender with no way out, is the combat phase's; both go through
 :func:`stavka.engine.effects.surrender`).
 
-Last, the morale collapse (:func:`stavka.engine.morale.run`: panic, desertion, the state
-of siege, dissolution), which does nothing unless the scenario uses it. Every rate here
+Partisans hostile to a region's holder cut its supply level there
+(:func:`stavka.engine.interdiction.supply_factor`). Last, the morale collapse
+(:func:`stavka.engine.morale.run`: panic, desertion, the state of siege, dissolution),
+which does nothing unless the scenario uses it, then the step's repair of struck edges
+and fortifications and the hunt for partisans (:func:`stavka.engine.interdiction.run`). Every rate here
 is per day, times the step's length in days (``ctx.dt``, exactly 1.0 at 24-hour steps).
 
 Reads: ownership, positions, the regauging clock (``taken_day``), supply on hand,
@@ -41,7 +44,7 @@ from __future__ import annotations
 import numpy as np
 
 from stavka import detmath
-from stavka.engine import morale, tonnage
+from stavka.engine import interdiction, morale, tonnage
 from stavka.engine.context import Ctx
 from stavka.engine.effects import MEN_ONLY, book_losses, book_sanitary, surrender
 from stavka.engine.phases import naval
@@ -65,7 +68,8 @@ def supply_levels(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
         port = held & (ctx.port_supply_t > 0.0)[:, None, :]
         src = src | port
     if st.rules.supply_tons == 1.0:  # opt-in: tons delivered over tons demanded
-        return tonnage.levels(ctx, held, src)
+        lv, con = tonnage.levels(ctx, held, src)
+        return interdiction.supply_factor(ctx, lv), con
     rt, rh, _, _ = ctx.derived.arcs(RAIL_AND_SEA)  # shipping between held ports counts as rail
     lt, lh, lkm, _ = ctx.derived.arcs(LAND_AND_SEA)
     # rail: hop counts are enough (reachability); land: km from the railhead
@@ -107,7 +111,7 @@ def supply_levels(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
     if st.rules.truck_reach_exp != 0.0:
         reach = reach[None, None, :] * motor_factor(ctx, A)[:, :, None]  # [R, A, N]
     level = np.clip(1.0 - truck_km / reach, 0.0, 1.0)
-    return np.where(connected, level, 0.0), connected
+    return interdiction.supply_factor(ctx, np.where(connected, level, 0.0)), connected
 
 
 def _arcs_open(lanes: np.ndarray, zone: np.ndarray) -> np.ndarray:
@@ -188,6 +192,7 @@ def run(ctx: Ctx) -> None:
         r, f = np.nonzero(give_up)
         surrender(ctx, r, f, reason="encircled, out of supply")
     morale.run(ctx)  # the morale collapse (off unless the scenario uses it)
+    interdiction.run(ctx)  # repairs and the partisan hunt (none unless the scenario has them)
 
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from stavka.api import Campaign
 from stavka.engine import interdiction
 from stavka.engine.context import Ctx
 from stavka.engine.phases.supply import supply_levels
@@ -94,6 +95,27 @@ def test_a_strike_cuts_an_edge_and_it_is_repaired_on_the_computed_day():
     c2.step()
     assert _cap(c2) == [10.0, 10.0, 10.0]  # day 2: repaired
     assert of_kind(c.events, "strike")[0].values["trains"] == 5.0
+
+
+def test_air_formations_strike_by_their_aircraft():
+    # 100 aircraft x 0.002 = 0.2 of q-r's 10 trains: 8 on day 0, repaired by day 1
+    c = campaign("t_strike", bomb=True)
+    c.step()
+    ev = [e for e in of_kind(c.events, "strike") if e.values["aircraft"] > 0][0]
+    assert (ev.values["damage"], ev.values["trains"]) == (100 * 0.002, 8.0)
+    assert _cap(c) == [7.5, 10.0, 10.0]
+
+
+def test_sub_day_steps_repair_by_the_steps_share_of_a_day(tmp_path):
+    # 12-hour steps: 0.25 a day is 0.125 a step; 0.5 struck is repaired after 4 steps
+    f = tmp_path / "t_strike_12h.yaml"
+    f.write_text((DATA / "t_strike.yaml").read_text() + "step_hours: 12\n")
+    c = Campaign(load_file(f), seed=0)
+    cut = []
+    for _ in range(4):
+        c.step()
+        cut.append(float(c.world.state.edge_cut[0, 0]))
+    assert cut == [0.375, 0.25, 0.125, 0.0]
 
 
 def test_a_strike_on_fortifications_is_rebuilt_at_the_rule_rate():

@@ -7,9 +7,12 @@ outcomes) have ``strike``, ``partisans`` or ``mobilise`` effects, or whose facto
 Constants are fields of :class:`stavka.rules.Rules`, each with its source in
 ``rules_v*.yaml``.
 
-* **Strikes** (effect ``strike``): a rail edge loses ``damage`` of its trains a day
-  (``State.edge_cut`` [R, E], at most 1), or a region ``fort`` levels of fortification
-  (``State.fort_cut`` [R, N], at most its level). At the end of each step's supply phase
+* **Strikes** (effect ``strike``): a rail edge loses ``damage + aircraft x
+  rules.strike_damage_per_aircraft`` of its trains a day (``State.edge_cut`` [R, E], at
+  most 1), or a region ``fort + aircraft x rules.strike_fort_per_aircraft`` levels of
+  fortification (``State.fort_cut`` [R, N], at most its level); ``aircraft`` are those in
+  play of the strike's air formations (``select``; 0 without), ``damage`` and ``fort`` a
+  scenario's precision strike. At the end of each step's supply phase
   (after the step used the capacity) ``rules.strike_repair_per_day x dt`` of the edge's
   capacity and ``rules.fort_repair_per_day x dt`` levels are repaired. A full cut of an
   edge struck on day d is therefore back to full capacity on day ``d +
@@ -45,6 +48,7 @@ from __future__ import annotations
 import numpy as np
 
 from stavka.engine.context import Ctx
+from stavka.enums import ACTIVE
 from stavka.scenario.schema import Effect
 from stavka.world.counts import on_grid
 
@@ -113,10 +117,12 @@ def rail_edge(ctx: Ctx, a: str, b: str) -> int:
     raise KeyError(f"no rail edge {a}-{b}")
 
 
-def apply(ctx: Ctx, ev_id: str, eff: Effect, m: np.ndarray) -> None:
+def apply(ctx: Ctx, ev_id: str, eff: Effect, m: np.ndarray,
+          flyers: np.ndarray | None = None) -> None:
     """Apply a ``strike``, ``partisans`` or ``mobilise`` effect in the replicas of mask
     ``m`` [R] (events phase), with a ``strike``, ``partisans`` or ``mobilisation`` event
-    each."""
+    each. ``flyers`` [R, F] bool: the formations a strike's ``select`` matches (None:
+    none)."""
     st, s = ctx.st, ctx.s
     reps = np.nonzero(m)[0]
     if eff.partisans is not None:
@@ -128,18 +134,25 @@ def apply(ctx: Ctx, ev_id: str, eff: Effect, m: np.ndarray) -> None:
                      total=float(s.partisans[r, sd, n]), event=ev_id)
     elif eff.strike is not None:
         sk = eff.strike
+        air = np.zeros(ctx.R)  # aircraft in play of the strike's air formations
+        if flyers is not None:
+            mask = flyers & (s.status == ACTIVE)
+            air = np.where(mask, s.strength[..., 3], 0.0).sum(axis=1)  # counts: exact sums
         if sk.region is not None:
             n = st.node(sk.region)
-            s.fort_cut[m, n] = np.minimum(s.fort_cut[m, n] + sk.fort, float(st.fort[n]))
+            cut = sk.fort + air * st.rules.strike_fort_per_aircraft
+            s.fort_cut[m, n] = np.minimum(s.fort_cut[m, n] + cut[m], float(st.fort[n]))
             for r in reps:
-                ctx.emit("strike", r, place=n, fort=sk.fort, event=ev_id)
+                ctx.emit("strike", r, place=n, fort=float(cut[r]), aircraft=float(air[r]),
+                         event=ev_id)
         else:
             e = rail_edge(ctx, str(sk.a), str(sk.b))
-            s.edge_cut[m, e] = np.minimum(s.edge_cut[m, e] + sk.damage, 1.0)
+            dmg = sk.damage + air * st.rules.strike_damage_per_aircraft
+            s.edge_cut[m, e] = np.minimum(s.edge_cut[m, e] + dmg[m], 1.0)
             for r in reps:
                 ctx.emit("strike", r, place=int(st.ea[e]), to=st.node_ids[st.eb[e]],
-                         damage=sk.damage, trains=float(st.ecap[e] * (1.0 - s.edge_cut[r, e])),
-                         event=ev_id)
+                         damage=float(dmg[r]), aircraft=float(air[r]),
+                         trains=float(st.ecap[e] * (1.0 - s.edge_cut[r, e])), event=ev_id)
     elif eff.mobilise is not None:
         sd = st.side(eff.mobilise.side)
         s.mob_level[m, sd] = eff.mobilise.level

@@ -258,6 +258,12 @@ class Rules:
     strike_repair_per_day: float = _rule(
         "1/day", 0.0, 1.0, "fraction of a struck rail edge's full train capacity repaired a "
         "day (0: never repaired)")
+    strike_damage_per_aircraft: float = _rule(
+        "1/aircraft", 0.0, 1.0, "fraction of a rail edge's train capacity one aircraft of a "
+        "strike's air formations knocks out")
+    strike_fort_per_aircraft: float = _rule(
+        "levels/aircraft", 0.0, 3.0, "fortification levels one aircraft of a strike's air "
+        "formations knocks out")
     fort_repair_per_day: float = _rule(
         "levels/day", 0.0, 3.0, "fortification levels of a struck region rebuilt a day")
     partisan_cut_per_detachment: float = _rule(

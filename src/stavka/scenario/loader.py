@@ -871,6 +871,7 @@ class _Loader:
         ref((*path, "sign"), eff.get("sign"), ctx["signables"], "agreement or contract")
         ref((*path, "land"), eff.get("land"), ctx["landings"], "landing")
         check_interdiction_effect(path, eff, ctx, ref, self.add)
+        self._selector((*path, "strike", "select"), _map(eff.get("strike")).get("select"), ctx)
 
     # -- stage 4: schema -----------------------------------------------------
     def validate(self, data: dict[str, Any]) -> Scenario | None:

@@ -627,9 +627,10 @@ class PartisanRaise(Spec):
 
 
 class Strike(Spec):
-    """A strike (air formations or a scenario's precision strike): either the rail edge
-    ``a``-``b`` loses ``damage`` of its train capacity, or ``region`` loses ``fort``
-    fortification levels; both are repaired over days (``rules.strike_repair_per_day``,
+    """A strike (a scenario's precision strike, ``damage`` or ``fort``, and the air
+    formations of ``select``, by their aircraft): either the rail edge ``a``-``b`` loses
+    that share of its train capacity, or ``region`` that many fortification levels; both
+    are repaired over days (``rules.strike_repair_per_day``,
     ``rules.fort_repair_per_day``)."""
 
     a: str | None = Field(None, description="one end of the rail edge struck (node id)")
@@ -638,6 +639,10 @@ class Strike(Spec):
                                                        "knocked out (0..1)")
     region: str | None = Field(None, description="region whose fortifications are struck")
     fort: float = Field(0.0, ge=0, le=3, description="fortification levels knocked out (0..3)")
+    select: Selector | None = Field(
+        None, description="air formations that fly the strike: their aircraft in play add "
+                          "aircraft x rules.strike_damage_per_aircraft to the damage, or x "
+                          "rules.strike_fort_per_aircraft to the levels")
 
     @model_validator(mode="after")
     def _target(self) -> Strike:

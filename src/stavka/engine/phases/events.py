@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from stavka.engine import interdiction
 from stavka.engine.context import Ctx
 from stavka.engine.legality import legal
 from stavka.enums import A_ATTACK, A_NONE, A_RAIL, ACTIVE, INACTIVE, STANCES
@@ -260,9 +261,9 @@ def apply_effect(ctx: Ctx, ev_id: str, ei: int, eff: Effect, m: np.ndarray, k: i
         ok = m & ~np.isin(s.dip_req[:, q], (1, 2)) & (s.dip_req_sends[:, q] < times)
         s.dip_req[ok, q] = 1  # REQ_QUEUED
     elif eff.partisans is not None or eff.strike is not None or eff.mobilise is not None:
-        from stavka.engine.interdiction import apply
-
-        apply(ctx, ev_id, eff, m)
+        flyers = (select(ctx, eff.strike.select)
+                  if eff.strike is not None and eff.strike.select is not None else None)
+        interdiction.apply(ctx, ev_id, eff, m, flyers)
     elif eff.siege is not None:  # a state of siege declared or lifted (stavka.engine.morale)
         from stavka.engine.morale import set_siege
 

@@ -193,3 +193,32 @@ def test_bad_input_is_reported_located_and_all_at_once(tmp_path):
                  "or equal to 1 (got 2)"):
         assert want in msg, (want, msg)
     assert msg.count("bad.yaml:") == 6
+
+
+def test_unused_the_state_is_empty_and_out_of_the_digest():
+    from stavka.world.digest import DIGEST_FIELDS, digested
+
+    c = campaign("t_tons")  # no strikes, partisans or mobilisation
+    s = c.world.state
+    assert s.partisans.size == s.edge_cut.size == s.fort_cut.size == s.mob_level.size == 0
+    assert not {"partisans", "edge_cut", "fort_cut", "mob_level"} & set(digested(s))
+    assert set(DIGEST_FIELDS) <= set(digested(campaign("t_partisans").world.state))
+    assert "partisans" in digested(campaign("t_partisans").world.state)
+
+
+def test_the_chronicle_tells_partisans_strikes_and_mobilisation():
+    from stavka.chronicle.markdown import render_markdown
+
+    c = campaign("t_partisans", seed=3)
+    st, s = c.static, c.world.state
+    s.loc[0, st.formation("sec")] = st.node("p")
+    c.run(days=1)
+    text = render_markdown(c)
+    assert "Five Soviet partisan detachments take to the forests around P." in text
+    assert "Security troops destroy" in text
+    b = campaign("t_strike", bomb=True, mobilise=True)
+    b.run(days=1)
+    text = render_markdown(b)
+    assert "The railway Source-P is struck: 5 trains a day get through." in text
+    assert "The railway Q-R is struck by 100 aircraft: 8 trains a day get through." in text
+    assert "Germany: every man off the farms: total mobilisation." in text

@@ -261,6 +261,51 @@ class MarkdownVisitor(EventVisitor[str]):
                          f"{'declared' if _v(e, 'on', True) else 'lifted'} "
                          f"({n.side(e.side)})") for e in evs]
 
+    # ---- strikes, partisans, total mobilisation (stavka.engine.interdiction) ----
+    def _render_partisans(self, evs: list[Event]) -> list[str]:
+        n = self.N
+        out = []
+        for e in evs:
+            k = int(_v(e, "detachments"))
+            out.append(sentence(f"{self._at([e])}{count(k)} {n.adj(e.side)} partisan "
+                                f"{plural(k, 'detachment')} take to the forests around "
+                                f"{n.node(e.place)}"))
+        return out
+
+    def _render_partisans_hunted(self, evs: list[Event]) -> list[str]:
+        n = self.N
+        out = []
+        for e in evs:
+            k, left = int(_v(e, "destroyed")), int(_v(e, "left"))
+            out.append(sentence(f"{self._at([e])}Security troops destroy {count(k)} "
+                                f"{n.adj(e.side)} partisan {plural(k, 'detachment')} around "
+                                f"{n.node(e.place)}; " + (f"{count(left)} "
+                                f"{'fights' if left == 1 else 'fight'} on" if left
+                                else "none is left")))
+        return out
+
+    def _render_strike(self, evs: list[Event]) -> list[str]:
+        n = self.N
+        out = []
+        for e in evs:
+            air = int(_v(e, "aircraft"))
+            by = f" by {num(air)} aircraft" if air else ""
+            if "to" in e.values:
+                out.append(sentence(
+                    f"{self._at([e])}The railway {n.node(e.place)}-{n.node(str(e.values['to']))} "
+                    f"is struck{by}: {_v(e, 'trains'):.0f} trains a day get through"))
+            else:
+                out.append(sentence(f"{self._at([e])}The fortifications of {n.node(e.place)} "
+                                    f"are struck{by}"))
+        return out
+
+    def _render_mobilisation(self, evs: list[Event]) -> list[str]:
+        n = self.N
+        return [sentence(f"{self._at([e])}{n.side(e.side)}: "
+                         + ("every man off the farms: total mobilisation"
+                            if _v(e, "level") > 0 else "total mobilisation is lifted"))
+                for e in evs]
+
     # ---- rendering ---------------------------------------------------------
     def _render_action(self, evs: list[Event]) -> list[str]:
         n = self.N

@@ -222,3 +222,26 @@ def test_the_chronicle_tells_partisans_strikes_and_mobilisation():
     assert "The railway Source-P is struck: 5 trains a day get through." in text
     assert "The railway Q-R is struck by 100 aircraft: 8 trains a day get through." in text
     assert "Germany: every man off the farms: total mobilisation." in text
+
+
+@pytest.mark.parametrize(("lost_days_ago", "tons"), [(29, 1000.0), (30, 0.0)])
+def test_under_supply_in_tons_a_lost_mine_stops_a_source_after_the_delay(
+        tmp_path, lost_days_ago, tons):
+    # t_tons's source factory (1,000 t/day) fed by a mine at z, lost to Germany; the
+    # delay is 30 days (rules v4): still shipping 29 days on, nothing from the 30th
+    from stavka.engine.tonnage import source_tons
+
+    text = (DATA / "t_tons.yaml").read_text().replace(
+        "{node: src, side: soviet, supply_per_day: 1000}",
+        "{node: src, side: soviet, supply_per_day: 1000, resources: [z]}")
+    f = tmp_path / "t_tons_mine.yaml"
+    f.write_text(text)
+    c = Campaign(load_file(f), seed=0)
+    st, s = c.static, c.world.state
+    z = st.node("z")
+    s.owner[0, z] = st.side("germany")
+    s.day = s.step = 40
+    s.taken_day[0, z] = 40 - lost_days_ago
+    held = st.alliance[s.owner][:, None, :] == np.arange(2)[None, :, None]
+    out = source_tons(Ctx.of(c.world, c.rng), held)
+    assert out[0, 0, st.node("src")] == tons

@@ -77,13 +77,15 @@ def demand(ctx: Ctx) -> np.ndarray:
 def source_tons(ctx: Ctx, held: np.ndarray) -> np.ndarray:
     """[R, A, N] t/day each alliance can ship from each region it holds (``held`` [R, A,
     N] bool): its factories' ``supply_per_day`` there (a factory stops on its
-    ``evacuate_from`` date), and ``inf`` at a ``supply_source`` region without factory
-    tonnage for the alliance that held it at the start (a depot fed from off the map);
-    with a ``sea`` block, plus what each open port unloads for its holder
-    (``ctx.port_supply_t``, :mod:`stavka.engine.phases.naval`)."""
+    ``evacuate_from`` date; times its total-mobilisation and resource factor,
+    :func:`stavka.engine.interdiction.output_factor`), and ``inf`` at a ``supply_source``
+    region without factory tonnage for the alliance that held it at the start (a depot
+    fed from off the map); with a ``sea`` block, plus what each open port unloads for its
+    holder (``ctx.port_supply_t``, :mod:`stavka.engine.phases.naval`)."""
     st = ctx.st
     A = held.shape[1]
     fac = np.zeros((A, st.N))
+    scaled = np.zeros((ctx.R, A, st.N))  # factories under a factor (stavka.engine.interdiction)
     declared = np.zeros(st.N, dtype=bool)
     for fa in st.spec.factories:
         if fa.supply_per_day <= 0:
@@ -92,12 +94,20 @@ def source_tons(ctx: Ctx, held: np.ndarray) -> np.ndarray:
         declared[n] = True
         if fa.evacuate_from is not None and ctx.day >= (fa.evacuate_from - st.start).days:
             continue
-        fac[st.alliance[st.side(fa.side)], n] += fa.supply_per_day
+        k = st.side(fa.side)
+        f = interdiction.output_factor(ctx, k, fa.resources)
+        if f is None:
+            fac[st.alliance[k], n] += fa.supply_per_day
+        else:  # total mobilisation, lost mines
+            scaled[:, st.alliance[k], n] += fa.supply_per_day * f
     depot = np.zeros((A, st.N))
     own0 = st.alliance[st.owner0]
     dep = st.source_node & ~declared
     depot[own0[dep], np.flatnonzero(dep)] = np.inf
-    out = np.where(held, fac[None] + depot[None], 0.0)
+    if scaled.any():  # total mobilisation, lost mines (stavka.engine.interdiction)
+        out = np.where(held, fac[None] + scaled + depot[None], 0.0)
+    else:
+        out = np.where(held, fac[None] + depot[None], 0.0)
     if st.naval is not None:  # an open port's tonnage for its holder (naval phase)
         out = out + np.where(held, ctx.port_supply_t[:, None, :], 0.0)
     return out

@@ -245,3 +245,33 @@ def test_under_supply_in_tons_a_lost_mine_stops_a_source_after_the_delay(
     held = st.alliance[s.owner][:, None, :] == np.arange(2)[None, :, None]
     out = source_tons(Ctx.of(c.world, c.rng), held)
     assert out[0, 0, st.node("src")] == tons
+
+
+def test_the_hunt_replays_and_a_replica_does_not_depend_on_its_batch():
+    # the security division in p from the start: the hunt draws every day
+    from stavka.engine.core import compile_world, step
+    from stavka.engine.rng import Streams
+
+    from .helpers import loaded
+
+    spec = loaded("t_partisans").spec
+
+    def world(replicas):
+        w = compile_world(spec, replicas=replicas)
+        w.state.loc[:, w.static.formation("sec")] = w.static.node("p")
+        return w
+
+    big, rb = world(3), Streams.from_seed(11, 3)
+    singles = [world(1) for _ in range(3)]
+    rs = [Streams.from_seed(11, 1, first=i) for i in range(3)]
+    for _ in range(6):
+        step(big, [], rb)
+        for w, r in zip(singles, rs, strict=True):
+            step(w, [], r)
+        for i in range(3):
+            assert big.state.digest(i) == singles[i].state.digest(0)
+    again = world(3)
+    ra = Streams.from_seed(11, 3)
+    for _ in range(6):
+        step(again, [], ra)
+    assert [again.state.digest(i) for i in range(3)] == [big.state.digest(i) for i in range(3)]

@@ -275,3 +275,48 @@ def test_the_hunt_replays_and_a_replica_does_not_depend_on_its_batch():
     for _ in range(6):
         step(again, [], ra)
     assert [again.state.digest(i) for i in range(3)] == [big.state.digest(i) for i in range(3)]
+
+
+PORT_STRIKE = """
+events:
+  - id: hit
+    trigger: {date: 1942-08-20}
+    effects:
+      - strike: {port: sovgavan, damage: 0.75}
+"""
+
+
+def test_a_struck_port_unloads_less_until_repaired(tmp_path):
+    # t_naval's Sovetskaya Gavan (500 t/day, its Tatar Strait held by a Soviet destroyer):
+    # struck by 0.75 on day 0 and repaired 0.25 a day (rules v4) after the day's use:
+    # 500 x (1 - 0.5) = 250 t on day 1, 375 on day 2, 500 from day 3
+    from stavka.engine.phases import naval
+
+    f = tmp_path / "t_naval_strike.yaml"
+    f.write_text((DATA / "t_naval.yaml").read_text() + PORT_STRIKE)
+    c = Campaign(load_file(f), seed=0)
+    st = c.static
+    port = st.node("sovgavan")
+
+    def port_t() -> float:
+        ctx = Ctx.of(c.world, c.rng)
+        return float(naval.port_supply(ctx, st.naval)[0, port])
+
+    assert port_t() == 500.0
+    c.step()
+    assert port_t() == 250.0
+    c.step()
+    assert port_t() == 375.0
+    c.step()
+    assert port_t() == 500.0
+    assert of_kind(c.events, "strike")[0].values["port"] is True
+
+
+def test_a_strike_on_a_region_without_a_port_is_a_located_error(tmp_path):
+    f = tmp_path / "bad_port.yaml"
+    f.write_text((DATA / "t_naval.yaml").read_text()
+                 + PORT_STRIKE.replace("port: sovgavan", "port: ussur"))
+    with pytest.raises(ScenarioError) as e:
+        load_file(f)
+    assert "events[0].effects[0].strike.port: 'ussur' has no port (port_tons_per_day is 0)" \
+        in str(e.value)

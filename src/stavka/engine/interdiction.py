@@ -3,20 +3,23 @@
 Every rule here is opt-in: it acts only in a scenario whose events (or diplomatic
 outcomes) have ``strike``, ``partisans`` or ``mobilise`` effects, or whose factories name
 ``resources``; otherwise its state arrays are empty (``State.partisans``, ``edge_cut``,
-``fort_cut``, ``mob_level``: left out of the digest) and every function returns at once.
+``fort_cut``, ``port_cut``, ``mob_level``: left out of the digest) and every function
+returns at once.
 Constants are fields of :class:`stavka.rules.Rules`, each with its source in
 ``rules_v*.yaml``.
 
 * **Strikes** (effect ``strike``): a rail edge loses ``damage + aircraft x
   rules.strike_damage_per_aircraft`` of its trains a day (``State.edge_cut`` [R, E], at
   most 1), or a region ``fort + aircraft x rules.strike_fort_per_aircraft`` levels of
-  fortification (``State.fort_cut`` [R, N], at most its level); ``aircraft`` are those in
-  play of the strike's air formations (``select``; 0 without), ``damage`` and ``fort`` a
-  scenario's precision strike. At the end of each step's supply phase
-  (after the step used the capacity) ``rules.strike_repair_per_day x dt`` of the edge's
-  capacity and ``rules.fort_repair_per_day x dt`` levels are repaired. A full cut of an
-  edge struck on day d is therefore back to full capacity on day ``d +
-  ceil(damage / strike_repair_per_day)``.
+  fortification (``State.fort_cut`` [R, N], at most its level), or a port (with a ``sea:``
+  block) ``damage + aircraft x rules.strike_damage_per_aircraft`` of the tons it unloads a
+  day (``State.port_cut`` [R, N], read by the naval phase's ports); ``aircraft`` are
+  those in play of the strike's air formations (``select``; 0 without), ``damage`` and
+  ``fort`` a scenario's precision strike. At the end of each step's supply phase (after
+  the step used the capacity) ``rules.strike_repair_per_day x dt`` of the edge's (or
+  port's) capacity and ``rules.fort_repair_per_day x dt`` levels are repaired. An edge
+  struck on day d is therefore back to full capacity on day ``d + ceil(damage /
+  strike_repair_per_day)``.
 * **Partisans** (effect ``partisans``): ``State.partisans`` [R, S, N] detachments of each
   side per region. They need no supply. Where the region's holder is at war with their
   side they are *hostile*: each rail edge with an end in the region loses ``min(
@@ -138,7 +141,14 @@ def apply(ctx: Ctx, ev_id: str, eff: Effect, m: np.ndarray,
         if flyers is not None:
             mask = flyers & (s.status == ACTIVE)
             air = np.where(mask, s.strength[..., 3], 0.0).sum(axis=1)  # counts: exact sums
-        if sk.region is not None:
+        if sk.port is not None:
+            n = st.node(sk.port)
+            dmg = sk.damage + air * st.rules.strike_damage_per_aircraft
+            s.port_cut[m, n] = np.minimum(s.port_cut[m, n] + dmg[m], 1.0)
+            for r in reps:
+                ctx.emit("strike", r, place=n, port=True, damage=float(dmg[r]),
+                         aircraft=float(air[r]), event=ev_id)
+        elif sk.region is not None:
             n = st.node(sk.region)
             cut = sk.fort + air * st.rules.strike_fort_per_aircraft
             s.fort_cut[m, n] = np.minimum(s.fort_cut[m, n] + cut[m], float(st.fort[n]))
@@ -167,6 +177,8 @@ def run(ctx: Ctx) -> None:
     ru, dt = st.rules, ctx.dt
     if s.edge_cut.shape[1] and s.edge_cut.any():
         s.edge_cut[:] = np.maximum(s.edge_cut - ru.strike_repair_per_day * dt, 0.0)
+    if s.port_cut.shape[1] and s.port_cut.any():
+        s.port_cut[:] = np.maximum(s.port_cut - ru.strike_repair_per_day * dt, 0.0)
     if s.fort_cut.shape[1] and s.fort_cut.any():
         s.fort_cut[:] = np.maximum(s.fort_cut - ru.fort_repair_per_day * dt, 0.0)
     if s.partisans.shape[2] and s.partisans.any():

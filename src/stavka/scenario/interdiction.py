@@ -3,7 +3,8 @@ located errors).
 
 An effect ``partisans: {side, region, detachments}`` names a side and a region; ``strike:
 {a, b, damage}`` names the two ends of a rail edge of the map (either order), ``strike:
-{region, fort}`` a region; ``mobilise: {side, level}`` a side. Each problem is one located
+{region, fort}`` a region, ``strike: {port, damage}`` a region with a port
+(``port_tons_per_day`` > 0); ``mobilise: {side, level}`` a side. Each problem is one located
 line (``FILE:LINE: events.<i>.effects.<j>.<field>: message``), all of them at once,
 through the loader's ``ref`` and ``add`` callbacks. Counts, fractions and levels are
 bounded by the schema (:class:`stavka.scenario.schema.PartisanRaise`, ``Strike``,
@@ -34,10 +35,18 @@ def rail_edges(data: dict[str, Any]) -> list[str]:
     return out
 
 
+def ports(data: dict[str, Any]) -> list[str]:
+    """Ids of the nodes of the raw scenario ``data`` with ``port_tons_per_day`` > 0."""
+    return [n["id"] for n in data.get("nodes") or [] if isinstance(n, dict)
+            and isinstance(n.get("id"), str) and isinstance(n.get("port_tons_per_day"), int | float)
+            and n["port_tons_per_day"] > 0]
+
+
 def check_interdiction_effect(path: tuple[Any, ...], eff: dict[str, Any],
                               ctx: dict[str, list[str]], ref: Ref, add: Add) -> None:
     """Report an unknown side or region of a ``partisans``, ``strike`` or ``mobilise``
-    effect, and a strike on two regions with no rail edge between them."""
+    effect, a strike on two regions with no rail edge between them, and one on a port in a
+    region without one."""
     nodes, sides = ctx["nodes"], ctx["sides"]
     pa = eff.get("partisans")
     if isinstance(pa, dict):
@@ -49,6 +58,11 @@ def check_interdiction_effect(path: tuple[Any, ...], eff: dict[str, Any],
     sk = eff.get("strike")
     if isinstance(sk, dict):
         ref((*path, "strike", "region"), sk.get("region"), nodes, "node")
+        port = sk.get("port")
+        ref((*path, "strike", "port"), port, nodes, "node")
+        if isinstance(port, str) and port in nodes and port not in ctx["ports"]:
+            add((*path, "strike", "port"), f"'{escape(port[:60])}' has no port "
+                                           f"(port_tons_per_day is 0)")
         a, b = sk.get("a"), sk.get("b")
         ref((*path, "strike", "a"), a, nodes, "node")
         ref((*path, "strike", "b"), b, nodes, "node")

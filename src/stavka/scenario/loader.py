@@ -31,7 +31,7 @@ from ruamel.yaml.reader import ReaderError
 from stavka.errors import Problem, ScenarioError, did_you_mean, escape
 from stavka.scenario import diplomacy, naval
 from stavka.scenario.commanders import check_commanders
-from stavka.scenario.interdiction import check_interdiction_effect, rail_edges
+from stavka.scenario.interdiction import check_interdiction_effect, ports, rail_edges
 from stavka.scenario.schema import Scenario, not_yet_used_settings, param_uses
 
 Loc = tuple[str, int | None]
@@ -731,7 +731,7 @@ class _Loader:
         ctx: dict[str, list[str]] = dict(
             nodes=node_ids, forms=form_ids, sides=sides, types=types, events=event_ids,
             params=params, fronts=fronts, requests=dip_ids["requests"],
-            rail_edges=rail_edges(data),
+            rail_edges=rail_edges(data), ports=ports(data),
             agreements=dip_ids["agreements"],
             signables=dip_ids["agreements"] + dip_ids["contracts"],
             landings=[x["id"] for x in _seq(_map(data.get("sea")).get("landings"))

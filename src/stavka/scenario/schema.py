@@ -628,16 +628,18 @@ class PartisanRaise(Spec):
 
 class Strike(Spec):
     """A strike (a scenario's precision strike, ``damage`` or ``fort``, and the air
-    formations of ``select``, by their aircraft): either the rail edge ``a``-``b`` loses
-    that share of its train capacity, or ``region`` that many fortification levels; both
-    are repaired over days (``rules.strike_repair_per_day``,
-    ``rules.fort_repair_per_day``)."""
+    formations of ``select``, by their aircraft): the rail edge ``a``-``b`` or the
+    ``port`` loses that share of its capacity (trains, tons unloaded a day), or ``region``
+    that many fortification levels; all are repaired over days
+    (``rules.strike_repair_per_day``, ``rules.fort_repair_per_day``)."""
 
     a: str | None = Field(None, description="one end of the rail edge struck (node id)")
     b: str | None = Field(None, description="the other end (node id)")
     damage: float = Field(0.0, ge=0, le=1, description="fraction of the edge's trains/day "
                                                        "knocked out (0..1)")
     region: str | None = Field(None, description="region whose fortifications are struck")
+    port: str | None = Field(None, description="port (node id with port_tons_per_day) whose "
+                                               "unloading capacity loses ``damage``")
     fort: float = Field(0.0, ge=0, le=3, description="fortification levels knocked out (0..3)")
     select: Selector | None = Field(
         None, description="air formations that fly the strike: their aircraft in play add "
@@ -647,9 +649,10 @@ class Strike(Spec):
     @model_validator(mode="after")
     def _target(self) -> Strike:
         edge = self.a is not None or self.b is not None
-        if edge == (self.region is not None) or (edge and (self.a is None or self.b is None)):
-            raise ValueError("a strike targets either a rail edge ('a' and 'b') or a "
-                             "'region' (its fortifications)")
+        targets = int(edge) + int(self.region is not None) + int(self.port is not None)
+        if targets != 1 or (edge and (self.a is None or self.b is None)):
+            raise ValueError("a strike targets one of a rail edge ('a' and 'b'), a 'region' "
+                             "(its fortifications) or a 'port'")
         return self
 
 

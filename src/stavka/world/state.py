@@ -107,6 +107,7 @@ class State:
     partisans: np.ndarray  # [R, S, N or 0] float: partisan detachments of each side per region
     edge_cut: np.ndarray  # [R, E or 0] float 0..1: fraction of a rail edge's trains struck out
     fort_cut: np.ndarray  # [R, N or 0] float: fortification levels struck out of a region
+    port_cut: np.ndarray  # [R, N or 0] float 0..1: fraction of a port's tons a day struck out
     mob_level: np.ndarray  # [R, S or 0] float 0..1: each side's total-mobilisation level
     # Memo of supply tracing (a pure function of the fields above, so not part of
     # the digest): the inputs it was traced from and its results, per replica.
@@ -212,6 +213,7 @@ def initial_state(st: Static, replicas: int) -> State:
         partisans=np.zeros((R, S, Np)),
         edge_cut=np.zeros((R, len(spec.edges) if use["strike_edge"] else 0)),
         fort_cut=np.zeros((R, N if use["strike_fort"] else 0)),
+        port_cut=np.zeros((R, N if use["strike_port"] else 0)),
         mob_level=np.zeros((R, S if use["mobilise"] else 0)),
         cmd_state=np.zeros((R, len(spec.commanders)), dtype=np.int8),
         eng_day0=np.zeros((R, N, 2 if spec.step_hours != 24 else 0)),
@@ -267,8 +269,8 @@ def uses_morale(st: Static) -> bool:
 
 def uses_interdiction(st: Static) -> dict[str, bool]:
     """Which of the strike, partisan and mobilisation states a campaign carries:
-    ``partisans`` (an effect raises partisans), ``strike_edge`` and ``strike_fort`` (an
-    effect strikes a rail edge, a region's fortifications), ``mobilise`` (an effect sets a
+    ``partisans`` (an effect raises partisans), ``strike_edge``, ``strike_fort`` and
+    ``strike_port`` (an effect strikes a rail edge, a region's fortifications, a port), ``mobilise`` (an effect sets a
     mobilisation policy). Those not used are empty arrays, left out of the digest."""
     effs = [e for ev in st.spec.events for e in ev.effects]
     if st.spec.diplomacy is not None:  # outcomes of requests and agreements fire effects too
@@ -277,6 +279,7 @@ def uses_interdiction(st: Static) -> dict[str, bool]:
         partisans=any(e.partisans is not None for e in effs),
         strike_edge=any(e.strike is not None and e.strike.a is not None for e in effs),
         strike_fort=any(e.strike is not None and e.strike.region is not None for e in effs),
+        strike_port=any(e.strike is not None and e.strike.port is not None for e in effs),
         mobilise=any(e.mobilise is not None for e in effs))
 
 

@@ -353,7 +353,8 @@ def _reason(ctx: Ctx, nav: NavalStatic, check: str, r: int, v: dict[str, Any]) -
 def port_supply(ctx: Ctx, nav: NavalStatic) -> np.ndarray:
     """[R, N] t/day: what each port unloads today for the side holding it (module
     docstring, 4): ``Node.port_tons_per_day`` where one of its sea zones is free of ice
-    and controlled by no one or by the holder's alliance, else 0."""
+    and controlled by no one or by the holder's alliance, else 0; times ``1 -
+    State.port_cut`` where strikes hit the port."""
     st, s = ctx.st, ctx.s
     d = min(ctx.day, st.days - 1)
     holder = st.alliance[s.owner]  # [R, N]
@@ -365,7 +366,10 @@ def port_supply(ctx: Ctx, nav: NavalStatic) -> np.ndarray:
             continue
         ok = (ctrl_al[:, z, None] < 0) | (ctrl_al[:, z, None] == holder)
         free |= nav.coast[z][None, :] & ok
-    return np.where(free & (nav.port_t > 0.0)[None, :], nav.port_t[None, :], 0.0)
+    out = np.where(free & (nav.port_t > 0.0)[None, :], nav.port_t[None, :], 0.0)
+    if s.port_cut.shape[1]:  # struck ports (stavka.engine.interdiction)
+        out = out * (1.0 - s.port_cut)
+    return out  # type: ignore[no-any-return]
 
 
 def lanes_open(ctx: Ctx, nav: NavalStatic) -> np.ndarray:

@@ -195,6 +195,18 @@ def test_bad_input_is_reported_located_and_all_at_once(tmp_path):
     assert msg.count("bad.yaml:") == 6
 
 
+def test_stavka_check_exits_2_with_every_problem(tmp_path, capsys):
+    from stavka.cli import main
+
+    text = (DATA / "t_partisans.yaml").read_text().split("events:")[0].split("rules:")[0]
+    f = tmp_path / "bad.yaml"
+    f.write_text(text + BAD)
+    assert main(["check", str(f)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert err.rstrip().endswith("error: 6 problem(s) in scenario")
+
+
 def test_unused_the_state_is_empty_and_out_of_the_digest():
     from stavka.world.digest import DIGEST_FIELDS, digested
 

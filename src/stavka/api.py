@@ -269,6 +269,9 @@ class Campaign:
                            for k, v in st.params.items()},
             "start": st.start.isoformat(),
             "days": self.day,
+            # a scenario in hours: the step length and the steps taken (the orders below
+            # are keyed by step); a daily summary is as it was
+            **({"step_hours": st.step_hours, "steps": s.step} if st.step_hours != 24 else {}),
             "end": self.static.date(max(self.day - 1, 0)).isoformat(),
             "digest": self.digest(),
             "losses": losses,

@@ -9,6 +9,9 @@ its own), and :func:`stavka.world.visibility.visibility` for the fog of war.
 
 Units: men, tanks, guns and aircraft are counts; ``supply`` is the fraction (0..1) of
 a formation's carried supply on hand; days count from the scenario's start (day 0).
+Days and steps: a scenario may step in hours (``step_hours``); :func:`step` advances one
+step, :func:`steps` counts them, :func:`day` is the calendar day, and
+:func:`steps_per_day` converts (1 for every daily scenario, where a step is a day).
 """
 
 from __future__ import annotations
@@ -154,11 +157,19 @@ def scenario_info(scenario_id: str) -> dict[str, Any]:
     return {
         "id": scenario_id, "uploaded": bool(UPLOAD_ID.match(scenario_id)), "name": spec.name,
         "start": spec.start.isoformat(),
-        "end": spec.end.isoformat(), "days": spec.days,
+        "end": spec.end.isoformat(), "days": spec.days, "step_hours": spec.step_hours,
         "sides": {k: {"name": v.name, "colour": v.colour, "alliance": v.alliance}
                   for k, v in spec.sides.items()},
         "parameters": {k: p.model_dump(mode="json") for k, p in spec.parameters.items()},
     }
+
+
+def is_rule(name: Any) -> bool:
+    """Whether parameter ``name`` names a campaign rule (``rules.NAME``): accepted for any
+    scenario, its value checked against the rule's bounds when a campaign is made."""
+    from stavka.rules import PREFIX
+
+    return isinstance(name, str) and name.startswith(PREFIX)
 
 
 def scenario_hash(scenario_id: str) -> str:
@@ -229,7 +240,27 @@ def sides(c: Any) -> list[str]:
 
 
 def day(c: Any) -> int:
+    """The calendar day (days since the start; whole days, at any step length)."""
     return int(c.day)
+
+
+def steps(c: Any) -> int:
+    """Steps taken (the day at 24-hour steps)."""
+    return int(c.world.state.step)
+
+
+def steps_per_day(c: Any) -> int:
+    """Steps in one day (``24 // step_hours``; 1 for a daily scenario)."""
+    return int(c.static.steps_per_day)
+
+
+def step_hours(c: Any) -> int:
+    return int(c.static.step_hours)
+
+
+def total_steps(c: Any) -> int:
+    """Steps from the start to the scenario's end (its days times the steps in a day)."""
+    return int(c.static.days) * steps_per_day(c)
 
 
 def date(c: Any, d: int | None = None) -> str:
@@ -243,11 +274,12 @@ def done(c: Any) -> bool:
 def digest(c: Any) -> str:
     """The state digest; the one the campaign recorded for today if it has (the same
     function of the same state, computed once)."""
-    h = c.history.digests
-    return str(h[-1]) if len(h) == c.day + 1 else str(c.digest())
+    h = c.history.digests  # one per step, and the start's
+    return str(h[-1]) if len(h) == steps(c) + 1 else str(c.digest())
 
 
 def total_days(c: Any) -> int:
+    """The scenario's length in days (see :func:`total_steps` for its steps)."""
     return int(c.static.days)
 
 
@@ -292,7 +324,7 @@ def check_order(c: Any, text: str, side: str) -> str:
 
 
 def step(c: Any, orders: list[str], humans: list[str]) -> list[Any]:
-    """Advance one day with the human sides' orders (AI sides follow the engine's script
+    """Advance one step (a day, or the scenario's ``step_hours``) with the human sides' orders (AI sides follow the engine's script
     and doctrine); return the day's events. Raises the engine's errors unchanged."""
     return list(c.step(list(orders), side=tuple(humans) if humans else None))
 
@@ -453,7 +485,7 @@ def rail_preview(c: Any, formation: str, target: str, side: str) -> dict[str, An
     # the engine's own count (strength over establishment), not the establishment's
     trains = int(trains_needed(st, world.state, np.array([f]), np.array([0]))[0])
     orders = [Order(formation, "rail", target)]
-    for _ in range(RAIL_PREVIEW_DAYS):
+    for _ in range(RAIL_PREVIEW_DAYS * int(st.steps_per_day)):  # days, in steps
         if world.state.day >= st.days or bool(world.state.over[0]):
             break
         engine_step(world, orders, c.rng, record=False)

@@ -56,9 +56,11 @@ class Seat(Base):
 class Turn(Base):
     """One advance of a game (``n`` = 0 is the start: no days, the day-0 picture).
 
-    ``orders``: per day of the turn, the list of ``[side, order text]`` given that day;
-    ``digests``/``frames``: per day after it, the state digest and the map picture;
-    ``events``: the turn's events (``Event.to_dict`` without the replica)."""
+    ``orders``: per step of the turn (a day at 24-hour steps), the list of ``[side, order
+    text]`` given at that step; ``digests``: per step after it, the state digest; ``days``:
+    the turn's steps; ``frames``: the map picture after each day's last step (and at the
+    campaign's end): one per step of a daily scenario; ``events``: the turn's events
+    (``Event.to_dict`` without the replica); ``day0``: the calendar day it started on."""
 
     __tablename__ = "turns"
     __table_args__ = (UniqueConstraint("game_id", "n"),)

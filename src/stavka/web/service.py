@@ -5,8 +5,10 @@ No game rule lives here: orders are checked by the engine (through
 (no player orders for them), and what a seat sees is the engine's visibility mask.
 
 Live campaigns are kept in memory per game; after a restart (or eviction) a game is
-rebuilt by replaying its recorded orders, and every day's digest must equal the
-recorded one. A turn is one transaction: the turn row (orders, digests, events,
+rebuilt by replaying its recorded orders, and every step's digest must equal the
+recorded one. A turn lasts ``turn_days`` days whatever the scenario's step: a day's
+steps (``24 // step_hours``, one for a daily scenario) times ``turn_days``; the record
+keeps orders and digests per step, and the map's pictures once a day. A turn is one transaction: the turn row (orders, digests, events,
 pictures), the game's day and digest, and the seats' reset, or nothing.
 """
 
@@ -120,12 +122,13 @@ class WarRoom:
     def create(self, scenario: str, seed: int, params: dict[str, Any] | None,
                seats: dict[str, str], turn_days: int,
                script: dict[int, list[str]] | None = None,
-               days: int | None = None) -> dict[str, Any]:
+               steps: int | None = None) -> dict[str, Any]:
         """Create a game; return its id and each human seat's token (shown only here).
 
         ``seats``: side -> "human" or "ai" (sides not named are AI). A game without a
         human seat is played to its end at once (a campaign to watch): to the campaign's
-        end, or for ``days`` days, with ``script`` (day -> orders, given as a referee)."""
+        end, or for ``steps`` steps (days at 24-hour steps), with ``script`` (step ->
+        orders, given as a referee)."""
         self.ensure(scenario)
         info = ev.scenario_info(scenario)
         for side, kind in seats.items():
@@ -157,8 +160,8 @@ class WarRoom:
         self._remember(gid, live)
         if not humans:  # nobody to wait for: one turn to the end
             with live.lock:
-                self._advance(gid, live, days=days or ev.total_days(c), script=script or {},
-                              finish=True)
+                self._advance(gid, live, steps=ev.total_steps(c) if steps is None else steps,
+                              script=script or {}, finish=True)
         return {"id": gid, "tokens": tokens}
 
     def games(self, limit: int = 100) -> list[dict[str, Any]]:
@@ -263,7 +266,8 @@ class WarRoom:
 
     def end_turn(self, gid: str, side: str) -> dict[str, Any]:
         """End ``side``'s turn; when every human seat has, advance the game one turn
-        (``turn_days`` days or to the end). Returns ``advanced`` and the game's state."""
+        (``turn_days`` days, in steps at a scenario's ``step_hours``, or to the end).
+        Returns ``advanced`` and the game's state."""
         live = self.live(gid)
         with live.lock:
             seat = self._active_seat(gid, live, side)
@@ -284,38 +288,47 @@ class WarRoom:
         for k, v in values.items():
             setattr(seat, k, v)
 
-    def _advance(self, gid: str, live: Live, days: int | None = None,
+    def _advance(self, gid: str, live: Live, steps: int | None = None,
                  script: dict[int, list[str]] | None = None, finish: bool = False) -> None:
-        """Play one turn (``days``, default the game's ``turn_days``, or to the end) and
-        commit it (caller holds ``live.lock``). ``script``: day -> orders given by a
-        referee (a report opened to watch) instead of the seats' orders; ``finish``: the
-        game is finished after this turn even if the campaign is not. On any failure the
-        live game is dropped (rebuilt from the record next time) and nothing is written."""
+        """Play one turn (``steps``, default the game's ``turn_days`` days in steps, or to
+        the end) and commit it (caller holds ``live.lock``). ``script``: step -> orders
+        given by a referee (a report opened to watch, keyed as its summary keys them)
+        instead of the seats' orders; ``finish``: the game is finished after this turn
+        even if the campaign is not. The seats' orders are given at the turn's first step.
+        The turn row keeps orders and digests per step, and a picture at the end of each
+        day (and at the campaign's end). On any failure the live game is dropped (rebuilt
+        from the record next time) and nothing is written."""
         try:
             c = live.campaign
             day0 = int(live.game["day"])
+            digest0 = str(live.game["digest"])
+            spd = ev.steps_per_day(c)
             orders = [[x.side, o] for x in live.seats if x.kind == "human" for o in x.orders]
             day_orders: list[list[list[str]]] = []
             digests: list[str] = []
             frames: list[dict[str, Any]] = []
             events: list[dict[str, Any]] = []
-            for i in range(days or int(live.game["turn_days"])):
+            n = int(live.game["turn_days"]) * spd if steps is None else steps
+            for i in range(n):
                 if ev.done(c):
                     break
                 if script is not None:
-                    todays = [["referee", o] for o in script.get(ev.day(c), [])]
+                    todays = [["referee", o] for o in script.get(ev.steps(c), [])]
                 else:
                     todays = orders if i == 0 else []
                 evs = ev.step(c, [o for _, o in todays], live.humans)
                 day_orders.append(todays)
                 digests.append(ev.digest(c))
-                frames.append(ev.frame(c))
+                if ev.steps(c) % spd == 0 or ev.done(c) or i == n - 1:
+                    frames.append(ev.frame(c))
                 events.extend(ev.event_dict(e) for e in evs)
             now = time.time()
             game = {"day": ev.day(c), "digest": digests[-1] if digests else live.game["digest"],
                     "status": "finished" if finish or ev.done(c) else "active", "updated": now}
             with self._writing(), self.engine.begin() as conn:
-                moved = conn.execute(update(Game).where(Game.id == gid, Game.day == day0)
+                # the digest hashes the step: it tells turns apart within a day too
+                moved = conn.execute(update(Game).where(Game.id == gid, Game.day == day0,
+                                                        Game.digest == digest0)
                                      .values(**game))
                 if moved.rowcount != 1:
                     raise WebError(409, f"game {gid}: its record is no longer at day {day0} "
@@ -363,7 +376,10 @@ class WarRoom:
         """Open a run's summary (``summary.json`` of ``stavka run --report``, read from a
         folder or uploaded) as a finished game to watch; return its id. The campaign is
         replayed from the summary's scenario, seed, parameters and orders and must reach
-        its digest. Raises :class:`InputError` (one line, starting with ``label``)."""
+        its digest. A summary counts ``days``; its orders are keyed by step (the day at
+        24-hour steps), and a run of a scenario with ``step_hours`` says its ``steps``
+        (without them: the days' steps). Raises :class:`InputError` (one line, starting
+        with ``label``)."""
         try:
             if not isinstance(summ, dict):
                 raise TypeError(f"an object is needed, not {type(summ).__name__}")
@@ -378,6 +394,9 @@ class WarRoom:
                 d, o = str(item).split(":", 1)
                 script.setdefault(int(d), []).append(o.strip())
             digest = str(summ["digest"])
+            steps = summ.get("steps")
+            if steps is not None and (isinstance(steps, bool) or not isinstance(steps, int)):
+                raise TypeError("steps must be a whole number")
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise InputError(f"{label}: not a stavka run summary "
                              f"({type(exc).__name__}: {str(exc)[:80]})") from None
@@ -385,12 +404,21 @@ class WarRoom:
         c = ev.new_campaign(scenario, seed, params, [])
         if not 0 <= days <= ev.total_days(c):
             raise InputError(f"{label}: days must be 0..{ev.total_days(c)} (got {days})")
-        for _ in range(days):
-            ev.step(c, script.get(ev.day(c), []), [])
+        spd = ev.steps_per_day(c)
+        if steps is None:
+            steps = days * spd
+        elif not (days * spd <= steps < (days + 1) * spd and steps <= ev.total_steps(c)):
+            raise InputError(f"{label}: steps {steps} is not within day {days} "
+                             f"({ev.step_hours(c)}-hour steps)")
+        for _ in range(steps):
+            if ev.done(c):
+                break
+            ev.step(c, script.get(ev.steps(c), []), [])
         if ev.digest(c) != digest:
             raise InputError(f"{label}: the replay reaches digest {ev.digest(c)}, "
                              f"the summary says {digest[:70]} (another stavka version?)")
-        return str(self.create(scenario, seed, params, {}, 1, script=script, days=days)["id"])
+        return str(self.create(scenario, seed, params, {}, 1, script=script,
+                               steps=steps)["id"])
 
     # ---- uploaded scenarios -----------------------------------------------------------
     def upload(self, name: str, text: str) -> dict[str, Any]:
@@ -463,7 +491,8 @@ class WarRoom:
         }
 
     def record(self, gid: str) -> dict[str, Any]:
-        """The game's record: scenario, seed, parameters, orders per day, digests."""
+        """The game's record: scenario, seed, parameters, orders and digests per step (per
+        day at 24-hour steps)."""
         with self.sessions() as s:
             g = self._game(s, gid)
             if g.status != "finished":
@@ -516,11 +545,11 @@ class WarRoom:
         c = ev.new_campaign(g.scenario, g.seed, g.params, humans)
         for t in turns:
             if t.n == 0:
-                _same(gid, 0, t.digests[0], ev.digest(c))
+                _same(gid, c, t.digests[0])
                 continue
-            for i, todays in enumerate(t.orders):
+            for i, todays in enumerate(t.orders):  # one entry per step
                 ev.step(c, [o for _, o in todays], humans)
-                _same(gid, t.day0 + i + 1, t.digests[i], ev.digest(c))
+                _same(gid, c, t.digests[i])
         if ev.day(c) != g.day:
             raise WebError(409, f"game {gid}: record ends on day {ev.day(c)}, game says {g.day}")
         return Live(c, humans, _row(g), seats, turns[-1].n if turns else 0,
@@ -585,9 +614,13 @@ def _public(g: dict[str, Any], seats: list[SeatNow]) -> dict[str, Any]:
     }
 
 
-def _same(gid: str, day: int, recorded: str, got: str) -> None:
+def _same(gid: str, c: Any, recorded: str) -> None:
+    """409 unless the rebuilt campaign ``c`` has the ``recorded`` digest."""
+    got = ev.digest(c)
     if recorded != got:
-        raise WebError(409, f"game {gid}: replay parts from the record on day {day} "
+        when = (f"on day {ev.day(c)}" if ev.steps_per_day(c) == 1 else
+                f"at step {ev.steps(c)} (day {ev.day(c)}, {ev.step_hours(c)}-hour steps)")
+        raise WebError(409, f"game {gid}: replay parts from the record {when} "
                        f"(digest {got[:12]}, recorded {recorded[:12]})")
 
 
@@ -668,9 +701,12 @@ class Sweeps:
         self.room.ensure(scenario)
         info = ev.scenario_info(scenario)
         for name in [*params, *([compare[0]] if compare else [])]:
-            if name not in info["parameters"]:
+            # a scenario's parameter, or a campaign rule (rules.NAME, checked against the
+            # rule's bounds by the engine below), as games and `stavka sweep` take them
+            if name not in info["parameters"] and not ev.is_rule(name):
                 raise WebError(422, f"unknown parameter {name!r:.60}; scenario {scenario} has: "
-                                    f"{', '.join(info['parameters']) or 'none'}")
+                                    f"{', '.join(info['parameters']) or 'none'}, or any rule "
+                                    "as rules.NAME")
         for v in compare[1] if compare else [None]:  # every setting, checked by the engine
             ev.new_campaign(scenario, 0, {**params, **({compare[0]: v} if compare else {})},
                             [])  # InputError (422) for a value out of type or range

@@ -253,8 +253,9 @@ def replay_cmd(
     if report is not None and not report.strip():
         raise InputError("--report '': not a folder name")
     prep = prepare(file, scenario=scenario, any_version=any_version, report_dir=report)
+    unit = "days" if prep.campaign.static.step_hours == 24 else "steps"
     with Progress(TextColumn("[bold]replay"), BarColumn(),
-                  TextColumn("{task.completed}/{task.total} days"), TimeElapsedColumn(),
+                  TextColumn("{task.completed}/{task.total} " + unit), TimeElapsedColumn(),
                   console=err, disable=quiet, transient=True) as bar:
         task = bar.add_task("replay", total=prep.file.days)
         res = run_prepared(prep, on_day=lambda d: bar.update(task, completed=d))

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from stavka.atomic import atomic_write, check_output_dir, check_regular, read_regular
 from stavka.errors import IllegalOrderError, InputError, StavkaError
-from stavka.world.digest import DIGEST_FIELDS, DIGEST_VERSION
+from stavka.world.digest import DIGEST_VERSION, digested
 
 if TYPE_CHECKING:
     from stavka.api import Campaign
@@ -64,14 +64,15 @@ class ScenarioRef(_Strict):
 
 
 class OrderRecord(_Strict):
-    day: int = Field(ge=0, description="campaign day the order was given (0 = start)")
+    day: int = Field(ge=0, description="step the order was given at (0 = start; the "
+                     "campaign day at 24-hour steps)")
     order: str = Field(max_length=1000)
 
 
 class Trace(_Strict):
     phases: list[str]
     fields: list[str]
-    days: list[list[str]] = Field(description="[day][phase]: the fields' digests, "
+    days: list[list[str]] = Field(description="[step][phase]: the fields' digests, "
                                   f"{TRACE_HEX} hex digits each, concatenated")
 
 
@@ -127,9 +128,18 @@ def _json_value(v: Any) -> str | int | float | bool | None:
     return str(v)
 
 
-def _trace_rows(trace: list[dict[str, dict[str, str]]]) -> list[list[str]]:
-    return [["".join(fd[f][:TRACE_HEX] for f in DIGEST_FIELDS) for fd in day.values()]
+def _trace_rows(trace: list[dict[str, dict[str, str]]], fields: list[str]) -> list[list[str]]:
+    """Per step, per phase: the ``fields``' digests (:data:`TRACE_HEX` hex digits each)."""
+    return [["".join(fd[f][:TRACE_HEX] for f in fields) for fd in day.values()]
             for day in trace]
+
+
+def traced_fields(c: Campaign) -> list[str]:
+    """The arrays a trace of ``c`` covers: every array its digest covers
+    (:func:`stavka.world.digest.digested`: the fixed fields, then those of the optional
+    ones this scenario uses, such as ``siege``, ``cmd_state``, ``eng_day0``, ``gauge``
+    or the naval arrays)."""
+    return list(digested(c.world.state))
 
 
 def to_document(c: Campaign) -> dict[str, Any]:
@@ -152,8 +162,9 @@ def to_document(c: Campaign) -> dict[str, Any]:
         "recorded_on": machine(),
     }
     if c.trace is not None:
-        doc["trace"] = {"phases": [n for n, _ in PHASES], "fields": list(DIGEST_FIELDS),
-                        "days": _trace_rows(c.trace)}
+        fields = traced_fields(c)
+        doc["trace"] = {"phases": [n for n, _ in PHASES], "fields": fields,
+                        "days": _trace_rows(c.trace, fields)}
     return doc
 
 
@@ -234,17 +245,18 @@ def read_replay(path: str | Path) -> ReplayFile:
         raise InputError(f"{p}: {where}: {_one_line(e['msg'])}{more}") from None
     if len(rf.digests) != rf.days + 1:
         raise InputError(f"{p}: digests: {len(rf.digests)} digests for {rf.days} days "
-                         f"(expected {rf.days + 1}: the start and every day)")
+                         f"(expected {rf.days + 1}: the start and every step; the file's "
+                         "days are steps)")
     for i, o in enumerate(rf.orders):
         if o.day >= rf.days:
-            raise InputError(f"{p}: orders.{i}.day: day {o.day} is not before the replay's "
-                             f"end (day {rf.days})")
+            raise InputError(f"{p}: orders.{i}.day: step {o.day} is not before the replay's "
+                             f"end (step {rf.days}; steps are days at 24-hour steps)")
         if i and o.day < rf.orders[i - 1].day:
             raise InputError(f"{p}: orders.{i}.day: orders are not in day order")
     if rf.trace is not None:
         t = rf.trace
         if len(t.days) != rf.days:
-            raise InputError(f"{p}: trace.days: {len(t.days)} days traced, the replay has "
+            raise InputError(f"{p}: trace.days: {len(t.days)} steps traced, the replay has "
                              f"{rf.days}")
         width = TRACE_HEX * len(t.fields)
         for d, row in enumerate(t.days):
@@ -296,7 +308,7 @@ def _bad_string(doc: Any) -> tuple[str, str] | None:
 class Divergence:
     """Where a re-run first parts from a replay."""
 
-    day: int  # campaign day stepped when the digests parted (-1: the start state)
+    day: int  # step (the day at 24-hour steps) when the digests parted (-1: the start)
     date: str
     expected: str  # recorded digest after that day
     got: str  # this run's digest
@@ -308,7 +320,8 @@ class Divergence:
 
 @dataclass
 class ReplayResult:
-    """The outcome of :func:`replay`: ``ok`` when every day's digest matched."""
+    """The outcome of :func:`replay`: ``ok`` when every step's digest matched. ``days``
+    and ``checked`` count steps: days at 24-hour steps (``step_hours``)."""
 
     path: str
     days: int
@@ -316,6 +329,7 @@ class ReplayResult:
     divergence: Divergence | None = None
     recorded_on: dict[str, str] = field(default_factory=dict)
     here: dict[str, str] = field(default_factory=dict)
+    step_hours: int = 24
 
     @property
     def ok(self) -> bool:
@@ -323,11 +337,17 @@ class ReplayResult:
 
     def report(self) -> str:
         """The sync report: a few lines of text."""
+        unit = "day" if self.step_hours == 24 else "step"
         if self.divergence is None:
-            return (f"replay {self.path}: identical, {self.checked} of {self.days} days "
-                    f"(every day's digest matches)\n")
+            return (f"replay {self.path}: identical, {self.checked} of {self.days} {unit}s "
+                    f"(every {unit}'s digest matches"
+                    + ("" if self.step_hours == 24 else f"; {self.step_hours}-hour steps")
+                    + ")\n")
         d = self.divergence
-        when = "the start state" if d.day < 0 else f"day {d.day} ({d.date})"
+        when = ("the start state" if d.day < 0 else f"day {d.day} ({d.date})"
+                if self.step_hours == 24 else
+                f"step {d.day} ({d.date}, day {d.day * self.step_hours // 24}, "
+                f"{self.step_hours}-hour steps)")
         lines = [f"replay {self.path}: diverges on {when}",
                  f"  recorded digest {d.expected}, this run {d.got}"]
         if d.phase is not None:
@@ -458,7 +478,8 @@ def run_prepared(p: Prepared, on_day: Callable[[int], None] | None = None) -> Re
     rf, c = p.file, p.campaign
     st = c.static
     res = ReplayResult(path=p.path, days=rf.days, checked=0, recorded_on=dict(rf.recorded_on),
-                       here=machine())
+                       here=machine(), step_hours=int(st.step_hours))
+    unit = "day" if st.step_hours == 24 else "step"
     if c.digest() != rf.digests[0]:
         res.divergence = Divergence(day=-1, date=st.date(0).isoformat(), expected=rf.digests[0],
                                     got=c.digest(),
@@ -469,8 +490,8 @@ def run_prepared(p: Prepared, on_day: Callable[[int], None] | None = None) -> Re
             if c.done:
                 res.divergence = Divergence(
                     day=d, date=_step_date(st, d), expected=rf.digests[d + 1], got="-",
-                    note=f"this run's campaign ended after day {d - 1}; the replay goes on "
-                         f"to day {rf.days - 1}")
+                    note=f"this run's campaign ended after {unit} {d - 1}; the replay goes on "
+                         f"to {unit} {rf.days - 1}")
                 break
             try:
                 c.step(p.by_day.get(d, []))
@@ -486,10 +507,12 @@ def run_prepared(p: Prepared, on_day: Callable[[int], None] | None = None) -> Re
                 res.divergence = _locate(rf, c, d)
                 break
             if rf.trace is not None and c.trace is not None and (
-                    _trace_rows([c.trace[d]])[0] != rf.trace.days[d]):
+                    not set(rf.trace.fields) <= set(traced_fields(c))
+                    or _trace_rows([c.trace[d]], rf.trace.fields)[0] != rf.trace.days[d]):
                 res.divergence = _locate(rf, c, d)
-                res.divergence.note = ("the day's digest matches but the recorded per-phase "
-                                       "trace does not: the file's trace was edited or damaged")
+                res.divergence.note = (f"the {unit}'s digest matches but the recorded "
+                                       "per-phase trace does not: the file's trace was edited "
+                                       "or damaged")
                 break
     if p.report_dir is not None:
         _write_report(res, rf, p.loaded, p.by_day, p.report_dir)
@@ -518,11 +541,14 @@ def _locate(rf: ReplayFile, c: Campaign, d: int) -> Divergence:
         div.note = ("the replay carries no per-phase trace: record it with `stavka run "
                     "--save-replay` (or Campaign(..., trace=True) before save_replay)")
         return div
-    here = _trace_rows([c.trace[d]])[0]
-    there = rf.trace.days[d]
-    if rf.trace.phases != list(c.trace[d]) or rf.trace.fields != list(DIGEST_FIELDS):
+    ours = traced_fields(c)
+    if rf.trace.phases != list(c.trace[d]) or not set(rf.trace.fields) <= set(ours):
         div.note = "the replay's phases or fields are not this engine's: cannot name the phase"
         return div
+    # the recorded trace's fields (a replay written before every digested array was
+    # traced covers the fixed ones only)
+    here = _trace_rows([c.trace[d]], rf.trace.fields)[0]
+    there = rf.trace.days[d]
     prev = None
     for pi, (a, b) in enumerate(zip(there, here, strict=True)):
         if a != b:
@@ -533,8 +559,14 @@ def _locate(rf: ReplayFile, c: Campaign, d: int) -> Divergence:
                           if a[j * k:(j + 1) * k] != b[j * k:(j + 1) * k]]
             return div
         prev = rf.trace.phases[pi]
-    div.note = ("every phase's arrays agree with the recorded trace, but not the recorded "
-                "day digest: the file's digests were edited or damaged")
+    untraced = [f for f in ours if f not in rf.trace.fields]
+    if untraced:
+        div.note = ("every traced array agrees with the recorded trace, but not the recorded "
+                    "digest; the trace does not cover " + ", ".join(untraced)
+                    + " (recorded by an older stavka): the divergence may be there")
+    else:
+        div.note = ("every phase's arrays agree with the recorded trace, but not the recorded "
+                    "digest: the file's digests were edited or damaged")
     return div
 
 
@@ -569,7 +601,7 @@ def _dump_day(rf: ReplayFile, loaded: Loaded, by_day: dict[int, list[Any]], day:
     arrays: dict[str, np.ndarray] = {}
 
     def keep(name: str, state: Any) -> None:
-        for f in DIGEST_FIELDS:
+        for f in digested(state):  # every array the digest covers for this scenario
             arrays[f"{name}/{f}"] = np.array(getattr(state, f)[0])
 
     step(c.world, by_day.get(day, []), c.rng, record=False, after_phase=keep)

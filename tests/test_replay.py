@@ -331,3 +331,82 @@ def test_replay_of_a_loaded_shipped_scenario_names_the_id(flagship, tmp_path):
     c.save_replay(tmp_path / "x.json")
     assert json.loads((tmp_path / "x.json").read_text())["scenario"]["source"] == \
         "two-fronts-1941"
+
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_a_divergence_in_an_optional_array_is_named(tmp_path, monkeypatch):
+    """cmd_state enters the digest only for a scenario with commanders: the trace and the
+    dump carry it too, so a divergence there is named, not blamed on the file."""
+    src = DATA / "t_commanders.yaml"
+
+    def record(path: Path) -> None:
+        c = stavka.Campaign(stavka.load(src), seed=1, trace=True)
+        c.run(4)
+        c.save_replay(path)
+
+    record(tmp_path / "honest.json")
+    ring = stavka.load(src).spec.commanders[1].id
+    assert ring == "gen_ring"
+
+    def wrap(fn):
+        def run(ctx, *a):
+            fn(ctx, *a)
+            if ctx.day == 2:
+                ctx.s.cmd_state[0][1] = 2  # Colonel Ring "captured" out of nowhere
+        return run
+
+    with monkeypatch.context() as m:
+        m.setattr(core, "PHASES", tuple((n, wrap(f) if n == "combat" else f)
+                                        for n, f in core.PHASES))
+        record(tmp_path / "bent.json")
+        res_bent = replay(tmp_path / "honest.json", report_dir=tmp_path / "rep-bent")
+    assert not res_bent.ok
+    rf = read_replay(tmp_path / "bent.json")
+    assert rf.trace is not None and "cmd_state" in rf.trace.fields
+    res = replay(tmp_path / "bent.json", report_dir=tmp_path / "rep-honest")
+    d = res.divergence
+    assert d is not None and d.day == 2
+    assert (d.phase, d.fields) == ("combat", ["cmd_state"]), res.report()
+    assert "edited or damaged" not in res.report()
+    diff, same = diff_dumps(tmp_path / "rep-honest" / "day2.npz",
+                            tmp_path / "rep-bent" / "day2.npz")
+    assert not same and "combat/cmd_state: 1 element(s) differ" in diff
+
+
+def test_a_replay_in_hours_counts_steps(tmp_path, capsys):
+    scn = tmp_path / "t_hours6.yaml"
+    scn.write_text((DATA / "t_hours.yaml").read_text() + "step_hours: 6\n")
+    c = stavka.Campaign(stavka.load(scn), seed=2, trace=True)
+    c.run(2)
+    c.save_replay(tmp_path / "h.json")
+    rf = read_replay(tmp_path / "h.json")
+    assert rf.days == 8 and rf.trace is not None and "eng_day0" in rf.trace.fields
+    assert main(["replay", str(tmp_path / "h.json"), "--quiet"]) == 0
+    assert "identical, 8 of 8 steps" in capsys.readouterr().out
+    bad = _edit(tmp_path / "h.json", tmp_path / "hb.json",
+                lambda d: d["digests"].__setitem__(6, "0" * 16))
+    assert main(["replay", str(bad), "--quiet"]) == 1
+    out = capsys.readouterr().out
+    assert "diverges on step 5 (1941-10-17, day 1, 6-hour steps)" in out, out
+
+
+def test_a_trace_of_the_fixed_fields_only_still_replays(tmp_path, capsys):
+    """A replay recorded before every digested array was traced (its trace: the fixed
+    fields only) is compared on those fields."""
+    from stavka.replay import TRACE_HEX
+
+    c = stavka.Campaign(stavka.load(DATA / "t_commanders.yaml"), seed=1, trace=True)
+    c.run(3)
+    c.save_replay(tmp_path / "new.json")
+    k = len(DIGEST_FIELDS) * TRACE_HEX
+
+    def old(doc):
+        assert doc["trace"]["fields"][len(DIGEST_FIELDS):] == ["siege", "cmd_state"]
+        doc["trace"]["fields"] = list(DIGEST_FIELDS)
+        doc["trace"]["days"] = [[x[:k] for x in row] for row in doc["trace"]["days"]]
+
+    p = _edit(tmp_path / "new.json", tmp_path / "old.json", old)
+    assert main(["replay", str(p), "--quiet"]) == 0
+    assert "identical, 3 of 3 days" in capsys.readouterr().out

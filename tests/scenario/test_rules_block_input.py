@@ -49,7 +49,7 @@ def test_every_bad_rule_is_its_own_located_line(tmp_path, capsys):
         at("tank_loss_ratio") + "rule 'tank_loss_ratio' = nan is outside its range 0..20 (1)",
         at("sick_per_day") + "must be a number (got 'x')",
         at("frost_threshold_c") + "must be a number (got True)",
-        at("orders_persist") + "rule 'orders_persist' = 2 is outside its range 0..1 (1)",
+        at("orders_persist") + "rule 'orders_persist' is a switch: 0 (off) or 1 (on), not 2",
         at("nope") + "unknown rule 'nope'",
         at("ground_speed") + "rule 'ground_speed' is a table; it cannot be set from one value",
         at("defend_stack_men") + "rule 'defend_stack_men' = inf is outside its range "

@@ -157,7 +157,7 @@ def _defend(ctx: Ctx, defenders: np.ndarray, enemy_node: np.ndarray, men_at: _Me
     """Send idle defenders to threatened friendly regions of their front; a threatened
     region keeps ``rules.defend_stack_men`` of them and sends the surplus on."""
     st, s = ctx.st, ctx.s
-    if st.rules.defend_stack_men >= 1e9 and st.rules.rear_release == 0.0:
+    if st.rules.defend_stack_men >= 1e9 and not st.rules.on("rear_release"):
         # a dug-in defender moves only as a stacking limit's surplus or from the rear:
         # with neither rule on it stays dug in, and needs no choice (most defenders)
         defenders = defenders & (s.action != A_DEFEND)
@@ -213,7 +213,7 @@ def _defend(ctx: Ctx, defenders: np.ndarray, enemy_node: np.ndarray, men_at: _Me
         surplus = np.zeros(fl.shape, dtype=bool)
     # a dug-in defender moves only as surplus, or (rules.rear_release) when no enemy is
     # next to it any more: the line, not the rear, is held
-    stays = dug_in & here[inv] if st.rules.rear_release > 0.0 else dug_in
+    stays = dug_in & here[inv] if st.rules.on("rear_release") else dug_in
     has = np.where(stays, surplus, has)
     go = has & _may_leave(ctx, fl, has, men_at)
     flat(s.action)[fl[~go]] = A_DEFEND

@@ -36,6 +36,12 @@ def _rule(unit: str, lo: float, hi: float, doc: str) -> Any:
     return field(metadata={"unit": unit, "lo": lo, "hi": hi, "doc": doc})
 
 
+def _switch(doc: str) -> Any:
+    """A rule that is on or off: its value is exactly 0 (off) or 1 (on), nothing between
+    (:func:`check`); the code reads it with :meth:`Rules.on`."""
+    return field(metadata={"unit": "0/1", "lo": 0.0, "hi": 1.0, "doc": doc, "switch": True})
+
+
 @dataclass(frozen=True)
 class Rules:
     """The campaign rules' values (see ``rules_v*.yaml`` for each value's source)."""
@@ -83,8 +89,8 @@ class Rules:
     recover_min_supply: float = _rule(
         "1", 0.0, 1.0, "supply on hand above which morale recovers")
     # --- supply in tons (stavka.engine.tonnage; opt-in: supply_tons = 1)
-    supply_tons: float = _rule(
-        "0/1", 0.0, 1.0, "1: supply is counted in tons (stavka.engine.tonnage): each "
+    supply_tons: float = _switch(
+        "1: supply is counted in tons (stavka.engine.tonnage): each "
         "formation demands tons a day, rail edges carry tons_per_train per free train (troop "
         "trains use their share), trucks beyond the railhead carry truck_tkm_per_day, "
         "factories' supply_per_day caps each source, captured railways are regauged at "
@@ -135,8 +141,8 @@ class Rules:
     tank_loss_ratio: float = _rule(
         "1", 0.0, 20.0, "a formation's tank loss fraction in battle over its gun and "
         "aircraft loss fraction (armour is lost faster than other equipment)")
-    orders_persist: float = _rule(
-        "1", 0.0, 1.0, "1: a scripted or player attack that is halted resumes its order "
+    orders_persist: float = _switch(
+        "1: a scripted or player attack that is halted resumes its order "
         "after the rest (an operation keeps its objective); 0: it is dropped and the "
         "doctrine decides")
     culmination_morale: float = _rule(
@@ -187,8 +193,8 @@ class Rules:
         "1", 0.0, 10.0, "a region next to the enemy keeps at least this many men per enemy "
         "man in the regions next to it when its formations leave to attack or reinforce "
         "elsewhere (the sector is not uncovered); 0 = no such rule")
-    rear_release: float = _rule(
-        "1", 0.0, 1.0, "1: a defender dug in where no enemy is next to it (a rear region "
+    rear_release: float = _switch(
+        "1: a defender dug in where no enemy is next to it (a rear region "
         "after a retreat) is sent on to the threatened line like an idle one, the garrison "
         "rule permitting; 0: it stays dug in")
     # --- movement (stavka.engine.phases.movement)
@@ -285,6 +291,14 @@ class Rules:
         "days", 0.0, 365.0, "days a factory works on stockpiled minerals after a region "
         "whose mines feed it is lost")
 
+    def on(self, name: str) -> bool:
+        """Whether switch ``name`` (a rule declared with ``_switch``: 0 or 1) is on: the one
+        way the code reads a switch. Raises :class:`InputError` for a rule that is not a
+        switch."""
+        if not is_switch(name):
+            raise InputError(f"rule '{name}' is not a switch")
+        return bool(getattr(self, name) == 1.0)
+
     def override(self, name: str, value: float) -> Rules:
         """A copy with rule ``name`` set to ``value``. Raises :class:`InputError` for an
         unknown rule or a value outside the rule's bounds (:func:`check`)."""
@@ -293,16 +307,30 @@ class Rules:
 
 def check(name: str, value: float) -> float:
     """``value`` as a float if rule ``name`` exists, takes one value and ``value`` lies
-    within its bounds (NaN never does). Raises :class:`InputError` naming the closest rule,
-    a table rule, or the rule's range and unit."""
+    within its bounds (NaN never does), and is 0 or 1 for a switch. Raises
+    :class:`InputError` naming the closest rule, a table rule, a switch, or the rule's
+    range and unit."""
     spec = field_spec(name)
     lo, hi = spec.metadata["lo"], spec.metadata["hi"]
     if spec.type not in ("float", float):
         raise InputError(f"rule '{name}' is a table; it cannot be set from one value")
+    if spec.metadata.get("switch") and value not in (0, 1):
+        raise InputError(f"rule '{name}' is a switch: 0 (off) or 1 (on), not {value:g}")
     if not lo <= value <= hi:
         raise InputError(f"rule '{name}' = {value:g} is outside its range {lo:g}..{hi:g} "
                          f"({spec.metadata['unit']})")
     return float(value)
+
+
+def is_switch(name: str) -> bool:
+    """Whether rule ``name`` is a switch (0 off, 1 on). Raises :class:`InputError` for an
+    unknown rule."""
+    return bool(field_spec(name).metadata.get("switch"))
+
+
+def switches() -> list[str]:
+    """Every switch's name, in declaration order."""
+    return [f.name for f in dataclasses.fields(Rules) if f.metadata.get("switch")]
 
 
 def names() -> list[str]:
@@ -332,7 +360,8 @@ def versions() -> tuple[str, ...]:
 def load(version: str = RULES_VERSION) -> Rules:
     """The rules of ``version``, read from ``rules_<version>.yaml`` (each entry ``NAME:
     {value: V, source: "..."}``). Raises :class:`InputError` for an unknown version, a
-    missing or unknown rule, or a value outside its bounds."""
+    missing or unknown rule, a value that is not a number (a list for a table rule), a
+    value outside its bounds, or a switch that is not 0 or 1."""
     table = sources(version)
     missing = [n for n in names() if n not in table]
     if missing:
@@ -341,10 +370,19 @@ def load(version: str = RULES_VERSION) -> Rules:
     for name, (value, _) in table.items():
         spec = field_spec(name)
         lo, hi = spec.metadata["lo"], spec.metadata["hi"]
-        vals = tuple(float(x) for x in value) if isinstance(value, list) else (float(value),)
+        table_rule = spec.type not in ("float", float)
+        items = value if isinstance(value, list) else [value]
+        if table_rule != isinstance(value, list) or not all(
+                isinstance(x, int | float) and not isinstance(x, bool) for x in items):
+            raise InputError(f"rules_{version}.yaml: {name} = {str(value)[:40]} must be "
+                             f"{'a list of numbers' if table_rule else 'a number'}")
+        vals = tuple(float(x) for x in items)
+        if spec.metadata.get("switch") and vals[0] not in (0.0, 1.0):
+            raise InputError(f"rules_{version}.yaml: {name} = {value} is a switch: 0 (off) "
+                             f"or 1 (on), nothing between")
         if not all(lo <= x <= hi for x in vals):
             raise InputError(f"rules_{version}.yaml: {name} = {value} is outside {lo:g}..{hi:g}")
-        values[name] = vals if isinstance(value, list) else vals[0]
+        values[name] = vals if table_rule else vals[0]
     return Rules(**values)
 
 

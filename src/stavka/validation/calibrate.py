@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from stavka.errors import InputError, StavkaError
-from stavka.rules import PREFIX, field_spec
+from stavka.rules import PREFIX, field_spec, is_switch
 from stavka.validation.campaign import Outcome
 
 #: Scale of a date checkpoint's miss, days (judgement: a week late is one unit).
@@ -190,6 +190,9 @@ def coordinate_descent(evaluate: Callable[[dict[str, float]], Sequence[Outcome]]
                 log(f"round {rnd + 1} of {rounds}: {k} = {x[k]:g} (best score "
                     f"{tr.best_score:.2f})")
         for k in grid:
+            if is_switch(k.removeprefix(PREFIX)):  # a switch is 0 or 1, nothing between
+                grid[k] = [0.0, 1.0]
+                continue
             lo, hi = _bounds(k)
             v = x[k]
             grid[k] = sorted({min(max(round(v * m, 6), lo), hi) for m in (0.8, 1.0, 1.25)})

@@ -7,6 +7,7 @@ follow the scenario's order (nodes, edges, formations), so ids sort stably.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -222,7 +223,8 @@ class _RuleParam:
 
 def coerce_rule(name: str, raw: Any) -> float:
     """A ``rules.<name>`` override (possibly a CLI string) as a float within the rule's
-    bounds. Raises :class:`InputError` for an unknown rule, a table rule or a bad value."""
+    bounds (0 or 1 for a switch, :func:`stavka.rules.check`). Raises :class:`InputError`
+    for an unknown rule, a table rule or a bad value."""
     rule = name[len(rules_mod.PREFIX):]
     try:
         spec = rules_mod.field_spec(rule)
@@ -231,6 +233,15 @@ def coerce_rule(name: str, raw: Any) -> float:
     if spec.type not in ("float", float):
         raise InputError(f"parameter '{escape(name)}': rule '{rule}' is a table; it cannot be "
                          f"set from one value")
+    if spec.metadata.get("switch"):  # 0 or 1, whatever else is given
+        try:
+            value = float(raw.strip() if isinstance(raw, str) else raw)
+        except (TypeError, ValueError, OverflowError):
+            value = math.nan
+        if isinstance(raw, bool) or value not in (0.0, 1.0):
+            raise InputError(f"parameter '{escape(name)}': rule '{rule}' is a switch: 0 (off) "
+                             f"or 1 (on) (got {_shown(raw, 60)})")
+        return value
     return float(coerce_param(name, _RuleParam(spec.metadata["lo"], spec.metadata["hi"]), raw))
 
 

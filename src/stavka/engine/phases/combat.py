@@ -295,7 +295,7 @@ def run(ctx: Ctx) -> None:
         # (rules.orders_persist) and its troops still have the heart for it: below
         # rules.culmination_morale the offensive has culminated and the order lapses; the
         # doctrine's own attacks are chosen afresh
-        drop = (~s.scripted[hr, hf] | (st.rules.orders_persist == 0.0)
+        drop = (~s.scripted[hr, hf] | (not st.rules.on("orders_persist"))
                 | (s.morale[hr, hf] < st.rules.culmination_morale))
         s.action[hr[drop], hf[drop]] = A_HOLD
         s.scripted[hr[drop], hf[drop]] = False

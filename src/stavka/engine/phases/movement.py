@@ -134,7 +134,7 @@ def _rail(ctx: Ctx) -> None:
             done = s.rail_left[r, f] <= 0
             km = st.rail_dist[al, s.rail_from[r, f], s.target[r, f]]
             s.rail_eta[r[done], f] = day + np.ceil(km[done] / st.spec.rail_speed_km_day).astype(int)
-        if st.rules.supply_tons == 1.0:  # supply in tons gets what the troop trains left
+        if st.rules.on("supply_tons"):  # supply in tons gets what the troop trains left
             ctx.rail_used = trains[:, :, None] - cap
     # arrivals
     arr = (s.status == RAIL) & (s.rail_left <= 0) & (s.rail_eta >= 0) & (s.rail_eta <= day)

@@ -67,7 +67,7 @@ def supply_levels(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
     if st.naval is not None:  # an open port is a source of its holder (naval phase)
         port = held & (ctx.port_supply_t > 0.0)[:, None, :]
         src = src | port
-    if st.rules.supply_tons == 1.0:  # opt-in: tons delivered over tons demanded
+    if st.rules.on("supply_tons"):  # opt-in: tons delivered over tons demanded
         lv, con = tonnage.levels(ctx, held, src)
         return interdiction.supply_factor(ctx, lv), con
     rt, rh, _, _ = ctx.derived.arcs(RAIL_AND_SEA)  # shipping between held ports counts as rail
@@ -146,7 +146,7 @@ def run(ctx: Ctx) -> None:
     st, s = ctx.st, ctx.s
     level, connected = supply_levels(ctx)
     ctx.supply_level = level
-    if st.rules.supply_tons == 1.0 and ctx.day_start:  # a day's regauging, once a day
+    if st.rules.on("supply_tons") and ctx.day_start:  # a day's regauging, once a day
         tonnage.regauge(ctx)  # for tomorrow's trace
     act = s.status == ACTIVE
     A = level.shape[1]

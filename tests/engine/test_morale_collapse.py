@@ -139,3 +139,61 @@ def test_blocking_detachment_slows_desertion_in_its_region() -> None:
     assert _men(c, "steady_b") == 10000 - 200
     assert _morale(c, "shaken_a") == 0.7
     assert _morale(c, "guards_b") == 0.9
+
+
+#: Every rule of the morale collapse, set on its own to a value that acts, with what it
+#: needs to act (the rules it reads with, a state of siege, a blocking detachment):
+#: (fixture, its params, the rule, the rule's value). Formations start at broken_a 0.1,
+#: shaken_a 0.6, steady_b 0.9.
+MORALE_RULES = {
+    "desert_max_per_day": ("t_morale", {}, 0.04),
+    "desert_morale": ("t_morale", {"desert_max_per_day": 0.04}, 0.9),
+    "dissolve_morale": ("t_morale", {}, 0.2),
+    "panic_morale": ("t_morale", {"panic_spread_per_day": 0.5}, 0.05),
+    "panic_spread_per_day": ("t_morale", {}, 0.5),
+    "siege_desert_factor": ("t_siege", {"siege": True, "rules.desert_max_per_day": 0.04}, 0.5),
+    "siege_men_per_day": ("t_siege", {"siege": True}, 0.01),
+    "siege_morale_cap": ("t_siege", {"siege": True}, 0.5),
+    "blocking_desert_factor": ("t_blocking", {"desert_max_per_day": 0.04}, 0.5),
+    "blocking_morale_cap": ("t_blocking", {}, 0.5),
+}
+
+
+def test_every_morale_rule_is_listed() -> None:
+    from stavka import rules
+
+    prefixes = ("desert_", "dissolve_", "panic_", "siege_", "blocking_")
+    assert sorted(MORALE_RULES) == sorted(n for n in rules.names() if n.startswith(prefixes))
+
+
+@pytest.mark.parametrize("rule", sorted(MORALE_RULES))
+def test_every_morale_rule_that_is_set_takes_effect(rule: str) -> None:
+    """The rule set alone (with what it needs) changes a day's morale or men; the same
+    campaign without it does not (issue: ``blocking_morale_cap`` was ignored: the
+    campaign carried no morale state for a blocking detachment)."""
+    from stavka.scenario.loader import load_file
+
+    fixture, needs, value = MORALE_RULES[rule]
+    needs = {k if "." in k or k == "siege" else f"rules.{k}": v for k, v in needs.items()}
+
+    def day(params: dict[str, float]) -> tuple[list[float], list[float]]:
+        c = Campaign(load_file(DATA / f"{fixture}.yaml"), seed=0, params=params)
+        c.step()
+        ids = ("broken_a", "shaken_a", "steady_b")
+        return [_men(c, f) for f in ids], [_morale(c, f) for f in ids]
+
+    assert day({**needs, f"rules.{rule}": value}) != day(needs)
+
+
+def test_a_blocking_detachment_caps_morale_without_desertion() -> None:
+    from stavka.scenario.loader import load_file
+
+    c = Campaign(load_file(DATA / "t_blocking.yaml"), seed=0,
+                 params={"rules.blocking_morale_cap": 0.7})
+    c.step()
+    assert _morale(c, "shaken_a") == 0.6 and _morale(c, "steady_b") == 0.9  # b: no detachment
+    _set_morale(c, shaken_a=0.95)
+    c.step()
+    assert _morale(c, "shaken_a") == 0.7
+    # without the rule the campaign carries no morale state (its digest is as before)
+    assert Campaign(load_file(DATA / "t_blocking.yaml"), seed=0).world.state.siege.shape == (1, 0)

@@ -49,10 +49,8 @@ from stavka.engine.context import Ctx
 from stavka.engine.effects import book_losses
 from stavka.enums import ACTIVE, C_ATTRITION, GONE
 from stavka.world.counts import group_sum, on_grid
+from stavka.world.state import BLOCKING_TAG
 from stavka.world.static import Static
-
-#: The tag that makes a formation a blocking detachment.
-BLOCKING_TAG = "blocking"
 
 
 def elite_mask(st: Static) -> np.ndarray:

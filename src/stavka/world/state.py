@@ -202,7 +202,7 @@ def initial_state(st: Static, replicas: int) -> State:
         if status[i] == ACTIVE:
             start_men[st.fside[i], st.front[loc[i]]] += strength[i, 0]
     dip: dict[str, Any] = _diplomacy_arrays(st, R)
-    tons = st.rules.supply_tons == 1.0
+    tons = st.rules.on("supply_tons")
     Nt, At = (N, A) if tons else (0, 0)
     Sg = S if uses_morale(st) else 0
     siege = np.array([spec.sides[sid].state_of_siege for sid in st.side_ids], dtype=bool)[:Sg]
@@ -254,15 +254,25 @@ def initial_state(st: Static, replicas: int) -> State:
     )
 
 
+#: The tag that makes a formation a blocking detachment (:mod:`stavka.engine.morale`).
+BLOCKING_TAG = "blocking"
+
+
 def uses_morale(st: Static) -> bool:
-    """Whether a campaign carries the morale-collapse state (``State.siege``): a side
-    under a state of siege at the start, an event that declares one, commanders, or the
-    collapse rules switched on (``rules.desert_max_per_day``, ``rules.dissolve_morale``,
-    ``rules.panic_spread_per_day`` not 0). Otherwise those arrays are empty and the
-    digest is that of a campaign without them."""
+    """Whether a campaign carries the morale-collapse state (``State.siege``): where any
+    rule of the collapse (:mod:`stavka.engine.morale`) can act. A state of siege at the
+    start or declared by an event (the ``siege_*`` rules), commanders, a blocking
+    detachment (a formation tagged :data:`BLOCKING_TAG`) with ``rules.blocking_morale_cap``
+    below 1, or the collapse rules switched on (``rules.desert_max_per_day``,
+    ``rules.dissolve_morale``, ``rules.panic_spread_per_day`` not 0; the thresholds and
+    factors they read, ``desert_morale``, ``panic_morale``, ``blocking_desert_factor``, act
+    only with them). Otherwise those arrays are empty and the digest is that of a campaign
+    without them."""
     spec, ru = st.spec, st.rules
+    blocking = any(BLOCKING_TAG in tags for tags in st.ftags)
     return (any(s.state_of_siege for s in spec.sides.values()) or bool(spec.commanders)
             or any(e.siege is not None for ev in spec.events for e in ev.effects)
+            or (blocking and ru.blocking_morale_cap < 1.0)
             or ru.desert_max_per_day != 0.0 or ru.dissolve_morale != 0.0
             or ru.panic_spread_per_day != 0.0)
 

@@ -290,13 +290,14 @@ def coerce_param(name: str, p: Any, raw: Any) -> Any:
     except (TypeError, ValueError, OverflowError):
         raise InputError(f"parameter '{name}' must be a {p.type} (got {_shown(raw, 60)})") from None
     if p.type in ("int", "float"):
+        # the parameter's own bounds first: they are what its user needs to know
+        if p.min is not None and val < p.min:
+            raise InputError(f"parameter '{name}' must be >= {p.min:g} (got {_shown(val, 60)})")
+        if p.max is not None and val > p.max:
+            raise InputError(f"parameter '{name}' must be <= {p.max:g} (got {_shown(val, 60)})")
         if abs(val) > MAX_PARAM:
             raise InputError(f"parameter '{name}' must be between {-MAX_PARAM:g} and "
                              f"{MAX_PARAM:g} (got {_shown(val, 60)})")
-        if p.min is not None and val < p.min:
-            raise InputError(f"parameter '{name}' must be >= {p.min:g} (got {val})")
-        if p.max is not None and val > p.max:
-            raise InputError(f"parameter '{name}' must be <= {p.max:g} (got {val})")
     return val
 
 

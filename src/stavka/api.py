@@ -21,7 +21,7 @@ from stavka.engine.core import compile_world, step
 from stavka.engine.records import Event, Order
 from stavka.engine.rng import Streams
 from stavka.enums import ACTIVE, CATS, CAUSES
-from stavka.errors import InputError, UnknownIdError, did_you_mean
+from stavka.errors import InputError, UnknownIdError, check_count, did_you_mean
 from stavka.scenario.loader import Loaded, load_file
 from stavka.world.digest import field_digests
 from stavka.world.world import World
@@ -98,8 +98,7 @@ class Campaign:
         (None: any side, as a referee). ``trace=True`` also records each phase's field
         digests every day (:attr:`trace`), which a saved replay carries for the sync
         report. Raises :class:`InputError` for a bad seed, flag or side."""
-        if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-            raise InputError(f"seed must be a non-negative integer (got {seed!r})")
+        check_count("seed", seed)
         if not isinstance(trace, bool):
             raise InputError(f"trace must be True or False (got {trace!r})")
         self.loaded = scenario if isinstance(scenario, Loaded) else load(scenario)
@@ -197,12 +196,14 @@ class Campaign:
     def run(self, days: int | None = None, progress: Callable[[int], None] | None = None
             ) -> Campaign:
         """Run ``days`` more days (default: to the end of the scenario): that many steps
-        times the steps in a day (``24 // step_hours``)."""
+        times the steps in a day (``24 // step_hours``). Raises :class:`InputError` unless
+        ``days`` is None or a non-negative int (not a bool, a float or a string)."""
         spd = self.static.steps_per_day
         left = self.static.days * spd - self.world.state.step
-        n = left if days is None else min(days * spd, left)
-        if days is not None and days < 0:
-            raise InputError(f"days must be >= 0 (got {days})")
+        n = left if days is None else min(check_count("days", days) * spd, left)
+        if progress is not None and not callable(progress):
+            raise InputError(f"progress must be a function of the day (got "
+                             f"{type(progress).__name__})")
         for _ in range(n):
             if self.done:
                 break

@@ -83,3 +83,28 @@ def did_you_mean(name: str, choices: list[str] | tuple[str, ...]) -> str:
 
     close = difflib.get_close_matches(str(name), [str(c) for c in choices], n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def check_count(what: str, value: object, lo: int = 0, hi: int | None = None) -> int:
+    """``value`` as an int if it is a whole number of things (days, runs, a seed): an
+    ``int`` (or a NumPy integer), not a bool, a float, a string or NaN, within
+    ``lo..hi``. Raises :class:`InputError` naming ``what`` otherwise: the one check of
+    every count the public API takes."""
+    import numbers
+
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        try:
+            got = repr(value)
+        except Exception:  # noqa: BLE001 - a hostile object must not break the message
+            got = f"<{type(value).__name__}>"
+        raise InputError(f"{what} must be an integer (got {shown_text(got, 60)})")
+    n = int(value)
+
+    def show(x: int) -> str:
+        return f"{x:,}" if abs(x) < 10**30 else f"an integer of {x.bit_length()} bits"
+
+    if n < lo:
+        raise InputError(f"{what} must be >= {lo} (got {show(n)})")
+    if hi is not None and n > hi:
+        raise InputError(f"{what} must be <= {hi:,} (got {show(n)})")
+    return n

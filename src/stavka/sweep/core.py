@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from stavka.engine.rng import replica_keys
-from stavka.errors import InputError
+from stavka.errors import InputError, check_count
 from stavka.scenario.loader import Loaded
 from stavka.sweep.batch import flag_names, metric_names
 from stavka.sweep.grid import Grid, make_grid
@@ -107,22 +107,16 @@ def _check_args(runs: int, days: int | None, seed: int, batch_size: int, backend
                 workers: int, cluster: str | None, record: str = "") -> None:
     if record not in RECORDS:
         raise InputError(f"--record must be daily (got {record!r})")
-    if runs < 1:
-        raise InputError(f"--runs must be >= 1 (got {runs})")
-    if runs > MAX_TOTAL_RUNS:
-        raise InputError(f"--runs must be <= {MAX_TOTAL_RUNS:,} (got {runs:,})")
-    if days is not None and days < 1:
-        raise InputError(f"--days must be >= 1 (got {days})")
-    if seed < 0:
-        raise InputError(f"--seed must be >= 0 (got {seed})")
-    if batch_size < 1:
-        raise InputError(f"--batch-size must be >= 1 (got {batch_size})")
-    if batch_size > MAX_BATCH:
-        raise InputError(f"--batch-size must be <= {MAX_BATCH:,} (got {batch_size:,})")
-    if workers < 1:
-        raise InputError(f"--workers must be >= 1 (got {workers})")
-    if workers > MAX_WORKERS and cluster is None:
-        raise InputError(f"--workers must be <= {MAX_WORKERS:,} (got {workers:,})")
+    # every count is a whole number (an int: not a bool, a float or a string) in range
+    check_count("--runs", runs, 1, MAX_TOTAL_RUNS)
+    if days is not None:
+        check_count("--days", days, 1)
+    check_count("--seed", seed, 0)
+    check_count("--batch-size", batch_size, 1, MAX_BATCH)
+    if cluster is None:
+        check_count("--workers", workers, 1, MAX_WORKERS)
+    else:
+        check_count("--workers", workers, 1)
     if backend not in BACKENDS:
         raise InputError(f"--backend must be one of {', '.join(BACKENDS)} (got {backend!r})")
     if cluster is not None and backend != "dask":

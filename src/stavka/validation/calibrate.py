@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from stavka.errors import InputError, StavkaError
+from stavka.errors import InputError, StavkaError, check_count
 from stavka.rules import PREFIX, field_spec, is_switch
 from stavka.validation.campaign import Outcome
 
@@ -88,9 +88,12 @@ def max_evaluations(grids: Mapping[str, Sequence[float]], rounds: int) -> int:
 
 def check_work(grids: Mapping[str, Sequence[float]], runs: int, rounds: int) -> None:
     """Raise :class:`InputError` if the calibration could run more campaigns than a sweep
-    may (:data:`stavka.sweep.core.MAX_TOTAL_RUNS`)."""
+    may (:data:`stavka.sweep.core.MAX_TOTAL_RUNS`), or if ``runs`` or ``rounds`` is not
+    an int >= 1."""
     from stavka.sweep.core import MAX_TOTAL_RUNS
 
+    check_count("--runs", runs, 1)
+    check_count("--rounds", rounds, 1)
     n = max_evaluations(grids, rounds)
     if n * runs > MAX_TOTAL_RUNS:
         raise InputError(f"--grid, --rounds and --runs: up to {n:,} evaluations of {runs:,} "

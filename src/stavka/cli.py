@@ -346,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
     except ScenarioError as exc:
         for p in exc.problems:
             err.print(one_line(str(p)), markup=False, highlight=False, soft_wrap=True)
-        err.print(f"error: {len(exc.problems)} problem(s) in scenario", markup=False)
+        err.print(f"error: {len(exc.problems)} problem(s) in {exc.what}", markup=False)
         return 2
     except StavkaError as exc:
         err.print(f"error: {one_line(str(exc))}", markup=False, highlight=False, soft_wrap=True)

@@ -35,10 +35,13 @@ class Problem:
 class ScenarioError(StavkaError):
     """A scenario failed to load; carries *all* its problems at once."""
 
+    #: what failed to load, for the summary line ("N problem(s) in scenario")
+    what = "scenario"
+
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
         n = len(self.problems)
-        head = f"{n} problem{'s' if n != 1 else ''} in scenario"
+        head = f"{n} problem{'s' if n != 1 else ''} in {self.what}"
         super().__init__(head + "\n" + "\n".join(str(p) for p in self.problems))
 
 

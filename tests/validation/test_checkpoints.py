@@ -66,7 +66,7 @@ def test_cli_reports_them_exit_2(capsys):
     cap = capsys.readouterr()
     assert code == 2
     errs = cap.err.strip().splitlines()
-    assert len(errs) == 10 and errs[-1].startswith("error: 9 problem(s)")
+    assert len(errs) == 10 and errs[-1] == "error: 9 problem(s) in checkpoints file"
     assert all(e.startswith(f"{BAD}:") for e in errs[:-1])
     assert "Traceback" not in cap.err
 
@@ -394,3 +394,21 @@ def test_cli_set_rules_for_every_run(capsys):
         assert main(["validate", "campaign", str(SCN), "--runs", "2", "--set", bad]) == 2
         err = capsys.readouterr().err
         assert msg in err and len(err.strip().splitlines()) == 1, err
+
+
+@pytest.mark.parametrize("cmd", [["validate", "campaign"],
+                                 ["calibrate", "campaign", "--grid", "rules.rest_days=1,2"]])
+def test_a_scenario_without_checkpoints_says_so(cmd, tmp_path, capsys):
+    """No checkpoints file beside the scenario and none given: one line that says so and
+    names --checkpoints (not "file not found" and "N problem(s) in scenario")."""
+    scn = tmp_path / "s.yaml"
+    scn.write_text(SCN.read_text(encoding="utf-8"), encoding="utf-8")
+    assert main([*cmd[:2], str(scn), *cmd[2:], "--runs", "2"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == (f"error: scenario 't-history' has no checkpoints file (no "
+                   f"{tmp_path / 's.checkpoints.yaml'}); give one with --checkpoints FILE")
+    # a missing file given with --checkpoints is the file's problem, named as such
+    assert main([*cmd[:2], str(scn), *cmd[2:], "--runs", "2", "--checkpoints",
+                 str(tmp_path / "none.yaml")]) == 2
+    assert capsys.readouterr().err.strip().splitlines() == [
+        f"{tmp_path / 'none.yaml'}: file not found", "error: 1 problem(s) in checkpoints file"]

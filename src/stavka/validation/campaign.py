@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from stavka.errors import InputError
 from stavka.validation.checkpoints import Checkpoint, CheckpointSet, default_path
 from stavka.validation.checkpoints import load as load_checkpoints
 from stavka.validation.history import History, Meta
@@ -148,14 +149,23 @@ def needed_days(cps: CheckpointSet, meta: Meta) -> int:
 
 
 def prepare(scenario: Any, checkpoints: Path | None = None) -> tuple[Any, CheckpointSet]:
-    """The scenario (an id, a path or a ``Loaded``) and its checked checkpoints."""
+    """The scenario (an id, a path or a ``Loaded``) and its checked checkpoints
+    (``checkpoints``, else the scenario's own). Raises :class:`InputError` for a scenario
+    without a checkpoints file when none is given, :class:`CheckpointError` for a file
+    with problems."""
     from stavka.api import load
     from stavka.engine.core import compile_world
     from stavka.scenario.loader import Loaded
 
     loaded = scenario if isinstance(scenario, Loaded) else load(scenario)
     meta = Meta.of(compile_world(loaded.spec, None, replicas=1).static)
-    path = checkpoints if checkpoints is not None else default_path(loaded.files)
+    if checkpoints is None:
+        path = default_path(loaded.files)
+        if not path.exists():
+            raise InputError(f"scenario '{loaded.spec.id}' has no checkpoints file (no "
+                             f"{path}); give one with --checkpoints FILE")
+    else:
+        path = checkpoints
     return loaded, load_checkpoints(path, meta, loaded.spec.id)
 
 

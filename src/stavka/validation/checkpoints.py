@@ -41,6 +41,8 @@ FILE_NAME = "checkpoints.yaml"
 class CheckpointError(ScenarioError):
     """A checkpoints file with problems; carries all of them (``file:line: path: msg``)."""
 
+    what = "checkpoints file"
+
 
 class Checkpoint(BaseModel):
     """One historical checkpoint and how the model measures it."""

@@ -43,6 +43,11 @@ INHERITED_FIELDS = ("men", "tanks", "guns", "aircraft", "trucks", "quality")
 LIST_KEYS = ("nodes", "edges", "formations", "factories", "orders", "events", "wars",
              "commanders")
 MAP_KEYS = ("parameters", "climate", "rivers", "sides", "formation_types", "sources")
+#: the section whose ids a cross reference names (by the word its message uses): a
+#: reference into a section refused as a whole (null, not a list...) is not reported too
+REF_SECTION = {"node": "nodes", "front": "nodes", "formation": "formations",
+               "event": "events", "side": "sides", "enemy": "sides", "climate zone": "climate",
+               "river": "rivers", "type": "formation_types", "parameter": "parameters"}
 
 # -- limits on what one load reads -----------------------------------------------
 # The shipped scenario (two-fronts-1941) is 7 files, 263 KB, 13,157 YAML nodes,
@@ -449,10 +454,22 @@ class _Loader:
         self.budget = _Budget()
         #: formations whose type is unusable: fields they would inherit are not "missing"
         self.untyped: set[int] = set()
+        #: list and mapping sections refused when merged (null, a number...): reported
+        #: once there, so the schema does not report them again ("field required")
+        self.refused: set[str] = set()
 
     def add(self, path: PathT, msg: str) -> None:
         file, line = self.doc.where(path, str(self.root))
         self.problems.append(_problem(file, line, _fmt_path(path), msg))
+
+    def refuse(self, key: str, val: Any, kind: str) -> None:
+        """Section ``key`` of a file is not ``kind``: one line (a null section says it is
+        empty); the section is left out, and :meth:`validate` does not report it again."""
+        if val is None:
+            self.add((key,), f"must be {kind}, not empty (nothing follows '{key}:')")
+        else:
+            self.add((key,), f"must be {kind} (got {type(val).__name__})")
+        self.refused.add(key)
 
     def suggest(self, name: str, pool: list[str]) -> str:
         """``did_you_mean``, within a per-load budget of comparisons (a hostile file
@@ -544,12 +561,12 @@ class _Loader:
         for key, val in data.items():
             if key in LIST_KEYS:
                 if not isinstance(val, list):
-                    self.add((key,), f"must be a list (got {type(val).__name__})")
+                    self.refuse(key, val, "a list")
                     continue
                 merged.setdefault(key, []).extend(val)
             elif key in MAP_KEYS:
                 if not isinstance(val, dict):
-                    self.add((key,), f"must be a mapping (got {type(val).__name__})")
+                    self.refuse(key, val, "a mapping")
                     continue
                 tgt = merged.setdefault(key, {})
                 for k, v in val.items():
@@ -674,6 +691,8 @@ class _Loader:
                          and isinstance(f, str)})
 
         def ref(path: PathT, val: Any, pool: list[str], what: str) -> None:
+            if REF_SECTION.get(what) in self.refused:
+                return  # its section is refused as a whole, reported there
             if isinstance(val, str) and val not in pool:  # other types: the schema reports
                 self.add(path, f"unknown {what} {shown(val)}{self.suggest(val, pool)}")
 
@@ -784,6 +803,8 @@ class _Loader:
         return ids
 
     def _param(self, path: PathT, val: Any, params: list[str]) -> None:
+        if "parameters" in self.refused:
+            return  # the section is refused as a whole, reported there
         if isinstance(val, str) and val.startswith("$") and val[1:] not in params:
             self.add(path, f"unknown parameter {shown(val[1:])}{self.suggest(val[1:], params)}")
 
@@ -887,6 +908,8 @@ class _Loader:
             loc = tuple(err["loc"])
             if err.get("input") is INVALID:
                 continue  # refused by the parser, already reported
+            if loc and loc[0] in self.refused:
+                continue  # a section refused when merged, already reported
             if (err["type"] == "missing" and len(loc) == 3 and loc[0] == "formations"
                     and loc[1] in self.untyped and loc[2] in INHERITED_FIELDS):
                 continue  # follows from the formation's bad type, reported there

@@ -118,15 +118,25 @@ def _parse_sets(sets: list[str]) -> dict[str, str]:
     return params
 
 
+def _span(days: int, step_hours: int) -> str:
+    """A campaign's length for a person: ``"28 days"``, ``"1 day"``, and the step where
+    it is not a day (``"28 days in 1-hour steps"``)."""
+    text = f"{days} day{'s' if days != 1 else ''}"
+    if step_hours != 24:
+        text += f" in {step_hours}-hour steps"
+    return text
+
+
 @app.command()
 def scenarios() -> None:
-    """List the shipped scenarios."""
+    """List the shipped scenarios (a step shorter than a day is shown)."""
     from stavka.api import list_scenarios, load
 
-    t = Table("id", "name", "start", "end", "nodes", "formations")
+    t = Table("id", "name", "start", "end", "step", "nodes", "formations")
     for sid in list_scenarios():
         s = load(sid).spec
-        t.add_row(_u(sid), _u(s.name), str(s.start), str(s.end), str(len(s.nodes)),
+        t.add_row(_u(sid), _u(s.name), str(s.start), str(s.end),
+                  "day" if s.step_hours == 24 else f"{s.step_hours} h", str(len(s.nodes)),
                   str(len(s.formations)))
     out.print(t)
 
@@ -142,21 +152,31 @@ def info(scenario: Annotated[str, typer.Argument(help="scenario id or path")],
     data: dict[str, Any] = {
         "id": s.id, "name": s.name, "description": s.description,
         "start": s.start.isoformat(), "end": s.end.isoformat(), "days": s.days,
-        "combat_model": s.combat_model,
+        "step_hours": s.step_hours, "combat_model": s.combat_model,
         "sides": {k: {"name": v.name, "alliance": v.alliance} for k, v in s.sides.items()},
         "parameters": {k: p.model_dump(mode="json") for k, p in s.parameters.items()},
         "nodes": [n.model_dump(mode="json") for n in s.nodes],
         "edges": [e.model_dump(mode="json") for e in s.edges],
         "formations": [f.model_dump(mode="json") for f in s.formations],
+        "commanders": [c.model_dump(mode="json") for c in s.commanders],
     }
     if s.sea is not None:  # only with a sea block: other scenarios' output is unchanged
         data["sea"] = s.sea.model_dump(mode="json")
     if as_json:
         sys.stdout.write(json.dumps(data, indent=1) + "\n")
         return
-    out.print(f"[bold]{_u(s.name)}[/bold] ({_u(s.id)}) {s.start} .. {s.end}, {s.days} days")
+    out.print(f"[bold]{_u(s.name)}[/bold] ({_u(s.id)}) {s.start} .. {s.end}, "
+              f"{_span(s.days, s.step_hours)}")
     out.print(f"{len(s.nodes)} nodes, {len(s.edges)} edges, {len(s.formations)} formations, "
               f"sides: {_u(', '.join(s.sides))}")
+    if s.commanders:
+        out.print(f"commanders: {len(s.commanders)}")
+        ct = Table("commander", "side", "commands", "morale bonus", "CEV bonus", "exposure/day")
+        for c in s.commanders:
+            where = f"formation {c.formation}" if c.formation is not None else f"front {c.front}"
+            ct.add_row(_u(f"{c.name} ({c.id})"), _u(c.side), _u(where), f"{c.morale_bonus:+g}",
+                       f"{c.cev_bonus:+g}", f"{c.exposure:g}")
+        out.print(ct)
     if s.sea is not None:
         ships = sum(sum(f.ships.values()) for f in s.sea.fleets)
         out.print(f"sea: {len(s.sea.zones)} zones, {len(s.sea.fleets)} fleets ({ships:,} ships), "
@@ -217,7 +237,7 @@ def run(
         camp.run(total, progress=lambda d: bar.update(task, completed=d,
                                                       description=str(camp.date)))
     summ = camp.summary()
-    _print_summary(summ)
+    _print_summary(summ, camp.static.spec.step_hours)
     if report is not None:
         from stavka.chronicle import write_outputs
 
@@ -298,9 +318,9 @@ def _check_outputs(report: str | None, save_replay: str | None) -> None:
             raise InputError(f"{flag} {shown}: not a usable path ({exc})") from None
 
 
-def _print_summary(s: dict[str, Any]) -> None:
+def _print_summary(s: dict[str, Any], step_hours: int = 24) -> None:
     out.print(f"[bold]{_u(s['scenario'])}[/bold] seed {s['seed']}: {s['start']} .. {s['end']} "
-              f"({s['days']} days)  digest [cyan]{s['digest']}[/cyan]")
+              f"({_span(s['days'], step_hours)})  digest [cyan]{s['digest']}[/cyan]")
     t = Table("side", "men lost", "captured", "tanks lost", "guns lost", "aircraft lost",
               "men left", "VP")
     for side, ls in s["losses"].items():

@@ -148,3 +148,29 @@ def test_output_paths_are_printed_as_given(tmp_path, capsys, monkeypatch, name):
     assert code == 0, err
     shown = name.replace("\x1b", "\\x1b")
     assert f"replay written to {shown} " in out and "Traceback" not in err
+
+
+def test_info_shows_the_step_and_the_commanders(capsys, tmp_path):
+    """``info`` (text and --json) gives the step length and the commanders; a step shorter
+    than a day is said wherever the campaign's length in days is (info, the run header,
+    ``scenarios``)."""
+    code, out, _ = run(capsys, "info", "moscow-last-stand", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["step_hours"] == 1 and data["days"] == 28
+    assert [c["id"] for c in data["commanders"]] == ["frunze"]
+    assert data["commanders"][0]["formation"] == "sov_gds1"
+    code, out, _ = run(capsys, "info", "moscow-last-stand")
+    assert "1941-09-04, 28 days in 1-hour steps" in out.splitlines()[0]
+    assert "commanders: 1" in out and "Frunze (frunze)" in out and "sov_gds1" in out
+    code, out, _ = run(capsys, "info", MINI, "--json")
+    assert json.loads(out)["step_hours"] == 24 and json.loads(out)["commanders"] == []
+    code, out, _ = run(capsys, "info", MINI)
+    assert out.splitlines()[0].endswith(", 30 days") and "commanders" not in out
+    code, out, _ = run(capsys, "run", "moscow-last-stand", "--days", "1", "--quiet")
+    assert "(1 day in 1-hour steps)" in out.splitlines()[0]
+    code, out, _ = run(capsys, "run", MINI, "--days", "2", "--quiet")
+    assert "(2 days)" in out.splitlines()[0]
+    code, out, _ = run(capsys, "scenarios")
+    rows = {ln.split("│")[1].strip(): [c.strip() for c in ln.split("│")[1:-1]]
+            for ln in out.splitlines() if ln.startswith("│") and ln.split("│")[1].strip()}
+    assert rows["moscow-last-stand"][4] == "1 h" and rows["two-fronts-1941"][4] == "day"

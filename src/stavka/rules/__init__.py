@@ -12,6 +12,11 @@ run may override any rule like a scenario parameter, by name ``rules.<name>``
 rules.regauge_days=10,20,30``, ``Campaign(params={"rules.surrender_morale": 0.2})``),
 checked against the rule's bounds. Calibration and sensitivity analysis use the same
 mechanism.
+
+An on/off rule is a *switch* (declared with ``_switch``, unit ``0/1``): its value is 0
+(off) or 1 (on), never a fraction, wherever it is set (:func:`check`, the rules files,
+a scenario's ``rules:`` block, ``--set``, ``--vary``, ``--grid``, params), and the code
+reads it only as :meth:`Rules.on`.
 """
 
 from __future__ import annotations

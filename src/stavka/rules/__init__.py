@@ -327,6 +327,7 @@ def check(name: str, value: float) -> float:
     return float(value)
 
 
+@functools.cache
 def is_switch(name: str) -> bool:
     """Whether rule ``name`` is a switch (0 off, 1 on). Raises :class:`InputError` for an
     unknown rule."""

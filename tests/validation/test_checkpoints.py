@@ -390,7 +390,7 @@ def test_cli_set_rules_for_every_run(capsys):
     assert code == 0, cap.err
     assert json.loads(cap.out)["runs"] == 2
     for bad, msg in (("rules.supply_tonz=1", "did you mean 'supply_tons'"),
-                     ("rules.supply_tons=2", "must be <= 1"), ("nonsense", "NAME=VALUE")):
+                     ("rules.supply_tons=2", "is a switch: 0 (off) or 1 (on)"), ("nonsense", "NAME=VALUE")):
         assert main(["validate", "campaign", str(SCN), "--runs", "2", "--set", bad]) == 2
         err = capsys.readouterr().err
         assert msg in err and len(err.strip().splitlines()) == 1, err

@@ -7,7 +7,6 @@ follow the scenario's order (nodes, edges, formations), so ids sort stably.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -237,7 +236,7 @@ def coerce_rule(name: str, raw: Any) -> float:
         try:
             value = float(raw.strip() if isinstance(raw, str) else raw)
         except (TypeError, ValueError, OverflowError):
-            value = math.nan
+            value = float("nan")
         if isinstance(raw, bool) or value not in (0.0, 1.0):
             raise InputError(f"parameter '{escape(name)}': rule '{rule}' is a switch: 0 (off) "
                              f"or 1 (on) (got {_shown(raw, 60)})")

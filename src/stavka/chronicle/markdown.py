@@ -84,10 +84,12 @@ class MarkdownVisitor(EventVisitor[str]):
                 if not evs:
                     continue
             out = render(evs)
-            hour = evs[-1].values.get("hour")  # sub-day steps: the hour of the group's last
+            # at sub-day steps each line is stamped with the hour of its group's last
+            # event (a group is one step's: a battle's end, one dispatch, one hour's
+            # desertion): the one place a line gets its hour
+            hour = evs[-1].values.get("hour")
             if hour is not None:
-                pre = f"{int(hour):02d}:00 "
-                out = [x if _hour_of(x) >= 0 else pre + x for x in out]
+                out = [f"{int(hour):02d}:00 {x}" for x in out]
             lines.extend(out)
         if lines:
             # at sub-day steps a line starts with its hour ("13:00 ..."): the day reads
@@ -210,19 +212,13 @@ class MarkdownVisitor(EventVisitor[str]):
     def visit_siege(self, ev: Event) -> None:
         self._add(("siege", len(self._groups)), ev)
 
-    @staticmethod
-    def _at(evs: list[Event]) -> str:
-        """``"13:00 "`` when steps are shorter than a day (the event carries its hour)."""
-        h = evs[0].values.get("hour")
-        return f"{int(h):02d}:00 " if h is not None else ""
-
     def _render_desertion(self, evs: list[Event]) -> list[str]:
         n = self.N
         men = sum(_v(e, "men") for e in evs)
         forms = len({f for e in evs for f in e.subjects})
         if men < 0.5:
             return []
-        s = (f"{self._at(evs)}{num(men)} {n.adj(evs[0].side)} men desert from {count(forms)} "
+        s = (f"{num(men)} {n.adj(evs[0].side)} men desert from {count(forms)} "
              f"{plural(forms, 'formation')}")
         if any(_v(e, "siege", False) for e in evs):
             s += " despite the state of siege"
@@ -233,7 +229,7 @@ class MarkdownVisitor(EventVisitor[str]):
         ids = [f for e in evs for f in e.subjects]
         men = sum(_v(e, "men") for e in evs)
         who, pl = n.who(ids, evs[0].side, names_upto=2)
-        return [sentence(f"{self._at(evs)}{n.node(evs[0].place)}: {who} "
+        return [sentence(f"{n.node(evs[0].place)}: {who} "
                          f"{'dissolve' if pl else 'dissolves'} without a fight; "
                          f"{num(men)} men scatter")]
 
@@ -244,12 +240,12 @@ class MarkdownVisitor(EventVisitor[str]):
             name = str(_v(e, "name", _v(e, "commander", "a commander")))
             fate = "is killed" if _v(e, "fate") == "killed" else "is taken prisoner"
             if _v(e, "with_command", False):
-                out.append(sentence(f"{self._at([e])}{name} is taken prisoner with "
+                out.append(sentence(f"{name} is taken prisoner with "
                                     f"{n.who(list(e.subjects), e.side)[0]}"))
                 continue
             where = f" at {n.node(e.place)}" if e.place else ""
             who, _ = n.who(list(e.subjects), e.side, names_upto=2) if e.subjects else ("", False)
-            s = f"{self._at([e])}{name} {fate}{where}"
+            s = f"{name} {fate}{where}"
             if who:
                 s += f"; {who} {'lose' if len(e.subjects) > 1 else 'loses'} heart"
             out.append(sentence(s))
@@ -257,7 +253,7 @@ class MarkdownVisitor(EventVisitor[str]):
 
     def _render_siege(self, evs: list[Event]) -> list[str]:
         n = self.N
-        return [sentence(f"{self._at([e])}A state of siege is "
+        return [sentence(f"A state of siege is "
                          f"{'declared' if _v(e, 'on', True) else 'lifted'} "
                          f"({n.side(e.side)})") for e in evs]
 
@@ -267,7 +263,7 @@ class MarkdownVisitor(EventVisitor[str]):
         out = []
         for e in evs:
             k = int(_v(e, "detachments"))
-            out.append(sentence(f"{self._at([e])}{count(k)} {n.adj(e.side)} partisan "
+            out.append(sentence(f"{count(k)} {n.adj(e.side)} partisan "
                                 f"{plural(k, 'detachment')} take to the forests around "
                                 f"{n.node(e.place)}"))
         return out
@@ -277,7 +273,7 @@ class MarkdownVisitor(EventVisitor[str]):
         out = []
         for e in evs:
             k, left = int(_v(e, "destroyed")), int(_v(e, "left"))
-            out.append(sentence(f"{self._at([e])}Security troops destroy {count(k)} "
+            out.append(sentence(f"Security troops destroy {count(k)} "
                                 f"{n.adj(e.side)} partisan {plural(k, 'detachment')} around "
                                 f"{n.node(e.place)}; " + (f"{count(left)} "
                                 f"{'fights' if left == 1 else 'fight'} on" if left
@@ -292,16 +288,16 @@ class MarkdownVisitor(EventVisitor[str]):
             by = f" by {num(air)} aircraft" if air else ""
             if "to" in e.values:
                 out.append(sentence(
-                    f"{self._at([e])}The railway {n.node(e.place)}-{n.node(str(e.values['to']))} "
+                    f"The railway {n.node(e.place)}-{n.node(str(e.values['to']))} "
                     f"is struck{by}: {_v(e, 'trains'):.0f} trains a day get through"))
             else:
-                out.append(sentence(f"{self._at([e])}The fortifications of {n.node(e.place)} "
+                out.append(sentence(f"The fortifications of {n.node(e.place)} "
                                     f"are struck{by}"))
         return out
 
     def _render_mobilisation(self, evs: list[Event]) -> list[str]:
         n = self.N
-        return [sentence(f"{self._at([e])}{n.side(e.side)}: "
+        return [sentence(f"{n.side(e.side)}: "
                          + ("every man off the farms: total mobilisation"
                             if _v(e, "level") > 0 else "total mobilisation is lifted"))
                 for e in evs]
@@ -326,13 +322,12 @@ class MarkdownVisitor(EventVisitor[str]):
                  retreats[0].side if retreats else None, self._owner.get(place),
                  self._present.get(place)]
         dfd = next((c for c in cands if c and c != att), None)
-        at = self._at([end or cap or evs[0]])  # "13:00 " at sub-day steps
         if end is not None:
             days = int(_v(end, "days", 1))
             taken = _v(end, "outcome") == "taken"
             what = (f"{n.people(att)} take {P}" if taken
                     else f"the {n.adj(att)} attack is halted")
-            s = f"{at}Battle of {P}"
+            s = f"Battle of {P}"
             if opened is not None and _v(opened, "attacker_men", 0):
                 s += (f" ({num(_v(opened, 'attacker_men'))} men against "
                       f"{num(_v(opened, 'defender_men'))})")
@@ -342,7 +337,7 @@ class MarkdownVisitor(EventVisitor[str]):
             else:
                 s += f" ends after {count(days)} {plural(days, 'day')}: {what}"
         else:
-            s = f"{at}{n.people(att)} take {P}"
+            s = f"{n.people(att)} take {P}"
         for r in retreats:
             who, pl = n.who(r.subjects, r.side)
             to = _v(r, "to", None)

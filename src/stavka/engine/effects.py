@@ -20,6 +20,7 @@ region, the end of a battle. Each rule lives here once; the phases call it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -80,18 +81,34 @@ def surrender(ctx: Ctx, r: np.ndarray, f: np.ndarray, reason: str | None) -> Non
     the men captured; status becomes GONE. A ``surrender`` event per (replica, region)
     with ``reason`` (``None`` reads "broken at <region>")."""
     st, s = ctx.st, ctx.s
-    book_losses(ctx, r, f, s.strength[r, f], cause=C_CAPTURED)
+
+    def values(rr: int, n: int, m: np.ndarray) -> dict[str, Any]:
+        why = reason if reason is not None else f"broken at {st.spec.nodes[n].name}"
+        return {"men": float(s.strength[rr, m, 0].sum()),
+                "tanks": float(s.strength[rr, m, 1].sum()), "formations": int(m.size),
+                "reason": why}
+
+    leave_play(ctx, r, f, C_CAPTURED, "surrender", values)
+
+
+def leave_play(ctx: Ctx, r: np.ndarray, f: np.ndarray, cause: int, kind: str,
+               values: Callable[[int, int, np.ndarray], dict[str, Any]]) -> None:
+    """Formations ``(r[k], f[k])`` (row-major order) leave play: everything they have is
+    booked as lost under ``cause`` and their status becomes GONE. When recording, one
+    ``kind`` event per (replica, region), its values ``values(replica, region,
+    formations)`` (read before the strengths are zeroed). Used by :func:`surrender` and
+    the morale collapse's dissolution (:func:`stavka.engine.morale.dissolve`)."""
+    st, s = ctx.st, ctx.s
+    book_losses(ctx, r, f, s.strength[r, f], cause=cause)
     if ctx.record:
         for rr in np.unique(r):
             fs = f[r == rr]
             locs = s.loc[rr, fs]
             for n in np.unique(locs):
                 m = fs[locs == n]
-                ids = tuple(st.form_ids[x] for x in m)
-                why = reason if reason is not None else f"broken at {st.spec.nodes[int(n)].name}"
-                ctx.emit("surrender", rr, place=int(n), side=int(st.fside[m[0]]),
-                         subjects=ids, men=float(s.strength[rr, m, 0].sum()),
-                         tanks=float(s.strength[rr, m, 1].sum()), formations=len(ids), reason=why)
+                ctx.emit(kind, rr, place=int(n), side=int(st.fside[m[0]]),
+                         subjects=tuple(st.form_ids[x] for x in m),
+                         **values(int(rr), int(n), m))
     s.strength[r, f] = 0.0
     s.trucks[r, f] = 0.0
     s.status[r, f] = GONE

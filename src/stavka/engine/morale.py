@@ -46,8 +46,8 @@ import numpy as np
 
 from stavka.engine import commanders
 from stavka.engine.context import Ctx
-from stavka.engine.effects import book_losses
-from stavka.enums import ACTIVE, C_ATTRITION, GONE
+from stavka.engine.effects import book_losses, leave_play
+from stavka.enums import ACTIVE, C_ATTRITION
 from stavka.world.counts import group_sum, on_grid
 from stavka.world.state import BLOCKING_TAG
 from stavka.world.static import Static
@@ -169,22 +169,10 @@ def dissolve(ctx: Ctx, r: np.ndarray, f: np.ndarray) -> None:
     """Formations ``(r[k], f[k])`` (row-major) dissolve: their men desert and their
     equipment is abandoned (all booked as attrition), they leave play (``GONE``). One
     ``dissolved`` event per (replica, region) with the men who deserted."""
-    st, s = ctx.st, ctx.s
-    book_losses(ctx, r, f, s.strength[r, f], cause=C_ATTRITION)
-    if ctx.record:
-        for rr in np.unique(r):
-            fs = f[r == rr]
-            locs = s.loc[rr, fs]
-            for n in np.unique(locs):
-                m = fs[locs == n]
-                ctx.emit("dissolved", rr, place=int(n), side=int(st.fside[m[0]]),
-                         subjects=tuple(st.form_ids[x] for x in m),
-                         men=float(s.strength[rr, m, 0].sum()), formations=int(m.size))
-    s.strength[r, f] = 0.0
-    s.trucks[r, f] = 0.0
-    s.status[r, f] = GONE
-    s.encircled[r, f] = False
-    ctx.invalidate()
+    s = ctx.s
+    leave_play(ctx, r, f, C_ATTRITION, "dissolved",
+               lambda rr, n, m: {"men": float(s.strength[rr, m, 0].sum()),
+                                 "formations": int(m.size)})
 
 
 def set_siege(ctx: Ctx, side: int, on: bool, m: np.ndarray) -> None:

@@ -180,6 +180,29 @@ def check_one(path: Path) -> Loaded | None:
     return loaded
 
 
+def fuzz_and_run(fixture: Path, tmp_path: Path, n: int, seed: int, days: int = 5) -> int:
+    """``n`` seeded mutations of ``fixture``: each must give located errors
+    (:func:`check_one`) or a scenario that runs ``days`` days; never another exception.
+    Returns how many ran (the callers assert some do and some do not)."""
+    import stavka
+
+    r = random.Random(seed)
+    text = fixture.read_text()
+    ran = 0
+    for i in range(n):
+        path = tmp_path / f"{fixture.stem}-{i}.yaml"
+        path.write_text(mutate(r, text), encoding="utf-8")
+        try:
+            ld = check_one(path)
+            if ld is not None:
+                stavka.Campaign(ld, seed=i).run(days=days)
+                ran += 1
+        except Exception as exc:
+            raise AssertionError(f"variant {i}: {type(exc).__name__}: {exc}\n"
+                                 f"{path.read_text()}") from exc
+    return ran
+
+
 def test_fuzz_mutated_scenarios(tmp_path):
     r = random.Random(SEED)
     mini = (DATA / "mini.yaml").read_text()

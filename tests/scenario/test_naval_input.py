@@ -131,27 +131,11 @@ def test_fuzz_the_naval_fixture(tmp_path):
     """Seeded mutations of t_naval.yaml (the loader fuzzer's mutators): a located error or
     a scenario that compiles and runs 5 days; never another exception."""
     import os
-    import random
 
-    import stavka
-
-    from .test_loader_fuzz import check_one, mutate
+    from .test_loader_fuzz import fuzz_and_run
 
     n = int(os.environ.get("STAVKA_NAVAL_FUZZ_N", "60"))
-    r = random.Random(1942)
-    text = FIX.read_text()
-    ran = 0
-    for i in range(n):
-        path = tmp_path / f"n{i}.yaml"
-        path.write_text(mutate(r, text), encoding="utf-8")
-        try:
-            ld = check_one(path)
-            if ld is not None:
-                stavka.Campaign(ld, seed=i).run(days=5)
-                ran += 1
-        except Exception as exc:
-            raise AssertionError(f"variant {i}: {type(exc).__name__}: {exc}\n"
-                                 f"{path.read_text()}") from exc
+    ran = fuzz_and_run(FIX, tmp_path, n, seed=1942)
     assert 0 < ran < n
 
 

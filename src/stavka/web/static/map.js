@@ -15,9 +15,11 @@ Stavka.api = async function (path, opts = {}) {
   return body;
 };
 
-// Upload the scenario file chosen in `input` (one YAML file); on success return its info,
-// on refusal list the loader's located problems (FILE:LINE: field: message) in `out`.
-Stavka.uploadScenario = async function (input, out) {
+// Upload the scenario file chosen in `input` (one YAML file); on success await `loaded(info)`
+// (the page selects the new scenario) and only then say "ok" in `out`, so the message never
+// runs ahead of the page; on refusal list the loader's located problems (FILE:LINE: field:
+// message) in `out`.
+Stavka.uploadScenario = async function (input, out, loaded = async () => {}) {
   const f = input.files && input.files[0];
   out.className = ""; out.innerHTML = "";
   if (!f) { out.textContent = "choose a scenario file (.yaml) first"; out.className = "error"; return null; }
@@ -26,6 +28,7 @@ Stavka.uploadScenario = async function (input, out) {
   try {
     const s = await Stavka.api("/api/scenarios", { method: "POST", headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ name: f.name, text: await f.text() }) });
+    await loaded(s);
     out.className = "ok"; out.textContent = `${f.name}: loaded as ${s.id} (${s.name})`;
     return s;
   } catch (e) {

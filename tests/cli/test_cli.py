@@ -41,7 +41,7 @@ def test_same_seed_same_digest_different_seed_differs(capsys):
         (["run", "no-such-scenario"], "unknown scenario 'no-such-scenario'"),
         (["run", MINI, "--set", "tranfer_divisions=1"], "did you mean 'transfer_divisions'"),
         (["run", MINI, "--set", "transfer_divisions=9"], "must be <= 2 (got 9)"),
-        (["run", MINI, "--set", "transfer_divisions=two"], "must be a int (got 'two')"),
+        (["run", MINI, "--set", "transfer_divisions=two"], "must be a whole number (got 'two')"),
         (["run", MINI, "--set", "nonsense"], "--set expects NAME=VALUE"),
         (["run", MINI, "--seed", "-3"], "--seed must be >= 0 (got -3)"),
         (["run", MINI, "--seed", "abc"], "--seed"),

@@ -63,10 +63,10 @@ def test_a_run_overrides_a_rule_by_name() -> None:
 
 @pytest.mark.parametrize(("params", "message"), [
     ({"rules.truck_range_km": 1e9}, "must be <= 2000"),
-    ({"rules.truck_range_km": "far"}, "must be a float"),
+    ({"rules.truck_range_km": "far"}, "must be a number"),
     ({"rules.truck_rang": 1}, "did you mean 'truck_range_km'"),
     ({"rules.ground_speed": 1}, "is a table"),
-    ({"rules.regauge_days": float("nan")}, "must be a float"),
+    ({"rules.regauge_days": float("nan")}, "must be a number"),
 ])
 def test_a_bad_override_is_one_located_line(params: dict[str, object], message: str) -> None:
     with pytest.raises(StavkaError, match=message) as exc:

@@ -374,9 +374,9 @@ def test_date_parameter_default_outside_the_campaign_is_located(tmp_path, capsys
 # -- parameters given on the command line --------------------------------------------
 
 @pytest.mark.parametrize(("value", "needle"), [
-    ("true", "parameter 'help_p' must be a float (got 'true')"),
-    ("1" * 400, "parameter 'help_p' must be a float (got '" + "1" * 56 + "...)"),
-    ("nan", "must be a float (got 'nan')"),
+    ("true", "parameter 'help_p' must be a number (got 'true')"),
+    ("1" * 400, "parameter 'help_p' must be a number (got '" + "1" * 56 + "...)"),
+    ("nan", "must be a number (got 'nan')"),
 ])
 def test_bad_float_parameter_on_the_command_line(capsys, value, needle):
     code, out, err = cli(capsys, "run", str(DATA / "t_econ.yaml"), "--days", "2", "--quiet",
@@ -388,7 +388,7 @@ def test_bad_float_parameter_on_the_command_line(capsys, value, needle):
 def test_parameter_values_from_python_are_checked():
     p = load_file(DATA / "t_econ.yaml").spec.parameters["help_p"]
     for raw in (True, False, 10**400, 10**5000, float("inf")):
-        with pytest.raises(InputError, match="parameter 'help_p' must be a float"):
+        with pytest.raises(InputError, match="parameter 'help_p' must be a number"):
             coerce_param("help_p", p, raw)
     q = load_file(DATA / "mini.yaml").spec.parameters["transfer_divisions"]
     with pytest.raises(InputError, match="must be between"):

@@ -73,12 +73,12 @@ def test_coordinate_descent_finds_the_minimum_of_a_known_function() -> None:
 
 @pytest.mark.parametrize("args, message", [
     (["--grid", "rules.nope=1,2"], "--grid 'rules.nope=1,2': parameter 'rules.nope': unknown rule 'nope'"),
-    (["--grid", "rules.massing_exp=1,x"], "must be a float (got 'x')"),
+    (["--grid", "rules.massing_exp=1,x"], "must be a number (got 'x')"),
     (["--grid", "rules.massing_exp=9"], "must be <= 3"),
     # read like sweep --vary: no NaN, no infinity, no empty item, nothing given twice,
     # no table rule; the work bounded before anything runs
-    (["--grid", "rules.massing_exp=nan"], "must be a float (got 'nan')"),
-    (["--grid", "rules.massing_exp=1e400"], "must be a float"),
+    (["--grid", "rules.massing_exp=nan"], "must be a number (got 'nan')"),
+    (["--grid", "rules.massing_exp=1e400"], "must be a number"),
     (["--grid", "rules.massing_exp="], "malformed value list"),
     (["--grid", "rules.massing_exp=1,,2"], "no empty items"),
     (["--grid", "rules.massing_exp=1,1.0"], "value 1 given twice"),

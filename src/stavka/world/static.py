@@ -287,7 +287,9 @@ def coerce_param(name: str, p: Any, raw: Any) -> Any:
             else:
                 val = dt.date.fromisoformat(str(raw).strip())
     except (TypeError, ValueError, OverflowError):
-        raise InputError(f"parameter '{name}' must be a {p.type} (got {_shown(raw, 60)})") from None
+        kind = {"int": "a whole number", "float": "a number", "bool": "true or false",
+                "date": "a date (YYYY-MM-DD)"}.get(p.type, f"a {p.type}")
+        raise InputError(f"parameter '{name}' must be {kind} (got {_shown(raw, 60)})") from None
     if p.type in ("int", "float"):
         # the parameter's own bounds first: they are what its user needs to know
         if p.min is not None and val < p.min:

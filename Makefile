@@ -88,6 +88,10 @@ web-assets:
 	cp $(WEB_NPM)/node_modules/topojson-client/LICENSE $(WEB_VENDOR)/topojson-client.LICENSE
 	cp $(WEB_NPM)/node_modules/world-atlas/countries-50m.json $(WEB_VENDOR)/
 	cp $(WEB_NPM)/node_modules/world-atlas/LICENSE $(WEB_VENDOR)/world-atlas.LICENSE
+	cp $(WEB_NPM)/node_modules/swagger-ui-dist/swagger-ui-bundle.js $(WEB_VENDOR)/
+	cp $(WEB_NPM)/node_modules/swagger-ui-dist/swagger-ui.css $(WEB_VENDOR)/
+	cp $(WEB_NPM)/node_modules/swagger-ui-dist/favicon-32x32.png $(WEB_VENDOR)/swagger-favicon-32x32.png
+	cp $(WEB_NPM)/node_modules/swagger-ui-dist/LICENSE $(WEB_VENDOR)/swagger-ui.LICENSE
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

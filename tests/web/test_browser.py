@@ -279,3 +279,16 @@ def test_report_html_draws_the_war_rooms_map_offline(browser, server, outputs):
     assert last.locator("path.cell").count() == len(spec.nodes)
     last.screenshot(path=str(ARTEFACTS / "report-map-theatre.png"))
     assert not asked and not errors
+
+
+def test_the_api_docs_page_works_without_the_network(browser, server):
+    # /docs is the vendored Swagger UI: every request stays on the server (no CDN)
+    page, errors = page_of(browser)
+    outside: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith(server.url) else outside.append(r.url))
+    page.goto(server.url + "/docs")
+    page.wait_for_selector(".opblock-summary-path")
+    paths = page.eval_on_selector_all(".opblock-summary-path", "els => els.map(e => e.textContent)")
+    assert "/api/scenarios" in [p.strip().replace("\u200b", "") for p in paths]
+    assert not outside, outside
+    assert not errors

@@ -20,7 +20,8 @@ from typing import Annotated, Any, Literal
 import anyio.to_thread
 from fastapi import Body, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -176,10 +177,20 @@ def create_app(room: WarRoom, folders: Folders | None = None) -> FastAPI:
             anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
         yield
 
-    app = FastAPI(title="stavka war room", version="1", lifespan=lifespan,
+    # /docs is served from the vendored Swagger UI (static/vendor, `make web-assets`):
+    # FastAPI's default page loads it from a CDN, blank on a machine without the network
+    app = FastAPI(title="stavka war room", version="1", lifespan=lifespan, docs_url=None,
+                  redoc_url=None,
                   description="Play, watch and replay stavka campaigns. Errors are "
                               "{\"error\": \"one line\"} with a 4xx status.")
     app.state.room = room
+
+    @app.get("/docs", include_in_schema=False)
+    def _docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="stavka war room - API",
+                                   swagger_js_url="/vendor/swagger-ui-bundle.js",
+                                   swagger_css_url="/vendor/swagger-ui.css",
+                                   swagger_favicon_url="/vendor/swagger-favicon-32x32.png")
 
     @app.exception_handler(WebError)
     async def _web(_r: Request, exc: WebError) -> JSONResponse:

@@ -76,7 +76,8 @@ def load(name_or_path: str | Path) -> Loaded:
 
 @dataclass
 class History:
-    """Per-day series of one replica, for reports: strength, losses, control, positions."""
+    """Per-day series of one replica, for reports: strength, losses, control, positions
+    and, with a ``sea`` block, sea control and fleets."""
 
     dates: list[dt.date] = field(default_factory=list)
     strength: list[np.ndarray] = field(default_factory=list)  # [S, Fr, 4]
@@ -86,6 +87,12 @@ class History:
     status: list[np.ndarray] = field(default_factory=list)  # [F]
     men: list[np.ndarray] = field(default_factory=list)  # [F]
     digests: list[str] = field(default_factory=list)
+    # the sea (stavka.world.naval), recorded only for a scenario with a ``sea`` block
+    # (empty lists otherwise): Z sea zones, Fl fleets
+    sea_control: list[np.ndarray] = field(default_factory=list)  # [Z] side index, -1 none
+    fleet_zone: list[np.ndarray] = field(default_factory=list)  # [Fl] zone index
+    fleet_ships: list[np.ndarray] = field(default_factory=list)  # [Fl, K] ships afloat by class
+    fleet_air: list[np.ndarray] = field(default_factory=list)  # [Fl] naval air groups
 
 
 class Campaign:
@@ -236,6 +243,11 @@ class Campaign:
         h.status.append(s.status[0].copy())
         h.men.append(s.strength[0, :, 0].copy())
         h.digests.append(self.digest())
+        if st.naval is not None:
+            h.sea_control.append(s.sea_control[0].copy())
+            h.fleet_zone.append(s.fleet_zone[0].copy())
+            h.fleet_ships.append(s.fleet_ships[0].copy())
+            h.fleet_air.append(s.fleet_air[0].copy())
 
     def summary(self) -> dict[str, Any]:
         """What a run came to: digest, losses, control of victory regions, the result.

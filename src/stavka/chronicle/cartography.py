@@ -10,8 +10,14 @@ the war room cannot disagree. Everything is inline: the report opens offline.
 The map's data is made here for both: :func:`geometry` (the scenario's regions, links
 and sides; the war room serves it) and :func:`snapshot` (one day of a campaign's history:
 owners and formations in the field). The snapshot dates are :func:`snapshot_days`: the
-start, the first captures and falls, the high-water mark, 5 December 1941 when the
-campaign spans it, and the end.
+start, the first captures, landings and falls, the high-water mark, 5 December 1941 when
+the campaign spans it, and the end.
+
+A scenario with a ``sea`` block (``docs/naval.md``) also has its sea on the map: the
+geometry's ``sea`` (:func:`sea_geometry`: the zones and fleets) and each snapshot's
+``sea`` (:func:`sea_snapshot`: who controls each zone that day, which zones ice closes or
+fleets contest, the fleets afloat and where, the landings made so far). Without one,
+neither key is there and the map is drawn as before.
 """
 
 from __future__ import annotations
@@ -55,14 +61,35 @@ def sides(spec: Any) -> dict[str, dict[str, Any]]:
 
 def geometry(spec: Any) -> dict[str, Any]:
     """The scenario's map: regions (id, name, lat, lon in degrees, terrain, front, victory
-    points, owner at start, port), links (a, b, kind, km, rail capacity in trains/day)
-    and ``scenario.sides``."""
-    return {
+    points, owner at start, port), links (a, b, kind, km, rail capacity in trains/day;
+    a sea lane's ``zone``) and ``scenario.sides``; with a ``sea`` block, also ``sea``
+    (:func:`sea_geometry`)."""
+    geo = {
         "scenario": {"id": spec.id, "name": spec.name, "sides": sides(spec)},
         "nodes": [{"id": n.id, "name": n.name, "lat": n.lat, "lon": n.lon,
                    "terrain": n.terrain, "front": n.front, "vp": n.vp, "owner": n.owner,
                    "port": bool(n.port)} for n in spec.nodes],
         "edges": [e.model_dump(mode="json") for e in spec.edges],
+    }
+    if spec.sea is not None:
+        geo["sea"] = sea_geometry(spec)
+    return geo
+
+
+def sea_geometry(spec: Any) -> dict[str, Any]:
+    """The scenario's sea for the map (``spec.sea`` must be set): ``zones``, each
+    ``{id, name, lat, lon}`` (its centre in degrees, where its label goes), ``coast`` and
+    ``adjacent`` (region and zone ids), ``control`` (side id at start, or None),
+    ``freeze`` and ``thaw`` (ISO dates or None); ``fleets``, each ``{id, name, side,
+    zone}`` (zone at start)."""
+    sea = spec.sea
+    return {
+        "zones": [{"id": z.id, "name": z.name, "lat": z.lat, "lon": z.lon,
+                   "coast": list(z.coast), "adjacent": list(z.adjacent), "control": z.control,
+                   "freeze": z.freeze.isoformat() if z.freeze else None,
+                   "thaw": z.thaw.isoformat() if z.thaw else None} for z in sea.zones],
+        "fleets": [{"id": f.id, "name": f.name, "side": f.side, "zone": f.zone}
+                   for f in sea.fleets],
     }
 
 
@@ -80,7 +107,85 @@ def snapshot(parts: Any, i: int) -> dict[str, Any]:
               "rail": int(status[f]) == RAIL, "men": round(float(men[f])),
               "encircled": False, "supply": 1}
              for f in np.flatnonzero((status == ACTIVE) | (status == RAIL))]
-    return {"date": day_date(h.dates[i]), "owner": owner, "formations": forms}
+    snap: dict[str, Any] = {"date": day_date(h.dates[i]), "owner": owner, "formations": forms}
+    if getattr(st, "naval", None) is not None and len(getattr(h, "sea_control", ())) > i:
+        snap["sea"] = sea_snapshot(parts, i)
+    return snap
+
+
+def _as_date(d: Any) -> dt.date:
+    return d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d))
+
+
+def sea_snapshot(parts: Any, i: int) -> dict[str, Any]:
+    """Day ``i`` of the history at sea (a scenario with a ``sea`` block; the history
+    records the sea, :class:`stavka.api.History`): :func:`sea_picture` of that day's
+    control and fleets, and ``landings``, every landing made up to that day (the
+    ``landing`` events), each ``{id, side, fleet, zone, target, date, day, men}``
+    (``date``: like ``12 Oct``; ``day``: ISO; ``men`` landed).
+
+    Control and fleets are the state after the day before index ``i`` was fought (index
+    0: the start), as the rest of the snapshot; the ice is that day's.
+    """
+    st, h = parts.static, parts.history
+    dates = [_as_date(d) for d in h.dates]
+    last = dates[i - 1] if i > 0 else dates[0]  # the day last fought (control, ice)
+    pic = sea_picture(st, h.sea_control[i], h.fleet_zone[i], h.fleet_ships[i], h.fleet_air[i],
+                      (last - _as_date(st.start)).days)
+    pic["landings"] = [
+        {"id": e.values.get("landing"), "side": e.side, "fleet": e.values.get("fleet"),
+         "zone": e.values.get("zone"), "target": e.place,
+         "date": f"{_as_date(e.date).day} {_as_date(e.date):%b}",
+         "day": _as_date(e.date).isoformat(), "men": round(float(e.values.get("men", 0)))}
+        for e in parts.events
+        if e.kind == "landing" and e.replica == 0 and i > 0 and _as_date(e.date) <= last]
+    return pic
+
+
+def sea_picture(st: Any, control: Any, fleet_zone: Any, fleet_ships: Any, fleet_air: Any,
+                day: int) -> dict[str, Any]:
+    """The sea of one replica for the map. ``st``: the compiled scenario (its ``naval``
+    tables must be set); ``control`` [Z] side index controlling each sea zone (-1 no one),
+    ``fleet_zone`` [Fl] zone index, ``fleet_ships`` [Fl, K] ships afloat by class,
+    ``fleet_air`` [Fl] air groups (the state's naval arrays at one replica); ``day``:
+    the day whose ice applies (clipped to the campaign).
+
+    Returns ``control`` [Z] side id or None; ``state`` [Z] one of ``held`` (by
+    ``control``), ``contested`` (no one holds it: warships of more than one alliance are
+    there, none twice as strong), ``ice`` (closed by ice: no one holds it) and ``open``
+    (no one holds it: no warship there to take it); ``fleets``, the fleets afloat (a
+    sunk fleet, no ships and no air groups, is left out), each ``{id, name, side, zone,
+    ships, classes, air}``: ``ships`` afloat over all classes, rounded (0: only air
+    groups or under half a ship), ``classes`` ships by class (rounded, those afloat),
+    ``air`` air groups (one decimal).
+    """
+    from stavka.combat import naval as nv
+    from stavka.enums import SHIP_CLASSES
+
+    nav = st.naval
+    ctrl = np.asarray(control, dtype=int)
+    zone = np.asarray(fleet_zone, dtype=int)
+    ships = np.asarray(fleet_ships, dtype=float)
+    air = np.asarray(fleet_air, dtype=float)
+    iced = nav.iced[min(max(int(day), 0), nav.iced.shape[0] - 1)]
+    off = nv.offence(ships, air, nav.quality, nav.params)  # [Fl] standard hits
+    fighting = [{int(st.alliance[int(nav.fleet_side[f])]) for f in range(len(zone))
+                 if zone[f] == z and off[f] > 0.0} for z in range(nav.Z)]
+    state = ["ice" if iced[z] else "held" if ctrl[z] >= 0 else
+             "contested" if len(fighting[z]) > 1 else "open" for z in range(nav.Z)]
+    fleets = []
+    for f in range(len(zone)):
+        if ships[f].sum() <= 0.0 and air[f] <= 0.0:
+            continue  # sunk
+        fleets.append({
+            "id": nav.fleet_ids[f], "name": nav.fleet_names[f],
+            "side": st.side_ids[int(nav.fleet_side[f])], "zone": nav.zone_ids[zone[f]],
+            "ships": round(float(ships[f].sum())),
+            "classes": {c: round(float(ships[f, k])) for k, c in enumerate(SHIP_CLASSES)
+                        if ships[f, k] > 0.0},
+            "air": round(float(air[f]), 1)})
+    return {"control": [st.side_ids[c] if c >= 0 else None for c in ctrl], "state": state,
+            "fleets": fleets}
 
 
 def high_water(parts: Any) -> int | None:
@@ -198,12 +303,25 @@ def _script_json(value: Any) -> str:
         "</", "<\\/").replace("<!--", "<\\!--")
 
 
+#: the report's words on the sea (the map's own key, drawn by map.js, says the same)
+_SEA_LEGEND = (
+    "<p>At sea: a disc per sea zone, labelled at its centre, in the colour of the side "
+    "controlling it that day; striped red when fleets of both alliances are there and "
+    "neither is twice the other's strength (contested); hatched grey when ice closes it "
+    "(no one holds it); pale when no one holds it. Dotted lines tie a zone to the coastal "
+    "regions it borders; a sea lane through a zone is dashed, drawn through its centre. "
+    "A ship in a circle of its side's colour is a fleet, with its ships afloat (a sunk "
+    "fleet is not drawn); an arrow from a zone to a region is a landing made, with its "
+    "date.</p>")
+
+
 def maps_html(parts: Any, days: Sequence[tuple[int, str]]) -> str:
     """The report's map section: a figure per snapshot (a map fitted to one front, with
     buttons for the others and the whole theatre), the war room's map.js and its
     libraries inline, and the data (geometry, borders, snapshots) as JSON."""
     geo = geometry(parts.spec)
-    world = world_subset([n["lon"] for n in geo["nodes"]], [n["lat"] for n in geo["nodes"]])
+    places = geo["nodes"] + (geo["sea"]["zones"] if "sea" in geo else [])
+    world = world_subset([n["lon"] for n in places], [n["lat"] for n in places])
     snaps = [snapshot(parts, i) for i, _ in days]
     figs = []
     daily = getattr(parts.static, "step_hours", 24) == 24
@@ -223,8 +341,8 @@ def maps_html(parts: Any, days: Sequence[tuple[int, str]]) -> str:
               "by enemies); a frame per side and region for the formations there, NATO "
               "style (X infantry, oval armour), sized by men. Borders and coastlines: "
               "Natural Earth (public domain) via world-atlas. The buttons fit a map to "
-              "one front or to the whole theatre.</p>"
-              "<noscript><p><strong>The maps are drawn by the script in this file "
+              "one front or to the whole theatre.</p>" + (_SEA_LEGEND if "sea" in geo else "")
+              + "<noscript><p><strong>The maps are drawn by the script in this file "
               "(nothing is fetched); allow JavaScript to see them.</strong></p></noscript>")
     script = f"""
 const GEO = {_script_json(geo)};
@@ -232,7 +350,8 @@ const WORLD = {_script_json(world)};
 const SNAPS = {_script_json(snaps)};
 document.querySelectorAll("figure.snapmap").forEach((fig) => {{
   const s = SNAPS[Number(fig.dataset.snap)];
-  const draw = (m) => {{ m.setOwners(s.owner); m.setFormations(s.formations); }};
+  const draw = (m) => {{ m.setOwners(s.owner); m.setFormations(s.formations);
+                         if (s.sea) m.setSea(s.sea); }};
   draw(Stavka.mapWithFronts(fig.querySelector("svg"), GEO, WORLD, {{}},
                             fig.querySelector(".fronts"), draw));
 }});

@@ -120,8 +120,8 @@ def walk(events: Iterable[Event], *visitors: EventVisitor[Any], parts: Parts | N
 
 
 class KeyDatesVisitor(EventVisitor[list[tuple[int, str]]]):
-    """Days worth a map: the first capture, encirclement, surrender, war and
-    fall of a victory region. Result: sorted ``[(day, caption), ...]``."""
+    """Days worth a map: the first capture, encirclement, surrender, war, landing from
+    the sea and fall of a victory region. Result: sorted ``[(day, caption), ...]``."""
 
     def __init__(self, vp_nodes: Iterable[str] = (), names: Mapping[str, str] | None = None):
         self.vp_nodes = set(vp_nodes)
@@ -144,6 +144,9 @@ class KeyDatesVisitor(EventVisitor[list[tuple[int, str]]]):
 
     def visit_surrender(self, ev: Event) -> None:
         self._note("surrender", ev.day, f"first surrender: {self._place(ev)}")
+
+    def visit_landing(self, ev: Event) -> None:
+        self._note("landing", ev.day, f"first landing: {self._place(ev)}")
 
     def visit_war(self, ev: Event) -> None:
         if ev.day > 0:

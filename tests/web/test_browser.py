@@ -20,7 +20,7 @@ import pytest
 
 import stavka
 
-from .conftest import ARTEFACTS, BAD, FLAGSHIP, MINI, Server
+from .conftest import ARTEFACTS, BAD, DATA, FLAGSHIP, MINI, Server
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -270,6 +270,8 @@ def test_report_html_draws_the_war_rooms_map_offline(browser, server, outputs):
         assert f.locator("path.borders").count() == 1 and f.locator("path.coast").count() == 1
         assert f.locator("line.link.rail").count() == sum(e.kind == "rail" for e in spec.edges)
         assert f.locator("text.label").count() == sum(n.vp > 0 for n in spec.nodes)
+    # a land-only scenario: nothing of the sea on its maps
+    assert page.locator(".seazone, g.fleet, g.landing, .seakey, .link.sea.lane").count() == 0
     last = figs.nth(figs.count() - 1)
     assert last.locator(".front line").count() > 0  # ten days in, a front line
     assert "high-water mark" in page.inner_text("body")
@@ -292,3 +294,89 @@ def test_the_api_docs_page_works_without_the_network(browser, server):
     assert "/api/scenarios" in [p.strip().replace("\u200b", "") for p in paths]
     assert not outside, outside
     assert not errors
+
+
+def sea_scenario(tmp: Path) -> Path:
+    """tests/data/t_naval.yaml with side colours and contact certain (as
+    tests/chronicle/test_sea_map.py): the Pacific Fleet sinks on day 0, the IJN holds the
+    Sea of Japan and lands on America Bay on 22 Aug, ice closes the Tatar Strait on 15 Dec."""
+    from ruamel.yaml import YAML
+
+    y = YAML(typ="safe", pure=True)
+    d = y.load((DATA / "t_naval.yaml").read_text())
+    d["sides"]["soviet"]["colour"], d["sides"]["japan"]["colour"] = "#c0392b", "#d4ac0d"
+    d["sea"]["params"] = {"contact_chance": 1.0}
+    p = tmp / "t_naval_map.yaml"
+    with p.open("w") as fh:
+        y.dump(d, fh)
+    return p
+
+
+def test_report_html_draws_the_sea(browser, tmp_path):
+    """Sea zones labelled at their centres in their controller's colour (contested
+    striped, ice hatched), fleets afloat with their ships, landings as dated arrows, the
+    key; the control drawn is each snapshot's, the snapshot's is the state's
+    (tests/chronicle/test_sea_map.py). The last map: ``report-sea-map.png``."""
+    from stavka.chronicle import write_outputs
+
+    c = stavka.Campaign(stavka.load(sea_scenario(tmp_path)), seed=1).run()
+    write_outputs(c, tmp_path / "out")
+    page, errors = page_of(browser)
+    page.goto((tmp_path / "out" / "report.html").as_uri())
+    page.wait_for_selector("figure.snapmap g.fleets g.fleet")
+    snaps = page.evaluate("SNAPS")
+    colour = {"soviet": "#c0392b", "japan": "#d4ac0d"}
+    figs = page.locator("figure.snapmap")
+    assert figs.count() == len(snaps) >= 4
+    for k in range(figs.count()):
+        f, sea = figs.nth(k), snaps[k]["sea"]
+        zones = f.locator("g.seazone")
+        assert zones.count() == 2
+        assert f.locator("g.seazone text.zonelabel").all_text_contents() == ["Sea of Japan",
+                                                                          "Tatar Strait"]
+        for z in range(2):
+            g = zones.nth(z)
+            assert g.get_attribute("data-state") == sea["state"][z]
+            assert g.get_attribute("data-control") == (sea["control"][z] or "")
+            fill = g.locator("circle").get_attribute("fill")
+            if sea["state"][z] == "held":
+                assert fill == colour[sea["control"][z]]
+            elif sea["state"][z] == "contested":
+                assert fill.startswith("url(#seacontested")
+            elif sea["state"][z] == "ice":
+                assert fill.startswith("url(#seaice")
+        fleets = f.locator("g.fleets g.fleet")
+        assert [fleets.nth(i).get_attribute("data-fleet") for i in range(fleets.count())] == \
+            [x["id"] for x in sea["fleets"]]
+        assert f.locator("g.fleets text.ships").all_text_contents() == \
+            [str(x["ships"]) for x in sea["fleets"]]
+        for i, x in enumerate(sea["fleets"]):
+            assert fleets.nth(i).locator("circle").get_attribute("fill") == colour[x["side"]]
+        arrows = f.locator("g.landings g.landing")
+        assert arrows.count() == len(sea["landings"])
+        if sea["landings"]:
+            assert arrows.first.get_attribute("data-target") == "bay"
+            assert f.locator("text.landingdate").text_content() == "landing 22 Aug"
+        assert f.locator(".seakey").count() == 1
+        assert f.locator("path.link.sea.lane").count() == 1  # Vladivostok-Sovetskaya Gavan
+    # the start: the Sea of Japan contested, three fleets; the end: Japan's, the Pacific
+    # Fleet sunk (off the map), the Tatar Strait iced, the landing drawn
+    first, last = figs.nth(0), figs.nth(figs.count() - 1)
+    assert first.locator("g.seazone[data-zone=sea_of_japan]").get_attribute("data-state") == \
+        "contested"
+    assert first.locator("g.fleets g.fleet").count() == 3
+    assert last.locator("g.seazone[data-zone=sea_of_japan]").get_attribute("data-control") == \
+        "japan"
+    assert last.locator("g.seazone[data-zone=tatar]").get_attribute("data-state") == "ice"
+    assert last.locator("g.fleet[data-fleet=sov_pac]").count() == 0
+    assert last.locator("g.landings g.landing").count() == 1
+    assert "At sea: a disc per sea zone" in page.inner_text("body")
+    last.scroll_into_view_if_needed()
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    last.screenshot(path=str(ARTEFACTS / "report-sea-map.png"))
+    first.screenshot(path=str(ARTEFACTS / "report-sea-map-start.png"))
+    last.locator("button.focus[data-front='']").click()  # the whole theatre keeps its sea
+    assert last.locator("g.seazone").count() == 2
+    assert last.locator("g.fleets g.fleet").count() == len(snaps[-1]["sea"]["fleets"])
+    assert not errors
+

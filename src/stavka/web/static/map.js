@@ -45,7 +45,8 @@ Stavka.esc = (s) => String(s).replace(/[&<>"']/g,
 
 // A map of a scenario in an <svg>: regions (Voronoi cells clipped to land, coloured by
 // owner), rail lines (width by trains/day), the front line, formation markers per region
-// and side (NATO-style frames sized by men), region labels.
+// and side (NATO-style frames sized by men), region labels; with a sea (geometry.sea):
+// sea zones, fleets and landings (setSea).
 Stavka.Map = class {
   constructor(svg, geometry, world, opts = {}) {
     this.svg = d3.select(svg);
@@ -59,21 +60,29 @@ Stavka.Map = class {
     this.index = new Map(this.nodes.map((n, i) => [n.id, i]));
     const W = 1200, H = 640;
     this.svg.attr("viewBox", `0 0 ${W} ${H}`).attr("class", "map");
-    // fit the projection to one front's regions (opts.focus) or to all of them
+    // fit the projection to one front's regions (opts.focus) or to all of them, and the
+    // sea zones on their coasts
     const focus = this.nodes.filter((n) => !opts.focus || n.front === opts.focus);
-    const pts = { type: "MultiPoint", coordinates: (focus.length ? focus : this.nodes).map((n) => [n.lon, n.lat]) };
+    const shown = focus.length ? focus : this.nodes;
+    this.zones = (geometry.sea && geometry.sea.zones) || [];
+    const ids = new Set(shown.map((n) => n.id));
+    const seaPts = this.zones.filter((z) => z.coast.some((c) => ids.has(c)));
+    const pts = { type: "MultiPoint", coordinates: [...shown, ...seaPts].map((n) => [n.lon, n.lat]) };
+    const pad = this.zones.length ? 48 : 30;  // room for a sea zone's disc and name
     this.proj = d3.geoConicEquidistant().parallels([40, 56]).rotate([-86, 0])
-      .fitExtent([[30, 30], [W - 30, H - 30]], pts);
+      .fitExtent([[pad, pad], [W - pad, H - pad]], pts);
     const path = d3.geoPath(this.proj);
     this.xy = this.nodes.map((n) => this.proj([n.lon, n.lat]));
     const countries = topojson.feature(world, world.objects.countries);
     const land = topojson.merge(world, world.objects.countries.geometries);
     const defs = this.svg.append("defs");
-    defs.append("clipPath").attr("id", "landclip").append("path").attr("d", path(land));
+    // ids unique in the page: a report holds many maps, each with its own clip
+    const uid = (Stavka.Map.count = (Stavka.Map.count || 0) + 1);
+    defs.append("clipPath").attr("id", `landclip${uid}`).append("path").attr("d", path(land));
     this.svg.append("rect").attr("width", W).attr("height", H).attr("class", "sea");
     this.svg.append("path").attr("class", "land").attr("d", path(land));
     const vor = d3.Delaunay.from(this.xy).voronoi([0, 0, W, H]);
-    this.cells = this.svg.append("g").attr("clip-path", "url(#landclip)")
+    this.cells = this.svg.append("g").attr("clip-path", `url(#landclip${uid})`)
       .selectAll("path").data(this.nodes).join("path")
       .attr("class", "cell").attr("d", (n, i) => vor.renderCell(i))
       .on("click", (ev, n) => this.onRegion(n.id));
@@ -81,8 +90,20 @@ Stavka.Map = class {
       .attr("d", path(topojson.mesh(world, world.objects.countries, (a, b) => a !== b)));
     this.svg.append("path").attr("class", "coast").attr("d", path(land));
     const P = (id) => this.xy[this.index.get(id)];
+    this.zoneIndex = new Map(this.zones.map((z, i) => [z.id, i]));
+    this.zxy = this.zones.map((z) => this.proj([z.lon, z.lat]));
+    // a sea lane through a zone: dashed, curved through the zone's centre (under its disc)
+    const lane = (e) => e.kind === "sea" && e.zone && this.zoneIndex.has(e.zone);
     const edges = geometry.edges;
-    this.svg.append("g").selectAll("line").data(edges.filter((e) => e.kind !== "rail")).join("line")
+    if (this.zones.length) {
+      this.svg.append("g").selectAll("path").data(edges.filter(lane)).join("path")
+        .attr("class", "link sea lane").attr("fill", "none")
+        .attr("d", (e) => { const [x1, y1] = P(e.a), [x2, y2] = P(e.b), [zx, zy] = this.zxy[this.zoneIndex.get(e.zone)];
+          return `M${x1},${y1}Q${2 * zx - (x1 + x2) / 2},${2 * zy - (y1 + y2) / 2} ${x2},${y2}`; })
+        .append("title").text((e) => `${e.a}–${e.b}: sea lane through ${e.zone}, ${e.km} km`);
+      this.drawSeaZones(defs, uid);
+    }
+    this.svg.append("g").selectAll("line").data(edges.filter((e) => e.kind !== "rail" && !lane(e))).join("line")
       .attr("class", (e) => "link " + e.kind)
       .attr("x1", (e) => P(e.a)[0]).attr("y1", (e) => P(e.a)[1])
       .attr("x2", (e) => P(e.b)[0]).attr("y2", (e) => P(e.b)[1]);
@@ -99,6 +120,10 @@ Stavka.Map = class {
     this.dots.append("title").text((n) => `${n.name} (${n.id})`);
     this.route = this.svg.append("path").attr("class", "route");
     this.marks = this.svg.append("g").attr("class", "marks");
+    if (this.zones.length) {
+      this.landings = this.svg.append("g").attr("class", "landings");
+      this.fleets = this.svg.append("g").attr("class", "fleets");
+    }
     // names above the markers, so a crowded city stays readable
     this.labels = this.svg.append("g").selectAll("text")
       .data(this.nodes.filter((n) => n.vp > 0)).join("text")
@@ -107,6 +132,121 @@ Stavka.Map = class {
     this.hl = this.svg.append("circle").attr("class", "highlight").attr("r", 16).style("display", "none");
     this.svg.append("text").attr("class", "credit").attr("x", W - 8).attr("y", H - 8)
       .attr("text-anchor", "end").text("Borders: Natural Earth (public domain) via world-atlas");
+    if (this.zones.length) this.seaKey();
+  }
+
+  // the sea zones (under the links and markers): a disc per zone at its centre, filled by
+  // setSea; dotted ties to the coastal regions it borders; its name at its centre
+  drawSeaZones(defs, uid) {
+    const stripes = (id, colour, back) => {
+      const p = defs.append("pattern").attr("id", id).attr("patternUnits", "userSpaceOnUse")
+        .attr("width", 8).attr("height", 8).attr("patternTransform", "rotate(45)");
+      p.append("rect").attr("width", 8).attr("height", 8).attr("fill", back);
+      p.append("rect").attr("width", 3.5).attr("height", 8).attr("fill", colour);
+    };
+    this.iceFill = `url(#seaice${uid})`; this.contestedFill = `url(#seacontested${uid})`;
+    stripes(`seaice${uid}`, "#9aa4ab", "#f4f7f9");
+    stripes(`seacontested${uid}`, "#c0392b", "#f4f7f9");
+    const ties = [];
+    this.zones.forEach((z, i) => z.coast.forEach((c) => {
+      if (this.index.has(c)) ties.push([this.zxy[i], this.xy[this.index.get(c)]]);
+    }));
+    this.svg.append("g").selectAll("line").data(ties).join("line").attr("class", "seacoast")
+      .attr("x1", (t) => t[0][0]).attr("y1", (t) => t[0][1]).attr("x2", (t) => t[1][0]).attr("y2", (t) => t[1][1]);
+    this.seazones = this.svg.append("g").selectAll("g").data(this.zones).join("g")
+      .attr("class", "seazone").attr("data-zone", (z) => z.id)
+      .attr("transform", (z, i) => `translate(${this.zxy[i][0]},${this.zxy[i][1]})`);
+    // who holds a zone is not known until setSea says (the play page does not)
+    this.seazones.append("circle").attr("r", 30).attr("fill", "#f4f7f9");
+    this.seazones.append("text").attr("class", "zonelabel").attr("y", -8).text((z) => z.name);
+    this.seazones.append("title").text((z) => z.name);
+  }
+
+  // the key to the sea, bottom left: two rows
+  seaKey() {
+    const k = this.svg.append("g").attr("class", "seakey").attr("transform", "translate(8,594)");
+    k.append("rect").attr("class", "keybox").attr("width", 392).attr("height", 38);
+    const disc = (x, y, fill, text) => {
+      k.append("circle").attr("class", "keydisc").attr("cx", x).attr("cy", y).attr("r", 6).attr("fill", fill);
+      k.append("text").attr("x", x + 10).attr("y", y + 3.5).text(text);
+    };
+    disc(12, 11, "#bbb", "sea zone: its controller's colour");
+    disc(192, 11, this.contestedFill, "contested");
+    disc(272, 11, this.iceFill, "closed by ice");
+    k.append("g").attr("class", "fleet").attr("transform", "translate(12,27)")
+      .call((f) => { f.append("circle").attr("r", 7).attr("fill", "#bbb"); f.append("path").attr("d", Stavka.Map.SHIP); });
+    k.append("text").attr("x", 22).attr("y", 30.5).text("fleet, ships afloat");
+    k.append("path").attr("class", "keyarrow").attr("d", "M186,27h22");
+    k.append("path").attr("class", "keyarrow head").attr("d", "M216,27l-9,-5v10z");
+    k.append("text").attr("x", 222).attr("y", 30.5).text("landing, with its date");
+  }
+
+  // sea: {control: [side id or null per zone], state: ["held"|"contested"|"ice"|"open"
+  // per zone], fleets: [{id, name, side, zone, ships, classes, air}] (afloat),
+  // landings: [{id, side, zone, target, date, men}]} (stavka.chronicle.cartography.sea_snapshot)
+  setSea(sea) {
+    if (!this.zones.length) return;
+    const fill = (z, i) => {
+      const st = sea.state[i];
+      if (st === "ice") return this.iceFill;
+      if (st === "contested") return this.contestedFill;
+      return sea.control[i] ? this.colour(sea.control[i]) : "#f4f7f9";
+    };
+    this.seazones.attr("data-control", (z, i) => sea.control[i] || "").attr("data-state", (z, i) => sea.state[i])
+      .attr("class", (z, i) => "seazone " + sea.state[i]);
+    this.seazones.select("circle").attr("fill", fill);
+    this.seazones.select("title").text((z, i) => `${z.name}: ` + ({ held: `controlled by ${sea.control[i]}`,
+      contested: "contested", ice: "closed by ice", open: "controlled by no one" }[sea.state[i]]));
+    // fleets: a row under the zone's name, one symbol each
+    const slot = new Map();
+    const fl = sea.fleets.filter((f) => this.zoneIndex.has(f.zone)).map((f) => {
+      const k = slot.get(f.zone) || 0; slot.set(f.zone, k + 1); return Object.assign({ slot: k }, f);
+    });
+    const sel = this.fleets.selectAll("g.fleet").data(fl, (f) => f.id).join((enter) => {
+      const g = enter.append("g").attr("class", "fleet");
+      g.append("circle").attr("r", 8.5); g.append("path").attr("d", Stavka.Map.SHIP);
+      g.append("text").attr("class", "ships").attr("x", 11).attr("y", 4); g.append("title");
+      return g;
+    });
+    sel.attr("data-fleet", (f) => f.id).attr("data-side", (f) => f.side).attr("data-zone", (f) => f.zone)
+      .attr("transform", (f) => {
+        const [x, y] = this.zxy[this.zoneIndex.get(f.zone)], n = slot.get(f.zone);
+        return `translate(${x - (n - 1) * 17 + f.slot * 34 - 5},${y + 9})`;
+      });
+    sel.select("circle").attr("fill", (f) => this.colour(f.side));
+    // ships afloat; under half a ship "<1"; a fleet of air groups alone "air"
+    sel.select("text").text((f) => f.ships || (Object.keys(f.classes || {}).length ? "<1" : "air"));
+    sel.select("title").text((f) => `${f.name || f.id} (${f.side})` + (f.classes ? ": " +
+      Object.entries(f.classes).map(([c, n]) => `${n} ${c}${n === 1 ? "" : "s"}`).join(", ") : "") +
+      (f.air ? `, ${f.air} air group${f.air === 1 ? "" : "s"}` : ""));
+    // landings: an arrow from the zone's disc to the region landed on, with its date
+    const ld = sea.landings.filter((l) => this.zoneIndex.has(l.zone) && this.index.has(l.target));
+    const seen = new Map();
+    const geom = (l) => {
+      const [x1, y1] = this.zxy[this.zoneIndex.get(l.zone)], [x2, y2] = this.xy[this.index.get(l.target)];
+      const dx = x2 - x1, dy = y2 - y1, len = Math.hypot(dx, dy) || 1, ux = dx / len, uy = dy / len;
+      const a = [x1 + ux * Math.min(30, len / 3), y1 + uy * Math.min(30, len / 3)], b = [x2 - ux * 7, y2 - uy * 7];
+      const k = seen.get(l.target) || 0; seen.set(l.target, k + 1);
+      return { a, b, ux, uy, k };
+    };
+    const arrows = this.landings.selectAll("g.landing").data(ld.map((l) => Object.assign(geom(l), l)))
+      .join((enter) => {
+        const g = enter.append("g").attr("class", "landing");
+        g.append("path").attr("class", "landing"); g.append("path").attr("class", "arrowhead");
+        g.append("text").attr("class", "landingdate"); g.append("title");
+        return g;
+      });
+    arrows.attr("data-landing", (l) => l.id).attr("data-target", (l) => l.target).attr("data-side", (l) => l.side);
+    arrows.select("path.landing").attr("stroke", (l) => this.colour(l.side))
+      .attr("d", (l) => `M${l.a[0]},${l.a[1]}L${l.b[0] - l.ux * 8},${l.b[1] - l.uy * 8}`);
+    arrows.select("path.arrowhead").attr("fill", (l) => this.colour(l.side)).attr("d", (l) => {
+      const [x, y] = l.b, bx = x - l.ux * 12, by = y - l.uy * 12;
+      return `M${x},${y}L${bx - l.uy * 6},${by + l.ux * 6}L${bx + l.uy * 6},${by - l.ux * 6}Z`;
+    });
+    arrows.select("text").attr("x", (l) => (l.a[0] + l.b[0]) / 2 + 6).attr("y", (l) => (l.a[1] + l.b[1]) / 2 + 12 * l.k)
+      .text((l) => `landing ${l.date}`);
+    arrows.select("title").text((l) => `${l.side} lands at ${l.target} from ${l.zone} on ${l.date}` +
+      (l.men ? `: ${l.men.toLocaleString()} men` : ""));
   }
 
   // owner: array of side ids per node (in node order)
@@ -187,6 +327,9 @@ Stavka.Map = class {
     this.dots.classed("target", (n) => s.has(n.id));
   }
 };
+
+// a naval symbol: a hull with a superstructure and a mast, in a circle of the side's colour
+Stavka.Map.SHIP = "M-6,1L6,1L4,4.5L-4,4.5Z M-2.5,1V-2.5H2V1 M0,-2.5V-6";
 
 // The map of a scenario (geometry `geo`, borders `world`), fitted to its largest front,
 // with buttons to fit it to each front or to the whole theatre (in `buttons`, an element,

@@ -380,3 +380,27 @@ def test_report_html_draws_the_sea(browser, tmp_path):
     assert last.locator("g.fleets g.fleet").count() == len(snaps[-1]["sea"]["fleets"])
     assert not errors
 
+
+def test_watch_a_game_at_sea(browser, server, tmp_path):
+    """An AI game of the sea scenario, uploaded, played out and watched: the zones,
+    fleets and landing on the war room's map follow the slider."""
+    text = sea_scenario(tmp_path).read_text()
+    s = httpx.post(server.url + "/api/scenarios", json={"name": "t_naval_map.yaml",
+                                                         "text": text}, timeout=60).json()
+    g = httpx.post(server.url + "/api/games", json={"scenario": s["id"], "seed": 1},
+                   timeout=120).json()
+    page, errors = page_of(browser)
+    page.goto(f"{server.url}/watch.html?game={g['id']}")
+    page.wait_for_selector("g.fleets g.fleet")
+    assert page.locator("g.seazone").count() == 2
+    assert page.locator("g.seazone[data-zone=sea_of_japan]").get_attribute("data-state") == \
+        "contested"
+    assert page.locator("g.fleets g.fleet").count() == 3
+    page.fill("#slider", "5")  # after the battle and the landing of 22 Aug
+    page.dispatch_event("#slider", "input")
+    assert page.locator("g.seazone[data-zone=sea_of_japan]").get_attribute("data-control") == \
+        "japan"
+    assert page.locator("g.fleet[data-fleet=sov_pac]").count() == 0
+    assert page.locator("g.landings g.landing[data-target=bay]").count() == 1
+    shot(page, "watch-sea.png")
+    assert not errors

@@ -88,6 +88,34 @@ def test_an_uploaded_scenario_is_played_and_survives_a_restart(db_url):
     room2.engine.dispose()
 
 
+def test_the_map_of_a_scenario_with_a_sea_has_its_zones_and_each_day_its_control(client):
+    """The war room's map data: an uploaded scenario with a ``sea`` block
+    (tests/data/t_naval.yaml) serves its sea zones and fleets with its geometry, and a
+    finished game's replay gives each day's control and fleets afloat; a land-only
+    scenario has no sea (its map draws nothing more)."""
+    r = upload(client, "t_naval.yaml", (DATA / "t_naval.yaml").read_text())
+    assert r.status_code == 201, r.text
+    sid = r.json()["id"]
+    geo = client.get(f"/api/scenarios/{sid}/map").json()
+    assert [(z["id"], z["name"], z["lat"], z["lon"], z["control"]) for z in geo["sea"]["zones"]] \
+        == [("sea_of_japan", "Sea of Japan", 41.0, 134.0, None),
+            ("tatar", "Tatar Strait", 49.5, 141.0, "soviet")]
+    assert [f["id"] for f in geo["sea"]["fleets"]] == ["ijn", "sov_pac", "sov_tatar"]
+    assert "sea" not in client.get(f"/api/scenarios/{FLAGSHIP}/map").json()
+    g = client.post("/api/games", json={"scenario": sid, "seed": 1}).json()
+    rep = client.get(f"/api/games/{g['id']}/replay").json()
+    c = stavka.Campaign(stavka.load(DATA / "t_naval.yaml"), seed=1).run()
+    st = c.static
+    assert len(rep["frames"]) == len(c.history.dates)
+    for fr, ctrl, zone in zip(rep["frames"], c.history.sea_control, c.history.fleet_zone,
+                              strict=True):
+        assert fr["sea"]["control"] == [st.side_ids[k] if k >= 0 else None for k in ctrl]
+        assert {f["id"]: f["zone"] for f in fr["sea"]["fleets"]}.items() <= \
+            {st.naval.fleet_ids[f]: st.naval.zone_ids[z] for f, z in enumerate(zone)}.items()
+    assert rep["frames"][-1]["sea"]["state"][1] == "ice"  # the Tatar Strait in December
+    assert any(e["kind"] == "landing" for e in rep["events"])  # watch.html draws it
+
+
 def folder_client(sqlite_url, roots):
     from fastapi.testclient import TestClient
 

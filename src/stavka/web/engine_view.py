@@ -373,7 +373,9 @@ def catalogue(c: Any) -> Catalogue:
 def frame(c: Any) -> dict[str, Any]:
     """The day's picture for the map (everything, no fog): owner side index per region,
     and per formation in play ``[index, region index, status, men, tanks, guns, aircraft,
-    encircled 0/1, supply in %]`` (status 1 on the map, 2 in rail transit)."""
+    encircled 0/1, supply in %]`` (status 1 on the map, 2 in rail transit); with a
+    ``sea`` block also ``sea``, the zones' control and the fleets afloat
+    (:func:`stavka.chronicle.cartography.sea_picture`, the ice of the day last fought)."""
     from stavka.enums import ACTIVE, RAIL
 
     s = c.world.state
@@ -386,8 +388,14 @@ def frame(c: Any) -> dict[str, Any]:
         s.encircled[0, idx].astype(bool),
         np.rint(np.asarray(s.supply[0, idx], dtype=np.float64) * 100),
     ]).astype(np.int64)
-    return {"day": int(c.day), "date": date(c), "owner": s.owner[0].astype(np.int64).tolist(),
-            "formations": cols.tolist()}
+    out = {"day": int(c.day), "date": date(c), "owner": s.owner[0].astype(np.int64).tolist(),
+           "formations": cols.tolist()}
+    if c.static.naval is not None:
+        from stavka.chronicle.cartography import sea_picture
+
+        out["sea"] = sea_picture(c.static, s.sea_control[0], s.fleet_zone[0],
+                                 s.fleet_ships[0], s.fleet_air[0], int(c.day) - 1)
+    return out
 
 
 def formation_rows(c: Any, mask: np.ndarray, side: str) -> list[dict[str, Any]]:

@@ -6,8 +6,11 @@ Moves, battles, control and landings are daily: with steps shorter than a day
 (``Scenario.step_hours``) they run at a day's first step; the ports' product is made at
 every step.
 
-0. **Moves.** Scripted fleet moves (``sea.moves``) due today: a fleet sails to an
-   adjacent sea zone unless ice closes it.
+0. **Moves.** Scripted fleet moves (``sea.moves``) due today, then the player's
+   ``fleet_move`` orders (:mod:`stavka.engine.special_orders`; a scripted move of a
+   fleet the player ordered today is not made: ``order_overridden``): a fleet sails to
+   an adjacent sea zone unless ice closes it (:func:`move_checks`), else a
+   ``fleet_move_refused`` event says why.
 1. **Battles.** Where fleets of sides at war share a sea zone free of ice, they bring
    each other to action with probability ``contact_chance`` a day (one uniform draw per
    replica and zone from stream :data:`STREAM`, element = zone index). In contact, each
@@ -18,10 +21,13 @@ every step.
    has at least ``control_ratio`` times any other alliance's (its strongest side is the
    controller); if two are closer than that the zone is contested (no one); if no
    warship is there, control stays as it was. Ice closes a zone: no one controls it.
-3. **Landings** due today (``sea.landings`` by date, or ordered today by an event's
-   ``land`` effect): refused, with the reason in a
-   ``landing_refused`` event, unless the zone of the fleet is free of ice, the fleet's
-   alliance controls it, the target lies on the zone's coast, every embarked formation
+3. **Landings** due today (``sea.landings`` by date, ordered today by an event's
+   ``land`` effect or by the player's ``land`` order), then the player's ad-hoc
+   landings (``FLEET land TARGET FORMATION...``), in the order given: refused, with the
+   reason in a ``landing_refused`` event, unless (:func:`landing_checks`, one rule for
+   all of them and for the orders' own check) the troops are the fleet's side's, the
+   target has a port or a beach and lies on the coast of the fleet's zone, the zone is
+   free of ice, the fleet's alliance controls it, every embarked formation
    is in play at a region of that coast its alliance holds, the fleet's transports can
    lift their men (``lift_men``) and tons (men, tanks and guns at ``tons_per_*``; what
    the fleet's earlier landings of the day carried is not free again until tomorrow), and
@@ -51,6 +57,7 @@ of landed formations, ownership of a region taken by a landing, and the day's pr
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -58,7 +65,7 @@ import numpy as np
 from stavka.combat import naval as nv
 from stavka.engine.context import Ctx
 from stavka.engine.effects import capture_event, take_regions
-from stavka.enums import A_NONE, ACTIVE, SHIP_CLASSES
+from stavka.enums import A_NONE, ACTIVE, GONE, INACTIVE, RAIL, SHIP_CLASSES
 from stavka.world.counts import on_grid
 from stavka.world.flat import flat
 from stavka.world.naval import NavalStatic
@@ -82,25 +89,75 @@ def run(ctx: Ctx) -> None:
     ctx.port_supply_t = port_supply(ctx, nav)  # every step: supply reads it
 
 
+def move_checks(nav: NavalStatic, cur: np.ndarray, to: int, iced: np.ndarray
+                ) -> tuple[tuple[str, np.ndarray], ...]:
+    """The conditions of a fleet's move from zones ``cur`` [R] to zone ``to``, in the
+    order they are checked: ``(name, fails [R])``. One rule for the script's moves and
+    the player's ``fleet_move`` orders (:mod:`stavka.engine.special_orders`)."""
+    return (("ice", np.full(cur.shape, bool(iced[to]))), ("adjacent", ~nav.adjacent[cur, to]))
+
+
+def move_reason(nav: NavalStatic, check: str, cur: int, to: int) -> str:
+    """The worded reason a move from zone ``cur`` to ``to`` is refused (``check`` failed)."""
+    if check == "ice":
+        return f"ice closes {nav.zone_ids[to]}"
+    near = [nav.zone_ids[z] for z in np.flatnonzero(nav.adjacent[cur]).tolist()]
+    return (f"{nav.zone_ids[to]} is not adjacent to {nav.zone_ids[cur]} (adjacent: "
+            f"{', '.join(near) or 'none'})")
+
+
+def ordered_moves(ctx: Ctx, nav: NavalStatic) -> dict[int, int]:
+    """Fleet -> zone of the player's ``fleet_move`` orders of this step (the last order
+    for a fleet wins, as for a formation)."""
+    out: dict[int, int] = {}
+    for o in ctx.orders:
+        if o.action == "fleet_move" and o.target is not None:
+            out[nav.fleet_ids.index(o.formation)] = nav.zone_ids.index(o.target)
+    return out
+
+
 def _moves(ctx: Ctx, nav: NavalStatic, iced: np.ndarray) -> None:
-    """Today's scripted fleet moves, in order: a fleet sails to an adjacent zone free of
-    ice; otherwise it stays, and a ``fleet_move_refused`` event says why."""
+    """Today's scripted fleet moves, in order, then the player's ``fleet_move`` orders: a
+    fleet sails to an adjacent zone free of ice; otherwise it stays, and a
+    ``fleet_move_refused`` event says why. A scripted move of a fleet the player ordered
+    today is not made (``order_overridden``): the player's order of the day wins."""
+    player = ordered_moves(ctx, nav)
     for m in np.flatnonzero(nav.move_day == ctx.day).tolist():
         f, to = int(nav.move_fleet[m]), int(nav.move_to[m])
-        cur = ctx.s.fleet_zone[:, f].copy()
-        ok = nav.adjacent[cur, to] & ~iced[to]
-        ctx.s.fleet_zone[ok, f] = to
+        if f in player:
+            if ctx.record:
+                for r in range(ctx.R):
+                    ctx.emit("order_overridden", r, side=int(nav.fleet_side[f]),
+                             subjects=(nav.fleet_ids[f],), action="fleet_move", by="script",
+                             zone=nav.zone_ids[to], reason="the player's order of the day stands")
+            continue
+        _sail(ctx, nav, iced, f, to)
+    for f, to in player.items():
+        _sail(ctx, nav, iced, f, to, by="player")
+
+
+def _sail(ctx: Ctx, nav: NavalStatic, iced: np.ndarray, f: int, to: int,
+          by: str | None = None) -> None:
+    """Fleet ``f`` sails to zone ``to`` in the replicas where :func:`move_checks` pass."""
+    cur = ctx.s.fleet_zone[:, f].copy()
+    bad = np.zeros(ctx.R, dtype=bool)
+    why: dict[int, str] = {}
+    for name, fails in move_checks(nav, cur, to, iced):
         if ctx.record:
-            side = int(nav.fleet_side[f])
-            for r in range(ctx.R):
-                if ok[r]:
-                    ctx.emit("fleet_move", r, side=side, subjects=(nav.fleet_ids[f],),
-                             zone=nav.zone_ids[to], previous=nav.zone_ids[cur[r]])
-                else:
-                    why = (f"ice closes {nav.zone_ids[to]}" if iced[to] else
-                           f"{nav.zone_ids[to]} is not adjacent to {nav.zone_ids[cur[r]]}")
-                    ctx.emit("fleet_move_refused", r, side=side, subjects=(nav.fleet_ids[f],),
-                             zone=nav.zone_ids[to], reason=why)
+            for r in np.flatnonzero(fails & ~bad).tolist():
+                why[r] = move_reason(nav, name, int(cur[r]), to)
+        bad |= fails
+    ctx.s.fleet_zone[~bad, f] = to
+    if ctx.record:
+        side = int(nav.fleet_side[f])
+        extra: dict[str, Any] = {"by": by} if by else {}
+        for r in range(ctx.R):
+            if r in why:
+                ctx.emit("fleet_move_refused", r, side=side, subjects=(nav.fleet_ids[f],),
+                         zone=nav.zone_ids[to], reason=why[r], **extra)
+            else:
+                ctx.emit("fleet_move", r, side=side, subjects=(nav.fleet_ids[f],),
+                         zone=nav.zone_ids[to], previous=nav.zone_ids[cur[r]], **extra)
 
 
 def side_sums(ctx: Ctx, nav: NavalStatic, batteries: bool = False
@@ -247,107 +304,200 @@ def _lift(ctx: Ctx, nav: NavalStatic, f: int) -> tuple[np.ndarray, np.ndarray]:
     return men, tons
 
 
-def _landings(ctx: Ctx, nav: NavalStatic, iced: np.ndarray) -> None:
+@dataclass
+class LandingCase:
+    """What one landing's checks found, per replica (:func:`landing_checks`): the checks
+    in order, each ``(name, fails [R])``, and the values their reasons quote."""
+
+    f: int  # fleet
+    forms: np.ndarray  # [m] formations embarked
+    tgt: int  # target region
+    zone: np.ndarray  # [R] the fleet's zone
+    ctrl: np.ndarray  # [R] side controlling it (-1: no one)
+    men: np.ndarray  # [R] men to carry
+    need_t: np.ndarray  # [R] t to carry
+    lift_men: np.ndarray  # [R] men the fleet can still lift today
+    lift_t: np.ndarray  # [R] t it can still lift today
+    foe: np.ndarray  # [R] enemy men at the target
+    checks: tuple[tuple[str, np.ndarray], ...]
+
+    def first(self, r: int) -> str | None:
+        """The name of the first check that fails in replica ``r`` (None: all pass)."""
+        return next((name for name, fails in self.checks if fails[r]), None)
+
+
+def landing_checks(ctx: Ctx, nav: NavalStatic, iced: np.ndarray, f: int, forms: np.ndarray,
+                   tgt: int, used_men: np.ndarray | None = None,
+                   used_t: np.ndarray | None = None) -> LandingCase:
+    """The conditions of a landing by fleet ``f`` of formations ``forms`` on region
+    ``tgt`` today, in the order they are checked (module docstring, 3): the troops are of
+    the fleet's side, the target has a port or a beach (both checked at load for the
+    ``sea.landings``), the target is on the coast of the fleet's zone, the zone is free of
+    ice, the fleet's alliance controls it, every formation is in play at a region of that
+    coast its alliance holds, the transports lift the men and tons (less ``used_men``,
+    ``used_t`` [R] already carried today), no enemy troops hold the target. One rule for
+    the landings of the sea block, an event's ``land`` effect and the player's ``land``
+    orders (:mod:`stavka.engine.special_orders`)."""
     st, s, p = ctx.st, ctx.s, nav.params
     rr = np.arange(ctx.R)
+    side = int(nav.fleet_side[f])
+    al = st.alliance[side]
+    z = s.fleet_zone[:, f]  # [R]
+    ctrl = s.sea_control[rr, z]
+    lift_men, lift_t = _lift(ctx, nav, f)
+    if used_men is not None and used_t is not None:
+        lift_men, lift_t = lift_men - used_men, lift_t - used_t
+    strength = s.strength[:, forms]  # [R, m, 4]
+    men = strength[..., 0].sum(axis=1)  # counts on the grid: exact in any order
+    tons = (strength[..., 0] * p.tons_per_man + strength[..., 1] * p.tons_per_tank
+            + strength[..., 2] * p.tons_per_gun)
+    need_t = np.zeros(ctx.R)
+    for j in range(len(forms)):
+        need_t += tons[:, j]
+    loc = s.loc[:, forms]  # [R, m]
+    ready = ((s.status[:, forms] == ACTIVE) & nav.coast[z[:, None], loc]
+             & (st.alliance[s.owner[rr[:, None], loc]] == al)).all(axis=1)
+    foe = ctx.enemy_men_at()[:, side, tgt]
+    every = np.ones(ctx.R, dtype=bool)
+    checks = (
+        ("side", every & bool((st.fside[forms] != side).any())),
+        ("landable", every & (not nav.landable[tgt])),
+        ("coast", ~nav.coast[z, tgt]),
+        ("ice", iced[z]),
+        ("control", (ctrl < 0) | (st.alliance[np.maximum(ctrl, 0)] != al)),
+        ("troops", ~ready),
+        ("lift", (men > lift_men) | (need_t > lift_t)),
+        ("defended", foe > 0),
+    )
+    return LandingCase(f, forms, tgt, z, ctrl, men, need_t, lift_men, lift_t, foe, checks)
+
+
+def ordered_landings(ctx: Ctx, nav: NavalStatic) -> list[tuple[int, np.ndarray, int]]:
+    """The player's ad-hoc ``land`` orders of this step (``FLEET land TARGET
+    FORMATION...``), in the order given: (fleet, formations, target)."""
+    st = ctx.st
+    return [(nav.fleet_ids.index(o.formation),
+             np.array([st.form_index[x] for x in o.more], dtype=np.intp), st.node(o.target))
+            for o in ctx.orders if o.action == "land" and o.target is not None]
+
+
+def _landings(ctx: Ctx, nav: NavalStatic, iced: np.ndarray) -> None:
+    s = ctx.s
+    # the player's orders for landings of the sea block: due today (a refused one may be
+    # ordered again)
+    for o in ctx.orders:
+        if o.action == "land" and o.target is None:
+            li = nav.landing_ids.index(o.formation)
+            s.landing_state[:, li] = np.where(s.landing_state[:, li] == LANDED, LANDED, 0)
+            s.landing_due[:, li] = ctx.day
     # lift already used today by each fleet (its transports carry one landing a day's worth)
     used_men = np.zeros((ctx.R, len(nav.fleet_ids)))
     used_t = np.zeros((ctx.R, len(nav.fleet_ids)))
     # due today (or ordered by an event after the day's first step: at the next day's)
     due_today = (s.landing_due >= 0) & (s.landing_due <= ctx.day) & (s.landing_state == 0)
+    by_player = {nav.landing_ids.index(o.formation) for o in ctx.orders
+                 if o.action == "land" and o.target is None}
     for li in np.flatnonzero(due_today.any(axis=0)).tolist():
         due = due_today[:, li]
-        f = int(nav.landing_fleet[li])
-        side = int(nav.fleet_side[f])
-        al = st.alliance[side]
-        tgt = int(nav.landing_target[li])
-        forms = nav.landing_forms[li]
-        z = s.fleet_zone[:, f]  # [R]
-        ctrl = s.sea_control[rr, z]
-        lift_men, lift_t = _lift(ctx, nav, f)
-        lift_men, lift_t = lift_men - used_men[:, f], lift_t - used_t[:, f]
-        strength = s.strength[:, forms]  # [R, m, 4]
-        men = strength[..., 0].sum(axis=1)  # counts on the grid: exact in any order
-        tons = (strength[..., 0] * p.tons_per_man + strength[..., 1] * p.tons_per_tank
-                + strength[..., 2] * p.tons_per_gun)
-        need_t = np.zeros(ctx.R)
-        for j in range(len(forms)):
-            need_t += tons[:, j]
-        loc = s.loc[:, forms]  # [R, m]
-        ready = ((s.status[:, forms] == ACTIVE) & nav.coast[z[:, None], loc]
-                 & (st.alliance[s.owner[rr[:, None], loc]] == al)).all(axis=1)
-        foe = ctx.enemy_men_at()[:, side, tgt]
-        info = dict(zone=z, ctrl=ctrl, men=men, need_t=need_t, lift_men=lift_men,
-                    lift_t=lift_t, foe=foe, tgt=tgt)
-        checks = (
-            ("ice", iced[z]),
-            ("control", (ctrl < 0) | (st.alliance[np.maximum(ctrl, 0)] != al)),
-            ("coast", ~nav.coast[z, tgt]),
-            ("troops", ~ready),
-            ("lift", (men > lift_men) | (need_t > lift_t)),
-            ("defended", foe > 0),
-        )
-        bad = np.zeros(ctx.R, dtype=bool)
-        why: dict[int, str] = {}
-        for name, fails in checks:
-            new = fails & ~bad & due
-            if ctx.record:
-                for r in np.flatnonzero(new).tolist():
-                    why[r] = _reason(ctx, nav, name, r, info)
-            bad |= fails
-        go = ~bad & due
+        go = _land(ctx, nav, iced, int(nav.landing_fleet[li]), nav.landing_forms[li],
+                   int(nav.landing_target[li]), due, nav.landing_ids[li], used_men, used_t,
+                   "player" if li in by_player else None)
         s.landing_state[:, li] = np.where(go, LANDED, np.where(due, REFUSED,
                                                                s.landing_state[:, li]))
-        ids = tuple(st.form_ids[i] for i in forms)
-        if ctx.record:
-            for r, text in sorted(why.items()):
-                ctx.emit("landing_refused", r, place=tgt, side=side, subjects=ids,
-                         landing=nav.landing_ids[li], fleet=nav.fleet_ids[f], reason=text)
-        gr = np.flatnonzero(go)
-        if gr.size == 0:
-            continue
-        at = (gr[:, None], forms[None, :])
-        s.loc[at] = tgt
-        s.action[at] = A_NONE
-        s.target[at] = -1
-        s.scripted[at] = False
-        s.progress[at] = 0.0
-        s.dug[at] = 0.0
-        s.landed_day[at] = ctx.day
-        used_men[gr, f] += men[gr]
-        used_t[gr, f] += need_t[gr]
-        enemy = st.alliance[s.owner[gr, tgt]] != al
-        if enemy.any():
-            tr = gr[enemy]
-            prev, _ = take_regions(ctx, tr, np.full(tr.size, tgt), np.full(tr.size, side))
-            for k, r in enumerate(tr.tolist()):
-                capture_event(ctx, r, tgt, side, int(prev[k]), ids, defended=False)
-        ctx.invalidate()
-        if ctx.record:
-            for r in gr.tolist():
-                ctx.emit("landing", r, place=tgt, side=side, subjects=ids,
-                         landing=nav.landing_ids[li], fleet=nav.fleet_ids[f],
-                         zone=nav.zone_ids[z[r]], men=float(men[r]), tons=float(need_t[r]))
+    for f, forms, tgt in ordered_landings(ctx, nav):
+        _land(ctx, nav, iced, f, forms, tgt, np.ones(ctx.R, dtype=bool),
+              f"{nav.fleet_ids[f]}-{ctx.st.node_ids[tgt]}", used_men, used_t, "player")
 
 
-def _reason(ctx: Ctx, nav: NavalStatic, check: str, r: int, v: dict[str, Any]) -> str:
-    """The worded reason a landing is refused in replica ``r`` (``check`` failed)."""
-    st = ctx.st
-    zone = nav.zone_ids[v["zone"][r]]
-    tgt = st.node_ids[v["tgt"]]
+def _land(ctx: Ctx, nav: NavalStatic, iced: np.ndarray, f: int, forms: np.ndarray, tgt: int,
+          due: np.ndarray, name: str, used_men: np.ndarray, used_t: np.ndarray,
+          by: str | None) -> np.ndarray:
+    """Make one landing in the replicas of ``due`` [R] where :func:`landing_checks`
+    pass, else refuse it with the reason (``landing_refused``). Returns [R] bool: landed."""
+    st, s = ctx.st, ctx.s
+    side = int(nav.fleet_side[f])
+    al = st.alliance[side]
+    case = landing_checks(ctx, nav, iced, f, forms, tgt, used_men[:, f], used_t[:, f])
+    bad = np.zeros(ctx.R, dtype=bool)
+    for _, fails in case.checks:
+        bad |= fails
+    go = ~bad & due
+    ids = tuple(st.form_ids[i] for i in forms)
+    extra: dict[str, Any] = {"by": by} if by else {}
+    if ctx.record:
+        for r in np.flatnonzero(bad & due).tolist():
+            ctx.emit("landing_refused", r, place=tgt, side=side, subjects=ids, landing=name,
+                     fleet=nav.fleet_ids[f], reason=landing_reason(ctx, nav, case, r),
+                     **extra)
+    gr = np.flatnonzero(go)
+    if gr.size == 0:
+        return go
+    at = (gr[:, None], forms[None, :])
+    s.loc[at] = tgt
+    s.action[at] = A_NONE
+    s.target[at] = -1
+    s.scripted[at] = False
+    s.progress[at] = 0.0
+    s.dug[at] = 0.0
+    s.landed_day[at] = ctx.day
+    used_men[gr, f] += case.men[gr]
+    used_t[gr, f] += case.need_t[gr]
+    enemy = st.alliance[s.owner[gr, tgt]] != al
+    if enemy.any():
+        tr = gr[enemy]
+        prev, _ = take_regions(ctx, tr, np.full(tr.size, tgt), np.full(tr.size, side))
+        for k, r in enumerate(tr.tolist()):
+            capture_event(ctx, r, tgt, side, int(prev[k]), ids, defended=False)
+    ctx.invalidate()
+    if ctx.record:
+        for r in gr.tolist():
+            ctx.emit("landing", r, place=tgt, side=side, subjects=ids, landing=name,
+                     fleet=nav.fleet_ids[f], zone=nav.zone_ids[case.zone[r]],
+                     men=float(case.men[r]), tons=float(case.need_t[r]), **extra)
+    return go
+
+
+def landing_reason(ctx: Ctx, nav: NavalStatic, case: LandingCase, r: int) -> str:
+    """The worded reason the landing of ``case`` is refused in replica ``r`` (the first
+    of its checks that fails there)."""
+    st, s = ctx.st, ctx.s
+    check = case.first(r)
+    zone = nav.zone_ids[case.zone[r]]
+    tgt = st.node_ids[case.tgt]
+    if check == "side":
+        side = st.side_ids[int(nav.fleet_side[case.f])]
+        other = next(int(i) for i in case.forms if st.fside[i] != nav.fleet_side[case.f])
+        return (f"formation {st.form_ids[other]} belongs to {st.side_ids[int(st.fside[other])]}, "
+                f"fleet {nav.fleet_ids[case.f]} to {side}")
+    if check == "landable":
+        return f"{tgt} has neither a port nor a beach to land on"
     if check == "ice":
         return f"ice closes {zone}"
     if check == "control":
-        c = int(v["ctrl"][r])
+        c = int(case.ctrl[r])
         return f"no sea control of {zone} (held by {st.side_ids[c] if c >= 0 else 'no one'})"
     if check == "coast":
-        return f"{tgt} is not on the coast of {zone}"
+        shore = [st.node_ids[n] for n in np.flatnonzero(nav.coast[case.zone[r]]).tolist()]
+        return f"{tgt} is not on the coast of {zone} (its coast: {', '.join(shore[:8])})"
     if check == "troops":
+        al = st.alliance[int(nav.fleet_side[case.f])]
+        for i in case.forms.tolist():
+            n = int(s.loc[r, i])
+            if s.status[r, i] != ACTIVE:
+                what = {INACTIVE: "not in play yet", RAIL: "in rail transit",
+                        GONE: "destroyed"}.get(int(s.status[r, i]), "not in play")
+                return f"formation {st.form_ids[i]} is {what}"
+            if not nav.coast[case.zone[r], n]:
+                return (f"formation {st.form_ids[i]} is at {st.node_ids[n]}, not at a coastal "
+                        f"region of {zone} (embark where the fleet is)")
+            if st.alliance[s.owner[r, n]] != al:
+                return (f"formation {st.form_ids[i]} is at {st.node_ids[n]}, held by "
+                        f"{st.side_ids[int(s.owner[r, n])]}")
         return f"the troops are not all in play at a held coastal region of {zone}"
     if check == "lift":
-        return (f"lift short: {v['men'][r]:,.0f} men and {v['need_t'][r]:,.0f} t to carry, the "
-                f"transports take {v['lift_men'][r]:,.0f} men and {v['lift_t'][r]:,.0f} t")
-    return f"{tgt} is defended by {v['foe'][r]:,.0f} men"
+        return (f"lift short: {case.men[r]:,.0f} men and {case.need_t[r]:,.0f} t to carry, "
+                f"the transports take {case.lift_men[r]:,.0f} men and {case.lift_t[r]:,.0f} t")
+    return f"{tgt} is defended by {case.foe[r]:,.0f} men"
 
 
 def port_supply(ctx: Ctx, nav: NavalStatic) -> np.ndarray:

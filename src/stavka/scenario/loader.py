@@ -31,7 +31,12 @@ from ruamel.yaml.reader import ReaderError
 from stavka.errors import Problem, ScenarioError, did_you_mean, escape
 from stavka.scenario import diplomacy, naval
 from stavka.scenario.commanders import check_commanders
-from stavka.scenario.interdiction import check_interdiction_effect, ports, rail_edges
+from stavka.scenario.interdiction import (
+    check_interdiction_effect,
+    check_partisans_rule,
+    ports,
+    rail_edges,
+)
 from stavka.scenario.schema import Scenario, not_yet_used_settings, param_uses
 
 Loc = tuple[str, int | None]
@@ -699,6 +704,7 @@ class _Loader:
         for i, n in enumerate(_seq(data.get("nodes"))):
             if isinstance(n, dict):
                 ref(("nodes", i, "owner"), n.get("owner"), sides, "side")
+                ref(("nodes", i, "home"), n.get("home"), sides, "side")
                 ref(("nodes", i, "zone"), n.get("zone"), zones, "climate zone")
         seen_edges: dict[tuple[str, ...], int] = {}
         for i, e in enumerate(_seq(data.get("edges"))):
@@ -756,6 +762,8 @@ class _Loader:
             landings=[x["id"] for x in _seq(_map(data.get("sea")).get("landings"))
                       if isinstance(x, dict) and isinstance(x.get("id"), str)])
         self._ref = ref
+        self._nodes = {n["id"]: n for n in nodes if isinstance(n.get("id"), str)}
+        self._sides = sides
         diplomacy.check_refs(
             data, ref, self.add, lambda p, t: self._trigger(p, t, ctx),
             lambda p, e: self._effect(p, e, ctx), lambda p, v: self._param(p, v, params))
@@ -892,6 +900,7 @@ class _Loader:
         ref((*path, "sign"), eff.get("sign"), ctx["signables"], "agreement or contract")
         ref((*path, "land"), eff.get("land"), ctx["landings"], "landing")
         check_interdiction_effect(path, eff, ctx, ref, self.add)
+        check_partisans_rule(path, eff, self._nodes, self._sides, self.add)
         self._selector((*path, "strike", "select"), _map(eff.get("strike")).get("select"), ctx)
 
     # -- stage 4: schema -----------------------------------------------------

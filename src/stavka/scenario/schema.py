@@ -252,6 +252,9 @@ class Node(Spec):
     terrain: Terrain = Field("open", description="dominant terrain")
     zone: str = Field(description="climate zone id (key of `climate`)")
     owner: str = Field(description="side id holding the region at start")
+    home: str | None = Field(None, description="side whose home territory the region is: "
+                             "only that side's partisans may be raised here (default: the "
+                             "owner at start; set it for a region occupied at the start)")
     front: str = Field("rear", description="theatre label used for reports, e.g. west / east")
     vp: int = Field(0, ge=0, le=MAX_VP, description="victory points (<= 1,000,000)")
     industry: float = Field(0.0, ge=0, le=MAX_INDUSTRY,
@@ -399,6 +402,10 @@ class Side(Spec):
     doctrine: dict[str, Stance] = Field(
         default_factory=dict, description="default AI stance per front (front label -> stance)"
     )
+    partisan_detachments: int = Field(
+        0, ge=0, le=100_000, description="partisan detachments the side may raise by player "
+        "order (`SIDE raise_partisans REGION N`) over the campaign, in all (0..100,000; 0: "
+        "none). Where: its home territory, not on steppe or desert (docs/naval.md)")
     source: str = ""
 
 
@@ -615,7 +622,9 @@ MAX_DETACHMENTS = 100_000
 
 
 class PartisanRaise(Spec):
-    """Partisan detachments raised by ``side`` in ``region`` (own or enemy-held): they need
+    """Partisan detachments raised by ``side`` in ``region`` (own or enemy-held; only in
+    the side's home territory, not on steppe or desert: a located error otherwise,
+    :func:`stavka.scenario.interdiction.partisan_problem`): they need
     no supply, cut the rail capacity of edges at the region and the supply level there
     while the region is held by an enemy of ``side``, and are hunted by its troops
     (:mod:`stavka.engine.interdiction`)."""

@@ -27,6 +27,8 @@ from stavka.engine.phases import (
 )
 from stavka.engine.records import Event, Order
 from stavka.engine.rng import Streams
+from stavka.engine.special_orders import together_problem
+from stavka.errors import IllegalOrderError
 from stavka.scenario.schema import Scenario
 from stavka.world.state import State, initial_state
 from stavka.world.static import compile_static
@@ -77,6 +79,10 @@ def step(world: World, orders_: Sequence[Order], rng: Streams, record: bool = Tr
     for r in range(ctx.R):
         for o in ctx.orders:
             check(ctx, o, r)
+        why = together_problem(ctx, ctx.orders, r)
+        if why:
+            raise IllegalOrderError(f"orders on {ctx.st.date(ctx.day)}: {why}")
+    ctx.invalidate()  # views the checks made are rebuilt by the phases that need them
     s = world.state
     day_start = ctx.day_start
     for name, fn in PHASES:

@@ -20,8 +20,11 @@ Constants are fields of :class:`stavka.rules.Rules`, each with its source in
   port's) capacity and ``rules.fort_repair_per_day x dt`` levels are repaired. An edge
   struck on day d is therefore back to full capacity on day ``d + ceil(damage /
   strike_repair_per_day)``.
-* **Partisans** (effect ``partisans``): ``State.partisans`` [R, S, N] detachments of each
-  side per region. They need no supply. Where the region's holder is at war with their
+* **Partisans** (effect ``partisans``, or a player's ``SIDE raise_partisans REGION N``
+  order out of the side's ``Side.partisan_detachments``, :mod:`stavka.engine.special_orders`;
+  only in the side's home territory, not on steppe or desert:
+  :func:`stavka.scenario.interdiction.partisan_problem`): ``State.partisans`` [R, S, N]
+  detachments of each side per region. They need no supply. Where the region's holder is at war with their
   side they are *hostile*: each rail edge with an end in the region loses ``min(
   rules.partisan_cut_max, rules.partisan_cut_per_detachment x hostile detachments at
   both ends)`` of its trains, and the holder's alliance's supply level in the region is
@@ -47,6 +50,8 @@ supply in tons), :func:`supply_factor` (supply), :func:`fort` (combat), :func:`a
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
@@ -130,11 +135,8 @@ def apply(ctx: Ctx, ev_id: str, eff: Effect, m: np.ndarray,
     reps = np.nonzero(m)[0]
     if eff.partisans is not None:
         pa = eff.partisans
-        sd, n = st.side(pa.side), st.node(pa.region)
-        s.partisans[m, sd, n] += float(pa.detachments)
-        for r in reps:
-            ctx.emit("partisans", r, place=n, side=sd, detachments=pa.detachments,
-                     total=float(s.partisans[r, sd, n]), event=ev_id)
+        raise_partisans(ctx, st.side(pa.side), st.node(pa.region), pa.detachments, m,
+                        event=ev_id)
     elif eff.strike is not None:
         sk = eff.strike
         air = np.zeros(ctx.R)  # aircraft in play of the strike's air formations
@@ -168,6 +170,18 @@ def apply(ctx: Ctx, ev_id: str, eff: Effect, m: np.ndarray,
         s.mob_level[m, sd] = eff.mobilise.level
         for r in reps:
             ctx.emit("mobilisation", r, side=sd, level=eff.mobilise.level, event=ev_id)
+
+
+def raise_partisans(ctx: Ctx, sd: int, n: int, k: int, m: np.ndarray, **values: Any) -> None:
+    """Raise ``k`` detachments of side ``sd`` in region ``n`` in the replicas of mask
+    ``m`` [R], with a ``partisans`` event each (``values`` added to it: the event that
+    raised them, or ``by='player'``). The caller has checked the rule of where
+    (:func:`stavka.scenario.interdiction.partisan_problem`)."""
+    s = ctx.s
+    s.partisans[m, sd, n] += float(k)
+    for r in np.nonzero(m)[0]:
+        ctx.emit("partisans", r, place=n, side=sd, detachments=k,
+                 total=float(s.partisans[r, sd, n]), **values)
 
 
 def run(ctx: Ctx) -> None:

@@ -6,6 +6,8 @@ with its vectorised test and its worded reason.
 table, and so is the movement phase's check when a rail move starts loading
 (:func:`passes` with ``only=``). Also here: the checks of an order's names
 (:func:`unknown_ids`) and of its owner (:func:`check_owner`), which need no state.
+Orders to fleets, landings and partisans take the same path; their conditions are in
+:mod:`stavka.engine.special_orders` (the naval phase's own, for fleets and landings).
 """
 
 from __future__ import annotations
@@ -151,13 +153,22 @@ def illegal_reason(ctx: Ctx, r: int, f: int, act: int, tgt: int) -> str | None:
 
 
 def check(ctx: Ctx, order: Order, replica: int = 0) -> tuple[int, int, int]:
-    """Check a player order in one replica; return (formation, action, target) codes.
-    Raises :class:`IllegalOrderError` with the reason."""
+    """Check a player order in one replica; return (formation, action, target) codes
+    (-1 each for an answer and an order of :data:`stavka.engine.records.SPECIAL`, which
+    :mod:`stavka.engine.special_orders` checks). Raises :class:`IllegalOrderError` with
+    the reason."""
     st = ctx.st
     if order.is_answer:
         from stavka.engine.signing import answer_problem
 
         why = answer_problem(ctx, order, replica)
+        if why:
+            raise IllegalOrderError(f"order '{order.shown()}' on {st.date(ctx.day)}: {why}")
+        return -1, -1, -1
+    if order.is_special:
+        from stavka.engine.special_orders import problem
+
+        why = problem(ctx, order, replica)
         if why:
             raise IllegalOrderError(f"order '{order.shown()}' on {st.date(ctx.day)}: {why}")
         return -1, -1, -1
@@ -182,6 +193,10 @@ def unknown_ids(st: Static, order: Order) -> str | None:
                     f"{did_you_mean(order.formation, reqs)}"
                     + ("" if reqs else " (this scenario has no diplomatic requests)"))
         return None
+    if order.is_special:
+        from stavka.engine.special_orders import unknown_ids as special_unknown
+
+        return special_unknown(st, order)
     if order.formation not in st.form_index:
         return (f"unknown formation {order.formation!r:.40}"
                 f"{did_you_mean(order.formation, list(st.form_ids))}")
@@ -203,6 +218,14 @@ def check_owner(st: Static, order: Order, sides: Sequence[str] | None) -> None:
             raise IllegalOrderError(
                 f"order '{order.shown()}': request {order.formation} is addressed to "
                 f"{req.to}; you play {', '.join(sides)}")
+        return
+    if order.is_special:
+        from stavka.engine.special_orders import owners
+
+        for what, owner in owners(st, order):
+            if owner not in sides:
+                raise IllegalOrderError(f"order '{order.shown()}': {what} belongs to {owner}; "
+                                        f"you play {', '.join(sides)}")
         return
     f = st.formation(order.formation)
     owner = st.side_ids[int(st.fside[f])]

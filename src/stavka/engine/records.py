@@ -16,19 +16,42 @@ NEEDS_TARGET = ("move", "attack", "rail")
 #: A player's answer to a diplomatic request: ``Order.parse('telegrams accept')`` (the
 #: request's id in place of a formation; stavka.engine.diplomacy).
 ANSWERS: tuple[str, ...] = ("accept", "refuse", "counter")
+#: Player orders to something else than a formation (:mod:`stavka.engine.special_orders`):
+#: ``FLEET fleet_move ZONE``; ``LANDING land`` (a landing of the sea block) or ``FLEET land
+#: TARGET FORMATION...`` (an ad-hoc landing); ``SIDE raise_partisans REGION DETACHMENTS``.
+SPECIAL: tuple[str, ...] = ("fleet_move", "land", "raise_partisans")
+#: The most detachments one ``raise_partisans`` order raises (the partisans effect's bound,
+#: :data:`stavka.scenario.schema.MAX_DETACHMENTS`).
+MAX_ORDER_DETACHMENTS = 100_000
+_SYNTAX = {
+    "fleet_move": "FLEET fleet_move ZONE",
+    "land": "LANDING land' or 'FLEET land TARGET FORMATION [FORMATION...]",
+    "raise_partisans": "SIDE raise_partisans REGION DETACHMENTS",
+}
 
 
 @dataclass(frozen=True)
 class Order:
-    """An order to one formation. ``repr`` round-trips: ``Order.parse('sov_16a attack vyazma')``."""
+    """An order to one formation. ``repr`` round-trips: ``Order.parse('sov_16a attack vyazma')``.
+
+    ``formation`` is the order's subject: a formation; for an answer, a request; for the
+    orders of :data:`SPECIAL`, a fleet, a landing or a side. ``more`` holds the words after
+    the target: the troops of an ad-hoc landing, the detachments raised."""
 
     formation: str
     action: str
     target: str | None = None
+    more: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        """Raise :class:`IllegalOrderError` for an unknown action, or for a move, attack
-        or rail order without a target region."""
+        """Raise :class:`IllegalOrderError` for an unknown action, for a move, attack
+        or rail order without a target region, or for words that do not fit the action."""
+        if self.action in SPECIAL:
+            self._check_special()
+            return
+        if self.more:
+            raise IllegalOrderError(f"order '{self.shown()}': expected 'FORMATION ACTION "
+                                    f"[TARGET]' ({3 + len(self.more)} words given)")
         if self.action in ANSWERS:
             if self.target is not None:
                 raise IllegalOrderError(f"order '{self.shown()}': an answer is 'REQUEST "
@@ -37,20 +60,56 @@ class Order:
         if self.action not in ORDER_ACTIONS:
             raise IllegalOrderError(
                 f"order '{self.shown()}': unknown action '{shown_text(self.action, 40)}' "
-                f"(one of {', '.join(ORDER_ACTIONS)}; or {', '.join(ANSWERS)} to answer "
-                f"a request)")
+                f"(one of {', '.join(ORDER_ACTIONS)}; {', '.join(SPECIAL)}; or "
+                f"{', '.join(ANSWERS)} to answer a request)")
         if self.action in NEEDS_TARGET and not self.target:
             raise IllegalOrderError(f"order '{self.shown()}': '{self.action}' needs a target node")
+
+    def _check_special(self) -> None:
+        a = self.action
+        syntax = f"order '{self.shown()}': expected '{_SYNTAX[a]}'"
+        if not isinstance(self.more, tuple) or not all(isinstance(w, str) for w in self.more):
+            raise IllegalOrderError(f"{syntax} (more must be a tuple of words)")
+        if a == "fleet_move" and (not self.target or self.more):
+            raise IllegalOrderError(f"{syntax}: a fleet sails to one sea zone")
+        if a == "land" and self.target and not self.more:
+            raise IllegalOrderError(f"{syntax}: an ad-hoc landing names the formations it "
+                                    f"carries")
+        if a == "land" and self.more and not self.target:
+            raise IllegalOrderError(syntax)
+        if a == "raise_partisans":
+            if not self.target or len(self.more) != 1:
+                raise IllegalOrderError(syntax)
+            n = self.more[0]
+            if not (n.isascii() and n.isdigit()) or not 1 <= int(n) <= MAX_ORDER_DETACHMENTS:
+                raise IllegalOrderError(f"order '{self.shown()}': detachments must be a whole "
+                                        f"number from 1 to {MAX_ORDER_DETACHMENTS:,} (got "
+                                        f"'{shown_text(n, 40)}')")
 
     @property
     def is_answer(self) -> bool:
         """Whether this is a player's answer to a request (``REQUEST accept``)."""
         return self.action in ANSWERS
 
+    @property
+    def is_special(self) -> bool:
+        """Whether this is an order of :data:`SPECIAL` (to a fleet, a landing or a side)."""
+        return self.action in SPECIAL
+
+    @property
+    def is_formation(self) -> bool:
+        """Whether this is an order to a formation (``FORMATION ACTION [TARGET]``)."""
+        return self.action in ORDER_ACTIONS
+
+    @property
+    def detachments(self) -> int:
+        """The detachments a ``raise_partisans`` order raises."""
+        return int(self.more[0])
+
     def text(self) -> str:
         """The order as written in an order file or at the prompt:
         ``FORMATION ACTION [TARGET]`` (what :meth:`parse` reads back)."""
-        return " ".join(x for x in (self.formation, self.action, self.target) if x)
+        return " ".join(x for x in (self.formation, self.action, self.target, *self.more) if x)
 
     def shown(self) -> str:
         """:meth:`text` for an error message: non-printable characters escaped, cut to
@@ -63,13 +122,18 @@ class Order:
 
     @classmethod
     def parse(cls, text: str) -> Order:
-        """Parse ``"formation action [target]"``; raises IllegalOrderError on bad syntax."""
+        """Parse ``"formation action [target]"`` (or an order of :data:`SPECIAL`, whose
+        words are ``SUBJECT ACTION [TARGET [MORE...]]``); raises IllegalOrderError on bad
+        syntax."""
         parts = text.split()
+        if len(parts) >= 2 and parts[1] in SPECIAL:
+            return cls(parts[0], parts[1], parts[2] if len(parts) > 2 else None,
+                       tuple(parts[3:]))
         if len(parts) not in (2, 3):
             raise IllegalOrderError(
                 f"order '{shown_text(text)}': expected 'FORMATION ACTION [TARGET]' "
                 f"({len(parts)} words given)")
-        return cls(*parts)
+        return cls(parts[0], parts[1], parts[2] if len(parts) == 3 else None)
 
     def __repr__(self) -> str:
         """``Order.parse('FORMATION ACTION [TARGET]')``: evaluates back to an equal order."""

@@ -21,7 +21,8 @@ Then the same for each field of :data:`OPTIONAL_FIELDS` (the diplomacy block's
 ``rules.supply_tons``, then the morale collapse's ``siege``, the commanders'
 ``cmd_state``, the sub-day ``eng_day0``, the sea block's naval arrays, then the
 strikes', partisans' and mobilisation's ``partisans``, ``edge_cut``, ``fort_cut``,
-``mob_level``, ``port_cut``) whose replica slice is not empty; without a diplomacy block, with supply
+``mob_level``, ``port_cut``, and the detachments left to raise by order,
+``partisan_pool``) whose replica slice is not empty; without a diplomacy block, with supply
 in tons off, without a state of siege, commanders, sub-day steps, a sea block, strikes,
 partisans or a mobilisation policy they are all empty and nothing is added.
 Every field of the state is in :data:`DIGEST_FIELDS` or
@@ -69,6 +70,8 @@ OPTIONAL_FIELDS: tuple[str, ...] = (
     "landed_day",
     # strikes, partisans, total mobilisation (stavka.engine.interdiction): empty unless used
     "partisans", "edge_cut", "fort_cut", "mob_level", "port_cut",
+    # partisans a side may still raise by order (Side.partisan_detachments): empty unless
+    "partisan_pool",
 )
 
 #: State fields left out of the digest (derived caches), by prefix.

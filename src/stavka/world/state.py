@@ -109,6 +109,9 @@ class State:
     fort_cut: np.ndarray  # [R, N or 0] float: fortification levels struck out of a region
     port_cut: np.ndarray  # [R, N or 0] float 0..1: fraction of a port's tons a day struck out
     mob_level: np.ndarray  # [R, S or 0] float 0..1: each side's total-mobilisation level
+    # partisan detachments each side may still raise by player order (raise_partisans;
+    # Side.partisan_detachments): empty unless some side may
+    partisan_pool: np.ndarray  # [R, S or 0] float
     # Memo of supply tracing (a pure function of the fields above, so not part of
     # the digest): the inputs it was traced from and its results, per replica.
     memo_ok: np.ndarray  # [R] bool: the memo holds a trace
@@ -208,6 +211,7 @@ def initial_state(st: Static, replicas: int) -> State:
     siege = np.array([spec.sides[sid].state_of_siege for sid in st.side_ids], dtype=bool)[:Sg]
     use = uses_interdiction(st)
     Np = N if use["partisans"] else 0
+    budget = np.array([spec.sides[sid].partisan_detachments for sid in st.side_ids], dtype=float)
     return State(
         day=0, **dip, **naval_arrays(st.naval, R, F), siege=rep(siege),
         partisans=np.zeros((R, S, Np)),
@@ -215,6 +219,7 @@ def initial_state(st: Static, replicas: int) -> State:
         fort_cut=np.zeros((R, N if use["strike_fort"] else 0)),
         port_cut=np.zeros((R, N if use["strike_port"] else 0)),
         mob_level=np.zeros((R, S if use["mobilise"] else 0)),
+        partisan_pool=rep(budget)[:, :S if budget.any() else 0],
         cmd_state=np.zeros((R, len(spec.commanders)), dtype=np.int8),
         eng_day0=np.zeros((R, N, 2 if spec.step_hours != 24 else 0)),
         owner=rep(st.owner0.astype(np.int16)),
@@ -279,14 +284,16 @@ def uses_morale(st: Static) -> bool:
 
 def uses_interdiction(st: Static) -> dict[str, bool]:
     """Which of the strike, partisan and mobilisation states a campaign carries:
-    ``partisans`` (an effect raises partisans), ``strike_edge``, ``strike_fort`` and
+    ``partisans`` (an effect raises partisans, or a side may raise them by order:
+    ``Side.partisan_detachments``), ``strike_edge``, ``strike_fort`` and
     ``strike_port`` (an effect strikes a rail edge, a region's fortifications, a port), ``mobilise`` (an effect sets a
     mobilisation policy). Those not used are empty arrays, left out of the digest."""
     effs = [e for ev in st.spec.events for e in ev.effects]
     if st.spec.diplomacy is not None:  # outcomes of requests and agreements fire effects too
         effs += [e for e in _dip_effects(st.spec.diplomacy)]
     return dict(
-        partisans=any(e.partisans is not None for e in effs),
+        partisans=(any(e.partisans is not None for e in effs)
+                   or any(sd.partisan_detachments > 0 for sd in st.spec.sides.values())),
         strike_edge=any(e.strike is not None and e.strike.a is not None for e in effs),
         strike_fort=any(e.strike is not None and e.strike.region is not None for e in effs),
         strike_port=any(e.strike is not None and e.strike.port is not None for e in effs),

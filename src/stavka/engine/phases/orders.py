@@ -4,7 +4,9 @@ Player orders (``ctx.orders``) are checked before anything changes (an illegal o
 raises :class:`IllegalOrderError` with the reason; an order for a formation of a side the
 caller does not play is refused by :func:`check_owner`); scripted orders that are
 illegal in some replica are rejected there with an ``order_rejected`` event, never
-dropped silently. Formations without orders follow their side's stance on their front
+dropped silently. A ``raise_partisans`` order raises its detachments here; the orders
+to fleets and landings are the naval phase's (:mod:`stavka.engine.special_orders`).
+Formations without orders follow their side's stance on their front
 (:func:`stavka.ai.doctrine.doctrine`).
 
 Legality has one table, :mod:`stavka.engine.legality`: the worded reason given to a
@@ -28,6 +30,7 @@ from stavka.ai.doctrine import doctrine
 from stavka.engine.context import Ctx
 from stavka.engine.legality import ACTION_CODE, check, illegal_reason, legal
 from stavka.engine.phases.events import date_day, select
+from stavka.engine.special_orders import apply_partisans
 from stavka.enums import A_RAIL, ACTIVE
 
 
@@ -49,7 +52,8 @@ def run(ctx: Ctx) -> None:
     """Apply the player's orders (``ctx.orders``), today's scripted orders, then the AI
     doctrine."""
     st, s = ctx.st, ctx.s
-    checked = [check(ctx, o, r) for o in ctx.orders if not o.is_answer for r in range(ctx.R)]
+    checked = [check(ctx, o, r) for o in ctx.orders if o.is_formation for r in range(ctx.R)]
+    apply_partisans(ctx)  # raise_partisans orders (fleets and landings: the naval phase)
     by_player = np.zeros((ctx.R, st.F), dtype=bool)
     for f, act, tgt in checked:
         m = np.zeros((ctx.R, st.F), dtype=bool)

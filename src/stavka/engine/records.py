@@ -106,6 +106,14 @@ class Order:
         """The detachments a ``raise_partisans`` order raises."""
         return int(self.more[0])
 
+    def key(self) -> str:
+        """What a later order of the day replaces when orders are staged (the war room):
+        the formation's (or request's) order, a fleet's move, a landing of the sea block,
+        a fleet's landing on one region, a side's partisans raised in one region."""
+        if self.action in ("land", "raise_partisans") and self.target:
+            return f"{self.formation} {self.action} {self.target}"
+        return f"{self.formation} {self.action}" if self.is_special else self.formation
+
     def text(self) -> str:
         """The order as written in an order file or at the prompt:
         ``FORMATION ACTION [TARGET]`` (what :meth:`parse` reads back)."""

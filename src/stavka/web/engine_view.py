@@ -323,6 +323,26 @@ def check_order(c: Any, text: str, side: str) -> str:
     return o.text()
 
 
+def order_key(text: str) -> str:
+    """What a later staged order replaces (:meth:`stavka.engine.records.Order.key`) of a
+    checked order's text."""
+    from stavka.engine.records import Order
+
+    return Order.parse(text).key()
+
+
+def check_together(c: Any, texts: list[str]) -> None:
+    """Raise :class:`OrderRefused` if checked orders are not possible together (a side's
+    ``raise_partisans`` orders beyond what it has left to raise)."""
+    from stavka.engine.context import Ctx
+    from stavka.engine.records import Order
+    from stavka.engine.special_orders import together_problem
+
+    why = together_problem(Ctx.of(c.world, c.rng), [Order.parse(t) for t in texts], 0)
+    if why:
+        raise OrderRefused(f"orders: {why}"[:300])
+
+
 def step(c: Any, orders: list[str], humans: list[str]) -> list[Any]:
     """Advance one step (a day, or the scenario's ``step_hours``) with the human sides' orders (AI sides follow the engine's script
     and doctrine); return the day's events. Raises the engine's errors unchanged."""

@@ -230,8 +230,10 @@ class WarRoom:
     # ---- orders and turns -------------------------------------------------------------
     def stage(self, gid: str, side: str, orders: list[str]) -> list[str]:
         """Check ``orders`` with the engine and stage them for the turn (an order replaces
-        a staged one for the same formation). All or none: the first refused order
-        raises (422 with the engine's reason, 403 for another side's formation)."""
+        a staged one for the same formation, fleet move, landing or partisans' region:
+        ``Order.key``). All or none: the first refused order raises (422 with the engine's
+        reason, 403 for another side's formation), and so do staged orders not possible
+        together (a side's partisans beyond what it has left)."""
         live = self.live(gid)
         with live.lock:
             seat = self._active_seat(gid, live, side)
@@ -241,9 +243,13 @@ class WarRoom:
                     checked.append(ev.check_order(live.campaign, o, side))
                 except ev.OrderRefused as exc:
                     raise WebError(403 if exc.forbidden else 422, str(exc)) from None
-            staged = {o.split()[0]: o for o in seat.orders}
+            staged = {ev.order_key(o): o for o in seat.orders}
             for o in checked:
-                staged[o.split()[0]] = o
+                staged[ev.order_key(o)] = o
+            try:
+                ev.check_together(live.campaign, list(staged.values()))
+            except ev.OrderRefused as exc:
+                raise WebError(422, str(exc)) from None
             self._write_seat(live, seat, orders=list(staged.values()))
             return list(seat.orders)
 

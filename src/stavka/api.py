@@ -159,7 +159,9 @@ class Campaign:
         """Advance one step (a day, or the scenario's ``step_hours``) with the given
         player orders; return the step's events.
 
-        ``orders``: a list of :class:`Order` or ``"FORMATION ACTION [TARGET]"`` strings.
+        ``orders``: a list of :class:`Order` or ``"FORMATION ACTION [TARGET]"`` strings
+        (or the orders to fleets, landings and partisans of
+        :mod:`stavka.engine.special_orders`: ``"FLEET fleet_move ZONE"``, ...).
         ``side``: who gives them (default: the campaign's ``player``); an order for a
         formation of another side is refused. The player's order of the day wins over
         the script's for the same formation, with an ``order_overridden`` event

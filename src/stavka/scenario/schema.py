@@ -1270,7 +1270,7 @@ class Landing(Spec):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     date: dt.date | ParamRef | None = Field(
         None, description="day of the landing (or a date $param; null or absent: only when "
-                          "an event's `land` effect orders it)")
+                          "an event's `land` effect or a player's `LANDING land` order makes it)")
     fleet: str = Field(description="fleet id (its zone is crossed; its transports lift)")
     formations: list[str] = Field(min_length=1, description="land formations embarked")
     target: str = Field(description="coastal region landed on (node id)")

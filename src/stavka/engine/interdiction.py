@@ -135,31 +135,34 @@ def apply(ctx: Ctx, ev_id: str, eff: Effect, m: np.ndarray,
     reps = np.nonzero(m)[0]
     if eff.partisans is not None:
         pa = eff.partisans
-        raise_partisans(ctx, st.side(pa.side), st.node(pa.region), pa.detachments, m,
-                        event=ev_id)
+        k = int(_value(ctx, pa.detachments))
+        if k == 0:
+            return  # none raised (a $param set to 0): no event
+        raise_partisans(ctx, st.side(pa.side), st.node(pa.region), k, m, event=ev_id)
     elif eff.strike is not None:
         sk = eff.strike
+        damage, fort_levels = float(_value(ctx, sk.damage)), float(_value(ctx, sk.fort))
         air = np.zeros(ctx.R)  # aircraft in play of the strike's air formations
         if flyers is not None:
             mask = flyers & (s.status == ACTIVE)
             air = np.where(mask, s.strength[..., 3], 0.0).sum(axis=1)  # counts: exact sums
         if sk.port is not None:
             n = st.node(sk.port)
-            dmg = sk.damage + air * st.rules.strike_damage_per_aircraft
+            dmg = damage + air * st.rules.strike_damage_per_aircraft
             s.port_cut[m, n] = np.minimum(s.port_cut[m, n] + dmg[m], 1.0)
             for r in reps:
                 ctx.emit("strike", r, place=n, port=True, damage=float(dmg[r]),
                          aircraft=float(air[r]), event=ev_id)
         elif sk.region is not None:
             n = st.node(sk.region)
-            cut = sk.fort + air * st.rules.strike_fort_per_aircraft
+            cut = fort_levels + air * st.rules.strike_fort_per_aircraft
             s.fort_cut[m, n] = np.minimum(s.fort_cut[m, n] + cut[m], float(st.fort[n]))
             for r in reps:
                 ctx.emit("strike", r, place=n, fort=float(cut[r]), aircraft=float(air[r]),
                          event=ev_id)
         else:
             e = rail_edge(ctx, str(sk.a), str(sk.b))
-            dmg = sk.damage + air * st.rules.strike_damage_per_aircraft
+            dmg = damage + air * st.rules.strike_damage_per_aircraft
             s.edge_cut[m, e] = np.minimum(s.edge_cut[m, e] + dmg[m], 1.0)
             for r in reps:
                 ctx.emit("strike", r, place=int(st.ea[e]), to=st.node_ids[st.eb[e]],
@@ -167,9 +170,18 @@ def apply(ctx: Ctx, ev_id: str, eff: Effect, m: np.ndarray,
                          trains=float(st.ecap[e] * (1.0 - s.edge_cut[r, e])), event=ev_id)
     elif eff.mobilise is not None:
         sd = st.side(eff.mobilise.side)
-        s.mob_level[m, sd] = eff.mobilise.level
+        level = float(_value(ctx, eff.mobilise.level))
+        s.mob_level[m, sd] = level
         for r in reps:
-            ctx.emit("mobilisation", r, side=sd, level=eff.mobilise.level, event=ev_id)
+            ctx.emit("mobilisation", r, side=sd, level=level, event=ev_id)
+
+
+def _value(ctx: Ctx, v: float | int | str) -> float | int:
+    """A field's number, or its ``$param``'s value for this run (checked by the loader
+    and by :func:`stavka.world.static.resolve_params` against the field's bounds)."""
+    if isinstance(v, str):
+        return ctx.st.params[v[1:]]  # type: ignore[no-any-return]
+    return v
 
 
 def raise_partisans(ctx: Ctx, sd: int, n: int, k: int, m: np.ndarray, **values: Any) -> None:

@@ -901,6 +901,9 @@ class _Loader:
         ref((*path, "land"), eff.get("land"), ctx["landings"], "landing")
         check_interdiction_effect(path, eff, ctx, ref, self.add)
         check_partisans_rule(path, eff, self._nodes, self._sides, self.add)
+        for key, field in (("partisans", "detachments"), ("strike", "damage"),
+                           ("strike", "fort"), ("mobilise", "level")):
+            self._param((*path, key, field), _map(eff.get(key)).get(field), ctx["params"])
         self._selector((*path, "strike", "select"), _map(eff.get("strike")).get("select"), ctx)
 
     # -- stage 4: schema -----------------------------------------------------

@@ -111,6 +111,7 @@ def check_refs(data: dict[str, Any], ref: Ref, add: Callable[[Path, str], None],
                               f"({', '.join(zone_ids[:8]) or 'none declared'})")
         else:
             ref((*p, "zone"), zone, zone_ids, "sea zone")
+        param((*p, "scale"), f.get("scale"))
         ships = f.get("ships")
         if isinstance(ships, dict):
             for k in [k for k in ships if k not in SHIP_CLASSES]:

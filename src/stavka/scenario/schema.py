@@ -631,8 +631,8 @@ class PartisanRaise(Spec):
 
     side: str = Field(description="side the partisans fight for")
     region: str = Field(description="region (node id) they are raised in")
-    detachments: int = Field(ge=0, le=MAX_DETACHMENTS,
-                             description="detachments raised (0..100,000)")
+    detachments: int | ParamRef = Field(
+        description="detachments raised (0..100,000, or a $param)")
 
 
 class Strike(Spec):
@@ -644,12 +644,13 @@ class Strike(Spec):
 
     a: str | None = Field(None, description="one end of the rail edge struck (node id)")
     b: str | None = Field(None, description="the other end (node id)")
-    damage: float = Field(0.0, ge=0, le=1, description="fraction of the edge's trains/day "
-                                                       "knocked out (0..1)")
+    damage: float | ParamRef = Field(0.0, description="fraction of the edge's trains/day "
+                                                      "knocked out (0..1, or a $param)")
     region: str | None = Field(None, description="region whose fortifications are struck")
     port: str | None = Field(None, description="port (node id with port_tons_per_day) whose "
                                                "unloading capacity loses ``damage``")
-    fort: float = Field(0.0, ge=0, le=3, description="fortification levels knocked out (0..3)")
+    fort: float | ParamRef = Field(0.0, description="fortification levels knocked out "
+                                                   "(0..3, or a $param)")
     select: Selector | None = Field(
         None, description="air formations that fly the strike: their aircraft in play add "
                           "aircraft x rules.strike_damage_per_aircraft to the damage, or x "
@@ -671,7 +672,18 @@ class MobilisePolicy(Spec):
     factories' output is multiplied by ``1 - level x rules.mobilise_output_cut``."""
 
     side: str = Field(description="side id")
-    level: float = Field(1.0, ge=0, le=1, description="policy level (0..1)")
+    level: float | ParamRef = Field(1.0, description="policy level (0..1, or a $param)")
+
+
+#: Bounds of the interdiction effects' number-or-``$param`` fields (see PARAM_SLOTS).
+_INTERDICTION_SLOTS: dict[tuple[str, str], tuple[str, float | None, float | None]] = {
+    ("PartisanRaise", "detachments"): ("int", 0, MAX_DETACHMENTS),
+    ("Strike", "damage"): ("float", 0.0, 1.0),
+    ("Strike", "fort"): ("float", 0.0, 3.0),
+    ("MobilisePolicy", "level"): ("float", 0.0, 1.0),
+}
+PARAM_SLOTS.update(_INTERDICTION_SLOTS)
+_UNION_BOUNDS.update({k: (lo, hi) for k, (_, lo, hi) in _INTERDICTION_SLOTS.items()})
 
 
 class AttackOrder(Spec):
@@ -1249,6 +1261,10 @@ class Fleet(Spec):
                             description="land-based naval air groups (~30 aircraft each)")
     quality: float = Field(1.0, gt=0, le=3,
                            description="training and readiness (Hughes' factor; 1 = baseline)")
+    scale: float | ParamRef = Field(
+        1.0, description="multiplies every ship count and air group at the start (0..100, or "
+                         "a $param: a scenario's lever for the fleet's size); counts on the "
+                         "fixed-point grid")
     source: str = ""
 
     @field_validator("ships")
@@ -1275,6 +1291,11 @@ class Landing(Spec):
     formations: list[str] = Field(min_length=1, description="land formations embarked")
     target: str = Field(description="coastal region landed on (node id)")
     note: str = ""
+
+
+#: A fleet's ``scale`` (number or ``$param``): 0..100 (see PARAM_SLOTS).
+PARAM_SLOTS[("Fleet", "scale")] = ("float", 0.0, 100.0)
+_UNION_BOUNDS[("Fleet", "scale")] = (0.0, 100.0)
 
 
 class FleetMove(Spec):
@@ -1355,6 +1376,14 @@ def _effect_uses(p: tuple[Any, ...], eff: Effect
     if eff.morale is not None:
         yield from _use((*p, "morale", "delta"), eff.morale.get("delta"),
                         ("MoraleChange", "delta"))
+    if eff.partisans is not None:
+        yield from _use((*p, "partisans", "detachments"), eff.partisans.detachments,
+                        ("PartisanRaise", "detachments"))
+    if eff.strike is not None:
+        yield from _use((*p, "strike", "damage"), eff.strike.damage, ("Strike", "damage"))
+        yield from _use((*p, "strike", "fort"), eff.strike.fort, ("Strike", "fort"))
+    if eff.mobilise is not None:
+        yield from _use((*p, "mobilise", "level"), eff.mobilise.level, ("MobilisePolicy", "level"))
 
 
 def param_uses(spec: Scenario
@@ -1377,6 +1406,8 @@ def param_uses(spec: Scenario
             yield from _use(("sea", "landings", i, "date"), ld.date, ("Landing", "date"))
         for i, mv in enumerate(spec.sea.moves):
             yield from _use(("sea", "moves", i, "date"), mv.date, ("FleetMove", "date"))
+        for i, fl in enumerate(spec.sea.fleets):
+            yield from _use(("sea", "fleets", i, "scale"), fl.scale, ("Fleet", "scale"))
 
 
 _Use = Callable[..., Iterator[Any]]

@@ -104,9 +104,15 @@ def compile_naval(spec: Scenario, node_index: dict[str, int], side_ids: tuple[st
                         dtype=np.int16)
     K = len(SHIP_CLASSES)
     ships0 = np.zeros((len(sea.fleets), K))
+    air0 = np.zeros(len(sea.fleets))
     for i, fl in enumerate(sea.fleets):
+        # a fleet's scale (a number or a $param, checked by the loader) multiplies its
+        # ships and air groups; the counts go on the fixed-point grid below
+        scale = float((params or {}).get(fl.scale[1:], 1.0) if isinstance(fl.scale, str)
+                      else fl.scale)
         for name, count in fl.ships.items():
-            ships0[i, SHIP_CLASSES.index(name)] = count
+            ships0[i, SHIP_CLASSES.index(name)] = count * scale
+        air0[i] = fl.air_groups * scale
     port_t = np.array([n.port_tons_per_day for n in spec.nodes], dtype=float)
     landable = np.array([n.port or n.beach or n.port_tons_per_day > 0 for n in spec.nodes])
     borders = np.asarray(coast.any(axis=0), dtype=bool)  # [N]
@@ -136,8 +142,7 @@ def compile_naval(spec: Scenario, node_index: dict[str, int], side_ids: tuple[st
         fleet_ids=tuple(f.id for f in sea.fleets), fleet_names=tuple(f.name for f in sea.fleets),
         fleet_side=np.array([side_ids.index(f.side) for f in sea.fleets], dtype=np.int16),
         fleet_zone0=np.array([zidx[f.zone] for f in sea.fleets], dtype=np.int32),
-        ships0=on_grid(ships0), air0=on_grid(np.array([f.air_groups for f in sea.fleets],
-                                                      dtype=float)),
+        ships0=on_grid(ships0), air0=on_grid(air0),
         quality=np.array([f.quality for f in sea.fleets], dtype=float),
         port_t=port_t, landable=landable, port_iced=all_iced & borders[None, :],
         landing_ids=tuple(ld.id for ld in sea.landings),

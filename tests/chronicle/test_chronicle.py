@@ -163,6 +163,23 @@ def test_markdown_synthetic_events(mini: stavka.Campaign) -> None:
                                  "Germany takes Moscow: sudden-death victory; the campaign ends."]
 
 
+def test_markdown_attack_orders_and_a_struck_port(mini: stavka.Campaign) -> None:
+    # an event's scripted attack names who is sent where; a strike on a port says how much
+    # of its unloading is knocked out (not 'fortifications', as a region's strike)
+    evs = [
+        _ev("attack_ordered", 2, "moscow", None, ("ger_pz_3", "ger_inf_7"), event="go"),
+        _ev("attack_ordered", 2, "khabarovsk", None, ("jap_1",), event="go"),
+        _ev("strike", 2, "khabarovsk", None, port=True, damage=0.75, aircraft=0.0, event="s"),
+        _ev("strike", 2, "vyazma", None, fort=1.0, aircraft=0.0, event="s"),
+    ]
+    sec = sections(render_markdown(Parts(events=evs, spec=mini.static.spec)))
+    assert sec["3 Oct 1941"] == [
+        "German 3rd Panzer Division and 7th Infantry Division are ordered to attack Moscow.",
+        "Japanese 1st Division is ordered to attack Khabarovsk.",
+        "The port of Khabarovsk is struck: 75 % of its quays out of action.",
+        "The fortifications of Vyazma are struck."]
+
+
 def test_visitor_dispatch_and_fallback(mini: stavka.Campaign) -> None:
     class Count(EventVisitor[dict[str, int]]):
         def __init__(self) -> None:

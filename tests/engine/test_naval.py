@@ -377,6 +377,53 @@ def test_coastal_batteries_fire_on_ships_but_hold_no_sea(tmp_path: Path) -> None
     assert s.sea_control[0, 0] == st.side("japan")
 
 
+@pytest.mark.parametrize(("offence", "line"), [
+    # 2.0 a level: the loss 0.0693 above sinks 8 x 0.0693 = 0.55 destroyers and 1.39
+    # transports, shown whole (the cruisers' 0.14 is not shown)
+    (2.0, "Coastal batteries fire on IJN Fifth Fleet in the Sea of Japan; IJN Fifth Fleet "
+          "loses 1 destroyer and 1 transport."),
+    # 0.5 a level: 1.5 hits, all stopped by the IJN's defence of 3.2: nothing to tell
+    (0.5, None),
+])
+def test_the_chronicle_tells_battery_fire_apart_from_a_battle(
+        tmp_path: Path, offence: float, line: str | None) -> None:
+    from stavka.chronicle.markdown import render_markdown
+
+    def edit(d: dict[str, Any]) -> None:
+        drop_fleet(d, "sov_pac")
+        sea(d)["landings"] = []
+        sea(d)["params"] = {"contact_chance": 1.0, "battery_offence": offence}
+        node(d, "vlad")["fort"] = 3
+
+    c = build(tmp_path, edit)
+    c.run(days=1)
+    assert of_kind(c.events, "naval_battle")
+    text = render_markdown(c)
+    assert "engage" not in text
+    assert (line in text) if line else ("IJN Fifth Fleet" not in text)
+
+
+def test_the_chronicle_names_the_fleets_afloat(tmp_path: Path) -> None:
+    # day 0: the IJN and Vladivostok's batteries sink the whole Pacific Fleet; day 1 the
+    # batteries fire alone, and the sunk fleet (still listed in the zone) is not named
+    from stavka.chronicle.markdown import render_markdown
+
+    def edit(d: dict[str, Any]) -> None:
+        sea(d)["landings"] = []
+        sea(d)["params"] = {"contact_chance": 1.0, "battery_offence": 2.0}
+        node(d, "vlad")["fort"] = 3
+
+    c = build(tmp_path, edit)
+    c.run(days=2)
+    assert [len(e.subjects) for e in of_kind(c.events, "naval_battle")] == [2, 2]
+    lines = [x for x in render_markdown(c).splitlines() if "IJN" in x]
+    assert lines[0].startswith("- Battle in the Sea of Japan: IJN Fifth Fleet and Pacific "
+                               "Fleet engage; ")
+    assert lines[0].endswith("Pacific Fleet loses 2 destroyers and 10 submarines.")
+    assert lines[1].startswith("- Coastal batteries fire on IJN Fifth Fleet in the Sea of "
+                               "Japan; IJN Fifth Fleet loses ")
+
+
 def test_bombardment_supports_the_controllers_side_on_the_coast(tmp_path: Path) -> None:
     # Japan controls the Sea of Japan with the IJN (offence 11.4): 20 guns per hit = 228
     # field-gun equivalents for its side in a battle at Vladivostok (coastal), none at

@@ -286,7 +286,12 @@ class MarkdownVisitor(EventVisitor[str]):
         for e in evs:
             air = int(_v(e, "aircraft"))
             by = f" by {num(air)} aircraft" if air else ""
-            if "to" in e.values:
+            if _v(e, "port", False):
+                out.append(sentence(
+                    f"The port of {n.node(e.place)} is struck{by}: "
+                    f"{100 * min(float(_v(e, 'damage')), 1.0):.0f} % of its quays out of "
+                    "action"))
+            elif "to" in e.values:
                 out.append(sentence(
                     f"The railway {n.node(e.place)}-{n.node(str(e.values['to']))} "
                     f"is struck{by}: {_v(e, 'trains'):.0f} trains a day get through"))
@@ -483,7 +488,13 @@ class MarkdownVisitor(EventVisitor[str]):
         return next((x.name for x in items if x.id == sid), str(sid))
 
     def _render_naval_battle(self, evs: list[Event]) -> list[str]:
+        """A day's action in a sea zone. Only the fleets of the sides with ships or air
+        groups there are named (``loss`` has those sides; a fleet sunk earlier is still in
+        the zone, empty); a side without any is firing from its coastal batteries. A
+        battery's fire that hits nothing is not worth a line."""
         n = self.N
+        sea = self.parts.spec.sea if self.parts is not None else None
+        side_of = {f.id: f.side for f in getattr(sea, "fleets", [])}
         out = []
         for e in evs:
             lost = _v(e, "lost", {}) or {}
@@ -492,8 +503,16 @@ class MarkdownVisitor(EventVisitor[str]):
                 sunk = [f"{num(c)} {plural(round(c), k)}" for k, c in ships.items() if c >= 0.5]
                 if sunk:
                     parts.append(f"{self._sea_name('fleets', fid)} loses {join(sunk)}")
-            fleets = join([self._sea_name("fleets", f) for f in e.subjects])
-            s = f"Battle in the {self._sea_name('zones', _v(e, 'zone'))}: {fleets} engage"
+            sides = set(_v(e, "loss", {}) or {})
+            afloat = [f for f in e.subjects if side_of.get(f) in sides] or list(e.subjects)
+            fleets = join([self._sea_name("fleets", f) for f in afloat])
+            zone = self._sea_name("zones", _v(e, "zone"))
+            if len(sides) == 1:  # one side's ships under the other's coastal batteries
+                if not parts:
+                    continue
+                s = f"Coastal batteries fire on {fleets} in the {zone}"
+            else:
+                s = f"Battle in the {zone}: {fleets} engage"
             if parts:
                 s += "; " + "; ".join(parts)
             out.append(sentence(n.ids_text(s)))
@@ -561,6 +580,17 @@ class MarkdownVisitor(EventVisitor[str]):
 
     def _render_dispatch(self, evs: list[Event]) -> list[str]:
         return [sentence(str(_v(e, "text", ""))) for e in evs if _v(e, "text", "")]
+
+    def _render_attack_ordered(self, evs: list[Event]) -> list[str]:
+        """An event's scripted attack: who is sent against which region."""
+        n = self.N
+        out = []
+        for e in evs:
+            side = n.fside.get(e.subjects[0]) if e.subjects else None
+            who, pl = n.who(list(e.subjects), side, cap=True, names_upto=2)
+            out.append(sentence(f"{who} {'are' if pl else 'is'} ordered to attack "
+                                f"{n.node(e.place)}"))
+        return out
 
     def _render_war(self, evs: list[Event]) -> list[str]:
         n = self.N

@@ -180,6 +180,27 @@ def test_markdown_attack_orders_and_a_struck_port(mini: stavka.Campaign) -> None
         "The fortifications of Vyazma are struck."]
 
 
+def test_markdown_groups_a_days_partisans(mini: stavka.Campaign) -> None:
+    # detachments of one side and size raised the same day: one line; the day's hunts:
+    # one line; alone, each keeps its own sentence
+    evs = [
+        _ev("partisans", 2, "vyazma", "soviet", detachments=10, total=10.0, event="p"),
+        _ev("partisans", 2, "moscow", "soviet", detachments=10, total=10.0, event="p"),
+        _ev("partisans", 2, "chita", "soviet", detachments=5, total=5.0, event="q"),
+        _ev("partisans_hunted", 3, "vyazma", "soviet", destroyed=1.0, left=9.0),
+        _ev("partisans_hunted", 3, "moscow", "soviet", destroyed=2.0, left=0.0),
+        _ev("partisans_hunted", 4, "vyazma", "soviet", destroyed=1.0, left=1.0),
+    ]
+    sec = sections(render_markdown(Parts(events=evs, spec=mini.static.spec)))
+    assert sec["3 Oct 1941"] == [
+        "Ten Soviet partisan detachments take to the forests around each of Vyazma and Moscow.",
+        "Five Soviet partisan detachments take to the forests around Chita."]
+    assert sec["4 Oct 1941"] == ["Security troops destroy Soviet partisan detachments: one "
+                                 "around Vyazma, nine left; two around Moscow, none left."]
+    assert sec["5 Oct 1941"] == ["Security troops destroy one Soviet partisan detachment "
+                                 "around Vyazma; one fights on."]
+
+
 def test_visitor_dispatch_and_fallback(mini: stavka.Campaign) -> None:
     class Count(EventVisitor[dict[str, int]]):
         def __init__(self) -> None:

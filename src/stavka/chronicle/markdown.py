@@ -258,27 +258,38 @@ class MarkdownVisitor(EventVisitor[str]):
                          f"({n.side(e.side)})") for e in evs]
 
     # ---- strikes, partisans, total mobilisation (stavka.engine.interdiction) ----
+    def visit_partisans(self, ev: Event) -> None:
+        # a day's detachments of one side and size raised in several regions: one line
+        self._add(("partisans", ev.side, _v(ev, "detachments"), ev.values.get("hour")), ev)
+
+    def visit_partisans_hunted(self, ev: Event) -> None:
+        self._add(("partisans_hunted", ev.side, ev.values.get("hour")), ev)
+
     def _render_partisans(self, evs: list[Event]) -> list[str]:
         n = self.N
-        out = []
-        for e in evs:
-            k = int(_v(e, "detachments"))
-            out.append(sentence(f"{count(k)} {n.adj(e.side)} partisan "
-                                f"{plural(k, 'detachment')} take to the forests around "
-                                f"{n.node(e.place)}"))
-        return out
+        k = int(_v(evs[0], "detachments"))
+        places = list(dict.fromkeys(n.node(e.place) for e in evs))
+        where = places[0] if len(places) == 1 else "each of " + join(places)
+        return [sentence(f"{count(k)} {n.adj(evs[0].side)} partisan "
+                         f"{plural(k, 'detachment')} take to the forests around {where}")]
 
     def _render_partisans_hunted(self, evs: list[Event]) -> list[str]:
         n = self.N
-        out = []
-        for e in evs:
+
+        def left_on(left: int, one: str, many: str) -> str:
+            return f"{count(left)} {one if left == 1 else many}" if left else ""
+
+        if len(evs) == 1:
+            e = evs[0]
             k, left = int(_v(e, "destroyed")), int(_v(e, "left"))
-            out.append(sentence(f"Security troops destroy {count(k)} "
-                                f"{n.adj(e.side)} partisan {plural(k, 'detachment')} around "
-                                f"{n.node(e.place)}; " + (f"{count(left)} "
-                                f"{'fights' if left == 1 else 'fight'} on" if left
-                                else "none is left")))
-        return out
+            return [sentence(f"Security troops destroy {count(k)} "
+                             f"{n.adj(e.side)} partisan {plural(k, 'detachment')} around "
+                             f"{n.node(e.place)}; " + (left_on(left, "fights on", "fight on")
+                                                       or "none is left"))]
+        items = [f"{count(int(_v(e, 'destroyed')))} around {n.node(e.place)}, "
+                 + (left_on(int(_v(e, "left")), "left", "left") or "none left") for e in evs]
+        return [sentence(f"Security troops destroy {n.adj(evs[0].side)} partisan detachments: "
+                         + "; ".join(items))]
 
     def _render_strike(self, evs: list[Event]) -> list[str]:
         n = self.N

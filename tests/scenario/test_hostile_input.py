@@ -371,6 +371,54 @@ def test_date_parameter_default_outside_the_campaign_is_located(tmp_path, capsys
                   f"within the campaign 1941-10-01..1941-10-30 (or be null; got 1900-01-01)")
 
 
+def test_a_date_parameter_with_earliest_may_go_before_the_start(tmp_path, capsys):
+    # `earliest` lets a date parameter go back before the campaign's start: such a date
+    # stands for the first day (the trigger holds on day 0, an order so dated is given
+    # then); before `earliest` it is refused like any date outside the campaign
+    import stavka
+
+    path = write(tmp_path, mini(
+        'japan_attack_date: {type: date, default: null, description',
+        'japan_attack_date: {type: date, default: null, earliest: 1941-09-10, description',
+    ).replace("orders:\n", "orders:\n  - {date: $japan_attack_date, formations: [jap_1], "
+                            "action: hold}\n", 1))
+    c = stavka.Campaign(stavka.load(path), params={"japan_attack_date": "1941-09-10"})
+    evs = c.step()
+    s, st = c.world.state, c.static
+    assert [e.date.isoformat() for e in evs if e.kind == "war"] == ["1941-10-01"]
+    assert s.at_war[0, st.side("japan"), st.side("soviet")]
+    # held by the order of the first day, not sent against Khabarovsk by the attack stance
+    assert s.scripted[0, st.formation("jap_1")] and s.target[0, st.formation("jap_1")] == -1
+    assert not [e for e in evs if e.kind == "battle" and e.place == "khabarovsk"]
+    code, out, err = cli(capsys, "run", str(path), "--days", "1", "--quiet",
+                         "--set", "japan_attack_date=1941-09-09")
+    assert code == 2 and err.strip() == (
+        "error: parameter 'japan_attack_date' must lie within the campaign "
+        "1941-09-10..1941-10-30, or be none (got 1941-09-09)")
+
+
+@pytest.mark.parametrize(("old", "new", "field", "msg"), [
+    ("japan_attack_date: {type: date, default: null,",
+     "japan_attack_date: {type: date, default: null, earliest: 1941-10-01,",
+     "parameters.japan_attack_date.earliest",
+     "must be before the campaign's start 1941-10-01 (got 1941-10-01; leave it out to allow "
+     "dates from the start)"),
+    ("transfer_divisions: {type: int, default: 1,",
+     "transfer_divisions: {type: int, default: 1, earliest: 1941-09-01,",
+     "parameters.transfer_divisions",
+     "earliest applies to date parameters only (this one is an int)"),
+    ("japan_attack_date: {type: date, default: null,",
+     "japan_attack_date: {type: date, default: 1941-09-01, earliest: 1941-09-10,",
+     "parameters.japan_attack_date.default",
+     "a date parameter must lie within the campaign 1941-09-10..1941-10-30 (or be null; got "
+     "1941-09-01)"),
+])
+def test_earliest_misused_is_located(tmp_path, capsys, old, new, field, msg):
+    path = write(tmp_path, mini(old, new))
+    (ln,) = problem_lines(capsys, path, ("check",), n=1)
+    assert ln.startswith(f"{path}:") and f": {field}: " in ln and msg in ln, ln
+
+
 # -- parameters given on the command line --------------------------------------------
 
 @pytest.mark.parametrize(("value", "needle"), [

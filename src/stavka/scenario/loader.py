@@ -984,9 +984,14 @@ class _Loader:
         lo_d, hi_d = spec.start, spec.end
         for name, par in spec.parameters.items():
             d = par.default
-            if par.type == "date" and isinstance(d, dt.date) and not lo_d <= d <= hi_d:
+            first = min(lo_d, par.earliest) if par.earliest is not None else lo_d
+            if par.earliest is not None and par.earliest >= lo_d:
+                self.add(("parameters", name, "earliest"),
+                         f"must be before the campaign's start {lo_d} (got {par.earliest}; "
+                         f"leave it out to allow dates from the start)")
+            if par.type == "date" and isinstance(d, dt.date) and not first <= d <= hi_d:
                 self.add(("parameters", name, "default"),
-                         f"a date parameter must lie within the campaign {lo_d}..{hi_d} "
+                         f"a date parameter must lie within the campaign {first}..{hi_d} "
                          f"(or be null; got {d})")
         for path, name, kind, lo, hi in param_uses(spec):
             p = spec.parameters.get(name)

@@ -209,6 +209,11 @@ class Parameter(Spec):
                               description="lowest allowed value (int/float only; -1e15..1e15)")
     max: float | None = Field(None, ge=-MAX_PARAM, le=MAX_PARAM,
                               description="highest allowed value (int/float only; -1e15..1e15)")
+    earliest: dt.date | None = Field(
+        None, description="date only: the earliest value allowed when that is before the "
+                          "campaign's start (absent: the start); a date before the start "
+                          "stands for the first day (a trigger so dated holds, an order, "
+                          "fleet move or landing so dated is made, on the first day)")
     description: str = Field("", description="what the lever means, for `stavka info`")
 
     @field_validator("default")
@@ -239,6 +244,9 @@ class Parameter(Spec):
                              f"(this one is a {self.type})")
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError(f"min must be <= max (got {self.min} > {self.max})")
+        if self.type != "date" and self.earliest is not None:
+            raise ValueError(f"earliest applies to date parameters only "
+                             f"(this one is {'an' if self.type == 'int' else 'a'} {self.type})")
         return self
 
 

@@ -126,8 +126,9 @@ def compile_naval(spec: Scenario, node_index: dict[str, int], side_ids: tuple[st
         for a in z.adjacent:
             adjacent[i, zidx[a]] = adjacent[zidx[a], i] = True
     def day(v: Any) -> int:
-        if isinstance(v, str):  # a $param (checked by the loader)
-            v = (params or {}).get(v[1:])
+        if isinstance(v, str):  # a $param (checked by the loader); before the start
+            v = (params or {}).get(v[1:])  # (a parameter with `earliest`): the first day
+            return max(0, (v - spec.start).days) if isinstance(v, dt.date) else -1
         return (v - spec.start).days if isinstance(v, dt.date) else -1
 
     move_day = [day(m.date) for m in sea.moves]

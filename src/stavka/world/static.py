@@ -20,7 +20,7 @@ from stavka.enums import EDGE_KINDS, GROUNDS, KINDS, TERRAINS
 from stavka.errors import InputError, UnknownIdError, did_you_mean
 from stavka.rules import Rules
 from stavka.scenario.loader import escape
-from stavka.scenario.schema import MAX_PARAM, Scenario, param_uses
+from stavka.scenario.schema import MAX_PARAM, Parameter, Scenario, param_uses
 from stavka.world.naval import NavalStatic, compile_naval
 
 INF = np.inf
@@ -182,9 +182,10 @@ def resolve_params(spec: Scenario, overrides: dict[str, Any] | None) -> dict[str
         out[name] = coerce_param(name, spec.parameters[name], raw)
     for name, p in spec.parameters.items():
         v = out[name]
-        if p.type == "date" and v is not None and not spec.start <= v <= spec.end:
+        first = date_floor(spec, p)
+        if p.type == "date" and v is not None and not first <= v <= spec.end:
             raise InputError(f"parameter '{name}' must lie within the campaign "
-                             f"{spec.start}..{spec.end}, or be none (got {v})")
+                             f"{first}..{spec.end}, or be none (got {v})")
     for path, name, kind, lo, hi in param_uses(spec):
         v = out.get(name)
         if kind == "date" or isinstance(v, bool) or not isinstance(v, int | float):
@@ -193,6 +194,12 @@ def resolve_params(spec: Scenario, overrides: dict[str, Any] | None) -> dict[str
             raise InputError(f"parameter '{name}' = {v:g} is outside {lo:g}..{hi:g}, the range "
                              f"of {_fmt_path(path)} which uses it")
     return out
+
+
+def date_floor(spec: Scenario, p: Parameter) -> dt.date:
+    """The earliest value a date parameter may take: the campaign's start, or the
+    parameter's ``earliest`` if that is before it (such a date stands for the first day)."""
+    return min(spec.start, p.earliest) if p.earliest is not None else spec.start
 
 
 def _fmt_path(path: tuple[Any, ...]) -> str:

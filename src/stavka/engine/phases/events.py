@@ -29,12 +29,15 @@ def param_value(st: Static, v: Any) -> Any:
 
 
 def date_day(st: Static, v: Any) -> int | None:
-    """Simulation day of a date (or ``$param`` date); None if unset."""
+    """Simulation day of a date (or ``$param`` date); None if unset. A ``$param`` date
+    before the start (a parameter with ``earliest``) is the first day, 0."""
+    is_param = isinstance(v, str)
     v = param_value(st, v)
     if v is None:
         return None
     if isinstance(v, dt.date):
-        return (v - st.start).days
+        d = (v - st.start).days
+        return max(d, 0) if is_param else d
     return None
 
 

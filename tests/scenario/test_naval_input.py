@@ -144,3 +144,24 @@ def test_info_describes_the_sea(capsys):
 
     assert main(["info", str(FIX)]) == 0
     assert "sea: 2 zones, 3 fleets (43 ships), 1 landings, 0 fleet moves" in capsys.readouterr().out
+
+
+def test_a_param_dated_move_comes_before_an_undated_landing(tmp_path):
+    # a fleet move dated by a $param is checked as if it came after every dated move and
+    # landing: a landing with no date (made by an event's `land`) is checked on the coast
+    # the move takes the fleet to, a dated one on the coast it sails from
+    text = FIX.read_text().replace(
+        "name: \"Test naval\"\n",
+        "name: \"Test naval\"\nparameters:\n  sail: {type: date, default: null}\n")
+    text = text.replace("  landings:\n", "  moves:\n    - {date: $sail, fleet: ijn, to: tatar}\n"
+                                         "  landings:\n")
+    ok = tmp_path / "ok.yaml"
+    ok.write_text(text.replace("{id: land_bay, date: 1942-08-22,", "{id: land_bay,")
+                  .replace("target: bay}", "target: sovgavan}"))
+    assert load_file(ok).spec.sea.moves[0].date == "$sail"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace("target: bay}", "target: sovgavan}"))
+    with pytest.raises(ScenarioError) as ei:
+        load_file(bad)
+    assert ("sea.landings[0].target: 'sovgavan' is not on the coast of sea zone "
+            "'sea_of_japan'") in str(ei.value)

@@ -148,8 +148,10 @@ def check_refs(data: dict[str, Any], ref: Ref, add: Callable[[Path, str], None],
                             f"is then (adjacent: {', '.join(near) or 'none'})")
             continue
         where[fid] = to
-        if isinstance(when, dt.date):
-            sailed.setdefault(fid, []).append((when, to))
+        # a $param-dated move comes after every dated one: only a landing with no date or
+        # a $param date is checked against where it takes the fleet
+        sailed.setdefault(fid, []).append((when if isinstance(when, dt.date) else dt.date.max,
+                                           to))
 
     def zone_on(fid: Any, when: Any) -> Any:
         """The zone fleet ``fid`` is in on day ``when`` (after that day's moves)."""

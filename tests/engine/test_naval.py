@@ -496,3 +496,17 @@ def test_sub_day_steps_fight_and_land_once_a_day(tmp_path: Path) -> None:
     assert len(of_kind(c.events, "naval_battle")) == 1  # day 1: the Soviet fleet is gone
     assert [e.day for e in of_kind(c.events, "landing")] == [0]
     assert c.world.state.day == 2
+
+
+def test_a_refused_landing_is_told_with_the_sea_zones_name(tmp_path: Path) -> None:
+    # no contact: the zone stays contested and the landing is refused; the event keeps
+    # the engine's reason (zone ids), the chronicle names the zone
+    from stavka.chronicle.markdown import render_markdown
+
+    c = build(tmp_path, lambda d: sea(d).update(params={"contact_chance": 0.0}))
+    c.run(days=3)
+    (ev,) = of_kind(c.events, "landing_refused")
+    assert ev.values["reason"] == "no sea control of sea_of_japan (held by no one)"
+    md = render_markdown(c)
+    assert ("The landing at America Bay (land_bay) is called off: no sea control of Sea of "
+            "Japan (held by no one).") in md

@@ -10,6 +10,7 @@ the record stops gets a line on the day it opened.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
@@ -567,8 +568,16 @@ class MarkdownVisitor(EventVisitor[str]):
 
     def _render_landing_refused(self, evs: list[Event]) -> list[str]:
         n = self.N
+        sea = self.parts.spec.sea if self.parts is not None else None
+        zones = {z.id: z.name for z in sea.zones} if sea is not None else {}
+
+        def why(e: Event) -> str:  # engine text: node, side and sea zone ids named
+            text = n.ids_text(str(_v(e, "reason", "")))
+            return re.sub(r"\b[a-z][a-z0-9_]*\b", lambda m: zones.get(m.group(0), m.group(0)),
+                          text)
+
         return [sentence(f"The landing at {n.node(e.place)} ({_v(e, 'landing')}) is called "
-                         f"off: {n.ids_text(str(_v(e, 'reason', '')))}") for e in evs]
+                         f"off: {why(e)}") for e in evs]
 
     def _order_items(self, evs: list[Event], default: str, by: bool = False) -> str:
         """"formations (action target: reason); ..." of order events."""

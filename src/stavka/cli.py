@@ -184,6 +184,8 @@ def info(scenario: Annotated[str, typer.Argument(help="scenario id or path")],
     t = Table("parameter", "type", "default", "range", "description")
     for k, p in s.parameters.items():
         rng = "" if p.min is None and p.max is None else f"{p.min}..{p.max}"
+        if p.earliest is not None:  # a date that may go back before the start
+            rng = f"{p.earliest}.."
         t.add_row(_u(k), p.type, _u(p.default), rng, _u(p.description))
     out.print(t)
 

@@ -9,7 +9,13 @@ import numpy as np
 import pytest
 
 import stavka
-from stavka.world.digest import DIGEST_FIELDS, DIGEST_VERSION, canonical_bytes, state_digest
+from stavka.world.digest import (
+    DIGEST_FIELDS,
+    DIGEST_VERSION,
+    OPTIONAL_FIELDS,
+    canonical_bytes,
+    state_digest,
+)
 
 
 def test_canonical_encoding_ignores_dtype_sign_of_zero_and_nan_payload():
@@ -27,10 +33,14 @@ def test_canonical_encoding_ignores_dtype_sign_of_zero_and_nan_payload():
 
 def test_digest_recomputed_from_the_written_spec():
     # an independent implementation of the README's spec, with struct and hashlib only
+    # (the flagship has a sea block: its naval arrays are the optional fields it hashes)
     c = stavka.Campaign(stavka.load("two-fronts-1941"), seed=4).run(5)
     s = c.world.state
     h = hashlib.sha256(b"stavka-state-digest\0" + struct.pack("<Iq", DIGEST_VERSION, s.day))
-    for name in DIGEST_FIELDS:
+    used = [n for n in OPTIONAL_FIELDS if np.asarray(getattr(s, n)[0]).size > 0]
+    assert used == ["sea_control", "fleet_ships", "fleet_air", "fleet_zone", "landing_state",
+                    "landing_due", "landed_day"]
+    for name in (*DIGEST_FIELDS, *used):
         a = np.asarray(getattr(s, name)[0])
         h.update(struct.pack("<I", len(name)) + name.encode())
         h.update(struct.pack("<I", a.ndim) + b"".join(struct.pack("<q", d) for d in a.shape))

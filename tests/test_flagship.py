@@ -8,22 +8,26 @@ parameters), update them here and say why in the commit message.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import stavka
+from stavka.chronicle.markdown import render_markdown
 from stavka.cli import main
 from stavka.engine.core import compile_world, step
 from stavka.engine.rng import Streams
 
-# Re-pinned 2026-11-30 (issue 10, once, deliberately): digest v2 (a "wounded" loss cause
-# and the convalescent pool), the campaign rules v2 calibrated on 30 Sep - 5 Dec 1941, and
-# the flagship's data fixes (2nd Panzer Group's supply source, the on-map production
-# share, Yan'an's help, Japan's daily chance). Earlier pins: issue 9 (digest v1, detmath,
-# counts on the 1/1024 grid). The same on every CPU.
-GOLDEN_30_DAYS_SEED_7 = "aedc2ab94d66ad6a"
-GOLDEN_FULL_SEED_7 = "dc1b7c10d9fc1b39"
+# Re-pinned (issue 12 part 6, deliberately): the flagship has a sea block (sea.yaml), so its
+# state carries the naval arrays (sea control, fleets, landings) and one more region
+# (Nakhodka) and four more events; the digest hashes them. Every land array is the same as
+# before, day by day (test_sea_block_leaves_the_default_land_campaign_unchanged below; and
+# against main's code, 200 replicas over the whole campaign, when re-pinned). Before:
+# aedc2ab94d66ad6a / dc1b7c10d9fc1b39 (issue 10: digest v2, rules v2, the flagship's data
+# fixes; issue 9: digest v1, detmath, counts on the 1/1024 grid). The same on every CPU.
+GOLDEN_30_DAYS_SEED_7 = "5e6dcf36d7479114"
+GOLDEN_FULL_SEED_7 = "c5c7177f3baea3a5"
 
 
 @pytest.fixture(scope="module")
@@ -107,6 +111,92 @@ def test_forced_japanese_attack(flagship):
     wars = [e for e in c.events if e.kind == "war" and e.side == "japan"]
     assert [str(e.date) for e in wars] == ["1941-10-15"]
     assert c.summary()["victory"]["flags"]["japan_attacks"]
+
+
+def test_kantokuen_attack_date_before_the_start_lands_at_america_bay(flagship):
+    # japan_attack_date may go back to the Kantokuen plan's 10 Sep (its `earliest`): Japan
+    # is at war from the first day, the striking force enters the Sea of Japan, and once it
+    # controls the sea (a battle with the Pacific Fleet, contact 1 in 2 a day) the 19th
+    # Division lands at America Bay; the chronicle tells it
+    c = stavka.Campaign(flagship, seed=7, params={"japan_attack_date": "1941-09-10"}).run(6)
+    wars = [e for e in c.events if e.kind == "war" and e.side == "japan"]
+    assert [str(e.date) for e in wars] == ["1941-09-30"]
+    moved = [e for e in c.events if e.kind == "fleet_move"]
+    assert [(e.day, e.subjects, e.values["zone"]) for e in moved] == [
+        (0, ("ijn_kantokuen",), "sea_of_japan")]
+    (landed,) = [e for e in c.events if e.kind == "landing"]
+    assert landed.side == "japan" and landed.place == "nakhodka" and landed.day <= 3
+    assert landed.subjects == ("jap_ka_d19",)
+    st = c.static
+    assert c.world.state.owner[0, st.node("nakhodka")] == st.side("japan")
+    md = render_markdown(c)
+    assert "Japanese 19th Division" in md and "lands at Nakhodka (America Bay)" in md
+    assert "a landing east of Vladivostok is expected" in md
+
+
+@pytest.mark.parametrize("value", ["1941-09-09", "1942-01-08"])
+def test_kantokuen_attack_date_outside_its_range_is_refused(flagship, value):
+    with pytest.raises(stavka.errors.InputError, match=(
+            "parameter 'japan_attack_date' must lie within the campaign "
+            f"1941-09-10..1942-01-07, or be none \\(got {value}\\)")):
+        stavka.Campaign(flagship, seed=7, params={"japan_attack_date": value})
+
+
+def test_default_campaign_has_no_war_at_sea(flagship):
+    # Japan does not attack at the defaults: the fleets stay where they are, nothing is
+    # fought, landed or refused, and the naval arrays keep their start values
+    c = stavka.Campaign(flagship, seed=7).run()
+    naval = {"fleet_move", "fleet_move_refused", "naval_battle", "sea_control", "landing",
+             "landing_refused"}
+    assert not [e for e in c.events if e.kind in naval]
+    s, nav = c.world.state, c.static.naval
+    assert nav is not None
+    assert np.array_equal(s.fleet_ships[0], nav.ships0)
+    assert np.array_equal(s.fleet_zone[0], nav.fleet_zone0)
+    assert np.array_equal(s.sea_control[0], nav.control0)
+    assert not s.landing_state.any() and (s.landed_day == -1).all()
+
+
+def _land_only_flagship(tmp_path: Path) -> stavka.api.Loaded:
+    """The flagship without sea.yaml: its own scenario.yaml, including the shipped files."""
+    src = (Path(stavka.list_scenarios()["two-fronts-1941"]) / "scenario.yaml").read_text()
+    files = "map.yaml, types.yaml, forces-west.yaml, forces-east.yaml, economy.yaml, events.yaml"
+    assert f"include: [{files}, sea.yaml]" in src
+    inc = ", ".join(f"'@two-fronts-1941/{f}'" for f in files.split(", "))
+    (tmp_path / "scenario.yaml").write_text(src.replace(f"include: [{files}, sea.yaml]",
+                                                        f"include: [{inc}]"))
+    return stavka.load(tmp_path / "scenario.yaml")
+
+
+def test_sea_block_leaves_the_default_land_campaign_unchanged(flagship, tmp_path):
+    # The sea block appends one region (Nakhodka) and its events after the land-only
+    # flagship's: every land array (DIGEST_FIELDS), cut back to the land-only shapes, is
+    # the same every day of the whole campaign in every replica, and what was cut off
+    # (Nakhodka's columns, the sea block's events) never moves
+    from stavka.world.digest import DIGEST_FIELDS
+
+    land = _land_only_flagship(tmp_path)
+    R = 6
+    a, b = compile_world(land.spec, replicas=R), compile_world(flagship.spec, replicas=R)
+    n0, e0 = a.static.N, len(land.spec.events)
+    assert (b.static.N, len(flagship.spec.events)) == (n0 + 1, e0 + 5)
+    ra, rb = Streams.from_seed(5, R), Streams.from_seed(5, R)
+    start = b.state.copy()
+    for day in range(a.static.days):
+        for name in DIGEST_FIELDS:
+            x, y, y0 = getattr(a.state, name), getattr(b.state, name), getattr(start, name)
+            if name in ("fired", "pending_fire"):
+                assert not y[:, e0:].any(), (day, name)
+                y = y[:, :e0]
+            elif x.shape != y.shape:  # a node axis: [R, N] or [R, N, 2]
+                assert y.shape[1] == n0 + 1 and x.shape[1] == n0, name
+                assert np.array_equal(y[:, n0:], y0[:, n0:]), (day, name)
+                y = y[:, :n0]
+            assert np.array_equal(x, y), (day, name)
+        if a.state.over.all():
+            break
+        step(a, [], ra, record=False)
+        step(b, [], rb, record=False)
 
 
 def test_cli_report(tmp_path, capsys):

@@ -270,8 +270,15 @@ def test_report_html_draws_the_war_rooms_map_offline(browser, server, outputs):
         assert f.locator("path.borders").count() == 1 and f.locator("path.coast").count() == 1
         assert f.locator("line.link.rail").count() == sum(e.kind == "rail" for e in spec.edges)
         assert f.locator("text.label").count() == sum(n.vp > 0 for n in spec.nodes)
-    # a land-only scenario: nothing of the sea on its maps
-    assert page.locator(".seazone, g.fleet, g.landing, .seakey, .link.sea.lane").count() == 0
+    # the flagship's sea (sea.yaml): every map draws its zones, its fleets afloat in their
+    # zones and the sea's key; no landing (Japan does not attack at the defaults), no lane
+    # through a zone (its one sea edge names none)
+    for k in range(figs.count()):
+        f = figs.nth(k)
+        assert f.locator(".seazone").count() == len(spec.sea.zones)
+        assert f.locator("g.fleets g.fleet").count() == len(spec.sea.fleets)
+        assert f.locator(".seakey").count() == 1
+        assert f.locator("g.landing, .link.sea.lane").count() == 0
     last = figs.nth(figs.count() - 1)
     assert last.locator(".front line").count() > 0  # ten days in, a front line
     assert "high-water mark" in page.inner_text("body")

@@ -101,7 +101,11 @@ def test_the_map_of_a_scenario_with_a_sea_has_its_zones_and_each_day_its_control
         == [("sea_of_japan", "Sea of Japan", 41.0, 134.0, None),
             ("tatar", "Tatar Strait", 49.5, 141.0, "soviet")]
     assert [f["id"] for f in geo["sea"]["fleets"]] == ["ijn", "sov_pac", "sov_tatar"]
-    assert "sea" not in client.get(f"/api/scenarios/{FLAGSHIP}/map").json()
+    # the flagship's sea block is served too; a land-only shipped scenario has no sea
+    flag = client.get(f"/api/scenarios/{FLAGSHIP}/map").json()["sea"]
+    assert [z["id"] for z in flag["zones"]] == ["sea_of_japan", "tatar_strait", "korea_strait",
+                                                "yellow_sea"]
+    assert "sea" not in client.get("/api/scenarios/six-telegrams/map").json()
     g = client.post("/api/games", json={"scenario": sid, "seed": 1}).json()
     rep = client.get(f"/api/games/{g['id']}/replay").json()
     c = stavka.Campaign(stavka.load(DATA / "t_naval.yaml"), seed=1).run()

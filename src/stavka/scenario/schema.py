@@ -22,14 +22,14 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12
+from typing_extensions import TypedDict, is_typeddict  # pydantic needs it on Python < 3.12
 
 from stavka.combat.params import MODEL_VERSION
 from stavka.combat.params import VERSIONS as COMBAT_VERSIONS
 
 # the enumerations come from their one source, stavka.enums
 from stavka.enums import Action, EdgeKind, FormationKind, Ground, Stance, Terrain
-from stavka.errors import InputError
+from stavka.errors import InputError, escape
 
 # -- fields accepted but not yet used ------------------------------------------------
 # A field that a later issue will give a rule is kept in the format, marked with
@@ -144,7 +144,7 @@ _UNION_BOUNDS: dict[tuple[str, str], tuple[float | None, float | None]] = {
 def _leaves(ann: Any) -> set[Any]:
     """The plain types an annotation admits (through unions, Optional and Annotated)."""
     origin = typing.get_origin(ann)
-    if origin is Annotated:
+    if origin in (Annotated, NotRequired, typing.Required):
         return _leaves(typing.get_args(ann)[0])
     if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
         out: set[Any] = set()
@@ -164,6 +164,59 @@ def _numeric_only(cls: type[BaseModel], name: str) -> bool:
         leaves = _leaves(cls.model_fields[name].annotation)
         _NUMERIC_ONLY[key] = bool(leaves & {int, float}) and bool not in leaves
     return _NUMERIC_ONLY[key]
+
+
+def _bool_in_numbers(ann: Any, v: Any, depth: int = 0) -> str | None:
+    """Where ``v`` holds true/false in a number's place of annotation ``ann``, below the
+    field itself: the keys and indexes to it (``"contact_chance"``, ``"soviet.japan"``,
+    ``"[2]"``), or None. Looks into mappings, lists and TypedDicts (a model checks its own
+    fields); YAML's ``true`` is not 1 in a container either."""
+    if depth > 8:
+        return None
+    origin = typing.get_origin(ann)
+    if origin in (Annotated, NotRequired, typing.Required):
+        return _bool_in_numbers(typing.get_args(ann)[0], v, depth)
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        for a in typing.get_args(ann):
+            inner = typing.get_args(a)[0] if typing.get_origin(a) is Annotated else a
+            if ((isinstance(v, dict) and (typing.get_origin(inner) is dict
+                                          or is_typeddict(inner)))
+                    or (isinstance(v, list) and typing.get_origin(inner) is list)):
+                where = _bool_in_numbers(inner, v, depth)
+                if where is not None:
+                    return where
+        return None
+    if isinstance(v, dict):
+        if origin is dict:
+            vals = {k: typing.get_args(ann)[1] for k in v}
+        elif is_typeddict(ann):
+            hints = typing.get_type_hints(ann, include_extras=True)
+            vals = {k: hints[k] for k in v if k in hints}
+        else:
+            return None
+        for k, a in vals.items():
+            x = v[k]
+            if isinstance(x, bool):
+                leaves = _leaves(a)
+                if leaves & {int, float} and bool not in leaves:
+                    return str(k)[:40]
+            else:
+                below = _bool_in_numbers(a, x, depth + 1)
+                if below is not None:
+                    return f"{str(k)[:40]}{'' if below.startswith('[') else '.'}{below}"
+        return None
+    if isinstance(v, list) and origin is list:
+        a = typing.get_args(ann)[0]
+        leaves = _leaves(a)
+        for i, x in enumerate(v):
+            if isinstance(x, bool):
+                if leaves & {int, float} and bool not in leaves:
+                    return f"[{i}]"
+            else:
+                below = _bool_in_numbers(a, x, depth + 1)
+                if below is not None:
+                    return f"[{i}]{'' if below.startswith('[') else '.'}{below}"
+    return None
 
 
 def _in_bounds(v: Any, lo: float | None, hi: float | None) -> None:
@@ -187,6 +240,10 @@ class Spec(BaseModel):
     def _no_bool_numbers(cls, v: Any, info: ValidationInfo) -> Any:
         if isinstance(v, bool) and info.field_name and _numeric_only(cls, info.field_name):
             raise ValueError("input should be a number, not true/false")
+        if isinstance(v, dict | list) and v and info.field_name:
+            where = _bool_in_numbers(cls.model_fields[info.field_name].annotation, v)
+            if where is not None:
+                raise ValueError(f"{escape(where)}: input should be a number, not true/false")
         return v
 
     @field_validator("*", mode="after")

@@ -203,6 +203,48 @@ def fuzz_and_run(fixture: Path, tmp_path: Path, n: int, seed: int, days: int = 5
     return ran
 
 
+#: Values of another kind than a field wants (a list or a mapping where an id or a number
+#: belongs, true/false, a timestamp with a time of day where a date belongs, null): the
+#: cross-reference checks see them raw, before the schema reports them.
+KINDS = ["[x]", "{a: 1}", "true", "1942-08-25T10:00:00", "~"]
+
+
+def each_value(fixture: Path, tmp_path: Path,
+               lines: Callable[[int, str], bool] = lambda i, line: True,
+               values: list[str] = KINDS, days: int = 2) -> int:
+    """Every value after ': ' on the lines of ``fixture`` that ``lines(number, text)``
+    picks, replaced by each of ``values`` in turn (not random: every field gets every
+    kind): located errors (:func:`check_one`) or a scenario that runs ``days`` days;
+    never another exception. Returns how many loaded."""
+    import stavka
+
+    text = fixture.read_text()
+    spots: list[int] = []
+    at = 0
+    for i, line in enumerate(text.split("\n"), 1):
+        if lines(i, line):
+            spots += [at + k for k in range(len(line) - 1) if line[k:k + 2] == ": "]
+        at += len(line) + 1
+    ran = 0
+    path = tmp_path / fixture.name
+    for k in spots:
+        end = k + 2
+        while end < len(text) and text[end] not in ",}\n":
+            end += 1
+        for v in values:
+            path.write_text(text[:k + 2] + v + text[end:], encoding="utf-8")
+            try:
+                ld = check_one(path)
+                if ld is not None:
+                    stavka.Campaign(ld, seed=1).run(days=days)
+                    ran += 1
+            except Exception as exc:
+                line = text.count("\n", 0, k) + 1
+                raise AssertionError(f"{fixture.name}:{line}: {text[k + 2:end]!r} -> {v!r}: "
+                                     f"{type(exc).__name__}: {exc}") from exc
+    return ran
+
+
 def test_fuzz_mutated_scenarios(tmp_path):
     r = random.Random(SEED)
     mini = (DATA / "mini.yaml").read_text()

@@ -75,6 +75,32 @@ CASES = [
      "only a sea edge crosses a sea zone (this one is 'road')"),
     ("sea:\n", "events:\n  - {id: go, trigger: {date: 1942-08-21}, effects: [{land: land_by}]}\nsea:\n",
      "events[0].effects[0].land", "unknown landing 'land_by' (did you mean 'land_bay'?)"),
+    # a timestamp with a time of day is not a date (was a TypeError comparing it with one)
+    ("freeze: 1942-12-15", "freeze: 1942-12-15T10:00:00", "sea.zones[1].freeze",
+     "datetimes provided to dates should have zero time"),
+    # true is not a number, in a mapping of numbers either (was read as 1)
+    ("{destroyer: 2, submarine: 10}", "{destroyer: true, submarine: 10}", "sea.fleets[1].ships",
+     "destroyer: input should be a number, not true/false"),
+    ("  landings:\n", "  params: {contact_chance: true}\n  landings:\n", "sea.params",
+     "contact_chance: input should be a number, not true/false"),
+    ("sea:\n", "events:\n  - {id: go, trigger: {date: 1942-08-21}, effects: "
+                "[{morale: {side: japan, delta: true}}]}\nsea:\n",
+     "events[0].effects[0].morale", "delta: input should be a number, not true/false"),
+    ("sea:\n", "diplomacy:\n  trust: {japan: {soviet: true}}\nsea:\n", "diplomacy.trust",
+     "japan.soviet: input should be a number, not true/false"),
+    # named twice (a landing's troops were counted twice against the lift)
+    ("formations: [jap_div1]", "formations: [jap_div1, jap_div1]", "sea.landings[0].formations[1]",
+     "formation 'jap_div1' is named twice (first at sea.landings[0].formations[0])"),
+    ("coast: [sovgavan]", "coast: [sovgavan, sovgavan]", "sea.zones[1].coast[1]",
+     "region 'sovgavan' is named twice (first at sea.zones[1].coast[0])"),
+    ("adjacent: [tatar]}", "adjacent: [tatar, tatar]}", "sea.zones[0].adjacent[1]",
+     "sea zone 'tatar' is named twice"),
+    # a day outside the campaign never comes (the landing or move was never made, silently)
+    ("{id: land_bay, date: 1942-08-22,", "{id: land_bay, date: 1941-08-22,",
+     "sea.landings[0].date", "a landing's day must lie within the campaign 1942-08-20..1942-12-31 "
+                             "(got 1941-08-22; it would never be made)"),
+    ("  landings:\n", "  moves:\n    - {date: 1943-01-01, fleet: ijn, to: tatar}\n  landings:\n",
+     "sea.moves[0].date", "a fleet move's day must lie within the campaign"),
 ]
 
 
@@ -165,3 +191,23 @@ def test_a_param_dated_move_comes_before_an_undated_landing(tmp_path):
         load_file(bad)
     assert ("sea.landings[0].target: 'sovgavan' is not on the coast of sea zone "
             "'sea_of_japan'") in str(ei.value)
+
+
+#: the first line of t_naval.yaml's sea block
+SEA_LINE = FIX.read_text().split("\n").index("sea:") + 1
+
+
+def _sea_line(i: int, line: str) -> bool:
+    """The lines of t_naval.yaml the sea touches: its block, ports, beaches, lanes."""
+    return i >= SEA_LINE or any(w in line for w in ("port", "beach", "zone: tatar}"))
+
+
+def test_every_sea_value_of_another_kind(tmp_path):
+    """Every field of the sea block (and of the ports, beaches and lanes it reads) given
+    a list, a mapping, true, a timestamp with a time of day and null in turn: located
+    errors or a scenario that runs, never another exception. The sea's cross-reference
+    checks see raw values before the schema: a list where a fleet's id belongs was an
+    unhashable key (TypeError), a timestamp compared with a date a TypeError."""
+    from .test_loader_fuzz import each_value
+
+    assert each_value(FIX, tmp_path, _sea_line) > 0

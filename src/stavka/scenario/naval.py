@@ -9,7 +9,10 @@ unknown ship class (with "did you mean"), a sea zone whose id is also a node's, 
 bordering itself, ice that thaws before it freezes, a landing on a region that is not on
 its fleet's coast (where its moves have taken it by then) or has neither port nor beach,
 troops of another side than the fleet, a fleet move onto land or to a zone not adjacent
-to the fleet's, and a port or beach in a region no sea zone borders.
+to the fleet's, a move or landing dated outside the campaign (it would never be made), a
+region, zone or formation named twice in one list, and a port or beach in a region no
+sea zone borders. Values of the wrong kind (a list where an id belongs, a timestamp
+where a date belongs) are left to the schema: here they match nothing.
 """
 
 from __future__ import annotations
@@ -31,6 +34,18 @@ def _seq(v: Any) -> list[Any]:
 
 def _map(v: Any) -> dict[str, Any]:
     return v if isinstance(v, dict) else {}
+
+
+def _s(v: Any) -> str | None:
+    """A raw value as an id: text, else None (a list or a mapping where an id belongs is
+    the schema's to report; it is no key here)."""
+    return v if isinstance(v, str) else None
+
+
+def _day(v: Any) -> dt.date | None:
+    """A raw value as a day: a date, else None (a timestamp with a time of day, which the
+    schema reports, is not compared with dates here)."""
+    return v if isinstance(v, dt.date) and not isinstance(v, dt.datetime) else None
 
 
 def _q(v: Any) -> str:
@@ -59,6 +74,18 @@ def check_refs(data: dict[str, Any], ref: Ref, add: Callable[[Path, str], None],
             if isinstance(e, dict) and e.get("zone") is not None:
                 add(("edges", i, "zone"), "names a sea zone, but the scenario has no sea block")
         return  # absent (no more checks), or the schema reports the type
+    first, last = _day(data.get("start")), _day(data.get("end"))
+
+    def in_campaign(path: Path, when: Any, what: str) -> bool:
+        """Is day ``when`` (a date; not a $param or null) within the campaign? A day
+        outside it never comes: the move or landing would never be made."""
+        d = _day(when)
+        if d is None or first is None or last is None or first <= d <= last:
+            return True
+        add(path, f"{what} must lie within the campaign {first}..{last} (got {d}; it "
+                  f"would never be made)")
+        return False
+
     sides_d = _map(data.get("sides"))
     sides = list(sides_d)
     forms = {f["id"]: f for f in _seq(data.get("formations"))
@@ -73,6 +100,8 @@ def check_refs(data: dict[str, Any], ref: Ref, add: Callable[[Path, str], None],
         zid = z.get("id")
         if isinstance(zid, str) and zid in node_ids:
             add((*p, "id"), f"sea zone id {_q(zid)} is also a node's id (ids name one region)")
+        _twice(_seq(z.get("coast")), (*p, "coast"), "region", add)
+        _twice(_seq(z.get("adjacent")), (*p, "adjacent"), "sea zone", add)
         for j, n in enumerate(_seq(z.get("coast"))):
             if isinstance(n, str) and n in zone_ids:
                 add((*p, "coast", j), f"{_q(n)} is a sea zone; a coast lists land regions")
@@ -84,8 +113,8 @@ def check_refs(data: dict[str, Any], ref: Ref, add: Callable[[Path, str], None],
             else:
                 ref((*p, "adjacent", j), a, zone_ids, "sea zone")
         ref((*p, "control"), z.get("control"), sides, "side")
-        fr, th = z.get("freeze"), z.get("thaw")
-        if isinstance(fr, dt.date) and isinstance(th, dt.date) and th <= fr:
+        fr, th = _day(z.get("freeze")), _day(z.get("thaw"))
+        if fr is not None and th is not None and th <= fr:
             add((*p, "thaw"), f"must be after freeze {fr} (got {th})")
         if isinstance(zid, str):
             coast[zid] = [n for n in _seq(z.get("coast")) if isinstance(n, str)]
@@ -123,15 +152,17 @@ def check_refs(data: dict[str, Any], ref: Ref, add: Callable[[Path, str], None],
     # scripted moves, in the order the engine makes them (by date, then file order): each
     # from the zone the fleet is in then to an adjacent one
     adjacent = {frozenset((z["id"], a)) for z in zones if isinstance(z, dict)
-                for a in _seq(z.get("adjacent")) if isinstance(z.get("id"), str)}
+                for a in _seq(z.get("adjacent")) if isinstance(z.get("id"), str)
+                and isinstance(a, str)}
     moves = [(m.get("date"), i, m) for i, m in enumerate(_seq(sea.get("moves")))
              if isinstance(m, dict)]
     where = {fid: f.get("zone") for fid, f in fleet_of.items()}
     sailed: dict[str, list[tuple[dt.date, str]]] = {}
-    for when, i, m in sorted(moves, key=lambda x: (x[0] if isinstance(x[0], dt.date)
-                                                   else dt.date.max, x[1])):
+    for when, i, m in sorted(moves, key=lambda x: (_day(x[0]) or dt.date.max, x[1])):
         p = ("sea", "moves", i)
         param((*p, "date"), when)
+        if not in_campaign((*p, "date"), when, "a fleet move's day"):
+            continue
         fid, to = m.get("fleet"), m.get("to")
         ref((*p, "fleet"), fid, fleet_ids, "fleet")
         if isinstance(to, str) and to in node_ids and to not in zone_ids:
@@ -150,14 +181,13 @@ def check_refs(data: dict[str, Any], ref: Ref, add: Callable[[Path, str], None],
         where[fid] = to
         # a $param-dated move comes after every dated one: only a landing with no date or
         # a $param date is checked against where it takes the fleet
-        sailed.setdefault(fid, []).append((when if isinstance(when, dt.date) else dt.date.max,
-                                           to))
+        sailed.setdefault(fid, []).append((_day(when) or dt.date.max, to))
 
     def zone_on(fid: Any, when: Any) -> Any:
         """The zone fleet ``fid`` is in on day ``when`` (after that day's moves)."""
         z = fleet_of[fid].get("zone")
         for d, to in sailed.get(fid, []):
-            if not isinstance(when, dt.date) or d <= when:  # a $param date: after them all
+            if _day(when) is None or d <= when:  # a $param date: after them all
                 z = to
         return z
 
@@ -168,12 +198,15 @@ def check_refs(data: dict[str, Any], ref: Ref, add: Callable[[Path, str], None],
             continue
         p = ("sea", "landings", i)
         param((*p, "date"), ld.get("date"))
+        in_campaign((*p, "date"), ld.get("date"), "a landing's day")
+        _twice(_seq(ld.get("formations")), (*p, "formations"), "formation", add)
         ref((*p, "fleet"), ld.get("fleet"), fleet_ids, "fleet")
-        fl = fleet_of.get(ld.get("fleet"))  # type: ignore[arg-type]
+        fl = fleet_of.get(_s(ld.get("fleet")) or "")
         for j, fid in enumerate(_seq(ld.get("formations"))):
             ref((*p, "formations", j), fid, list(forms), "formation")
             f = forms.get(fid) if isinstance(fid, str) else None
-            if fl is not None and f is not None and f.get("side") != fl.get("side"):
+            if (fl is not None and f is not None and isinstance(f.get("side"), str)
+                    and isinstance(fl.get("side"), str) and f.get("side") != fl.get("side")):
                 add((*p, "formations", j), f"formation {_q(fid)} belongs to {_q(f.get('side'))}, "
                                            f"fleet {_q(fl.get('id'))} to {_q(fl.get('side'))}")
         tgt = ld.get("target")
@@ -190,7 +223,7 @@ def check_refs(data: dict[str, Any], ref: Ref, add: Callable[[Path, str], None],
                                 f"(set its port or beach)")
     on_coast = {n for c in coast.values() for n in c}
     for i, n in enumerate(_seq(data.get("nodes"))):
-        if not isinstance(n, dict) or n.get("id") in on_coast:
+        if not isinstance(n, dict) or _s(n.get("id")) in on_coast:
             continue
         for key in ("port", "port_tons_per_day", "beach"):
             v = n.get(key)
@@ -202,6 +235,25 @@ def check_refs(data: dict[str, Any], ref: Ref, add: Callable[[Path, str], None],
 
 def _positive(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool) and v > 0
+
+
+def _fmt(path: Path) -> str:
+    """``("sea", "zones", 1, "coast", 0)`` as written in a message: ``sea.zones[1].coast[0]``."""
+    return "".join(f"[{q}]" if isinstance(q, int) else f".{q}" for q in path).lstrip(".")
+
+
+def _twice(items: list[Any], path: Path, what: str, add: Callable[[Path, str], None]) -> None:
+    """Report an id listed twice in ``items`` (a coast, adjacent zones, a landing's
+    troops), at its second place."""
+    first: dict[str, int] = {}
+    for j, v in enumerate(items):
+        if not isinstance(v, str):
+            continue
+        if v in first:
+            add((*path, j), f"{what} {_q(v)} is named twice (first at "
+                            f"{_fmt((*path, first[v]))})")
+        else:
+            first[v] = j
 
 
 def _unique(items: list[Any], path: Path, add: Callable[[Path, str], None]) -> list[str]:

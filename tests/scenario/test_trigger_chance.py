@@ -76,3 +76,24 @@ def test_a_sweep_out_name_the_system_cannot_hold_is_one_line(capsys):
 def test_a_truck_range_of_zero_is_outside_the_rule():
     with pytest.raises(stavka.StavkaError, match="must be >= 1"):
         stavka.Campaign("two-fronts-1941", params={"rules.truck_range_km": 0})
+
+
+@pytest.mark.parametrize(("cond", "message"), [
+    # was a TypeError at the first day (every comparison evaluated, '>' with none among them)
+    ('{name: transfer_divisions, op: "==", value: ~}',
+     "events[0].trigger.param.value: '==' needs a value"),
+    ('{name: transfer_divisions, op: "!="}', "events[0].trigger.param.value: '!=' needs a value"),
+    # a date parameter is compared with a number by no operator (was always false)
+    ('{name: japan_attack_date, op: "==", value: 1}',
+     "events[0].trigger.param.op: '==' cannot compare date parameter 'japan_attack_date'"),
+])
+def test_a_parameter_condition_that_compares_nothing_is_one_located_line(
+        tmp_path, capsys, cond, message):
+    lines = MINI.read_text().splitlines()
+    i = lines.index("    trigger: {date: 1941-10-05}")
+    lines[i] = f"    trigger: {{param: {cond}}}"
+    p = tmp_path / "s.yaml"
+    p.write_text("\n".join(lines) + "\n")
+    assert main(["check", str(p)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err

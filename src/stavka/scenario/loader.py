@@ -1016,13 +1016,15 @@ class _Loader:
             pc = trig.param
             if pc is not None and pc.name in spec.parameters:
                 ptype = spec.parameters[pc.name].type
-                if pc.op in (">", ">=", "<", "<="):
+                if pc.op not in ("set", "unset"):  # a comparison
                     if ptype == "date":
                         self.add((*path, "param", "op"),
                                  f"{pc.op!r} cannot compare date parameter {shown(pc.name)} "
                                  f"with a number (use set/unset)")
                     elif pc.value is None:
-                        self.add((*path, "param", "value"), f"{pc.op!r} needs a value")
+                        self.add((*path, "param", "value"),
+                                 f"{pc.op!r} needs a value (a number, or true/false; "
+                                 f"set/unset test for none)")
             for j, sub in enumerate(trig.any):
                 walk((*path, "any", j), sub)
 

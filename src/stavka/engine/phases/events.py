@@ -9,6 +9,8 @@ by the movement phase; a player's order of the day cancels one (orders phase).
 from __future__ import annotations
 
 import datetime as dt
+import operator
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -137,10 +139,12 @@ def _param_holds(st: Static, name: str, op: str, value: Any) -> bool:
         return v is not None and v is not False and v != 0
     if op == "unset":
         return v is None or v is False or v == 0
-    if v is None:
+    if v is None or (value is None and op not in ("==", "!=")):  # no order with none
         return False
-    return bool({"==": v == value, "!=": v != value, ">": v > value, ">=": v >= value,
-                 "<": v < value, "<=": v <= value}[op])
+    compare: dict[str, Callable[[Any, Any], Any]] = {
+        "==": operator.eq, "!=": operator.ne, ">": operator.gt, ">=": operator.ge,
+        "<": operator.lt, "<=": operator.le}
+    return bool(compare[op](v, value))  # only the op asked for
 
 
 def run(ctx: Ctx) -> None:

@@ -109,3 +109,13 @@ def test_fuzz_the_diplomacy_fixture(tmp_path):
     n = int(os.environ.get("STAVKA_DIPLO_FUZZ_N", "80"))
     ran = fuzz_and_run(FIX, tmp_path, n, seed=1313)
     assert 0 < ran < n
+
+
+def test_every_region_and_formation_value_of_another_kind(tmp_path):
+    """Every field of the regions and formations (what diplomacy's cross-reference checks
+    read raw: owners, sides, goods) given a list and a mapping in turn: located errors,
+    never another exception. A list where a region's id or a formation's side belongs
+    was an unhashable key (TypeError)."""
+    from .test_loader_fuzz import each_value
+
+    each_value(FIX, tmp_path, lambda i, line: line.startswith("  - {id:"), ["[x]", "{a: 1}"])

@@ -52,7 +52,7 @@ def check_refs(data: dict[str, Any], ref: Ref, add: Callable[[tuple[Any, ...], s
     sides = list(sides_d)
     nodes = [n for n in _seq(data.get("nodes")) if isinstance(n, dict)]
     node_ids: list[str] = [n["id"] for n in nodes if isinstance(n.get("id"), str)]
-    owner = {n.get("id"): n.get("owner") for n in nodes}
+    owner = {n["id"]: n.get("owner") for n in nodes if isinstance(n.get("id"), str)}
     fronts = sorted({f for n in nodes if isinstance(f := n.get("front", "rear"), str)})
     edges: set[tuple[str, str, str]] = set()
     for e in _seq(data.get("edges")):
@@ -62,7 +62,7 @@ def check_refs(data: dict[str, Any], ref: Ref, add: Callable[[tuple[Any, ...], s
     alliance = {k: _map(v).get("alliance") for k, v in sides_d.items()}
     have: dict[str, dict[str, float]] = {s: {} for s in sides}
     for f in _seq(data.get("formations")):
-        if isinstance(f, dict) and f.get("side") in have:
+        if isinstance(f, dict) and isinstance(f.get("side"), str) and f["side"] in have:
             for k in ("tanks", "guns", "aircraft", "trucks"):
                 v = f.get(k)
                 if isinstance(v, int | float) and not isinstance(v, bool):

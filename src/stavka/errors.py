@@ -80,6 +80,12 @@ def shown_text(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def quoted(text: str, limit: int = 40) -> str:
+    """A user's id in a one-line message: quoted, :func:`escape`-d, cut with ``...``
+    (a cut ``repr`` lost its closing quote and could split an escape)."""
+    return f"'{shown_text(text, limit)}'"
+
+
 def did_you_mean(name: str, choices: list[str] | tuple[str, ...]) -> str:
     """Return ``" (did you mean 'x'?)"`` for the closest choice, or ``""``."""
     import difflib

@@ -144,6 +144,16 @@ def test_a_fleet_of_another_side_is_not_yours(tmp_path: Path) -> None:
     ("t_naval", "ijn land bayy jap_div1", "unknown region 'bayy' (did you mean 'bay'?)"),
     ("t_naval", "ijn land bay jap_div2", "unknown formation 'jap_div2' (did you mean 'jap_div1'?)"),
     ("t_naval", "sovet raise_partisans vlad 1", "unknown side 'sovet' (did you mean 'soviet'?)"),
+    # a fleet, a landing or a side given a formation's order: which order it takes
+    ("t_naval", "ijn move bay", "unknown formation 'ijn' (ijn is a fleet: 'ijn fleet_move "
+                                "ZONE' or 'ijn land TARGET FORMATION...')"),
+    ("t_naval", "land_bay hold", "unknown formation 'land_bay' (land_bay is a landing of the "
+                                 "sea block: 'land_bay land')"),
+    ("t_naval", "soviet hold", "unknown formation 'soviet' (soviet is a side: 'soviet "
+                               "raise_partisans REGION DETACHMENTS')"),
+    # a long id is cut inside its quotes (a cut repr lost the closing quote)
+    ("t_naval", "ijn fleet_move " + "z" * 100, f"unknown sea zone '{'z' * 37}...'"),
+    ("t_naval", "ijn fleet_move \u202e" * 1, "unknown sea zone '\\u202e'"),
 ])
 def test_unknown_names_in_sea_orders(scenario: str, order: str, why: str) -> None:
     c = stavka.Campaign(stavka.load(DATA / f"{scenario}.yaml"))

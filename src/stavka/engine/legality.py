@@ -20,7 +20,7 @@ import numpy as np
 from stavka.engine.context import Ctx
 from stavka.engine.records import Order
 from stavka.enums import A_ATTACK, A_MOVE, A_RAIL, ACTIONS, ACTIVE, STATUSES
-from stavka.errors import IllegalOrderError, did_you_mean
+from stavka.errors import IllegalOrderError, did_you_mean, quoted
 from stavka.world.static import Static
 
 ACTION_CODE = {a: ACTIONS.index(a) for a in ACTIONS}
@@ -189,7 +189,7 @@ def unknown_ids(st: Static, order: Order) -> str | None:
         dip = st.spec.diplomacy
         reqs = [r.id for r in dip.requests] if dip is not None else []
         if order.formation not in reqs:
-            return (f"unknown request {order.formation!r:.40}"
+            return (f"unknown request {quoted(order.formation)}"
                     f"{did_you_mean(order.formation, reqs)}"
                     + ("" if reqs else " (this scenario has no diplomatic requests)"))
         return None
@@ -198,11 +198,26 @@ def unknown_ids(st: Static, order: Order) -> str | None:
 
         return special_unknown(st, order)
     if order.formation not in st.form_index:
-        return (f"unknown formation {order.formation!r:.40}"
-                f"{did_you_mean(order.formation, list(st.form_ids))}")
+        return (f"unknown formation {quoted(order.formation)}"
+                + (_not_a_formation(st, order.formation)
+                   or did_you_mean(order.formation, list(st.form_ids))))
     if order.target is not None and order.target not in st.node_index:
-        return f"unknown region {order.target!r:.40}{did_you_mean(order.target, list(st.node_ids))}"
+        return f"unknown region {quoted(order.target)}{did_you_mean(order.target, list(st.node_ids))}"
     return None
+
+
+def _not_a_formation(st: Static, name: str) -> str:
+    """A hint when ``name``, given a formation's order, names a fleet, a landing or a
+    side (the orders of :mod:`stavka.engine.special_orders` that they take), else ""."""
+    nav = st.naval
+    if nav is not None and name in nav.fleet_ids:
+        return (f" ({name} is a fleet: '{name} fleet_move ZONE' or '{name} land TARGET "
+                f"FORMATION...')")
+    if nav is not None and name in nav.landing_ids:
+        return f" ({name} is a landing of the sea block: '{name} land')"
+    if name in st.side_ids:
+        return f" ({name} is a side: '{name} raise_partisans REGION DETACHMENTS')"
+    return ""
 
 
 def check_owner(st: Static, order: Order, sides: Sequence[str] | None) -> None:

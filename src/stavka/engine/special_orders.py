@@ -38,7 +38,7 @@ import numpy as np
 from stavka.engine.context import Ctx
 from stavka.engine.phases import naval
 from stavka.engine.records import Order
-from stavka.errors import did_you_mean
+from stavka.errors import did_you_mean, quoted
 from stavka.scenario.interdiction import partisan_problem
 from stavka.world.static import Static
 
@@ -57,28 +57,28 @@ def unknown_ids(st: Static, order: Order) -> str | None:
     if order.action == "raise_partisans":
         sides = list(st.side_ids)
         if subj not in sides:
-            return f"unknown side {subj!r:.40}{did_you_mean(subj, sides)}"
+            return f"unknown side {quoted(subj)}{did_you_mean(subj, sides)}"
         if tgt not in st.node_index and tgt is not None:
-            return f"unknown region {tgt!r:.40}{did_you_mean(tgt, list(st.node_ids))}"
+            return f"unknown region {quoted(tgt)}{did_you_mean(tgt, list(st.node_ids))}"
         return None
     if order.action == "land" and tgt is None:
         landings = list(nav.landing_ids) if nav is not None else []
         if subj not in landings:
             hint = (" (a fleet lands with 'FLEET land TARGET FORMATION...')"
                     if subj in fleets else _no_sea(st))
-            return f"unknown landing {subj!r:.40}{did_you_mean(subj, landings)}{hint}"
+            return f"unknown landing {quoted(subj)}{did_you_mean(subj, landings)}{hint}"
         return None
     if subj not in fleets:
-        return f"unknown fleet {subj!r:.40}{did_you_mean(subj, fleets)}{_no_sea(st)}"
+        return f"unknown fleet {quoted(subj)}{did_you_mean(subj, fleets)}{_no_sea(st)}"
     if order.action == "fleet_move":
         if tgt not in zones and tgt not in st.node_index and tgt is not None:
-            return f"unknown sea zone {tgt!r:.40}{did_you_mean(tgt, zones)}"
+            return f"unknown sea zone {quoted(tgt)}{did_you_mean(tgt, zones)}"
         return None
     if tgt not in st.node_index and tgt not in zones and tgt is not None:
-        return f"unknown region {tgt!r:.40}{did_you_mean(tgt, list(st.node_ids))}"
+        return f"unknown region {quoted(tgt)}{did_you_mean(tgt, list(st.node_ids))}"
     for fid in order.more:
         if fid not in st.form_index:
-            return f"unknown formation {fid!r:.40}{did_you_mean(fid, list(st.form_ids))}"
+            return f"unknown formation {quoted(fid)}{did_you_mean(fid, list(st.form_ids))}"
     return None
 
 

@@ -267,6 +267,7 @@ LANDING_CASES = [
      "the fleet is)"),
     (lambda d: (_second_division(d), form(d, "jap_div2").update(arrives="1942-09-01")),
      "ijn land bay jap_div2", "formation jap_div2 is not in play yet"),
+    (japan_alone, "ijn land rashin jap_div1", "formation jap_div1 is already at rashin"),
     (lambda d: (japan_alone(d), ijn(d)["ships"].update(transport=5)),
      "land_bay land", "lift short: 15,000 men and 8,250 t to carry, the transports take "
                       "5,000 men and 12,500 t"),
@@ -284,6 +285,27 @@ def test_a_landing_order_refused_with_its_reason(tmp_path: Path, edit: Any, orde
                                                  why: str) -> None:
     c = build(tmp_path, NAVAL, edit)
     assert refused(c, order).endswith(f": {why}")
+
+
+def test_a_formation_lands_once_a_day(tmp_path: Path) -> None:
+    # two fleets with lift to spare: the division landed at bay by the first is refused
+    # to the second the same day with the reason (was: carried on from bay to vlad, two
+    # landings in one day)
+    def edit(d: dict[str, Any]) -> None:
+        japan_alone(d)
+        sea(d)["landings"] = []
+        sea(d)["fleets"].append({"id": "ijn2", "name": "Second", "side": "japan",
+                                 "zone": "sea_of_japan", "ships": {"transport": 20}})
+        form(d, "sov_vlad")["location"] = "ussur"
+
+    c = build(tmp_path, NAVAL, edit, player="japan")
+    c.step(["ijn land bay jap_div1", "ijn2 land vlad jap_div1"])
+    assert [e.place for e in of_kind(c.events, "landing")] == ["bay"]
+    (no,) = of_kind(c.events, "landing_refused")
+    assert no.values["reason"] == ("formation jap_div1 came ashore today; it embarks again "
+                                   "tomorrow at the earliest")
+    c.step(["ijn2 land vlad jap_div1"])  # the next day it may
+    assert [e.place for e in of_kind(c.events, "landing")][-1:] == ["vlad"]
 
 
 def test_a_landing_with_troops_of_another_side_is_not_yours(tmp_path: Path) -> None:

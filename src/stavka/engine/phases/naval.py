@@ -28,7 +28,8 @@ every step.
    all of them and for the orders' own check) the troops are the fleet's side's, the
    target has a port or a beach and lies on the coast of the fleet's zone, the zone is
    free of ice, the fleet's alliance controls it, every embarked formation
-   is in play at a region of that coast its alliance holds, the fleet's transports can
+   is in play at a region of that coast its alliance holds, none came ashore today or
+   is at the target already, the fleet's transports can
    lift their men (``lift_men``) and tons (men, tanks and guns at ``tons_per_*``; what
    the fleet's earlier landings of the day carried is not free again until tomorrow), and
    no enemy troops hold the target (an opposed landing is not modelled: land on an
@@ -334,7 +335,8 @@ def landing_checks(ctx: Ctx, nav: NavalStatic, iced: np.ndarray, f: int, forms: 
     the fleet's side, the target has a port or a beach (both checked at load for the
     ``sea.landings``), the target is on the coast of the fleet's zone, the zone is free of
     ice, the fleet's alliance controls it, every formation is in play at a region of that
-    coast its alliance holds, the transports lift the men and tons (less ``used_men``,
+    coast its alliance holds, none came ashore today (a formation lands once a day) or
+    is at the target already, the transports lift the men and tons (less ``used_men``,
     ``used_t`` [R] already carried today), no enemy troops hold the target. One rule for
     the landings of the sea block, an event's ``land`` effect and the player's ``land``
     orders (:mod:`stavka.engine.special_orders`)."""
@@ -358,6 +360,8 @@ def landing_checks(ctx: Ctx, nav: NavalStatic, iced: np.ndarray, f: int, forms: 
     ready = ((s.status[:, forms] == ACTIVE) & nav.coast[z[:, None], loc]
              & (st.alliance[s.owner[rr[:, None], loc]] == al)).all(axis=1)
     foe = ctx.enemy_men_at()[:, side, tgt]
+    ashore = (s.landed_day[:, forms] == ctx.day).any(axis=1)  # came ashore today
+    there = (loc == tgt).any(axis=1)  # already at the target
     every = np.ones(ctx.R, dtype=bool)
     checks = (
         ("side", every & bool((st.fside[forms] != side).any())),
@@ -366,6 +370,8 @@ def landing_checks(ctx: Ctx, nav: NavalStatic, iced: np.ndarray, f: int, forms: 
         ("ice", iced[z]),
         ("control", (ctrl < 0) | (st.alliance[np.maximum(ctrl, 0)] != al)),
         ("troops", ~ready),
+        ("ashore", ashore),
+        ("there", there),
         ("lift", (men > lift_men) | (need_t > lift_t)),
         ("defended", foe > 0),
     )
@@ -494,6 +500,13 @@ def landing_reason(ctx: Ctx, nav: NavalStatic, case: LandingCase, r: int) -> str
                 return (f"formation {st.form_ids[i]} is at {st.node_ids[n]}, held by "
                         f"{st.side_ids[int(s.owner[r, n])]}")
         return f"the troops are not all in play at a held coastal region of {zone}"
+    if check == "ashore":
+        i = next(int(i) for i in case.forms if s.landed_day[r, i] == ctx.day)
+        return (f"formation {st.form_ids[i]} came ashore today; it embarks again tomorrow "
+                f"at the earliest")
+    if check == "there":
+        i = next(int(i) for i in case.forms if s.loc[r, i] == case.tgt)
+        return f"formation {st.form_ids[i]} is already at {tgt}"
     if check == "lift":
         return (f"lift short: {case.men[r]:,.0f} men and {case.need_t[r]:,.0f} t to carry, "
                 f"the transports take {case.lift_men[r]:,.0f} men and {case.lift_t[r]:,.0f} t")

@@ -244,13 +244,13 @@ def read_replay(path: str | Path) -> ReplayFile:
         more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
         raise InputError(f"{p}: {where}: {_one_line(e['msg'])}{more}") from None
     if len(rf.digests) != rf.days + 1:
-        raise InputError(f"{p}: digests: {len(rf.digests)} digests for {rf.days} days "
-                         f"(expected {rf.days + 1}: the start and every step; the file's "
-                         "days are steps)")
+        raise InputError(f"{p}: digests: {len(rf.digests)} digests for {show(rf.days)} days "
+                         f"(expected {show(rf.days + 1)}: the start and every step; the "
+                         "file's days are steps)")
     for i, o in enumerate(rf.orders):
         if o.day >= rf.days:
-            raise InputError(f"{p}: orders.{i}.day: step {o.day} is not before the replay's "
-                             f"end (step {rf.days}; steps are days at 24-hour steps)")
+            raise InputError(f"{p}: orders.{i}.day: step {show(o.day)} is not before the "
+                             f"replay's end (step {rf.days}; steps are days at 24-hour steps)")
         if i and o.day < rf.orders[i - 1].day:
             raise InputError(f"{p}: orders.{i}.day: orders are not in day order")
     if rf.trace is not None:

@@ -84,3 +84,12 @@ def test_partisans_staged_together_within_the_sides_pool(client, tmp_path):
     c.step(["soviet raise_partisans p 4", "soviet raise_partisans q 6"])
     assert client.get(f"/api/games/{gid}").json()["digest"] == c.digest()
     assert c.world.state.partisan_pool[0, c.static.side("soviet")] == 0.0
+
+
+def test_an_unknown_name_in_an_order_is_shown_escaped(client):
+    # the order was quoted raw in the error (a NUL, a bidi override reaching the page)
+    gid, h = game_of(client, NAVAL, "t_naval.yaml", "japan")
+    for order in ("ijn\x00 fleet_move tatar", "ijn fleet_move \u202etatar",
+                  "\x1b[31mijn fleet_move tatar", "ijn fleet_move " + "z" * 5000):
+        msg = one_line_error(stage(client, gid, h, order), 422)
+        assert msg.isprintable() and len(msg) < 400, msg

@@ -312,7 +312,7 @@ def check_order(c: Any, text: str, side: str) -> str:
         o = Order.parse(text)
         why = unknown_ids(c.static, o)
         if why:
-            raise OrderRefused(f"order '{o.text()[:120]}': {why}")
+            raise OrderRefused(f"order '{o.shown()}': {why}")
         try:
             check_owner(c.static, o, (side,))
         except IllegalOrderError as exc:

@@ -44,3 +44,17 @@ def test_the_order_text_itself_is_kept_as_typed():
     o = Order.parse("sov_16a attack vyazma")
     assert o.text() == o.shown() == "sov_16a attack vyazma"
     assert Order("a\nb", "hold").shown() == "a\\nb hold"
+
+
+@pytest.mark.parametrize("make, needle", [
+    (lambda: Order(5, "hold"), "an order's formation is a word (got int 5)"),
+    (lambda: Order("sov_16a", "move", ["vyazma"]), "an order's target is a word (got list"),
+    (lambda: Order("sov_16a", None), "an order's action is a word (got NoneType None)"),
+    (lambda: Order("japan", "raise_partisans", "p", (5,)), "more is a tuple of words"),
+    (lambda: Order("fleet", "land", "bay", "div"), "more is a tuple of words (got str 'div')"),
+])
+def test_an_order_built_in_python_of_other_types_is_refused_with_a_reason(make, needle):
+    # was a TypeError from joining the words for a message
+    with pytest.raises(StavkaError) as exc:
+        make()
+    assert needle in str(exc.value) and str(exc.value).isprintable()

@@ -46,6 +46,7 @@ class Order:
     def __post_init__(self) -> None:
         """Raise :class:`IllegalOrderError` for an unknown action, for a move, attack
         or rail order without a target region, or for words that do not fit the action."""
+        self._check_types()
         if self.action in SPECIAL:
             self._check_special()
             return
@@ -65,11 +66,23 @@ class Order:
         if self.action in NEEDS_TARGET and not self.target:
             raise IllegalOrderError(f"order '{self.shown()}': '{self.action}' needs a target node")
 
+    def _check_types(self) -> None:
+        """Every part of an order is a word: an Order built in Python may hold anything
+        (raises :class:`IllegalOrderError` naming the part and what it holds)."""
+        parts = (("formation", self.formation), ("action", self.action),
+                 ("target", self.target))
+        for name, v in parts:
+            if not isinstance(v, str) and not (name == "target" and v is None):
+                raise IllegalOrderError(f"an order's {name} is a word (got "
+                                        f"{type(v).__name__} {shown_text(repr(v), 40)})")
+        if not isinstance(self.more, tuple) or not all(isinstance(w, str) for w in self.more):
+            raise IllegalOrderError(f"an order's more is a tuple of words (got "
+                                    f"{type(self.more).__name__} "
+                                    f"{shown_text(repr(self.more), 40)})")
+
     def _check_special(self) -> None:
         a = self.action
         syntax = f"order '{self.shown()}': expected '{_SYNTAX[a]}'"
-        if not isinstance(self.more, tuple) or not all(isinstance(w, str) for w in self.more):
-            raise IllegalOrderError(f"{syntax} (more must be a tuple of words)")
         if a == "fleet_move" and (not self.target or self.more):
             raise IllegalOrderError(f"{syntax}: a fleet sails to one sea zone")
         if a == "land" and self.target and not self.more:

@@ -332,3 +332,25 @@ def test_a_strike_on_a_region_without_a_port_is_a_located_error(tmp_path):
         load_file(f)
     assert "events[0].effects[0].strike.port: 'ussur' has no port (port_tons_per_day is 0)" \
         in str(e.value)
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("{region: p, fort: 1.5}", "{region: p, damage: 0.5}",
+     "events[0].effects[1].strike: damage: a strike on a region knocks out 'fort' levels"),
+    ("{a: p, b: src, damage: 0.5}", "{a: p, b: src, damage: 0.5, fort: 2}",
+     "events[0].effects[0].strike: fort: only a strike on a 'region' knocks out"),
+    ("{a: p, b: src, damage: 0.5}", "{a: p, b: src}",
+     "events[0].effects[0].strike: a strike with no damage and no air formations ('select') "
+     "does nothing"),
+    ("{region: p, fort: 1.5}", "{region: p}", "a strike with no fort and no air formations"),
+])
+def test_a_strike_value_its_target_does_not_read_is_a_located_error(tmp_path, old, new,
+                                                                    message):
+    # the value was dropped without a word (a region's strike reads fort, not damage)
+    text = (DATA / "t_strike.yaml").read_text()
+    assert old in text
+    f = tmp_path / "s.yaml"
+    f.write_text(text.replace(old, new, 1))
+    with pytest.raises(ScenarioError) as e:
+        load_file(f)
+    assert message in str(e.value), str(e.value)

@@ -705,7 +705,9 @@ class Strike(Spec):
     formations of ``select``, by their aircraft): the rail edge ``a``-``b`` or the
     ``port`` loses that share of its capacity (trains, tons unloaded a day), or ``region``
     that many fortification levels; all are repaired over days
-    (``rules.strike_repair_per_day``, ``rules.fort_repair_per_day``)."""
+    (``rules.strike_repair_per_day``, ``rules.fort_repair_per_day``). ``fort`` is a
+    region's only, ``damage`` an edge's or a port's; a strike with neither and no air
+    formations is an error (it would do nothing)."""
 
     a: str | None = Field(None, description="one end of the rail edge struck (node id)")
     b: str | None = Field(None, description="the other end (node id)")
@@ -728,6 +730,17 @@ class Strike(Spec):
         if targets != 1 or (edge and (self.a is None or self.b is None)):
             raise ValueError("a strike targets one of a rail edge ('a' and 'b'), a 'region' "
                              "(its fortifications) or a 'port'")
+        # a value the target does not read would be dropped without a word
+        if self.region is not None and self.damage:
+            raise ValueError(f"damage: a strike on a region knocks out 'fort' levels; "
+                             f"'damage' is for a rail edge or a port (got {self.damage:g})")
+        if self.region is None and self.fort:
+            raise ValueError(f"fort: only a strike on a 'region' knocks out fortification "
+                             f"levels; a rail edge or a port loses 'damage' (got {self.fort:g})")
+        if not (self.damage or self.fort or self.select is not None):
+            raise ValueError("a strike with no " + ("fort" if self.region is not None
+                                                     else "damage")
+                             + " and no air formations ('select') does nothing")
         return self
 
 

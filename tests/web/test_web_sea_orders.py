@@ -93,3 +93,14 @@ def test_an_unknown_name_in_an_order_is_shown_escaped(client):
                   "\x1b[31mijn fleet_move tatar", "ijn fleet_move " + "z" * 5000):
         msg = one_line_error(stage(client, gid, h, order), 422)
         assert msg.isprintable() and len(msg) < 400, msg
+
+
+def test_a_side_id_is_a_word(client):
+    # a side's id was any text: markup in it reached the players' pages (the play page
+    # wrote a formation's side unescaped), and one with a space could not be ordered
+    # ('SIDE raise_partisans ...')
+    for sid in ("<img src=x onerror=alert(1)>", "Japan", "japan empire"):
+        text = NAVAL.replace("japan:", f"{sid!r}:", 1)
+        r = client.post("/api/scenarios", json={"name": "t.yaml", "text": text})
+        msg = one_line_error(r, 422) if set(r.json()) == {"error"} else r.json()["error"]
+        assert r.status_code == 422 and "a side's id is lower-case letters" in msg, msg

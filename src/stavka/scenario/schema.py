@@ -47,6 +47,8 @@ def not_yet_used(planned: str) -> dict[str, Any]:
 
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+#: The pattern of every id (nodes, formations, sides, fleets...).
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 #: A parameter reference: ``"$name"`` in a field that accepts one.
 ParamRef = Annotated[str, Field(pattern=r"^\$[A-Za-z_][A-Za-z0-9_]*$")]
 
@@ -979,6 +981,17 @@ class Scenario(Spec):
         if self.end <= self.start:
             raise ValueError(f"'end' must be after 'start' (got {self.end} <= {self.start})")
         return self
+
+    @field_validator("sides")
+    @classmethod
+    def _side_ids(cls, v: dict[str, Side]) -> dict[str, Side]:
+        # a side's id is a word like every other id: a player types it in orders
+        # ('SIDE raise_partisans ...'), the war room puts it in links and pages
+        for sid in v:
+            if not _ID.match(sid):
+                raise ValueError(f"a side's id is lower-case letters, digits and _, starting "
+                                 f"with a letter (got {escape(sid[:40])!r})")
+        return v
 
     @field_validator("parameters")
     @classmethod

@@ -351,6 +351,34 @@ def test_a_refused_landing_of_the_sea_block_may_be_ordered_again(tmp_path: Path)
     assert of_kind(c.events, "landing")[0].values["by"] == "player"
 
 
+def test_an_events_land_effect_tries_a_refused_landing_again_and_refuses_a_made_one(
+        tmp_path: Path) -> None:
+    # an event's `land` makes the landing "today, with its checks": it did nothing, without
+    # a word, for a landing refused before (the player's order tries it again) or made
+    def edit(d: dict[str, Any]) -> None:
+        sea(d)["params"] = {"contact_chance": 0.0}  # contested: the dated landing is refused
+        sea(d)["landings"][0]["date"] = d["start"]
+        d["events"] = [{"id": "again", "trigger": {"date": "1942-08-21"},
+                        "effects": [{"land": "land_bay"}]},
+                       {"id": "once_more", "trigger": {"date": "1942-08-22"},
+                        "effects": [{"land": "land_bay"}]}]
+
+    c = build(tmp_path, NAVAL, edit)
+    c.step()
+    assert c.world.state.landing_state[0, 0] == naval.REFUSED
+    nav = c.static.naval
+    assert nav is not None
+    c.world.state.fleet_ships[0, nav.fleet_ids.index("sov_pac")] = 0.0  # the Soviets sunk
+    c.world.state.sea_control[0, 0] = c.static.side("japan")
+    c.step()  # the event tries it again
+    assert c.world.state.landing_state[0, 0] == naval.LANDED
+    assert [e.date.isoformat() for e in of_kind(c.events, "landing")] == ["1942-08-21"]
+    c.step()  # and refuses it the next day, with the reason
+    last = of_kind(c.events, "landing_refused")[-1]
+    assert (str(last.date), last.values["by"], last.values["reason"]) == (
+        "1942-08-22", "event", "landing land_bay has already been made")
+
+
 # ---- raise_partisans ----------------------------------------------------------------------
 
 def _budget(k: int) -> Any:

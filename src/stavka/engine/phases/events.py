@@ -287,8 +287,21 @@ def apply_effect(ctx: Ctx, ev_id: str, ei: int, eff: Effect, m: np.ndarray, k: i
     elif eff.land is not None:  # the naval phase makes it today (stavka.engine.phases.naval)
         nav = st.naval
         assert nav is not None  # the loader refuses a `land` effect without a sea block
+        from stavka.engine.phases.naval import LANDED
+
         li = nav.landing_ids.index(eff.land)
-        s.landing_due[m & (s.landing_state[:, li] == 0), li] = day
+        made = s.landing_state[:, li] == LANDED
+        again = m & ~made  # one refused before is tried again, as by a player's order
+        s.landing_state[again, li] = 0
+        s.landing_due[again, li] = day
+        if ctx.record:  # one made already is refused with the reason, not dropped
+            fl = int(nav.landing_fleet[li])
+            for rk in np.flatnonzero(m & made).tolist():
+                ctx.emit("landing_refused", rk, place=int(nav.landing_target[li]),
+                         side=int(nav.fleet_side[fl]),
+                         subjects=tuple(st.form_ids[i] for i in nav.landing_forms[li]),
+                         landing=eff.land, fleet=nav.fleet_ids[fl], by="event",
+                         reason=f"landing {eff.land} has already been made")
     elif eff.request is not None:
         rq = eff.request
         p = float(param_value(st, rq.probability))

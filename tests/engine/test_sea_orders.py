@@ -128,6 +128,24 @@ def test_a_sunk_fleet_is_not_ordered(tmp_path: Path) -> None:
         ": fleet sov_tatar has no ships afloat")
 
 
+def test_a_sunk_fleet_does_not_sail_by_the_script_either(tmp_path: Path) -> None:
+    # one rule (naval.move_checks): the script's move of a sunk fleet sailed it (a
+    # fleet_move event for no ships), where the player's order was refused
+    def edit(d: dict[str, Any]) -> None:
+        sea(d)["moves"] = [{"date": "1942-08-21", "fleet": "sov_tatar", "to": "sea_of_japan"}]
+
+    c = build(tmp_path, NAVAL, edit)
+    nav = c.static.naval
+    assert nav is not None
+    f = nav.fleet_ids.index("sov_tatar")
+    c.world.state.fleet_ships[0, f] = 0.0
+    c.run(days=2)
+    assert not of_kind(c.events, "fleet_move")
+    (no,) = of_kind(c.events, "fleet_move_refused")
+    assert no.values["reason"] == "fleet sov_tatar has no ships afloat"
+    assert c.world.state.fleet_zone[0, f] == nav.zone_ids.index("tatar")
+
+
 def test_a_fleet_of_another_side_is_not_yours(tmp_path: Path) -> None:
     c = build(tmp_path, NAVAL, player="soviet")
     assert refused(c, "ijn fleet_move tatar").endswith(

@@ -121,14 +121,13 @@ def problem(ctx: Ctx, order: Order, r: int) -> str | None:
             return (f"{to} is a land region; a fleet sails only to a sea zone (adjacent to "
                     f"{nav.zone_ids[cur]}: {', '.join(near) or 'none'})")
         z = nav.zone_ids.index(to)
-        if not _afloat(ctx, f, r):
-            return f"fleet {order.formation} has no ships afloat"
         cur = int(ctx.s.fleet_zone[r, f])
-        if cur == z:
+        afloat = naval.afloat(ctx, f)[r:r + 1]
+        if cur == z and afloat[0]:
             return f"fleet {order.formation} is already in {to}"
-        for name, fails in naval.move_checks(nav, np.array([cur]), z, iced):
+        for name, fails in naval.move_checks(nav, np.array([cur]), z, iced, afloat):
             if fails[0]:
-                return naval.move_reason(nav, name, cur, z)
+                return naval.move_reason(nav, name, cur, z, f)
         return None
     if order.target is None:  # a landing of the sea block
         li = nav.landing_ids.index(order.formation)
@@ -149,11 +148,6 @@ def problem(ctx: Ctx, order: Order, r: int) -> str | None:
         tgt = st.node(order.target)
     case = naval.landing_checks(ctx, nav, iced, f, forms, tgt)
     return naval.landing_reason(ctx, nav, case, r) if case.first(r) is not None else None
-
-
-def _afloat(ctx: Ctx, f: int, r: int) -> bool:
-    s = ctx.s
-    return bool(s.fleet_ships[r, f].sum() > 0 or s.fleet_air[r, f] > 0)
 
 
 def _partisans_problem(ctx: Ctx, order: Order, r: int) -> str | None:

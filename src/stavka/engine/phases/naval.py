@@ -9,7 +9,8 @@ every step.
 0. **Moves.** Scripted fleet moves (``sea.moves``) due today, then the player's
    ``fleet_move`` orders (:mod:`stavka.engine.special_orders`; a scripted move of a
    fleet the player ordered today is not made: ``order_overridden``): a fleet sails to
-   an adjacent sea zone unless ice closes it (:func:`move_checks`), else a
+   an adjacent sea zone if it has ships afloat and ice does not close the zone
+   (:func:`move_checks`), else a
    ``fleet_move_refused`` event says why.
 1. **Battles.** Where fleets of sides at war share a sea zone free of ice, they bring
    each other to action with probability ``contact_chance`` a day (one uniform draw per
@@ -90,16 +91,27 @@ def run(ctx: Ctx) -> None:
     ctx.port_supply_t = port_supply(ctx, nav)  # every step: supply reads it
 
 
-def move_checks(nav: NavalStatic, cur: np.ndarray, to: int, iced: np.ndarray
-                ) -> tuple[tuple[str, np.ndarray], ...]:
+def move_checks(nav: NavalStatic, cur: np.ndarray, to: int, iced: np.ndarray,
+                afloat: np.ndarray) -> tuple[tuple[str, np.ndarray], ...]:
     """The conditions of a fleet's move from zones ``cur`` [R] to zone ``to``, in the
-    order they are checked: ``(name, fails [R])``. One rule for the script's moves and
-    the player's ``fleet_move`` orders (:mod:`stavka.engine.special_orders`)."""
-    return (("ice", np.full(cur.shape, bool(iced[to]))), ("adjacent", ~nav.adjacent[cur, to]))
+    order they are checked: ``(name, fails [R])``; ``afloat`` [R]: the fleet has ships or
+    air groups left (:func:`afloat`). One rule for the script's moves and the player's
+    ``fleet_move`` orders (:mod:`stavka.engine.special_orders`)."""
+    return (("afloat", ~afloat), ("ice", np.full(cur.shape, bool(iced[to]))),
+            ("adjacent", ~nav.adjacent[cur, to]))
 
 
-def move_reason(nav: NavalStatic, check: str, cur: int, to: int) -> str:
-    """The worded reason a move from zone ``cur`` to ``to`` is refused (``check`` failed)."""
+def afloat(ctx: Ctx, f: int) -> np.ndarray:
+    """[R] Has fleet ``f`` ships or air groups left (a sunk fleet sails nowhere)?"""
+    s = ctx.s
+    return np.asarray((s.fleet_ships[:, f].sum(axis=-1) > 0) | (s.fleet_air[:, f] > 0))
+
+
+def move_reason(nav: NavalStatic, check: str, cur: int, to: int, f: int) -> str:
+    """The worded reason fleet ``f``'s move from zone ``cur`` to ``to`` is refused
+    (``check`` failed)."""
+    if check == "afloat":
+        return f"fleet {nav.fleet_ids[f]} has no ships afloat"
     if check == "ice":
         return f"ice closes {nav.zone_ids[to]}"
     near = [nav.zone_ids[z] for z in np.flatnonzero(nav.adjacent[cur]).tolist()]
@@ -143,10 +155,10 @@ def _sail(ctx: Ctx, nav: NavalStatic, iced: np.ndarray, f: int, to: int,
     cur = ctx.s.fleet_zone[:, f].copy()
     bad = np.zeros(ctx.R, dtype=bool)
     why: dict[int, str] = {}
-    for name, fails in move_checks(nav, cur, to, iced):
+    for name, fails in move_checks(nav, cur, to, iced, afloat(ctx, f)):
         if ctx.record:
             for r in np.flatnonzero(fails & ~bad).tolist():
-                why[r] = move_reason(nav, name, int(cur[r]), to)
+                why[r] = move_reason(nav, name, int(cur[r]), to, f)
         bad |= fails
     ctx.s.fleet_zone[~bad, f] = to
     if ctx.record:

@@ -463,3 +463,26 @@ def test_scenario_error_problems_all_located_for_a_whole_bad_file(tmp_path):
     assert [p.path for p in probs] == ["nodes[1].lat", "nodes[2].vp", "formations[0].type",
                                        "events[0].effects[0].transfer.count"]
     assert all(p.line is not None and p.line > 0 for p in probs)
+
+
+@pytest.mark.parametrize("trigger, field, words", [
+    ("{date: 1941-11-05}", "date", "must not be after the campaign's end 1941-10-30"),
+    ("{after: 1942-01-01}", "after", "must not be after the campaign's end 1941-10-30"),
+    ("{before: 1941-09-01}", "before", "must not be before the campaign's start 1941-10-01"),
+])
+def test_an_event_whose_day_never_comes_is_a_located_error(tmp_path, capsys, trigger, field,
+                                                           words):
+    # the kind: a dated thing that can never happen is an error, not silently nothing
+    # (sea moves and landings likewise: tests/scenario/test_naval_input.py)
+    path = write(tmp_path, mini("trigger: {date: 1941-10-05}", f"trigger: {trigger}"))
+    probs = problem_lines(capsys, path, ("check",), n=1)
+    assert probs[0].startswith(f"{path}:{line_no(path, trigger)}: events[0].trigger.{field}: ")
+    assert words in probs[0] and "would never fire" in probs[0]
+
+
+def test_an_event_dated_before_the_start_fires_on_the_first_day(tmp_path):
+    # 'date' is on or after: before the start is the first day, not an error
+    import stavka
+    path = write(tmp_path, mini("trigger: {date: 1941-10-05}", "trigger: {date: 1941-09-01}"))
+    c = stavka.Campaign(path, seed=1)
+    assert "transfer_ordered" in [e.kind for e in c.step()]

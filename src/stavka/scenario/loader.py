@@ -1013,6 +1013,17 @@ class _Loader:
 
     def _param_conditions(self, spec: Scenario) -> None:
         def walk(path: PathT, trig: Any) -> None:
+            # a trigger whose day never comes would never fire ('date' and 'after' are on
+            # or after, so one before the start fires on the first day; 'before' is not after)
+            for key in ("date", "after"):
+                when = getattr(trig, key)
+                if isinstance(when, dt.date) and when > spec.end:
+                    self.add((*path, key), f"must not be after the campaign's end {spec.end} "
+                                           f"(got {when}; the event would never fire)")
+            if trig.before is not None and trig.before < spec.start:
+                self.add((*path, "before"), f"must not be before the campaign's start "
+                                            f"{spec.start} (got {trig.before}; the event "
+                                            f"would never fire)")
             pc = trig.param
             if pc is not None and pc.name in spec.parameters:
                 ptype = spec.parameters[pc.name].type

@@ -138,7 +138,8 @@ def test_kantokuen_attack_date_before_the_start_lands_at_america_bay(flagship):
 def test_kantokuen_attack_date_outside_its_range_is_refused(flagship, value):
     with pytest.raises(stavka.errors.InputError, match=(
             "parameter 'japan_attack_date' must lie within the campaign "
-            f"1941-09-10..1942-01-07, or be none \\(got {value}\\)")):
+            f"1941-09-10..1942-01-07, or be none \\(got {value}; the campaign starts "
+            "1941-09-30, and a date from 1941-09-10 before that means its first day\\)")):
         stavka.Campaign(flagship, seed=7, params={"japan_attack_date": value})
 
 

@@ -394,7 +394,8 @@ def test_a_date_parameter_with_earliest_may_go_before_the_start(tmp_path, capsys
                          "--set", "japan_attack_date=1941-09-09")
     assert code == 2 and err.strip() == (
         "error: parameter 'japan_attack_date' must lie within the campaign "
-        "1941-09-10..1941-10-30, or be none (got 1941-09-09)")
+        "1941-09-10..1941-10-30, or be none (got 1941-09-09; the campaign starts 1941-10-01, "
+        "and a date from 1941-09-10 before that means its first day)")
 
 
 @pytest.mark.parametrize(("old", "new", "field", "msg"), [

@@ -184,8 +184,10 @@ def resolve_params(spec: Scenario, overrides: dict[str, Any] | None) -> dict[str
         v = out[name]
         first = date_floor(spec, p)
         if p.type == "date" and v is not None and not first <= v <= spec.end:
+            early = (f"; the campaign starts {spec.start}, and a date from {first} before "
+                     f"that means its first day") if first < spec.start else ""
             raise InputError(f"parameter '{name}' must lie within the campaign "
-                             f"{first}..{spec.end}, or be none (got {v})")
+                             f"{first}..{spec.end}, or be none (got {v}{early})")
     for path, name, kind, lo, hi in param_uses(spec):
         v = out.get(name)
         if kind == "date" or isinstance(v, bool) or not isinstance(v, int | float):

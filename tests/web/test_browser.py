@@ -411,3 +411,24 @@ def test_watch_a_game_at_sea(browser, server, tmp_path):
     assert page.locator("g.landings g.landing[data-target=bay]").count() == 1
     shot(page, "watch-sea.png")
     assert not errors
+
+
+def test_the_pages_word_the_sea_events(browser, server):
+    # the play and watch pages' chronicle (Stavka.eventText): the sea in words, not raw kinds
+    page, errors = page_of(browser)
+    page.goto(server.url + "/")
+    page.wait_for_selector("#scenario option", state="attached")
+    text = page.evaluate("""() => [
+      {kind: "sea_control", side: "empire", values: {zone: "approaches"}},
+      {kind: "fleet_move", side: "empire", subjects: ["empire_main_fleet"], values: {zone: "approaches"}},
+      {kind: "naval_battle", subjects: ["pacific_fleet", "empire_main_fleet"], values: {zone: "approaches"}},
+      {kind: "landing", side: "empire", place: "nakhodka", values: {zone: "approaches", men: 19993.6}},
+      {kind: "partisans", side: "soviet", place: "ussuriysk", values: {detachments: 10}},
+    ].map(Stavka.eventText)""")
+    assert text[0] == "empire controls approaches"
+    assert text[1] == "empire fleet empire_main_fleet sails to approaches"
+    assert text[2] == "naval battle in approaches: pacific_fleet against empire_main_fleet"
+    assert text[3].startswith("empire lands at nakhodka from approaches, 19")
+    assert text[4] == "soviet partisans raised around ussuriysk: 10 detachments"
+    assert not any("formation" in t for t in text)
+    assert not errors

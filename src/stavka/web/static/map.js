@@ -372,6 +372,16 @@ Stavka.eventText = function (e) {
     case "rail_depart": return `${e.side} entrains at ${e.place} for ${v.to || "?"}`;
     case "rail_arrive": return `${e.side} arrives by rail at ${e.place}`;
     case "weather": return `${v.zone || e.place}: ground ${v.ground || ""}`;
+    // the sea (stavka.engine.phases.naval; the report's chronicle words them at length)
+    case "fleet_move": return `${e.side} fleet ${(e.subjects || []).join(", ")} sails to ${v.zone}`;
+    case "fleet_move_refused": return `${e.side} fleet ${(e.subjects || []).join(", ")} stays: ${v.reason || "refused"}`;
+    case "sea_control": return e.side ? `${e.side} controls ${v.zone}` : `control of ${v.zone} lost` + (v.reason ? ` (${v.reason})` : "");
+    case "naval_battle": return `naval battle in ${v.zone}: ${(e.subjects || []).join(" against ")}`;
+    case "landing": return `${e.side} lands at ${e.place} from ${v.zone}` + (v.men ? `, ${Math.round(v.men).toLocaleString()} men` : "");
+    case "landing_refused": return `landing ${v.landing || ""} at ${e.place} called off: ${v.reason || "refused"}`;
+    case "strike": return `strike on ${e.place}${v.to ? "-" + v.to : ""}`;
+    case "partisans": return `${e.side} partisans raised around ${e.place}: ${v.detachments} detachments`;
+    case "partisans_hunted": return `${e.side} partisans hunted around ${e.place}: ${v.left} left`;
     default: return `${e.kind}${e.place ? " at " + e.place : ""}${e.side ? " (" + e.side + ")" : ""}${who}`;
   }
 };

@@ -46,6 +46,32 @@ def test_mini_far_east_transfer_rail_arrival_day_and_place():
     assert st.node_ids[s.loc[0, f]] == "moscow"
 
 
+@pytest.mark.parametrize("taken, stop", [
+    (("khabarovsk",), "chita"),          # the destination fell: the last held station before it
+    (("khabarovsk", "chita"), "moscow"),  # every station on the way fell: the departure
+])
+def test_a_train_whose_destination_fell_detrains_at_the_last_held_station(taken, stop):
+    # sov_moscow by rail moscow -> chita -> khabarovsk (6199 + 2324 = 8523 km: 15 days on
+    # the line after its 30 trains leave on days 0-2, bottleneck 10/day: arrives day 17);
+    # the enemy takes the stations in ``taken`` on day 5, while the train is on the line
+    c = mini_without_germans()
+    st, s = c.static, c.world.state
+    f = st.formation("sov_moscow")
+    evs = c.step(["sov_moscow rail khabarovsk"])
+    for _ in range(4):
+        evs += c.step()
+    assert s.status[0, f] == RAIL
+    for node in taken:
+        s.owner[0, st.node(node)] = st.side_ids.index("japan")
+    for _ in range(14):  # days 5..18
+        evs += c.step()
+    arr = of_kind(evs, "rail_arrive")
+    assert [(e.place, e.subjects) for e in arr if e.subjects == ("sov_moscow",)] == [
+        (stop, ("sov_moscow",))]
+    assert [e.values.get("stopped_short") for e in arr] == ["khabarovsk"]
+    assert st.node_ids[s.loc[0, f]] == stop and s.status[0, f] == ACTIVE
+
+
 def test_two_formations_sharing_an_edge_split_capacity_in_index_order():
     # mini with transfer_divisions=2: sov_fe_1 (index 2) and sov_fe_2 (index 3) both
     # start loading on day 4, 30 trains each, bottleneck 10/day on chita-khabarovsk.

@@ -420,8 +420,13 @@ class MarkdownVisitor(EventVisitor[str]):
         men = sum(_v(e, "men") for e in evs)
         origins = list(dict.fromkeys(n.node(_v(e, "origin", None)) for e in evs))
         who, pl = n.who(ids, evs[0].side, cap=True)
+        # trains whose destination fell while they were on the way stop short of it
+        lost = list(dict.fromkeys(n.node(_v(e, "stopped_short", None)) for e in evs
+                                  if _v(e, "stopped_short", None) is not None))
+        why = (f": {join(lost)} {'are' if len(lost) > 1 else 'is'} in enemy hands"
+               if lost else "")
         return [sentence(f"{who} ({num(men)} men) {'detrain' if pl else 'detrains'} at "
-                         f"{n.node(evs[0].place)}, from {join(origins)}")]
+                         f"{n.node(evs[0].place)}, from {join(origins)}{why}")]
 
     def _render_reinforcement(self, evs: list[Event]) -> list[str]:
         n = self.N

@@ -48,6 +48,8 @@ from stavka.enums import (
     RAIL,
 )
 from stavka.world.flat import flat
+from stavka.world.state import State
+from stavka.world.static import Static
 
 
 def trains_needed(st, s, f_idx: np.ndarray, r_idx: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]
@@ -140,6 +142,7 @@ def _rail(ctx: Ctx) -> None:
     arr = (s.status == RAIL) & (s.rail_left <= 0) & (s.rail_eta >= 0) & (s.rail_eta <= day)
     if arr.any():
         s.loc[arr] = s.target[arr]
+        short = _stop_short(st, s, arr)  # {(r, f): the station the enemy took} if any
         s.status[arr] = ACTIVE
         s.action[arr] = A_HOLD
         s.scripted[arr] = False
@@ -148,9 +151,38 @@ def _rail(ctx: Ctx) -> None:
         s.rail_depart[arr] = -1
         s.rail_eta[arr] = -1
         for r, f in zip(*np.nonzero(arr), strict=True):
+            lost = short.get((int(r), int(f)))
             ctx.emit("rail_arrive", r, place=int(s.loc[r, f]), side=int(st.fside[f]),
                      subjects=(st.form_ids[f],), men=float(s.strength[r, f, 0]),
-                     origin=st.node_ids[s.rail_from[r, f]])
+                     origin=st.node_ids[s.rail_from[r, f]],
+                     **({"stopped_short": st.node_ids[lost]} if lost is not None else {}))
+
+
+def _stop_short(st: Static, s: State, arr: np.ndarray) -> dict[tuple[int, int], int]:
+    """Trains whose destination the enemy took while they were on the way detrain at the
+    last station of their route their alliance still holds (the departure station if
+    none): a formation never detrains into enemy hands. ``arr`` [R, F] marks the day's
+    arrivals, already placed at their destination in ``s.loc``; moves those that stop
+    short and returns {(replica, formation): the destination they did not reach}."""
+    out: dict[tuple[int, int], int] = {}
+    for r, f in zip(*np.nonzero(arr), strict=True):
+        al = st.alliance[st.fside[f]]
+        dest = int(s.loc[r, f])
+        if st.alliance[s.owner[r, dest]] == al:
+            continue
+        stop = cur = int(s.rail_from[r, f])
+        path = st.rail_path[al, cur, dest]
+        way = st.rail_dir[al, cur, dest]
+        for e, d in zip(path, way, strict=True):
+            if e < 0:
+                break
+            cur = int(st.eb[e] if d == 0 else st.ea[e])
+            if st.alliance[s.owner[r, cur]] != al:
+                break
+            stop = cur
+        s.loc[r, f] = stop
+        out[(int(r), int(f))] = dest
+    return out
 
 
 def road_speed(ctx: Ctx, f_i: np.ndarray, r_i: np.ndarray, nxt: np.ndarray) -> np.ndarray:

@@ -109,3 +109,24 @@ def test_men_lost_equal_losses_booked_over_a_whole_mini_campaign():
     booked = s.losses[0, :, :, 0, :].sum(axis=(1, 2))
     assert booked.sum() > 0
     np.testing.assert_allclose(men0 - men1, booked, rtol=1e-9)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_two_regions_falling_the_same_day_do_not_swap_their_defenders(seed):
+    # t_swap: a and b are each other's best-supplied friendly neighbour, c the worse
+    # one; both break on the same day: a neighbour falling too is a last resort, so both
+    # fall back on c (before, A's defenders went to B and B's to A, into enemy hands)
+    c = campaign("t_swap", seed=seed)
+    evs = c.step(["ger_north attack a", "ger_south attack b"])
+    for _ in range(5):
+        if len(of_kind(evs, "capture")) == 2:
+            break
+        evs += c.step()
+    caps = of_kind(evs, "capture")
+    assert sorted(e.place for e in caps) == ["a", "b"] and caps[0].day == caps[1].day
+    ret = of_kind(evs, "retreat")
+    assert sorted((r.place, r.values["to"]) for r in ret) == [("a", "c"), ("b", "c")]
+    st, s = c.static, c.world.state
+    for f in ("sov_a", "sov_b"):
+        assert st.node_ids[s.loc[0, st.formation(f)]] == "c"
+        assert not s.encircled[0, st.formation(f)]

@@ -379,7 +379,12 @@ def _defender_breaks(ctx: Ctx, breaks: np.ndarray, er: np.ndarray, en: np.ndarra
     cap = st.capital[d_side[b]]
     near = np.where(cap[:, None] >= 0, st.land_dist[nbc, np.maximum(cap, 0)[:, None]], 0.0)
     near = np.where(np.isfinite(near), near, 1e6)
-    score = np.round(lv, 3) * 1e12 - near * 1e2 - nbc * 1e-3  # lexicographic
+    # a neighbour whose own defenders break this step is falling too: last resort only
+    # (two armies must not swap into each other's lost regions)
+    falling = np.zeros(s.owner.shape, dtype=bool)
+    falling[er[b], en[b]] = True
+    score = (np.round(lv, 3) * 1e12 - near * 1e2 - nbc * 1e-3  # lexicographic
+             - falling[er[b, None], nbc] * 1e14)
     score = np.where(own, score, -np.inf)
     pick = np.argmax(score, axis=1)
     best_b = np.where(np.isfinite(score[np.arange(b.size), pick]), nb[np.arange(b.size), pick], -1)

@@ -70,3 +70,26 @@ def test_a_defender_dug_in_behind_the_line_goes_forward(release: float, goes: bo
         assert s.target[0, f] == st.node("x") or s.loc[0, f] == st.node("x")
     else:
         assert s.action[0, f] == A_DEFEND and s.loc[0, f] == st.node("r")
+
+
+@pytest.mark.parametrize("terrain, factor", [("urban", 8.0), ("open", 1.0)])
+def test_no_massing_on_a_city(tmp_path, terrain: str, factor: float) -> None:
+    """t_combat with x made ``terrain``: 200,000 attack 500, a men ratio of 400, clipped to
+    massing_cap 8; at massing_exp 1 massing multiplies the attacker's CEV by 8. With
+    ``rules.massing_urban`` 0 a city gives no sector to mass on: the battle's power ratio
+    (its start event) is 8 times smaller in a city, and the same on open ground."""
+    from stavka.api import Campaign
+
+    from .helpers import DATA
+    text = (DATA / "t_combat.yaml").read_text().replace(
+        "{id: x, name: X, lat: 52.0, lon: 25.0, zone: z,",
+        f"{{id: x, name: X, lat: 52.0, lon: 25.0, zone: z, terrain: {terrain},")
+    path = tmp_path / "t_city.yaml"
+    path.write_text(text)
+    ratio = {}
+    for on in (1.0, 0.0):
+        c = Campaign(path, seed=3, params={"rules.massing_exp": 1.0, "rules.massing_urban": on})
+        evs = c.step(["ger_army attack x"])
+        start = [e for e in evs if e.kind == "battle" and e.values.get("phase") == "start"]
+        ratio[on] = start[0].values["ratio"]
+    assert ratio[1.0] / ratio[0.0] == pytest.approx(factor, rel=1e-9)

@@ -131,6 +131,11 @@ class Rules:
         "multiplied by (attacking men / defending men)^massing_exp")
     massing_cap: float = _rule(
         "1", 1.0, 100.0, "the men ratio of massing_exp is clipped to 1/cap..cap")
+    massing_urban: float = _switch(
+        "1: an attacker outnumbering a city's defenders masses on it as on open ground "
+        "(massing_exp); 0: a city is defended block by block all round, there is no "
+        "sector to mass on, so an attacker gains nothing from numbers there (an "
+        "outnumbered one still meets its reserves)")
     combat_break_mult: float = _rule(
         "1", 0.01, 100.0, "the CDB90-fitted daily break hazard times this at campaign scale "
         "(a region's battle is many engagements in depth)")

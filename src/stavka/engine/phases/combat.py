@@ -203,6 +203,9 @@ def run(ctx: Ctx) -> None:
         # men weighted by CEV: rear services and levies count for what they can do
         cap = st.rules.massing_cap
         ratio = np.clip(amen * A.cev / np.maximum(dmen * D.cev, 1.0), 1.0 / cap, cap)
+        if not st.rules.on("massing_urban"):  # no sector of a city to mass on
+            ratio = np.where(st.terrain[en] == TERRAINS.index("urban"), np.minimum(ratio, 1.0),
+                             ratio)
         A.cev[:] = A.cev * detmath.power(ratio, st.rules.massing_exp)
     # conditions
     dug = agg(d_idx, np.take(flat(s.dug), fd) * d_m0) / np.maximum(dmen, 1.0)

@@ -1,5 +1,5 @@
-"""The play page's box for orders that are not a formation's (fleets, landings,
-partisans), in a real browser (as tests/web/test_browser.py: Playwright driving Debian's
+"""The play page's sea (control and the fleets a side sees) and its box for orders that
+are not a formation's (fleets, landings, partisans), in a real browser (as tests/web/test_browser.py: Playwright driving Debian's
 chromium; skips without it unless ``STAVKA_TEST_REQUIRE_BROWSER=1``)."""
 
 from __future__ import annotations
@@ -19,6 +19,13 @@ def test_a_sea_order_from_the_play_page(browser, server):  # noqa: F811 - fixtur
     page, errors = page_of(browser)
     page.goto(f"{server.url}/play.html?game={g['id']}&side=japan&token={g['tokens']['japan']}")
     page.wait_for_selector("g.unit")
+    # the sea under japan's fog: zones coloured by control, the fleets it sees drawn
+    page.wait_for_selector("g.fleet[data-fleet]")
+    assert page.eval_on_selector_all("g.seazone", "gs => gs.map((g) => [g.dataset.zone, "
+                                     "g.dataset.control, g.dataset.state])") == [
+        ["sea_of_japan", "", "contested"], ["tatar", "soviet", "held"]]
+    assert sorted(page.eval_on_selector_all("g.fleet[data-fleet]", "gs => gs.map((g) => "
+                                            "g.dataset.fleet)")) == ["ijn", "sov_pac"]
     page.click("#otherorders summary")
     # refused: the engine's reason
     page.fill("#othertext", "ijn fleet_move khab")

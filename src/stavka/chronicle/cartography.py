@@ -132,14 +132,22 @@ def sea_snapshot(parts: Any, i: int) -> dict[str, Any]:
     last = dates[i - 1] if i > 0 else dates[0]  # the day last fought (control, ice)
     pic = sea_picture(st, h.sea_control[i], h.fleet_zone[i], h.fleet_ships[i], h.fleet_air[i],
                       (last - _as_date(st.start)).days)
-    pic["landings"] = [
+    pic["landings"] = landings_made(parts.events, last) if i > 0 else []
+    return pic
+
+
+def landings_made(events: Any, last: Any = None) -> list[dict[str, Any]]:
+    """The landings made up to day ``last`` (a date; None: all; the ``landing`` events of
+    replica 0 among ``events``), each ``{id, side, fleet, zone, target, date, day, men}``
+    as :func:`sea_snapshot` gives them."""
+    last = _as_date(last) if last is not None else dt.date.max
+    return [
         {"id": e.values.get("landing"), "side": e.side, "fleet": e.values.get("fleet"),
          "zone": e.values.get("zone"), "target": e.place,
          "date": f"{_as_date(e.date).day} {_as_date(e.date):%b}",
          "day": _as_date(e.date).isoformat(), "men": round(float(e.values.get("men", 0)))}
-        for e in parts.events
-        if e.kind == "landing" and e.replica == 0 and i > 0 and _as_date(e.date) <= last]
-    return pic
+        for e in events
+        if e.kind == "landing" and e.replica == 0 and _as_date(e.date) <= last]
 
 
 def sea_picture(st: Any, control: Any, fleet_zone: Any, fleet_ships: Any, fleet_air: Any,

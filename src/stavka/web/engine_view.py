@@ -418,6 +418,39 @@ def frame(c: Any) -> dict[str, Any]:
     return out
 
 
+def sea_view(c: Any, side: str) -> dict[str, Any] | None:
+    """The sea as ``side`` sees it (None without a ``sea`` block): the map's ``sea``
+    (:func:`stavka.chronicle.cartography.sea_picture`, as :func:`frame` gives it, with
+    ``landings`` as :func:`stavka.chronicle.cartography.sea_snapshot` does) under the fog
+    of the sea. Control (and the zones' state) of every zone is known to all, and so is
+    every landing made so far; the side sees its own and its allies' fleets afloat, and an
+    enemy fleet only in a zone where its alliance has a fleet afloat or holds a region on
+    the zone's coast (coast watchers)."""
+    st = c.static
+    nav = st.naval
+    if nav is None:
+        return None
+    from stavka.chronicle.cartography import landings_made, sea_picture
+
+    s = c.world.state
+    zone = np.asarray(s.fleet_zone[0], dtype=np.int64)
+    ships = np.asarray(s.fleet_ships[0], dtype=np.float64)
+    air = np.asarray(s.fleet_air[0], dtype=np.float64)
+    pic = sea_picture(st, s.sea_control[0], zone, ships, air, int(c.day) - 1)
+    al = np.asarray(st.alliance)
+    mine = int(al[st.side(side)])
+    ours = al[np.asarray(nav.fleet_side, dtype=np.int64)] == mine  # [Fl]
+    afloat = (ships.sum(axis=-1) > 0) | (air > 0)
+    watched = np.zeros(nav.Z, dtype=bool)
+    watched[zone[ours & afloat]] = True  # a fleet of the alliance afloat there
+    held = al[np.asarray(s.owner[0], dtype=np.int64)] == mine  # [N] regions held
+    watched |= (np.asarray(nav.coast, dtype=bool) & held[None, :]).any(axis=1)
+    seen = {nav.fleet_ids[f] for f in range(len(zone)) if ours[f] or watched[zone[f]]}
+    pic["fleets"] = [x for x in pic["fleets"] if x["id"] in seen]
+    pic["landings"] = landings_made(c.events)
+    return pic
+
+
 def formation_rows(c: Any, mask: np.ndarray, side: str) -> list[dict[str, Any]]:
     """The formations ``mask`` ([F] bool) shows to ``side``: place, strength, state; the
     order of the day only for the side's own formations."""

@@ -201,7 +201,8 @@ class WarRoom:
 
     def view(self, gid: str, side: str) -> dict[str, Any]:
         """What ``side`` sees now: the map's owners, the formations the visibility mask
-        shows it, its recent chronicle (fogged), its staged orders and the turn's state."""
+        shows it, its recent chronicle (fogged), its staged orders and the turn's state;
+        with a ``sea`` block also ``sea``, the sea under its fog (:func:`ev.sea_view`)."""
         live = self.live(gid)
         with live.lock:
             c = live.campaign
@@ -211,13 +212,17 @@ class WarRoom:
             events = [e2 for day0, evs in live.recent if day0 >= since for e in evs
                       if (e2 := fog_event(e, hidden)) is not None]
             me = live.seat(side)
-            return {
+            out = {
                 "game": _public(live.game, live.seats), "side": side, "day": ev.day(c),
                 "date": ev.date(c), "done": ev.done(c), "ended": me.ended,
                 "orders": list(me.orders), "actions": ev.order_actions(),
                 "owner": ev.owners(c), "formations": ev.formation_rows(c, mask, side),
                 "events": events, "standing": self._standing(live),
             }
+            sea = ev.sea_view(c, side)  # a scenario with a sea only
+            if sea is not None:
+                out["sea"] = sea
+            return out
 
     @staticmethod
     def _standing(live: Live) -> dict[str, Any]:

@@ -156,7 +156,7 @@ Stavka.Map = class {
     this.seazones = this.svg.append("g").selectAll("g").data(this.zones).join("g")
       .attr("class", "seazone").attr("data-zone", (z) => z.id)
       .attr("transform", (z, i) => `translate(${this.zxy[i][0]},${this.zxy[i][1]})`);
-    // who holds a zone is not known until setSea says (the play page does not)
+    // who holds a zone is not known until setSea says
     this.seazones.append("circle").attr("r", 30).attr("fill", "#f4f7f9");
     this.seazones.append("text").attr("class", "zonelabel").attr("y", -8).text((z) => z.name);
     this.seazones.append("title").text((z) => z.name);

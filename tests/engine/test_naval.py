@@ -508,5 +508,5 @@ def test_a_refused_landing_is_told_with_the_sea_zones_name(tmp_path: Path) -> No
     (ev,) = of_kind(c.events, "landing_refused")
     assert ev.values["reason"] == "no sea control of sea_of_japan (held by no one)"
     md = render_markdown(c)
-    assert ("The landing at America Bay (land_bay) is called off: no sea control of Sea of "
+    assert ("No landing at America Bay today: no sea control of Sea of "
             "Japan (held by no one).") in md

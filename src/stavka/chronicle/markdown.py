@@ -581,8 +581,8 @@ class MarkdownVisitor(EventVisitor[str]):
             return re.sub(r"\b[a-z][a-z0-9_]*\b", lambda m: zones.get(m.group(0), m.group(0)),
                           text)
 
-        return [sentence(f"The landing at {n.node(e.place)} ({_v(e, 'landing')}) is called "
-                         f"off: {why(e)}") for e in evs]
+        # not 'called off': a refused landing may be tried again (by date, event or order)
+        return [sentence(f"No landing at {n.node(e.place)} today: {why(e)}") for e in evs]
 
     def _order_items(self, evs: list[Event], default: str, by: bool = False) -> str:
         """"formations (action target: reason); ..." of order events."""

@@ -378,7 +378,7 @@ Stavka.eventText = function (e) {
     case "sea_control": return e.side ? `${e.side} controls ${v.zone}` : `control of ${v.zone} lost` + (v.reason ? ` (${v.reason})` : "");
     case "naval_battle": return `naval battle in ${v.zone}: ${(e.subjects || []).join(" against ")}`;
     case "landing": return `${e.side} lands at ${e.place} from ${v.zone}` + (v.men ? `, ${Math.round(v.men).toLocaleString()} men` : "");
-    case "landing_refused": return `landing ${v.landing || ""} at ${e.place} called off: ${v.reason || "refused"}`;
+    case "landing_refused": return `no landing at ${e.place} today: ${v.reason || "refused"}`;
     case "strike": return `strike on ${e.place}${v.to ? "-" + v.to : ""}`;
     case "partisans": return `${e.side} partisans raised around ${e.place}: ${v.detachments} detachments`;
     case "partisans_hunted": return `${e.side} partisans hunted around ${e.place}: ${v.left} left`;

@@ -14,19 +14,16 @@ Not part of the package's API; run from the project's virtual environment.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import math
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 import stavka
-from stavka.atomic import check_output_dir, check_output_file
 from stavka.engine.core import compile_world, step
 from stavka.engine.rng import Streams
-from stavka.errors import InputError, check_count
+from stavka.sweep.script import script_args
 
 #: the lever settings compared: the seed's default, each lever alone, and all together
 COMBOS: list[tuple[str, dict[str, Any]]] = [
@@ -92,45 +89,10 @@ def _fmt_h(h: float) -> str:
     return f"{h:.0f} h" if h < 48 else f"{h / 24:.1f} d"
 
 
-#: most runs per combination (every replica of a combination is one batch in memory)
-MAX_RUNS = 100_000
-
-
-def _count(lo: int, hi: int | None = None) -> Any:
-    """An argparse type: a whole number within ``lo..hi`` (:func:`stavka.errors.check_count`),
-    else argparse's one-line usage error (exit 2)."""
-    def parse(text: str) -> int:
-        try:
-            value = int(text.strip())
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"must be an integer (got {text[:40]!r})") from None
-        try:
-            return check_count("value", value, lo, hi)
-        except InputError as exc:
-            raise argparse.ArgumentTypeError(str(exc).removeprefix("value ")) from None
-    parse.__name__ = "count"
-    return parse
-
-
 def main(argv: list[str] | None = None) -> None:
     """The command line (module docstring). Bad arguments and output paths that cannot be
     written are one-line usage errors, exit 2, before anything runs."""
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--runs", type=_count(1, MAX_RUNS), default=40,
-                    help=f"runs per combination (1..{MAX_RUNS:,})")
-    ap.add_argument("--seed", type=_count(0), default=0, help="master seed (>= 0)")
-    ap.add_argument("--out", type=Path, required=True, help="output folder")
-    ap.add_argument("--plot", type=Path, default=None, help="also copy the plot here")
-    a = ap.parse_args(argv)
-    try:
-        check_output_dir(a.out)
-    except OSError as exc:
-        ap.error(f"--out {a.out}: {exc.strerror or exc}")
-    if a.plot is not None:
-        try:
-            check_output_file(a.plot)
-        except OSError as exc:
-            ap.error(f"--plot {a.plot}: {exc.strerror or exc}")
+    a = script_args(argv, __doc__.splitlines()[0], runs=40)
     loaded = stavka.load("moscow-last-stand")
     hours_total = loaded.spec.days * 24
     rows, table = [], []

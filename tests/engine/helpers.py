@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
 
 from stavka.api import Campaign
 from stavka.engine.records import Event
@@ -18,6 +23,20 @@ def loaded(name: str) -> Loaded:
     if name not in _CACHE:
         _CACHE[name] = load_file(DATA / f"{name}.yaml")
     return _CACHE[name]
+
+
+def edited(tmp: Path, base: str | dict[str, Any],
+           edit: Callable[[dict[str, Any]], object] | None = None, file: str = "scn.yaml") -> Path:
+    """tests/data/``base`` (a file name) or a deep copy of the mapping ``base``, after
+    ``edit(data)``, written as YAML to ``tmp/file``; returns its path."""
+    yaml = YAML(typ="safe", pure=True)
+    d = copy.deepcopy(base) if isinstance(base, dict) else yaml.load((DATA / base).read_text())
+    if edit is not None:
+        edit(d)
+    path = tmp / file
+    with path.open("w") as fh:
+        yaml.dump(d, fh)
+    return path
 
 
 def campaign(name: str, seed: int = 0, **params: object) -> Campaign:

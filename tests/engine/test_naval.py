@@ -8,38 +8,26 @@ Pacific Fleet 2 destroyers and 10 submarines there; a Soviet destroyer in tatar 
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-from ruamel.yaml import YAML
 
 import stavka
 from stavka.engine.context import Ctx, PhaseOrderError
 from stavka.engine.phases import naval, supply
 from stavka.enums import SHIP_CLASSES
 
-from .helpers import DATA, campaign, of_kind
+from .helpers import DATA, campaign, edited, of_kind
 
 CLS = {c: i for i, c in enumerate(SHIP_CLASSES)}
 
 
-def _data() -> dict[str, Any]:
-    return YAML(typ="safe", pure=True).load((DATA / "t_naval.yaml").read_text())
-
-
 def build(tmp_path: Path, edit: Any = None, seed: int = 0) -> stavka.Campaign:
     """A campaign of t_naval.yaml after ``edit(data)`` (the YAML as a dict)."""
-    d = copy.deepcopy(_data())
-    if edit is not None:
-        edit(d)
-    p = tmp_path / "scn.yaml"
-    with p.open("w") as fh:
-        YAML(typ="safe", pure=True).dump(d, fh)
-    return stavka.Campaign(stavka.load(p), seed=seed)
+    return stavka.Campaign(stavka.load(edited(tmp_path, "t_naval.yaml", edit)), seed=seed)
 
 
 def sea(d: dict[str, Any]) -> dict[str, Any]:

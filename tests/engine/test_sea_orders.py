@@ -11,7 +11,6 @@ Soviet destroyer in tatar (coast sovgavan; ice 1942-12-15 to 1943-04-01). jap_di
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,7 @@ from stavka.engine.phases import naval
 from stavka.errors import IllegalOrderError, ScenarioError, StavkaError, UnknownIdError
 from stavka.scenario.loader import load_file
 
-from .helpers import DATA, of_kind
+from .helpers import DATA, edited, of_kind
 
 
 def _yaml(name: str) -> dict[str, Any]:
@@ -37,13 +36,7 @@ PARTISANS = _yaml("t_partisans.yaml")
 
 def build(tmp_path: Path, base: dict[str, Any], edit: Any = None,
           player: str | None = None) -> stavka.Campaign:
-    d = copy.deepcopy(base)
-    if edit is not None:
-        edit(d)
-    p = tmp_path / "scn.yaml"
-    with p.open("w") as fh:
-        YAML(typ="safe", pure=True).dump(d, fh)
-    return stavka.Campaign(stavka.load(p), player=player)
+    return stavka.Campaign(stavka.load(edited(tmp_path, base, edit)), player=player)
 
 
 def sea(d: dict[str, Any]) -> dict[str, Any]:
@@ -462,11 +455,7 @@ BAD_RAISE = {
 def test_an_event_raising_partisans_where_the_rule_forbids_is_a_located_error(
         tmp_path: Path, case: str) -> None:
     edit, why = BAD_RAISE[case]
-    d = copy.deepcopy(PARTISANS)
-    edit(d)
-    p = tmp_path / "bad.yaml"
-    with p.open("w") as fh:
-        YAML(typ="safe", pure=True).dump(d, fh)
+    p = edited(tmp_path, PARTISANS, edit, file="bad.yaml")
     with pytest.raises(ScenarioError) as ei:
         load_file(p)
     (line,) = [ln for ln in str(ei.value).splitlines()[1:]]

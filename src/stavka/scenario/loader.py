@@ -1009,9 +1009,11 @@ class _Loader:
                 if v is not None and ((lo is not None and v < lo) or (hi is not None and v > hi)):
                     self.add(path, f"parameter {shown(name)} has {what} {v:g}, outside "
                                    f"{lo:g}..{hi:g} allowed here")
-        self._param_conditions(spec)
+        self._trigger_checks(spec)
 
-    def _param_conditions(self, spec: Scenario) -> None:
+    def _trigger_checks(self, spec: Scenario) -> None:
+        """Every event trigger: its dates against the campaign, its parameter conditions
+        against the parameters' types."""
         def walk(path: PathT, trig: Any) -> None:
             # a trigger whose day never comes would never fire ('date' and 'after' are on
             # or after, so one before the start fires on the first day; 'before' is not after)

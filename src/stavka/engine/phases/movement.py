@@ -165,11 +165,11 @@ def _stop_short(st: Static, s: State, arr: np.ndarray) -> dict[tuple[int, int], 
     arrivals, already placed at their destination in ``s.loc``; moves those that stop
     short and returns {(replica, formation): the destination they did not reach}."""
     out: dict[tuple[int, int], int] = {}
-    for r, f in zip(*np.nonzero(arr), strict=True):
+    rr, ff = np.nonzero(arr)
+    lost = st.alliance[s.owner[rr, s.loc[rr, ff]]] != st.alliance[st.fside[ff]]
+    for r, f in zip(rr[lost], ff[lost], strict=True):  # rare: walk the route
         al = st.alliance[st.fside[f]]
         dest = int(s.loc[r, f])
-        if st.alliance[s.owner[r, dest]] == al:
-            continue
         stop = cur = int(s.rail_from[r, f])
         path = st.rail_path[al, cur, dest]
         way = st.rail_dir[al, cur, dest]

@@ -30,6 +30,8 @@ def doctrine(ctx: Ctx) -> None:
     done_move = (s.action == A_MOVE) & (s.loc == s.target)
     s.action[done_move] = A_HOLD
     s.scripted[done_move] = False
+    if st.rules.on("move_retarget"):
+        _end_blocked_moves(ctx)
     # Attack orders whose target is now friendly are finished.
     fl = np.flatnonzero((s.action == A_ATTACK) & (s.target >= 0))
     tgt_al = st.alliance[flat(s.owner)[fl // st.F * st.N + flat(s.target)[fl]]]
@@ -75,8 +77,28 @@ def doctrine(ctx: Ctx) -> None:
     # dug-in defenders (A_DEFEND) are reconsidered only for the stacking limit
     defenders = free & (stance == STANCES.index("defend")) & (
         (s.action == A_NONE) | (s.action == A_HOLD) | (s.action == A_DEFEND))
+    if defenders.any() and st.rules.on("salient_withdraw"):
+        defenders = _withdraw_from_salients(ctx, defenders, enemy_node, men)
     if defenders.any():
         _defend(ctx, defenders, enemy_node, men)
+
+
+def _end_blocked_moves(ctx: Ctx) -> None:
+    """``rules.move_retarget``: an AI move (not scripted) whose destination is held by an
+    enemy with troops in it is ended (``A_NONE``): the march cannot go on (movement stops
+    at occupied enemy ground), so the formation chooses again today."""
+    st, s = ctx.st, ctx.s
+    fl = np.flatnonzero((s.action == A_MOVE) & (s.target >= 0) & ~s.scripted
+                        & (s.status == ACTIVE))
+    if fl.size == 0:
+        return
+    r_i, f_i = np.divmod(fl, st.F)
+    tgt = flat(s.target)[fl]
+    side = st.fside[f_i]
+    owner = s.owner[r_i, tgt]
+    war = s.at_war[r_i, side, owner]
+    held = war & (ctx.enemy_men_at()[r_i, side, tgt] > 0)
+    flat(s.action)[fl[held]] = A_NONE
 
 
 class _Men:
@@ -151,6 +173,41 @@ def _may_leave(ctx: Ctx, fl: np.ndarray, leaving: np.ndarray, men_at: _Men) -> n
     gone = _running_men(grp, take_rows(s.strength, fl[k])[:, 0])
     ok[k] = men_here - gone >= need
     return ok
+
+
+def _withdraw_from_salients(ctx: Ctx, defenders: np.ndarray, enemy_node: np.ndarray,
+                            men_at: _Men) -> np.ndarray:
+    """``rules.salient_withdraw``: defenders [R, F] in a salient fall back through its
+    last exit before the pocket closes; returns the defenders left to :func:`_defend`.
+
+    A salient is a region whose land neighbours include exactly one held by the
+    defenders' alliance and two or more held by an enemy (the 1941 pattern: Volokolamsk
+    with Rzhev, Klin and Mozhaisk gone). Its formations march to that neighbour, the
+    garrison and cover rules (:func:`_may_leave`) permitting, so a city keeps its
+    garrison; the rest of the defenders are returned unchanged.
+    """
+    st, s = ctx.st, ctx.s
+    fl = np.flatnonzero(defenders)
+    r_i, f_i = np.divmod(fl, st.F)
+    sd = st.fside[f_i]
+    loc = flat(s.loc)[fl]
+    nb = ctx.derived.neighbours()[loc]  # [k, K] land neighbours, -1 padded
+    valid = nb >= 0
+    nbc = np.maximum(nb, 0)
+    own = valid & (st.alliance[s.owner[r_i[:, None], nbc]] == st.alliance[sd][:, None])
+    foe = valid & enemy_node[r_i[:, None], sd[:, None], nbc]
+    salient = (own.sum(axis=1) == 1) & (foe.sum(axis=1) >= 2)
+    if not salient.any():
+        return defenders
+    exit_ = nbc[np.arange(fl.size), np.argmax(own, axis=1)]
+    go = salient & _may_leave(ctx, fl, salient, men_at)
+    g = fl[go]
+    flat(s.action)[g] = A_MOVE
+    flat(s.target)[g] = exit_[go]
+    flat(s.progress)[g] = 0.0
+    out = defenders.copy()
+    flat(out)[g] = False
+    return out
 
 
 def _defend(ctx: Ctx, defenders: np.ndarray, enemy_node: np.ndarray, men_at: _Men) -> None:

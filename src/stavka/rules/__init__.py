@@ -207,6 +207,14 @@ class Rules:
         "1: a defender dug in where no enemy is next to it (a rear region "
         "after a retreat) is sent on to the threatened line like an idle one, the garrison "
         "rule permitting; 0: it stays dug in")
+    move_retarget: float = _switch(
+        "1: an AI move whose destination has fallen to an enemy that holds it with troops "
+        "is ended and the formation chooses again; 0: it waits for the road to clear "
+        "(rules v1-v4: retreating armies waited for weeks)")
+    salient_withdraw: float = _switch(
+        "1: defenders in a salient (one land neighbour still held by their alliance, two "
+        "or more held by the enemy) fall back to that last exit before the pocket closes, "
+        "leaving a city's garrison (garrison_men_per_vp); 0: they stay dug in")
     # --- movement (stavka.engine.phases.movement)
     enemy_ground_speed: float = _rule(
         "1", 0.0, 1.0, "march speed factor into an enemy-held region (screens, "

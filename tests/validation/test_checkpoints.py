@@ -412,3 +412,64 @@ def test_a_scenario_without_checkpoints_says_so(cmd, tmp_path, capsys):
                  str(tmp_path / "none.yaml")]) == 2
     assert capsys.readouterr().err.strip().splitlines() == [
         f"{tmp_path / 'none.yaml'}: file not found", "error: 1 problem(s) in checkpoints file"]
+
+
+RESOLUTION = """scenario: t-history
+checkpoints:
+  - id: closest
+    description: closest German approach to the Soviet base (km)
+    metric: min_distance
+    args: {place: sbase, side: germany, from: 1941-10-01, to: 1941-10-08}
+    history: 11
+    band: [10, 12]
+    source: x
+    confidence: A
+"""
+
+
+@pytest.mark.parametrize("res, median, inside", [(None, 11.12, False), (1, 11.0, True),
+                                                 (5, 10.0, False)])
+def test_a_resolution_compares_at_the_records_precision(tmp_path, res, median, inside):
+    """The town (0.1 degree of latitude, 11.12 km from the Soviet base) falls on day 3 in
+    every run: the closest approach is 11.12 km, a record of '11 km' is inside a range of
+    one value only at its precision (1 km); at 5 km the model reads 10."""
+    p = tmp_path / "c.yaml"
+    p.write_text(RESOLUTION + (f"    resolution: {res}\n" if res else ""), encoding="utf-8")
+    (o,) = validate(SCN, 3, seed=0, checkpoints=p, backend="serial").outcomes
+    assert o.median == pytest.approx(median, abs=0.01)
+    assert o.history_in_range is inside
+
+
+@pytest.mark.parametrize("res, msg", [
+    ("0", "checkpoints[0].resolution: input should be greater than 0"),
+    ("-1", "checkpoints[0].resolution: input should be greater than 0"),
+    (".nan", "checkpoints[0].resolution: input should be a finite number"),
+    ("km", "checkpoints[0].resolution: input should be a valid number"),
+])
+def test_a_resolution_that_is_not_a_positive_number_is_located(meta, tmp_path, res, msg):
+    p = tmp_path / "c.yaml"
+    p.write_text(RESOLUTION + f"    resolution: {res}\n", encoding="utf-8")
+    with pytest.raises(C.CheckpointError) as exc:
+        C.load(p, meta, "t-history")
+    lines = [str(x) for x in exc.value.problems]
+    assert any(f":11: {msg}" in ln for ln in lines), lines
+
+
+def test_only_a_number_metric_has_a_resolution(meta, tmp_path):
+    p = tmp_path / "c.yaml"
+    p.write_text("""scenario: t-history
+checkpoints:
+  - id: town_taken
+    description: x
+    metric: capture_date
+    args: {region: town}
+    history: 1941-10-04
+    resolution: 1
+    source: x
+    confidence: A
+""", encoding="utf-8")
+    with pytest.raises(C.CheckpointError) as exc:
+        C.load(p, meta, "t-history")
+    assert [str(x) for x in exc.value.problems] == [
+        f"{p}:8: checkpoints[0].resolution: only a number metric has a resolution; "
+        f"capture_date gives dates"]

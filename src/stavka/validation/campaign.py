@@ -124,6 +124,8 @@ def evaluate(cps: CheckpointSet, h: History) -> list[Outcome]:
         except NotMeasured as exc:
             out.append(Outcome(cp, m.kind, hist, lo, hi, np.zeros(0), False, str(exc)))
             continue
+        if cp.resolution is not None:  # the record's precision (whole km, say)
+            vals = np.round(vals / cp.resolution) * cp.resolution
         nan = np.isnan(vals)
         if nan.all() and vals.size:
             out.append(Outcome(cp, m.kind, hist, lo, hi, np.zeros(0), False,

@@ -61,6 +61,11 @@ class Checkpoint(BaseModel):
     source: str = Field(description="citation")
     confidence: Literal["A", "B"] | None = Field(
         None, description="A = read in a source; B = secondary (needed with a history)")
+    resolution: float | None = Field(
+        None, gt=0, allow_inf_nan=False,
+        description="the record's precision, for a number metric (e.g. 1 for a distance "
+        "the sources give in whole km): each run's value is rounded to a multiple of it "
+        "before it is compared with the history and the band")
     note: str = Field("", description="how the value or band was chosen")
 
     @property
@@ -287,6 +292,10 @@ def _check_values(probs: _Problems, at: PathT, cp: dict[str, Any], kind: str,
     """``history`` and ``band`` of the metric's kind, dates inside the scenario, low <= high."""
     ok = True
     vals: list[tuple[PathT, Any]] = []
+    if cp.get("resolution") is not None and kind != "number":
+        probs.add((*at, "resolution"), f"only a number metric has a resolution; "
+                                       f"{cp.get('metric')} gives {kind}s")
+        ok = False
     if cp.get("history") is None:  # a blind prediction: nothing to compare with
         if cp.get("band") is not None:
             probs.add((*at, "band"), "a blind prediction (no history) has no band")

@@ -473,3 +473,27 @@ checkpoints:
     assert [str(x) for x in exc.value.problems] == [
         f"{p}:8: checkpoints[0].resolution: only a number metric has a resolution; "
         f"capture_date gives dates"]
+
+
+def test_the_plot_of_a_prediction_no_run_reached_warns_of_nothing(tmp_path):
+    """sbase is never taken: a blind capture date with no finite run has nothing to put in
+    a legend, and the report says so without a matplotlib warning on the user's screen."""
+    import warnings
+
+    from stavka.validation.campaign import plot
+
+    p = tmp_path / "c.yaml"
+    p.write_text("""scenario: t-history
+checkpoints:
+  - id: sbase_taken
+    description: the Soviet base taken (a prediction)
+    metric: capture_date
+    args: {region: sbase}
+    source: kept back
+""", encoding="utf-8")
+    rep = validate(SCN, 3, seed=0, checkpoints=p, backend="serial")
+    assert not rep.outcomes[0].values[rep.outcomes[0].values < 1e9].size  # never taken
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        images = plot(rep, tmp_path)
+    assert images["sbase_taken"]

@@ -377,7 +377,8 @@ def plot(rep: Report, out: Path) -> dict[str, str]:
             if never:
                 ax.text(0.99, 0.95, f"never/none: {never} runs", transform=ax.transAxes,
                         ha="right", va="top", fontsize=8)
-            ax.legend(fontsize=7, loc="upper left")
+            if ax.get_legend_handles_labels()[0]:  # a blind prediction no run reached has none
+                ax.legend(fontsize=7, loc="upper left")
         ax.set_title(o.cp.description[:80], fontsize=9)
         fig.tight_layout()
         import io

@@ -497,3 +497,39 @@ checkpoints:
         warnings.simplefilter("error")
         images = plot(rep, tmp_path)
     assert images["sbase_taken"]
+
+
+OOB = """scenario: t-history
+checkpoints:
+  - id: oob
+    description: Soviet men in play at the start, by tag
+    metric: order_of_battle
+    args: {side: soviet, tags: TAGS}
+    history: 10000
+    source: x
+    confidence: A
+"""
+
+
+@pytest.mark.parametrize("tags, men", [("[front_a]", 10000.0), ("[front_b, pocket]", 10000.0),
+                                       ("[front_a, pocket]", 20000.0)])
+def test_order_of_battle_counts_tagged_formations_once(tmp_path, tags, men):
+    """t_history: sov_a (10,000 men, front_a) and sov_p (10,000, front_b and pocket); a
+    formation with two of the tags asked for counts once, and every run gives the same."""
+    p = tmp_path / "c.yaml"
+    p.write_text(OOB.replace("TAGS", tags), encoding="utf-8")
+    (o,) = validate(SCN, 3, seed=0, checkpoints=p, backend="serial").outcomes
+    assert o.values.tolist() == [men] * 3
+
+
+@pytest.mark.parametrize("tags, msg", [
+    ("[front_c]", ":6: checkpoints[0].args.tags[0]: unknown formation tag 'front_c'"),
+    ("[]", ":6: checkpoints[0].args.tags: list should have at least 1 item"),
+])
+def test_order_of_battle_with_a_tag_no_formation_has_is_located(meta, tmp_path, tags, msg):
+    p = tmp_path / "c.yaml"
+    p.write_text(OOB.replace("TAGS", tags), encoding="utf-8")
+    with pytest.raises(C.CheckpointError) as exc:
+        C.load(p, meta, "t-history")
+    lines = [str(x) for x in exc.value.problems]
+    assert any(msg in ln for ln in lines), lines

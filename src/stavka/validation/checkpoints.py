@@ -271,6 +271,7 @@ def _check_ref(probs: _Problems, path: PathT, key: str, val: Any, meta: Meta) ->
         "a": ("side", list(meta.side_ids)), "b": ("side", list(meta.side_ids)),
         "front": ("front", list(meta.front_ids)), "category": ("category", list(CATEGORIES)),
         "causes": ("cause", [*KNOWN_CAUSES, *CAUSE_GROUPS]),
+        "tags": ("formation tag", list(meta.tags)),
     }
     if key not in pools:
         return True

@@ -158,12 +158,23 @@ class Meta:
     lon: np.ndarray
     alliance: np.ndarray
     causes: tuple[str, ...] = CAUSES
+    #: the order of battle in play at the start (reserves and later arrivals left out):
+    #: per formation its side index, its tags and its men, tanks, guns, aircraft
+    oob: tuple[tuple[int, frozenset[str], tuple[float, float, float, float]], ...] = ()
 
     @classmethod
     def of(cls, st: Static, days: int | None = None) -> Meta:
+        oob = tuple((st.fside[i], st.ftags[i], (f.men, f.tanks, f.guns, f.aircraft))
+                    for i, f in enumerate(st.spec.formations)
+                    if not f.reserve and (f.arrives is None or f.arrives <= st.spec.start))
         return cls(st.start, st.days if days is None else days, st.side_ids, st.front_ids,
                    st.node_ids, np.asarray(st.lat, float), np.asarray(st.lon, float),
-                   np.asarray(st.alliance), CAUSES)
+                   np.asarray(st.alliance), CAUSES, oob)
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        """Every tag of a formation in play at the start, sorted."""
+        return tuple(sorted(set().union(*(t for _, t, _ in self.oob))))
 
     @property
     def columns(self) -> tuple[str, ...]:

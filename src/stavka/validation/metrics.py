@@ -114,6 +114,12 @@ class StrengthArgs(Args):
     on: dt.date
 
 
+class OrderOfBattleArgs(Args):
+    side: str
+    tags: list[str] = Field(min_length=1, description="formations carrying any of these tags")
+    category: str = "men"
+
+
 class StrengthRatioArgs(Args):
     side: str
     front: str | list[str] | None = None
@@ -303,6 +309,20 @@ def _strength(h: History, a: StrengthArgs) -> np.ndarray:
     return _at(ser, _day(h, a.on))
 
 
+@metric("order_of_battle", OrderOfBattleArgs, "number",
+        "`category` of `side`'s formations carrying any of `tags` in play at the start "
+        "(the scenario's order of battle before the first day; reserves and later "
+        "arrivals left out): the same in every run, for a record that counts named "
+        "formations rather than a front")
+def _order_of_battle(h: History, a: OrderOfBattleArgs) -> np.ndarray:
+    s, want, c = _side(h, a.side), set(a.tags), CATS.index(a.category)
+    total = 0.0
+    for side, tags, counts in h.meta.oob:  # in formation order: a fixed summation order
+        if side == s and tags & want:
+            total += counts[c]
+    return np.full(h.R, total)
+
+
 @metric("strength_ratio", StrengthRatioArgs, "number",
         "`category` of `side`'s active formations (on `front`) at the end of `on` over the "
         "same at the end of `from` (for figures that count more than the formations the "
@@ -321,5 +341,5 @@ def _at_war(h: History, a: WarArgs) -> np.ndarray:
 
 #: Argument fields that name things, checked against the scenario: field -> what it names.
 REFS = {"region": "region", "place": "region", "side": "side", "by": "side|date", "a": "side",
-        "b": "side", "front": "front", "category": "category", "causes": "cause"}
+        "b": "side", "front": "front", "category": "category", "causes": "cause", "tags": "tag"}
 CATEGORIES = CATS

@@ -106,6 +106,21 @@ def _u(value: Any) -> str:
     return escape(one_line(str(value)))
 
 
+def _folder(path: Any) -> str:
+    """A folder's path for a message, ending in one '/' (``out/`` given as ``out/``)."""
+    text = str(Path(path))
+    return _u(text if text.endswith("/") else text + "/")
+
+
+def _bound(v: Any) -> str:
+    """A parameter's bound as the user wrote it: 18, not 18.0; nothing when unset."""
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
 def _parse_sets(sets: list[str]) -> dict[str, str]:
     params: dict[str, str] = {}
     for item in sets:
@@ -183,7 +198,7 @@ def info(scenario: Annotated[str, typer.Argument(help="scenario id or path")],
                   f"{len(s.sea.landings)} landings, {len(s.sea.moves)} fleet moves")
     t = Table("parameter", "type", "default", "range", "description")
     for k, p in s.parameters.items():
-        rng = "" if p.min is None and p.max is None else f"{p.min}..{p.max}"
+        rng = "" if p.min is None and p.max is None else f"{_bound(p.min)}..{_bound(p.max)}"
         if p.earliest is not None:  # a date that may go back before the start
             rng = f"{p.earliest}.."
         t.add_row(_u(k), p.type, _u(p.default), rng, _u(p.description))
@@ -248,7 +263,7 @@ def run(
         except OSError as exc:
             raise InputError(f"--report {report}: cannot write there "
                              f"({exc.strerror or exc})") from None
-        out.print(f"report written to {_u(report)}/ (summary.json, chronicle.md, events.jsonl, report.html)")
+        out.print(f"report written to {_folder(report)} (summary.json, chronicle.md, events.jsonl, report.html)")
     if save_replay is not None:
         camp.save_replay(save_replay)
         out.print(f"replay written to {_u(save_replay)} ({camp.day} days; check it with "
@@ -283,7 +298,7 @@ def replay_cmd(
         res = run_prepared(prep, on_day=lambda d: bar.update(task, completed=d))
     sys.stdout.write(res.report())
     if report is not None:
-        out.print(f"sync report written to {_u(report)}/")
+        out.print(f"sync report written to {_folder(report)}")
     if not res.ok:
         raise Exit(1)
 

@@ -174,3 +174,14 @@ def test_info_shows_the_step_and_the_commanders(capsys, tmp_path):
     rows = {ln.split("│")[1].strip(): [c.strip() for c in ln.split("│")[1:-1]]
             for ln in out.splitlines() if ln.startswith("│") and ln.split("│")[1].strip()}
     assert rows["moscow-last-stand"][4] == "1 h" and rows["two-fronts-1941"][4] == "day"
+
+
+def test_messages_name_a_folder_once_and_bounds_as_written(capsys, tmp_path):
+    """`--report out/` reads 'report written to out/' (it read 'out//'), and the info table's
+    whole-number bounds read 0..18, not 0.0..18.0 (the new-user trial)."""
+    assert main(["run", "two-fronts-1941", "--days", "1", "--report", f"{tmp_path}/rep/"]) == 0
+    out = capsys.readouterr().out
+    assert f"report written to {tmp_path}/rep/ (" in out and "//" not in out
+    assert main(["info", "two-fronts-1941"]) == 0
+    out = capsys.readouterr().out
+    assert "0..18" in out and "0.0..18.0" not in out

@@ -35,7 +35,8 @@ from stavka.errors import InputError, escape
 # A field that a later issue will give a rule is kept in the format, marked with
 # ``json_schema_extra=not_yet_used(...)``: `stavka check` warns where a scenario sets it,
 # and the generated reference says so. Remove the marker when a rule reads the field.
-_SUPPLY_T = "supply in tons, issue 10"
+_SUPPLY_T = ("central stockpiles; supply in tons, rules.supply_tons, reads only the "
+             "factories' supply_per_day")
 #: trucks set a mobile formation's road speed and its alliance's supply reach (rules
 #: unmotorised_speed, truck_reach_exp; stavka.engine.phases.movement/supply)
 _TRUCKS_USED: dict[str, Any] = {}
@@ -326,8 +327,8 @@ class Node(Spec):
     vp: int = Field(0, ge=0, le=MAX_VP, description="victory points (<= 1,000,000)")
     industry: float = Field(0.0, ge=0, le=MAX_INDUSTRY,
                             description="industry level (arbitrary units, <= 1e6)",
-                            json_schema_extra=not_yet_used("industry and production by region, "
-                                                           "issue 12"))
+                            json_schema_extra=not_yet_used("industry and production by region; "
+                                                           "production is the factories'"))
     fort: int = Field(0, ge=0, le=3, description="fortification level 0-3")
     port: bool = Field(False, description="has a port (a landing may go in here; with a "
                                           "`sea:` block it must lie on a sea zone's coast)")
@@ -438,7 +439,8 @@ class Mobilisation(Spec):
                                      "is a slot in every state array)")
     industry_cost: float = Field(0.0, ge=0, le=1, description="production lost per raised unit",
                                  json_schema_extra=not_yet_used(
-                                     "mobilisation that costs production, issue 12"))
+                                     "a cost per raised unit; the mobilise effect's cut "
+                                     "is rules.mobilise_output_cut"))
 
 
 class Side(Spec):

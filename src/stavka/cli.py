@@ -122,15 +122,9 @@ def _bound(v: Any) -> str:
 
 
 def _parse_sets(sets: list[str]) -> dict[str, str]:
-    params: dict[str, str] = {}
-    for item in sets:
-        if "=" not in item:
-            raise InputError(f"--set expects NAME=VALUE (got {item!r})")
-        k, v = item.split("=", 1)
-        if not k.strip():
-            raise InputError(f"--set expects NAME=VALUE (got {item!r})")
-        params[k.strip()] = v.strip()
-    return params
+    from stavka.sweep.grid import parse_sets
+
+    return parse_sets(sets)
 
 
 def _span(days: int, step_hours: int) -> str:

@@ -185,3 +185,13 @@ def test_messages_name_a_folder_once_and_bounds_as_written(capsys, tmp_path):
     assert main(["info", "two-fronts-1941"]) == 0
     out = capsys.readouterr().out
     assert "0..18" in out and "0.0..18.0" not in out
+
+
+@pytest.mark.parametrize("cmd", [
+    ["run", "two-fronts-1941", "--days", "1"],
+    ["validate", "campaign", "two-fronts-1941", "--runs", "1"],
+])
+def test_a_set_name_given_twice_is_refused(capsys, cmd):
+    """The last value silently won; --vary and --grid already refused a repeated name."""
+    assert main([*cmd, "--set", "rules.move_retarget=1", "--set", "rules.move_retarget=0"]) == 2
+    assert "--set rules.move_retarget given twice" in capsys.readouterr().err

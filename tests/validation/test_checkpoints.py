@@ -353,8 +353,8 @@ checkpoints:
     with pytest.raises(C.CheckpointError) as exc:
         C.load(p, meta, "t-history")
     lines = [str(x) for x in exc.value.problems]
-    assert any(":6: checkpoints[0].args.on: datetimes provided to dates should have zero "
-               "time" in ln for ln in lines), lines
+    assert any(":6: checkpoints[0].args.on: must be a date without a time of day" in ln
+               for ln in lines), lines
     assert any(":14: checkpoints[1].history: must be a date" in ln for ln in lines), lines
     assert any(":15: checkpoints[1].band[0]: must be a date" in ln for ln in lines), lines
     assert any(":21: checkpoints[2].args.from:" in ln for ln in lines), lines
@@ -428,11 +428,11 @@ checkpoints:
 
 
 @pytest.mark.parametrize("res, median, inside", [(None, 11.12, False), (1, 11.0, True),
-                                                 (5, 10.0, False)])
+                                                 (0.01, 11.12, False)])
 def test_a_resolution_compares_at_the_records_precision(tmp_path, res, median, inside):
     """The town (0.1 degree of latitude, 11.12 km from the Soviet base) falls on day 3 in
     every run: the closest approach is 11.12 km, a record of '11 km' is inside a range of
-    one value only at its precision (1 km); at 5 km the model reads 10."""
+    one value only at its precision (1 km); at 10 m the model reads 11.12 again."""
     p = tmp_path / "c.yaml"
     p.write_text(RESOLUTION + (f"    resolution: {res}\n" if res else ""), encoding="utf-8")
     (o,) = validate(SCN, 3, seed=0, checkpoints=p, backend="serial").outcomes
@@ -441,8 +441,10 @@ def test_a_resolution_compares_at_the_records_precision(tmp_path, res, median, i
 
 
 @pytest.mark.parametrize("res, msg", [
-    ("0", "checkpoints[0].resolution: input should be greater than 0"),
-    ("-1", "checkpoints[0].resolution: input should be greater than 0"),
+    ("0", "checkpoints[0].resolution: input should be greater than or equal to 0.000001"),
+    ("-1", "checkpoints[0].resolution: input should be greater than or equal to 0.000001"),
+    ("true", "checkpoints[0].resolution: input should be a valid number"),
+    ("'1'", "checkpoints[0].resolution: input should be a valid number"),
     (".nan", "checkpoints[0].resolution: input should be a finite number"),
     ("km", "checkpoints[0].resolution: input should be a valid number"),
 ])
@@ -523,7 +525,9 @@ def test_order_of_battle_counts_tagged_formations_once(tmp_path, tags, men):
 
 
 @pytest.mark.parametrize("tags, msg", [
-    ("[front_c]", ":6: checkpoints[0].args.tags[0]: unknown formation tag 'front_c'"),
+    ("[front_c]", ":6: checkpoints[0].args.tags[0]: no soviet formation in play at the "
+                  "start carries tag 'front_c' (did you mean 'front_b'?)"),
+    ("[front_a, front_a]", ":6: checkpoints[0].args.tags[1]: tag 'front_a' given twice"),
     ("[]", ":6: checkpoints[0].args.tags: list should have at least 1 item"),
 ])
 def test_order_of_battle_with_a_tag_no_formation_has_is_located(meta, tmp_path, tags, msg):
@@ -533,3 +537,54 @@ def test_order_of_battle_with_a_tag_no_formation_has_is_located(meta, tmp_path, 
         C.load(p, meta, "t-history")
     lines = [str(x) for x in exc.value.problems]
     assert any(msg in ln for ln in lines), lines
+
+
+def test_a_resolution_the_history_or_band_is_no_multiple_of_is_located(meta, tmp_path):
+    """Rounded to 5 km the model shows 10 or 15, never the record's 11: a checkpoint that
+    can never be met is refused, not run (a resolution of 1,000 rounded every run to 0)."""
+    p = tmp_path / "c.yaml"
+    p.write_text(RESOLUTION + "    resolution: 5\n", encoding="utf-8")
+    with pytest.raises(C.CheckpointError) as exc:
+        C.load(p, meta, "t-history")
+    lines = [str(x) for x in exc.value.problems]
+    assert any(":7: checkpoints[0].history: 11 is not a whole multiple of the resolution 5"
+               in ln for ln in lines), lines
+    assert any(":8: checkpoints[0].band[1]: 12 is not a whole multiple" in ln
+               for ln in lines), lines
+
+
+def test_another_sides_tag_is_located(meta, tmp_path):
+    p = tmp_path / "c.yaml"
+    p.write_text(OOB.replace("soviet", "germany").replace("TAGS", "[front_a]"),
+                 encoding="utf-8")
+    with pytest.raises(C.CheckpointError) as exc:
+        C.load(p, meta, "t-history")
+    assert [str(x) for x in exc.value.problems] == [
+        f"{p}:6: checkpoints[0].args.tags[0]: no germany formation in play at the start "
+        f"carries tag 'front_a'"]
+
+
+@pytest.mark.parametrize("on, msg", [
+    ("'1941-10-05'", "must be a date, written YYYY-MM-DD without quotes (got '1941-10-05')"),
+    ("0", "must be a date, written YYYY-MM-DD without quotes (got '0')"),
+    ("1941-10-05T00:00:00Z", "must be a date without a time of day (YYYY-MM-DD) "
+                             "(got '1941-10-05 00:00:00+00:00')"),
+])
+def test_a_date_argument_written_as_anything_but_a_date_is_located(meta, tmp_path, on, msg):
+    """A quoted date, a whole number (read as seconds since 1970) or a timestamp with a time
+    zone passed the schema as a date and skipped the range checks (the timestamp raised
+    TypeError later): each is one located line."""
+    p = tmp_path / "c.yaml"
+    p.write_text(f"""scenario: t-history
+checkpoints:
+  - id: a
+    description: x
+    metric: owner
+    args: {{region: town, side: germany, on: {on}}}
+    history: true
+    source: x
+    confidence: A
+""", encoding="utf-8")
+    with pytest.raises(C.CheckpointError) as exc:
+        C.load(p, meta, "t-history")
+    assert [str(x) for x in exc.value.problems] == [f"{p}:6: checkpoints[0].args.on: {msg}"]

@@ -94,6 +94,21 @@ def text_value(v: Any) -> str:
     return repr(v) if isinstance(v, float) else str(v)
 
 
+def parse_sets(items: Iterable[str]) -> dict[str, str]:
+    """``--set NAME=VALUE`` items as a mapping (values checked by the scenario); a name
+    given twice is an error, as for ``--vary``."""
+    out: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise InputError(f"--set expects NAME=VALUE (got {item!r})")
+        if name in out:
+            raise InputError(f"--set {name} given twice")
+        out[name] = value.strip()
+    return out
+
+
 def parse_vary(items: Iterable[str]) -> dict[str, str]:
     """``["a=0..3", "b=x,y"]`` -> ``{"a": "0..3", "b": "x,y"}``; a name given twice is an error."""
     out: dict[str, str] = {}

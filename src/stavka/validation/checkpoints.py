@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from pathlib import Path
-from typing import Any, Literal, TypeGuard
+from typing import Any, Literal, TypeGuard, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -62,7 +62,7 @@ class Checkpoint(BaseModel):
     confidence: Literal["A", "B"] | None = Field(
         None, description="A = read in a source; B = secondary (needed with a history)")
     resolution: float | None = Field(
-        None, gt=0, allow_inf_nan=False,
+        None, ge=1e-6, strict=True, allow_inf_nan=False,
         description="the record's precision, for a number metric (e.g. 1 for a distance "
         "the sources give in whole km): each run's value is rounded to a multiple of it "
         "before it is compared with the history and the band")
@@ -204,10 +204,14 @@ def _check_one(probs: _Problems, at: PathT, cp: dict[str, Any], meta: Meta) -> A
     if not isinstance(raw, dict):
         return None  # the schema reports it
     ok = True
+    bad_dates = _check_arg_dates(probs, at, m.args, raw)
+    ok = not bad_dates
     try:
         args = m.args.model_validate(raw)
     except ValidationError as exc:
         for err in exc.errors():
+            if err["loc"] and err["loc"][0] in bad_dates:
+                continue  # said once, above
             msg = err["msg"]
             if err["type"] == "extra_forbidden":
                 fields = [f.alias or k for k, f in m.args.model_fields.items()]
@@ -225,6 +229,7 @@ def _check_one(probs: _Problems, at: PathT, cp: dict[str, Any], meta: Meta) -> A
     for key, val in raw_items:
         if not _check_ref(probs, (*at, "args", key), key, val, meta):
             ok = False
+    ok &= _check_tags(probs, (*at, "args", "tags"), raw.get("tags"), raw.get("side"), meta)
     # pairs of arguments that must make sense together: a period runs forward (``from``
     # is not after the date that ends it, whichever argument that is: to, on, by); a war
     # has two sides
@@ -240,6 +245,58 @@ def _check_one(probs: _Problems, at: PathT, cp: dict[str, Any], meta: Meta) -> A
         ok = False
     ok &= _check_values(probs, at, cp, m.kind, meta)
     return args if ok else None
+
+
+def _check_tags(probs: _Problems, path: PathT, tags: Any, side: Any, meta: Meta) -> bool:
+    """Formation tags asked for: each carried by a formation of ``side`` in play at the
+    start (else it could only ever count 0), none twice."""
+    if not isinstance(tags, list):
+        return True  # absent, or the schema reports its type
+    pool = sorted({t for s, ts, _ in meta.oob
+                   if not isinstance(side, str) or side not in meta.side_ids
+                   or s == meta.side_ids.index(side) for t in ts})
+    who = f"{side} " if isinstance(side, str) and side in meta.side_ids else ""
+    ok, seen = True, set()
+    for j, t in enumerate(tags):
+        if not isinstance(t, str):
+            continue  # the schema reports it
+        if t in seen:
+            probs.add((*path, j), f"tag {shown(t)} given twice")
+            ok = False
+        elif t not in pool:
+            probs.add((*path, j), f"no {who}formation in play at the start carries tag "
+                                  f"{shown(t)}{did_you_mean(t, pool)}")
+            ok = False
+        seen.add(t)
+    return ok
+
+
+def _check_arg_dates(probs: _Problems, at: PathT, model: type[Args],
+                     raw: dict[str, Any]) -> set[str]:
+    """Arguments that take a date must be written as one (YAML ``1941-10-05``, unquoted):
+    the schema alone would read a quoted date, a whole number (seconds since 1970) or a
+    timestamp as a date, past the range and order checks. Returns the arguments refused
+    (each one located line)."""
+    takes: dict[str, bool] = {}  # argument -> whether it may also be a text id
+    for name, f in model.model_fields.items():
+        kinds = set(get_args(f.annotation)) or {f.annotation}
+        if dt.date in kinds:
+            takes[f.alias or name] = str in kinds
+    bad: set[str] = set()
+    for key, val in raw.items():
+        if key not in takes or val is None or _is_date(val):
+            continue
+        if isinstance(val, str) and takes[key]:
+            continue  # a side id where a side or a date belongs
+        if isinstance(val, dt.datetime):
+            msg = "must be a date without a time of day (YYYY-MM-DD)"
+        elif isinstance(val, str | int | float | bool):
+            msg = "must be a date, written YYYY-MM-DD without quotes"
+        else:
+            continue  # a list or a mapping: the schema says what it is
+        probs.add((*at, "args", key), f"{msg} (got {shown(val)})")
+        bad.add(key)
+    return bad
 
 
 def _is_date(v: Any) -> TypeGuard[dt.date]:
@@ -271,7 +328,6 @@ def _check_ref(probs: _Problems, path: PathT, key: str, val: Any, meta: Meta) ->
         "a": ("side", list(meta.side_ids)), "b": ("side", list(meta.side_ids)),
         "front": ("front", list(meta.front_ids)), "category": ("category", list(CATEGORIES)),
         "causes": ("cause", [*KNOWN_CAUSES, *CAUSE_GROUPS]),
-        "tags": ("formation tag", list(meta.tags)),
     }
     if key not in pools:
         return True
@@ -326,4 +382,15 @@ def _check_values(probs: _Problems, at: PathT, cp: dict[str, Any], kind: str,
     if ok and isinstance(band, list) and len(band) == 2 and band[0] > band[1]:
         probs.add((*at, "band"), f"low must not exceed high (got {shown(band)})")
         ok = False
+    res = cp.get("resolution")
+    if ok and kind == "number" and isinstance(res, int | float) and not isinstance(res, bool) \
+            and math.isfinite(res) and res >= 1e-6:
+        # rounded to the resolution the model can only show its multiples: a history or a
+        # band edge between two of them could never be met
+        for path, v in vals:
+            q = v / res
+            if abs(q - round(q)) > 1e-9 * max(1.0, abs(q)):
+                probs.add(path, f"{v:g} is not a whole multiple of the resolution "
+                                f"{res:g}: the model's values, rounded to it, never equal it")
+                ok = False
     return ok

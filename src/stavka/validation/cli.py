@@ -71,13 +71,9 @@ def campaign_cmd(
 
 def _sets(items: list[str]) -> dict[str, str]:
     """``--set NAME=VALUE`` items as a mapping (values checked by the scenario)."""
-    out: dict[str, str] = {}
-    for item in items:
-        k, eq, v = item.partition("=")
-        if not eq or not k.strip():
-            raise InputError(f"--set expects NAME=VALUE (got {item!r})")
-        out[k.strip()] = v.strip()
-    return out
+    from stavka.sweep.grid import parse_sets
+
+    return parse_sets(items)
 
 
 def calibrate_cmd(

@@ -124,7 +124,7 @@ def test_check_warns_once_per_file_and_field_where_it_is_set(tmp_path, capsys):
     assert len(lines) == len(fields)  # one line per file and field
     industry = next(ln for ln in lines if ".industry " in ln)
     assert "warning: field nodes[0].industry" in industry
-    assert "issue 12" in industry and "set in 5 more places in this file" in industry
+    assert "industry and production by region" in industry and "set in 5 more places in this file" in industry
     # every line points at the place that sets the field
     for m in got:
         text = (tmp_path / Path(m["file"]).name).read_text().splitlines()

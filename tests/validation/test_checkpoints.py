@@ -27,6 +27,15 @@ def meta():
     return Meta.of(compile_world(load_file(SCN).spec, None, 1).static)
 
 
+def _problems(meta, tmp_path, text):
+    """Write ``text`` as a checkpoints file and load it: (its path, the problems' lines)."""
+    p = tmp_path / "c.yaml"
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(C.CheckpointError) as exc:
+        C.load(p, meta, "t-history")
+    return p, [str(x) for x in exc.value.problems]
+
+
 def test_the_shipped_checkpoints_load():
     import stavka
 
@@ -194,11 +203,8 @@ checkpoints:
 
 
 def test_blind_predictions_have_no_band_and_histories_a_confidence(meta, tmp_path):
-    p = tmp_path / "c.yaml"
-    p.write_text(BLIND, encoding="utf-8")
-    with pytest.raises(C.CheckpointError) as exc:
-        C.load(p, meta, "t-history")
-    assert [str(x) for x in exc.value.problems] == [
+    p, lines = _problems(meta, tmp_path, BLIND)
+    assert lines == [
         f"{p}:12: checkpoints[1].band: a blind prediction (no history) has no band",
         f"{p}:14: checkpoints[2].confidence: needed with a history: A (read in a source) or B",
     ]
@@ -449,32 +455,17 @@ def test_a_resolution_compares_at_the_records_precision(tmp_path, res, median, i
     ("km", "checkpoints[0].resolution: input should be a valid number"),
 ])
 def test_a_resolution_that_is_not_a_positive_number_is_located(meta, tmp_path, res, msg):
-    p = tmp_path / "c.yaml"
-    p.write_text(RESOLUTION + f"    resolution: {res}\n", encoding="utf-8")
-    with pytest.raises(C.CheckpointError) as exc:
-        C.load(p, meta, "t-history")
-    lines = [str(x) for x in exc.value.problems]
+    p, lines = _problems(meta, tmp_path, RESOLUTION + f"    resolution: {res}\n")
     assert any(f":11: {msg}" in ln for ln in lines), lines
 
 
 def test_only_a_number_metric_has_a_resolution(meta, tmp_path):
-    p = tmp_path / "c.yaml"
-    p.write_text("""scenario: t-history
-checkpoints:
-  - id: town_taken
-    description: x
-    metric: capture_date
-    args: {region: town}
-    history: 1941-10-04
-    resolution: 1
-    source: x
-    confidence: A
-""", encoding="utf-8")
-    with pytest.raises(C.CheckpointError) as exc:
-        C.load(p, meta, "t-history")
-    assert [str(x) for x in exc.value.problems] == [
-        f"{p}:8: checkpoints[0].resolution: only a number metric has a resolution; "
-        f"capture_date gives dates"]
+    text = BLIND.split("  - id: with_band")[0].replace(
+        "    source: kept back\n",
+        "    history: 1941-10-04\n    resolution: 1\n    source: x\n    confidence: A\n")
+    p, lines = _problems(meta, tmp_path, text)
+    assert lines == [f"{p}:8: checkpoints[0].resolution: only a number metric has a "
+                     f"resolution; capture_date gives dates"]
 
 
 def test_the_plot_of_a_prediction_no_run_reached_warns_of_nothing(tmp_path):
@@ -531,22 +522,14 @@ def test_order_of_battle_counts_tagged_formations_once(tmp_path, tags, men):
     ("[]", ":6: checkpoints[0].args.tags: list should have at least 1 item"),
 ])
 def test_order_of_battle_with_a_tag_no_formation_has_is_located(meta, tmp_path, tags, msg):
-    p = tmp_path / "c.yaml"
-    p.write_text(OOB.replace("TAGS", tags), encoding="utf-8")
-    with pytest.raises(C.CheckpointError) as exc:
-        C.load(p, meta, "t-history")
-    lines = [str(x) for x in exc.value.problems]
+    p, lines = _problems(meta, tmp_path, OOB.replace("TAGS", tags))
     assert any(msg in ln for ln in lines), lines
 
 
 def test_a_resolution_the_history_or_band_is_no_multiple_of_is_located(meta, tmp_path):
     """Rounded to 5 km the model shows 10 or 15, never the record's 11: a checkpoint that
     can never be met is refused, not run (a resolution of 1,000 rounded every run to 0)."""
-    p = tmp_path / "c.yaml"
-    p.write_text(RESOLUTION + "    resolution: 5\n", encoding="utf-8")
-    with pytest.raises(C.CheckpointError) as exc:
-        C.load(p, meta, "t-history")
-    lines = [str(x) for x in exc.value.problems]
+    p, lines = _problems(meta, tmp_path, RESOLUTION + "    resolution: 5\n")
     assert any(":7: checkpoints[0].history: 11 is not a whole multiple of the resolution 5"
                in ln for ln in lines), lines
     assert any(":8: checkpoints[0].band[1]: 12 is not a whole multiple" in ln

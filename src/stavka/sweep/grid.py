@@ -94,33 +94,29 @@ def text_value(v: Any) -> str:
     return repr(v) if isinstance(v, float) else str(v)
 
 
-def parse_sets(items: Iterable[str]) -> dict[str, str]:
-    """``--set NAME=VALUE`` items as a mapping (values checked by the scenario); a name
-    given twice is an error, as for ``--vary``."""
+def _named(items: Iterable[str], flag: str, what: str, strip: bool) -> dict[str, str]:
+    """``NAME=WHAT`` items of option ``flag`` as a mapping; a name given twice is an error."""
     out: dict[str, str] = {}
     for item in items:
         name, sep, value = item.partition("=")
         name = name.strip()
         if not sep or not name:
-            raise InputError(f"--set expects NAME=VALUE (got {item!r})")
+            raise InputError(f"{flag} expects NAME={what} (got {item!r})")
         if name in out:
-            raise InputError(f"--set {name} given twice")
-        out[name] = value.strip()
+            raise InputError(f"{flag} {name} given twice")
+        out[name] = value.strip() if strip else value
     return out
+
+
+def parse_sets(items: Iterable[str]) -> dict[str, str]:
+    """``--set NAME=VALUE`` items as a mapping (values checked by the scenario); a name
+    given twice is an error, as for ``--vary``."""
+    return _named(items, "--set", "VALUE", strip=True)
 
 
 def parse_vary(items: Iterable[str]) -> dict[str, str]:
     """``["a=0..3", "b=x,y"]`` -> ``{"a": "0..3", "b": "x,y"}``; a name given twice is an error."""
-    out: dict[str, str] = {}
-    for item in items:
-        name, sep, values = item.partition("=")
-        name = name.strip()
-        if not sep or not name:
-            raise InputError(f"--vary expects NAME=VALUES (got {item!r})")
-        if name in out:
-            raise InputError(f"--vary {name} given twice")
-        out[name] = values
-    return out
+    return _named(items, "--vary", "VALUES", strip=False)
 
 
 def make_grid(loaded: Loaded, vary: Mapping[str, str | Sequence[Any]]) -> Grid:

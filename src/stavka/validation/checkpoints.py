@@ -252,10 +252,9 @@ def _check_tags(probs: _Problems, path: PathT, tags: Any, side: Any, meta: Meta)
     start (else it could only ever count 0), none twice."""
     if not isinstance(tags, list):
         return True  # absent, or the schema reports its type
-    pool = sorted({t for s, ts, _ in meta.oob
-                   if not isinstance(side, str) or side not in meta.side_ids
-                   or s == meta.side_ids.index(side) for t in ts})
-    who = f"{side} " if isinstance(side, str) and side in meta.side_ids else ""
+    si = meta.side_ids.index(side) if isinstance(side, str) and side in meta.side_ids else None
+    pool = sorted({t for s, ts, _ in meta.oob if si is None or s == si for t in ts})
+    who = f"{side} " if si is not None else ""
     ok, seen = True, set()
     for j, t in enumerate(tags):
         if not isinstance(t, str):

@@ -172,11 +172,6 @@ class Meta:
                    np.asarray(st.alliance), CAUSES, oob)
 
     @property
-    def tags(self) -> tuple[str, ...]:
-        """Every tag of a formation in play at the start, sorted."""
-        return tuple(sorted(set().union(*(t for _, t, _ in self.oob))))
-
-    @property
     def columns(self) -> tuple[str, ...]:
         return front_columns(self.causes)
 

@@ -339,7 +339,4 @@ def _at_war(h: History, a: WarArgs) -> np.ndarray:
     return war[:, _side(h, a.a), _side(h, a.b)].astype(float)
 
 
-#: Argument fields that name things, checked against the scenario: field -> what it names.
-REFS = {"region": "region", "place": "region", "side": "side", "by": "side|date", "a": "side",
-        "b": "side", "front": "front", "category": "category", "causes": "cause", "tags": "tag"}
 CATEGORIES = CATS

@@ -32,7 +32,7 @@ from ruamel.yaml import YAML
 from stavka.errors import InputError
 
 #: The rules version a scenario gets unless it names one.
-RULES_VERSION = "v5"
+RULES_VERSION = "v6"
 #: Prefix of a rule's name among a run's parameters.
 PREFIX = "rules."
 
@@ -151,6 +151,14 @@ class Rules:
     tank_loss_ratio: float = _rule(
         "1", 0.0, 20.0, "a formation's tank loss fraction in battle over its gun and "
         "aircraft loss fraction (armour is lost faster than other equipment)")
+    attacker_gun_loss: float = _rule(
+        "1", 0.0, 1.0, "an attacking formation's gun loss fraction in battle over its "
+        "equipment loss fraction: an attacker's artillery fires from behind its own line and "
+        "is overrun only where a defender's is (1: guns are lost like other equipment)")
+    air_loss_ratio: float = _rule(
+        "1", 0.0, 20.0, "an air formation's aircraft loss fraction on a day over the mean "
+        "equipment loss fraction of the battles its side fights on its front that day, "
+        "which its aircraft fly for (0: aircraft are never lost)")
     orders_persist: float = _switch(
         "1: a scripted or player attack that is halted resumes its order "
         "after the rest (an operation keeps its objective); 0: it is dropped and the "

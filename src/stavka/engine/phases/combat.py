@@ -189,7 +189,7 @@ def run(ctx: Ctx) -> None:
         D = dataclasses.replace(D, men=D.men * ed, tanks=D.tanks * ed, guns=D.guns * ed,
                                 aircraft=D.aircraft * ed)
         amen, dmen = A.men, D.men  # the men in the line
-    _air_support(ctx, A, D, er, en, att_side, df, d_idx, ground_unit)
+    air_keys = _air_support(ctx, A, D, er, en, att_side, df, d_idx, ground_unit)
     if st.naval is not None:  # naval gunfire on the coast (stavka.engine.phases.naval)
         ag, dg = naval.bombardment(ctx, er, en, att_side)
         A.guns[:] += ag
@@ -261,13 +261,21 @@ def run(ctx: Ctx) -> None:
     # sides' faster still (Side.tank_loss_factor)
     tank_mult = st.rules.tank_loss_ratio * st.tank_loss_factor[st.fside[ff_]]
     frac_t = np.minimum(frac_e * tank_mult, 1.0)
-    frac = np.stack([frac_m, frac_t, frac_e, frac_e], axis=-1)
+    # an attacker's guns fire from behind its line (rules.attacker_gun_loss); at 1 they
+    # are lost like its other equipment, and the sum is frac_e's exactly
+    agl = st.rules.attacker_gun_loss
+    frac_g = frac_e if agl == 1.0 else group_sum(
+        inv, np.concatenate([(res.att_equip_loss * ea * agl)[a_idx],
+                             (res.def_equip_loss * ed)[d_idx]]), fk.size)
+    frac = np.stack([frac_m, frac_t, frac_g, frac_e], axis=-1)
     have = take_rows(s.strength, fk)
     lost = on_grid(have * frac)  # counts stay fixed-point (stavka.world.counts)
     put_rows(s.strength, fk, have - lost)
     trucks = flat(s.trucks)  # trucks go with the equipment
     trucks[fk] = trucks[fk] - on_grid(trucks[fk] * frac_e)
     book_battle_losses(ctx, fr_, ff_, lost)
+    if air_keys is not None and st.rules.air_loss_ratio > 0.0:
+        _air_losses(ctx, res, air_keys)
     if s.cmd_state.shape[1]:  # a commander in the fighting may fall
         where = np.full(R * F, -1)
         where[fd] = en[d_idx]
@@ -320,18 +328,26 @@ def _engaged(men: np.ndarray, frontage: float | np.ndarray) -> np.ndarray:
     return np.minimum(1.0, frontage / np.maximum(men, 1.0))
 
 
+AirKeys = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]
+
+
 def _air_support(ctx: Ctx, A: cm.Force, D: cm.Force, er: np.ndarray, en: np.ndarray,
                  att_side: np.ndarray, df: np.ndarray, d_idx: np.ndarray,
-                 ground_unit: np.ndarray) -> None:
+                 ground_unit: np.ndarray) -> AirKeys | None:
     """Air formations fly for their front: their aircraft are split evenly over the
-    engagements their side fights on that front that day (added in place)."""
+    engagements their side fights on that front that day (added in place).
+
+    Returns the air formations that flew and where, for :func:`_air_losses`: their
+    replicas and columns [k], their (replica, side, front) key [k], each engagement's
+    attacker and defender key [n, 2] (-1: no side), and the number of keys; None when no
+    air formation is in play."""
     st, s = ctx.st, ctx.s
     cols = np.nonzero(~ground_unit)[0]
     if cols.size == 0:
-        return
+        return None
     air_r, air_j = np.nonzero(s.status[:, cols] == ACTIVE)
     if air_r.size == 0:
-        return
+        return None
     air_f = cols[air_j]
     R, S, Fr = ctx.R, st.S, len(st.front_ids)
     idx = (air_r * S + st.fside[air_f]) * Fr + st.front[s.loc[air_r, air_f]]
@@ -340,11 +356,43 @@ def _air_support(ctx: Ctx, A: cm.Force, D: cm.Force, er: np.ndarray, en: np.ndar
     fr = st.front[en]
     # defending side of each engagement: that of its first defender
     d_side = _side_of(st, n, d_idx, df)
-    for sides, force in ((att_side, A), (d_side, D)):
+    keys = np.full((n, 2), -1)
+    for j, (sides, force) in enumerate(((att_side, A), (d_side, D))):
         key = (er * S + np.maximum(sides, 0)) * Fr + fr
         count = np.bincount(key, minlength=R * S * Fr)
         share = np.where(sides >= 0, pool[key] / np.maximum(count[key], 1), 0.0)
         force.aircraft[:] = force.aircraft + share
+        keys[:, j] = np.where(sides >= 0, key, -1)
+    return air_r * st.F + air_f, idx, keys[:, 0], keys[:, 1], R * S * Fr
+
+
+def _air_losses(ctx: Ctx, res: cm.DayResult, air: AirKeys) -> None:
+    """Aircraft lost flying over the day's battles (``rules.air_loss_ratio``).
+
+    An air formation's aircraft are split evenly over its side's engagements on its
+    front (:func:`_air_support`), so the fraction of them lost is the mean, over those
+    engagements, of the side's equipment loss fraction there (``res.att_equip_loss`` or
+    ``res.def_equip_loss`` [n]), times the ratio, at most 1. Losses are booked as battle
+    losses of the category aircraft (the daily history's losses by cause)."""
+    st, s = ctx.st, ctx.s
+    flat_f, idx, ka, kd, nk = air
+    ok_a, ok_d = ka >= 0, kd >= 0
+    key = np.concatenate([ka[ok_a], kd[ok_d]])
+    loss = group_sum(key, np.concatenate([res.att_equip_loss[ok_a], res.def_equip_loss[ok_d]]),
+                     nk)
+    count = group_sum(key, np.ones(key.size), nk)
+    mean = np.where(count > 0, loss / np.maximum(count, 1.0), 0.0)
+    frac = np.minimum(mean[idx] * st.rules.air_loss_ratio, 1.0)
+    hit = np.nonzero(frac > 0.0)[0]
+    if hit.size == 0:
+        return
+    fl = flat_f[hit]
+    have = take_rows(s.strength, fl)
+    lost = np.zeros_like(have)
+    lost[:, 3] = on_grid(have[:, 3] * frac[hit])
+    put_rows(s.strength, fl, have - lost)
+    r, f = np.divmod(fl, st.F)
+    book_battle_losses(ctx, r, f, lost)
 
 
 def _side_of(st, n: int, idx: np.ndarray, f: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]

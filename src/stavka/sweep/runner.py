@@ -32,6 +32,8 @@ from stavka.sweep.store import BatchKey, code_version
 
 MAX_TRIES = 3
 CONNECT_TIMEOUT_S = 5.0
+#: How long closing a process pool waits for its manager thread (see :meth:`_Pool.shutdown`).
+MANAGER_JOIN_S = 10.0
 BACKENDS = ("serial", "process", "dask")
 # Test-only hooks: when set to a path that does not exist yet, the first batch
 # to start creates that file and then fails (raises), or kills its worker
@@ -211,6 +213,7 @@ class _Pool:
 
     def shutdown(self) -> None:
         procs = getattr(self.ex, "_processes", None) or {}
+        manager = getattr(self.ex, "_executor_manager_thread", None)  # gone after shutdown
         if isinstance(self.ex, ProcessPoolExecutor):
             self.ex.shutdown(wait=False, cancel_futures=True)
         else:  # dask's ClientExecutor cancels its futures when not waiting
@@ -218,6 +221,13 @@ class _Pool:
         for p in list(procs.values()):  # do not leave a batch running after an interrupt
             with contextlib.suppress(Exception):
                 p.terminate()
+        if manager is not None:
+            # Let the pool's manager thread finish closing its wake-up pipe now (a few ms
+            # once the workers are gone). Left running, it races Python 3.11's exit hook
+            # (concurrent.futures.process._python_exit), which writes to that pipe without
+            # the pool's lock: a rare "OSError: [Errno 9] Bad file descriptor" (or "handle
+            # is closed") at the end of a sweep. Bounded: an interrupt must not hang here.
+            manager.join(timeout=MANAGER_JOIN_S)
 
     def close(self) -> None:
         self.shutdown()

@@ -1,13 +1,14 @@
-"""Two loss rules of rules v6, on tests/data/t_air.yaml (one even battle at x, one air
-formation of 100 aircraft a side on that front):
+"""Three loss rules and a doctrine rule of rules v6, on tests/data/t_air.yaml (one even
+battle at x, one air formation of 100 aircraft a side on that front):
 
 * ``rules.air_loss_ratio``: air formations lose aircraft flying over their side's
   battles, the mean equipment loss fraction of those battles times the ratio;
-* ``rules.attacker_gun_loss``: an attacker's guns are lost at this fraction of its
-  equipment loss fraction, a defender's as before.
+* ``rules.attacker_gun_loss`` and ``rules.defender_gun_loss``: an attacker's and a
+  defender's guns are lost at these multiples of their equipment loss fraction;
+* ``rules.stance_recall``: the doctrine's own attacks end when the stance does.
 
-The battle's own draw does not depend on either rule (both act after it), so each
-expected value is a proportion of the same day's losses; both are off (0 and 1) in rules
+The battle's own draw does not depend on the loss rules (they act after it), so each
+expected value is a proportion of the same day's losses. All are off (0 or 1) in rules
 v1-v5, which keeps every pinned digest.
 """
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 import pytest
 
 from stavka import rules
-from stavka.enums import C_BATTLE
+from stavka.enums import A_ATTACK, C_BATTLE, STANCES
 
 from .helpers import campaign
 
@@ -35,6 +36,7 @@ def _day(**params: float):  # type: ignore[no-untyped-def]
 def test_off_in_older_rules(version: str) -> None:
     r = rules.load(version)
     assert r.air_loss_ratio == 0.0 and r.attacker_gun_loss == 1.0
+    assert r.defender_gun_loss == 1.0 and r.stance_recall == 0.0
 
 
 def test_aircraft_are_lost_in_proportion_to_the_ratio() -> None:
@@ -84,3 +86,35 @@ def test_an_attackers_guns(ratio: float) -> None:
     # the defender's guns and everything else of the attacker: as before
     assert d["sov_div"][2] == base["sov_div"][2]
     assert d["ger_div"][1] == base["ger_div"][1] and d["ger_div"][0] == base["ger_div"][0]
+
+
+@pytest.mark.parametrize("ratio", [1.0, 2.0])
+def test_a_defenders_guns(ratio: float) -> None:
+    """``rules.defender_gun_loss``: the defender's guns at this multiple of its equipment
+    loss fraction; the attacker's and everything else as before."""
+    _, base = _day()
+    _, d = _day(**{"rules.defender_gun_loss": ratio})
+    lost_base = 100.0 - base["sov_div"][2]
+    assert lost_base > 0.0
+    assert 100.0 - d["sov_div"][2] == pytest.approx(ratio * lost_base, abs=GRID)
+    assert d["ger_div"][2] == base["ger_div"][2]
+    assert d["sov_div"][1] == base["sov_div"][1] and d["sov_div"][0] == base["sov_div"][0]
+
+
+@pytest.mark.parametrize("recall", [0.0, 1.0])
+def test_a_stance_change_recalls_the_doctrines_attacks(recall: float) -> None:
+    """``rules.stance_recall``: under the attack stance the doctrine sends ger_reserve on
+    x (from depot: 150 km to gsrc, then x, a march of days); the stance then turns to
+    defend. With the rule the attack ends; without it the attack goes on."""
+    c = campaign("t_air", seed=2, **{"rules.stance_recall": recall})
+    st, s = c.static, c.world.state
+    f, g = st.formation("ger_reserve"), st.side_ids.index("germany")
+    s.stance[0, g, :] = STANCES.index("attack")
+    c.step()
+    assert s.action[0, f] == A_ATTACK and s.target[0, f] == st.node("x")
+    s.stance[0, g, :] = STANCES.index("defend")
+    c.step()
+    if recall:
+        assert s.action[0, f] != A_ATTACK
+    else:
+        assert s.action[0, f] == A_ATTACK and s.target[0, f] == st.node("x")

@@ -51,6 +51,11 @@ def doctrine(ctx: Ctx) -> None:
     # [R, S, N]: at_war[r, side, owner[r, n]]
     sides = (np.arange(ctx.R)[:, None] * st.S + np.arange(st.S)[None, :]) * st.S  # [R, S]
     enemy_node = s.at_war.reshape(-1)[sides[:, :, None] + s.owner[:, None, :]]
+    if st.rules.on("stance_recall"):
+        # the doctrine's own attacks end where the stance is no longer attack: its
+        # formations choose again below, under the stance they now have
+        recall = free & (stance != STANCES.index("attack")) & (s.action == A_ATTACK)
+        s.action[recall] = A_NONE
     hold_like = free & ((stance == STANCES.index("hold")) | (stance == STANCES.index("passive")))
     s.action[hold_like & (s.action == A_NONE)] = A_HOLD
     attackers = free & (stance == STANCES.index("attack")) & (

@@ -155,6 +155,10 @@ class Rules:
         "1", 0.0, 1.0, "an attacking formation's gun loss fraction in battle over its "
         "equipment loss fraction: an attacker's artillery fires from behind its own line and "
         "is overrun only where a defender's is (1: guns are lost like other equipment)")
+    defender_gun_loss: float = _rule(
+        "1", 0.0, 5.0, "a defending formation's gun loss fraction in battle over its "
+        "equipment loss fraction (at most 1): a defender's guns stand in and just behind "
+        "its line and are overrun with it (1: guns are lost like other equipment)")
     air_loss_ratio: float = _rule(
         "1", 0.0, 20.0, "an air formation's aircraft loss fraction on a day over the mean "
         "equipment loss fraction of the battles its side fights on its front that day, "
@@ -219,6 +223,10 @@ class Rules:
         "1: an AI move whose destination has fallen to an enemy that holds it with troops "
         "is ended and the formation chooses again; 0: it waits for the road to clear "
         "(rules v1-v4: retreating armies waited for weeks)")
+    stance_recall: float = _switch(
+        "1: when a front's stance is no longer attack, the AI's own attacks there end and "
+        "its formations choose again under the new stance (scripted and player orders run "
+        "on); 0: an attack the doctrine began goes on to its objective whatever the stance")
     salient_withdraw: float = _switch(
         "1: defenders in a salient (one land neighbour still held by their alliance, two "
         "or more held by the enemy) fall back to that last exit before the pocket closes, "

@@ -261,12 +261,13 @@ def run(ctx: Ctx) -> None:
     # sides' faster still (Side.tank_loss_factor)
     tank_mult = st.rules.tank_loss_ratio * st.tank_loss_factor[st.fside[ff_]]
     frac_t = np.minimum(frac_e * tank_mult, 1.0)
-    # an attacker's guns fire from behind its line (rules.attacker_gun_loss); at 1 they
-    # are lost like its other equipment, and the sum is frac_e's exactly
-    agl = st.rules.attacker_gun_loss
-    frac_g = frac_e if agl == 1.0 else group_sum(
+    # an attacker's guns fire from behind its line (rules.attacker_gun_loss), a
+    # defender's stand in it (rules.defender_gun_loss); at 1 and 1 they are lost like the
+    # other equipment, and the sum is frac_e's exactly
+    agl, dgl = st.rules.attacker_gun_loss, st.rules.defender_gun_loss
+    frac_g = frac_e if agl == 1.0 and dgl == 1.0 else np.minimum(group_sum(
         inv, np.concatenate([(res.att_equip_loss * ea * agl)[a_idx],
-                             (res.def_equip_loss * ed)[d_idx]]), fk.size)
+                             (res.def_equip_loss * ed * dgl)[d_idx]]), fk.size), 1.0)
     frac = np.stack([frac_m, frac_t, frac_g, frac_e], axis=-1)
     have = take_rows(s.strength, fk)
     lost = on_grid(have * frac)  # counts stay fixed-point (stavka.world.counts)

@@ -571,3 +571,58 @@ checkpoints:
     with pytest.raises(C.CheckpointError) as exc:
         C.load(p, meta, "t-history")
     assert [str(x) for x in exc.value.problems] == [f"{p}:6: checkpoints[0].args.on: {msg}"]
+
+
+def test_a_band_matplotlib_cannot_draw_loses_no_report(tmp_path):
+    """A band up to the largest double makes matplotlib's axis transform singular: that
+    checkpoint gets no picture and one warning; the other plots and both reports are
+    written (before, a LinAlgError traceback, exit 1, and no report)."""
+    import warnings
+
+    from stavka.validation.campaign import write
+
+    p = tmp_path / "c.yaml"
+    p.write_text(OOB.replace("TAGS", "[front_a]") + """  - id: huge
+    description: the same, with a band no axis can hold
+    metric: order_of_battle
+    args: {side: soviet, tags: [front_a]}
+    history: 10000
+    band: [0, 1.7e308]
+    source: x
+    confidence: A
+""", encoding="utf-8")
+    rep = validate(SCN, 3, seed=0, checkpoints=p, backend="serial")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        write(rep, tmp_path / "out")
+    told = [str(w.message) for w in caught if not issubclass(w.category, RuntimeWarning)]
+    assert told == ["checkpoint huge: plot not drawn (LinAlgError: Singular matrix)"]
+    assert (tmp_path / "out" / "plots" / "oob.png").is_file()
+    assert not (tmp_path / "out" / "plots" / "huge.png").exists()
+    assert "a band no axis can hold" in (tmp_path / "out" / "report.md").read_text()
+    assert (tmp_path / "out" / "report.json").is_file()
+
+
+FRONTS = """scenario: t-history
+checkpoints:
+  - id: men
+    description: Soviet men
+    metric: strength
+    args: {side: soviet, front: FRONTS, category: men, on: 1941-10-03}
+    history: 10000
+    source: x
+    confidence: A
+"""
+
+
+@pytest.mark.parametrize("fronts, msg", [
+    ("[west, west]", ":6: checkpoints[0].args.front[1]: front 'west' given twice"),
+    ("[]", ":6: checkpoints[0].args.front: names no front: give at least one"),
+])
+def test_a_list_argument_naming_something_twice_or_nothing_is_located(meta, tmp_path, fronts,
+                                                                    msg):
+    """A front named twice was counted twice (twice the men); an empty list counted
+    nothing (0 men, or 'not measured' for a ratio): both are one located line now, as a
+    tag given twice already was."""
+    p, lines = _problems(meta, tmp_path, FRONTS.replace("FRONTS", fronts))
+    assert any(msg in ln for ln in lines), lines

@@ -15,8 +15,10 @@ A metric may be undefined in a run (NaN: ``strength_ratio`` over a strength of z
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import math
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -331,7 +333,12 @@ def markdown(rep: Report, images: dict[str, str] | None = None) -> str:
 
 
 def plot(rep: Report, out: Path) -> dict[str, str]:
-    """One PNG per measured checkpoint in ``out``: the runs' values, the band, history."""
+    """One PNG per measured checkpoint in ``out``: the runs' values, the band, history.
+
+    Returns checkpoint id -> the image's path relative to the report. A checkpoint whose
+    values matplotlib cannot draw (a band or history near the largest double: its axis
+    transform is singular) gets no picture and a warning; the rest, and the report, are
+    written as usual."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -339,57 +346,67 @@ def plot(rep: Report, out: Path) -> dict[str, str]:
 
     from stavka.atomic import atomic_write
 
-    meta, images = rep.meta, {}
+    images: dict[str, str] = {}
     for o in rep.outcomes:
         if not o.measured:
             continue
         fig, ax = plt.subplots(figsize=(6, 3.2))
-        v = o.values
-        finite = v[np.isfinite(v)]
-        if o.kind == "flag":
-            p = float(np.mean(v))
-            ax.bar(["no", "yes"], [1 - p, p], color=["#bbbbbb", "#4477aa"])
-            ax.set_ylabel("fraction of runs")
-            if not o.blind:
-                ax.axvline(1 if o.history >= 0.5 else 0, color="#cc3311", ls="--",
-                           label="history")
-        else:
-            lo_x, hi_x = (math.inf, -math.inf) if o.blind else (o.low, o.high)
-            if finite.size:
-                lo_x, hi_x = min(lo_x, finite.min()), max(hi_x, finite.max())
-            if not math.isfinite(lo_x):
-                lo_x, hi_x = 0.0, 1.0  # a blind prediction no run reached
-            bins = max(5, min(40, int(hi_x - lo_x) + 1)) if o.kind == "date" else 30
-            if finite.size:
-                ax.hist(finite, bins=bins, range=(lo_x, hi_x + (1 if o.kind == "date" else 0)),
-                        color="#4477aa", alpha=0.8, label="model runs")
-            if not o.blind:
-                ax.axvspan(o.low, o.high + (0.999 if o.kind == "date" else 0),
-                           color="#ee7733", alpha=0.25, label="historical band")
-                ax.axvline(o.history, color="#cc3311", ls="--", label="history")
-            ax.set_ylabel("runs")
-            if o.kind == "date":
-                ticks = ax.get_xticks()
-                ax.set_xticks(ticks)
-                ax.set_xticklabels([meta.date(int(t)).strftime("%d %b") for t in ticks],
-                                   fontsize=8)
-            never = int(np.sum(~np.isfinite(v)))
-            if never:
-                ax.text(0.99, 0.95, f"never/none: {never} runs", transform=ax.transAxes,
-                        ha="right", va="top", fontsize=8)
-            if ax.get_legend_handles_labels()[0]:  # a blind prediction no run reached has none
-                ax.legend(fontsize=7, loc="upper left")
-        ax.set_title(o.cp.description[:80], fontsize=9)
-        fig.tight_layout()
-        import io
-
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=90)
-        plt.close(fig)
+        try:
+            _draw(ax, o, rep.meta)
+            fig.tight_layout()
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png", dpi=90)
+        except (ValueError, ArithmeticError, np.linalg.LinAlgError) as e:
+            warnings.warn(f"checkpoint {o.cp.id}: plot not drawn ({type(e).__name__}: "
+                          f"{str(e).splitlines()[0] if str(e) else 'values out of range'})",
+                          stacklevel=2)
+            continue
+        finally:
+            plt.close(fig)
         name = f"{o.cp.id}.png"
         atomic_write(out / name, buf.getvalue())
         images[o.cp.id] = f"plots/{name}"
     return images
+
+
+def _draw(ax: Any, o: Outcome, meta: Meta) -> None:
+    """One checkpoint's histogram (or yes/no bars), band and history on ``ax``."""
+    v = o.values
+    finite = v[np.isfinite(v)]
+    if o.kind == "flag":
+        p = float(np.mean(v))
+        ax.bar(["no", "yes"], [1 - p, p], color=["#bbbbbb", "#4477aa"])
+        ax.set_ylabel("fraction of runs")
+        if not o.blind:
+            ax.axvline(1 if o.history >= 0.5 else 0, color="#cc3311", ls="--",
+                       label="history")
+    else:
+        lo_x, hi_x = (math.inf, -math.inf) if o.blind else (o.low, o.high)
+        if finite.size:
+            lo_x, hi_x = min(lo_x, finite.min()), max(hi_x, finite.max())
+        if not math.isfinite(lo_x):
+            lo_x, hi_x = 0.0, 1.0  # a blind prediction no run reached
+        bins = max(5, min(40, int(hi_x - lo_x) + 1)) if o.kind == "date" else 30
+        if finite.size:
+            ax.hist(finite, bins=bins, range=(lo_x, hi_x + (1 if o.kind == "date" else 0)),
+                    color="#4477aa", alpha=0.8, label="model runs")
+        if not o.blind:
+            ax.axvspan(o.low, o.high + (0.999 if o.kind == "date" else 0),
+                       color="#ee7733", alpha=0.25, label="historical band")
+            ax.axvline(o.history, color="#cc3311", ls="--", label="history")
+        ax.set_ylabel("runs")
+        if o.kind == "date":
+            ticks = ax.get_xticks()
+            ax.set_xticks(ticks)
+            ax.set_xticklabels([meta.date(int(t)).strftime("%d %b") for t in ticks],
+                               fontsize=8)
+        never = int(np.sum(~np.isfinite(v)))
+        if never:
+            ax.text(0.99, 0.95, f"never/none: {never} runs", transform=ax.transAxes,
+                    ha="right", va="top", fontsize=8)
+        if ax.get_legend_handles_labels()[0]:  # a blind prediction no run reached has none
+            ax.legend(fontsize=7, loc="upper left")
+    ax.set_title(o.cp.description[:80], fontsize=9)
 
 
 def write(rep: Report, out: Path) -> None:

@@ -333,13 +333,21 @@ def _check_ref(probs: _Problems, path: PathT, key: str, val: Any, meta: Meta) ->
     what, pool = pools[key]
     ok = True
     vals = val if isinstance(val, list) else [val]
+    if isinstance(val, list) and not val:  # would count nothing, always
+        probs.add(path, f"names no {what}: give at least one")
+        return False
+    seen: set[str] = set()
     for j, v in enumerate(vals):
         if not isinstance(v, str):
             continue  # the metric's schema reports the type
-        if v not in pool:
-            where = (*path, j) if isinstance(val, list) else path
+        where = (*path, j) if isinstance(val, list) else path
+        if v in seen:  # would be counted twice
+            probs.add(where, f"{what} {shown(v)} given twice")
+            ok = False
+        elif v not in pool:
             probs.add(where, f"unknown {what} {shown(v)}{did_you_mean(v, pool)}")
             ok = False
+        seen.add(v)
     return ok
 
 

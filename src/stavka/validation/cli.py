@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import warnings
 from pathlib import Path
 from typing import Annotated
 
@@ -59,8 +60,13 @@ def campaign_cmd(
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        rep = validate(loaded, runs, seed=seed, out=out, checkpoints=cps.path,
-                       workers=workers, progress=progress, params=params or None)
+        with warnings.catch_warnings(record=True) as caught:  # e.g. a plot not drawn
+            warnings.simplefilter("always")
+            rep = validate(loaded, runs, seed=seed, out=out, checkpoints=cps.path,
+                           workers=workers, progress=progress, params=params or None)
+    for w in caught:  # numpy's floating-point RuntimeWarnings from drawing are not news
+        if not issubclass(w.category, RuntimeWarning):
+            err.print(f"warning: {w.message}", markup=False, highlight=False)
     if as_json:
         sys.stdout.write(json.dumps(report_json(rep), indent=1, allow_nan=False) + "\n")
     else:

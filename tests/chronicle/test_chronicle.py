@@ -369,3 +369,17 @@ def test_md_to_html_escapes_and_tables() -> None:
     assert "<li>a <strong>b</strong> <code>c</code></li>" in out
     assert '<td class="n">2</td>' in out and "<th>A</th>" in out
     assert "<p>text &amp; more</p>" in out
+
+
+@pytest.mark.parametrize("days", [1, 3, 7])
+def test_a_report_of_a_few_days_draws_without_warnings(tmp_path: Path, days: int) -> None:
+    """A run of a few days has too few days for five date ticks: matplotlib's
+    AutoDateLocator warned on the user's screen ("unable to pick an appropriate
+    interval") for every report of fewer than eight days."""
+    import warnings
+
+    c = stavka.Campaign(stavka.load("two-fronts-1941"), seed=7)
+    c.run(days=days)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        write_report(c, tmp_path / "r")

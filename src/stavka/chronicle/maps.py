@@ -66,7 +66,8 @@ def series_figure(parts: Any, what: str = "strength") -> Figure:
             ax.tick_params(labelsize=7)
             ax.grid(color="#dddddd", lw=0.5)
             ax.set_ylim(bottom=0)
-            loc = AutoDateLocator(maxticks=6)
+            # a run of a few days has too few days for five ticks
+            loc = AutoDateLocator(minticks=2 if len(dates) < 8 else 5, maxticks=6)
             ax.xaxis.set_major_locator(loc)
             ax.xaxis.set_major_formatter(ConciseDateFormatter(loc))
     handles = [Line2D([], [], color=names.colours.get(s, "#888"), lw=2, label=names.side(s))

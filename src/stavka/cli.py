@@ -121,12 +121,6 @@ def _bound(v: Any) -> str:
     return str(v)
 
 
-def _parse_sets(sets: list[str]) -> dict[str, str]:
-    from stavka.sweep.grid import parse_sets
-
-    return parse_sets(sets)
-
-
 def _span(days: int, step_hours: int) -> str:
     """A campaign's length for a person: ``"28 days"``, ``"1 day"``, and the step where
     it is not a day (``"28 days in 1-hour steps"``)."""
@@ -236,7 +230,9 @@ def run(
         raise InputError(f"--seed must be >= 0 (got {seed})")
     if days is not None and days < 1:
         raise InputError(f"--days must be >= 1 (got {days})")
-    params = _parse_sets(set_ or [])
+    from stavka.sweep.grid import parse_sets
+
+    params = parse_sets(set_ or [])
     _check_outputs(report, save_replay)  # before the campaign runs, not after
     camp = Campaign(load(scenario), seed=seed, params=params, trace=save_replay is not None)
     camp.source = scenario

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal, TypeGuard, get_args
 
@@ -250,23 +251,36 @@ def _check_one(probs: _Problems, at: PathT, cp: dict[str, Any], meta: Meta) -> A
 def _check_tags(probs: _Problems, path: PathT, tags: Any, side: Any, meta: Meta) -> bool:
     """Formation tags asked for: each carried by a formation of ``side`` in play at the
     start (else it could only ever count 0), none twice."""
-    if not isinstance(tags, list):
-        return True  # absent, or the schema reports its type
+    if not isinstance(tags, list) or not tags:
+        return True  # absent, or the schema reports its type or that it is empty
     si = meta.side_ids.index(side) if isinstance(side, str) and side in meta.side_ids else None
     pool = sorted({t for s, ts, _ in meta.oob if si is None or s == si for t in ts})
     who = f"{side} " if si is not None else ""
-    ok, seen = True, set()
-    for j, t in enumerate(tags):
-        if not isinstance(t, str):
-            continue  # the schema reports it
-        if t in seen:
-            probs.add((*path, j), f"tag {shown(t)} given twice")
-            ok = False
-        elif t not in pool:
-            probs.add((*path, j), f"no {who}formation in play at the start carries tag "
+    return _check_names(probs, path, tags, "tag", pool,
+                        lambda t: f"no {who}formation in play at the start carries tag "
                                   f"{shown(t)}{did_you_mean(t, pool)}")
+
+
+def _check_names(probs: _Problems, path: PathT, val: Any, what: str, pool: list[str],
+                 unknown: Callable[[str], str]) -> bool:
+    """Names ``val`` (one, or a list) of ``what``, each in ``pool`` (else ``unknown(name)``)
+    and, in a list, none twice (it would be counted twice); a list that names nothing
+    would count nothing. Each problem is one located line."""
+    if isinstance(val, list) and not val:
+        probs.add(path, f"names no {what}: give at least one")
+        return False
+    ok, seen = True, set()
+    for j, v in enumerate(val if isinstance(val, list) else [val]):
+        if not isinstance(v, str):
+            continue  # the metric's schema reports the type
+        where = (*path, j) if isinstance(val, list) else path
+        if v in seen:
+            probs.add(where, f"{what} {shown(v)} given twice")
             ok = False
-        seen.add(t)
+        elif v not in pool:
+            probs.add(where, unknown(v))
+            ok = False
+        seen.add(v)
     return ok
 
 
@@ -331,24 +345,8 @@ def _check_ref(probs: _Problems, path: PathT, key: str, val: Any, meta: Meta) ->
     if key not in pools:
         return True
     what, pool = pools[key]
-    ok = True
-    vals = val if isinstance(val, list) else [val]
-    if isinstance(val, list) and not val:  # would count nothing, always
-        probs.add(path, f"names no {what}: give at least one")
-        return False
-    seen: set[str] = set()
-    for j, v in enumerate(vals):
-        if not isinstance(v, str):
-            continue  # the metric's schema reports the type
-        where = (*path, j) if isinstance(val, list) else path
-        if v in seen:  # would be counted twice
-            probs.add(where, f"{what} {shown(v)} given twice")
-            ok = False
-        elif v not in pool:
-            probs.add(where, f"unknown {what} {shown(v)}{did_you_mean(v, pool)}")
-            ok = False
-        seen.add(v)
-    return ok
+    return _check_names(probs, path, val, what, pool,
+                        lambda v: f"unknown {what} {shown(v)}{did_you_mean(v, pool)}")
 
 
 def _check_values(probs: _Problems, at: PathT, cp: dict[str, Any], kind: str,

@@ -37,6 +37,7 @@ def campaign_cmd(
     """Score a campaign against its historical checkpoints (N runs, daily history)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+    from stavka.sweep.grid import parse_sets
     from stavka.validation.campaign import as_json as report_json
     from stavka.validation.campaign import markdown, prepare, validate
 
@@ -46,7 +47,7 @@ def campaign_cmd(
     if runs < 1:
         raise InputError(f"--runs must be >= 1 (got {runs})")
     loaded, cps = prepare(scenario, checkpoints)  # every problem before anything runs
-    params = _sets(set_ or [])
+    params = parse_sets(set_ or [])
     if params:  # a bad name or value: one line, exit 2, before anything runs
         from stavka.world.static import resolve_params
 
@@ -73,13 +74,6 @@ def campaign_cmd(
         sys.stdout.write(markdown(rep))
         if out is not None:
             sys.stdout.write(f"written to {out}/ (report.md, report.json, plots/, sweep/)\n")
-
-
-def _sets(items: list[str]) -> dict[str, str]:
-    """``--set NAME=VALUE`` items as a mapping (values checked by the scenario)."""
-    from stavka.sweep.grid import parse_sets
-
-    return parse_sets(items)
 
 
 def calibrate_cmd(

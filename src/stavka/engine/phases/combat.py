@@ -338,10 +338,10 @@ def _air_support(ctx: Ctx, A: cm.Force, D: cm.Force, er: np.ndarray, en: np.ndar
     """Air formations fly for their front: their aircraft are split evenly over the
     engagements their side fights on that front that day (added in place).
 
-    Returns the air formations that flew and where, for :func:`_air_losses`: their
-    replicas and columns [k], their (replica, side, front) key [k], each engagement's
-    attacker and defender key [n, 2] (-1: no side), and the number of keys; None when no
-    air formation is in play."""
+    Returns the air formations that flew and where, for :func:`_air_losses`: their flat
+    indices ``replica * F + formation`` [k], their (replica, side, front) key [k], each
+    engagement's attacker key and defender key [n] (-1: no side), and the number of
+    keys; None when no air formation is in play."""
     st, s = ctx.st, ctx.s
     cols = np.nonzero(~ground_unit)[0]
     if cols.size == 0:
@@ -357,14 +357,14 @@ def _air_support(ctx: Ctx, A: cm.Force, D: cm.Force, er: np.ndarray, en: np.ndar
     fr = st.front[en]
     # defending side of each engagement: that of its first defender
     d_side = _side_of(st, n, d_idx, df)
-    keys = np.full((n, 2), -1)
-    for j, (sides, force) in enumerate(((att_side, A), (d_side, D))):
+    keys = []
+    for sides, force in ((att_side, A), (d_side, D)):
         key = (er * S + np.maximum(sides, 0)) * Fr + fr
         count = np.bincount(key, minlength=R * S * Fr)
         share = np.where(sides >= 0, pool[key] / np.maximum(count[key], 1), 0.0)
         force.aircraft[:] = force.aircraft + share
-        keys[:, j] = np.where(sides >= 0, key, -1)
-    return air_r * st.F + air_f, idx, keys[:, 0], keys[:, 1], R * S * Fr
+        keys.append(np.where(sides >= 0, key, -1))
+    return air_r * st.F + air_f, idx, keys[0], keys[1], R * S * Fr
 
 
 def _air_losses(ctx: Ctx, res: cm.DayResult, air: AirKeys) -> None:

@@ -168,12 +168,17 @@ class Ctx:
         return self.derived.node_base(name, group, groups, self.R)
 
     def men_at(self) -> np.ndarray:
-        """[R, S, N] float: men of active formations per (replica, side, region)."""
-        st, s = self.st, self.s
-        R, S, N = self.R, st.S, st.N
-        idx = self.node_base("side", st.fside, S) + s.loc
-        w = (s.status == ACTIVE) * s.strength[..., 0]  # (faster than np.where here)
-        return group_sum(idx.ravel(), w.ravel(), R * S * N).reshape(R, S, N)
+        """[R, S, N] float: men of active formations per (replica, side, region) (kept
+        until :meth:`invalidate`; read-only)."""
+        if "men" not in self._views:
+            st, s = self.st, self.s
+            R, S, N = self.R, st.S, st.N
+            idx = self.node_base("side", st.fside, S) + s.loc
+            w = (s.status == ACTIVE) * s.strength[..., 0]  # (faster than np.where here)
+            men = group_sum(idx.ravel(), w.ravel(), R * S * N).reshape(R, S, N)
+            men.flags.writeable = False  # shared by every reader until invalidate
+            self._views["men"] = men
+        return self._views["men"]
 
     def enemy_men_at(self) -> np.ndarray:
         """[R, S, N] float: men at each region at war with each side (kept until
@@ -181,11 +186,15 @@ class Ctx:
         if "enemy_men" not in self._views:
             m = self.men_at()
             # sum over enemy sides b in index order (a fixed reduction order: no einsum,
-            # whose SIMD accumulation order depends on the CPU)
+            # whose SIMD accumulation order depends on the CPU); a pair of sides at war
+            # in no replica adds only zeros to non-negative sums, and is skipped
             war = self.s.at_war
             acc = np.zeros_like(m)
-            for b in range(m.shape[1]):
-                acc += np.where(war[:, :, b, None], m[:, b, None, :], 0.0)
+            pairs = war.any(axis=0)  # [S, S]
+            for a in range(m.shape[1]):
+                for b in np.flatnonzero(pairs[a]):
+                    acc[:, a, :] += np.where(war[:, a, b, None], m[:, b, :], 0.0)
+            acc.flags.writeable = False
             self._views["enemy_men"] = acc
         return self._views["enemy_men"]
 

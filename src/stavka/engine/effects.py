@@ -35,14 +35,23 @@ def book_losses(ctx: Ctx, r: np.ndarray, f: np.ndarray, lost: np.ndarray, cause:
     """Add losses ``lost`` [k, 4] (men, tanks, guns, aircraft) of formations
     ``(r[k], f[k])`` to the ledger under ``cause`` (:data:`stavka.enums.CAUSES` code).
     Sums by ``bincount`` in index order, so the result does not depend on the CPU."""
-    st, s = ctx.st, ctx.s
-    Fr = len(st.front_ids)
-    idx = (r * st.S + st.fside[f]) * Fr + st.front[flat(s.loc)[r * st.F + f]]
-    n = ctx.R * st.S * Fr
-    for c in range(4):
-        if lost[:, c].any():
-            tot = group_sum(idx, lost[:, c], n)
-            s.losses[..., c, cause] += tot.reshape(ctx.R, st.S, Fr)
+    _book(ctx, _ledger_index(ctx, r * ctx.st.F + f), lost, cause)
+
+
+def _book(ctx: Ctx, idx: np.ndarray, lost: np.ndarray, cause: int) -> None:
+    """:func:`book_losses` into ledger slots ``idx`` [k] (:func:`_ledger_index`)."""
+    losses = ctx.s.losses
+    for c in np.flatnonzero(lost.any(axis=0)):  # the categories with some loss
+        tot = group_sum(idx, lost[:, c], losses[..., 0, 0].size)
+        losses[..., c, cause] += tot.reshape(losses.shape[:3])
+
+
+def _ledger_index(ctx: Ctx, fl: np.ndarray) -> np.ndarray:
+    """[k] int: the ledger slot ``(r * S + side) * Fr + front`` of formations at flat
+    indices ``fl = r * F + f`` (side: the formation's; front: of the region it is in)."""
+    st = ctx.st
+    return (ctx.derived.side_of(ctx.R)[fl] * len(st.front_ids)
+            + st.front[flat(ctx.s.loc)[fl]])
 
 
 def book_battle_losses(ctx: Ctx, r: np.ndarray, f: np.ndarray, lost: np.ndarray) -> None:
@@ -52,24 +61,49 @@ def book_battle_losses(ctx: Ctx, r: np.ndarray, f: np.ndarray, lost: np.ndarray)
     of the wounded will return to duty (``State.convalescent``; economy phase)."""
     st = ctx.st
     w = st.rules.wounded_fraction
+    fl = r * st.F + f
+    idx = _ledger_index(ctx, fl)
     if w == 0.0:
-        book_losses(ctx, r, f, lost, cause=C_BATTLE)
+        _book(ctx, idx, lost, cause=C_BATTLE)
         return
     wounded = on_grid(lost[:, 0] * w)
     killed = lost.copy()
     killed[:, 0] -= wounded
-    book_losses(ctx, r, f, killed, cause=C_BATTLE)
-    book_sanitary(ctx, r, f, wounded, cause=C_WOUNDED)
+    _book(ctx, idx, killed, cause=C_BATTLE)
+    _sanitary(ctx, fl, idx, wounded, cause=C_WOUNDED)
 
 
 def book_sanitary(ctx: Ctx, r: np.ndarray, f: np.ndarray, men: np.ndarray, cause: int) -> None:
     """Book ``men`` [k] of formations ``(r[k], f[k])`` as sanitary losses under ``cause``
     (``wounded`` or ``sick``); ``rules.wounded_return_fraction`` of them join their side's
     convalescents (``State.convalescent``), who return to duty through the economy phase."""
+    book_sanitary_at(ctx, r * ctx.st.F + f, men, cause)
+
+
+def book_sanitary_at(ctx: Ctx, fl: np.ndarray, men: np.ndarray, cause: int) -> None:
+    """:func:`book_sanitary` of formations at flat indices ``fl = r * F + f`` [k]."""
+    _sanitary(ctx, fl, _ledger_index(ctx, fl), men, cause)
+
+
+def _sanitary(ctx: Ctx, fl: np.ndarray, idx: np.ndarray, men: np.ndarray, cause: int) -> None:
     st, s = ctx.st, ctx.s
-    book_losses(ctx, r, f, men[:, None] * MEN_ONLY, cause=cause)
+    _book_men(ctx, idx, men, cause)
     back = on_grid(men * st.rules.wounded_return_fraction)
-    s.convalescent += group_sum(r * st.S + st.fside[f], back, ctx.R * st.S).reshape(ctx.R, st.S)
+    s.convalescent += group_sum(ctx.derived.side_of(ctx.R)[fl], back,
+                                ctx.R * st.S).reshape(ctx.R, st.S)
+
+
+def book_men_at(ctx: Ctx, fl: np.ndarray, men: np.ndarray, cause: int) -> None:
+    """:func:`book_losses` of men only: ``men`` [k] of formations at flat indices
+    ``fl = r * F + f`` (tanks, guns and aircraft untouched)."""
+    _book_men(ctx, _ledger_index(ctx, fl), men, cause)
+
+
+def _book_men(ctx: Ctx, idx: np.ndarray, men: np.ndarray, cause: int) -> None:
+    losses = ctx.s.losses
+    if men.any():
+        tot = group_sum(idx, men, losses[..., 0, 0].size)
+        losses[..., 0, cause] += tot.reshape(losses.shape[:3])
 
 
 #: A loss row of men only (men, tanks, guns, aircraft).

@@ -54,12 +54,34 @@ class Derived:
         """:func:`stavka.world.graph.neighbours` [N, K]."""
         return self._get("neighbours", lambda: graph.neighbours(self.st))  # type: ignore[no-any-return]
 
+    def _rows(self, key: Any, R: int, make: Callable[[int], np.ndarray]) -> np.ndarray:
+        """``make(R)`` [R, ...], an array whose row ``r`` depends on ``r`` alone: kept for
+        the largest batch size asked, and a smaller batch gets its first ``R`` rows (a
+        view). One array per key, however many batch sizes a run passes through as its
+        ended replicas leave the batch."""
+        have = self._memo.get(key)
+        if have is None or have.shape[0] < R:
+            have = self._memo[key] = make(R)
+        return have[:R]  # type: ignore[no-any-return]
+
     def node_base(self, name: str, group: np.ndarray, groups: int, R: int) -> np.ndarray:
         """[R, F] int: ``(r * groups + group[f]) * N`` per (replica, formation); add ``loc``
         for the flat index of a formation's region in an [R, groups, N] table. ``name``
-        names the grouping (``"side"``, ``"alliance"``); kept per batch size ``R``."""
-        return self._get(("node_base", name, R),  # type: ignore[no-any-return]
-                         lambda: (np.arange(R)[:, None] * groups + group[None, :]) * self.st.N)
+        names the grouping (``"side"``, ``"alliance"``)."""
+        return self._rows(("node_base", name), R,
+                          lambda n: (np.arange(n)[:, None] * groups + group[None, :]) * self.st.N)
+
+    def kit_base(self, R: int) -> np.ndarray:
+        """[R * F] int: ``N`` if the formation's side has winter equipment, else 0, per
+        flat formation index ``r * F + f`` (a row of a [2, N] table)."""
+        kit = np.where(self.st.winter_kit[self.st.fside], self.st.N, 0)
+        return self._rows("kit_base", R, lambda n: np.tile(kit, (n, 1))).reshape(-1)
+
+    def side_of(self, R: int) -> np.ndarray:
+        """[R * F] int: ``r * S + fside[f]`` per flat formation index ``r * F + f``
+        (the (replica, side) slot of a formation)."""
+        return self._rows("side_of", R, lambda n: np.arange(n)[:, None] * self.st.S
+                          + self.st.fside[None, :]).reshape(-1)
 
 
 @dataclass

@@ -46,7 +46,7 @@ import numpy as np
 from stavka import detmath
 from stavka.engine import interdiction, morale, tonnage
 from stavka.engine.context import Ctx
-from stavka.engine.effects import MEN_ONLY, book_losses, book_sanitary, surrender
+from stavka.engine.effects import book_men_at, book_sanitary_at, surrender
 from stavka.engine.phases import naval
 from stavka.enums import ACTIVE, C_ATTRITION, C_SICK
 from stavka.world import graph
@@ -165,11 +165,10 @@ def run(ctx: Ctx) -> None:
     np.copyto(s.supply, new, where=act)
     fs = np.flatnonzero(act & (s.supply <= 0.0))  # starving
     if fs.size:
-        r, f = np.divmod(fs, st.F)
         men = flat(s.strength)[fs * 4]
         lost = on_grid(men * (st.rules.starve_men_per_day * dt))
         flat(s.strength)[fs * 4] = men - lost
-        book_losses(ctx, r, f, lost[:, None] * MEN_ONLY, cause=C_ATTRITION)
+        book_men_at(ctx, fs, lost, cause=C_ATTRITION)
         mor = flat(s.morale)
         mor[fs] = np.maximum(mor[fs] - st.rules.starve_morale_per_day * dt, 0.0)
     _sickness(ctx, act)
@@ -210,12 +209,13 @@ def _sickness(ctx: Ctx, act: np.ndarray) -> None:
     fs = np.flatnonzero(act)
     if not fs.size:
         return
-    r, f = np.divmod(fs, st.F)
-    loc = flat(s.loc)[fs]
-    frac = (rate[loc] + np.where(st.winter_kit[st.fside[f]], 0.0, cold[loc])) * ctx.dt
+    # the day's rate per (winter kit or not, region): row 0 without kit, row 1 with
+    frac_of = ((rate[None, :] + np.where(np.array([[False], [True]]), 0.0, cold[None, :]))
+               * ctx.dt).reshape(-1)
+    frac = frac_of[ctx.derived.kit_base(ctx.R)[fs] + flat(s.loc)[fs]]
     men = flat(s.strength)[fs * 4]
     lost = on_grid(men * frac)
     if not lost.any():
         return
     flat(s.strength)[fs * 4] = men - lost
-    book_sanitary(ctx, r, f, lost, cause=C_SICK)
+    book_sanitary_at(ctx, fs, lost, cause=C_SICK)

@@ -17,7 +17,7 @@ DOC = ROOT / "docs" / "architecture.md"
 
 #: layer of each top-level part of the package (docs/architecture.md, "Layers")
 LAYERS: dict[str, int] = {
-    "errors": 0, "enums": 0, "atomic": 0, "detmath": 0, "consoles": 0,
+    "errors": 0, "enums": 0, "atomic": 0, "detmath": 0, "consoles": 0, "malloc": 0,
     "scenario": 1, "combat": 1, "rules": 1, "diplomacy": 1,
     "world": 2,
     "engine": 3, "ai": 3,

@@ -26,6 +26,7 @@ from typer.exceptions import Abort, Exit, TyperException
 
 from stavka.consoles import err, out
 from stavka.errors import InputError, ScenarioError, StavkaError
+from stavka.malloc import keep_freed_memory
 
 
 class _Lazy(NamedTuple):
@@ -367,6 +368,7 @@ _register_lazy()
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app, turning every user error into one line and exit 2."""
     args = list(sys.argv[1:] if argv is None else argv) or ["--help"]
+    keep_freed_memory()  # the stavka command's own process (stavka.malloc)
     try:
         # without standalone mode click returns (not raises) the code of a Ctrl-C
         rc = app(args=args, standalone_mode=False, prog_name="stavka")

@@ -42,7 +42,11 @@ from stavka.sweep.store import (
 )
 from stavka.validation.history import split_daily
 
-DEFAULT_BATCH = 500
+#: Replicas per vectorised batch, at most (``--batch-size``): per replica-day the engine
+#: runs 5-10 % faster at 1,000 than at 500 (fewer calls per replica), and two workers'
+#: batches of 1,000 (about 250 MB each) stay far below the machine's memory. The sweep
+#: makes batches smaller when that keeps every worker busy (:meth:`_Run.go`).
+DEFAULT_BATCH = 1000
 # -- limits on what one command asks for (checked before anything is allocated) -------
 #: Campaigns in one sweep, all combinations together: every run is a row of the
 #: in-memory table and of runs.csv (about 0.3 kB each), so 10 M runs is a few GB.

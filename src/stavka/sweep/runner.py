@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from stavka.errors import InputError, StavkaError
+from stavka.malloc import keep_freed_memory
 from stavka.scenario.loader import Loaded
 from stavka.sweep.batch import run_batch
 from stavka.sweep.store import BatchKey, code_version
@@ -70,6 +71,7 @@ def _init_worker(loaded: Loaded | bytes, parent: int | None = None) -> None:
     parent dies (a ``kill -9`` of ``stavka sweep`` must not leave workers computing for
     nobody)."""
     global _LOADED
+    keep_freed_memory()  # a process of our own: the engine's temporaries reuse the heap
     _LOADED = pickle.loads(loaded) if isinstance(loaded, bytes) else loaded
     # the parent's pid comes from the parent: if it died before this worker got here,
     # os.getppid() would already be the reaper's

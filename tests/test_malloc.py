@@ -35,4 +35,4 @@ def test_thresholds_cover_a_default_batch() -> None:
     from stavka.sweep.core import DEFAULT_BATCH
 
     mmap_threshold = dict(malloc.SETTINGS)[malloc.M_MMAP_THRESHOLD]
-    assert DEFAULT_BATCH * 1024 * 8 < mmap_threshold  # 1,024 formations: room to spare
+    assert mmap_threshold > DEFAULT_BATCH * 1024 * 8  # 1,024 formations: room to spare

@@ -21,6 +21,7 @@ from stavka.engine.context import Ctx
 from stavka.engine.records import Order
 from stavka.enums import A_ATTACK, A_MOVE, A_RAIL, ACTIONS, ACTIVE, STATUSES
 from stavka.errors import IllegalOrderError, did_you_mean, quoted
+from stavka.world.flat import flat
 from stavka.world.static import Static
 
 ACTION_CODE = {a: ACTIONS.index(a) for a in ACTIONS}
@@ -46,7 +47,7 @@ _STATUS_WORDS = {"inactive": "not in play yet", "rail": "in rail transit", "gone
 
 
 def _in_play(ctx: Ctx, r: np.ndarray, f: np.ndarray, tgt: np.ndarray) -> np.ndarray:
-    return ctx.s.status[r, f] == ACTIVE
+    return flat(ctx.s.status)[r * ctx.st.F + f] == ACTIVE
 
 
 def _in_play_why(ctx: Ctx, r: int, f: int, tgt: int) -> str:
@@ -55,7 +56,7 @@ def _in_play_why(ctx: Ctx, r: int, f: int, tgt: int) -> str:
 
 
 def _not_there(ctx: Ctx, r: np.ndarray, f: np.ndarray, tgt: np.ndarray) -> np.ndarray:
-    return ctx.s.loc[r, f] != tgt
+    return flat(ctx.s.loc)[r * ctx.st.F + f] != tgt
 
 
 def _rail_route(ctx: Ctx, r: np.ndarray, f: np.ndarray, tgt: np.ndarray) -> np.ndarray:
@@ -92,8 +93,9 @@ def _rail_held_why(ctx: Ctx, r: int, f: int, tgt: int) -> str:
 
 
 def _land_route(ctx: Ctx, r: np.ndarray, f: np.ndarray, tgt: np.ndarray) -> np.ndarray:
-    loc = ctx.s.loc[r, f]
-    return (ctx.st.land_next[loc, tgt] >= 0) | (loc == tgt)  # type: ignore[no-any-return]
+    st = ctx.st
+    loc = flat(ctx.s.loc)[r * st.F + f]
+    return (flat(st.land_next)[loc * st.N + tgt] >= 0) | (loc == tgt)  # type: ignore[no-any-return]
 
 
 def _land_route_why(ctx: Ctx, r: int, f: int, tgt: int) -> str:
@@ -102,7 +104,8 @@ def _land_route_why(ctx: Ctx, r: int, f: int, tgt: int) -> str:
 
 
 def _at_war(ctx: Ctx, r: np.ndarray, f: np.ndarray, tgt: np.ndarray) -> np.ndarray:
-    return ctx.s.at_war[r, ctx.st.fside[f]].any(axis=-1)  # type: ignore[no-any-return]
+    st = ctx.st
+    return flat(ctx.s.at_war.any(axis=-1))[r * st.S + st.fside[f]]  # type: ignore[no-any-return]
 
 
 def _at_war_why(ctx: Ctx, r: int, f: int, tgt: int) -> str:
@@ -138,7 +141,7 @@ def passes(ctx: Ctx, r: np.ndarray, f: np.ndarray, act: int, tgt: np.ndarray,
 def legal(ctx: Ctx, act: int, tgt: int) -> np.ndarray:
     """[R, F] bool: where an order (action code, target region or -1) is legal."""
     R, F = ctx.R, ctx.st.F
-    r, f = np.divmod(np.arange(R * F), F)
+    r, f = np.repeat(np.arange(R), F), np.tile(np.arange(F), R)  # row-major (r, f) pairs
     return passes(ctx, r, f, act, np.full(R * F, tgt)).reshape(R, F)
 
 

@@ -64,9 +64,10 @@ def select(ctx: Ctx, sel: Selector) -> np.ndarray:
 
 
 def _men_on_front(ctx: Ctx, side: int, front: int) -> np.ndarray:
-    st, s = ctx.st, ctx.s
-    on = (s.status == ACTIVE) & (st.fside[None, :] == side) & (st.front[s.loc] == front)
-    return np.where(on, s.strength[..., 0], 0.0).sum(axis=1)
+    """[R] men of ``side``'s active formations in the regions of ``front``. From the
+    day's :meth:`Ctx.men_at`: sums of counts are exact (fixed-point), so summing by
+    region first gives the same bits as summing the formations."""
+    return ctx.men_at()[:, side, ctx.st.front == front].sum(axis=1)  # type: ignore[no-any-return]
 
 
 def trigger_mask(ctx: Ctx, trig: Trigger, key: int = 0) -> np.ndarray:

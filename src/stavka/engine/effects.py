@@ -41,9 +41,13 @@ def book_losses(ctx: Ctx, r: np.ndarray, f: np.ndarray, lost: np.ndarray, cause:
 def _book(ctx: Ctx, idx: np.ndarray, lost: np.ndarray, cause: int) -> None:
     """:func:`book_losses` into ledger slots ``idx`` [k] (:func:`_ledger_index`)."""
     losses = ctx.s.losses
-    for c in np.flatnonzero(lost.any(axis=0)):  # the categories with some loss
-        tot = group_sum(idx, lost[:, c], losses[..., 0, 0].size)
-        losses[..., c, cause] += tot.reshape(losses.shape[:3])
+    if lost.size == 0:
+        return
+    # one bincount over (slot, category): each sum adds its values in formation order,
+    # as one bincount per category would; a category with no loss adds zeros, exactly
+    tot = group_sum((idx[:, None] * 4 + np.arange(4)).ravel(), lost.ravel(),
+                    losses[..., 0, 0].size * 4)
+    losses[..., cause] += tot.reshape(losses.shape[:4])
 
 
 def _ledger_index(ctx: Ctx, fl: np.ndarray) -> np.ndarray:

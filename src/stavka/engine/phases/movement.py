@@ -41,7 +41,6 @@ from stavka.enums import (
     A_MOVE,
     A_RAIL,
     A_WITHDRAW,
-    ACTIONS,
     ACTIVE,
     INACTIVE,
     KINDS,
@@ -206,14 +205,18 @@ def _speed(ctx: Ctx, f_i: np.ndarray, fl: np.ndarray, nxt: np.ndarray) -> np.nda
     return v * (low + (1.0 - low) * flat(ctx.s.supply)[fl])
 
 
-_MARCHES = np.isin(np.arange(len(ACTIONS)), (A_MOVE, A_ATTACK, A_WITHDRAW))  # by action code
+#: the action codes that march (compared one by one: an [R, F] int8 lookup through a
+#: table index would first widen every code to a pointer-sized integer)
+_MARCHES = (A_MOVE, A_ATTACK, A_WITHDRAW)
 
 
 def _road(ctx: Ctx) -> None:
     st, s = ctx.st, ctx.s
     F, N, S = st.F, st.N, st.S
     active = s.status == ACTIVE
-    marching = active & _MARCHES[s.action] & (s.target >= 0) & (s.target != s.loc)
+    act = s.action
+    marching = (act == _MARCHES[0]) | (act == _MARCHES[1]) | (act == _MARCHES[2])
+    marching &= active & (s.target >= 0) & (s.target != s.loc)
     s.dug += (active & ~marching) * ctx.dt  # days in place
     # flat (replica * F + formation) indices of the marchers, row-major
     fl = np.flatnonzero(marching)

@@ -80,8 +80,13 @@ class Derived:
     def side_of(self, R: int) -> np.ndarray:
         """[R * F] int: ``r * S + fside[f]`` per flat formation index ``r * F + f``
         (the (replica, side) slot of a formation)."""
-        return self._rows("side_of", R, lambda n: np.arange(n)[:, None] * self.st.S
-                          + self.st.fside[None, :]).reshape(-1)
+        return self.group_of("side", self.st.fside, self.st.S, R)
+
+    def group_of(self, name: str, group: np.ndarray, groups: int, R: int) -> np.ndarray:
+        """[R * F] int: ``r * groups + group[f]`` per flat formation index ``r * F + f``
+        (the (replica, group) slot of a formation; ``name`` names the grouping)."""
+        return self._rows(("group_of", name), R, lambda n: np.arange(n)[:, None] * groups
+                          + group[None, :]).reshape(-1)
 
 
 @dataclass

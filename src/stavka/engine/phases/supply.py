@@ -129,9 +129,8 @@ def motor_factor(ctx: Ctx, A: int) -> np.ndarray:
     the same bits; the power is :func:`stavka.detmath.power`."""
     st, s = ctx.st, ctx.s
     R = ctx.R
-    al = st.alliance[st.fside]  # [F]
     act = s.status == ACTIVE
-    key = (np.arange(R)[:, None] * A + al[None, :]).ravel()
+    key = ctx.derived.group_of("alliance", st.alliance[st.fside], A, R)  # r * A + alliance
     have = group_sum(key, np.where(act, s.trucks, 0.0).ravel(), R * A)
     need = group_sum(key, np.where(act, st.est_trucks[None, :], 0.0).ravel(), R * A)
     pool_key = (np.arange(R)[:, None] * A + st.alliance[None, :]).ravel()

@@ -15,7 +15,7 @@ from stavka.engine.rng import replica_keys
 from stavka.sweep import SweepError, sweep
 from stavka.sweep import runner as runner_mod
 from stavka.sweep.batch import metric_names
-from stavka.sweep.runner import CRASH_ONCE_ENV, FAIL_ONCE_ENV
+from stavka.sweep.runner import CRASH_ONCE_ENV, FAIL_ONCE_ENV, HANG_ONCE_ENV
 
 MINI = Path(__file__).resolve().parents[1] / "data" / "mini.yaml"
 VARY = {"transfer_divisions": "0..2"}
@@ -226,6 +226,39 @@ def test_a_dead_worker_process_is_replaced(mini, reference, tmp_path, monkeypatc
     assert marker.exists()  # a worker died mid-batch: the pool was rebuilt, the batch rerun
     assert res.timing["retries"] >= 1
     assert _files(out) == reference[1]
+
+
+def test_a_hung_worker_is_caught_by_the_watchdog(mini, reference, tmp_path, monkeypatch):
+    # one worker sleeps for good in its first batch; the other finishes the rest, and
+    # then nothing finishes for STALL_MIN_S: the pool is rebuilt and the batch run again
+    marker = tmp_path / "hung-once"
+    monkeypatch.setenv(HANG_ONCE_ENV, str(marker))
+    monkeypatch.setattr(runner_mod, "STALL_MIN_S", 3.0)
+    monkeypatch.setattr(runner_mod, "STALL_FACTOR", 0.0)
+    out = tmp_path / "out"
+    res = _run(mini, out, backend="process", workers=2, batch_size=2)
+    assert marker.exists()  # a batch did hang...
+    assert res.timing["retries"] >= 1  # ...and ran again
+    assert _files(out) == reference[1]
+
+
+def test_a_batch_that_never_finishes_stops_the_sweep(mini, tmp_path, monkeypatch):
+    # a stall on every try ends the sweep with one line, not a hang
+    monkeypatch.setattr(runner_mod, "STALL_MIN_S", 0.0)
+    monkeypatch.setattr(runner_mod, "STALL_FACTOR", 0.0)
+    calls = []
+    real = runner_mod.wait
+
+    def never_done(fs, timeout=None, return_when=None):
+        calls.append(timeout)
+        if len(calls) == 1:  # the first batch finishes: the watchdog is armed
+            return real(fs, timeout=None, return_when=return_when)
+        return set(), set(fs)
+
+    monkeypatch.setattr(runner_mod, "wait", never_done)
+    with pytest.raises(SweepError, match=r"failed 3 times; last error: SweepStalled: "
+                                         r"no batch finished in 0 s \(watchdog\)"):
+        _run(mini, tmp_path / "out", backend="process", workers=1, batch_size=4)
 
 
 def test_a_batch_that_keeps_failing_stops_the_sweep(mini, tmp_path, monkeypatch):

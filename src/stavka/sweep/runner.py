@@ -5,7 +5,10 @@ replica ranges, and a replica's row does not depend on its batch, so results
 are identical whatever the backend, worker count or batch size. The scenario
 is shipped to each worker once (process initializer / dask broadcast), not
 with every task. A batch that fails is retried up to :data:`MAX_TRIES` times in
-all, then the sweep stops with one clear line; finished batches stay stored.
+all, then the sweep stops with one clear line; finished batches stay stored. A
+pool that stops finishing batches altogether (a worker hung, or gone without the pool
+noticing) is caught by a watchdog (:data:`STALL_MIN_S`): its batches count as failed
+tries and run again on a new pool.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import functools
 import logging
 import os
 import pickle
+import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
@@ -36,6 +40,14 @@ CONNECT_TIMEOUT_S = 5.0
 #: How long closing a process pool waits for its manager thread (see :meth:`_Pool.shutdown`).
 MANAGER_JOIN_S = 10.0
 BACKENDS = ("serial", "process", "dask")
+#: The watchdog. Once a batch has finished, the pool must finish the next one within
+#: ``max(STALL_MIN_S, STALL_FACTOR x the longest wait between two finished batches so
+#: far)`` seconds; if it does not, every batch in flight counts as a failed try, the pool
+#: is rebuilt (its workers terminated) and they run again. Before the first batch
+#: finishes there is nothing to compare with, and no watchdog. Seen once: a worker left
+#: a zombie after the virtual machine was suspended, and the sweep slept for hours.
+STALL_MIN_S = 600.0
+STALL_FACTOR = 10.0
 # Test-only hooks: when set to a path that does not exist yet, the first batch
 # to start creates that file and then fails (raises), or kills its worker
 # process outright (never set that one for the serial backend: it would end the
@@ -43,11 +55,17 @@ BACKENDS = ("serial", "process", "dask")
 # boundaries, where monkeypatching cannot reach.
 FAIL_ONCE_ENV = "STAVKA_SWEEP_FAIL_ONCE"
 CRASH_ONCE_ENV = "STAVKA_SWEEP_CRASH_ONCE"
+#: ... or sleeps for good in its worker (the watchdog's case); process backend only.
+HANG_ONCE_ENV = "STAVKA_SWEEP_HANG_ONCE"
 CODE_KEY = "__code__"
 
 
 class SweepError(StavkaError):
     """A sweep could not finish (a batch kept failing); finished batches are kept."""
+
+
+class SweepStalled(RuntimeError):
+    """The watchdog's reason for a failed try: no batch finished in time (:data:`STALL_MIN_S`)."""
 
 
 @dataclass(frozen=True)
@@ -167,6 +185,9 @@ def _maybe_fail() -> None:
         raise RuntimeError(f"injected failure ({FAIL_ONCE_ENV})")
     if _first_claim(CRASH_ONCE_ENV):
         os._exit(3)
+    if _first_claim(HANG_ONCE_ENV):
+        while True:
+            time.sleep(3600)
 
 
 def run_task(loaded: Loaded, task: Task) -> Columns:
@@ -352,11 +373,26 @@ def _execute_pool(tasks: list[Task], pool: _Pool, depth: int,
                   failed: Callable[[Task, BaseException], None]) -> None:
     pending = deque(tasks)
     inflight: dict[Future[Columns], Task] = {}
+    last, longest = time.monotonic(), None  # the watchdog's clock (STALL_MIN_S)
     while pending or inflight:
         while pending and len(inflight) < depth:  # a short queue: Ctrl-C stops soon
             task = pending.popleft()
             inflight[pool.submit(task)] = task
-        done, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
+        limit = None if longest is None else max(STALL_MIN_S, STALL_FACTOR * longest)
+        timeout = None if limit is None else max(0.0, last + limit - time.monotonic())
+        done, _ = wait(list(inflight), timeout=timeout, return_when=FIRST_COMPLETED)
+        if not done:  # stalled: no batch finished in time; start again on a new pool
+            assert limit is not None
+            stalled = SweepStalled(f"no batch finished in {limit:.0f} s (watchdog)")
+            for task in inflight.values():
+                failed(task, stalled)
+            pending.extendleft(reversed(list(inflight.values())))
+            inflight.clear()
+            pool.restart()
+            last = time.monotonic()
+            continue
+        now = time.monotonic()
+        longest, last = max(longest or 0.0, now - last), now
         broken = False
         for fut in sorted(done, key=lambda f: (inflight[f].key.combo, inflight[f].key.first)):
             task = inflight.pop(fut)

@@ -77,16 +77,22 @@ class Derived:
         kit = np.where(self.st.winter_kit[self.st.fside], self.st.N, 0)
         return self._rows("kit_base", R, lambda n: np.tile(kit, (n, 1))).reshape(-1)
 
+    def runs(self, name: str, group: np.ndarray) -> tuple[tuple[int, int, int], ...]:
+        """The runs of equal values of ``group`` [F] along the formation axis, as
+        ``(start, stop, value)`` in order: a sum over formations by group is a few sums
+        over contiguous column slices (the forces files list formations side by side)."""
+        def make() -> tuple[tuple[int, int, int], ...]:
+            cut = np.flatnonzero(group[1:] != group[:-1]) + 1
+            edges = [0, *cut.tolist(), group.size]
+            return tuple((a, b, int(group[a])) for a, b in zip(edges[:-1], edges[1:], strict=True)
+                         if b > a)
+        return self._get(("runs", name), make)  # type: ignore[no-any-return]
+
     def side_of(self, R: int) -> np.ndarray:
         """[R * F] int: ``r * S + fside[f]`` per flat formation index ``r * F + f``
         (the (replica, side) slot of a formation)."""
-        return self.group_of("side", self.st.fside, self.st.S, R)
-
-    def group_of(self, name: str, group: np.ndarray, groups: int, R: int) -> np.ndarray:
-        """[R * F] int: ``r * groups + group[f]`` per flat formation index ``r * F + f``
-        (the (replica, group) slot of a formation; ``name`` names the grouping)."""
-        return self._rows(("group_of", name), R, lambda n: np.arange(n)[:, None] * groups
-                          + group[None, :]).reshape(-1)
+        return self._rows("side_of", R, lambda n: np.arange(n)[:, None] * self.st.S
+                          + self.st.fside[None, :]).reshape(-1)
 
 
 @dataclass

@@ -87,24 +87,30 @@ def supply_levels(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
         redo |= (lanes != s.memo_lanes).any(axis=(1, 2))
     if redo.any():
         r = np.nonzero(redo)[0]
-        h, o, sr = held[r], own_rail[r], src[r]
+        # Replicas with the same inputs trace alike (many do: a third of the rows are
+        # distinct in a batch of 1,000): trace each distinct one once, hand it to all
+        inputs = [held, own_rail, src] + [x for x in (port, lanes) if x is not None]
+        u, inv = _distinct_rows(np.concatenate([x[r].reshape(r.size, -1) for x in inputs],
+                                               axis=1))
+        ur = r[u]
+        h, o, sr = held[ur], own_rail[ur], src[ur]
         rail_ok = land_ok = None
         if lanes is not None:
             s.memo_lanes[r] = lanes[r]
-            rail_ok = _arcs_open(lanes[r], ctx.derived.arc_zones(RAIL_AND_SEA))
-            land_ok = _arcs_open(lanes[r], ctx.derived.arc_zones(LAND_AND_SEA))
+            rail_ok = _arcs_open(lanes[ur], ctx.derived.arc_zones(RAIL_AND_SEA))
+            land_ok = _arcs_open(lanes[ur], ctx.derived.arc_zones(LAND_AND_SEA))
         railed = graph.reach(sr & o, o, rt, rh, rail_ok)
         if port is not None:  # ships unload at the quay: a railhead even before regauging
-            railed |= port[r]
+            railed |= port[ur]
             s.memo_ports[r] = port[r]
         # beyond the longest truck reach the level is 0 whatever the distance
         s.memo_truck_km[r] = graph.distance(railed, h, lt, lh, lkm,
                                             cap=st.rules.truck_range_km * float(st.ground_speed.max())
                                             * float(detmath.power(st.rules.truck_fill_max,
                                                                   st.rules.truck_reach_exp)),
-                                            arc_ok=land_ok)
-        s.memo_connected[r] = graph.reach(sr, h, lt, lh, land_ok)
-        s.memo_held[r], s.memo_rail[r], s.memo_ok[r] = h, o, True
+                                            arc_ok=land_ok)[inv]
+        s.memo_connected[r] = graph.reach(sr, h, lt, lh, land_ok)[inv]
+        s.memo_held[r], s.memo_rail[r], s.memo_ok[r] = held[r], own_rail[r], True
     truck_km, connected = s.memo_truck_km, s.memo_connected
     # mud and snow shorten what trucks can haul as they slow them
     reach = st.rules.truck_range_km * st.ground_speed[ctx.ground()]  # [N]
@@ -112,6 +118,16 @@ def supply_levels(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
         reach = reach[None, None, :] * motor_factor(ctx, A)[:, :, None]  # [R, A, N]
     level = np.clip(1.0 - truck_km / reach, 0.0, 1.0)
     return interdiction.supply_factor(ctx, np.where(connected, level, 0.0)), connected
+
+
+def _distinct_rows(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(first [u], inverse [k]): for the rows of ``key`` [k, m] bool, the index of one row
+    of each distinct value (the first, in ascending order of value) and, for every row,
+    the position of its value among them (``np.unique`` on rows, bit-packed)."""
+    packed = np.ascontiguousarray(np.packbits(key, axis=1))
+    rows = packed.view(np.dtype((np.void, packed.shape[1]))).reshape(-1)
+    _, first, inv = np.unique(rows, return_index=True, return_inverse=True)
+    return first, inv.reshape(-1)
 
 
 def _arcs_open(lanes: np.ndarray, zone: np.ndarray) -> np.ndarray:
@@ -130,9 +146,12 @@ def motor_factor(ctx: Ctx, A: int) -> np.ndarray:
     st, s = ctx.st, ctx.s
     R = ctx.R
     act = s.status == ACTIVE
-    key = ctx.derived.group_of("alliance", st.alliance[st.fside], A, R)  # r * A + alliance
-    have = group_sum(key, np.where(act, s.trucks, 0.0).ravel(), R * A)
-    need = group_sum(key, np.where(act, st.est_trucks[None, :], 0.0).ravel(), R * A)
+    trucks = np.where(act, s.trucks, 0.0)
+    est = np.where(act, st.est_trucks[None, :], 0.0)
+    have, need = np.zeros(R * A), np.zeros(R * A)
+    for a, b, al in ctx.derived.runs("alliance", st.alliance[st.fside]):
+        have[al::A] += trucks[:, a:b].sum(axis=1)
+        need[al::A] += est[:, a:b].sum(axis=1)
     pool_key = (np.arange(R)[:, None] * A + st.alliance[None, :]).ravel()
     have += group_sum(pool_key, s.truck_pool.ravel(), R * A)
     fill = np.where(need > 0, have / np.maximum(need, 1.0), 1.0)

@@ -11,8 +11,8 @@ import numpy as np
 
 from stavka.engine.context import Ctx
 from stavka.enums import A_ATTACK, A_DEFEND, A_HOLD, A_MOVE, A_NONE, ACTIVE, KINDS, STANCES
+from stavka.world import graph
 from stavka.world.flat import distinct, flat, take_rows
-from stavka.world.graph import LAND
 
 
 def doctrine(ctx: Ctx) -> None:
@@ -234,10 +234,7 @@ def _defend(ctx: Ctx, defenders: np.ndarray, enemy_node: np.ndarray, men_at: _Me
         if not defenders.any():
             return
     # threatened[r, side, n]: own-alliance node adjacent to an enemy-held node
-    tail, head, _, sc = ctx.derived.arcs(LAND)
-    near_enemy = np.zeros(enemy_node.shape, dtype=bool)  # [R, S, N]
-    nodes, got = sc.any(enemy_node[..., tail])
-    near_enemy[..., nodes] = got
+    near_enemy = graph.next_to(enemy_node, ctx.derived.neighbours())  # [R, S, N]
     fl = np.flatnonzero(defenders)
     r_i, f_i = np.divmod(fl, st.F)
     sd = st.fside[f_i]

@@ -35,13 +35,6 @@ class Scatter:
         self.order = np.argsort(heads, kind="stable")
         self.nodes, self.first = np.unique(heads[self.order], return_index=True)
 
-    def any(self, flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(nodes, whether any arc into the node is set) of bool ``flags[..., arcs]``."""
-        if self.first.size == 0:  # no arcs of these kinds (a map without railways)
-            return self.nodes, np.zeros((*flags.shape[:-1], 0), dtype=bool)
-        u8 = flags[..., self.order].view(np.uint8)
-        return self.nodes, np.maximum.reduceat(u8, self.first, axis=-1).view(bool)
-
 
 Arcs = tuple[np.ndarray, np.ndarray, np.ndarray, Scatter]
 
@@ -108,6 +101,20 @@ def neighbours(st: Static) -> np.ndarray:
     for n, x in enumerate(lists):
         nb[n, :len(x)] = x
     return nb
+
+
+def next_to(flags: np.ndarray, nb: np.ndarray) -> np.ndarray:
+    """[..., N] bool: whether any neighbour of each region (``nb`` [N, K], -1 padded, as
+    :func:`neighbours`) has ``flags[..., N]`` set. Worked region-major (one contiguous
+    row per region), where whole rows gather fast, then turned back."""
+    shape, n = flags.shape, flags.shape[-1]
+    by_node = np.ascontiguousarray(flags.reshape(-1, n).T)  # [N, rows]
+    out = np.zeros_like(by_node)
+    for j in range(nb.shape[1]):
+        col = nb[:, j]
+        has = col >= 0
+        out[has] |= by_node[col[has]]
+    return np.ascontiguousarray(out.T).reshape(shape)
 
 
 def block_graph(held: np.ndarray, tail: np.ndarray, head: np.ndarray,

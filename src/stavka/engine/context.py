@@ -190,7 +190,7 @@ class Ctx:
             # in no replica adds only zeros to non-negative sums, and is skipped
             war = self.s.at_war
             acc = np.zeros_like(m)
-            pairs = war.any(axis=0)  # [S, S]
+            pairs = np.asarray(war.any(axis=0))  # [S, S]
             for a in range(m.shape[1]):
                 for b in np.flatnonzero(pairs[a]):
                     acc[:, a, :] += np.where(war[:, a, b, None], m[:, b, :], 0.0)

@@ -105,7 +105,8 @@ def _land_route_why(ctx: Ctx, r: int, f: int, tgt: int) -> str:
 
 def _at_war(ctx: Ctx, r: np.ndarray, f: np.ndarray, tgt: np.ndarray) -> np.ndarray:
     st = ctx.st
-    return flat(ctx.s.at_war.any(axis=-1))[r * st.S + st.fside[f]]  # type: ignore[no-any-return]
+    war = np.asarray(ctx.s.at_war.any(axis=-1))  # [R, S]: the side is at war with someone
+    return flat(war)[r * st.S + st.fside[f]]  # type: ignore[no-any-return]
 
 
 def _at_war_why(ctx: Ctx, r: int, f: int, tgt: int) -> str:

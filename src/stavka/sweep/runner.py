@@ -373,13 +373,16 @@ def _execute_pool(tasks: list[Task], pool: _Pool, depth: int,
                   failed: Callable[[Task, BaseException], None]) -> None:
     pending = deque(tasks)
     inflight: dict[Future[Columns], Task] = {}
-    last, longest = time.monotonic(), None  # the watchdog's clock (STALL_MIN_S)
+    last = time.monotonic()  # the watchdog's clock (STALL_MIN_S)
+    longest: float | None = None
     while pending or inflight:
         while pending and len(inflight) < depth:  # a short queue: Ctrl-C stops soon
             task = pending.popleft()
             inflight[pool.submit(task)] = task
-        limit = None if longest is None else max(STALL_MIN_S, STALL_FACTOR * longest)
-        timeout = None if limit is None else max(0.0, last + limit - time.monotonic())
+        limit: float | None = (None if longest is None
+                               else max(STALL_MIN_S, STALL_FACTOR * longest))
+        timeout: float | None = (None if limit is None
+                                 else max(0.0, last + limit - time.monotonic()))
         done, _ = wait(list(inflight), timeout=timeout, return_when=FIRST_COMPLETED)
         if not done:  # stalled: no batch finished in time; start again on a new pool
             assert limit is not None

@@ -5,6 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
+import types
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +19,7 @@ from stavka.engine.rng import replica_keys
 from stavka.sweep import SweepError, sweep
 from stavka.sweep import runner as runner_mod
 from stavka.sweep.batch import metric_names
-from stavka.sweep.runner import CRASH_ONCE_ENV, FAIL_ONCE_ENV, HANG_ONCE_ENV
+from stavka.sweep.runner import CRASH_ONCE_ENV, FAIL_ONCE_ENV, HANG_ONCE_ENV, STOP_ONCE_ENV
 
 MINI = Path(__file__).resolve().parents[1] / "data" / "mini.yaml"
 VARY = {"transfer_divisions": "0..2"}
@@ -242,6 +246,46 @@ def test_a_hung_worker_is_caught_by_the_watchdog(mini, reference, tmp_path, monk
     assert _files(out) == reference[1]
 
 
+def test_a_stopped_worker_is_killed_and_the_sweep_exits(tmp_path):
+    # a worker stopped by SIGSTOP never acts on SIGTERM: the pool must SIGKILL it, or the
+    # sweep prints its results and then never exits (the pool's manager waits on it).
+    # In a child process with a deadline: a hang here must not hang the test run.
+    marker = tmp_path / "stopped-once"
+    code = (
+        "import sys; from pathlib import Path; import stavka; "
+        "from stavka.sweep import runner, sweep; "
+        "runner.STALL_MIN_S, runner.STALL_FACTOR = 3.0, 0.0; "
+        f"r = sweep(stavka.load({str(MINI)!r}), {RUNS}, vary={VARY!r}, days={DAYS}, seed=3, "
+        f"backend='process', workers=2, batch_size=2, out=Path({str(tmp_path / 'out')!r}), "
+        "plots=False); print('retries', r.timing['retries'])")
+    env = {**os.environ, STOP_ONCE_ENV: str(marker)}
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert marker.exists()
+    assert int(proc.stdout.split()[-1]) >= 1
+
+
+def test_a_stop_of_the_whole_sweep_does_not_count_against_the_pool(monkeypatch):
+    # Ctrl-Z or a suspended machine stops the sweep and its workers alike: the time it
+    # stood still is not the pool's, and the watchdog's deadline moves on by it
+    clock = [0.0]
+    slices = []
+
+    def fake_wait(fs, timeout=None, return_when=None):
+        slices.append(timeout)
+        clock[0] += timeout + (1000.0 if len(slices) == 2 else 0.0)  # stopped 1,000 s
+        return set(), set(fs)
+
+    monkeypatch.setattr(runner_mod, "time", types.SimpleNamespace(monotonic=lambda: clock[0]))
+    monkeypatch.setattr(runner_mod, "wait", fake_wait)
+    done, last = runner_mod._wait_awake([], 0.0, 60.0)
+    assert done == set()
+    assert last == 1000.0  # the deadline moved by the stop...
+    assert clock[0] == 1060.0  # ...so the pool had its full 60 s awake
+    assert max(slices) <= runner_mod.WATCH_SLICE_S
+
+
 def test_a_batch_that_never_finishes_stops_the_sweep(mini, tmp_path, monkeypatch):
     # a stall on every try ends the sweep with one line, not a hang
     monkeypatch.setattr(runner_mod, "STALL_MIN_S", 0.0)
@@ -355,6 +399,37 @@ def test_a_batch_copied_over_another_is_named_discarded_and_rerun(mini, referenc
     assert not list(tmp_path.glob(".*.tmp")) and not list((tmp_path / "batches").glob(".*.tmp"))
     assert _run(mini, tmp_path, batch_size=3, on_warning=warnings.append).batches_run == 0
     assert len(warnings) == 1
+
+
+def _alarm(_signum, _frame):
+    raise TimeoutError("blocked reading a FIFO")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX FIFOs")
+def test_a_fifo_in_place_of_a_stored_file_is_not_read(mini, reference, tmp_path, monkeypatch):
+    # opening a FIFO for reading blocks until a writer comes: never, here. A FIFO named
+    # like a batch is discarded and its runs run again; one named sweep.json is refused.
+    import signal
+
+    monkeypatch.setattr(signal, "SIGALRM", signal.SIGALRM)
+    old = signal.signal(signal.SIGALRM, _alarm)
+    try:
+        signal.alarm(60)
+        _run(mini, tmp_path / "a", batch_size=3)
+        victim = sorted((tmp_path / "a" / "batches").iterdir())[0]
+        victim.unlink()
+        os.mkfifo(victim)
+        warnings: list[str] = []
+        res = _run(mini, tmp_path / "a", batch_size=3, on_warning=warnings.append)
+        assert res.batches_run == 1 and len(warnings) == 1, warnings
+        assert _files(tmp_path / "a") == reference[1]
+        (tmp_path / "b").mkdir()
+        os.mkfifo(tmp_path / "b" / "sweep.json")
+        with pytest.raises(stavka.errors.InputError, match="unreadable sweep.json"):
+            _run(mini, tmp_path / "b", batch_size=3)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
 
 
 def test_workers_die_with_a_killed_sweep(tmp_path):

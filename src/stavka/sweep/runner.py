@@ -18,6 +18,7 @@ import functools
 import logging
 import os
 import pickle
+import signal
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
@@ -48,6 +49,9 @@ BACKENDS = ("serial", "process", "dask")
 #: a zombie after the virtual machine was suspended, and the sweep slept for hours.
 STALL_MIN_S = 600.0
 STALL_FACTOR = 10.0
+#: The watchdog waits in slices this long (seconds); a slice that ends more than this
+#: late was a stop of the whole process (Ctrl-Z, a suspended machine), not the pool's.
+WATCH_SLICE_S = 5.0
 # Test-only hooks: when set to a path that does not exist yet, the first batch
 # to start creates that file and then fails (raises), or kills its worker
 # process outright (never set that one for the serial backend: it would end the
@@ -55,8 +59,10 @@ STALL_FACTOR = 10.0
 # boundaries, where monkeypatching cannot reach.
 FAIL_ONCE_ENV = "STAVKA_SWEEP_FAIL_ONCE"
 CRASH_ONCE_ENV = "STAVKA_SWEEP_CRASH_ONCE"
-#: ... or sleeps for good in its worker (the watchdog's case); process backend only.
+#: ... or sleeps for good in its worker (the watchdog's case), or stops its worker
+#: (SIGSTOP: deaf to SIGTERM, as after a suspended machine); process backend only.
 HANG_ONCE_ENV = "STAVKA_SWEEP_HANG_ONCE"
+STOP_ONCE_ENV = "STAVKA_SWEEP_STOP_ONCE"
 CODE_KEY = "__code__"
 
 
@@ -188,6 +194,8 @@ def _maybe_fail() -> None:
     if _first_claim(HANG_ONCE_ENV):
         while True:
             time.sleep(3600)
+    if _first_claim(STOP_ONCE_ENV):
+        os.kill(os.getpid(), signal.SIGSTOP)
 
 
 def run_task(loaded: Loaded, task: Task) -> Columns:
@@ -243,7 +251,9 @@ class _Pool:
             self.ex.shutdown(wait=False)
         for p in list(procs.values()):  # do not leave a batch running after an interrupt
             with contextlib.suppress(Exception):
-                p.terminate()
+                # SIGKILL, not SIGTERM: a stopped worker (SIGSTOP, a suspended machine)
+                # never acts on SIGTERM, and the pool's manager would wait for it forever
+                p.kill()
         if manager is not None:
             # Let the pool's manager thread finish closing its wake-up pipe now (a few ms
             # once the workers are gone). Left running, it races Python 3.11's exit hook
@@ -368,6 +378,29 @@ def execute(tasks: list[Task], loaded: Loaded, pool: _Pool | None,
     return sum(tries.values())
 
 
+def _wait_awake(futures: list[Future[Columns]], last: float, limit: float | None
+                ) -> tuple[set[Future[Columns]], float]:
+    """Wait for the first of ``futures`` to finish, at most until ``last + limit``
+    (``time.monotonic()`` seconds; no limit if None). Returns (the finished ones, empty if
+    none in time; ``last`` moved on by any time this process spent stopped).
+
+    The wait goes in slices of :data:`WATCH_SLICE_S`; a slice that ends much later than
+    asked means this process was stopped (Ctrl-Z, a suspended machine) and its workers
+    with it, so that time does not count against the pool."""
+    while True:
+        now = time.monotonic()
+        left = None if limit is None else last + limit - now
+        if left is not None and left <= 0.0:
+            return set(), last
+        step = WATCH_SLICE_S if left is None else min(WATCH_SLICE_S, left)
+        done, _ = wait(futures, timeout=step, return_when=FIRST_COMPLETED)
+        if done:
+            return done, last
+        overslept = time.monotonic() - now - step
+        if overslept > WATCH_SLICE_S:
+            last += overslept
+
+
 def _execute_pool(tasks: list[Task], pool: _Pool, depth: int,
                   on_done: Callable[[Task, Columns], None],
                   failed: Callable[[Task, BaseException], None]) -> None:
@@ -381,9 +414,7 @@ def _execute_pool(tasks: list[Task], pool: _Pool, depth: int,
             inflight[pool.submit(task)] = task
         limit: float | None = (None if longest is None
                                else max(STALL_MIN_S, STALL_FACTOR * longest))
-        timeout: float | None = (None if limit is None
-                                 else max(0.0, last + limit - time.monotonic()))
-        done, _ = wait(list(inflight), timeout=timeout, return_when=FIRST_COMPLETED)
+        done, last = _wait_awake(list(inflight), last, limit)
         if not done:  # stalled: no batch finished in time; start again on a new pool
             assert limit is not None
             stalled = SweepStalled(f"no batch finished in {limit:.0f} s (watchdog)")

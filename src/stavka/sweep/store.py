@@ -113,6 +113,8 @@ def check_out_dir(out: Path, fingerprint: dict[str, Any]) -> bool:
                              "choose another --out or empty it")
         return False
     try:
+        if not man.is_file():  # a FIFO or a device would block or never end
+            raise ValueError("not a regular file")
         old = json.loads(man.read_text())["fingerprint"]
     except (OSError, ValueError, KeyError, TypeError):
         raise InputError(f"--out {out}: unreadable {MANIFEST}; "
@@ -166,8 +168,9 @@ def load_batches(out: Path, fp_digest: str, columns: list[str],
     A file that cannot be read (or lacks a column) is skipped, so its replicas
     run again; a readable batch of another sweep is refused. A batch whose own
     identity (``__key__``, its replicas) does not match its file name — a file
-    copied over another — is renamed ``<name>.discarded`` (kept, never deleted),
-    reported through ``on_discard``, and its replicas run again.
+    copied over another — or that is not a regular file (a FIFO would block the
+    read) is renamed ``<name>.discarded`` (kept, never deleted), reported through
+    ``on_discard``, and its replicas run again.
     """
     d = out / BATCHES
     found: list[tuple[BatchKey, dict[str, np.ndarray]]] = []
@@ -178,6 +181,9 @@ def load_batches(out: Path, fp_digest: str, columns: list[str],
         if m is None:
             continue
         key = BatchKey(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if not p.is_file():  # a FIFO or device would block the read, a folder the write
+            _discard(p, "it is not a regular file", on_discard)
+            continue
         cols = _read(p, columns)
         if cols is None:
             continue
@@ -194,18 +200,25 @@ def load_batches(out: Path, fp_digest: str, columns: list[str],
                 cols["replica"], np.arange(key.first, key.first + key.count)):
             why = "its replicas are not the ones its name says"
         if why is not None:
-            with contextlib.suppress(OSError):
-                p.rename(p.with_name(p.name + ".discarded"))
-            if on_discard is not None:
-                on_discard(f"{p}: {why}; kept as {p.name}.discarded, its runs run again")
+            _discard(p, why, on_discard)
             continue
         found.append((key, cols))
     found.sort(key=lambda kc: (kc[0].combo, kc[0].first, kc[0].count))
     return found
 
 
+def _discard(p: Path, why: str, on_discard: Callable[[str], None] | None) -> None:
+    """Rename a stored batch ``<name>.discarded`` (kept, never deleted) and say why."""
+    with contextlib.suppress(OSError):
+        p.rename(p.with_name(p.name + ".discarded"))
+    if on_discard is not None:
+        on_discard(f"{p}: {why}; kept as {p.name}.discarded, its runs run again")
+
+
 def _read(p: Path, columns: list[str]) -> dict[str, np.ndarray] | None:
     try:
+        if not p.is_file():  # a FIFO or a device in its place: reading would block
+            return None
         with np.load(p, allow_pickle=False) as z:
             if not set(columns) | {"__fingerprint__"} <= set(z.files):
                 return None

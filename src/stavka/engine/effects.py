@@ -77,15 +77,11 @@ def book_battle_losses(ctx: Ctx, r: np.ndarray, f: np.ndarray, lost: np.ndarray)
     _sanitary(ctx, fl, idx, wounded, cause=C_WOUNDED)
 
 
-def book_sanitary(ctx: Ctx, r: np.ndarray, f: np.ndarray, men: np.ndarray, cause: int) -> None:
-    """Book ``men`` [k] of formations ``(r[k], f[k])`` as sanitary losses under ``cause``
-    (``wounded`` or ``sick``); ``rules.wounded_return_fraction`` of them join their side's
-    convalescents (``State.convalescent``), who return to duty through the economy phase."""
-    book_sanitary_at(ctx, r * ctx.st.F + f, men, cause)
-
-
 def book_sanitary_at(ctx: Ctx, fl: np.ndarray, men: np.ndarray, cause: int) -> None:
-    """:func:`book_sanitary` of formations at flat indices ``fl = r * F + f`` [k]."""
+    """Book ``men`` [k] of formations at flat indices ``fl = r * F + f`` as sanitary
+    losses under ``cause`` (``wounded`` or ``sick``); ``rules.wounded_return_fraction`` of
+    them join their side's convalescents (``State.convalescent``), who return to duty
+    through the economy phase."""
     _sanitary(ctx, fl, _ledger_index(ctx, fl), men, cause)
 
 
@@ -108,10 +104,6 @@ def _book_men(ctx: Ctx, idx: np.ndarray, men: np.ndarray, cause: int) -> None:
     if men.any():
         tot = group_sum(idx, men, losses[..., 0, 0].size)
         losses[..., 0, cause] += tot.reshape(losses.shape[:3])
-
-
-#: A loss row of men only (men, tanks, guns, aircraft).
-MEN_ONLY = np.array([1.0, 0.0, 0.0, 0.0])
 
 
 def surrender(ctx: Ctx, r: np.ndarray, f: np.ndarray, reason: str | None) -> None:

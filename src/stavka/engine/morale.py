@@ -46,7 +46,7 @@ import numpy as np
 
 from stavka.engine import commanders
 from stavka.engine.context import Ctx
-from stavka.engine.effects import book_losses, leave_play
+from stavka.engine.effects import book_men_at, leave_play
 from stavka.enums import ACTIVE, C_ATTRITION
 from stavka.world.counts import group_sum, on_grid
 from stavka.world.state import BLOCKING_TAG
@@ -145,8 +145,7 @@ def run(ctx: Ctx) -> None:
     if lost.any():
         r, f = np.nonzero(lost > 0)
         s.strength[r, f, 0] -= lost[r, f]
-        book_losses(ctx, r, f, np.stack([lost[r, f], *(np.zeros(r.size),) * 3], axis=-1),
-                    cause=C_ATTRITION)
+        book_men_at(ctx, r * st.F + f, lost[r, f], cause=C_ATTRITION)
         if ctx.record:
             for rr in np.unique(r):
                 for sd in np.unique(st.fside[f[r == rr]]):

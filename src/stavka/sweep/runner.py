@@ -44,7 +44,7 @@ BACKENDS = ("serial", "process", "dask")
 #: The watchdog. Once a batch has finished, the pool must finish the next one within
 #: ``max(STALL_MIN_S, STALL_FACTOR x the longest wait between two finished batches so
 #: far)`` seconds; if it does not, every batch in flight counts as a failed try, the pool
-#: is rebuilt (its workers terminated) and they run again. Before the first batch
+#: is rebuilt (its workers killed) and they run again. Before the first batch
 #: finishes there is nothing to compare with, and no watchdog. Seen once: a worker left
 #: a zombie after the virtual machine was suspended, and the sweep slept for hours.
 STALL_MIN_S = 600.0

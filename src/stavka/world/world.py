@@ -74,8 +74,9 @@ class Derived:
     def kit_base(self, R: int) -> np.ndarray:
         """[R * F] int: ``N`` if the formation's side has winter equipment, else 0, per
         flat formation index ``r * F + f`` (a row of a [2, N] table)."""
-        kit = np.where(self.st.winter_kit[self.st.fside], self.st.N, 0)
-        return self._rows("kit_base", R, lambda n: np.tile(kit, (n, 1))).reshape(-1)
+        st = self.st
+        return self._rows("kit_base", R, lambda n: np.tile(
+            np.where(st.winter_kit[st.fside], st.N, 0), (n, 1))).reshape(-1)
 
     def runs(self, name: str, group: np.ndarray) -> tuple[tuple[int, int, int], ...]:
         """The runs of equal values of ``group`` [F] along the formation axis, as

@@ -431,7 +431,16 @@ def test_power_special_values_match_numpy():
         want = np.power(x, y)
     got = dm.power(x, y)
     assert got.shape == want.shape
-    assert same_bits_or_nan(got, want).all()
+    # every special value (zeros and their signs, infinities, NaN, exact results) as numpy
+    # has it; an ordinary finite result may differ from numpy's by one ulp, because numpy's
+    # own power is not correctly rounded on every CPU (AVX-512: 2.5 ** 2.5 one ulp low),
+    # which is why detmath exists
+    same = same_bits_or_nan(got, want)
+    ordinary = np.isfinite(want) & (want != 0) & np.isfinite(got)
+    with np.errstate(invalid="ignore"):  # inf - inf where the results are special
+        near = ordinary & (np.abs(got - want) <= np.spacing(np.abs(want)))
+    assert (same | near).all(), np.argwhere(~(same | near))
+    assert (same | ordinary).all()
 
 
 def test_no_warnings_on_special_values():

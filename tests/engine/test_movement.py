@@ -185,19 +185,25 @@ def test_mud_halves_road_speed(line):
     assert mud / dry == 0.5
 
 
+def _march_progress(c: Campaign, days: int) -> list[float]:
+    """r_tiny ordered src -> wet_open: its march progress (km) after each of ``days``."""
+    f = c.static.formation("r_tiny")
+    c.step(["r_tiny move wet_open"])
+    got = [float(c.world.state.progress[0, f])]
+    for _ in range(days - 1):
+        c.step()
+        got.append(float(c.world.state.progress[0, f]))
+    return got
+
+
 def test_road_march_progress_dry_and_mud_days_and_capture_on_arrival(line):
     # r_tiny marches src -> wet_open (200 km, open, empty of enemies, Soviet-held):
     # day 0: 20, day 1: 20, day 2 (mud): 10, day 3 (mud): 10, day 4..: 20 each
     # cumulative 20, 40, 50, 60, 80, 100, 120, 140, 160, 180, 200 -> arrives on day 10.
-    st, s = line.static, line.world.state
-    f = st.formation("r_tiny")
-    line.step(["r_tiny move wet_open"])
-    got = [s.progress[0, f]]
-    for _ in range(9):
-        line.step()
-        got.append(s.progress[0, f])
+    got = _march_progress(line, 10)
     assert got == [20, 40, 50, 60, 80, 100, 120, 140, 160, 180]
     assert np.diff([0.0, *got])[2] / np.diff([0.0, *got])[1] == 0.5  # mud day / dry day
+    st, s, f = line.static, line.world.state, line.static.formation("r_tiny")
     line.step()  # day 10
     assert st.node_ids[s.loc[0, f]] == "wet_open" and s.progress[0, f] == 0
 
@@ -224,3 +230,51 @@ def test_terrain_factor_enemy_ground_and_capture_of_empty_enemy_regions(line):
     assert s.taken_day[0, st.node("g_open")] == 9
     assert st.node_ids[s.loc[0, st.formation("r_full")]] == "g_open"
     assert st.node_ids[s.loc[0, st.formation("r_half")]] == "g_wood"
+
+
+# ------------------------------------------------------------------------ highways
+
+
+def _line_with_highway(tmp_path, params=None) -> Campaign:
+    """t_line with its src-wet_open road marked as a paved highway."""
+    text = (DATA / "t_line.yaml").read_text()
+    old = "  - {a: src, b: wet_open, kind: road, km: 200}"
+    assert old in text
+    p = tmp_path / "t_line_highway.yaml"
+    p.write_text(text.replace(old, "  - {a: src, b: wet_open, kind: road, km: 200, highway: true}"))
+    return Campaign(load(p), params=params)
+
+
+def _speed_from(c, day: int, fid: str, frm: str, to: str) -> float:
+    st, s = c.static, c.world.state
+    s.day = day
+    ctx = Ctx.of(c.world, c.rng)
+    return float(road_speed(ctx, np.array([st.formation(fid)]), np.array([0]),
+                            np.array([st.node(to)]), np.array([st.node(frm)]))[0])
+
+
+def test_highway_floors_the_mud_factor(tmp_path):
+    # r_full: 20 km/day x terrain open 1.0 x supply factor 1. On days 2-3 wet_open is mud
+    # (0.5); along the highway the ground factor is max(0.5, 0.8) = 0.8 -> 16 km/day; on a
+    # dry day max(1.0, 0.8) = 1.0 -> 20, unchanged.
+    c = _line_with_highway(tmp_path, {"rules.highway_ground_speed": 0.8})
+    assert c.static.highway_between[c.static.node("src"), c.static.node("wet_open")]
+    assert c.static.highway_between[c.static.node("wet_open"), c.static.node("src")]
+    assert _speed_from(c, 2, "r_full", "src", "wet_open") == 16.0
+    assert _speed_from(c, 0, "r_full", "src", "wet_open") == 20.0
+    # without the origin (the caller does not say which link) the mud factor applies
+    assert _speed_on(c, 2, "r_full", "wet_open") == 10.0
+
+
+def test_highway_off_by_default_before_v7(tmp_path):
+    # t_line pins rules v1, where highway_ground_speed is 0: a highway is any road
+    c = _line_with_highway(tmp_path)
+    assert c.static.rules.highway_ground_speed == 0.0
+    assert _speed_from(c, 2, "r_full", "src", "wet_open") == 10.0
+
+
+def test_highway_march_arrives_sooner_in_mud(tmp_path):
+    # the same 200 km march as test_road_march_progress_dry_and_mud_days_and_capture_on_arrival,
+    # along a highway: the two mud days give 16 each instead of 10
+    c = _line_with_highway(tmp_path, {"rules.highway_ground_speed": 0.8})
+    assert _march_progress(c, 4) == [20, 40, 56, 72]

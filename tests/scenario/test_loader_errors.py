@@ -151,3 +151,19 @@ def test_refit_period_out_of_range_is_located(tmp_path, value, message):
     (p,) = problems(path)
     assert (p.path, p.line) == ("refit_every_days", line_of(path, "refit_every_days:"))
     assert message in p.message
+
+
+@pytest.mark.parametrize("kind", ["sea", "river"])
+def test_highway_on_a_water_link_is_located(tmp_path, kind):
+    # Edge.highway: only a rail or road link can run along a paved highway
+    text = (DATA / "t_line.yaml").read_text()
+    old = "  - {a: src, b: wet_open, kind: road, km: 200}"
+    assert old in text
+    p = tmp_path / "t_highway.yaml"
+    p.write_text(text.replace(old, f"  - {{a: src, b: wet_open, kind: {kind}, km: 200, "
+                                   f"highway: true}}"))
+    probs = problems(p)
+    hit = [q for q in probs if "highway" in q.message]
+    assert len(hit) == 1, [str(q) for q in probs]
+    assert hit[0].line == line_of(p, "highway: true")
+    assert f"a {kind} link cannot run along a highway" in hit[0].message

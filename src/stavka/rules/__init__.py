@@ -250,6 +250,10 @@ class Rules:
     terrain_speed: tuple[float, ...] = _rule(
         "1", 0.0, 2.0, "road-march speed factor by terrain of the region entered (open, "
         "forest, marsh, mountain, urban, steppe, taiga, desert)")
+    highway_ground_speed: float = _rule(
+        "1", 0.0, 2.0, "on a link along a paved highway (Edge.highway) a march's ground "
+        "factor is at least this: the mud and snow slow a column on a metalled road less "
+        "than on a dirt one (0: highways are like any road)")
     # --- economy (stavka.engine.phases.economy)
     evacuation_days: float = _rule(
         "days", 0.0, 365.0, "days an evacuated factory produces nothing (plants on trains)")

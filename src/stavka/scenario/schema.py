@@ -355,6 +355,9 @@ class Edge(Spec):
         description="rail only: military trains per day each direction (<= 1,000)"
     )
     river: str | None = Field(None, description="river id crossed (see climate.rivers)")
+    highway: bool = Field(False, description="rail or road only: a paved highway runs along "
+                                             "the link, so marching on it the mud and snow "
+                                             "slow a column less (rules.highway_ground_speed)")
     zone: str | None = Field(None, description="sea edges: the sea zone the lane crosses "
                                                "(sea block); while ice closes the zone or "
                                                "another alliance controls it, the lane "
@@ -365,6 +368,9 @@ class Edge(Spec):
     def _rail_capacity(self) -> Edge:
         if self.kind == "rail" and self.capacity is None:
             raise ValueError("rail edge needs 'capacity' (trains/day)")
+        if self.highway and self.kind not in ("rail", "road"):
+            raise ValueError(f"highway: a {self.kind} link cannot run along a highway "
+                             f"(rail or road only)")
         return self
 
 

@@ -13,7 +13,8 @@ made on all of them. The formation arrives when its last train does:
 
 Road: ``speed x ground factor x terrain factor x (u + (1 - u) supply)`` km/day
 toward the next region on the shortest land route, halved
-(``u`` = ``rules.unsupplied_speed``), times ``rules.enemy_ground_speed`` when the region ahead is enemy-held (screens, demolitions,
+(``u`` = ``rules.unsupplied_speed``); on a link along a paved highway (``Edge.highway``)
+the ground factor is at least ``rules.highway_ground_speed``; times ``rules.enemy_ground_speed`` when the region ahead is enemy-held (screens, demolitions,
 mines); entering an empty enemy region takes it
 (:func:`stavka.engine.effects.take_regions`); an occupied one is a battle (combat phase).
 
@@ -184,16 +185,22 @@ def _stop_short(st: Static, s: State, arr: np.ndarray) -> dict[tuple[int, int], 
     return out
 
 
-def road_speed(ctx: Ctx, f_i: np.ndarray, r_i: np.ndarray, nxt: np.ndarray) -> np.ndarray:
-    """km/day of formations (f_i, r_i) marching into nodes ``nxt``."""
-    return _speed(ctx, f_i, r_i * ctx.st.F + f_i, nxt)
+def road_speed(ctx: Ctx, f_i: np.ndarray, r_i: np.ndarray, nxt: np.ndarray,
+               loc: np.ndarray | None = None) -> np.ndarray:
+    """km/day of formations (f_i, r_i) marching into nodes ``nxt`` (from ``loc``, which
+    matters only on a highway link: ``rules.highway_ground_speed``)."""
+    return _speed(ctx, f_i, r_i * ctx.st.F + f_i, nxt, loc)
 
 
-def _speed(ctx: Ctx, f_i: np.ndarray, fl: np.ndarray, nxt: np.ndarray) -> np.ndarray:
+def _speed(ctx: Ctx, f_i: np.ndarray, fl: np.ndarray, nxt: np.ndarray,
+           loc: np.ndarray | None = None) -> np.ndarray:
     st = ctx.st
-    ground = ctx.ground()[nxt]
+    gs = st.ground_speed[ctx.ground()[nxt]]
+    floor = st.rules.highway_ground_speed
+    if floor > 0.0 and loc is not None:  # a paved highway: mud and snow slow a column less
+        gs = np.where(st.highway_between[loc, nxt], np.maximum(gs, floor), gs)
     # motorisation: trucks below the type's needs slow a motorised formation to foot pace
-    v = st.speed[f_i] * st.ground_speed[ground] * st.terrain_speed[st.terrain[nxt]]
+    v = st.speed[f_i] * gs * st.terrain_speed[st.terrain[nxt]]
     foot = st.rules.unmotorised_speed
     if foot != 1.0:  # motorisation: a mobile formation short of trucks slows toward foot pace
         need = st.est_trucks[f_i]
@@ -238,7 +245,7 @@ def _road(ctx: Ctx) -> None:
     dug = flat(s.dug)
     dug[fl[~can]] += ctx.dt
     fl, r_i, f_i, nxt, loc, side = fl[can], r_i[can], f_i[can], nxt[can], loc[can], side[can]
-    v = _speed(ctx, f_i, fl, nxt) * np.where(allied[can], 1.0, st.rules.enemy_ground_speed)
+    v = _speed(ctx, f_i, fl, nxt, loc) * np.where(allied[can], 1.0, st.rules.enemy_ground_speed)
     prog = flat(s.progress)
     prog[fl] += v * ctx.dt  # km a day times the step's share of the day
     km = st.ekm[flat(st.edge_of)[loc * N + nxt]]

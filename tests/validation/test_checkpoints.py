@@ -110,8 +110,15 @@ def test_validate_on_the_tiny_scenario(tmp_path):
     # every run gives 11.12 km and 9,655 prisoners: history (11.1, 9,700) is in the band
     # but outside a 10-90 % range that narrow
     assert not by["closest"].history_in_range and not by["prisoners"].history_in_range
+    # the calibration objective: every median in its band, so only the two histories
+    # outside their (one-value) ranges count, half the square of the miss in the scale of
+    # each (the larger of the band's width and a fifth of the history)
+    km, pw = by["closest"].median, by["prisoners"].median
+    want = 0.5 * ((km - 11.1) / (0.2 * 11.1)) ** 2 + 0.5 * ((9700 - pw) / (0.2 * 9700)) ** 2
+    assert js["totals"].pop("objective") == pytest.approx(want, abs=1e-6) and want > 0
     assert js["totals"] == {"measured": 5, "not_measured": 0, "history_in_range": 3,
                             "median_in_band": 5, "blind": 0}
+    assert "calibration objective (lower is better" in md
     files = {p.name for p in (tmp_path / "v").iterdir()}
     assert {"report.md", "report.json", "plots", "sweep"} <= files
     assert (tmp_path / "v" / "plots" / "town_falls.png").stat().st_size > 1000
@@ -221,7 +228,7 @@ def test_a_blind_prediction_is_reported_without_a_score(tmp_path):
     assert "Blind predictions" in md and "History inside" not in md
     js = as_json(rep)
     assert js["totals"] == {"measured": 0, "not_measured": 0, "history_in_range": 0,
-                            "median_in_band": 0, "blind": 1}
+                            "median_in_band": 0, "blind": 1, "objective": 0.0}
     assert js["checkpoints"][0]["band"] is None and js["checkpoints"][0]["in_band"] is None
     json.dumps(js, allow_nan=False)  # a machine-readable report has no NaN
 

@@ -267,6 +267,10 @@ def rows(rep: Report) -> list[dict[str, Any]]:
 
 
 def as_json(rep: Report) -> dict[str, Any]:
+    # the score ``stavka calibrate campaign`` minimises, here on these runs (a function
+    # import: the calibration module reads this one's outcomes)
+    from stavka.validation.calibrate import objective
+
     measured = [o for o in rep.outcomes if o.measured and not o.blind]
     return {
         "scenario": rep.scenario, "runs": rep.runs, "seed": rep.seed,
@@ -279,6 +283,7 @@ def as_json(rep: Report) -> dict[str, Any]:
             "history_in_range": sum(o.history_in_range for o in measured),
             "median_in_band": sum(o.median_in_band for o in measured),
             "blind": sum(o.blind for o in rep.outcomes),
+            "objective": round(objective(rep.outcomes)[0], 6),
         },
         "timing": rep.timing,
     }
@@ -310,7 +315,8 @@ def markdown(rep: Report, images: dict[str, str] | None = None) -> str:
             med = show(o.median, o.kind, meta)
             rng = f"{show(o.p10, o.kind, meta)} – {show(o.p90, o.kind, meta)}"
             if o.kind == "date" and np.isinf(o.values).any():
-                med += f" (never in {100 * np.mean(np.isinf(o.values)):.0f} %)"
+                never = 100 * float(np.mean(np.isinf(o.values)))
+                med += f" (never in {never:.0f} %)" if never >= 0.5 else " (never in < 1 %)"
         if o.undefined:
             med += f" (undefined in {o.undefined:,} runs)"
         if o.blind:
@@ -324,7 +330,9 @@ def markdown(rep: Report, images: dict[str, str] | None = None) -> str:
         lines += ["", f"History inside the model's 10–90 % range: {t['history_in_range']} of "
                   f"{t['measured']} measured checkpoints; model median inside the band: "
                   f"{t['median_in_band']} of {t['measured']}"
-                  + (f"; not measured: {t['not_measured']}." if t["not_measured"] else ".")]
+                  + (f"; not measured: {t['not_measured']}" if t["not_measured"] else "")
+                  + f"; calibration objective (lower is better, 0 when every median is in its "
+                  f"band and every history in its range): {t['objective']:.2f}."]
     if t["blind"]:
         lines += ["", f"Blind predictions (no history: the outcome is kept back and scored "
                   f"outside the project): {t['blind']}."]

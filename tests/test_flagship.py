@@ -19,7 +19,16 @@ from stavka.cli import main
 from stavka.engine.core import compile_world, step
 from stavka.engine.rng import Streams
 
-# Re-pinned (issue 10, deliberately): the flagship runs campaign rules v6 (the default now:
+# Re-pinned (issue 10, deliberately, 2026-12): the flagship runs campaign rules v7 (the
+# default now: v6 with paved highways and four rules recalibrated), on a map with six more
+# regions (map-typhoon.yaml: Kholm-Zhirkovsky, Sychevka and Staritsa north of the Vyazma
+# pocket, Venev east of Tula, Kubinka and Naro-Fominsk before Moscow; four links of the
+# earlier map split by them, kept in map-direct-links.yaml for the scenarios built on it),
+# twelve links marked as highways, wet ground before the mud (7-11 Oct), and XXIV Panzer
+# Corps rather than the whole 2nd Panzer Group on Tula, held by the pause
+# (script-v7.yaml; docs/campaign-validation.md). Before: 0237668b6e92a2a5 /
+# 8cb887528629f67b under v6.
+# Earlier (issue 10, deliberately): the flagship ran campaign rules v6 (then the default:
 # v5 with air losses, guns lost by an attacker at half and by a defender at twice the rate
 # of its other equipment, and the doctrine's attacks recalled when the stance changes), and
 # its script changed: the
@@ -35,8 +44,8 @@ from stavka.engine.rng import Streams
 # against main's code, 200 replicas over the whole campaign, when re-pinned). Before:
 # aedc2ab94d66ad6a / dc1b7c10d9fc1b39 (issue 10: digest v2, rules v2, the flagship's data
 # fixes; issue 9: digest v1, detmath, counts on the 1/1024 grid). The same on every CPU.
-GOLDEN_30_DAYS_SEED_7 = "0237668b6e92a2a5"
-GOLDEN_FULL_SEED_7 = "8cb887528629f67b"
+GOLDEN_30_DAYS_SEED_7 = "ca132588c9cdc4da"
+GOLDEN_FULL_SEED_7 = "158aecfb44f5ebc5"
 
 
 @pytest.fixture(scope="module")
@@ -170,7 +179,8 @@ def test_default_campaign_has_no_war_at_sea(flagship):
 def _land_only_flagship(tmp_path: Path) -> stavka.api.Loaded:
     """The flagship without sea.yaml: its own scenario.yaml, including the shipped files."""
     src = (Path(stavka.list_scenarios()["two-fronts-1941"]) / "scenario.yaml").read_text()
-    files = "map.yaml, types.yaml, forces-west.yaml, forces-east.yaml, economy.yaml, events.yaml"
+    files = ("map.yaml, map-typhoon.yaml, types.yaml, forces-west.yaml, forces-east.yaml, "
+             "economy.yaml, events.yaml, script-v7.yaml")
     assert f"include: [{files}, sea.yaml]" in src
     inc = ", ".join(f"'@two-fronts-1941/{f}'" for f in files.split(", "))
     (tmp_path / "scenario.yaml").write_text(src.replace(f"include: [{files}, sea.yaml]",

@@ -32,7 +32,7 @@ from ruamel.yaml import YAML
 from stavka.errors import InputError
 
 #: The rules version a scenario gets unless it names one.
-RULES_VERSION = "v6"
+RULES_VERSION = "v7"
 #: Prefix of a rule's name among a run's parameters.
 PREFIX = "rules."
 

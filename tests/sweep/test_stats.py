@@ -182,3 +182,19 @@ def test_a_flat_outcome_has_no_lowest_or_highest_value():
         assert p["lowest_at"] is None and p["highest_at"] is None
     assert out["flat"]["parameters"]["a"]["src"] is None  # no spread in the outcome
     assert out["same"]["parameters"]["a"]["src"] == 0.0  # exactly uncorrelated, not 1e-17
+
+
+def test_bootstrap_leaves_out_whole_number_constants_and_nothing_else_moves():
+    # columns 1 (zeros) and 3 (31 in every run) resample to themselves and are left out;
+    # column 5 (0.1 everywhere: its mean of n copies need not be exactly 0.1) is resampled
+    # like the rest; every resampled column is bit for bit scipy's on the whole matrix
+    x = np.random.default_rng(5).normal(size=(2, 200, 6)) * 100
+    x[:, :, 1], x[:, :, 3], x[:, :, 5] = 0.0, 31.0, 0.1
+    lo, hi = bootstrap_mean_ci(x, seed=6)
+    assert lo[:, 1].tolist() == hi[:, 1].tolist() == [0.0, 0.0]
+    assert lo[:, 3].tolist() == hi[:, 3].tolist() == [31.0, 31.0]
+    ref = sps.bootstrap((x,), np.mean, n_resamples=N_BOOT, vectorized=True, axis=1,
+                        method="percentile", rng=np.random.default_rng([6, _BOOT_SALT]))
+    keep = [0, 2, 4, 5]
+    assert np.array_equal(lo[:, keep], ref.confidence_interval.low[:, keep])
+    assert np.array_equal(hi[:, keep], ref.confidence_interval.high[:, keep])

@@ -92,11 +92,25 @@ def bootstrap_mean_ci(x: np.ndarray, seed: int, n_boot: int = N_BOOT,
         lo = hi = x3[:, 0, :] if n else np.full((c, m), np.nan)
     else:
         batch = int(min(n_boot, max(1, _MAX_RESAMPLED // (c * m * n))))
-        res = stats.bootstrap(
-            (x3,), np.mean, n_resamples=n_boot, batch=batch, vectorized=True, axis=1,
-            confidence_level=level, method="percentile",
-            **{_RNG_KW: np.random.default_rng([seed, _BOOT_SALT])})
-        lo, hi = res.confidence_interval.low, res.confidence_interval.high
+        # a column that holds one whole number in every run (most often 0: a side that
+        # loses nothing, a metric of a front where nothing happens) resamples to exactly
+        # that number (every partial sum is a whole number below 2**53), so its interval is
+        # that number and it is left out of the resampling. scipy draws one row of run
+        # indices per resample for all columns, and ``batch`` is kept as for every column,
+        # so the other columns' intervals are bit for bit what they were with it.
+        first = x3[:, :1, :]
+        fixed = ((x3 == first).all(axis=(0, 1)) & (first[0, 0] == np.rint(first[0, 0]))
+                 & (np.abs(first[0, 0]) * n < 2.0**53))
+        lo = np.broadcast_to(first[:, 0, :], (c, m)).copy()
+        hi = lo.copy()
+        cols = np.flatnonzero(~fixed)
+        if cols.size:
+            res = stats.bootstrap(
+                (x3[:, :, cols],), np.mean, n_resamples=n_boot, batch=batch, vectorized=True,
+                axis=1, confidence_level=level, method="percentile",
+                **{_RNG_KW: np.random.default_rng([seed, _BOOT_SALT])})
+            lo[:, cols] = res.confidence_interval.low
+            hi[:, cols] = res.confidence_interval.high
     return (lo[0], hi[0]) if x.ndim == 2 else (lo, hi)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 
 import numpy as np
 import pytest
@@ -232,3 +233,21 @@ def test_v3_is_v2_with_a_cooler_race_and_v2_is_frozen():
     assert v2.model_version == "v2" and v2.break_ratio_exp == 1.0
     assert v3.model_version == "v3" and v3.break_ratio_exp == 0.8
     assert v3.end_rule == v2.end_rule == "race"
+
+
+@pytest.mark.parametrize("kind,why", [
+    ("fifo", "not a regular file"), ("binary", "not UTF-8 text"),
+    ("yaml", "p.yaml:2: cannot read parameters"), ("missing", "No such file"),
+])
+def test_read_params_refuses_what_it_cannot_read_in_one_line(tmp_path, kind, why):
+    # a FIFO in the file's place is refused at once (reading it would wait for a writer)
+    f = tmp_path / "p.yaml"
+    if kind == "fifo":
+        os.mkfifo(f)
+    elif kind == "binary":
+        f.write_bytes(b"\xff\xfe\x00\x01")
+    elif kind == "yaml":
+        f.write_text("a: [1, 2\nb: }\n")
+    with pytest.raises(InputError) as exc:
+        combat.read_params(f)
+    assert why in str(exc.value) and "\n" not in str(exc.value)

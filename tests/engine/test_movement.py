@@ -258,8 +258,9 @@ def test_highway_floors_the_mud_factor(tmp_path):
     # (0.5); along the highway the ground factor is max(0.5, 0.8) = 0.8 -> 16 km/day; on a
     # dry day max(1.0, 0.8) = 1.0 -> 20, unchanged.
     c = _line_with_highway(tmp_path, {"rules.highway_ground_speed": 0.8})
-    assert c.static.highway_between[c.static.node("src"), c.static.node("wet_open")]
-    assert c.static.highway_between[c.static.node("wet_open"), c.static.node("src")]
+    st = c.static
+    assert st.ehighway[st.edge_of[st.node("src"), st.node("wet_open")]]
+    assert st.ehighway[st.edge_of[st.node("wet_open"), st.node("src")]]
     assert _speed_from(c, 2, "r_full", "src", "wet_open") == 16.0
     assert _speed_from(c, 0, "r_full", "src", "wet_open") == 20.0
     # without the origin (the caller does not say which link) the mud factor applies
@@ -278,3 +279,15 @@ def test_highway_march_arrives_sooner_in_mud(tmp_path):
     # along a highway: the two mud days give 16 each instead of 10
     c = _line_with_highway(tmp_path, {"rules.highway_ground_speed": 0.8})
     assert _march_progress(c, 4) == [20, 40, 56, 72]
+
+
+def test_a_highway_speeds_only_the_link_it_runs_along(tmp_path):
+    # a second, longer src-wet_open link (a railway) marked highway: the march takes the shorter
+    # plain road (edge_of: the shortest land link), so the mud halves it as before
+    text = (DATA / "t_line.yaml").read_text()
+    old = "  - {a: src, b: wet_open, kind: road, km: 200}"
+    p = tmp_path / "t_line_two_links.yaml"
+    p.write_text(text.replace(old, old + "\n  - {a: src, b: wet_open, kind: rail, km: 900, "
+                                         "capacity: 10, highway: true}"))
+    c = Campaign(load(p), params={"rules.highway_ground_speed": 0.8})
+    assert _speed_from(c, 2, "r_full", "src", "wet_open") == 10.0

@@ -167,3 +167,51 @@ def test_highway_on_a_water_link_is_located(tmp_path, kind):
     assert len(hit) == 1, [str(q) for q in probs]
     assert hit[0].line == line_of(p, "highway: true")
     assert f"a {kind} link cannot run along a highway" in hit[0].message
+
+
+def test_a_file_included_twice_is_not_called_a_cycle(tmp_path):
+    (tmp_path / "a.yaml").write_text("include: [b.yaml, b.yaml]\n")
+    (tmp_path / "b.yaml").write_text("nodes: []\n")
+    probs = problems(tmp_path / "a.yaml")
+    twice = [p for p in probs if "included twice" in p.message]
+    assert len(twice) == 1 and twice[0].path == "include[1]"
+    assert not any(p.message == "include cycle" for p in probs)
+
+
+@pytest.mark.parametrize("value,says", [("null", "not empty (nothing follows 'edges:')"),
+                                        ("5", "(got int)"), ("{}", "(got dict)")])
+def test_a_bad_section_of_an_included_file_is_located_there(tmp_path, value, says):
+    # the first file has a good `edges:` section; the included one's bad section is
+    # reported at the included file's own line, not at the first file's
+    text = (DATA / "t_line.yaml").read_text()
+    main = tmp_path / "main.yaml"
+    main.write_text(text + "\ninclude: [extra.yaml]\n")
+    extra = tmp_path / "extra.yaml"
+    extra.write_text(f"# more links\nedges: {value}\n")
+    hit = [p for p in problems(main) if p.path == "edges"]
+    assert len(hit) == 1, [str(p) for p in problems(main)]
+    assert (hit[0].file, hit[0].line) == (str(extra), 2) and says in hit[0].message
+
+
+@pytest.mark.parametrize("value", ['"yes"', "yes", "1", "1.0", '"on"', '"true"', "0"])
+def test_a_true_false_field_takes_only_true_or_false(tmp_path, value):
+    # every bool field of the format, not only highway: YAML 1.2 reads yes as text, and
+    # 1 is a number, so neither is quietly taken for true
+    text = (DATA / "t_line.yaml").read_text()
+    old = "  - {a: src, b: wet_open, kind: road, km: 200}"
+    p = tmp_path / "t_bool.yaml"
+    p.write_text(text.replace(old, f"  - {{a: src, b: wet_open, kind: road, km: 200, "
+                                   f"highway: {value}}}"))
+    hit = [q for q in problems(p) if q.path.endswith(".highway")]
+    assert len(hit) == 1 and hit[0].line == line_of(p, "highway:")
+    assert "input should be a valid boolean: true or false" in hit[0].message
+
+
+@pytest.mark.parametrize("body", ["", "# only a comment\n"])
+def test_an_empty_included_file_is_reported_at_its_include(tmp_path, body):
+    text = (DATA / "t_line.yaml").read_text()
+    main = tmp_path / "main.yaml"
+    main.write_text(text + "\ninclude: [part.yaml]\n")
+    (tmp_path / "part.yaml").write_text(body)
+    hit = [p for p in problems(main) if "included file is empty" in p.message]
+    assert len(hit) == 1 and (hit[0].file, hit[0].path) == (str(main), "include[0]")

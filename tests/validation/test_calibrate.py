@@ -150,3 +150,34 @@ def test_the_descent_stops_when_a_round_finds_no_new_point() -> None:
     tr = coordinate_descent(evaluate, {"rules.massing_exp": 0.0},
                             {"rules.massing_exp": [0.0]}, rounds=1_000_000)
     assert tr.best == {"rules.massing_exp": 0.0} and seen == [0.0]
+
+
+def test_an_unmeasured_checkpoint_costs_the_cap_and_a_blind_one_nothing() -> None:
+    # a rule value that makes a metric undefined in every run must not score as a hit
+    o = _num([])
+    o.measured = False
+    assert term(o) == 150.0
+    blind = Outcome(SimpleNamespace(id="b", history=None), "number", 0.0, 0.0, 0.0,  # type: ignore[arg-type]
+                    np.asarray([1.0, 2.0]))
+    assert term(blind) == 0.0
+
+
+def test_a_band_as_wide_as_the_floats_still_counts_a_miss() -> None:
+    # history 1e308, runs at 0: the band's width overflows to inf unless halved first
+    o = _num([0.0] * 5, lo=-1.7e308, hi=1.7e308, hist=1e308)
+    assert np.isfinite(scale(o))
+    assert 0.0 < term(o) < 150.0
+
+
+def test_calibrate_refuses_a_checkpoints_file_of_blind_predictions_only(tmp_path, capsys) -> None:
+    # nothing to fit: every checkpoint is a prediction without history (exit 2, no runs)
+    data = Path(__file__).resolve().parents[1] / "data"
+    p = tmp_path / "blind.yaml"
+    p.write_text("scenario: t-history\ncheckpoints:\n  - id: town_taken\n"
+                 "    description: town taken (a prediction)\n    metric: capture_date\n"
+                 "    args: {region: town}\n    source: kept back\n", encoding="utf-8")
+    rc = main(["calibrate", "campaign", str(data / "t_history.yaml"), "--checkpoints", str(p),
+               "--grid", "rules.sick_per_day=0.001", "--runs", "2", "--workers", "1"])
+    err = capsys.readouterr().err
+    assert rc == 2
+    assert f"{p}: nothing to calibrate on: every checkpoint is a blind prediction" in err

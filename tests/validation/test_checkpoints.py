@@ -270,7 +270,8 @@ checkpoints:
 def test_a_metric_undefined_in_every_run_is_not_measured(tmp_path):
     """strength_ratio over a strength of zero on `from` is NaN in every run: the report
     (Markdown and JSON, blind or not) says so instead of a median of NaN, and the
-    calibration objective stays a number."""
+    calibration objective stays a number: the cap for the one with a history (a rule
+    value that makes a metric unmeasurable is not a hit), nothing for the blind one."""
     from stavka.validation.calibrate import objective
 
     p = tmp_path / "c.yaml"
@@ -287,7 +288,10 @@ def test_a_metric_undefined_in_every_run_is_not_measured(tmp_path):
     assert "| German tanks kept, a prediction | blind | – | not measured: " in md
     assert "nan" not in md.lower()
     score, terms = objective(rep.outcomes)
-    assert score == score and terms["no_tanks"] == 0.0
+    blind = next(o.cp.id for o in (a, b) if o.blind)
+    other = next(o.cp.id for o in (a, b) if not o.blind)
+    assert score == score and terms[blind] == 0.0 and terms[other] == 150.0
+    assert "not measured: 1" in md or "not measured: 2" in md
 
 
 def test_runs_where_a_metric_is_undefined_are_left_out_and_counted(tmp_path, monkeypatch):
@@ -633,3 +637,46 @@ def test_a_list_argument_naming_something_twice_or_nothing_is_located(meta, tmp_
     tag given twice already was."""
     p, lines = _problems(meta, tmp_path, FRONTS.replace("FRONTS", fronts))
     assert any(msg in ln for ln in lines), lines
+
+
+@pytest.mark.parametrize("cmd", [
+    ["validate", "campaign", str(SCN), "--runs", "2", "--workers", "1"],
+    ["calibrate", "campaign", str(SCN), "--runs", "2", "--workers", "1",
+     "--grid", "rules.sick_per_day=0.001"],
+])
+def test_a_fifo_as_the_checkpoints_file_is_refused_at_once(tmp_path, capsys, cmd):
+    # opening a FIFO for reading waits for a writer: the checkpoints file is opened
+    # without blocking and refused as not a regular file (exit 2, one located line)
+    import os
+    import signal
+
+    fifo = tmp_path / "cp.yaml"
+    os.mkfifo(fifo)
+    signal.alarm(60)  # a hang fails the test instead of stalling the suite
+    try:
+        code = main([*cmd, "--checkpoints", str(fifo)])
+    finally:
+        signal.alarm(0)
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"{fifo}: cannot read (not a regular file)" in err
+
+
+def test_a_band_of_dates_backwards_is_shown_as_written(meta, tmp_path):
+    # the message shows the user's dates, not Python's datetime.date(...) reprs
+    p, lines = _problems(meta, tmp_path, (
+        "scenario: t-history\ncheckpoints:\n  - id: a\n    description: d\n"
+        "    metric: capture_date\n    args: {region: town}\n    history: 1941-10-04\n"
+        "    band: [1941-10-05, 1941-10-03]\n    source: s\n    confidence: A\n"))
+    assert lines == [f"{p}:8: checkpoints[0].band: low must not exceed high "
+                     f"(got '[1941-10-05, 1941-10-03]')"]
+
+
+def test_a_history_outside_its_own_band_is_refused(meta, tmp_path):
+    p, lines = _problems(meta, tmp_path, (
+        "scenario: t-history\ncheckpoints:\n  - id: a\n    description: d\n"
+        "    metric: prisoners\n    args: {side: soviet, front: west, from: 1941-10-01, "
+        "by: 1941-10-10}\n    history: 5\n    band: [9000, 10000]\n    source: s\n"
+        "    confidence: A\n"))
+    assert lines == [f"{p}:7: checkpoints[0].history: '5' is outside its own band "
+                     f"'[9000, 10000]'"]

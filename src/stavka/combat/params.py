@@ -15,8 +15,9 @@ from typing import Any, Final
 
 import numpy as np
 from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
 
-from stavka.atomic import atomic_write
+from stavka.atomic import atomic_write, read_regular
 from stavka.errors import InputError
 
 
@@ -227,16 +228,27 @@ def load_params(version: str = MODEL_VERSION) -> CombatParams:
     return CombatParams.from_dict(_yaml().load(text) or {}, where=name)
 
 
+#: Largest combat-parameter file read (a shipped one is a few kB).
+MAX_PARAMS_BYTES: Final = 1 << 20
+
+
 def read_params(path: Path) -> CombatParams:
     """Read parameters from a YAML file written by :func:`write_params`.
 
     Raises :class:`InputError` (naming ``path``) if the file cannot be read, is not a
     mapping, or :meth:`CombatParams.from_dict` refuses it.
     """
-    try:
-        data = _yaml().load(Path(path).read_text(encoding="utf-8"))
+    try:  # a regular file only: a FIFO in its place is refused, never waited on
+        data = _yaml().load(read_regular(path, MAX_PARAMS_BYTES).decode("utf-8"))
     except OSError as exc:
         raise InputError(f"{path}: cannot read parameters ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: cannot read parameters (not UTF-8 text)") from None
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f":{mark.line + 1}" if mark is not None else ""
+        why = getattr(exc, "problem", None) or "not YAML"
+        raise InputError(f"{path}{at}: cannot read parameters ({why})") from None
     if not isinstance(data, dict):
         raise InputError(f"{path}: expected a mapping of parameters")
     return CombatParams.from_dict(data, where=str(path))

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import stat
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -93,8 +94,24 @@ def _cut(text: str, limit: int = MAX_SHOWN) -> str:
 
 
 def shown(value: Any) -> str:
-    """A user value for a message: quoted, escaped, cut."""
-    return "'" + _cut(escape(str(value))) + "'"
+    """A user value for a message: quoted, escaped, cut; a list as its items, a date as
+    written (``[1941-10-05, 1941-10-03]``, not Python's ``datetime.date(...)``)."""
+    return "'" + _cut(escape(_plain(value))) + "'"
+
+
+def _plain(value: Any, depth: int = 0) -> str:
+    """``value`` as a user wrote it: dates in ISO form, lists item by item (bounded)."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple) and depth < 3:
+        return "[" + ", ".join(_plain(v, depth + 1) for v in value[:20]) + (
+            ", ..." if len(value) > 20 else "") + "]"
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 300:
+        return _shown_repr(value)  # str() refuses integers of more than 4,300 digits
+    try:
+        return str(value)
+    except Exception:  # noqa: BLE001 - a hostile object must not break the report
+        return f"<{type(value).__name__}>"
 
 
 def _shown_repr(value: Any) -> str:
@@ -368,9 +385,14 @@ def _parse(path: Path, text: str, budget: _Budget, problems: list[Problem]
 
 
 def _read_text(path: Path, budget: _Budget) -> tuple[bytes, str]:
-    """The file's bytes and text, at most :data:`MAX_FILE_BYTES` (a regular file only)."""
-    with open(path, "rb") as fh:
-        if not os.path.isfile(path):
+    """The file's bytes and text, at most :data:`MAX_FILE_BYTES` (a regular file only).
+
+    Opened without blocking and checked by the open descriptor: a FIFO or a device in a
+    file's place is refused at once, never waited on (opening a FIFO for reading
+    blocks until a writer comes)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with open(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise ValueError("not a regular file")
         raw = fh.read(MAX_FILE_BYTES + 1)
     if len(raw) > MAX_FILE_BYTES:
@@ -467,13 +489,18 @@ class _Loader:
         file, line = self.doc.where(path, str(self.root))
         self.problems.append(_problem(file, line, _fmt_path(path), msg))
 
-    def refuse(self, key: str, val: Any, kind: str) -> None:
+    def refuse(self, key: str, val: Any, kind: str,
+               where: tuple[str, int | None] | None = None) -> None:
         """Section ``key`` of a file is not ``kind``: one line (a null section says it is
-        empty); the section is left out, and :meth:`validate` does not report it again."""
-        if val is None:
-            self.add((key,), f"must be {kind}, not empty (nothing follows '{key}:')")
+        empty), at ``where`` (the file and line of that section: an included file's own,
+        not the first file's that has the section); the section is left out, and
+        :meth:`validate` does not report it again."""
+        msg = (f"must be {kind}, not empty (nothing follows '{key}:')" if val is None
+               else f"must be {kind} (got {type(val).__name__})")
+        if where is None:
+            self.add((key,), msg)
         else:
-            self.add((key,), f"must be {kind} (got {type(val).__name__})")
+            self.problems.append(_problem(where[0], where[1], key, msg))
         self.refused.add(key)
 
     def suggest(self, name: str, pool: list[str]) -> str:
@@ -487,11 +514,11 @@ class _Loader:
     # -- stage 1: parse and merge includes ---------------------------------
     def read(self) -> dict[str, Any]:
         merged: dict[str, Any] = {}
-        self._read_file(self.root, merged, seen=set(), depth=0)
+        self._read_file(self.root, merged, seen=set(), depth=0, stack=())
         return merged
 
     def _read_file(self, path: Path, merged: dict[str, Any], seen: set[Path], depth: int,
-                   named_at: Problem | None = None) -> None:
+                   named_at: Problem | None = None, stack: tuple[Path, ...] = ()) -> None:
         def fail(msg: str, line: int | None = None) -> None:
             """At the include that names the file, else in the file itself."""
             self.problems.append(_problem(named_at.file, named_at.line, named_at.path, msg)
@@ -503,8 +530,11 @@ class _Loader:
         except (OSError, ValueError, RuntimeError) as exc:  # a loop of links, a NUL, ENAMETOOLONG
             fail(f"cannot use this file ({_cut(str(getattr(exc, 'strerror', None) or exc))})")
             return
-        if rp in seen:
+        if rp in stack:  # the file includes itself, through its includes or directly
             fail("include cycle")
+            return
+        if rp in seen:  # read already by another include: its ids would be given twice
+            fail("included twice (this file is already part of the scenario)")
             return
         if named_at is not None:
             base = self.base.resolve()
@@ -551,6 +581,9 @@ class _Loader:
             if depth == 0:
                 self.problems.append(_problem(str(path), 1, "", "no YAML document in the file "
                                               "(a scenario is a mapping: id, name, start, ...)"))
+            else:  # an emptied include would drop its part of the scenario without a word
+                fail("the included file is empty (no YAML document): remove the include or "
+                     "give the file its sections")
             return
         if not isinstance(data, dict):
             self.problems.append(_problem(str(path), 1, "", "top level must be a mapping"))
@@ -564,14 +597,15 @@ class _Loader:
             self.doc.loc.setdefault(p, where)
         includes = data.pop("include", [])
         for key, val in data.items():
+            here = loc.get((key,), (str(path), None))  # this file's own line for the section
             if key in LIST_KEYS:
                 if not isinstance(val, list):
-                    self.refuse(key, val, "a list")
+                    self.refuse(key, val, "a list", here)
                     continue
                 merged.setdefault(key, []).extend(val)
             elif key in MAP_KEYS:
                 if not isinstance(val, dict):
-                    self.refuse(key, val, "a mapping")
+                    self.refuse(key, val, "a mapping", here)
                     continue
                 tgt = merged.setdefault(key, {})
                 for k, v in val.items():
@@ -595,7 +629,7 @@ class _Loader:
                 self.problems.append(at._replace_msg(why))
                 continue
             target = SHIPPED / inc[1:] if inc.startswith("@") else path.parent / inc
-            self._read_file(target, merged, seen, depth + 1, named_at=at)
+            self._read_file(target, merged, seen, depth + 1, named_at=at, stack=(*stack, rp))
 
     # -- stage 2: templates -------------------------------------------------
     def resolve_types(self, data: dict[str, Any]) -> None:

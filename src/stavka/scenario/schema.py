@@ -169,6 +169,18 @@ def _numeric_only(cls: type[BaseModel], name: str) -> bool:
     return _NUMERIC_ONLY[key]
 
 
+_BOOL_ONLY: dict[tuple[type, str], bool] = {}
+
+
+def _bool_only(cls: type[BaseModel], name: str) -> bool:
+    """Does the field take true/false (or nothing) and no other value?"""
+    key = (cls, name)
+    if key not in _BOOL_ONLY:
+        leaves = _leaves(cls.model_fields[name].annotation)
+        _BOOL_ONLY[key] = bool in leaves and leaves <= {bool, type(None)}
+    return _BOOL_ONLY[key]
+
+
 def _bool_in_numbers(ann: Any, v: Any, depth: int = 0) -> str | None:
     """Where ``v`` holds true/false in a number's place of annotation ``ann``, below the
     field itself: the keys and indexes to it (``"contact_chance"``, ``"soviet.japan"``,
@@ -232,8 +244,10 @@ def _in_bounds(v: Any, lo: float | None, hi: float | None) -> None:
 class Spec(BaseModel):
     """Base of all spec models: frozen, unknown fields rejected, numbers finite.
 
-    A number field refuses true/false (YAML's ``true`` is not 1), and a field that
-    takes a number or a ``$param`` is bounded by :data:`PARAM_SLOTS`.
+    A number field refuses true/false (YAML's ``true`` is not 1), a true/false field
+    refuses anything else (``1``, ``"yes"``, ``"on"`` are not true: YAML 1.2 reads
+    ``yes`` as text), and a field that takes a number or a ``$param`` is bounded by
+    :data:`PARAM_SLOTS`.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
@@ -243,6 +257,9 @@ class Spec(BaseModel):
     def _no_bool_numbers(cls, v: Any, info: ValidationInfo) -> Any:
         if isinstance(v, bool) and info.field_name and _numeric_only(cls, info.field_name):
             raise ValueError("input should be a number, not true/false")
+        if (v is not None and not isinstance(v, bool) and info.field_name
+                and _bool_only(cls, info.field_name)):
+            raise ValueError("input should be a valid boolean: true or false")
         if isinstance(v, dict | list) and v and info.field_name:
             where = _bool_in_numbers(cls.model_fields[info.field_name].annotation, v)
             if where is not None:

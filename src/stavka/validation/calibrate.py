@@ -9,9 +9,11 @@ The objective (:func:`objective`) is a sum over the measured checkpoints of
   in the same units;
 
 for a yes/no checkpoint, the shortfall of P(history) below 0.5 in units of 0.25, plus
-half its shortfall below 0.1. Zero means every median is in its band and history is
-inside every 10-90 % range; the terms are comparable across checkpoints because each
-is measured in its own scale.
+half its shortfall below 0.1. Each distance is capped at 10 units, and a checkpoint with a
+history that no run measured (its metric undefined in every run) costs that cap, 150: a
+rule value that makes a metric unmeasurable must not look like one that meets it. Zero
+means every median is in its band and history is inside every 10-90 % range; the terms
+are comparable across checkpoints because each is measured in its own scale.
 
 The optimiser (:func:`coordinate_descent`) tries, for one rule at a time, every value
 of its grid with the other rules fixed, keeps the best, and after each round narrows
@@ -100,18 +102,29 @@ def check_work(grids: Mapping[str, Sequence[float]], runs: int, rounds: int) -> 
                          f"campaigns each ({n * runs:,}); at most {MAX_TOTAL_RUNS:,} campaigns")
 
 
+#: A checkpoint's term when no run measures it (both distances at their cap of 10 units).
+UNMEASURED_TERM = 10.0**2 + 0.5 * 10.0**2
+
+
 def scale(o: Outcome) -> float:
     """The unit in which a checkpoint's misses are measured: a week for dates; for
-    numbers the larger of the band's width and :data:`MIN_REL_SCALE` of the history."""
+    numbers the larger of the band's width and :data:`MIN_REL_SCALE` of the history
+    (each at most the largest float: a band from -1.7e308 to 1.7e308 is that wide, not
+    infinite, so a miss inside it still counts)."""
     if o.kind == "date":
         return DATE_SCALE_DAYS
-    return max(o.high - o.low, MIN_REL_SCALE * abs(o.history), 1.0)
+    big = float(np.finfo(float).max)
+    width = min(o.high / 2 - o.low / 2, big / 2) * 2  # halves first: no overflow to inf
+    return max(width, min(MIN_REL_SCALE * abs(o.history), big), 1.0)
 
 
 def term(o: Outcome) -> float:
-    """One checkpoint's contribution to :func:`objective` (0 when it is met); NaN-free."""
-    if not o.measured or not o.values.size or o.blind:
+    """One checkpoint's contribution to :func:`objective` (0 when it is met; a blind one
+    costs nothing, one that no run measured :data:`UNMEASURED_TERM`); NaN-free."""
+    if o.blind:
         return 0.0
+    if not o.measured or not o.values.size:
+        return UNMEASURED_TERM
     if o.kind == "flag":
         p = float(np.mean(o.values == o.history))
         return (max(0.5 - p, 0.0) / 0.25) ** 2 + 0.5 * (max(0.1 - p, 0.0) / 0.25) ** 2
@@ -223,6 +236,9 @@ def calibrate(scenario: Any, grids: Mapping[str, Sequence[float]], runs: int = 4
 
     check_work(grids, runs, rounds)
     loaded, cps = prepare(scenario, checkpoints)
+    if all(cp.history is None for cp in cps.spec.checkpoints):
+        raise InputError(f"{cps.path}: nothing to calibrate on: every checkpoint is a blind "
+                         f"prediction (no history)")
     from stavka.engine.core import compile_world
 
     rules = compile_world(loaded.spec, None, replicas=1).static.rules

@@ -326,18 +326,24 @@ def markdown(rep: Report, images: dict[str, str] | None = None) -> str:
         lines.append(f"| {name} | {hist} | {_band(o, meta)} | {med} | {rng} | "
                      f"{100 * o.in_band:.1f} % | {ok} |")
     t = as_json(rep)["totals"]
-    if t["measured"]:
+    if t["measured"] or t["not_measured"]:
         lines += ["", f"History inside the model's 10–90 % range: {t['history_in_range']} of "
                   f"{t['measured']} measured checkpoints; model median inside the band: "
                   f"{t['median_in_band']} of {t['measured']}"
                   + (f"; not measured: {t['not_measured']}" if t["not_measured"] else "")
                   + f"; calibration objective (lower is better, 0 when every median is in its "
-                  f"band and every history in its range): {t['objective']:.2f}."]
+                  f"band and every history in its range): {_objective(t['objective'])}."]
     if t["blind"]:
         lines += ["", f"Blind predictions (no history: the outcome is kept back and scored "
                   f"outside the project): {t['blind']}."]
     lines.append("")
     return "\n".join(lines)
+
+
+def _objective(v: float) -> str:
+    """The objective as shown: two decimals, or three significant digits below 1 (a
+    small miss is not shown as 0.00)."""
+    return "0" if v == 0 else f"{v:.2f}" if v >= 1 else f"{v:.3g}"
 
 
 def plot(rep: Report, out: Path) -> dict[str, str]:

@@ -387,6 +387,13 @@ def _check_values(probs: _Problems, at: PathT, cp: dict[str, Any], kind: str,
     if ok and isinstance(band, list) and len(band) == 2 and band[0] > band[1]:
         probs.add((*at, "band"), f"low must not exceed high (got {shown(band)})")
         ok = False
+    hist = cp.get("history")
+    if (ok and kind != "flag" and isinstance(band, list) and len(band) == 2
+            and not band[0] <= hist <= band[1]):
+        # the band is the range around the record a model is asked to hit; a record
+        # outside it is a typing slip (a band in the wrong units, a date's month)
+        probs.add((*at, "history"), f"{shown(hist)} is outside its own band {shown(band)}")
+        ok = False
     res = cp.get("resolution")
     if ok and kind == "number" and isinstance(res, int | float) and not isinstance(res, bool) \
             and math.isfinite(res) and res >= 1e-6:

@@ -67,7 +67,7 @@ class Static:
     ecap: np.ndarray  # trains/day (0 for non-rail)
     eriver: np.ndarray  # river index or -1
     edge_of: np.ndarray  # [N, N] edge index between neighbours (land preferred), -1 none
-    highway_between: np.ndarray  # [N, N] bool: a land link between the two runs along a highway
+    ehighway: np.ndarray  # [E] bool: a paved highway runs along the (land) link
     # paths
     land_dist: np.ndarray  # [N, N] km over land edges
     land_next: np.ndarray  # [N, N] next hop over land edges, -1 none
@@ -419,12 +419,6 @@ def compile_static(spec: Scenario, overrides: dict[str, Any] | None = None) -> S
     for i in order:
         edge_of[ea[i], eb[i]] = edge_of[eb[i], ea[i]] = i
 
-    # a march between two neighbours follows a highway if any land link between them does
-    highway_between = np.zeros((N, N), dtype=bool)
-    for i, edge in enumerate(spec.edges):
-        if edge.highway and land[i]:
-            highway_between[ea[i], eb[i]] = highway_between[eb[i], ea[i]] = True
-
     allnodes = np.ones(N, dtype=bool)
     land_dist, land_next = _paths(N, ea[land], eb[land], ekm[land], allnodes)
     A = len(alliances)
@@ -509,7 +503,7 @@ def compile_static(spec: Scenario, overrides: dict[str, Any] | None = None) -> S
         source_node=np.array([n.supply_source for n in spec.nodes]),
         owner0=owner0,
         ea=ea, eb=eb, ekind=ekind, ekm=ekm, ecap=ecap, eriver=eriver, edge_of=edge_of,
-        highway_between=highway_between,
+        ehighway=np.array([e.highway for e in spec.edges], dtype=bool),
         land_dist=land_dist, land_next=land_next, rail_next=rail_next, rail_dist=rail_dist,
         rail_path=rail_path, rail_dir=rail_dir,
         form_ids=tuple(fids), form_names=tuple(fnames), form_index={k: i for i, k in enumerate(fids)},

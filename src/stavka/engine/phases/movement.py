@@ -198,7 +198,9 @@ def _speed(ctx: Ctx, f_i: np.ndarray, fl: np.ndarray, nxt: np.ndarray,
     gs = st.ground_speed[ctx.ground()[nxt]]
     floor = st.rules.highway_ground_speed
     if floor > 0.0 and loc is not None:  # a paved highway: mud and snow slow a column less
-        gs = np.where(st.highway_between[loc, nxt], np.maximum(gs, floor), gs)
+        # on the link the march takes between the two (edge_of: land first, the shortest)
+        on_highway = st.ehighway[flat(st.edge_of)[loc * st.N + nxt]]
+        gs = np.where(on_highway, np.maximum(gs, floor), gs)
     # motorisation: trucks below the type's needs slow a motorised formation to foot pace
     v = st.speed[f_i] * gs * st.terrain_speed[st.terrain[nxt]]
     foot = st.rules.unmotorised_speed

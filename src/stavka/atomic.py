@@ -107,12 +107,19 @@ def check_regular(path: str | os.PathLike[str], limit: int) -> None:
 def read_regular(path: str | os.PathLike[str], limit: int) -> bytes:
     """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes.
 
-    Raises OSError otherwise (a FIFO or device is never opened for reading, so it
-    cannot block or stream forever). Symlinks to regular files are followed.
+    Raises OSError otherwise (a FIFO or device is never read, so it cannot block or
+    stream forever). Symlinks to regular files are followed. The file is opened without
+    blocking and checked by its open descriptor, so a FIFO put in its place between a
+    check and the open is refused too.
     """
-    p = Path(path)
-    check_regular(p, limit)
-    with open(p, "rb") as fh:
+    fd = os.open(Path(path), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with open(fd, "rb") as fh:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            what = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+            raise OSError(errno.EINVAL, what)
+        if st.st_size > limit:
+            raise OSError(errno.EFBIG, f"{st.st_size:,} bytes; the limit is {limit:,}")
         data = fh.read(limit + 1)
     if len(data) > limit:
         raise OSError(errno.EFBIG, f"more than {limit:,} bytes; the limit is {limit:,}")

@@ -11,10 +11,10 @@ Problems from every stage are collected and raised together as one
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
-import stat
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,6 +29,7 @@ from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
+from stavka.atomic import read_regular
 from stavka.errors import Problem, ScenarioError, did_you_mean, escape
 from stavka.scenario import diplomacy, naval
 from stavka.scenario.commanders import check_commanders
@@ -385,18 +386,16 @@ def _parse(path: Path, text: str, budget: _Budget, problems: list[Problem]
 
 
 def _read_text(path: Path, budget: _Budget) -> tuple[bytes, str]:
-    """The file's bytes and text, at most :data:`MAX_FILE_BYTES` (a regular file only).
-
-    Opened without blocking and checked by the open descriptor: a FIFO or a device in a
-    file's place is refused at once, never waited on (opening a FIFO for reading
-    blocks until a writer comes)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with open(fd, "rb") as fh:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise ValueError("not a regular file")
-        raw = fh.read(MAX_FILE_BYTES + 1)
-    if len(raw) > MAX_FILE_BYTES:
-        raise ValueError(f"file too large (more than {MAX_FILE_BYTES // 2**20} MiB)")
+    """The file's bytes and text, at most :data:`MAX_FILE_BYTES` (a regular file only:
+    :func:`stavka.atomic.read_regular`, so a FIFO or a device in a file's place is refused
+    at once, never waited on)."""
+    try:
+        raw = read_regular(path, MAX_FILE_BYTES)
+    except OSError as exc:
+        if exc.errno == errno.EFBIG:
+            raise ValueError(f"file too large (more than {MAX_FILE_BYTES // 2**20} MiB)"
+                             ) from None
+        raise
     budget.bytes += len(raw)
     if budget.bytes > MAX_TOTAL_BYTES:
         raise ValueError(f"the scenario's files are too large together (more than "

@@ -157,28 +157,27 @@ def _leaves(ann: Any) -> set[Any]:
     return {origin or ann}
 
 
-_NUMERIC_ONLY: dict[tuple[type, str], bool] = {}
+_FIELD_LEAVES: dict[tuple[type, str], frozenset[Any]] = {}
+
+
+def _field_leaves(cls: type[BaseModel], name: str) -> frozenset[Any]:
+    """:func:`_leaves` of a model's field, once per (model, field)."""
+    key = (cls, name)
+    if key not in _FIELD_LEAVES:
+        _FIELD_LEAVES[key] = frozenset(_leaves(cls.model_fields[name].annotation))
+    return _FIELD_LEAVES[key]
 
 
 def _numeric_only(cls: type[BaseModel], name: str) -> bool:
     """Does the field take numbers but not true/false?"""
-    key = (cls, name)
-    if key not in _NUMERIC_ONLY:
-        leaves = _leaves(cls.model_fields[name].annotation)
-        _NUMERIC_ONLY[key] = bool(leaves & {int, float}) and bool not in leaves
-    return _NUMERIC_ONLY[key]
-
-
-_BOOL_ONLY: dict[tuple[type, str], bool] = {}
+    leaves = _field_leaves(cls, name)
+    return bool(leaves & {int, float}) and bool not in leaves
 
 
 def _bool_only(cls: type[BaseModel], name: str) -> bool:
     """Does the field take true/false (or nothing) and no other value?"""
-    key = (cls, name)
-    if key not in _BOOL_ONLY:
-        leaves = _leaves(cls.model_fields[name].annotation)
-        _BOOL_ONLY[key] = bool in leaves and leaves <= {bool, type(None)}
-    return _BOOL_ONLY[key]
+    leaves = _field_leaves(cls, name)
+    return bool in leaves and leaves <= {bool, type(None)}
 
 
 def _bool_in_numbers(ann: Any, v: Any, depth: int = 0) -> str | None:

@@ -133,7 +133,8 @@ def load(path: str | Path, meta: Meta, scenario_id: str | None = None) -> Checkp
     except FileNotFoundError:
         raise CheckpointError([Problem(str(p), None, "", "file not found")]) from None
     except (OSError, ValueError) as exc:
-        raise CheckpointError([Problem(str(p), None, "", f"cannot read ({exc})")]) from None
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise CheckpointError([Problem(str(p), None, "", f"cannot read ({why})")]) from None
     parsed = _parse(p, text, _Budget(), raw)
     if raw or parsed is None:
         raise CheckpointError(raw or [Problem(str(p), 1, "", "empty file")])

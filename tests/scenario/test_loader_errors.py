@@ -100,6 +100,20 @@ def test_problems_in_an_included_file_point_into_that_file():
     assert all(p.file == str(part) for p in probs)
 
 
+def test_a_mapping_id_given_again_in_an_included_file_is_located_there(tmp_path):
+    """``formation_types.rifles`` in the main file and again in its include: the problem is
+    at the include's own line and names the first one's place."""
+    main, part = tmp_path / "main.yaml", tmp_path / "part.yaml"
+    main.write_text((DATA / "t_inc_main.yaml").read_text().replace("t_inc_part.yaml",
+                                                                   "part.yaml"))
+    part.write_text("# part\nformation_types:\n  guards: {men: 9000}\n  rifles: {men: 8000}\n")
+    probs = problems(main)
+    (dup,) = [p for p in probs if "duplicate id" in p.message]
+    assert (dup.file, dup.line, dup.path) == (str(part), 4, "formation_types.rifles")
+    assert dup.message == (f"duplicate id 'rifles' (first at {main}:"
+                           f"{line_of(main, 'rifles: {men: 10000}')})")
+
+
 def test_include_cycle(tmp_path):
     (tmp_path / "a.yaml").write_text("include: [b.yaml]\n")
     (tmp_path / "b.yaml").write_text("include: [a.yaml]\n")

@@ -547,6 +547,15 @@ def test_a_resolution_the_history_or_band_is_no_multiple_of_is_located(meta, tmp
                for ln in lines), lines
 
 
+@pytest.mark.parametrize("res", ["1e300", "1000", "25"])
+def test_a_resolution_far_above_the_values_is_located(meta, tmp_path, res):
+    """A resolution above a value rounds it to 0, which is a multiple of anything: the
+    check is relative to the value, so 11 against a resolution of 1e300 is refused too."""
+    p, lines = _problems(meta, tmp_path, RESOLUTION + f"    resolution: {res}\n")
+    assert any(f":7: checkpoints[0].history: 11 is not a whole multiple of the resolution "
+               f"{float(res):g}" in ln for ln in lines), lines
+
+
 def test_another_sides_tag_is_located(meta, tmp_path):
     p = tmp_path / "c.yaml"
     p.write_text(OOB.replace("soviet", "germany").replace("TAGS", "[front_a]"),

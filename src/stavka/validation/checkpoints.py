@@ -401,8 +401,9 @@ def _check_values(probs: _Problems, at: PathT, cp: dict[str, Any], kind: str,
         # rounded to the resolution the model can only show its multiples: a history or a
         # band edge between two of them could never be met
         for path, v in vals:
-            q = v / res
-            if abs(q - round(q)) > 1e-9 * max(1.0, abs(q)):
+            # relative to the value itself, so a resolution far above it (whose
+            # nearest multiple is 0) is caught as well as one that does not divide it
+            if abs(round(v / res) * res - v) > 1e-9 * abs(v):
                 probs.add(path, f"{v:g} is not a whole multiple of the resolution "
                                 f"{res:g}: the model's values, rounded to it, never equal it")
                 ok = False

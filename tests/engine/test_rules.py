@@ -65,7 +65,10 @@ def test_a_run_overrides_a_rule_by_name() -> None:
     ({"rules.truck_range_km": 1e9}, "must be <= 2000"),
     ({"rules.truck_range_km": "far"}, "must be a number"),
     ({"rules.truck_rang": 1}, "did you mean 'truck_range_km'"),
-    ({"rules.ground_speed": 1}, "is a table"),
+    ({"rules.ground_speed": 1}, "is a table; set one entry of it, 'ground_speed.dry'"),
+    ({"rules.ground_speed.mudd": 1}, "no entry 'mudd' .*did you mean 'mud'"),
+    ({"rules.ground_speed.mud": 2.5}, "must be <= 2"),
+    ({"rules.truck_range_km.dry": 1}, "takes one value; it has no entry 'dry'"),
     ({"rules.regauge_days": float("nan")}, "must be a number"),
 ])
 def test_a_bad_override_is_one_located_line(params: dict[str, object], message: str) -> None:
@@ -77,3 +80,25 @@ def test_a_bad_override_is_one_located_line(params: dict[str, object], message: 
 def test_unknown_version_names_the_shipped_ones() -> None:
     with pytest.raises(InputError, match="shipped: v1"):
         rules.load("v0")
+
+
+def test_a_table_entry_is_set_by_name_and_read_by_the_engine() -> None:
+    """``rules.ground_speed.mud`` sets that entry alone: the other grounds keep their
+    values, the rules file's table is untouched, and the engine reads the new value (the
+    flagship is in mud from 12 Oct, day 12)."""
+    from stavka import rules
+    from stavka.enums import GROUNDS
+
+    base = rules.load()
+    got = base.override("ground_speed.mud", 0.25)
+    want = list(base.ground_speed)
+    want[GROUNDS.index("mud")] = 0.25
+    assert got.ground_speed == tuple(want) and got.terrain_speed == base.terrain_speed
+    assert rules.load().ground_speed == base.ground_speed
+    same = stavka.Campaign("two-fronts-1941", seed=3).run(20).digest()
+    snow = stavka.Campaign("two-fronts-1941", seed=3,
+                               params={"rules.ground_speed.snow": 0.2}).run(20).digest()
+    mud = stavka.Campaign("two-fronts-1941", seed=3,
+                          params={"rules.ground_speed.mud": 0.25}).run(20).digest()
+    assert snow == same  # no snow before 20 Oct in the flagship's weather
+    assert mud != same

@@ -51,7 +51,8 @@ def test_every_bad_rule_is_its_own_located_line(tmp_path, capsys):
         at("frost_threshold_c") + "must be a number (got True)",
         at("orders_persist") + "rule 'orders_persist' is a switch: 0 (off) or 1 (on), not 2",
         at("nope") + "unknown rule 'nope'",
-        at("ground_speed") + "rule 'ground_speed' is a table; it cannot be set from one value",
+        at("ground_speed") + ("rule 'ground_speed' is a table; set one entry of it, "
+                                  "'ground_speed.dry' (dry, wet, mud, frozen, snow)"),
         at("defend_stack_men") + "rule 'defend_stack_men' = inf is outside its range "
                                  "1000..1e+09 (men)",
         at("frost_sick_per_degday") + "rule 'frost_sick_per_degday' = -1 is outside its "

@@ -17,6 +17,12 @@ An on/off rule is a *switch* (declared with ``_switch``, unit ``0/1``): its valu
 (off) or 1 (on), never a fraction, wherever it is set (:func:`check`, the rules files,
 a scenario's ``rules:`` block, ``--set``, ``--vary``, ``--grid``, params), and the code
 reads it only as :meth:`Rules.on`.
+
+A *table* rule holds one value per ground or terrain (``ground_speed``,
+``terrain_speed``). One entry of it is named ``<rule>.<key>`` and set like any rule
+(``--set rules.ground_speed.mud=0.6``, ``--vary rules.terrain_speed.forest=0.6,0.8``, a
+scenario's ``rules:`` block), checked against the table's bounds; the whole table is set
+only in a rules file.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
+from stavka.enums import GROUNDS, TERRAINS
 from stavka.errors import InputError
 
 #: The rules version a scenario gets unless it names one.
@@ -39,6 +46,12 @@ PREFIX = "rules."
 
 def _rule(unit: str, lo: float, hi: float, doc: str) -> Any:
     return field(metadata={"unit": unit, "lo": lo, "hi": hi, "doc": doc})
+
+
+def _table(keys: tuple[str, ...], unit: str, lo: float, hi: float, doc: str) -> Any:
+    """A rule with one value per key (in ``keys``' order); an entry is set by name,
+    ``<rule>.<key>`` (:func:`entry`)."""
+    return field(metadata={"unit": unit, "lo": lo, "hi": hi, "doc": doc, "keys": keys})
 
 
 def _switch(doc: str) -> Any:
@@ -244,11 +257,11 @@ class Rules:
     min_train_fraction: float = _rule(
         "1", 0.0, 1.0, "least fraction of its establishment's trains a depleted formation "
         "needs")
-    ground_speed: tuple[float, ...] = _rule(
-        "1", 0.0, 2.0, "road-march speed factor by ground (dry, wet, mud, frozen, snow); "
+    ground_speed: tuple[float, ...] = _table(
+        GROUNDS, "1", 0.0, 2.0, "road-march speed factor by ground (dry, wet, mud, frozen, snow); "
         "also scales the truck range")
-    terrain_speed: tuple[float, ...] = _rule(
-        "1", 0.0, 2.0, "road-march speed factor by terrain of the region entered (open, "
+    terrain_speed: tuple[float, ...] = _table(
+        TERRAINS, "1", 0.0, 2.0, "road-march speed factor by terrain of the region entered (open, "
         "forest, marsh, mountain, urban, steppe, taiga, desert)")
     highway_ground_speed: float = _rule(
         "1", 0.0, 2.0, "on a link along a paved highway (Edge.highway) a march's ground "
@@ -340,7 +353,13 @@ class Rules:
     def override(self, name: str, value: float) -> Rules:
         """A copy with rule ``name`` set to ``value``. Raises :class:`InputError` for an
         unknown rule or a value outside the rule's bounds (:func:`check`)."""
-        return dataclasses.replace(self, **{name: check(name, value)})  # type: ignore[arg-type]
+        value = check(name, value)
+        rule, index = entry(name)
+        if index is None:
+            return dataclasses.replace(self, **{name: value})  # type: ignore[arg-type]
+        table = list(getattr(self, rule))
+        table[index] = value
+        return dataclasses.replace(self, **{rule: tuple(table)})  # type: ignore[arg-type]
 
 
 def check(name: str, value: float) -> float:
@@ -350,8 +369,10 @@ def check(name: str, value: float) -> float:
     range and unit."""
     spec = field_spec(name)
     lo, hi = spec.metadata["lo"], spec.metadata["hi"]
-    if spec.type not in ("float", float):
-        raise InputError(f"rule '{name}' is a table; it cannot be set from one value")
+    if not takes_one_value(name):
+        keys = spec.metadata["keys"]
+        raise InputError(f"rule '{name}' is a table; set one entry of it, "
+                         f"'{name}.{keys[0]}' ({', '.join(keys)})")
     if spec.metadata.get("switch") and value not in (0, 1):
         raise InputError(f"rule '{name}' is a switch: 0 (off) or 1 (on), not {value:g}")
     if not lo <= value <= hi:
@@ -377,9 +398,38 @@ def names() -> list[str]:
     return [f.name for f in dataclasses.fields(Rules)]
 
 
+def entry(name: str) -> tuple[str, int | None]:
+    """``(rule, index)`` of a table entry ``<rule>.<key>``, ``(name, None)`` for a whole
+    rule. Raises :class:`InputError` for an unknown rule, an entry of a rule that is not a
+    table, or a key the table does not have (naming its keys)."""
+    if "." not in name:
+        field_spec(name)
+        return name, None
+    rule, key = name.split(".", 1)
+    keys = field_spec(rule).metadata.get("keys")
+    if keys is None:
+        raise InputError(f"rule '{rule}' takes one value; it has no entry {key[:40]!r}")
+    if key not in keys:
+        from stavka.errors import did_you_mean
+
+        raise InputError(f"rule '{rule}' has no entry {key[:40]!r} (its entries: "
+                         f"{', '.join(keys)}){did_you_mean(key, keys)}")
+    return rule, keys.index(key)
+
+
+def takes_one_value(name: str) -> bool:
+    """Whether ``name`` (a rule or a table entry ``<rule>.<key>``) is set from one
+    number: every rule but a whole table. Raises :class:`InputError` as :func:`entry`."""
+    rule, index = entry(name)
+    return index is not None or "keys" not in field_spec(rule).metadata
+
+
 def field_spec(name: str) -> dataclasses.Field[Any]:
-    """The declaration of rule ``name`` (unit, bounds, meaning in its metadata).
-    Raises :class:`InputError` naming the closest rule for an unknown name."""
+    """The declaration of rule ``name`` (unit, bounds, meaning in its metadata); for a
+    table entry ``<rule>.<key>``, the table's. Raises :class:`InputError` naming the
+    closest rule for an unknown name."""
+    if "." in name:
+        return field_spec(entry(name)[0])
     for f in dataclasses.fields(Rules):
         if f.name == name:
             return f

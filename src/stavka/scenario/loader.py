@@ -610,9 +610,9 @@ class _Loader:
                 for k, v in val.items():
                     if k in tgt:  # at this file's line for it, naming the first one's
                         first = self.doc.where((key, k), str(self.root))
-                        at = loc.get((key, k), here)
+                        dup = loc.get((key, k), here)
                         self.problems.append(_problem(
-                            at[0], at[1], _fmt_path((key, k)),
+                            dup[0], dup[1], _fmt_path((key, k)),
                             f"duplicate id {shown(k)} (first at {first[0]}:{first[1]})"))
                     tgt[k] = v
             else:

@@ -7,16 +7,25 @@ and input files that are regular files of bounded size.
   its output could not be written.
 * :func:`read_regular`: read a file only if it is a regular file below a size limit
   (a FIFO, ``/dev/zero`` or a huge file is refused at once, never read).
+* :func:`check_owned_file` / :func:`check_owned_dir`: an output that already exists is
+  replaced only if stavka wrote it (a file with the command's own JSON signature, a
+  folder empty or holding the command's marker file), so a user's file is never lost.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+#: Largest marker or signature file read to recognise an output as stavka's (bytes).
+MARKER_LIMIT = 64 * 1024 * 1024
 
 
 def _refuse_special(p: Path) -> None:
@@ -124,3 +133,40 @@ def read_regular(path: str | os.PathLike[str], limit: int) -> bytes:
     if len(data) > limit:
         raise OSError(errno.EFBIG, f"more than {limit:,} bytes; the limit is {limit:,}")
     return data
+
+
+def _json_of(path: Path) -> Any:
+    """The JSON in regular file ``path`` (at most :data:`MARKER_LIMIT` bytes), or None if
+    it cannot be read or parsed."""
+    try:
+        return json.loads(read_regular(path, MARKER_LIMIT))
+    except (OSError, ValueError, RecursionError):
+        return None
+
+
+def check_owned_file(path: str | os.PathLike[str], ours: Callable[[Any], bool],
+                     what: str) -> None:
+    """Raise OSError (``EEXIST``) if ``path`` exists and is not a file this command wrote:
+    a JSON document for which ``ours(doc)`` is true. ``what`` names such a file in the
+    message ("a stavka replay file"). A missing path passes."""
+    p = Path(path)
+    if not os.path.lexists(p):
+        return
+    if not ours(_json_of(p)):
+        raise OSError(errno.EEXIST, f"exists and is not {what}; choose another name or "
+                                    f"remove it")
+
+
+def check_owned_dir(path: str | os.PathLike[str],
+                    markers: dict[str, Callable[[Any], bool]]) -> None:
+    """Raise OSError (``EEXIST``) if folder ``path`` exists, is not empty and holds none of
+    ``markers`` (file name -> a test of its JSON) as a file this command wrote. A missing
+    or empty folder passes; so does one written before (its files are replaced)."""
+    p = Path(path)
+    if not p.is_dir() or not any(p.iterdir()):
+        return
+    for name, ours in markers.items():
+        if os.path.lexists(p / name) and ours(_json_of(p / name)):
+            return
+    raise OSError(errno.EEXIST, f"not empty and holds no {' or '.join(markers)} written by "
+                                f"stavka; choose another folder or empty it")

@@ -25,7 +25,7 @@ from typer.core import TyperGroup
 from typer.exceptions import Abort, Exit, TyperException
 
 from stavka.consoles import err, out
-from stavka.errors import InputError, ScenarioError, StavkaError
+from stavka.errors import InputError, ScenarioError, StavkaError, shown_text
 from stavka.malloc import keep_freed_memory
 
 
@@ -66,6 +66,10 @@ LAZY_SUBJECTS = {
 }
 
 
+#: The subjects (first arguments) of the commands that take one.
+SUBJECTS = {"validate": ("campaign", "cdb90"), "calibrate": ("campaign", "cdb90")}
+
+
 # click types are Any here: recent typer vendors click (typer._click), older typer uses click
 @functools.cache
 def lazy_command(name: str, subject: str | None = None) -> Any:
@@ -83,6 +87,10 @@ class _LazyGroup(TyperGroup):
     the real command replaces it when it is the one being run."""
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        known = SUBJECTS.get(args[0]) if args else None
+        if known and len(args) > 1 and not args[1].startswith("-") and args[1] not in known:
+            raise InputError(f"unknown subject {shown_text(args[1], 40)!r}: stavka {args[0]} "
+                             f"{' or '.join(known)}")
         if args and args[0] in LAZY_COMMANDS:
             subject = args[1] if len(args) > 1 and (args[0], args[1]) in LAZY_SUBJECTS else None
             self.commands[args[0]] = lazy_command(args[0], subject)
@@ -226,9 +234,10 @@ def run(
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from stavka.api import Campaign, load
+    from stavka.engine.rng import MAX_SEED
+    from stavka.errors import check_count
 
-    if seed < 0:
-        raise InputError(f"--seed must be >= 0 (got {seed})")
+    check_count("--seed", seed, 0, MAX_SEED)
     if days is not None and days < 1:
         raise InputError(f"--days must be >= 1 (got {days})")
     from stavka.sweep.grid import parse_sets
@@ -308,12 +317,51 @@ def diff_cmd(
         raise Exit(1)
 
 
-def _check_outputs(report: str | None, save_replay: str | None) -> None:
-    """Refuse now an output that could not be written after a long run."""
-    from stavka.atomic import check_output_dir, check_output_file
+#: The files ``run --report`` writes (stavka.chronicle.write_outputs); summary.json, written
+#: last, marks a folder as a run report.
+REPORT_FILES = ("summary.json", "chronicle.md", "events.jsonl", "report.html")
 
-    for flag, value, check in (("--report", report, check_output_dir),
-                               ("--save-replay", save_replay, check_output_file)):
+
+def _is_summary(doc: Any) -> bool:
+    return isinstance(doc, dict) and {"scenario", "seed", "digest"} <= doc.keys()
+
+
+def _is_replay(doc: Any) -> bool:
+    from stavka.replay import REPLAY_FORMAT
+
+    return isinstance(doc, dict) and doc.get("format") == REPLAY_FORMAT
+
+
+def _check_report_dir(value: str) -> None:
+    from stavka.atomic import check_output_dir, check_owned_dir
+
+    check_output_dir(value)
+    check_owned_dir(value, {"summary.json": _is_summary})
+
+
+def _check_replay_file(value: str) -> None:
+    from stavka.atomic import check_output_file, check_owned_file
+
+    check_output_file(value)
+    check_owned_file(value, _is_replay, "a stavka replay file")
+
+
+def _check_outputs(report: str | None, save_replay: str | None) -> None:
+    """Refuse now an output that could not be written after a long run, or whose writing
+    would lose a file stavka did not write (an existing file that is not a replay, a
+    non-empty folder that is not a run report, the replay put on one of the report's own
+    files)."""
+    if report is not None and save_replay is not None and save_replay.strip():
+        try:
+            clash = Path(save_replay).resolve() in {
+                (Path(report) / f).resolve() for f in REPORT_FILES}
+        except (OSError, ValueError, RuntimeError):
+            clash = False
+        if clash:
+            raise InputError(f"--save-replay {_u(save_replay)[:200]}: is one of --report's own "
+                             f"files ({', '.join(REPORT_FILES)}); choose another name")
+    for flag, value, check in (("--report", report, _check_report_dir),
+                               ("--save-replay", save_replay, _check_replay_file)):
         if value is None:
             continue
         shown = value.encode("unicode_escape", "backslashreplace").decode("ascii")[:200]

@@ -229,3 +229,13 @@ def test_an_empty_included_file_is_reported_at_its_include(tmp_path, body):
     (tmp_path / "part.yaml").write_text(body)
     hit = [p for p in problems(main) if "included file is empty" in p.message]
     assert len(hit) == 1 and (hit[0].file, hit[0].path) == (str(main), "include[0]")
+
+
+def test_a_side_at_war_with_itself_is_located(tmp_path):
+    text = (DATA / "mini.yaml").read_text()
+    assert "wars: [[germany, soviet]]" in text
+    p = tmp_path / "m.yaml"
+    p.write_text(text.replace("wars: [[germany, soviet]]", "wars: [[germany, germany]]"))
+    (prob,) = problems(p)
+    assert (prob.line, prob.path) == (line_of(p, "wars:"), "wars[0][1]")
+    assert prob.message == "a side cannot be at war with itself ('germany' twice)"

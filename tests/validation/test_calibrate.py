@@ -182,3 +182,18 @@ def test_calibrate_refuses_a_checkpoints_file_of_blind_predictions_only(tmp_path
     err = capsys.readouterr().err
     assert rc == 2
     assert f"{p}: nothing to calibrate on: every checkpoint is a blind prediction" in err
+
+
+def test_calibrate_varies_one_entry_of_a_table_rule(tmp_path, capsys) -> None:
+    """``--grid rules.ground_speed.mud=...`` starts from the table's own mud value and
+    records the entry by its name."""
+    from stavka import rules
+    from stavka.validation.calibrate import calibrate
+
+    hist = Path(__file__).resolve().parents[1] / "data" / "t_history.yaml"
+    tr = calibrate(str(hist), {"rules.ground_speed.mud": [0.3, 0.6]}, runs=2, rounds=1,
+                   out=tmp_path, workers=1)
+    start = tr.evals[0]["params"]["rules.ground_speed.mud"]
+    assert start == rules.load("v1").value("ground_speed.mud")  # t_history pins v1
+    assert sorted(e["params"]["rules.ground_speed.mud"] for e in tr.evals) == sorted(
+        {0.3, 0.6, start})

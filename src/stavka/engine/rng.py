@@ -49,10 +49,16 @@ def name_key(name: str) -> np.uint64:
     return np.uint64(int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "little"))
 
 
+#: The largest master seed: a sweep records each run's seed in a signed 64-bit column
+#: (runs.csv, the batches), so every command takes seeds 0 .. 2**63 - 1 alike.
+MAX_SEED = 2**63 - 1
+
+
 def replica_keys(seed: int, count: int, first: int = 0) -> np.ndarray:
-    """64-bit keys of replicas ``first .. first+count-1`` of master ``seed``."""
-    if seed < 0:
-        raise ValueError(f"seed must be >= 0 (got {seed})")
+    """64-bit keys of replicas ``first .. first+count-1`` of master ``seed``
+    (0 .. :data:`MAX_SEED`)."""
+    if not 0 <= seed <= MAX_SEED:
+        raise ValueError(f"seed must be 0..{MAX_SEED} (got {seed})")
     children = np.random.SeedSequence(seed).spawn(first + count)[first:]
     return np.array([c.generate_state(1, np.uint64)[0] for c in children], dtype=np.uint64)
 

@@ -350,6 +350,14 @@ class Rules:
             raise InputError(f"rule '{name}' is not a switch")
         return bool(getattr(self, name) == 1.0)
 
+    def value(self, name: str) -> float:
+        """The value of one-value rule or table entry ``name`` (``ground_speed.mud``).
+        Raises :class:`InputError` for an unknown name or a whole table."""
+        check(name, 0.0) if not takes_one_value(name) else None
+        rule, index = entry(name)
+        got = getattr(self, rule)
+        return float(got if index is None else got[index])
+
     def override(self, name: str, value: float) -> Rules:
         """A copy with rule ``name`` set to ``value``. Raises :class:`InputError` for an
         unknown rule or a value outside the rule's bounds (:func:`check`)."""

@@ -775,6 +775,9 @@ class _Loader:
                 continue
             for j, s in enumerate(w):
                 ref(("wars", i, j), s, sides, "side")
+            if isinstance(w[0], str) and w[0] == w[1]:
+                self.add(("wars", i, 1), f"a side cannot be at war with itself "
+                                         f"({shown(w[0])} twice)")
         for i, f in enumerate(_seq(data.get("formations"))):
             if isinstance(f, dict):
                 ref(("formations", i, "side"), f.get("side"), sides, "side")

@@ -20,7 +20,7 @@ from stavka.errors import InputError, StavkaError, UnknownIdError, did_you_mean
 from stavka.scenario.loader import Loaded
 from stavka.world.static import coerce_param, coerce_rule
 
-_RANGE = re.compile(r"^\s*(-?\d+)\s*\.\.\s*(-?\d+)\s*(?::\s*(\d+)\s*)?$")
+_RANGE = re.compile(r"^\s*(-?[0-9]+)\s*\.\.\s*(-?[0-9]+)\s*(?::\s*([0-9]+)\s*)?$")
 _MAX_RANGE = 100_000
 
 

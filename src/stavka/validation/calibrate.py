@@ -242,7 +242,7 @@ def calibrate(scenario: Any, grids: Mapping[str, Sequence[float]], runs: int = 4
     from stavka.engine.core import compile_world
 
     rules = compile_world(loaded.spec, None, replicas=1).static.rules
-    x0 = {k: float(getattr(rules, k.removeprefix(PREFIX))) for k in grids}
+    x0 = {k: rules.value(k.removeprefix(PREFIX)) for k in grids}
     x0.update(start or {})
 
     def evaluate(p: dict[str, float]) -> Sequence[Outcome]:

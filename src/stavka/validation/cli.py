@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import sys
 import warnings
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -46,6 +48,7 @@ def campaign_cmd(
                          "stavka validate cdb90 --battles FILE")
     if runs < 1:
         raise InputError(f"--runs must be >= 1 (got {runs})")
+    _check_seed(seed)
     loaded, cps = prepare(scenario, checkpoints)  # every problem before anything runs
     params = parse_sets(set_ or [])
     if params:  # a bad name or value: one line, exit 2, before anything runs
@@ -53,7 +56,8 @@ def campaign_cmd(
 
         resolve_params(loaded.spec, params)
     if out is not None:
-        _check_out(out, files=("report.md", "report.json"), folders=("plots", "sweep"))
+        _check_out(out, files=("report.md", "report.json"), folders=("plots", "sweep"),
+                   markers={"report.json": _is_report, "sweep/sweep.json": _is_sweep})
     with Progress(TextColumn("[bold]campaigns"), BarColumn(), MofNCompleteColumn(),
                   console=err, disable=quiet or as_json, transient=True) as bar:
         task = bar.add_task("runs", total=None)
@@ -99,10 +103,12 @@ def calibrate_cmd(
                          "--grid rules.NAME=V1,V2 or stavka calibrate cdb90")
     if runs < 1 or rounds < 1:
         raise InputError(f"--runs and --rounds must be >= 1 (got {runs}, {rounds})")
+    _check_seed(seed)
     grids = parse_grid(grid)
     check_work(grids, runs, rounds)
     if out is not None:
-        _check_out(out, files=("calibration.json",))
+        _check_out(out, files=("calibration.json",),
+                   markers={"calibration.json": _is_calibration})
     tr = calibrate(scenario, grids, runs=runs, seed=seed, rounds=rounds, out=out,
                    checkpoints=checkpoints, workers=workers,
                    log=lambda s: err.print(s, markup=False, highlight=False))
@@ -111,10 +117,37 @@ def calibrate_cmd(
                      + "\n")
 
 
-def _check_out(out: Path, files: tuple[str, ...] = (), folders: tuple[str, ...] = ()) -> None:
+def _check_seed(seed: int) -> None:
+    """The sweep's seed bounds, checked before anything runs or is written."""
+    from stavka.engine.rng import MAX_SEED
+    from stavka.errors import check_count
+
+    check_count("--seed", seed, 0, MAX_SEED)
+
+
+def _is_report(doc: Any) -> bool:
+    """A ``validate campaign`` report.json (stavka.validation.campaign.as_json)."""
+    return isinstance(doc, dict) and {"checkpoints", "totals"} <= doc.keys()
+
+
+def _is_sweep(doc: Any) -> bool:
+    """A sweep's manifest (stavka.sweep.store): an interrupted validation's sweep."""
+    return isinstance(doc, dict) and "fingerprint" in doc
+
+
+def _is_calibration(doc: Any) -> bool:
+    """A ``calibrate campaign`` calibration.json."""
+    return isinstance(doc, dict) and {"best", "best_score", "evals"} <= doc.keys()
+
+
+def _check_out(out: Path, files: tuple[str, ...] = (), folders: tuple[str, ...] = (),
+               markers: dict[str, Callable[[Any], bool]] | None = None) -> None:
     """Refuse now an ``--out`` that could not take its ``files`` and ``folders`` after the
-    runs (a file, a device, a folder where a report goes, no permission)."""
-    from stavka.atomic import check_output_dir, check_output_file
+    runs (a file, a device, a folder where a report goes, no permission), or whose files
+    are not this command's: a non-empty folder must hold one of ``markers`` (a file name
+    and a test of its JSON), so a user's own report.md or calibration.json is never
+    replaced."""
+    from stavka.atomic import check_output_dir, check_output_file, check_owned_dir
 
     shown = str(out).encode("unicode_escape", "backslashreplace").decode("ascii")[:200]
     where = ""
@@ -123,6 +156,13 @@ def _check_out(out: Path, files: tuple[str, ...] = (), folders: tuple[str, ...] 
         for name in files:
             where = f" ({name})"
             check_output_file(out / name)
+        for name in folders:  # a file where a folder goes, named before anything is made
+            where = f" ({name}/)"
+            if (out / name).exists() and not (out / name).is_dir():
+                raise OSError(errno.ENOTDIR, "exists and is not a directory")
+        where = ""
+        if markers:  # a user's folder is refused before a sub-folder is made in it
+            check_owned_dir(out, markers)
         for name in folders:
             where = f" ({name}/)"
             check_output_dir(out / name)

@@ -7,6 +7,7 @@ follow the scenario's order (nodes, edges, formations), so ids sort stably.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -246,7 +247,7 @@ def coerce_rule(name: str, raw: Any) -> float:
             raise InputError(f"parameter '{escape(name)}': {exc}") from None
     if spec.metadata.get("switch"):  # 0 or 1, whatever else is given
         try:
-            value = float(raw.strip() if isinstance(raw, str) else raw)
+            value = float(_number_text(raw, _FLOAT_TEXT) if isinstance(raw, str) else raw)
         except (TypeError, ValueError, OverflowError):
             value = float("nan")
         if isinstance(raw, bool) or value not in (0.0, 1.0):
@@ -254,6 +255,21 @@ def coerce_rule(name: str, raw: Any) -> float:
                              f"or 1 (on) (got {_shown(raw, 60)})")
         return value
     return float(coerce_param(name, _RuleParam(spec.metadata["lo"], spec.metadata["hi"]), raw))
+
+
+#: A number as a person types it: ASCII digits, an optional sign, point and exponent (no
+#: "1_0", which Python reads as 10, and no full-width or other Unicode digits).
+_INT_TEXT = re.compile(r"[+-]?[0-9]+")
+_FLOAT_TEXT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+
+
+def _number_text(raw: str, pattern: re.Pattern[str]) -> str:
+    """``raw`` stripped, if it is a number written as :data:`_FLOAT_TEXT` or
+    :data:`_INT_TEXT` says; raises ValueError otherwise."""
+    text = raw.strip()
+    if not pattern.fullmatch(text):
+        raise ValueError(text)
+    return text
 
 
 def coerce_param(name: str, p: Any, raw: Any) -> Any:
@@ -267,7 +283,7 @@ def coerce_param(name: str, p: Any, raw: Any) -> Any:
         if p.type == "int":
             if isinstance(raw, str):
                 raw = raw.strip()
-                val: Any = int(raw)
+                val: Any = int(_number_text(raw, _INT_TEXT))
             elif isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
                 raise ValueError
             else:
@@ -275,7 +291,7 @@ def coerce_param(name: str, p: Any, raw: Any) -> Any:
         elif p.type == "float":
             if isinstance(raw, bool):
                 raise ValueError
-            val = float(raw)
+            val = float(_number_text(raw, _FLOAT_TEXT) if isinstance(raw, str) else raw)
             if not np.isfinite(val):
                 raise ValueError
         elif p.type == "bool":

@@ -1,0 +1,161 @@
+"""Outputs never replace what stavka did not write, seeds have one range everywhere, and
+numbers are read as a person types them (the hostile trial of 2026-12-01, fixed by kind).
+
+* an existing file is replaced by ``run --save-replay`` only if it is a replay, never the
+  scenario being run or one of the same run's ``--report`` files;
+* a non-empty ``--report`` / ``--out`` folder is written only if it holds that command's
+  own marker (summary.json, report.json or an interrupted validation's sweep,
+  calibration.json);
+* a seed above 2**63 - 1 is one line and exit 2 on every command, before anything is
+  written (the sweep records seeds in a signed 64-bit column);
+* ``1_0`` and full-width digits are not numbers;
+* an unknown subject of validate or calibrate names the subjects there are.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import stavka
+from stavka.cli import main
+from stavka.errors import InputError
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+MINI = str(DATA / "mini.yaml")
+HISTORY = DATA / "t_history.yaml"
+BIG_SEED = str(2**63)
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    cap = capsys.readouterr()
+    return code, cap.out, cap.err
+
+
+def one_error(capsys, *args: str) -> str:
+    code, _, err = run(capsys, *args)
+    assert code == 2, err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    return err
+
+
+def test_save_replay_never_replaces_the_scenario_or_another_file(capsys, tmp_path):
+    scen = tmp_path / "victim.yaml"
+    scen.write_text((DATA / "mini.yaml").read_text())
+    before = scen.read_bytes()
+    err = one_error(capsys, "run", str(scen), "--days", "2", "--quiet",
+                    "--save-replay", str(scen))
+    assert "exists and is not a stavka replay file" in err
+    assert scen.read_bytes() == before
+    notes = tmp_path / "notes.json"
+    notes.write_text('{"mine": true}\n')
+    assert "not a stavka replay file" in one_error(
+        capsys, "run", MINI, "--days", "2", "--quiet", "--save-replay", str(notes))
+    assert notes.read_text() == '{"mine": true}\n'
+
+
+def test_save_replay_replaces_a_replay_it_wrote(capsys, tmp_path):
+    rep = tmp_path / "r.json"
+    for seed in ("1", "2"):
+        code, _, err = run(capsys, "run", MINI, "--days", "2", "--quiet", "--seed", seed,
+                           "--save-replay", str(rep))
+        assert code == 0, err
+    assert json.loads(rep.read_text())["seed"] == 2
+
+
+@pytest.mark.parametrize("name", ["summary.json", "events.jsonl", "chronicle.md"])
+def test_save_replay_on_one_of_the_reports_files_is_refused(capsys, tmp_path, name):
+    out = tmp_path / "o"
+    err = one_error(capsys, "run", MINI, "--days", "2", "--quiet", "--report", str(out),
+                    "--save-replay", str(out / name))
+    assert "is one of --report's own files" in err
+    assert not (out / name).exists()
+
+
+def test_report_folder_must_be_empty_or_a_report(capsys, tmp_path):
+    mine = tmp_path / "mydocs"
+    mine.mkdir()
+    (mine / "chronicle.md").write_text("my diary\n")
+    err = one_error(capsys, "run", MINI, "--days", "2", "--quiet", "--report", str(mine))
+    assert "not empty and holds no summary.json written by stavka" in err
+    assert (mine / "chronicle.md").read_text() == "my diary\n"
+    out = tmp_path / "o"
+    for _ in range(2):  # a report folder is written again
+        code, _, err = run(capsys, "run", MINI, "--days", "2", "--quiet", "--report", str(out))
+        assert code == 0, err
+
+
+def test_validate_out_must_be_empty_or_its_own(capsys, tmp_path):
+    mine = tmp_path / "mydocs"
+    mine.mkdir()
+    (mine / "report.md").write_text("my notes\n")
+    err = one_error(capsys, "validate", "campaign", str(HISTORY), "--runs", "2", "--quiet",
+                    "--out", str(mine))
+    assert "not empty and holds no report.json or sweep/sweep.json" in err
+    assert (mine / "report.md").read_text() == "my notes\n"
+    assert sorted(p.name for p in mine.iterdir()) == ["report.md"]
+    out = tmp_path / "v"
+    for _ in range(2):
+        code, _, err = run(capsys, "validate", "campaign", str(HISTORY), "--runs", "2",
+                           "--quiet", "--out", str(out))
+        assert code == 0, err
+
+
+def test_calibrate_out_keeps_a_foreign_calibration_json(capsys, tmp_path):
+    d = tmp_path / "d"
+    d.mkdir()
+    (d / "calibration.json").write_text('{"mine": 1}')
+    err = one_error(capsys, "calibrate", "campaign", str(HISTORY), "--grid",
+                    "rules.massing_exp=1,1.1", "--runs", "2", "--out", str(d))
+    assert "holds no calibration.json written by stavka" in err
+    assert (d / "calibration.json").read_text() == '{"mine": 1}'
+
+
+@pytest.mark.parametrize("args", [
+    ["run", MINI, "--days", "1", "--quiet"],
+    ["sweep", str(HISTORY), "--runs", "2", "--workers", "1", "--quiet"],
+    ["validate", "campaign", str(HISTORY), "--runs", "2", "--quiet"],
+    ["calibrate", "campaign", str(HISTORY), "--grid", "rules.massing_exp=1,1.1", "--runs", "2"],
+])
+def test_a_seed_above_the_int64_range_is_one_line_before_anything_is_written(
+        capsys, tmp_path, args):
+    out = tmp_path / "out"
+    extra = [] if args[0] == "run" else ["--out", str(out)]
+    err = one_error(capsys, *args, *extra, "--seed", BIG_SEED)
+    assert "--seed must be <= 9,223,372,036,854,775,807" in err
+    assert not out.exists()
+
+
+def test_the_largest_seed_runs_and_the_api_refuses_one_more():
+    assert stavka.Campaign(MINI, seed=2**63 - 1).run(1).day == 1
+    with pytest.raises(InputError, match="seed must be <= "):
+        stavka.Campaign(MINI, seed=2**63)
+    from stavka.sweep import sweep
+
+    with pytest.raises(InputError, match="--seed must be <= "):
+        sweep(str(HISTORY), runs=2, seed=2**63)
+
+
+@pytest.mark.parametrize("value", ["1_0", "\uff11", "\u0661", "0x1", " 1 0 "])
+def test_numbers_are_ascii_digits(capsys, value):
+    err = one_error(capsys, "run", MINI, "--days", "1", "--quiet", "--set",
+                    f"rules.massing_exp={value}")
+    assert "must be a number" in err
+    err = one_error(capsys, "run", MINI, "--days", "1", "--quiet", "--set",
+                    f"transfer_divisions={value}")
+    assert "must be a whole number" in err
+
+
+def test_a_range_of_unicode_digits_is_malformed(capsys, tmp_path):
+    err = one_error(capsys, "sweep", MINI, "--runs", "1", "--vary",
+                    "transfer_divisions=\uff10..\uff12", "--out", str(tmp_path / "s"))
+    assert "malformed" in err
+
+
+@pytest.mark.parametrize("cmd", ["validate", "calibrate"])
+def test_an_unknown_subject_names_the_subjects(capsys, cmd):
+    err = one_error(capsys, cmd, "foo", "x")
+    assert f"unknown subject 'foo': stavka {cmd} campaign or cdb90" in err

@@ -135,38 +135,55 @@ def read_regular(path: str | os.PathLike[str], limit: int) -> bytes:
     return data
 
 
-def _json_of(path: Path) -> Any:
-    """The JSON in regular file ``path`` (at most :data:`MARKER_LIMIT` bytes), or None if
-    it cannot be read or parsed."""
-    try:
-        return json.loads(read_regular(path, MARKER_LIMIT))
-    except (OSError, ValueError, RecursionError):
-        return None
+def json_marker(test: Callable[[Any], bool]) -> Callable[[Path], bool]:
+    """A test of a file for :func:`check_owned_file` / :func:`check_owned_dir`: its JSON
+    (a regular file of at most :data:`MARKER_LIMIT` bytes) passes ``test``."""
+
+    def ours(path: Path) -> bool:
+        try:
+            return bool(test(json.loads(read_regular(path, MARKER_LIMIT))))
+        except (OSError, ValueError, RecursionError):
+            return False
+
+    return ours
 
 
-def check_owned_file(path: str | os.PathLike[str], ours: Callable[[Any], bool],
+def text_marker(prefix: str) -> Callable[[Path], bool]:
+    """A test of a file: a regular file whose text begins with ``prefix`` (a header or a
+    title line stavka writes)."""
+
+    def ours(path: Path) -> bool:
+        try:
+            return read_regular(path, MARKER_LIMIT).startswith(prefix.encode("utf-8"))
+        except OSError:
+            return False
+
+    return ours
+
+
+def check_owned_file(path: str | os.PathLike[str], ours: Callable[[Path], bool],
                      what: str) -> None:
-    """Raise OSError (``EEXIST``) if ``path`` exists and is not a file this command wrote:
-    a JSON document for which ``ours(doc)`` is true. ``what`` names such a file in the
-    message ("a stavka replay file"). A missing path passes."""
+    """Raise OSError (``EEXIST``) if ``path`` exists and is not a file this command wrote
+    (``ours(path)`` is false: see :func:`json_marker`, :func:`text_marker`). ``what``
+    names such a file in the message ("a stavka replay file"). A missing path passes."""
     p = Path(path)
     if not os.path.lexists(p):
         return
-    if not ours(_json_of(p)):
+    if not ours(p):
         raise OSError(errno.EEXIST, f"exists and is not {what}; choose another name or "
                                     f"remove it")
 
 
 def check_owned_dir(path: str | os.PathLike[str],
-                    markers: dict[str, Callable[[Any], bool]]) -> None:
+                    markers: dict[str, Callable[[Path], bool]]) -> None:
     """Raise OSError (``EEXIST``) if folder ``path`` exists, is not empty and holds none of
-    ``markers`` (file name -> a test of its JSON) as a file this command wrote. A missing
-    or empty folder passes; so does one written before (its files are replaced)."""
+    ``markers`` (a file name and a test of that file) as a file this command wrote. A
+    missing or empty folder passes; so does one written before (its files are replaced)."""
     p = Path(path)
     if not p.is_dir() or not any(p.iterdir()):
         return
     for name, ours in markers.items():
-        if os.path.lexists(p / name) and ours(_json_of(p / name)):
+        if os.path.lexists(p / name) and ours(p / name):
             return
     raise OSError(errno.EEXIST, f"not empty and holds no {' or '.join(markers)} written by "
                                 f"stavka; choose another folder or empty it")

@@ -333,17 +333,17 @@ def _is_replay(doc: Any) -> bool:
 
 
 def _check_report_dir(value: str) -> None:
-    from stavka.atomic import check_output_dir, check_owned_dir
+    from stavka.atomic import check_output_dir, check_owned_dir, json_marker
 
     check_output_dir(value)
-    check_owned_dir(value, {"summary.json": _is_summary})
+    check_owned_dir(value, {"summary.json": json_marker(_is_summary)})
 
 
 def _check_replay_file(value: str) -> None:
-    from stavka.atomic import check_output_file, check_owned_file
+    from stavka.atomic import check_output_file, check_owned_file, json_marker
 
     check_output_file(value)
-    check_owned_file(value, _is_replay, "a stavka replay file")
+    check_owned_file(value, json_marker(_is_replay), "a stavka replay file")
 
 
 def _check_outputs(report: str | None, save_replay: str | None) -> None:

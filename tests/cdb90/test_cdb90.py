@@ -216,3 +216,35 @@ def test_stacked_gradient_matches_finite_differences(battles_csv):
         xk[k] += 1e-4
         fd = (obj(xk)[0] - val0) / 1e-4
         assert grad[k] == pytest.approx(fd, rel=0.02, abs=0.05), obj.specs[k].name
+
+
+def test_cdb90_outputs_never_replace_a_users_file(battles_csv, tmp_path, capsys):
+    """calibrate --out, validate --out and --report take a new path or one they wrote
+    before; a user's file of the same name is one line, exit 2, and is kept, before any
+    fit or run."""
+    from stavka.cli import main
+
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("a: 1\n")
+    notes = tmp_path / "p.csv"
+    notes.write_text("my,numbers\n")
+    folder = tmp_path / "r"
+    folder.mkdir()
+    (folder / "notes.md").write_text("x\n")
+    for args, what in (
+            (["calibrate", "cdb90", "--battles", str(battles_csv), "--out", str(mine)],
+             "not a combat parameters file"),
+            (["validate", "cdb90", "--battles", str(battles_csv), "--runs", "5", "--out",
+              str(notes)], "not a predictions file"),
+            (["validate", "cdb90", "--battles", str(battles_csv), "--runs", "5", "--report",
+              str(folder)], "holds no validation.md written by stavka")):
+        assert main(args) == 2
+        err = capsys.readouterr().err
+        assert what in err and len(err.strip().splitlines()) == 1, err
+    assert mine.read_text() == "a: 1\n" and notes.read_text() == "my,numbers\n"
+    assert sorted(p.name for p in folder.iterdir()) == ["notes.md"]
+    out, rep = tmp_path / "pred.csv", tmp_path / "rep"
+    for _ in range(2):  # its own outputs are written again
+        assert main(["validate", "cdb90", "--battles", str(battles_csv), "--runs", "5",
+                     "--out", str(out), "--report", str(rep)]) == 0
+    capsys.readouterr()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import shlex
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -16,8 +17,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from stavka.atomic import text_marker
 from stavka.combat.params import MODEL_VERSION, VERSIONS, load_params, read_params, write_params
-from stavka.errors import InputError
+from stavka.errors import InputError, StavkaError
 
 DATASETS = ("cdb90",)
 
@@ -57,6 +59,48 @@ def _check_model(model: str) -> None:
         )
 
 
+#: The first bytes of what ``validate cdb90`` writes: its predictions.csv header and its
+#: report's title (stavka.cdb90.validate.write_predictions, stavka.cdb90.report).
+PREDICTIONS_HEADER = "isqno,p_attacker_win,"
+REPORT_TITLE = "# Combat model "
+
+
+def _is_params(path: Path) -> bool:
+    """Whether ``path`` reads as a combat parameters file (what calibrate cdb90 writes)."""
+    try:
+        read_params(path)
+    except (StavkaError, OSError, ValueError):
+        return False
+    return True
+
+
+def _check_file_out(flag: str, path: Path, ours: Callable[[Path], bool], what: str) -> None:
+    """Refuse now (one line) an output file that could not be written after the work, or
+    an existing file that stavka did not write (it would be lost)."""
+    from stavka.atomic import check_output_file, check_owned_file
+
+    try:
+        check_output_file(path)
+        check_owned_file(path, ours, what)
+    except OSError as exc:
+        raise InputError(f"{flag} {path}: cannot write there ({exc.strerror or exc})") from None
+    except ValueError as exc:  # a NUL byte in the path
+        raise InputError(f"{flag} {path}: not a usable path ({exc})") from None
+
+
+def _check_dir_out(flag: str, path: Path, markers: dict[str, Callable[[Path], bool]]) -> None:
+    """As :func:`_check_file_out` for an output folder: empty, or one this command wrote."""
+    from stavka.atomic import check_output_dir, check_owned_dir
+
+    try:
+        check_output_dir(path)
+        check_owned_dir(path, markers)
+    except OSError as exc:
+        raise InputError(f"{flag} {path}: cannot write there ({exc.strerror or exc})") from None
+    except ValueError as exc:
+        raise InputError(f"{flag} {path}: not a usable path ({exc})") from None
+
+
 def calibrate_cmd(
     dataset: Annotated[str, typer.Argument(help="dataset name: cdb90")],
     battles: Annotated[Path, typer.Option("--battles", help="CDB90 battles CSV")],
@@ -68,6 +112,7 @@ def calibrate_cmd(
     """Fit the combat model's parameters on a battles file and write them as YAML."""
     _check_dataset(dataset)
     _check_model(model)
+    _check_file_out("--out", out, _is_params, "a combat parameters file")
     console = Console()
     b, o = _read(battles, console)
     if o is None or int((~o.known).sum()) == len(b):
@@ -109,6 +154,10 @@ def validate_cmd(
         raise InputError(f"--folds must be 0 or >= 2 (got {folds})")
     if runs < 1:
         raise InputError(f"--runs must be >= 1 (got {runs})")
+    if out is not None:
+        _check_file_out("--out", out, text_marker(PREDICTIONS_HEADER), "a predictions file")
+    if report is not None:
+        _check_dir_out("--report", report, {"validation.md": text_marker(REPORT_TITLE)})
     console = Console(width=None if sys.stdout.isatty() else 200)
     b, o = _read(battles, console)
     if folds and o is None:

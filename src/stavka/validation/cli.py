@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
+from stavka.atomic import json_marker
 from stavka.consoles import err
 from stavka.errors import InputError
 
@@ -57,7 +58,8 @@ def campaign_cmd(
         resolve_params(loaded.spec, params)
     if out is not None:
         _check_out(out, files=("report.md", "report.json"), folders=("plots", "sweep"),
-                   markers={"report.json": _is_report, "sweep/sweep.json": _is_sweep})
+                   markers={"report.json": json_marker(_is_report),
+                            "sweep/sweep.json": json_marker(_is_sweep)})
     with Progress(TextColumn("[bold]campaigns"), BarColumn(), MofNCompleteColumn(),
                   console=err, disable=quiet or as_json, transient=True) as bar:
         task = bar.add_task("runs", total=None)
@@ -108,7 +110,7 @@ def calibrate_cmd(
     check_work(grids, runs, rounds)
     if out is not None:
         _check_out(out, files=("calibration.json",),
-                   markers={"calibration.json": _is_calibration})
+                   markers={"calibration.json": json_marker(_is_calibration)})
     tr = calibrate(scenario, grids, runs=runs, seed=seed, rounds=rounds, out=out,
                    checkpoints=checkpoints, workers=workers,
                    log=lambda s: err.print(s, markup=False, highlight=False))
@@ -141,7 +143,7 @@ def _is_calibration(doc: Any) -> bool:
 
 
 def _check_out(out: Path, files: tuple[str, ...] = (), folders: tuple[str, ...] = (),
-               markers: dict[str, Callable[[Any], bool]] | None = None) -> None:
+               markers: dict[str, Callable[[Path], bool]] | None = None) -> None:
     """Refuse now an ``--out`` that could not take its ``files`` and ``folders`` after the
     runs (a file, a device, a folder where a report goes, no permission), or whose files
     are not this command's: a non-empty folder must hold one of ``markers`` (a file name

@@ -130,3 +130,23 @@ def test_two_regions_falling_the_same_day_do_not_swap_their_defenders(seed):
     for f in ("sov_a", "sov_b"):
         assert st.node_ids[s.loc[0, st.formation(f)]] == "c"
         assert not s.encircled[0, st.formation(f)]
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_retreat_off_axis_keeps_a_broken_defender_off_the_spearheads_road(seed):
+    """ger_army attacks y_rich through x. Broken at x, sov_x falls back on y_rich, the
+    best-supplied neighbour, as before; with ``rules.retreat_off_axis`` y_rich is the
+    attackers' next region (their road from x to their objective), so sov_x goes to
+    y_poor, the other friendly neighbour."""
+    got = {}
+    for on in (0, 1):
+        c = campaign("t_combat", seed=seed, **{"rules.retreat_off_axis": on})
+        evs = c.step(["ger_army attack y_rich"])
+        for _ in range(9):
+            if of_kind(evs, "retreat"):
+                break
+            evs += c.step()
+        (ret,) = of_kind(evs, "retreat")
+        assert (ret.place, ret.subjects) == ("x", ("sov_x",))
+        got[on] = ret.values["to"]
+    assert got == {0: "y_rich", 1: "y_poor"}

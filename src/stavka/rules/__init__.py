@@ -240,6 +240,11 @@ class Rules:
         "1: when a front's stance is no longer attack, the AI's own attacks there end and "
         "its formations choose again under the new stance (scripted and player orders run "
         "on); 0: an attack the doctrine began goes on to its objective whatever the stance")
+    retreat_off_axis: float = _switch(
+        "1: a broken defender does not retreat onto the attackers' axis - the neighbour "
+        "their march takes next from the battle toward their objective - unless no other "
+        "friendly neighbour is left (a spearhead drives down the road its enemy would "
+        "fall back on, and cuts it off); 0: the retreat may go ahead of the spearhead")
     salient_withdraw: float = _switch(
         "1: defenders in a salient (one land neighbour still held by their alliance, two "
         "or more held by the enemy) fall back to that last exit before the pocket closes, "

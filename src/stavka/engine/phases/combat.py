@@ -405,6 +405,23 @@ def _side_of(st, n: int, idx: np.ndarray, f: np.ndarray) -> np.ndarray:  # type:
     return out
 
 
+def _on_axis(ctx: Ctx, n: int, b: np.ndarray, en: np.ndarray,
+             attackers: tuple[np.ndarray, np.ndarray, np.ndarray],
+             nb: np.ndarray) -> np.ndarray:
+    """``rules.retreat_off_axis``: [b, K] whether land neighbour ``nb[i, k]`` of broken
+    engagement ``b[i]`` is the next region on the march of one of its attackers from the
+    battle toward that attacker's objective (``s.target``; land paths, ``land_next``)."""
+    st, s = ctx.st, ctx.s
+    ar, af, a_idx = attackers
+    tgt = s.target[ar, af]
+    here = en[a_idx]
+    ok = (tgt >= 0) & (tgt != here)
+    nxt = np.where(ok, st.land_next[here, np.maximum(tgt, 0)], -1)
+    axis = np.zeros((n, st.N), dtype=bool)  # [engagement, region]
+    axis[a_idx[nxt >= 0], nxt[nxt >= 0]] = True
+    return axis[b[:, None], np.maximum(nb, 0)] & (nb >= 0)
+
+
 def _defender_breaks(ctx: Ctx, breaks: np.ndarray, er: np.ndarray, en: np.ndarray,
                      att_side: np.ndarray,
                      attackers: tuple[np.ndarray, np.ndarray, np.ndarray],
@@ -437,6 +454,8 @@ def _defender_breaks(ctx: Ctx, breaks: np.ndarray, er: np.ndarray, en: np.ndarra
     falling[er[b], en[b]] = True
     score = (np.round(lv, 3) * 1e12 - near * 1e2 - nbc * 1e-3  # lexicographic
              - falling[er[b, None], nbc] * 1e14)
+    if st.rules.on("retreat_off_axis"):  # the attackers' road ahead: last resort only
+        score = score - _on_axis(ctx, n, b, en, attackers, nb) * 1e14
     score = np.where(own, score, -np.inf)
     pick = np.argmax(score, axis=1)
     best_b = np.where(np.isfinite(score[np.arange(b.size), pick]), nb[np.arange(b.size), pick], -1)

@@ -8,14 +8,31 @@ psycopg 3). The schema is brought to the newest Alembic revision at start.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 
 from stavka.errors import InputError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+class NotJSON(str):
+    """The stored text of a JSON column that is not JSON (a damaged row), as read.
+
+    The engines decode JSON columns with :func:`load_json`, so one damaged row is not an
+    error of the whole query (the games list) but a value its reader refuses by name."""
+
+
+def load_json(text: str) -> Any:
+    """``json.loads``, or :class:`NotJSON` for text that is not JSON (never raises)."""
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return NotJSON(text)
 
 
 def data_dir() -> Path:
@@ -55,7 +72,8 @@ def make_engine(url: str | None = None) -> Engine:
         except OSError as exc:
             raise InputError(f"--db {path}: cannot create its folder ({exc.strerror})") from None
     if url.startswith("sqlite"):
-        eng = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        eng = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                            json_deserializer=load_json)
 
         @event.listens_for(eng, "connect")
         def _pragmas(conn, _rec):  # type: ignore[no-untyped-def]
@@ -65,7 +83,8 @@ def make_engine(url: str | None = None) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
     else:
-        eng = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+        eng = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True,
+                            json_deserializer=load_json)
     try:
         upgrade(eng)
     except OperationalError as exc:

@@ -494,40 +494,79 @@ class WarRoom:
         24-hour steps), and a run of a scenario with ``step_hours`` says its ``steps``
         (without them: the days' steps). Raises :class:`InputError` (one line, starting
         with ``label``)."""
-        try:
-            if not isinstance(summ, dict):
-                raise TypeError(f"an object is needed, not {type(summ).__name__}")
-            scenario, seed, days = summ["scenario"], int(summ["seed"]), int(summ["days"])
-            if not isinstance(scenario, str) or isinstance(summ["seed"], bool) or seed < 0:
-                raise ValueError("scenario must be an id, seed a whole number >= 0")
-            params = summ.get("parameters") or {}
-            if not isinstance(params, dict):
-                raise TypeError("parameters must be an object")
-            script: dict[int, list[str]] = {}
-            for item in summ.get("orders") or []:
-                d, o = str(item).split(":", 1)
-                script.setdefault(int(d), []).append(o.strip())
-            digest = str(summ["digest"])
-            steps = summ.get("steps")
-            if steps is not None and (isinstance(steps, bool) or not isinstance(steps, int)):
-                raise TypeError("steps must be a whole number")
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise InputError(f"{label}: not a stavka run summary "
-                             f"({type(exc).__name__}: {str(exc)[:80]})") from None
+        def bad(field: str, want: str, got: Any = ...) -> InputError:
+            text = repr(got[:80]) if isinstance(got, str) else reprlib.repr(got)
+            shown = "" if got is ... else f" (got {_clip(text)})"
+            return InputError(f"{label}: not a stavka run summary: {field} {want}{shown}")
+
+        def whole(field: str, v: Any, lo: int, hi: int | None = None) -> int:
+            if isinstance(v, bool) or not isinstance(v, int) or v < lo or (
+                    hi is not None and v > hi):
+                raise bad(field, f"must be a whole number {lo}..{hi}" if hi is not None
+                          else f"must be a whole number >= {lo}", v)
+            return v
+
+        if not isinstance(summ, dict):
+            raise bad("the summary", f"must be an object, not {type(summ).__name__}")
+        for key in ("scenario", "seed", "days", "digest"):
+            if key not in summ:
+                raise bad(key, "is missing")
+        scenario = summ["scenario"]
+        if not isinstance(scenario, str) or not scenario:
+            raise bad("scenario", "must be a scenario id", scenario)
+        seed = whole("seed", summ["seed"], 0, 2**31 - 1)
+        days = whole("days", summ["days"], 0)  # at most the scenario's days: below
+        digest = summ["digest"]
+        if not isinstance(digest, str) or not digest:
+            raise bad("digest", "must be the run's digest (text)", digest)
+        params = summ.get("parameters")
+        params = {} if params is None else params
+        if not isinstance(params, dict):
+            raise bad("parameters", "must be an object of name: value", params)
+        steps = summ.get("steps")
+        if steps is not None:
+            steps = whole("steps", steps, 0)
+        step_hours = summ.get("step_hours")
+        if step_hours is not None:
+            step_hours = whole("step_hours", step_hours, 1, 24)
+        orders = summ.get("orders")
+        orders = [] if orders is None else orders
+        if not isinstance(orders, list):
+            raise bad("orders", "must be a list of 'STEP: ORDER' texts", orders)
+        keyed: list[tuple[int, int, str]] = []
+        for i, item in enumerate(orders):
+            m = re.fullmatch(r"\s*(\d{1,30})\s*:\s*(\S.*?)\s*", item) if isinstance(
+                item, str) else None
+            if m is None:
+                raise bad(f"orders[{i}]", "must be a text 'STEP: ORDER' (STEP a whole "
+                          "number >= 0)", item)
+            keyed.append((i, int(m.group(1)), m.group(2)))
         self.ensure(scenario)
         c = ev.new_campaign(scenario, seed, params, [])
-        if not 0 <= days <= ev.total_days(c):
-            raise InputError(f"{label}: days must be 0..{ev.total_days(c)} (got {days})")
+        if days > ev.total_days(c):
+            raise bad("days", f"must be 0..{ev.total_days(c)}, the scenario's days", days)
+        if step_hours is not None and step_hours != ev.step_hours(c):
+            raise bad("step_hours", f"must be the scenario's {ev.step_hours(c)}", step_hours)
         spd = ev.steps_per_day(c)
         if steps is None:
             steps = days * spd
         elif not (days * spd <= steps < (days + 1) * spd and steps <= ev.total_steps(c)):
             raise InputError(f"{label}: steps {steps} is not within day {days} "
                              f"({ev.step_hours(c)}-hour steps)")
+        script: dict[int, list[str]] = {}
+        for i, d, o in keyed:
+            if d >= steps:  # never given in this run: a summary that is not its run's
+                raise bad(f"orders[{i}]", f"must be at a step of the run, 0..{steps - 1}"
+                          if steps else "cannot be given in a run of no steps", orders[i])
+            script.setdefault(d, []).append(o)
         for _ in range(steps):
             if ev.done(c):
                 break
-            ev.step(c, script.get(ev.steps(c), []), [])
+            try:
+                ev.step(c, script.get(ev.steps(c), []), [])
+            except StavkaError as exc:  # an order the engine refuses on its step
+                raise InputError(f"{label}: the orders of step {ev.steps(c)} are refused: "
+                                 f"{exc}") from None
         if ev.digest(c) != digest:
             raise InputError(f"{label}: the replay reaches digest {ev.digest(c)}, "
                              f"the summary says {digest[:70]} (another stavka version?)")

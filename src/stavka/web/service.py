@@ -929,6 +929,21 @@ class Sweeps:
                 raise WebError(422, f"unknown parameter {name!r:.60}; scenario {scenario} has: "
                                     f"{', '.join(info['parameters']) or 'none'}, or any rule "
                                     "as rules.NAME")
+        if compare:  # one parameter, compared at different values: as `stavka sweep --vary`
+            name, values = compare
+            if name in params:
+                raise WebError(422, f"compare.param: {name!r:.60} is also in params; a "
+                                    "parameter is either set or compared")
+            seen: list[Any] = []
+            for i, v in enumerate(values):
+                try:
+                    value = ev.sweep_value(scenario, name, v)
+                except StavkaError as exc:
+                    raise WebError(422, f"compare.values[{i}]: {exc}") from None
+                if value in seen:
+                    raise WebError(422, f"compare.values[{i}]: value {v!r:.40} given twice "
+                                        f"(as compare.values[{seen.index(value)}])")
+                seen.append(value)
         for v in compare[1] if compare else [None]:  # every setting, checked by the engine
             ev.new_campaign(scenario, 0, {**params, **({compare[0]: v} if compare else {})},
                             [])  # InputError (422) for a value out of type or range

@@ -815,7 +815,8 @@ def _turn(gid: str, t: Any, last_day: int) -> tuple[int, int, str]:
 def _damaged_entry(g: Game, why: str) -> dict[str, Any]:
     """A damaged game as the games list shows it: ``status`` "damaged", ``damage`` the
     one-line reason its own endpoints answer with (409), nothing read from the damage."""
-    return {"id": str(g.id), "scenario": g.scenario if isinstance(g.scenario, str) else None,
+    scenario = g.scenario[:100] if isinstance(g.scenario, str) else None
+    return {"id": str(g.id), "scenario": scenario,
             "name": None, "seed": None, "params": {}, "turn_days": None, "status": "damaged",
             "day": None, "days": None, "date": None, "digest": None, "seats": {},
             "waiting_for": [], "created": g.created if _number(g.created) else None,

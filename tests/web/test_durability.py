@@ -12,6 +12,7 @@ import subprocess
 import threading
 
 import httpx
+import pytest
 from sqlalchemy import create_engine, func, select
 
 import stavka
@@ -90,3 +91,58 @@ def test_serve_says_where_it_listens_and_refuses_a_bad_db(tmp_path):
     r = subprocess.run([STAVKA, "serve", "--db", "postgresql://nobody@127.0.0.1:1/none"],
                        capture_output=True, text=True, env=dict(os.environ, COLUMNS="400"))
     assert r.returncode == 2 and "Traceback" not in r.stderr and "database" in r.stderr
+
+
+def test_serve_refuses_a_file_that_is_not_its_database_with_one_line(tmp_path):
+    import sqlite3
+
+    from stavka.web.db import make_engine
+
+    text_file = tmp_path / "afile"
+    text_file.write_text("not a database\n")
+    foreign = tmp_path / "foreign.db"
+    with contextlib.closing(sqlite3.connect(foreign)) as conn:
+        conn.execute("CREATE TABLE notes (x)")
+        conn.execute("INSERT INTO notes VALUES ('keep me')")
+        conn.commit()
+    newer = tmp_path / "newer.db"
+    make_engine(f"sqlite:///{newer}").dispose()
+    with contextlib.closing(sqlite3.connect(newer)) as conn:  # as after a downgrade
+        conn.execute("UPDATE alembic_version SET version_num = 'zzzz'")
+        conn.commit()
+    for path, why in ((text_file, "file is not a database"),
+                      (foreign, "not a stavka games database (it has tables, notes, but no "
+                                "alembic_version)"),
+                      (newer, "its schema revision 'zzzz' is not one this stavka knows")):
+        before = path.read_bytes()
+        r = subprocess.run([STAVKA, "serve", "--port", "0", "--db", f"sqlite:///{path}"],
+                           capture_output=True, text=True, timeout=120,
+                           env=dict(os.environ, COLUMNS="400"))
+        assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1 and f"database sqlite:///{path}: " in lines[0], lines
+        assert why in lines[0], lines
+        assert path.read_bytes() == before  # refused, not touched
+
+
+def test_a_database_of_another_application_or_version_is_refused(db_url):
+    from sqlalchemy import text
+
+    from stavka.errors import InputError
+    from stavka.web.db import make_engine
+
+    eng = create_engine(normalise_url(db_url))
+    with eng.begin() as conn:
+        conn.execute(text("CREATE TABLE notes (x INTEGER)"))
+    with pytest.raises(InputError, match=r"not a stavka games database .*notes"):
+        make_engine(db_url)
+    with eng.begin() as conn:
+        conn.execute(text("DROP TABLE notes"))
+    make_engine(db_url).dispose()  # empty again: the schema is made
+    with eng.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = 'zzzz'"))
+    with pytest.raises(InputError, match=r"schema revision 'zzzz' is not one this stavka"):
+        make_engine(db_url)
+    with eng.connect() as conn:  # left as it was
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "zzzz"
+    eng.dispose()

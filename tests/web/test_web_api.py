@@ -342,6 +342,20 @@ def test_a_sweep_runs_in_the_background_and_matches_the_engine(sqlite_client):
     ({"compare": {"param": "transfer_divisions", "values": [99]}}, 422, "must be <= 18"),
     ({"compare": {"param": "transfer_divisions", "values": []}}, 422, "body.compare.values"),
     ({"scenario": "x"}, 422, "unknown scenario"),
+    # a value given twice is one setting: refused, as `stavka sweep --vary` refuses it
+    ({"compare": {"param": "transfer_divisions", "values": [0, 0]}}, 422,
+     "compare.values[1]: value 0 given twice (as compare.values[0])"),
+    ({"compare": {"param": "transfer_divisions", "values": [4, 0, 4.0]}}, 422,
+     "compare.values[2]: value 4.0 given twice"),
+    ({"compare": {"param": "transfer_start", "values": ["1941-10-12", "1941-10-12"]}}, 422,
+     "compare.values[1]"),
+    ({"compare": {"param": "rules.ground_speed.mud", "values": [0.5, 0.5]}}, 422,
+     "compare.values[1]"),
+    ({"params": {"transfer_divisions": 2},
+      "compare": {"param": "transfer_divisions", "values": [0, 4]}}, 422,
+     "compare.param: 'transfer_divisions' is also in params"),
+    ({"compare": {"param": "transfer_divisions", "values": [0, "many"]}}, 422,
+     "compare.values[1]: "),
 ])
 def test_bad_sweeps_are_refused(sqlite_client, body, status, why):
     client = sqlite_client

@@ -214,6 +214,45 @@ def test_a_run_opens_from_a_folder_or_an_upload_as_a_game_to_watch(sqlite_url, o
     room.engine.dispose()
 
 
+@pytest.mark.parametrize("field, value, why", [
+    ("days", 5.5, "days must be a whole number >= 0 (got 5.5)"),
+    ("days", "5", "days must be a whole number >= 0 (got '5')"),
+    ("days", -3, "days must be a whole number >= 0"),
+    ("days", 101, "days must be 0..100"),
+    ("days", None, "days must be a whole number"),
+    ("seed", 2**40, "seed must be a whole number 0..2147483647"),
+    ("seed", 7.0, "seed must be a whole number"),
+    ("step_hours", 0, "step_hours must be a whole number 1..24 (got 0)"),
+    ("step_hours", 6, "step_hours must be the scenario's 24 (got 6)"),
+    ("steps", "10", "steps must be a whole number"),
+    ("scenario", 5, "scenario must be a scenario id"),
+    ("digest", 5, "digest must be the run's digest"),
+    ("digest", ..., "digest is missing"),
+    ("parameters", [1], "parameters must be an object"),
+    ("orders", {}, "orders must be a list of 'STEP: ORDER' texts"),
+    ("orders", [5], "orders[0] must be a text 'STEP: ORDER'"),
+    ("orders", ["no step"], "orders[0] must be a text 'STEP: ORDER'"),
+    ("orders", ["-1: sov_fe01_32rd hold"], "orders[0] must be a text 'STEP: ORDER'"),
+    ("orders", ["5:"], "orders[0] must be a text 'STEP: ORDER'"),
+    ("orders", ["99999999999: sov_fe01_32rd hold"], "orders[0] must be at a step of the run, 0..9"),
+    ("orders", ["10: sov_fe01_32rd hold"], "orders[0] must be at a step of the run, 0..9"),
+    ("orders", ["3: nobody hold"], "the orders of step 3 are refused: order 'nobody hold'"),
+])
+def test_a_summary_field_of_the_wrong_type_or_range_is_a_422_naming_it(sqlite_url, outputs,
+                                                                      field, value, why):
+    room, client = folder_client(sqlite_url, [outputs])
+    summ = json.loads((outputs / "run-7" / "summary.json").read_text())
+    bad = {k: v for k, v in summ.items() if k != field}
+    if value is not ...:
+        bad[field] = value
+    with client:
+        msg = one_line_error(client.post("/api/reports", json={"summary": bad}), 422)
+        assert msg.startswith("summary.json: ") and why in msg, msg
+        assert "Error" not in msg  # no Python exception's name
+        assert client.get("/api/games").json() == []  # nothing stored
+    room.engine.dispose()
+
+
 def test_sweeps_survive_a_restart_and_one_cut_short_says_so(db_url, tmp_path):
     srv = Server(db_url, tmp_path)
     try:

@@ -172,6 +172,17 @@ def is_rule(name: Any) -> bool:
     return isinstance(name, str) and name.startswith(PREFIX)
 
 
+def sweep_value(scenario_id: str, name: str, raw: Any) -> Any:
+    """A parameter's (or ``rules.NAME``'s) value as a sweep takes it: coerced to its type
+    and checked against its range, as ``stavka sweep --vary`` does (so two values that
+    are one setting compare equal). Raises InputError for a bad value."""
+    from stavka.world.static import coerce_param, coerce_rule
+
+    if is_rule(name):
+        return coerce_rule(name, raw)
+    return coerce_param(name, load_scenario(scenario_id).spec.parameters[name], raw)
+
+
 def scenario_hash(scenario_id: str) -> str:
     return str(load_scenario(scenario_id).hash)
 

@@ -18,8 +18,10 @@ import contextlib
 import hashlib
 import hmac
 import json
+import math
 import os
 import re
+import reprlib
 import secrets
 import sys
 import threading
@@ -34,6 +36,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from stavka.errors import InputError, StavkaError, UnknownIdError
 from stavka.web import engine_view as ev
+from stavka.web.db import NotJSON
 from stavka.web.models import Game, Seat, SweepJob, Turn, Upload
 
 #: how many live campaigns are kept in memory (others are rebuilt from their record)
@@ -49,6 +52,76 @@ class WebError(StavkaError):
     def __init__(self, status: int, message: str):
         super().__init__(message)
         self.status = status
+
+
+class Damaged(WebError):
+    """A stored record this server cannot use: a row whose field is not what the server
+    wrote (not JSON, a wrong type, out of range) or that the engine refuses on replay.
+    409, one line naming the game and the field (and the turn and day); nothing is
+    written from it, the rows are left as they are."""
+
+    def __init__(self, gid: str, where: str, why: str):
+        super().__init__(409, f"game {gid}: damaged record: {where} {why}")
+
+
+def _clip(text: str, n: int = 60) -> str:
+    t = " ".join(text.split())
+    return t if len(t) <= n else t[:n] + "..."
+
+
+def _bad(gid: str, where: str, value: Any, want: str) -> Damaged:
+    """The error for a stored ``value`` at ``where`` that should be ``want``."""
+    if isinstance(value, NotJSON):
+        return Damaged(gid, where, f"is not JSON (stored {_clip(repr(str(value)))})")
+    return Damaged(gid, where, f"must be {want} (stored {_clip(reprlib.repr(value))})")
+
+
+def _whole(gid: str, where: str, v: Any, lo: int, hi: int) -> int:
+    if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
+        raise _bad(gid, where, v, f"a whole number {lo}..{hi}")
+    return v
+
+
+def _number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _text(gid: str, where: str, v: Any) -> str:
+    if not isinstance(v, str) or isinstance(v, NotJSON):
+        raise _bad(gid, where, v, "text")
+    return v
+
+
+def _texts(gid: str, where: str, v: Any) -> list[str]:
+    if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+        raise _bad(gid, where, v, "a list of texts")
+    return list(v)
+
+
+def _objects(gid: str, where: str, v: Any) -> list[dict[str, Any]]:
+    if not isinstance(v, list) or not all(isinstance(x, dict) for x in v):
+        raise _bad(gid, where, v, "a list of objects")
+    return list(v)
+
+
+def _events(gid: str, where: str, v: Any) -> list[dict[str, Any]]:
+    evs = _objects(gid, where, v)
+    for e in evs:
+        subjects = e.get("subjects")
+        if subjects is not None and not (isinstance(subjects, list)
+                                         and all(isinstance(x, str) for x in subjects)):
+            raise _bad(gid, where + " (an event's subjects)", subjects, "a list of ids")
+    return evs
+
+
+def _step_orders(gid: str, where: str, v: Any) -> list[list[list[str]]]:
+    """A turn's orders: per step, a list of ``[side, order text]``."""
+    if not isinstance(v, list) or not all(
+            isinstance(step, list) and all(
+                isinstance(o, list) and len(o) == 2 and all(isinstance(x, str) for x in o)
+                for o in step) for step in v):
+        raise _bad(gid, where, v, "a list per step of [side, order] pairs")
+    return v
 
 
 def _sha(token: str) -> str:
@@ -169,18 +242,48 @@ class WarRoom:
         with self.sessions() as s:
             games = s.scalars(select(Game).order_by(Game.created.desc()).limit(limit)).all()
             seats = s.scalars(select(Seat).where(Seat.game_id.in_([g.id for g in games]))).all()
-        by: dict[str, list[SeatNow]] = {}
+        by: dict[str, list[Seat]] = {}
         for seat in seats:
-            by.setdefault(seat.game_id, []).append(_seat(seat))
-        for sid in {g.scenario for g in games}:
-            self.ensure(sid)
-        return [_public(_row(g), sorted(by.get(g.id, []), key=lambda x: x.id)) for g in games]
+            by.setdefault(seat.game_id, []).append(seat)
+        out = []
+        for g in games:  # a damaged game is listed as such; the others as always
+            try:
+                row = self._checked(g)
+                out.append(_public(row, _checked_seats(row, sorted(
+                    by.get(g.id, []), key=lambda x: x.id))))
+            except Damaged as exc:
+                out.append(_damaged_entry(g, str(exc)))
+        return out
 
     def get(self, gid: str) -> dict[str, Any]:
         with self.sessions() as s:
-            g = self._game(s, gid)
-            self.ensure(g.scenario)
-            return _public(_row(g), [_seat(x) for x in self._seats(s, gid)])
+            row = self._checked(self._game(s, gid))
+            return _public(row, _checked_seats(row, self._seats(s, gid)))
+
+    def _checked(self, g: Game) -> dict[str, Any]:
+        """The games row as a plain dict, each field checked (:class:`Damaged` if it is
+        not what the server writes), its scenario made known to the engine view."""
+        gid = str(g.id)
+        scenario = _text(gid, "games.scenario", g.scenario)
+        try:
+            self.ensure(scenario)
+            info = ev.scenario_info(scenario)
+        except StavkaError as exc:
+            raise Damaged(gid, "games.scenario", f"{scenario!r:.60} cannot be opened here "
+                          f"({_clip(str(exc), 120)})") from None
+        row = _row(g)
+        _whole(gid, "games.seed", row["seed"], 0, 2**31 - 1)
+        if not isinstance(row["params"], dict):
+            raise _bad(gid, "games.params", row["params"], "an object of name: value")
+        _whole(gid, "games.turn_days", row["turn_days"], 1, 10**6)
+        if row["status"] not in ("active", "finished"):
+            raise _bad(gid, "games.status", row["status"], "'active' or 'finished'")
+        _whole(gid, "games.day", row["day"], 0, int(info["days"]))
+        _text(gid, "games.digest", row["digest"])
+        for k in ("created", "updated"):
+            if not _number(row[k]):
+                raise _bad(gid, f"games.{k}", row[k], "a time in seconds")
+        return row
 
     # ---- a seat's view ----------------------------------------------------------------
     def seat_of(self, gid: str, token: str | None, side: str | None = None) -> str:
@@ -391,40 +494,79 @@ class WarRoom:
         24-hour steps), and a run of a scenario with ``step_hours`` says its ``steps``
         (without them: the days' steps). Raises :class:`InputError` (one line, starting
         with ``label``)."""
-        try:
-            if not isinstance(summ, dict):
-                raise TypeError(f"an object is needed, not {type(summ).__name__}")
-            scenario, seed, days = summ["scenario"], int(summ["seed"]), int(summ["days"])
-            if not isinstance(scenario, str) or isinstance(summ["seed"], bool) or seed < 0:
-                raise ValueError("scenario must be an id, seed a whole number >= 0")
-            params = summ.get("parameters") or {}
-            if not isinstance(params, dict):
-                raise TypeError("parameters must be an object")
-            script: dict[int, list[str]] = {}
-            for item in summ.get("orders") or []:
-                d, o = str(item).split(":", 1)
-                script.setdefault(int(d), []).append(o.strip())
-            digest = str(summ["digest"])
-            steps = summ.get("steps")
-            if steps is not None and (isinstance(steps, bool) or not isinstance(steps, int)):
-                raise TypeError("steps must be a whole number")
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise InputError(f"{label}: not a stavka run summary "
-                             f"({type(exc).__name__}: {str(exc)[:80]})") from None
+        def bad(field: str, want: str, got: Any = ...) -> InputError:
+            text = repr(got[:80]) if isinstance(got, str) else reprlib.repr(got)
+            shown = "" if got is ... else f" (got {_clip(text)})"
+            return InputError(f"{label}: not a stavka run summary: {field} {want}{shown}")
+
+        def whole(field: str, v: Any, lo: int, hi: int | None = None) -> int:
+            if isinstance(v, bool) or not isinstance(v, int) or v < lo or (
+                    hi is not None and v > hi):
+                raise bad(field, f"must be a whole number {lo}..{hi}" if hi is not None
+                          else f"must be a whole number >= {lo}", v)
+            return v
+
+        if not isinstance(summ, dict):
+            raise bad("the summary", f"must be an object, not {type(summ).__name__}")
+        for key in ("scenario", "seed", "days", "digest"):
+            if key not in summ:
+                raise bad(key, "is missing")
+        scenario = summ["scenario"]
+        if not isinstance(scenario, str) or not scenario:
+            raise bad("scenario", "must be a scenario id", scenario)
+        seed = whole("seed", summ["seed"], 0, 2**31 - 1)
+        days = whole("days", summ["days"], 0)  # at most the scenario's days: below
+        digest = summ["digest"]
+        if not isinstance(digest, str) or not digest:
+            raise bad("digest", "must be the run's digest (text)", digest)
+        params = summ.get("parameters")
+        params = {} if params is None else params
+        if not isinstance(params, dict):
+            raise bad("parameters", "must be an object of name: value", params)
+        steps = summ.get("steps")
+        if steps is not None:
+            steps = whole("steps", steps, 0)
+        step_hours = summ.get("step_hours")
+        if step_hours is not None:
+            step_hours = whole("step_hours", step_hours, 1, 24)
+        orders = summ.get("orders")
+        orders = [] if orders is None else orders
+        if not isinstance(orders, list):
+            raise bad("orders", "must be a list of 'STEP: ORDER' texts", orders)
+        keyed: list[tuple[int, int, str]] = []
+        for i, item in enumerate(orders):
+            m = re.fullmatch(r"\s*(\d{1,30})\s*:\s*(\S.*?)\s*", item) if isinstance(
+                item, str) else None
+            if m is None:
+                raise bad(f"orders[{i}]", "must be a text 'STEP: ORDER' (STEP a whole "
+                          "number >= 0)", item)
+            keyed.append((i, int(m.group(1)), m.group(2)))
         self.ensure(scenario)
         c = ev.new_campaign(scenario, seed, params, [])
-        if not 0 <= days <= ev.total_days(c):
-            raise InputError(f"{label}: days must be 0..{ev.total_days(c)} (got {days})")
+        if days > ev.total_days(c):
+            raise bad("days", f"must be 0..{ev.total_days(c)}, the scenario's days", days)
+        if step_hours is not None and step_hours != ev.step_hours(c):
+            raise bad("step_hours", f"must be the scenario's {ev.step_hours(c)}", step_hours)
         spd = ev.steps_per_day(c)
         if steps is None:
             steps = days * spd
         elif not (days * spd <= steps < (days + 1) * spd and steps <= ev.total_steps(c)):
             raise InputError(f"{label}: steps {steps} is not within day {days} "
                              f"({ev.step_hours(c)}-hour steps)")
+        script: dict[int, list[str]] = {}
+        for i, d, o in keyed:
+            if d >= steps:  # never given in this run: a summary that is not its run's
+                raise bad(f"orders[{i}]", f"must be at a step of the run, 0..{steps - 1}"
+                          if steps else "cannot be given in a run of no steps", orders[i])
+            script.setdefault(d, []).append(o)
         for _ in range(steps):
             if ev.done(c):
                 break
-            ev.step(c, script.get(ev.steps(c), []), [])
+            try:
+                ev.step(c, script.get(ev.steps(c), []), [])
+            except StavkaError as exc:  # an order the engine refuses on its step
+                raise InputError(f"{label}: the orders of step {ev.steps(c)} are refused: "
+                                 f"{exc}") from None
         if ev.digest(c) != digest:
             raise InputError(f"{label}: the replay reaches digest {ev.digest(c)}, "
                              f"the summary says {digest[:70]} (another stavka version?)")
@@ -480,13 +622,17 @@ class WarRoom:
         """A finished game, whole: formation catalogue, every day's picture, every event
         and digest. 409 while the game is being played (its seats' fog would leak)."""
         with self.sessions() as s:
-            g = self._game(s, gid)
-            if g.status != "finished":
-                raise WebError(409, f"game {gid} is being played (day {g.day}); "
+            row = self._checked(self._game(s, gid))
+            if row["status"] != "finished":
+                raise WebError(409, f"game {gid} is being played (day {row['day']}); "
                                "only a finished game can be watched")
             turns = s.scalars(select(Turn).where(Turn.game_id == gid).order_by(Turn.n)).all()
-            self.ensure(g.scenario)
-            public = _public(_row(g), [_seat(x) for x in self._seats(s, gid)])
+            public = _public(row, _checked_seats(row, self._seats(s, gid)))
+            for t in turns:
+                where = _turn(gid, t, row["day"])[2]
+                _objects(gid, f"turns.frames of {where}", t.frames)
+                _texts(gid, f"turns.digests of {where}", t.digests)
+                _events(gid, f"turns.events of {where}", t.events)
         live = self.live(gid)
         cat = ev.catalogue(live.campaign)
         return {
@@ -506,11 +652,18 @@ class WarRoom:
         day at 24-hour steps)."""
         with self.sessions() as s:
             g = self._game(s, gid)
-            if g.status != "finished":
+            row = self._checked(g)
+            if row["status"] != "finished":
                 raise WebError(409, f"game {gid} is being played; its record is sealed")
             turns = s.scalars(select(Turn).where(Turn.game_id == gid).order_by(Turn.n)).all()
-            return {"scenario": g.scenario, "scenario_hash": g.scenario_hash, "seed": g.seed,
-                    "params": g.params, "orders": [o for t in turns for o in t.orders],
+            for t in turns:
+                where = _turn(gid, t, row["day"])[2]
+                _step_orders(gid, f"turns.orders of {where}", t.orders)
+                _texts(gid, f"turns.digests of {where}", t.digests)
+            return {"scenario": row["scenario"],
+                    "scenario_hash": _text(gid, "games.scenario_hash", g.scenario_hash),
+                    "seed": row["seed"], "params": row["params"],
+                    "orders": [o for t in turns for o in t.orders],
                     "digests": [d for t in turns for d in t.digests]}
 
     # ---- memory -----------------------------------------------------------------------
@@ -542,29 +695,50 @@ class WarRoom:
     def _rebuild(self, gid: str) -> Live:
         turns_t = Turn.__table__
         with self.sessions() as s:
-            g = self._game(s, gid)
-            seats = [_seat(x) for x in self._seats(s, gid)]
+            row = self._checked(self._game(s, gid))
+            seats = _checked_seats(row, self._seats(s, gid))
             turns = s.execute(select(turns_t.c.n, turns_t.c.day0, turns_t.c.orders,
                                      turns_t.c.digests)  # not the pictures: big, not needed
                               .where(turns_t.c.game_id == gid).order_by(turns_t.c.n)).all()
-            since = max(0, g.day - VIEW_EVENT_DAYS)
-            recent = s.execute(select(turns_t.c.day0, turns_t.c.events)
+            since = max(0, row["day"] - VIEW_EVENT_DAYS)
+            recent = s.execute(select(turns_t.c.n, turns_t.c.day0, turns_t.c.events)
                                .where(turns_t.c.game_id == gid, turns_t.c.day0 >= since)
                                .order_by(turns_t.c.n)).all()
         humans = [x.side for x in seats if x.kind == "human"]
-        self.ensure(g.scenario)
-        c = ev.new_campaign(g.scenario, g.seed, g.params, humans)
+        try:
+            c = ev.new_campaign(row["scenario"], row["seed"], row["params"], humans)
+        except StavkaError as exc:
+            raise Damaged(gid, "games.params", f"are refused by the engine "
+                          f"({_clip(str(exc), 120)})") from None
         for t in turns:
-            if t.n == 0:
-                _same(gid, c, t.digests[0])
+            n, day0, where = _turn(gid, t, row["day"])
+            digests = _texts(gid, f"turns.digests of {where}", t.digests)
+            if n == 0:
+                if not digests:
+                    raise Damaged(gid, f"turns.digests of {where}", "is empty")
+                _same(gid, c, digests[0])
                 continue
-            for i, todays in enumerate(t.orders):  # one entry per step
-                ev.step(c, [o for _, o in todays], humans)
-                _same(gid, c, t.digests[i])
-        if ev.day(c) != g.day:
-            raise WebError(409, f"game {gid}: record ends on day {ev.day(c)}, game says {g.day}")
-        return Live(c, humans, _row(g), seats, turns[-1].n if turns else 0,
-                    deque((int(d), list(e)) for d, e in recent))
+            orders = _step_orders(gid, f"turns.orders of {where}", t.orders)
+            if len(digests) != len(orders):
+                raise Damaged(gid, f"turns.digests of {where}",
+                              f"has {len(digests)} digests for {len(orders)} steps")
+            for i, todays in enumerate(orders):  # one entry per step
+                if ev.done(c):
+                    raise Damaged(gid, f"turns.orders of {where}",
+                                  "has steps after the campaign's end")
+                try:
+                    ev.step(c, [o for _, o in todays], humans)
+                except StavkaError as exc:
+                    raise Damaged(gid, f"turns.orders of {where}", f"are refused by the "
+                                  f"engine on day {ev.day(c)} ({_clip(str(exc), 120)})") from None
+                _same(gid, c, digests[i])
+        if ev.day(c) != row["day"]:
+            raise WebError(409, f"game {gid}: record ends on day {ev.day(c)}, "
+                           f"game says {row['day']}")
+        for r in recent:
+            _events(gid, f"turns.events of {_turn(gid, r, row['day'])[2]}", r.events)
+        return Live(c, humans, row, seats, turns[-1].n if turns else 0,
+                    deque((int(r.day0), list(r.events)) for r in recent))
 
     def _remember(self, gid: str, live: Live) -> None:
         with self._guard:
@@ -609,6 +783,44 @@ def _row(g: Game) -> dict[str, Any]:
 
 def _seat(x: Seat) -> SeatNow:
     return SeatNow(x.id, x.side, x.kind, x.token_sha256, bool(x.ended), list(x.orders or []))
+
+
+def _checked_seats(row: dict[str, Any], seats: list[Seat]) -> list[SeatNow]:
+    """A game's seats rows (in seat id order), each field checked (:class:`Damaged`)."""
+    gid = str(row["id"])
+    sides = ev.scenario_info(row["scenario"])["sides"]
+    out = []
+    for x in seats:
+        side = _text(gid, "seats.side", x.side)
+        if side not in sides:
+            raise _bad(gid, "seats.side", side, f"a side of {row['scenario']}")
+        if x.kind not in ("human", "ai"):
+            raise _bad(gid, f"seats.kind of side {side}", x.kind, "'human' or 'ai'")
+        if x.token_sha256 is not None:
+            _text(gid, f"seats.token_sha256 of side {side}", x.token_sha256)
+        if not isinstance(x.ended, bool | int):
+            raise _bad(gid, f"seats.ended of side {side}", x.ended, "true or false")
+        _texts(gid, f"seats.orders of side {side}", x.orders)
+        out.append(_seat(x))
+    return out
+
+
+def _turn(gid: str, t: Any, last_day: int) -> tuple[int, int, str]:
+    """A turns row's number and first day, checked, and how a message names it."""
+    n = _whole(gid, "turns.n", t.n, 0, 10**9)
+    day0 = _whole(gid, f"turns.day0 of turn {n}", t.day0, 0, last_day)
+    return n, day0, f"turn {n} (from day {day0})"
+
+
+def _damaged_entry(g: Game, why: str) -> dict[str, Any]:
+    """A damaged game as the games list shows it: ``status`` "damaged", ``damage`` the
+    one-line reason its own endpoints answer with (409), nothing read from the damage."""
+    scenario = g.scenario[:100] if isinstance(g.scenario, str) else None
+    return {"id": str(g.id), "scenario": scenario,
+            "name": None, "seed": None, "params": {}, "turn_days": None, "status": "damaged",
+            "day": None, "days": None, "date": None, "digest": None, "seats": {},
+            "waiting_for": [], "created": g.created if _number(g.created) else None,
+            "damage": why}
 
 
 def _public(g: dict[str, Any], seats: list[SeatNow]) -> dict[str, Any]:
@@ -718,6 +930,21 @@ class Sweeps:
                 raise WebError(422, f"unknown parameter {name!r:.60}; scenario {scenario} has: "
                                     f"{', '.join(info['parameters']) or 'none'}, or any rule "
                                     "as rules.NAME")
+        if compare:  # one parameter, compared at different values: as `stavka sweep --vary`
+            name, values = compare
+            if name in params:
+                raise WebError(422, f"compare.param: {name!r:.60} is also in params; a "
+                                    "parameter is either set or compared")
+            seen: list[Any] = []
+            for i, v in enumerate(values):
+                try:
+                    value = ev.sweep_value(scenario, name, v)
+                except StavkaError as exc:
+                    raise WebError(422, f"compare.values[{i}]: {exc}") from None
+                if value in seen:
+                    raise WebError(422, f"compare.values[{i}]: value {v!r:.40} given twice "
+                                        f"(as compare.values[{seen.index(value)}])")
+                seen.append(value)
         for v in compare[1] if compare else [None]:  # every setting, checked by the engine
             ev.new_campaign(scenario, 0, {**params, **({compare[0]: v} if compare else {})},
                             [])  # InputError (422) for a value out of type or range
@@ -780,7 +1007,7 @@ class Sweeps:
             if job is None:
                 raise WebError(404, f"unknown sweep {jid!r}")
             out = _sweep_row(job)
-            out["result"] = job.result
+            out["result"] = job.result if out["status"] != "damaged" else None
         if out["status"] == "running" and jid in self.progress:
             out["done"], out["total"] = self.progress[jid]
         return out
@@ -798,6 +1025,17 @@ class Sweeps:
 
 
 def _sweep_row(j: SweepJob) -> dict[str, Any]:
-    return {"id": j.id, "scenario": j.scenario, "runs": j.runs, "seed": j.seed,
-            "params": j.params, "compare": j.compare, "status": j.status, "done": j.done,
-            "total": j.total, "error": j.error, "created": j.created}
+    """A sweeps row as the API shows it; one whose stored JSON is damaged is shown with
+    status "damaged" and ``error`` naming the field (the row is left as it is)."""
+    out = {"id": j.id, "scenario": j.scenario, "runs": j.runs, "seed": j.seed,
+           "params": j.params, "compare": j.compare, "status": j.status, "done": j.done,
+           "total": j.total, "error": j.error, "created": j.created}
+    for name, v, want in (("params", j.params, dict), ("compare", j.compare, list | None),
+                          ("result", j.result, dict | None)):
+        if not isinstance(v, want) or isinstance(v, NotJSON):
+            out.update(status="damaged", error=f"sweep {j.id}: damaged record: sweeps.{name} "
+                       f"{'is not JSON' if isinstance(v, NotJSON) else 'has the wrong type'}")
+            if name != "result":
+                out[name] = None
+            break
+    return out

@@ -10,8 +10,21 @@ from __future__ import annotations
 import numpy as np
 
 from stavka.engine.context import Ctx
-from stavka.enums import A_ATTACK, A_DEFEND, A_HOLD, A_MOVE, A_NONE, ACTIVE, KINDS, STANCES
+from stavka.engine.legality import passes
+from stavka.enums import (
+    A_ATTACK,
+    A_DEFEND,
+    A_HOLD,
+    A_MOVE,
+    A_NONE,
+    A_RAIL,
+    ACTIVE,
+    KINDS,
+    RAIL,
+    STANCES,
+)
 from stavka.world import graph
+from stavka.world.counts import group_sum
 from stavka.world.flat import distinct, flat, take_rows
 
 
@@ -84,6 +97,8 @@ def doctrine(ctx: Ctx) -> None:
         (s.action == A_NONE) | (s.action == A_HOLD) | (s.action == A_DEFEND))
     if defenders.any() and st.rules.on("salient_withdraw"):
         defenders = _withdraw_from_salients(ctx, defenders, enemy_node, men)
+    if defenders.any() and st.rules.on("reserve_dispatch"):
+        defenders = _dispatch_reserves(ctx, defenders, enemy_node, men)
     if defenders.any():
         _defend(ctx, defenders, enemy_node, men)
 
@@ -220,6 +235,99 @@ def _withdraw_from_salients(ctx: Ctx, defenders: np.ndarray, enemy_node: np.ndar
     flat(s.progress)[g] = 0.0
     out = defenders.copy()
     flat(out)[g] = False
+    return out
+
+
+def _dispatch_reserves(ctx: Ctx, defenders: np.ndarray, enemy_node: np.ndarray,
+                       men_at: _Men) -> np.ndarray:
+    """``rules.reserve_dispatch``: send reserves to threatened cities; returns the
+    defenders [R, F] left to :func:`_defend`.
+
+    A *threatened city* of a side is a region with victory points held by its alliance
+    next to an enemy-held one. Its *shortfall* is ``max(vp x rules.garrison_men_per_vp,
+    rules.cover_ratio x the enemy men next to it)`` less the side's men there and on the
+    way there (marching or by rail). A *reserve* is a defender standing where no enemy is
+    next to it. Each reserve picks the city of its front with a shortfall that is nearest
+    (rail km where its alliance's railway runs, else land km, less ``vp x
+    rules.target_km_per_vp``); per city the reserves go nearest first, then in formation
+    order, while the men sent before them are short of the shortfall, and only as the
+    garrison rule of their own region lets them leave (:func:`_may_leave`). They go by
+    rail if the railway is theirs today, else on foot. A reserve a city could use but
+    does not need today stays, dug in. Men on the way count the next day, so a city is
+    not sent more than it lacks. Defenders at the front, and reserves no city with a
+    shortfall can use, are left to :func:`_defend`.
+    """
+    st, s = ctx.st, ctx.s
+    N, S = st.N, st.S
+    near = graph.next_to(enemy_node, ctx.derived.neighbours())  # [R, S, N]
+    own = st.alliance[s.owner][:, None, :] == st.alliance[None, :, None]  # [R, S, N]
+    city = near & own & (st.vp > 0)[None, None, :]
+    if not city.any():
+        return defenders
+    fl = np.flatnonzero(defenders)
+    r_i, f_i = np.divmod(fl, st.F)
+    sd, loc = st.fside[f_i], flat(s.loc)[fl]
+    rear = ~near[r_i, sd, loc]
+    fl, r_i, f_i, sd, loc = fl[rear], r_i[rear], f_i[rear], sd[rear], loc[rear]
+    if fl.size == 0:
+        return defenders
+    # the shortfall of each threatened city [R * S * N] (0 elsewhere)
+    cr, cs, cn = np.nonzero(city)
+    need = np.maximum(st.vp[cn] * st.rules.garrison_men_per_vp,
+                      st.rules.cover_ratio * _adjacent_enemy_men(ctx, cr, cs, cn))
+    going = (((s.action == A_MOVE) | (s.action == A_RAIL))
+             & ((s.status == ACTIVE) | (s.status == RAIL)) & (s.target >= 0)
+             & (s.target != s.loc))
+    gr, gf = np.nonzero(going)
+    on_way = group_sum((gr * S + st.fside[gf]) * N + s.target[gr, gf],
+                       s.strength[gr, gf, 0], ctx.R * S * N)
+    short = np.zeros(ctx.R * S * N)
+    at = (cr * S + cs) * N + cn
+    short[at] = np.maximum(need - flat(men_at())[at] - on_way[at], 0.0)
+    cols = np.nonzero((short.reshape(ctx.R, S, N) > 0).any(axis=(0, 1)))[0]
+    if cols.size == 0:
+        return defenders
+    # each reserve's city, chosen once per (replica, side, region)
+    grp, inv = distinct((r_i * S + sd) * N + loc, ctx.R * S * N)
+    g_rs, g_l = np.divmod(grp, N)
+    g_al = st.alliance[g_rs % S]
+    rail = st.rail_dist[g_al[:, None], g_l[:, None], cols[None, :]]
+    dist = np.where(np.isfinite(rail), rail, st.land_dist[g_l[:, None], cols[None, :]])
+    cand = (short[g_rs[:, None] * N + cols[None, :]] > 0) & np.isfinite(dist) & (
+        st.front[cols][None, :] == st.front[g_l][:, None])
+    cost = np.where(cand, dist - st.vp[cols][None, :] * st.rules.target_km_per_vp, np.inf)
+    pick = np.argmin(cost, axis=1)
+    g_has = np.isfinite(cost[np.arange(grp.size), pick])
+    has = g_has[inv]
+    if not has.any():
+        return defenders
+    tgt = cols[pick][inv]
+    km = dist[np.arange(grp.size), pick][inv]
+    # per city, nearest first, then formation order: send while the men before are short
+    k = np.flatnonzero(has)
+    key = ((r_i[k] * S + sd[k]) * N + tgt[k])
+    order = np.lexsort((f_i[k], km[k], key))
+    k, key = k[order], key[order]
+    men_f = take_rows(s.strength, fl[k])[:, 0]
+    before = _running_men(key, men_f) - men_f
+    send = np.zeros(fl.shape, dtype=bool)
+    send[k] = before < short[key]
+    send &= _may_leave(ctx, fl, send, men_at)
+    # a reserve a city could use but does not need today stays where it is (dug in); the
+    # next day's shortfalls decide again
+    out = defenders.copy()
+    flat(out)[fl[has]] = False
+    flat(s.action)[fl[has & ~send]] = A_DEFEND
+    g = np.flatnonzero(send)
+    if g.size == 0:
+        return out
+    by_rail = passes(ctx, r_i[g], f_i[g], A_RAIL, tgt[g], only=("rail_route", "rail_held"))
+    for mask, act in ((by_rail, A_RAIL), (~by_rail, A_MOVE)):
+        sel = fl[g[mask]]
+        flat(s.action)[sel] = act
+        flat(s.target)[sel] = tgt[g[mask]]
+        flat(s.progress)[sel] = 0.0
+        flat(s.rail_depart)[sel] = ctx.day if act == A_RAIL else -1
     return out
 
 

@@ -240,6 +240,14 @@ class Rules:
         "1: when a front's stance is no longer attack, the AI's own attacks there end and "
         "its formations choose again under the new stance (scripted and player orders run "
         "on); 0: an attack the doctrine began goes on to its objective whatever the stance")
+    reserve_dispatch: float = _switch(
+        "1: the defending side's command sends reserves to its threatened cities - a "
+        "victory region next to the enemy short of max(vp x garrison_men_per_vp, "
+        "cover_ratio x the enemy men next to it), counting men on the way, gets idle "
+        "formations from regions no enemy is next to, the nearest first (by rail where "
+        "its own railway runs, else on foot), until the shortfall is met, each source "
+        "keeping its own garrison; 0: reserves move only as the doctrine's idle "
+        "defenders do")
     retreat_off_axis: float = _switch(
         "1: a broken defender does not retreat onto the attackers' axis - the neighbour "
         "their march takes next from the battle toward their objective - unless no other "

@@ -27,7 +27,14 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from stavka.atomic import atomic_write, check_output_dir, check_regular, read_regular
+from stavka.atomic import (
+    atomic_write,
+    check_output_dir,
+    check_owned_dir,
+    check_regular,
+    read_regular,
+    text_marker,
+)
 from stavka.errors import IllegalOrderError, InputError, StavkaError
 from stavka.world.digest import DIGEST_VERSION, digested
 
@@ -463,6 +470,8 @@ def prepare(path: str | Path, *, scenario: str | Path | None = None, any_version
                 raise InputError(f"--report {show(report_dir)}: would overwrite the replay "
                                  "being read")
             check_output_dir(out)
+            # a folder of the user's is not written into: empty, or a sync report's own
+            check_owned_dir(out, {"sync.txt": text_marker("replay ")})
         except OSError as exc:
             raise InputError(f"--report {show(report_dir)}: cannot write there "
                              f"({exc.strerror or exc})") from None

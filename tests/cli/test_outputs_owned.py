@@ -159,3 +159,20 @@ def test_a_range_of_unicode_digits_is_malformed(capsys, tmp_path):
 def test_an_unknown_subject_names_the_subjects(capsys, cmd):
     err = one_error(capsys, cmd, "foo", "x")
     assert f"unknown subject 'foo': stavka {cmd} campaign or cdb90" in err
+
+
+def test_replay_report_folder_must_be_empty_or_a_sync_report(capsys, tmp_path):
+    rep = tmp_path / "r.json"
+    code, _, err = run(capsys, "run", MINI, "--days", "2", "--quiet", "--save-replay", str(rep))
+    assert code == 0, err
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "sync.txt").write_text("my own sync notes\n")
+    err = one_error(capsys, "replay", str(rep), "--quiet", "--report", str(mine))
+    assert "holds no sync.txt written by stavka" in err
+    assert (mine / "sync.txt").read_text() == "my own sync notes\n"
+    out = tmp_path / "sync"
+    for _ in range(2):  # its own folder is written again
+        code, _, err = run(capsys, "replay", str(rep), "--quiet", "--report", str(out))
+        assert code == 0, err
+    assert (out / "sync.txt").read_text().startswith("replay ")

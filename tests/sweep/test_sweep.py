@@ -266,6 +266,33 @@ def test_a_stopped_worker_is_killed_and_the_sweep_exits(tmp_path):
     assert int(proc.stdout.split()[-1]) >= 1
 
 
+def test_a_worker_hung_in_the_first_batch_is_caught_too(tmp_path):
+    # one worker, one batch, and it sleeps for good: no batch ever finished to compare
+    # with, so the first batch's own bound (FIRST_S_PER_STEP, at least STALL_MIN_S)
+    # applies; the batch runs again on a new pool. In a child process with a deadline:
+    # before the bound existed this sweep never ended.
+    marker = tmp_path / "hung-first"
+    code = (
+        "import sys; from pathlib import Path; import stavka; "
+        "from stavka.sweep import runner, sweep; "
+        "runner.STALL_MIN_S, runner.FIRST_S_PER_STEP = 3.0, 0.0; "
+        f"r = sweep(stavka.load({str(MINI)!r}), 4, days={DAYS}, seed=3, "
+        f"backend='process', workers=1, batch_size=4, out=Path({str(tmp_path / 'out')!r}), "
+        "plots=False); print('retries', r.timing['retries'])")
+    env = {**os.environ, HANG_ONCE_ENV: str(marker)}
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert marker.exists()
+    assert int(proc.stdout.split()[-1]) >= 1  # (a new worker starting slower than 3 s is one more)
+
+
+def test_the_first_batch_bound_scales_with_its_work():
+    """600 s at least; the flagship's default batch (1,000 replicas x 100 days) 5,000 s."""
+    assert runner_mod.STALL_MIN_S == 600.0
+    assert runner_mod.FIRST_S_PER_STEP * 1000 * 100 == pytest.approx(5000.0)
+
+
 def test_a_stop_of_the_whole_sweep_does_not_count_against_the_pool(monkeypatch):
     # Ctrl-Z or a suspended machine stops the sweep and its workers alike: the time it
     # stood still is not the pool's, and the watchdog's deadline moves on by it

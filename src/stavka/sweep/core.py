@@ -170,12 +170,14 @@ def _tasks(plan: _Plan, stored: list[BatchKey], batch: int) -> list[Task]:
     for k in stored:
         by_combo.setdefault(k.combo, []).append(k)
     out: list[Task] = []
+    spec = plan.loaded.spec
+    steps = (spec.days if plan.days is None else plan.days) * 24 // spec.step_hours
     for c, params in enumerate(plan.grid.combos()):
         items = tuple(params.items())
         for first, count in _missing(plan.runs, by_combo.get(c, [])):
             for f in range(first, first + count, batch):
                 key = BatchKey(c, f, min(batch, first + count - f))
-                out.append(Task(key, items, plan.seed, plan.days, plan.record))
+                out.append(Task(key, items, plan.seed, plan.days, plan.record, steps))
     return out
 
 

@@ -44,11 +44,17 @@ BACKENDS = ("serial", "process", "dask")
 #: The watchdog. Once a batch has finished, the pool must finish the next one within
 #: ``max(STALL_MIN_S, STALL_FACTOR x the longest wait between two finished batches so
 #: far)`` seconds; if it does not, every batch in flight counts as a failed try, the pool
-#: is rebuilt (its workers killed) and they run again. Before the first batch
-#: finishes there is nothing to compare with, and no watchdog. Seen once: a worker left
-#: a zombie after the virtual machine was suspended, and the sweep slept for hours.
+#: is rebuilt (its workers killed) and they run again. Seen once: a worker left a zombie
+#: after the virtual machine was suspended, and the sweep slept for hours.
 STALL_MIN_S = 600.0
 STALL_FACTOR = 10.0
+#: Before the first batch finishes there is no wait to compare with: the first must
+#: finish within ``max(STALL_MIN_S, FIRST_S_PER_STEP x the replicas x steps of the
+#: largest batch in flight)``. 0.05 s a replica-step is some 15 times a campaign step at
+#: one replica on a 2-core machine (3.2 ms: README, "Speed") and 700 times one in a batch
+#: of 1,000: a bound for a worker that will never answer, not a forecast. The flagship's
+#: default batch (1,000 x 100 days) gets 5,000 s.
+FIRST_S_PER_STEP = 0.05
 #: The watchdog waits in slices this long (seconds); a slice that ends more than this
 #: late was a stop of the whole process (Ctrl-Z, a suspended machine), not the pool's.
 WATCH_SLICE_S = 5.0
@@ -83,6 +89,7 @@ class Task:
     seed: int
     days: int
     record: str = ""  # "daily": the batch also returns its daily history (daily.* arrays)
+    steps: int = 0  # the steps a replica runs at most (the first batch's watchdog)
 
 
 Columns = dict[str, np.ndarray]
@@ -412,11 +419,11 @@ def _execute_pool(tasks: list[Task], pool: _Pool, depth: int,
         while pending and len(inflight) < depth:  # a short queue: Ctrl-C stops soon
             task = pending.popleft()
             inflight[pool.submit(task)] = task
-        limit: float | None = (None if longest is None
-                               else max(STALL_MIN_S, STALL_FACTOR * longest))
+        limit = (max(STALL_MIN_S, STALL_FACTOR * longest) if longest is not None
+                 else max(STALL_MIN_S, FIRST_S_PER_STEP * max(
+                     t.key.count * max(t.steps, 1) for t in inflight.values())))
         done, last = _wait_awake(list(inflight), last, limit)
         if not done:  # stalled: no batch finished in time; start again on a new pool
-            assert limit is not None
             stalled = SweepStalled(f"no batch finished in {limit:.0f} s (watchdog)")
             for task in inflight.values():
                 failed(task, stalled)

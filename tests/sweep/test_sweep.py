@@ -287,12 +287,6 @@ def test_a_worker_hung_in_the_first_batch_is_caught_too(tmp_path):
     assert int(proc.stdout.split()[-1]) >= 1  # (a new worker starting slower than 3 s is one more)
 
 
-def test_the_first_batch_bound_scales_with_its_work():
-    """600 s at least; the flagship's default batch (1,000 replicas x 100 days) 5,000 s."""
-    assert runner_mod.STALL_MIN_S == 600.0
-    assert runner_mod.FIRST_S_PER_STEP * 1000 * 100 == pytest.approx(5000.0)
-
-
 def test_a_stop_of_the_whole_sweep_does_not_count_against_the_pool(monkeypatch):
     # Ctrl-Z or a suspended machine stops the sweep and its workers alike: the time it
     # stood still is not the pool's, and the watchdog's deadline moves on by it

@@ -287,6 +287,27 @@ def test_a_worker_hung_in_the_first_batch_is_caught_too(tmp_path):
     assert int(proc.stdout.split()[-1]) >= 1  # (a new worker starting slower than 3 s is one more)
 
 
+def test_a_hung_dask_worker_is_replaced(tmp_path):
+    # on the local dask cluster a batch that sleeps for good holds its worker's thread:
+    # the watchdog restarts the cluster's workers (their nannies kill the hung one), sends
+    # the scenario again and runs the batch on the new ones. In a child process with a
+    # deadline: before, the batch failed three times on the hung worker's thread.
+    marker = tmp_path / "hung-dask"
+    code = (
+        "import sys; from pathlib import Path; import stavka; "
+        "from stavka.sweep import runner, sweep; "
+        "runner.STALL_MIN_S, runner.STALL_FACTOR, runner.FIRST_S_PER_STEP = 5.0, 0.0, 0.0; "
+        f"r = sweep(stavka.load({str(MINI)!r}), {RUNS}, vary={VARY!r}, days={DAYS}, seed=3, "
+        f"backend='dask', workers=2, batch_size=2, out=Path({str(tmp_path / 'out')!r}), "
+        "plots=False); print('retries', r.timing['retries'])")
+    env = {**os.environ, HANG_ONCE_ENV: str(marker)}
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, timeout=240)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert marker.exists()
+    assert int(proc.stdout.split()[-1]) >= 1
+
+
 def test_a_stop_of_the_whole_sweep_does_not_count_against_the_pool(monkeypatch):
     # Ctrl-Z or a suspended machine stops the sweep and its workers alike: the time it
     # stood still is not the pool's, and the watchdog's deadline moves on by it

@@ -66,7 +66,8 @@ WATCH_SLICE_S = 5.0
 FAIL_ONCE_ENV = "STAVKA_SWEEP_FAIL_ONCE"
 CRASH_ONCE_ENV = "STAVKA_SWEEP_CRASH_ONCE"
 #: ... or sleeps for good in its worker (the watchdog's case), or stops its worker
-#: (SIGSTOP: deaf to SIGTERM, as after a suspended machine); process backend only.
+#: (SIGSTOP: deaf to SIGTERM, as after a suspended machine); the stop on the process
+#: backend only, the sleep on the local dask cluster too.
 HANG_ONCE_ENV = "STAVKA_SWEEP_HANG_ONCE"
 STOP_ONCE_ENV = "STAVKA_SWEEP_STOP_ONCE"
 CODE_KEY = "__code__"
@@ -237,8 +238,10 @@ class _Pool:
     """An executor that can be rebuilt when a worker process dies."""
 
     def __init__(self, make: Callable[[], Executor], fn: Callable[..., Columns], slots: int,
-                 args: tuple[Any, ...] = (), close: Callable[[], None] | None = None):
+                 args: tuple[Any, ...] = (), close: Callable[[], None] | None = None,
+                 renew: Callable[[], tuple[Any, ...]] | None = None):
         self._make, self._fn, self._args, self._close = make, fn, args, close
+        self._renew = renew  # replaces the workers themselves; returns the new args
         self.slots = max(1, slots)  # batches it can run at once
         self.ex = make()
 
@@ -247,6 +250,8 @@ class _Pool:
 
     def restart(self) -> None:
         self.shutdown()
+        if self._renew is not None:
+            self._args = self._renew()
         self.ex = self._make()
 
     def shutdown(self) -> None:
@@ -326,19 +331,28 @@ def _dask_pool(loaded: Loaded, workers: int, cluster: str | None) -> _Pool:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         where = f"--cluster {cluster}" if cluster else "local dask cluster"
         raise InputError(f"{where}: cannot connect ({first})") from None
-    shared = client.scatter(loaded, broadcast=True, hash=False)
+    box = [client.scatter(loaded, broadcast=True, hash=False)]
     # an existing cluster has the threads it has, whatever --workers says
     slots = workers if local is not None else sum(
         int(w.get("nthreads", 1)) for w in client.scheduler_info()["workers"].values())
 
+    def renew() -> tuple[Any, ...]:
+        """The local cluster's workers restarted (a hung or stopped one is killed by its
+        nanny) and the scenario sent to the new ones. Not on a cluster of the user's: a
+        restart there would end other clients' work too."""
+        client.restart(wait_for_workers=True)
+        box[0] = client.scatter(loaded, broadcast=True, hash=False)
+        return (box[0],)
+
     def close() -> None:
         with contextlib.suppress(Exception):  # drop the scenario first: no "lost data" log
-            shared.release()
+            box[0].release()
         client.close()
         if local is not None:
             local.close()
 
-    return _Pool(lambda: client.get_executor(pure=False), run_remote, slots, (shared,), close)
+    return _Pool(lambda: client.get_executor(pure=False), run_remote, slots, (box[0],), close,
+                 renew if local is not None else None)
 
 
 @contextlib.contextmanager

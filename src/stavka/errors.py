@@ -87,10 +87,13 @@ def quoted(text: str, limit: int = 40) -> str:
 
 
 def did_you_mean(name: str, choices: list[str] | tuple[str, ...]) -> str:
-    """Return ``" (did you mean 'x'?)"`` for the closest choice, or ``""``."""
+    """Return ``" (did you mean 'x'?)"`` for the closest choice, or ``""``. A choice that
+    differs only in case is the closest (``MUD`` -> ``mud``)."""
     import difflib
 
-    close = difflib.get_close_matches(str(name), [str(c) for c in choices], n=1, cutoff=0.6)
+    options = [str(c) for c in choices]
+    folded = [c for c in options if c.casefold() == str(name).casefold()]
+    close = folded or difflib.get_close_matches(str(name), options, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 

@@ -176,3 +176,11 @@ def test_replay_report_folder_must_be_empty_or_a_sync_report(capsys, tmp_path):
         code, _, err = run(capsys, "replay", str(rep), "--quiet", "--report", str(out))
         assert code == 0, err
     assert (out / "sync.txt").read_text().startswith("replay ")
+
+
+@pytest.mark.parametrize(("arg", "hint"), [
+    ("rules.ground_speed.MUD=0.6", "did you mean 'mud'"),
+    ("rules.Truck_Range_KM=300", "did you mean 'truck_range_km'"),
+])
+def test_a_name_in_the_wrong_case_is_suggested(capsys, arg, hint):
+    assert hint in one_error(capsys, "run", MINI, "--days", "1", "--quiet", "--set", arg)

@@ -174,16 +174,31 @@ def check_owned_file(path: str | os.PathLike[str], ours: Callable[[Path], bool],
                                     f"remove it")
 
 
+def _bare(p: Path) -> bool:
+    """Whether folder ``p`` holds nothing of a user's: only hidden entries (``.DS_Store``,
+    a stavka temp file) and folders that are themselves bare (the empty ``plots/`` and
+    ``sweep/`` an interrupted run leaves)."""
+    for e in p.iterdir():
+        if e.name.startswith("."):
+            continue
+        if e.is_symlink() or not e.is_dir() or not _bare(e):
+            return False
+    return True
+
+
 def check_owned_dir(path: str | os.PathLike[str],
                     markers: dict[str, Callable[[Path], bool]]) -> None:
-    """Raise OSError (``EEXIST``) if folder ``path`` exists, is not empty and holds none of
-    ``markers`` (a file name and a test of that file) as a file this command wrote. A
-    missing or empty folder passes; so does one written before (its files are replaced)."""
+    """Raise OSError (``EEXIST``) if folder ``path`` exists, holds something of a user's
+    (anything but hidden entries and empty folders) and none of ``markers`` (a file name
+    and a test of that file) as a regular file this command wrote (a link is not one: the
+    writer would refuse to replace it). A missing or bare folder passes; so does one
+    written before (its files are replaced)."""
     p = Path(path)
-    if not p.is_dir() or not any(p.iterdir()):
+    if not p.is_dir() or _bare(p):
         return
     for name, ours in markers.items():
-        if os.path.lexists(p / name) and ours(p / name):
+        m = p / name
+        if os.path.lexists(m) and not m.is_symlink() and m.is_file() and ours(m):
             return
     raise OSError(errno.EEXIST, f"not empty and holds no {' or '.join(markers)} written by "
                                 f"stavka; choose another folder or empty it")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import importlib
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Any, NamedTuple
@@ -326,24 +327,24 @@ def _is_summary(doc: Any) -> bool:
     return isinstance(doc, dict) and {"scenario", "seed", "digest"} <= doc.keys()
 
 
-def _is_replay(doc: Any) -> bool:
-    from stavka.replay import REPLAY_FORMAT
-
-    return isinstance(doc, dict) and doc.get("format") == REPLAY_FORMAT
-
-
 def _check_report_dir(value: str) -> None:
-    from stavka.atomic import check_output_dir, check_owned_dir, json_marker
+    from stavka.atomic import check_output_dir, check_output_file, check_owned_dir, json_marker
 
     check_output_dir(value)
     check_owned_dir(value, {"summary.json": json_marker(_is_summary)})
+    for name in REPORT_FILES:  # a folder or a link where a report file goes: refused now
+        try:
+            check_output_file(Path(value) / name)
+        except OSError as exc:
+            raise OSError(exc.errno, f"{name} {exc.strerror}") from None
 
 
 def _check_replay_file(value: str) -> None:
     from stavka.atomic import check_output_file, check_owned_file, json_marker
+    from stavka.replay import is_replay_document
 
     check_output_file(value)
-    check_owned_file(value, json_marker(_is_replay), "a stavka replay file")
+    check_owned_file(value, json_marker(is_replay_document), "a stavka replay file")
 
 
 def _check_outputs(report: str | None, save_replay: str | None) -> None:
@@ -413,11 +414,29 @@ def _register_lazy() -> None:
 _register_lazy()
 
 
+#: An argument that Python's ``int()`` reads as a whole number but a person would not write
+#: as one: digit groups (``1_0`` is 10) or digits of another script (full-width ``１``).
+_LOOSE_INT = re.compile(r"[+-]?[\d_]+")
+_PLAIN_INT = re.compile(r"[+-]?[0-9]+")
+
+
+def _check_numbers(args: list[str]) -> None:
+    """Refuse an argument (or an ``--option=value``'s value) that is a number only to
+    ``int()``: every count and seed is written in plain digits 0-9, as ``--set`` and
+    ``--vary`` values are (:func:`stavka.world.static.coerce_param`)."""
+    for tok in args:
+        value = tok.split("=", 1)[1] if tok.startswith("--") and "=" in tok else tok
+        if _LOOSE_INT.fullmatch(value) and not _PLAIN_INT.fullmatch(value):
+            raise InputError(f"{shown_text(value, 40)!r} is not a number as written: use the "
+                             f"digits 0-9, with no '_'")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app, turning every user error into one line and exit 2."""
     args = list(sys.argv[1:] if argv is None else argv) or ["--help"]
     keep_freed_memory()  # the stavka command's own process (stavka.malloc)
     try:
+        _check_numbers(args)
         # without standalone mode click returns (not raises) the code of a Ctrl-C
         rc = app(args=args, standalone_mode=False, prog_name="stavka")
     except ScenarioError as exc:

@@ -31,7 +31,9 @@ from stavka.atomic import (
     atomic_write,
     check_output_dir,
     check_owned_dir,
+    check_owned_file,
     check_regular,
+    json_marker,
     read_regular,
     text_marker,
 )
@@ -175,11 +177,18 @@ def to_document(c: Campaign) -> dict[str, Any]:
     return doc
 
 
+def is_replay_document(doc: Any) -> bool:
+    """Whether ``doc`` (parsed JSON) is a replay document (:func:`to_document`)."""
+    return isinstance(doc, dict) and doc.get("format") == REPLAY_FORMAT
+
+
 def save_replay(c: Campaign, path: str | Path) -> Path:
     """Write campaign ``c`` as a replay file at ``path`` (atomically). Raises
-    :class:`InputError` if the path cannot be written."""
+    :class:`InputError` if the path cannot be written, or holds a file that is not a
+    replay (it would be lost: a replay replaces only a replay)."""
     text = json.dumps(to_document(c), indent=1) + "\n"
     try:
+        check_owned_file(path, json_marker(is_replay_document), "a stavka replay file")
         return atomic_write(path, text)
     except OSError as exc:
         raise InputError(f"{path}: cannot write the replay ({exc.strerror or exc})") from None

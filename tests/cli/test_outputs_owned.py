@@ -184,3 +184,66 @@ def test_replay_report_folder_must_be_empty_or_a_sync_report(capsys, tmp_path):
 ])
 def test_a_name_in_the_wrong_case_is_suggested(capsys, arg, hint):
     assert hint in one_error(capsys, "run", MINI, "--days", "1", "--quiet", "--set", arg)
+
+
+@pytest.mark.parametrize("args", [
+    ["run", MINI, "--seed", "1_0", "--days", "1"],
+    ["run", MINI, "--days=1_0"],
+    ["run", MINI, "--seed", "\uff17", "--days", "1"],
+])
+def test_integer_options_are_plain_digits(capsys, args):
+    assert "is not a number as written" in one_error(capsys, *args, "--quiet")
+
+
+def test_a_bare_folder_is_taken_and_a_linked_marker_is_not(capsys, tmp_path):
+    """Hidden files and empty folders (an interrupted run's plots/ and sweep/) hold
+    nothing of a user's; a summary.json that is a link to another report does not make a
+    folder of the user's a report."""
+    bare = tmp_path / "bare"
+    (bare / "plots").mkdir(parents=True)
+    (bare / "sweep").mkdir()
+    (bare / ".DS_Store").write_bytes(b"\0")
+    code, _, err = run(capsys, "validate", "campaign", str(HISTORY), "--runs", "2",
+                       "--quiet", "--out", str(bare))
+    assert code == 0, err
+    assert (bare / ".DS_Store").read_bytes() == b"\0"
+    real = tmp_path / "real"
+    code, _, err = run(capsys, "run", MINI, "--days", "2", "--quiet", "--report", str(real))
+    assert code == 0, err
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    (mixed / "report.html").write_text("mine\n")
+    (mixed / "summary.json").symlink_to(real / "summary.json")
+    err = one_error(capsys, "run", MINI, "--days", "2", "--quiet", "--report", str(mixed))
+    assert "holds no summary.json written by stavka" in err
+    assert (mixed / "report.html").read_text() == "mine\n"
+
+
+def test_a_folder_where_a_report_file_goes_is_refused_before_the_run(capsys, tmp_path,
+                                                                     monkeypatch):
+    out = tmp_path / "o"
+    code, _, err = run(capsys, "run", MINI, "--days", "2", "--quiet", "--report", str(out))
+    assert code == 0, err
+    before = (out / "summary.json").read_bytes()
+    (out / "report.html").unlink()
+    (out / "report.html").mkdir()
+    import stavka.api
+
+    def no_run(*a, **k):
+        raise AssertionError("ran the campaign before checking --report")
+
+    monkeypatch.setattr(stavka.api.Campaign, "run", no_run)
+    err = one_error(capsys, "run", MINI, "--days", "2", "--quiet", "--report", str(out))
+    assert "report.html" in err
+    assert (out / "summary.json").read_bytes() == before
+
+
+def test_the_api_save_replay_replaces_only_a_replay(tmp_path):
+    keep = tmp_path / "keep.txt"
+    keep.write_text("my notes\n")
+    c = stavka.Campaign(MINI, seed=1, trace=True).run(1)
+    with pytest.raises(InputError, match="not a stavka replay file"):
+        c.save_replay(keep)
+    assert keep.read_text() == "my notes\n"
+    c.save_replay(tmp_path / "r.json")
+    c.save_replay(tmp_path / "r.json")  # its own replay is replaced

@@ -109,6 +109,11 @@ def test_refused_orders_give_the_engines_reason_and_change_nothing(client):
     ("post", "/api/games", {"content": b"{bad", "headers": {"content-type": "application/json"}},
      400, "malformed JSON"),
     ("post", "/api/games", {"json": {"seed": -1}}, 422, "body.seed"),
+    # a seed is a JSON integer: true, "7" and 7.0 were taken as 1, 7 and 7
+    ("post", "/api/games", {"json": {"seed": True}}, 422, "body.seed"),
+    ("post", "/api/games", {"json": {"seed": "7"}}, 422, "body.seed"),
+    ("post", "/api/games", {"json": {"seed": 7.0}}, 422, "body.seed"),
+    ("post", "/api/sweeps", {"json": {"seed": True}}, 422, "body.seed"),
     ("post", "/api/games", {"json": {"seats": {"atlantis": "human"}}}, 422, "unknown side"),
     ("post", "/api/games", {"json": {"seats": {"soviet": "robot"}}}, 422, "body.seats.soviet"),
     ("post", "/api/games", {"json": {"scenario": "two-front-1941"}}, 422, "did you mean"),

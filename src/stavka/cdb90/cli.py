@@ -19,7 +19,7 @@ from rich.table import Table
 
 from stavka.atomic import text_marker
 from stavka.combat.params import MODEL_VERSION, VERSIONS, load_params, read_params, write_params
-from stavka.errors import InputError, StavkaError
+from stavka.errors import InputError
 
 DATASETS = ("cdb90",)
 
@@ -63,15 +63,22 @@ def _check_model(model: str) -> None:
 #: report's title (stavka.cdb90.validate.write_predictions, stavka.cdb90.report).
 PREDICTIONS_HEADER = "isqno,p_attacker_win,"
 REPORT_TITLE = "# Combat model "
+#: The files ``validate cdb90 --report`` writes (stavka.cdb90.report.write_report).
+REPORT_FILES = ("validation.md", "reliability.png", "casualties.png")
 
 
 def _is_params(path: Path) -> bool:
     """Whether ``path`` reads as a combat parameters file (what calibrate cdb90 writes)."""
+    from ruamel.yaml import YAML
+
     try:
-        read_params(path)
-    except (StavkaError, OSError, ValueError):
+        params = read_params(path)
+        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    except Exception:  # noqa: BLE001 - unreadable or not YAML: not a parameters file
         return False
-    return True
+    # write_params writes every field: an empty mapping (which reads as the defaults) or
+    # another application's YAML with a field or two of ours is not one
+    return isinstance(data, dict) and set(params.to_dict()) <= set(data)
 
 
 def _check_file_out(flag: str, path: Path, ours: Callable[[Path], bool], what: str) -> None:
@@ -90,11 +97,16 @@ def _check_file_out(flag: str, path: Path, ours: Callable[[Path], bool], what: s
 
 def _check_dir_out(flag: str, path: Path, markers: dict[str, Callable[[Path], bool]]) -> None:
     """As :func:`_check_file_out` for an output folder: empty, or one this command wrote."""
-    from stavka.atomic import check_output_dir, check_owned_dir
+    from stavka.atomic import check_output_dir, check_output_file, check_owned_dir
 
     try:
         check_output_dir(path)
         check_owned_dir(path, markers)
+        for name in REPORT_FILES:  # a folder or a link where a file goes: refused now
+            try:
+                check_output_file(path / name)
+            except OSError as exc:
+                raise OSError(exc.errno, f"{name} {exc.strerror}") from None
     except OSError as exc:
         raise InputError(f"{flag} {path}: cannot write there ({exc.strerror or exc})") from None
     except ValueError as exc:
@@ -154,6 +166,18 @@ def validate_cmd(
         raise InputError(f"--folds must be 0 or >= 2 (got {folds})")
     if runs < 1:
         raise InputError(f"--runs must be >= 1 (got {runs})")
+    from stavka.engine.rng import MAX_SEED
+    from stavka.errors import check_count
+
+    check_count("--seed", seed, 0, MAX_SEED)
+    if out is not None and report is not None:  # the report must not write over --out
+        try:
+            clash = out.resolve() in {(report / f).resolve() for f in REPORT_FILES}
+        except (OSError, ValueError, RuntimeError):
+            clash = False
+        if clash:
+            raise InputError(f"--out {out}: is one of --report's own files "
+                             f"({', '.join(REPORT_FILES)}); choose another name")
     if out is not None:
         _check_file_out("--out", out, text_marker(PREDICTIONS_HEADER), "a predictions file")
     if report is not None:

@@ -38,7 +38,7 @@ def _refuse_special(p: Path) -> None:
     if not stat.S_ISREG(st.st_mode):
         what = "a directory" if stat.S_ISDIR(st.st_mode) else (
             "a symbolic link" if stat.S_ISLNK(st.st_mode) else "not a regular file")
-        raise OSError(errno.EEXIST, f"exists and is {what}")
+        raise OSError(errno.EEXIST, f"exists and is {what}", str(p))
 
 
 def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> Path:

@@ -247,3 +247,17 @@ def test_the_api_save_replay_replaces_only_a_replay(tmp_path):
     assert keep.read_text() == "my notes\n"
     c.save_replay(tmp_path / "r.json")
     c.save_replay(tmp_path / "r.json")  # its own replay is replaced
+
+
+def test_a_folder_where_a_plot_goes_is_one_line_naming_it(capsys, tmp_path):
+    out = tmp_path / "v"
+    code, _, err = run(capsys, "validate", "campaign", str(HISTORY), "--runs", "2", "--quiet",
+                       "--out", str(out))
+    assert code == 0, err
+    plot = sorted((out / "plots").iterdir())[0]
+    plot.unlink()
+    plot.mkdir()
+    err = one_error(capsys, "validate", "campaign", str(HISTORY), "--runs", "2", "--quiet",
+                    "--out", str(out))
+    assert f"cannot write {plot} (exists and is a directory)" in err
+    assert (out / "sweep" / "sweep.json").is_file()

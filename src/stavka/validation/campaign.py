@@ -424,10 +424,17 @@ def _draw(ax: Any, o: Outcome, meta: Meta) -> None:
 
 
 def write(rep: Report, out: Path) -> None:
-    """``out/report.md``, ``out/report.json`` and ``out/plots/<checkpoint>.png``."""
+    """``out/report.md``, ``out/report.json`` and ``out/plots/<checkpoint>.png``. Raises
+    :class:`InputError` (one line, naming the file) if one cannot be written (a folder
+    or a link where a file goes): the sweep's runs are kept in ``out/sweep/``."""
     from stavka.atomic import atomic_write
 
-    images = plot(rep, out / "plots")
-    atomic_write(out / "report.json", json.dumps(as_json(rep), indent=1, allow_nan=False)
-                 + "\n")
-    atomic_write(out / "report.md", markdown(rep, images))
+    try:
+        images = plot(rep, out / "plots")
+        atomic_write(out / "report.json", json.dumps(as_json(rep), indent=1, allow_nan=False)
+                     + "\n")
+        atomic_write(out / "report.md", markdown(rep, images))
+    except OSError as exc:
+        raise InputError(f"--out {out}: cannot write {exc.filename or 'the report'} "
+                         f"({exc.strerror or exc}); the runs are kept in {out / 'sweep'}"
+                         ) from None

@@ -366,3 +366,41 @@ def test_bad_sweeps_are_refused(sqlite_client, body, status, why):
     client = sqlite_client
     assert why in one_line_error(client.post("/api/sweeps", json=body), status)
     one_line_error(client.get("/api/sweeps/nothing"), 404)
+
+
+def test_a_0002_database_is_upgraded_to_64_bit_seeds(db_url):
+    """A database of the previous schema (seeds in 32-bit columns) keeps its rows through
+    revision 0003, and then takes any seed stavka takes (0..2**63-1) on every backend."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine, text
+
+    from stavka.web import db
+
+    eng = create_engine(db.normalise_url(db_url))
+    cfg = Config()
+    cfg.set_main_option("script_location", str(db.MIGRATIONS))
+    with eng.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0002")
+    row = {"id": "s1", "scenario": FLAGSHIP, "runs": 4, "seed": 2**31 - 1, "params": "{}",
+           "status": "done", "done": 4, "total": 4, "created": 1.0, "updated": 2.0}
+    cols = ", ".join(row)
+    with eng.begin() as conn:
+        conn.execute(text(f"INSERT INTO sweeps ({cols}) VALUES "
+                          f"({', '.join(':' + k for k in row)})"), row)
+    eng.dispose()
+    eng = db.make_engine(db_url)  # upgrades to the head
+    assert db.current_revision(eng) == db.HEAD == "0003"
+    with eng.begin() as conn:
+        assert conn.execute(text("SELECT seed FROM sweeps WHERE id = 's1'")).scalar() == 2**31 - 1
+        conn.execute(text("UPDATE sweeps SET seed = :s WHERE id = 's1'"), {"s": 2**63 - 1})
+        assert conn.execute(text("SELECT seed FROM sweeps WHERE id = 's1'")).scalar() == 2**63 - 1
+    eng.dispose()
+
+
+def test_the_largest_seed_makes_a_game_and_one_more_is_a_422(client):
+    gid, _ = new_game(client, {}, seed=2**63 - 1)
+    assert client.get(f"/api/games/{gid}").json()["seed"] == 2**63 - 1
+    r = client.post("/api/games", json={"scenario": FLAGSHIP, "seed": 2**63, "seats": {}})
+    assert "body.seed" in one_line_error(r, 422)

@@ -220,7 +220,7 @@ def test_a_run_opens_from_a_folder_or_an_upload_as_a_game_to_watch(sqlite_url, o
     ("days", -3, "days must be a whole number >= 0"),
     ("days", 101, "days must be 0..100"),
     ("days", None, "days must be a whole number"),
-    ("seed", 2**40, "seed must be a whole number 0..2147483647"),
+    ("seed", 2**63, "seed must be a whole number 0..9223372036854775807"),
     ("seed", 7.0, "seed must be a whole number"),
     ("step_hours", 0, "step_hours must be a whole number 1..24 (got 0)"),
     ("step_hours", 6, "step_hours must be the scenario's 24 (got 6)"),

@@ -26,6 +26,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from stavka.engine.rng import MAX_SEED
 from stavka.errors import ScenarioError, StavkaError, UnknownIdError
 from stavka.web import engine_view as ev
 from stavka.web.folders import Folders
@@ -56,8 +57,7 @@ class NewGame(BaseModel):
     """A game to create: scenario, seed, parameters, who plays which side."""
 
     scenario: str = Field("two-fronts-1941", max_length=100, description="a shipped scenario id")
-    seed: int = Field(0, ge=0, le=2**31 - 1, strict=True,
-                      description="master seed (the games table's column: 0..2**31-1)")
+    seed: int = Field(0, ge=0, le=MAX_SEED, strict=True, description="master seed")
     params: dict[str, str | int | float | bool] = Field(
         default_factory=dict, max_length=50, description="scenario parameters (name: value)")
     seats: dict[str, Literal["human", "ai"]] = Field(
@@ -78,7 +78,7 @@ class NewSweep(BaseModel):
 
     scenario: str = Field("two-fronts-1941", max_length=100)
     runs: int = Field(200, ge=1, le=1000, description="campaigns per setting")
-    seed: int = Field(0, ge=0, le=2**31 - 1, strict=True)
+    seed: int = Field(0, ge=0, le=MAX_SEED, strict=True)
     params: dict[str, str | int | float | bool | None] = Field(default_factory=dict,
                                                                max_length=50)
     compare: Compare | None = None

@@ -34,6 +34,7 @@ from typing import Any
 from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from stavka.engine.rng import MAX_SEED
 from stavka.errors import InputError, StavkaError, UnknownIdError
 from stavka.web import engine_view as ev
 from stavka.web.db import NotJSON
@@ -272,7 +273,7 @@ class WarRoom:
             raise Damaged(gid, "games.scenario", f"{scenario!r:.60} cannot be opened here "
                           f"({_clip(str(exc), 120)})") from None
         row = _row(g)
-        _whole(gid, "games.seed", row["seed"], 0, 2**31 - 1)
+        _whole(gid, "games.seed", row["seed"], 0, MAX_SEED)
         if not isinstance(row["params"], dict):
             raise _bad(gid, "games.params", row["params"], "an object of name: value")
         _whole(gid, "games.turn_days", row["turn_days"], 1, 10**6)
@@ -514,7 +515,7 @@ class WarRoom:
         scenario = summ["scenario"]
         if not isinstance(scenario, str) or not scenario:
             raise bad("scenario", "must be a scenario id", scenario)
-        seed = whole("seed", summ["seed"], 0, 2**31 - 1)
+        seed = whole("seed", summ["seed"], 0, MAX_SEED)
         days = whole("days", summ["days"], 0)  # at most the scenario's days: below
         digest = summ["digest"]
         if not isinstance(digest, str) or not digest:

@@ -174,14 +174,14 @@ def check_owned_file(path: str | os.PathLike[str], ours: Callable[[Path], bool],
                                     f"remove it")
 
 
-def _bare(p: Path) -> bool:
+def is_bare(p: Path) -> bool:
     """Whether folder ``p`` holds nothing of a user's: only hidden entries (``.DS_Store``,
     a stavka temp file) and folders that are themselves bare (the empty ``plots/`` and
     ``sweep/`` an interrupted run leaves)."""
     for e in p.iterdir():
         if e.name.startswith("."):
             continue
-        if e.is_symlink() or not e.is_dir() or not _bare(e):
+        if e.is_symlink() or not e.is_dir() or not is_bare(e):
             return False
     return True
 
@@ -194,7 +194,7 @@ def check_owned_dir(path: str | os.PathLike[str],
     writer would refuse to replace it). A missing or bare folder passes; so does one
     written before (its files are replaced)."""
     p = Path(path)
-    if not p.is_dir() or _bare(p):
+    if not p.is_dir() or is_bare(p):
         return
     for name, ours in markers.items():
         m = p / name

@@ -503,3 +503,41 @@ def test_workers_die_with_a_killed_sweep(tmp_path):
     finally:
         with __import__("contextlib").suppress(Exception):
             os.killpg(p.pid, signal.SIGKILL)
+
+
+@pytest.mark.parametrize("blocker", ["runs.csv", "summary.json"])
+def test_a_folder_where_a_result_goes_is_refused_before_the_sweep(mini, tmp_path, monkeypatch,
+                                                                  blocker):
+    out = tmp_path / "out"
+    _run(mini, out, backend="serial")
+    (out / blocker).unlink()
+    (out / blocker).mkdir()
+    import stavka.sweep.core as core
+
+    def no_run(*a, **k):
+        raise AssertionError("ran batches before checking --out")
+
+    monkeypatch.setattr(core, "execute", no_run)
+    with pytest.raises(stavka.errors.InputError,
+                       match=f"cannot write {blocker} \\(exists and is a directory\\)"):
+        _run(mini, out, backend="serial")
+
+
+def test_a_folder_of_hidden_files_and_empty_folders_is_empty_to_a_sweep(mini, tmp_path):
+    out = tmp_path / "out"
+    (out / "plots").mkdir(parents=True)
+    (out / ".DS_Store").write_bytes(b"\0")
+    _run(mini, out, backend="serial")
+    assert (out / "runs.csv").is_file() and (out / ".DS_Store").read_bytes() == b"\0"
+
+
+def test_a_manifest_that_is_a_link_is_not_this_sweeps(mini, tmp_path):
+    first = tmp_path / "first"
+    _run(mini, first, backend="serial")
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("x\n")
+    (mine / "sweep.json").symlink_to(first / "sweep.json")
+    with pytest.raises(stavka.errors.InputError, match="unreadable sweep.json"):
+        _run(mini, mine, backend="serial")
+    assert (mine / "notes.txt").read_text() == "x\n"

@@ -86,5 +86,7 @@ def write_outputs(res: SweepResult, plots: bool = True) -> None:
         atomic_write(out / "summary.json", json.dumps(res.summary, indent=1, allow_nan=False)
                      + "\n")
     except OSError as exc:
-        raise InputError(f"--out {out}: cannot write there ({exc.strerror or exc})") from None
+        what = f"{exc.filename} " if exc.filename else ""
+        raise InputError(f"--out {out}: cannot write {what}there ({exc.strerror or exc})"
+                         ) from None
 

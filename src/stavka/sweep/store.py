@@ -17,6 +17,7 @@ import contextlib
 import hashlib
 import io
 import json
+import os
 import re
 import zipfile
 from collections.abc import Callable
@@ -27,7 +28,7 @@ from typing import Any
 import numpy as np
 
 import stavka
-from stavka.atomic import atomic_write
+from stavka.atomic import atomic_write, check_output_file, is_bare
 from stavka.errors import InputError
 
 MANIFEST = "sweep.json"
@@ -107,13 +108,15 @@ def check_out_dir(out: Path, fingerprint: dict[str, Any]) -> bool:
     if out.exists() and not out.is_dir():
         raise InputError(f"--out {out}: exists and is not a directory")
     man = out / MANIFEST
-    if not man.exists():
-        if out.exists() and any(out.iterdir()):
+    if not os.path.lexists(man):
+        if out.exists() and not is_bare(out):  # hidden files and empty folders are no one's
             raise InputError(f"--out {out}: not empty and holds no {MANIFEST}; "
                              "choose another --out or empty it")
+        _check_outputs(out)
         return False
     try:
-        if not man.is_file():  # a FIFO or a device would block or never end
+        # a FIFO or a device would block or never end; a link may be another sweep's
+        if man.is_symlink() or not man.is_file():
             raise ValueError("not a regular file")
         old = json.loads(man.read_text())["fingerprint"]
     except (OSError, ValueError, KeyError, TypeError):
@@ -124,7 +127,27 @@ def check_out_dir(out: Path, fingerprint: dict[str, Any]) -> bool:
         keys = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
         raise InputError(f"--out {out} holds results of a different sweep (differs in: "
                          f"{', '.join(keys)}); use another --out, or delete {out} to start over")
+    _check_outputs(out)
     return True
+
+
+#: The files a sweep writes at its end (stavka.sweep.output.write_outputs) and its folders.
+OUTPUT_FILES = ("runs.csv", "sensitivity.csv", "report.md", "timing.json", "summary.json")
+OUTPUT_FOLDERS = ("plots", "batches", "daily")
+
+
+def _check_outputs(out: Path) -> None:
+    """A folder or a link where a result file goes, or a file where a folder goes, is
+    refused now (one line naming it), not after the sweep has run."""
+    for name in OUTPUT_FILES:
+        try:
+            if out.exists():
+                check_output_file(out / name)
+        except OSError as exc:
+            raise InputError(f"--out {out}: cannot write {name} ({exc.strerror})") from None
+    for name in OUTPUT_FOLDERS:
+        if (out / name).exists() and not (out / name).is_dir():
+            raise InputError(f"--out {out}: {name} exists and is not a directory")
 
 
 def write_manifest(out: Path, fingerprint: dict[str, Any]) -> None:

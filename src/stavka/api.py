@@ -19,7 +19,7 @@ import numpy as np
 from stavka.engine import outcomes
 from stavka.engine.core import compile_world, step
 from stavka.engine.records import Event, Order
-from stavka.engine.rng import MAX_SEED, Streams
+from stavka.engine.rng import Streams, check_seed
 from stavka.enums import ACTIVE, CATS, CAUSES
 from stavka.errors import InputError, UnknownIdError, check_count, did_you_mean
 from stavka.scenario.loader import Loaded, load_file
@@ -105,7 +105,7 @@ class Campaign:
         (None: any side, as a referee). ``trace=True`` also records each phase's field
         digests every day (:attr:`trace`), which a saved replay carries for the sync
         report. Raises :class:`InputError` for a bad seed, flag or side."""
-        check_count("seed", seed, 0, MAX_SEED)
+        check_seed(seed, "seed")
         if not isinstance(trace, bool):
             raise InputError(f"trace must be True or False (got {trace!r})")
         self.loaded = scenario if isinstance(scenario, Loaded) else load(scenario)

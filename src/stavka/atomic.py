@@ -89,6 +89,26 @@ def check_output_file(path: str | os.PathLike[str]) -> None:
     _probe_dir(p.parent)
 
 
+def check_output_files(folder: str | os.PathLike[str], names: tuple[str, ...]) -> None:
+    """:func:`check_output_file` of each of ``names`` in ``folder``; the OSError raised
+    names the file ("report.html exists and is a directory")."""
+    for name in names:
+        try:
+            check_output_file(Path(folder) / name)
+        except OSError as exc:
+            raise OSError(exc.errno, f"{name} {exc.strerror}") from None
+
+
+def is_one_of(path: str | os.PathLike[str], folder: str | os.PathLike[str],
+              names: tuple[str, ...]) -> bool:
+    """Whether ``path`` is (resolves to) one of the files ``names`` in ``folder``: an output
+    that another output of the same command would write over."""
+    try:
+        return Path(path).resolve() in {(Path(folder) / n).resolve() for n in names}
+    except (OSError, ValueError, RuntimeError):
+        return False
+
+
 def check_output_dir(path: str | os.PathLike[str]) -> None:
     """Raise OSError now if files could not be written into folder ``path`` later.
     Creates the folder (and its parents) if missing."""

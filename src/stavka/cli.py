@@ -235,10 +235,9 @@ def run(
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from stavka.api import Campaign, load
-    from stavka.engine.rng import MAX_SEED
-    from stavka.errors import check_count
+    from stavka.engine.rng import check_seed
 
-    check_count("--seed", seed, 0, MAX_SEED)
+    check_seed(seed)
     if days is not None and days < 1:
         raise InputError(f"--days must be >= 1 (got {days})")
     from stavka.sweep.grid import parse_sets
@@ -328,15 +327,11 @@ def _is_summary(doc: Any) -> bool:
 
 
 def _check_report_dir(value: str) -> None:
-    from stavka.atomic import check_output_dir, check_output_file, check_owned_dir, json_marker
+    from stavka.atomic import check_output_dir, check_output_files, check_owned_dir, json_marker
 
     check_output_dir(value)
     check_owned_dir(value, {"summary.json": json_marker(_is_summary)})
-    for name in REPORT_FILES:  # a folder or a link where a report file goes: refused now
-        try:
-            check_output_file(Path(value) / name)
-        except OSError as exc:
-            raise OSError(exc.errno, f"{name} {exc.strerror}") from None
+    check_output_files(value, REPORT_FILES)  # a folder or a link where a file goes
 
 
 def _check_replay_file(value: str) -> None:
@@ -352,15 +347,12 @@ def _check_outputs(report: str | None, save_replay: str | None) -> None:
     would lose a file stavka did not write (an existing file that is not a replay, a
     non-empty folder that is not a run report, the replay put on one of the report's own
     files)."""
-    if report is not None and save_replay is not None and save_replay.strip():
-        try:
-            clash = Path(save_replay).resolve() in {
-                (Path(report) / f).resolve() for f in REPORT_FILES}
-        except (OSError, ValueError, RuntimeError):
-            clash = False
-        if clash:
-            raise InputError(f"--save-replay {_u(save_replay)[:200]}: is one of --report's own "
-                             f"files ({', '.join(REPORT_FILES)}); choose another name")
+    from stavka.atomic import is_one_of
+
+    if (report is not None and save_replay is not None and save_replay.strip()
+            and is_one_of(save_replay, report, REPORT_FILES)):
+        raise InputError(f"--save-replay {_u(save_replay)[:200]}: is one of --report's own "
+                         f"files ({', '.join(REPORT_FILES)}); choose another name")
     for flag, value, check in (("--report", report, _check_report_dir),
                                ("--save-replay", save_replay, _check_replay_file)):
         if value is None:

@@ -246,24 +246,34 @@ def test_a_hung_worker_is_caught_by_the_watchdog(mini, reference, tmp_path, monk
     assert _files(out) == reference[1]
 
 
-def test_a_stopped_worker_is_killed_and_the_sweep_exits(tmp_path):
-    # a worker stopped by SIGSTOP never acts on SIGTERM: the pool must SIGKILL it, or the
-    # sweep prints its results and then never exits (the pool's manager waits on it).
-    # In a child process with a deadline: a hang here must not hang the test run.
-    marker = tmp_path / "stopped-once"
+def _retries_in_child(tmp_path, hook: str, marker: Path, knobs: str, sweep_args: str,
+                      timeout: int = 120) -> int:
+    """Run a sweep of mini.yaml in a child process with the test hook ``hook`` set to
+    ``marker`` and the runner's ``knobs`` (an assignment statement) in force, with a
+    deadline (a hang must not hang the test run); it must exit 0 with the hook fired.
+    Returns the sweep's retries."""
     code = (
         "import sys; from pathlib import Path; import stavka; "
         "from stavka.sweep import runner, sweep; "
-        "runner.STALL_MIN_S, runner.STALL_FACTOR = 3.0, 0.0; "
-        f"r = sweep(stavka.load({str(MINI)!r}), {RUNS}, vary={VARY!r}, days={DAYS}, seed=3, "
-        f"backend='process', workers=2, batch_size=2, out=Path({str(tmp_path / 'out')!r}), "
-        "plots=False); print('retries', r.timing['retries'])")
-    env = {**os.environ, STOP_ONCE_ENV: str(marker)}
-    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                          text=True, timeout=120)
+        f"{knobs}; "
+        f"r = sweep(stavka.load({str(MINI)!r}), {sweep_args}, days={DAYS}, seed=3, "
+        f"out=Path({str(tmp_path / 'out')!r}), plots=False); "
+        "print('retries', r.timing['retries'])")
+    proc = subprocess.run([sys.executable, "-c", code], env={**os.environ, hook: str(marker)},
+                          capture_output=True, text=True, timeout=timeout)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert marker.exists()
-    assert int(proc.stdout.split()[-1]) >= 1
+    return int(proc.stdout.split()[-1])
+
+
+def test_a_stopped_worker_is_killed_and_the_sweep_exits(tmp_path):
+    # a worker stopped by SIGSTOP never acts on SIGTERM: the pool must SIGKILL it, or the
+    # sweep prints its results and then never exits (the pool's manager waits on it).
+    retries = _retries_in_child(
+        tmp_path, STOP_ONCE_ENV, tmp_path / "stopped-once",
+        "runner.STALL_MIN_S, runner.STALL_FACTOR = 3.0, 0.0",
+        f"{RUNS}, vary={VARY!r}, backend='process', workers=2, batch_size=2")
+    assert retries >= 1
 
 
 def test_a_worker_hung_in_the_first_batch_is_caught_too(tmp_path):
@@ -271,20 +281,11 @@ def test_a_worker_hung_in_the_first_batch_is_caught_too(tmp_path):
     # with, so the first batch's own bound (FIRST_S_PER_STEP, at least STALL_MIN_S)
     # applies; the batch runs again on a new pool. In a child process with a deadline:
     # before the bound existed this sweep never ended.
-    marker = tmp_path / "hung-first"
-    code = (
-        "import sys; from pathlib import Path; import stavka; "
-        "from stavka.sweep import runner, sweep; "
-        "runner.STALL_MIN_S, runner.FIRST_S_PER_STEP = 3.0, 0.0; "
-        f"r = sweep(stavka.load({str(MINI)!r}), 4, days={DAYS}, seed=3, "
-        f"backend='process', workers=1, batch_size=4, out=Path({str(tmp_path / 'out')!r}), "
-        "plots=False); print('retries', r.timing['retries'])")
-    env = {**os.environ, HANG_ONCE_ENV: str(marker)}
-    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                          text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    assert marker.exists()
-    assert int(proc.stdout.split()[-1]) >= 1  # (a new worker starting slower than 3 s is one more)
+    retries = _retries_in_child(
+        tmp_path, HANG_ONCE_ENV, tmp_path / "hung-first",
+        "runner.STALL_MIN_S, runner.FIRST_S_PER_STEP = 3.0, 0.0",
+        "4, backend='process', workers=1, batch_size=4")
+    assert retries >= 1  # (a new worker starting slower than 3 s is one more)
 
 
 def test_a_hung_dask_worker_is_replaced(tmp_path):
@@ -292,20 +293,11 @@ def test_a_hung_dask_worker_is_replaced(tmp_path):
     # the watchdog restarts the cluster's workers (their nannies kill the hung one), sends
     # the scenario again and runs the batch on the new ones. In a child process with a
     # deadline: before, the batch failed three times on the hung worker's thread.
-    marker = tmp_path / "hung-dask"
-    code = (
-        "import sys; from pathlib import Path; import stavka; "
-        "from stavka.sweep import runner, sweep; "
-        "runner.STALL_MIN_S, runner.STALL_FACTOR, runner.FIRST_S_PER_STEP = 5.0, 0.0, 0.0; "
-        f"r = sweep(stavka.load({str(MINI)!r}), {RUNS}, vary={VARY!r}, days={DAYS}, seed=3, "
-        f"backend='dask', workers=2, batch_size=2, out=Path({str(tmp_path / 'out')!r}), "
-        "plots=False); print('retries', r.timing['retries'])")
-    env = {**os.environ, HANG_ONCE_ENV: str(marker)}
-    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                          text=True, timeout=240)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    assert marker.exists()
-    assert int(proc.stdout.split()[-1]) >= 1
+    retries = _retries_in_child(
+        tmp_path, HANG_ONCE_ENV, tmp_path / "hung-dask",
+        "runner.STALL_MIN_S, runner.STALL_FACTOR, runner.FIRST_S_PER_STEP = 5.0, 0.0, 0.0",
+        f"{RUNS}, vary={VARY!r}, backend='dask', workers=2, batch_size=2", timeout=240)
+    assert retries >= 1
 
 
 def test_a_stop_of_the_whole_sweep_does_not_count_against_the_pool(monkeypatch):

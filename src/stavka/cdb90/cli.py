@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from stavka.atomic import text_marker
+from stavka.atomic import is_one_of, text_marker
 from stavka.combat.params import MODEL_VERSION, VERSIONS, load_params, read_params, write_params
 from stavka.errors import InputError
 
@@ -97,16 +97,12 @@ def _check_file_out(flag: str, path: Path, ours: Callable[[Path], bool], what: s
 
 def _check_dir_out(flag: str, path: Path, markers: dict[str, Callable[[Path], bool]]) -> None:
     """As :func:`_check_file_out` for an output folder: empty, or one this command wrote."""
-    from stavka.atomic import check_output_dir, check_output_file, check_owned_dir
+    from stavka.atomic import check_output_dir, check_output_files, check_owned_dir
 
     try:
         check_output_dir(path)
         check_owned_dir(path, markers)
-        for name in REPORT_FILES:  # a folder or a link where a file goes: refused now
-            try:
-                check_output_file(path / name)
-            except OSError as exc:
-                raise OSError(exc.errno, f"{name} {exc.strerror}") from None
+        check_output_files(path, REPORT_FILES)  # a folder or a link where a file goes
     except OSError as exc:
         raise InputError(f"{flag} {path}: cannot write there ({exc.strerror or exc})") from None
     except ValueError as exc:
@@ -166,18 +162,12 @@ def validate_cmd(
         raise InputError(f"--folds must be 0 or >= 2 (got {folds})")
     if runs < 1:
         raise InputError(f"--runs must be >= 1 (got {runs})")
-    from stavka.engine.rng import MAX_SEED
-    from stavka.errors import check_count
+    from stavka.engine.rng import check_seed
 
-    check_count("--seed", seed, 0, MAX_SEED)
-    if out is not None and report is not None:  # the report must not write over --out
-        try:
-            clash = out.resolve() in {(report / f).resolve() for f in REPORT_FILES}
-        except (OSError, ValueError, RuntimeError):
-            clash = False
-        if clash:
-            raise InputError(f"--out {out}: is one of --report's own files "
-                             f"({', '.join(REPORT_FILES)}); choose another name")
+    check_seed(seed)
+    if out is not None and report is not None and is_one_of(out, report, REPORT_FILES):
+        raise InputError(f"--out {out}: is one of --report's own files "
+                         f"({', '.join(REPORT_FILES)}); choose another name")
     if out is not None:
         _check_file_out("--out", out, text_marker(PREDICTIONS_HEADER), "a predictions file")
     if report is not None:

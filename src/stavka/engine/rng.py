@@ -54,6 +54,14 @@ def name_key(name: str) -> np.uint64:
 MAX_SEED = 2**63 - 1
 
 
+def check_seed(seed: object, what: str = "--seed") -> int:
+    """``seed`` as an int if it is a whole number 0 .. :data:`MAX_SEED`; raises
+    :class:`stavka.errors.InputError` naming ``what`` otherwise (every command, the API)."""
+    from stavka.errors import check_count
+
+    return check_count(what, seed, 0, MAX_SEED)
+
+
 def replica_keys(seed: int, count: int, first: int = 0) -> np.ndarray:
     """64-bit keys of replicas ``first .. first+count-1`` of master ``seed``
     (0 .. :data:`MAX_SEED`)."""

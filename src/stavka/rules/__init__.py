@@ -366,7 +366,7 @@ class Rules:
     def value(self, name: str) -> float:
         """The value of one-value rule or table entry ``name`` (``ground_speed.mud``).
         Raises :class:`InputError` for an unknown name or a whole table."""
-        check(name, 0.0) if not takes_one_value(name) else None
+        require_one_value(name)
         rule, index = entry(name)
         got = getattr(self, rule)
         return float(got if index is None else got[index])
@@ -390,10 +390,7 @@ def check(name: str, value: float) -> float:
     range and unit."""
     spec = field_spec(name)
     lo, hi = spec.metadata["lo"], spec.metadata["hi"]
-    if not takes_one_value(name):
-        keys = spec.metadata["keys"]
-        raise InputError(f"rule '{name}' is a table; set one entry of it, "
-                         f"'{name}.{keys[0]}' ({', '.join(keys)})")
+    require_one_value(name)
     if spec.metadata.get("switch") and value not in (0, 1):
         raise InputError(f"rule '{name}' is a switch: 0 (off) or 1 (on), not {value:g}")
     if not lo <= value <= hi:
@@ -443,6 +440,15 @@ def takes_one_value(name: str) -> bool:
     number: every rule but a whole table. Raises :class:`InputError` as :func:`entry`."""
     rule, index = entry(name)
     return index is not None or "keys" not in field_spec(rule).metadata
+
+
+def require_one_value(name: str) -> None:
+    """Raise :class:`InputError` naming the entries to set instead if ``name`` is a whole
+    table rule (or as :func:`entry` for an unknown name)."""
+    if not takes_one_value(name):
+        keys = field_spec(name).metadata["keys"]
+        raise InputError(f"rule '{name}' is a table; set one entry of it, "
+                         f"'{name}.{keys[0]}' ({', '.join(keys)})")
 
 
 def field_spec(name: str) -> dataclasses.Field[Any]:

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from stavka.engine.rng import MAX_SEED, replica_keys
+from stavka.engine.rng import check_seed, replica_keys
 from stavka.errors import InputError, check_count
 from stavka.scenario.loader import Loaded
 from stavka.sweep.batch import flag_names, metric_names
@@ -115,7 +115,7 @@ def _check_args(runs: int, days: int | None, seed: int, batch_size: int, backend
     check_count("--runs", runs, 1, MAX_TOTAL_RUNS)
     if days is not None:
         check_count("--days", days, 1)
-    check_count("--seed", seed, 0, MAX_SEED)
+    check_seed(seed)
     check_count("--batch-size", batch_size, 1, MAX_BATCH)
     if cluster is None:
         check_count("--workers", workers, 1, MAX_WORKERS)

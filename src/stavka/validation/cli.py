@@ -14,6 +14,7 @@ import typer
 
 from stavka.atomic import json_marker
 from stavka.consoles import err
+from stavka.engine.rng import check_seed
 from stavka.errors import InputError
 
 HELP = "Score a campaign against its historical checkpoints (N runs, daily history)."
@@ -49,7 +50,7 @@ def campaign_cmd(
                          "stavka validate cdb90 --battles FILE")
     if runs < 1:
         raise InputError(f"--runs must be >= 1 (got {runs})")
-    _check_seed(seed)
+    check_seed(seed)  # before anything runs or is written
     loaded, cps = prepare(scenario, checkpoints)  # every problem before anything runs
     params = parse_sets(set_ or [])
     if params:  # a bad name or value: one line, exit 2, before anything runs
@@ -105,7 +106,7 @@ def calibrate_cmd(
                          "--grid rules.NAME=V1,V2 or stavka calibrate cdb90")
     if runs < 1 or rounds < 1:
         raise InputError(f"--runs and --rounds must be >= 1 (got {runs}, {rounds})")
-    _check_seed(seed)
+    check_seed(seed)  # before anything runs or is written
     grids = parse_grid(grid)
     check_work(grids, runs, rounds)
     if out is not None:
@@ -117,14 +118,6 @@ def calibrate_cmd(
     sys.stdout.write(json.dumps({"best": tr.best, "score": tr.as_json()["best_score"],
                                  "evaluations": len(tr.evals)}, indent=1, allow_nan=False)
                      + "\n")
-
-
-def _check_seed(seed: int) -> None:
-    """The sweep's seed bounds, checked before anything runs or is written."""
-    from stavka.engine.rng import MAX_SEED
-    from stavka.errors import check_count
-
-    check_count("--seed", seed, 0, MAX_SEED)
 
 
 def _is_report(doc: Any) -> bool:

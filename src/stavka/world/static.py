@@ -240,11 +240,10 @@ def coerce_rule(name: str, raw: Any) -> float:
         spec = rules_mod.field_spec(rule)
     except InputError as exc:
         raise UnknownIdError(f"parameter '{escape(name[:80])}': {exc}") from None
-    if not rules_mod.takes_one_value(rule):
-        try:
-            rules_mod.check(rule, 0.0)
-        except InputError as exc:  # names the table's entries
-            raise InputError(f"parameter '{escape(name)}': {exc}") from None
+    try:
+        rules_mod.require_one_value(rule)
+    except InputError as exc:  # names the table's entries
+        raise InputError(f"parameter '{escape(name)}': {exc}") from None
     if spec.metadata.get("switch"):  # 0 or 1, whatever else is given
         try:
             value = float(_number_text(raw, _FLOAT_TEXT) if isinstance(raw, str) else raw)

@@ -176,6 +176,9 @@ class MarkdownVisitor(EventVisitor[str]):
     def visit_reinforcement(self, ev: Event) -> None:
         self._add(("reinforcement", ev.side, ev.place), ev)
 
+    def visit_withdrawn(self, ev: Event) -> None:
+        self._add(("withdrawn", ev.side, ev.place), ev)
+
     def visit_mobilised(self, ev: Event) -> None:
         self._add(("mobilised", ev.side, ev.place), ev)
 
@@ -435,6 +438,18 @@ class MarkdownVisitor(EventVisitor[str]):
         who, pl = n.who(ids, evs[0].side)
         return [sentence(f"Reinforcements at {n.node(evs[0].place)}: {who} "
                          f"({num(men)} men) {'enter' if pl else 'enters'} the line")]
+
+    def _render_withdrawn(self, evs: list[Event]) -> list[str]:
+        n = self.N
+        ids = [f for e in evs for f in e.subjects]
+        what = [(num(v), w) for v, w in (
+            (sum(_v(e, "men") for e in evs), "men"),
+            (sum(_v(e, "tanks") for e in evs), "tanks"),
+            (sum(_v(e, "aircraft") for e in evs), "aircraft")) if v >= 0.5]
+        who, pl = n.who(ids, evs[0].side)
+        size = f" ({', '.join(f'{a} {b}' for a, b in what)})" if what else ""
+        return [sentence(f"{who}{size} {'leave' if pl else 'leaves'} "
+                         f"{n.node(evs[0].place)} for another theatre")]
 
     def _render_mobilised(self, evs: list[Event]) -> list[str]:
         n = self.N

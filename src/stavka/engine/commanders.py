@@ -36,7 +36,7 @@ from stavka.enums import ACTIVE, GONE
 from stavka.world.static import Static
 
 #: ``State.cmd_state`` codes.
-PRESENT, KILLED, CAPTURED = 0, 1, 2
+PRESENT, KILLED, CAPTURED, WITHDRAWN = 0, 1, 2, 3
 #: The seeded stream of the commanders' fates (:mod:`stavka.engine.rng`).
 STREAM = "commander_loss"
 
@@ -156,6 +156,22 @@ def battle(ctx: Ctx, r: np.ndarray, f: np.ndarray, where: np.ndarray) -> None:
                  subjects=tuple(st.form_ids[x] for x in np.nonzero(his)[0]),
                  commander=t.ids[k_], name=t.names[k_],
                  fate="captured" if fa == CAPTURED else "killed", morale_loss=loss)
+
+
+def withdrawn(ctx: Ctx, mask: np.ndarray) -> None:
+    """Present commanders attached to formations ``mask`` [R, F] leave the theatre with
+    them (an event's ``withdraw`` effect): ``State.cmd_state`` becomes ``WITHDRAWN``, so
+    they are neither killed nor captured, and :func:`lost_with_command` passes them by."""
+    s = ctx.s
+    if s.cmd_state.shape[1] == 0:
+        return
+    t = table(ctx.st)
+    ks = np.nonzero(t.formation >= 0)[0]
+    if ks.size == 0:
+        return
+    hit = mask[:, t.formation[ks]] & (s.cmd_state[:, ks] == PRESENT)  # [R, k]
+    r, j = np.nonzero(hit)
+    s.cmd_state[r, ks[j]] = WITHDRAWN
 
 
 def lost_with_command(ctx: Ctx) -> None:

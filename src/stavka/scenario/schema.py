@@ -682,6 +682,10 @@ class Effect(Spec):
     halt: Selector | None = Field(
         None, description="formations of a selector drop their scripted orders (and "
                           "return to their side's doctrine)")
+    withdraw: Selector | None = Field(
+        None, description="formations of a selector are withdrawn from the theatre (sent "
+                          "to another war): they leave play with what they have, which is "
+                          "not booked as lost")
     send: str | None = Field(None, description="send a request of the diplomacy block")
     sign: str | None = Field(None, description="sign an agreement or contract of the "
                                                "diplomacy block")

@@ -86,7 +86,7 @@ class State:
     # empty (a zero-length last axis) unless the scenario uses them (a state of siege
     # anywhere, the collapse rules on, or commanders); the digest then leaves them out.
     siege: np.ndarray  # [R, Sg] bool: the side is under a state of siege (Sg = S or 0)
-    cmd_state: np.ndarray  # [R, K] int8 commander state: 0 present, 1 killed, 2 captured
+    cmd_state: np.ndarray  # [R, K] int8 commander state: 0 present, 1 killed, 2 captured, 3 withdrawn
     # Steps shorter than a day only (else [R, N, 0]): the battles' cumulative loss
     # fractions (attacker, defender) at the start of the day, which the day's steps fight
     # with (stavka.engine.phases.combat)

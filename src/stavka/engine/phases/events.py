@@ -18,7 +18,7 @@ import numpy as np
 from stavka.engine import interdiction
 from stavka.engine.context import Ctx
 from stavka.engine.legality import legal
-from stavka.enums import A_ATTACK, A_NONE, A_RAIL, ACTIVE, INACTIVE, STANCES
+from stavka.enums import A_ATTACK, A_NONE, A_RAIL, ACTIVE, GONE, INACTIVE, STANCES
 from stavka.scenario.schema import Effect, Selector, Trigger
 from stavka.world.static import Static
 
@@ -262,6 +262,10 @@ def apply_effect(ctx: Ctx, ev_id: str, ei: int, eff: Effect, m: np.ndarray, k: i
         s.target[mask] = -1
         s.scripted[mask] = False
         s.progress[mask] = 0.0
+    elif eff.withdraw is not None:  # sent to another war: leaves play, nothing lost
+        mask = select(ctx, eff.withdraw) & m[:, None] & (s.status != GONE)
+        if mask.any():
+            withdraw(ctx, mask, ev_id)
     elif eff.send is not None:  # the diplomacy phase sends it (stavka.engine.diplomacy)
         dip = st.spec.diplomacy
         q = [r.id for r in dip.requests].index(eff.send)  # type: ignore[union-attr]
@@ -314,3 +318,36 @@ def apply_effect(ctx: Ctx, ev_id: str, ei: int, eff: Effect, m: np.ndarray, k: i
                 s.pending_fire[r, then] = True
             ctx.emit("request", r, side=st.side(rq.to), accepted=accepted, text=rq.text,
                      probability=p, event=ev_id)
+
+
+def withdraw(ctx: Ctx, mask: np.ndarray, ev_id: str) -> None:
+    """Formations ``mask`` [R, F] are withdrawn from the theatre (an event's ``withdraw``
+    effect: a formation sent to another war, as II Fliegerkorps to the Mediterranean in
+    November 1941). They leave play (status ``GONE``) keeping what they have: nothing is
+    booked as lost, and the daily history's strength stops counting them as a formation
+    that surrendered does. Their orders end; commanders attached to them leave with them
+    (:func:`stavka.engine.commanders.withdrawn`). One ``withdrawn`` event per (replica,
+    region, side), with the men, tanks, guns and aircraft that left."""
+    st, s = ctx.st, ctx.s
+    from stavka.engine import commanders
+
+    commanders.withdrawn(ctx, mask)
+    if ctx.record:
+        for r in np.unique(np.nonzero(mask)[0]):
+            fs = np.nonzero(mask[r])[0]
+            keys = s.loc[r, fs].astype(np.int64) * st.S + st.fside[fs]
+            for key in np.unique(keys):
+                m = fs[keys == key]
+                tot = s.strength[r, m].sum(axis=0)
+                ctx.emit("withdrawn", int(r), place=int(key // st.S), side=int(key % st.S),
+                         subjects=tuple(st.form_ids[f] for f in m), men=float(tot[0]),
+                         tanks=float(tot[1]), guns=float(tot[2]), aircraft=float(tot[3]),
+                         event=ev_id)
+    s.status[mask] = GONE
+    s.action[mask] = A_NONE
+    s.target[mask] = -1
+    s.scripted[mask] = False
+    s.progress[mask] = 0.0
+    s.rail_depart[mask] = -1
+    s.arrive_day[mask] = -1
+    s.encircled[mask] = False

@@ -43,6 +43,14 @@ def test_a_date_miss_is_measured_in_weeks_and_never_is_capped() -> None:
     assert term(never) == pytest.approx(100.0 + 50.0)  # each distance capped at 10 units
 
 
+def test_a_number_above_a_million_is_not_capped() -> None:
+    """A strength of 1.25 M men inside its band, history inside the range, costs nothing
+    (the date's "never" cap at 1e6 once read it as 1 M: a miss of half a unit)."""
+    assert term(_num([1_252_591.0] * 3, lo=1_125_000, hi=1_375_000, hist=1_252_591)) == 0.0
+    o = _num([3e6] * 3, lo=1e6, hi=2e6, hist=1.5e6)
+    assert term(o) == pytest.approx(1.0 + 0.5 * 1.5 ** 2)  # the band's width is the unit
+
+
 def test_a_flag_by_hand() -> None:
     o = _num([1, 0, 0, 0], lo=1, hi=1, hist=1, kind="flag")  # history in 25 % of runs
     assert term(o) == pytest.approx(1.0)

@@ -129,7 +129,9 @@ def term(o: Outcome) -> float:
         p = float(np.mean(o.values == o.history))
         return (max(0.5 - p, 0.0) / 0.25) ** 2 + 0.5 * (max(0.1 - p, 0.0) / 0.25) ** 2
     u = scale(o)
-    big = 1e6  # "never" sorts after every date: cap its distance
+    # "never" (inf) sorts after every date: cap its distance. Dates only: a number may be
+    # above a million (men), and capping it there read 1.25 M men as 1 M
+    big = 1e6 if o.kind == "date" else float(np.finfo(float).max)
     med = min(o.median, big)
     miss = max(o.low - med, med - o.high, 0.0) / u
     p10, p90 = min(o.p10, big), min(o.p90, big)

@@ -93,3 +93,49 @@ def test_no_massing_on_a_city(tmp_path, terrain: str, factor: float) -> None:
         start = [e for e in evs if e.kind == "battle" and e.values.get("phase") == "start"]
         ratio[on] = start[0].values["ratio"]
     assert ratio[1.0] / ratio[0.0] == pytest.approx(factor, rel=1e-9)
+
+
+@pytest.mark.parametrize("ratio, moved", [(0.0, []), (0.5, ["d2", "d3"]), (1.5, ["d3"]),
+                                          (2.5, [])])
+def test_a_threatened_region_keeps_what_its_threat_calls_for(ratio: float,
+                                                             moved: list[str]) -> None:
+    """rules.defend_keep_ratio (v8), on t_stack: x holds d1, d2, d3 (10,000 men each, all
+    dug in) next to g (10,000 Germans). x keeps its first ratio x 10,000 men (in formation
+    order: d1 has none before it, d2 10,000, d3 20,000) and sends the rest to y, which faces
+    g too; 0 is no limit (and no stacking limit either: all stay). No cover rule, so the
+    keep limit alone decides."""
+    c = campaign("t_stack", **{"rules.defend_keep_ratio": ratio, "rules.cover_ratio": 0.0})
+    s, st = c.world.state, c.static
+    for f in ("d1", "d2", "d3"):
+        s.action[0, st.formation(f)] = A_DEFEND
+    c.step()
+    going = [f for f in ("d1", "d2", "d3")
+             if s.action[0, st.formation(f)] == A_MOVE or s.loc[0, st.formation(f)] == st.node("y")]
+    assert going == moved
+    for f in moved:
+        assert s.target[0, st.formation(f)] == st.node("y") or s.loc[0, st.formation(f)] == st.node("y")
+
+
+def test_the_keep_limit_follows_the_enemy_next_door(tmp_path) -> None:
+    """The same ratio keeps more where more enemies stand next to the region: ratio 0.75
+    keeps 7,500 men at x facing one German division (d2 and d3 leave) and 15,000 facing
+    two (only d3 leaves)."""
+    from stavka.api import Campaign
+    from stavka.scenario.loader import load_file
+
+    from .helpers import edited
+
+    def edit(d):  # type: ignore[no-untyped-def]
+        d["formations"].append({"id": "g2", "name": "German division 2", "side": "germany",
+                                "type": "div", "location": "g"})
+    for path, moved in ((edited(tmp_path, "t_stack.yaml", file="one.yaml"), ["d2", "d3"]),
+                        (edited(tmp_path, "t_stack.yaml", edit, file="two.yaml"), ["d3"])):
+        c = Campaign(load_file(path),
+                     params={"rules.defend_keep_ratio": 0.75, "rules.cover_ratio": 0.0})
+        s, st = c.world.state, c.static
+        for f in ("d1", "d2", "d3"):
+            s.action[0, st.formation(f)] = A_DEFEND
+        c.step()
+        going = [f for f in ("d1", "d2", "d3") if s.action[0, st.formation(f)] == A_MOVE
+                 or s.loc[0, st.formation(f)] == st.node("y")]
+        assert going == moved

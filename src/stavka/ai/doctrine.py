@@ -333,9 +333,12 @@ def _dispatch_reserves(ctx: Ctx, defenders: np.ndarray, enemy_node: np.ndarray,
 
 def _defend(ctx: Ctx, defenders: np.ndarray, enemy_node: np.ndarray, men_at: _Men) -> None:
     """Send idle defenders to threatened friendly regions of their front; a threatened
-    region keeps ``rules.defend_stack_men`` of them and sends the surplus on."""
+    region keeps the first ``min(rules.defend_stack_men, rules.defend_keep_ratio x the
+    enemy men next to it)`` of its idle and dug-in defenders (the ratio when it is above
+    0) and sends the surplus on: forces follow the threat."""
     st, s = ctx.st, ctx.s
-    if st.rules.defend_stack_men >= 1e9 and not st.rules.on("rear_release"):
+    keep_ratio = st.rules.defend_keep_ratio
+    if st.rules.defend_stack_men >= 1e9 and not st.rules.on("rear_release") and keep_ratio == 0:
         # a dug-in defender moves only as a stacking limit's surplus or from the rear:
         # with neither rule on it stays dug in, and needs no choice (most defenders)
         defenders = defenders & (s.action != A_DEFEND)
@@ -371,7 +374,8 @@ def _defend(ctx: Ctx, defenders: np.ndarray, enemy_node: np.ndarray, men_at: _Me
     g_has = np.isfinite(cost[np.arange(grp.size), pick]) & ~here
     best, has = g_best[inv], g_has[inv]
     # a threatened region keeps its first rules.defend_stack_men of idle defenders (in
-    # formation order); the surplus goes to the best other threatened region
+    # formation order), or defend_keep_ratio x the enemy next to it if fewer; the surplus
+    # goes to the best other threatened region
     if here.any():
         other = np.where(cols[None, :] == gl[:, None], np.inf, cost)
         pick2 = np.argmin(other, axis=1)
@@ -381,7 +385,11 @@ def _defend(ctx: Ctx, defenders: np.ndarray, enemy_node: np.ndarray, men_at: _Me
         order = np.argsort(inv, kind="stable")  # by group, formations in index order
         before = np.empty_like(men_f)  # men of this group's earlier formations
         before[order] = _running_men(inv[order], men_f[order]) - men_f[order]
-        surplus = g_has2[inv] & (before >= st.rules.defend_stack_men)
+        keep = np.full(grp.size, st.rules.defend_stack_men)
+        if keep_ratio > 0:  # what the threat next to the region calls for, at most
+            keep = np.minimum(keep, keep_ratio * _adjacent_enemy_men(ctx, rs // st.S,
+                                                                     rs % st.S, gl))
+        surplus = g_has2[inv] & (before >= keep[inv])
         best = np.where(surplus, g_best2[inv], best)
         has = has | surplus
     else:

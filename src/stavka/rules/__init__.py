@@ -39,7 +39,7 @@ from stavka.enums import GROUNDS, TERRAINS
 from stavka.errors import InputError
 
 #: The rules version a scenario gets unless it names one.
-RULES_VERSION = "v7"
+RULES_VERSION = "v8"
 #: Prefix of a rule's name among a run's parameters.
 PREFIX = "rules."
 
@@ -224,6 +224,11 @@ class Rules:
         "men", 1e3, 1e9, "a defending AI keeps at most this many idle defenders in one "
         "threatened region (frontage: a region's front takes so many divisions) and sends "
         "the surplus to other threatened regions; 1e9 = no limit")
+    defend_keep_ratio: float = _rule(
+        "1", 0.0, 100.0, "a defending AI keeps in a threatened region at most this many "
+        "idle or dug-in defenders per enemy man in the regions next to it, and sends the "
+        "surplus to other threatened regions (forces follow the threat); 0 = no such "
+        "limit (defend_stack_men alone)")
     cover_ratio: float = _rule(
         "1", 0.0, 10.0, "a region next to the enemy keeps at least this many men per enemy "
         "man in the regions next to it when its formations leave to attack or reinforce "

@@ -35,7 +35,7 @@ def _scenario(tmp: Path, select: dict[str, Any] | None = None) -> Path:
         d["commanders"] = [{"id": "gen_air", "name": "General Luft", "side": "germany",
                             "formation": "ger_air", "morale_bonus": 0.1, "exposure": 0.0}]
         d["events"] = [{"id": "to_the_south", "trigger": {"date": "1941-06-24"},
-                        "effects": [{"withdraw": select or {"ids": ["ger_air"]}}]}]
+                        "effects": [{"withdraw": {"ids": ["ger_air"]} if select is None else select}]}]
     return edited(tmp, "t_air.yaml", edit)
 
 
@@ -109,3 +109,30 @@ def test_an_unknown_formation_is_a_located_error(tmp_path: Path) -> None:
         load_file(_scenario(tmp_path, {"ids": ["ger_nobody"]}))
     lines = [str(p) for p in exc.value.problems]
     assert len(lines) == 1 and "withdraw" in lines[0] and "ger_nobody" in lines[0]
+
+
+@pytest.mark.parametrize("select", [{}, {"ids": []}, {"type": []}])
+def test_an_empty_withdrawal_is_refused(tmp_path: Path, select: dict[str, Any]) -> None:
+    """A selector naming nothing matches every formation: as a withdrawal it would empty
+    the map, so it is one located error."""
+    with pytest.raises(ScenarioError) as exc:
+        load_file(_scenario(tmp_path, select))
+    lines = [str(p) for p in exc.value.problems]
+    assert len(lines) == 1 and "withdraw" in lines[0] and "names no formations" in lines[0]
+
+
+def test_a_selector_tag_no_formation_carries_is_a_located_error(tmp_path: Path) -> None:
+    """Any selector (here a withdrawal's and an order's): a tag no formation carries
+    selects nothing, so it is a typo; the error names the field and suggests the tag."""
+    def edit(d: dict[str, Any]) -> None:
+        d["formations"][0]["tags"] = ["panzer"]
+        d["events"] = [{"id": "away", "trigger": {"date": "1941-06-24"},
+                        "effects": [{"withdraw": {"tag": "panzr"}}]}]
+        d["orders"] = [{"date": "1941-06-22", "select": {"tag": "infantry"},
+                        "action": "hold"}]
+    with pytest.raises(ScenarioError) as exc:
+        load_file(edited(tmp_path, "t_air.yaml", edit))
+    lines = [str(p) for p in exc.value.problems]
+    assert len(lines) == 2
+    assert any("withdraw" in x and "panzr" in x and "panzer" in x for x in lines)
+    assert any("orders" in x and "infantry" in x for x in lines)

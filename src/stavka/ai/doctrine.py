@@ -155,6 +155,18 @@ def _adjacent_enemy_men(ctx: Ctx, r: np.ndarray, side: np.ndarray, n: np.ndarray
     return acc
 
 
+def _adjacent_enemy_men_all(ctx: Ctx) -> np.ndarray:
+    """[R, S, N]: :func:`_adjacent_enemy_men` of every (replica, side, region), summed in
+    the same order (so each value is bit-identical to it)."""
+    enemy = ctx.enemy_men_at()  # [R, S, N]
+    nb = ctx.derived.neighbours()  # [N, K], -1 padded
+    acc = np.zeros(enemy.shape)
+    for j in range(nb.shape[1]):
+        col = nb[:, j]
+        acc += np.where(col >= 0, enemy[:, :, np.maximum(col, 0)], 0.0)
+    return acc
+
+
 def _may_leave(ctx: Ctx, fl: np.ndarray, leaving: np.ndarray, men_at: _Men) -> np.ndarray:
     """Garrison and cover rules: formations leave a region only while enough men stay.
 
@@ -346,12 +358,32 @@ def _defend(ctx: Ctx, defenders: np.ndarray, enemy_node: np.ndarray, men_at: _Me
             return
     # threatened[r, side, n]: own-alliance node adjacent to an enemy-held node
     near_enemy = graph.next_to(enemy_node, ctx.derived.neighbours())  # [R, S, N]
+    own_al = st.alliance[s.owner][:, None, :] == np.arange(int(st.alliance.max()) + 1)[None, :, None]
+    threat_all = near_enemy & own_al[:, st.alliance, :]  # [R, S, N]
+    # what a threatened region keeps of its defenders (below) [R, S, N]: the stacking
+    # limit, or keep_ratio x the enemy men next to it if fewer
+    keep_all = np.full(threat_all.shape, st.rules.defend_stack_men)
+    if keep_ratio > 0:
+        keep_all = np.minimum(keep_all, keep_ratio * _adjacent_enemy_men_all(ctx))
+    # a dug-in defender needs no choice where nobody can leave: a threatened region whose
+    # side holds less than it keeps (no surplus), or the rear - without rules.rear_release,
+    # or on a front where nothing is threatened (the Far East at peace). Each group's
+    # choice is its own, so leaving these out changes nothing
+    movable = threat_all & (men_at() >= keep_all)
+    if st.rules.on("rear_release"):
+        fronts = np.zeros(threat_all.shape[:2] + (len(st.front_ids),), dtype=bool)
+        for fr in range(len(st.front_ids)):
+            fronts[:, :, fr] = threat_all[:, :, st.front == fr].any(axis=2)
+        movable |= ~threat_all & fronts[:, :, st.front]
+    r_ix = np.arange(ctx.R)[:, None]
+    defenders = defenders & ~((s.action == A_DEFEND)
+                              & ~movable[r_ix, st.fside[None, :], s.loc])
+    if not defenders.any():
+        return
     fl = np.flatnonzero(defenders)
     r_i, f_i = np.divmod(fl, st.F)
     sd = st.fside[f_i]
     loc = flat(s.loc)[fl]
-    own_al = st.alliance[s.owner][:, None, :] == np.arange(int(st.alliance.max()) + 1)[None, :, None]
-    threat_all = near_enemy & own_al[:, st.alliance, :]  # [R, S, N]
     # only regions threatened somewhere are candidates: keeps the arrays small
     cols = np.nonzero(threat_all.any(axis=(0, 1)))[0]
     dug_in = flat(s.action)[fl] == A_DEFEND
@@ -385,11 +417,7 @@ def _defend(ctx: Ctx, defenders: np.ndarray, enemy_node: np.ndarray, men_at: _Me
         order = np.argsort(inv, kind="stable")  # by group, formations in index order
         before = np.empty_like(men_f)  # men of this group's earlier formations
         before[order] = _running_men(inv[order], men_f[order]) - men_f[order]
-        keep = np.full(grp.size, st.rules.defend_stack_men)
-        if keep_ratio > 0:  # what the threat next to the region calls for, at most
-            keep = np.minimum(keep, keep_ratio * _adjacent_enemy_men(ctx, rs // st.S,
-                                                                     rs % st.S, gl))
-        surplus = g_has2[inv] & (before >= keep[inv])
+        surplus = g_has2[inv] & (before >= flat(keep_all)[grp][inv])
         best = np.where(surplus, g_best2[inv], best)
         has = has | surplus
     else:

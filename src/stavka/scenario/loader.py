@@ -793,8 +793,11 @@ class _Loader:
         dip_ids = {k: [x["id"] for x in _seq(dip.get(k))
                        if isinstance(x, dict) and isinstance(x.get("id"), str)]
                    for k in ("requests", "agreements", "contracts")}
+        tags = sorted({tg for f in _seq(data.get("formations")) if isinstance(f, dict)
+                       for tg in _seq(f.get("tags")) if isinstance(tg, str)})
         ctx: dict[str, list[str]] = dict(
             nodes=node_ids, forms=form_ids, sides=sides, types=types, events=event_ids,
+            tags=tags,
             params=params, fronts=fronts, requests=dip_ids["requests"],
             rail_edges=rail_edges(data), ports=ports(data),
             agreements=dip_ids["agreements"],
@@ -802,6 +805,7 @@ class _Loader:
             landings=[x["id"] for x in _seq(_map(data.get("sea")).get("landings"))
                       if isinstance(x, dict) and isinstance(x.get("id"), str)])
         self._ref = ref
+        self._forms_listed = isinstance(data.get("formations"), list)
         self._nodes = {n["id"]: n for n in nodes if isinstance(n.get("id"), str)}
         self._sides = sides
         diplomacy.check_refs(
@@ -874,6 +878,10 @@ class _Loader:
         ref((*path, "front"), sel.get("front"), ctx["fronts"], "front")
         for j, t in enumerate(_seq(sel.get("type"))):
             ref((*path, "type", j), t, ctx["types"], "type")
+        # a tag no formation carries selects nothing: a typo, not a choice (unless the
+        # formations section itself is broken, which is reported once, on its own)
+        if self._forms_listed:
+            ref((*path, "tag"), sel.get("tag"), ctx["tags"], "tag")
 
     def _trigger(self, path: PathT, trig: Any, ctx: dict[str, list[str]]) -> None:
         if not isinstance(trig, dict):
@@ -933,7 +941,13 @@ class _Loader:
         ref((*path, "request", "then"), rq.get("then"), ctx["events"], "event")
         self._param((*path, "request", "probability"), rq.get("probability"), ctx["params"])
         self._selector((*path, "halt"), eff.get("halt"), ctx)
-        self._selector((*path, "withdraw"), eff.get("withdraw"), ctx)
+        wd = eff.get("withdraw")
+        self._selector((*path, "withdraw"), wd, ctx)
+        if isinstance(wd, dict) and not any(wd.get(k) for k in ("ids", "side", "front",
+                                                                 "type", "tag")):
+            self.add((*path, "withdraw"), "names no formations: give ids, side, front, type "
+                                          "or tag (an empty selector would withdraw every "
+                                          "formation of every side)")
         at = _map(eff.get("attack"))
         self._selector((*path, "attack", "select"), at.get("select"), ctx)
         ref((*path, "attack", "target"), at.get("target"), nodes, "node")

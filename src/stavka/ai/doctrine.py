@@ -155,18 +155,6 @@ def _adjacent_enemy_men(ctx: Ctx, r: np.ndarray, side: np.ndarray, n: np.ndarray
     return acc
 
 
-def _adjacent_enemy_men_all(ctx: Ctx) -> np.ndarray:
-    """[R, S, N]: :func:`_adjacent_enemy_men` of every (replica, side, region), summed in
-    the same order (so each value is bit-identical to it)."""
-    enemy = ctx.enemy_men_at()  # [R, S, N]
-    nb = ctx.derived.neighbours()  # [N, K], -1 padded
-    acc = np.zeros(enemy.shape)
-    for j in range(nb.shape[1]):
-        col = nb[:, j]
-        acc += np.where(col >= 0, enemy[:, :, np.maximum(col, 0)], 0.0)
-    return acc
-
-
 def _may_leave(ctx: Ctx, fl: np.ndarray, leaving: np.ndarray, men_at: _Men) -> np.ndarray:
     """Garrison and cover rules: formations leave a region only while enough men stay.
 
@@ -363,23 +351,31 @@ def _defend(ctx: Ctx, defenders: np.ndarray, enemy_node: np.ndarray, men_at: _Me
     # what a threatened region keeps of its defenders (below) [R, S, N]: the stacking
     # limit, or keep_ratio x the enemy men next to it if fewer
     keep_all = np.full(threat_all.shape, st.rules.defend_stack_men)
-    if keep_ratio > 0:
-        keep_all = np.minimum(keep_all, keep_ratio * _adjacent_enemy_men_all(ctx))
+    if keep_ratio > 0:  # only threatened regions keep anything short of the limit
+        tr, ts, tn = np.nonzero(threat_all)
+        keep_all[tr, ts, tn] = np.minimum(st.rules.defend_stack_men,
+                                          keep_ratio * _adjacent_enemy_men(ctx, tr, ts, tn))
     # a dug-in defender needs no choice where nobody can leave: a threatened region whose
-    # side holds less than it keeps (no surplus), or the rear - without rules.rear_release,
-    # or on a front where nothing is threatened (the Far East at peace). Each group's
-    # choice is its own, so leaving these out changes nothing
+    # side holds less than it keeps (no surplus), the rear - without rules.rear_release,
+    # or on a front where nothing is threatened (the Far East at peace) - and a victory
+    # region under its garrison. Each group's choice is its own, so leaving these out
+    # changes nothing
     movable = threat_all & (men_at() >= keep_all)
     if st.rules.on("rear_release"):
         fronts = np.zeros(threat_all.shape[:2] + (len(st.front_ids),), dtype=bool)
         for fr in range(len(st.front_ids)):
             fronts[:, :, fr] = threat_all[:, :, st.front == fr].any(axis=2)
         movable |= ~threat_all & fronts[:, :, st.front]
-    r_ix = np.arange(ctx.R)[:, None]
-    defenders = defenders & ~((s.action == A_DEFEND)
-                              & ~movable[r_ix, st.fside[None, :], s.loc])
-    if not defenders.any():
-        return
+    # and nobody leaves a victory region holding less than its garrison (_may_leave)
+    movable &= men_at() >= (st.vp * st.rules.garrison_men_per_vp)[None, None, :]
+    dug = np.flatnonzero(defenders & (s.action == A_DEFEND))
+    d_r, d_f = np.divmod(dug, st.F)
+    stay = ~flat(movable)[(d_r * st.S + st.fside[d_f]) * st.N + flat(s.loc)[dug]]
+    if stay.any():
+        defenders = defenders.copy()
+        flat(defenders)[dug[stay]] = False
+        if not defenders.any():
+            return
     fl = np.flatnonzero(defenders)
     r_i, f_i = np.divmod(fl, st.F)
     sd = st.fside[f_i]

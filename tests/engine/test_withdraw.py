@@ -136,3 +136,74 @@ def test_a_selector_tag_no_formation_carries_is_a_located_error(tmp_path: Path) 
     assert len(lines) == 2
     assert any("withdraw" in x and "panzr" in x and "panzer" in x for x in lines)
     assert any("orders" in x and "infantry" in x for x in lines)
+
+
+@pytest.mark.parametrize("select, word", [({"tag": ""}, "tag"), ({"side": ""}, "side"),
+                                          ({"bogus": 1}, "bogus")])
+def test_a_bad_withdrawal_selector_is_one_line(tmp_path: Path, select: dict[str, Any],
+                                                word: str) -> None:
+    """A selector with a bad value is reported for that value alone, not also as naming
+    no formations."""
+    with pytest.raises(ScenarioError) as exc:
+        load_file(_scenario(tmp_path, select))
+    lines = [str(p) for p in exc.value.problems]
+    assert len(lines) == 1 and word in lines[0]
+
+
+@pytest.mark.parametrize("tags", ["panzer", {"panzer": None}, [1]])
+def test_a_broken_formation_tags_field_is_reported_once(tmp_path: Path, tags: Any) -> None:
+    """A formation whose tags did not parse is the one error: the selectors naming its tag
+    are not each reported as naming an unknown tag."""
+    def edit(d: dict[str, Any]) -> None:
+        d["formations"][0]["tags"] = tags
+        d["events"] = [{"id": "away", "trigger": {"date": "1941-06-24"},
+                        "effects": [{"withdraw": {"tag": "panzer"}}, {"halt": {"tag": "panzer"}}]}]
+    with pytest.raises(ScenarioError) as exc:
+        load_file(edited(tmp_path, "t_air.yaml", edit))
+    lines = [str(p) for p in exc.value.problems]
+    assert len(lines) == 1 and "formations[0].tags" in lines[0]
+
+
+def test_an_order_for_a_withdrawn_formation_says_withdrawn(tmp_path: Path) -> None:
+    """A refused order names what became of the formation: withdrawn, not destroyed."""
+    from stavka.errors import IllegalOrderError
+
+    c, _, _ = _run(_scenario(tmp_path), 3)
+    with pytest.raises(IllegalOrderError) as exc:
+        c.step(["ger_air move gsrc"])
+    assert "withdrawn from the theatre" in str(exc.value) and "destroyed" not in str(exc.value)
+
+
+def test_a_reserve_withdrawn_before_it_enters_play(tmp_path: Path) -> None:
+    """A reserve (inactive until released) withdrawn is never brought back by a release,
+    and the chronicle says it left before reaching the front."""
+    def edit(d: dict[str, Any]) -> None:
+        d["formations"][2]["reserve"] = True  # ger_reserve
+        d["events"] = [
+            {"id": "away", "trigger": {"date": "1941-06-23"},
+             "effects": [{"withdraw": {"ids": ["ger_reserve"]}}]},
+            {"id": "back", "trigger": {"date": "1941-06-24"},
+             "effects": [{"release": {"ids": ["ger_reserve"]}}]}]
+    c = Campaign(load_file(edited(tmp_path, "t_air.yaml", edit)), seed=2)
+    evs = []
+    for _ in range(4):
+        evs += c.step()
+    f = c.static.formation("ger_reserve")
+    assert c.world.state.status[0, f] == GONE
+    (ev,) = of_kind(evs, "withdrawn")
+    assert ev.values["in_play"] is False
+    (doc,) = walk(c.events, markdown.MarkdownVisitor(), parts=as_parts(c))
+    assert any("not yet at the front" in x for x in doc.splitlines())
+
+
+def test_an_abstract_type_in_a_selector_is_a_located_error(tmp_path: Path) -> None:
+    """No formation is of an abstract type, so a selector naming one selects nothing."""
+    def edit(d: dict[str, Any]) -> None:
+        d["formation_types"]["base"] = {"abstract": True, "men": 1000}
+        d["formation_types"]["div"]["inherits"] = "base"
+        d["events"] = [{"id": "away", "trigger": {"date": "1941-06-24"},
+                        "effects": [{"withdraw": {"type": ["base"]}}]}]
+    with pytest.raises(ScenarioError) as exc:
+        load_file(edited(tmp_path, "t_air.yaml", edit))
+    lines = [str(p) for p in exc.value.problems]
+    assert len(lines) == 1 and "withdraw.type[0]" in lines[0] and "abstract" in lines[0]

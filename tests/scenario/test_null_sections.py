@@ -51,3 +51,26 @@ def test_a_null_or_scalar_section_is_one_line(tmp_path: Path, key: str, value: s
     assert main(["check", str(path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 2 and "Traceback" not in "".join(err), err
+
+
+@pytest.mark.parametrize("key", LIST_KEYS + MAP_KEYS)
+def test_a_section_the_parser_refuses_is_one_line(tmp_path: Path, key: str) -> None:
+    """A section with a YAML tag the parser refuses (``!!omap``, ``!!set``) is reported by
+    the parser alone, not also as "must be a list (got _Invalid)"."""
+    text, line = _with(key, " !!omap []" if key in LIST_KEYS else " !!set {a: null}")
+    path = tmp_path / "s.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioError) as exc:
+        load_file(path)
+    lines = [str(p) for p in exc.value.problems]
+    assert len(lines) == 1 and "unsupported YAML tag" in lines[0] and "_Invalid" not in lines[0]
+
+
+def test_a_rule_the_parser_refuses_is_one_line(tmp_path: Path) -> None:
+    text, _ = _with("rules", " {defend_keep_ratio: !!binary aGk=}")
+    path = tmp_path / "s.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioError) as exc:
+        load_file(path)
+    lines = [str(p) for p in exc.value.problems]
+    assert len(lines) == 1 and "rules.defend_keep_ratio: unsupported YAML tag" in lines[0]

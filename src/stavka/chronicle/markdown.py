@@ -448,6 +448,9 @@ class MarkdownVisitor(EventVisitor[str]):
             (sum(_v(e, "aircraft") for e in evs), "aircraft")) if v >= 0.5]
         who, pl = n.who(ids, evs[0].side)
         size = f" ({', '.join(f'{a} {b}' for a, b in what)})" if what else ""
+        if not any(_v(e, "in_play", True) for e in evs):  # reserves, late arrivals
+            return [sentence(f"{who}{size}, not yet at the front, {'are' if pl else 'is'} "
+                             f"sent to another theatre")]
         return [sentence(f"{who}{size} {'leave' if pl else 'leaves'} "
                          f"{n.node(evs[0].place)} for another theatre")]
 

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from stavka.engine.context import Ctx
-from stavka.enums import C_BATTLE, C_CAPTURED, C_WOUNDED, GONE
+from stavka.enums import C_BATTLE, C_CAPTURED, C_WOUNDED, GONE, INACTIVE, RAIL
 from stavka.world.counts import group_sum, on_grid
 from stavka.world.flat import flat
 
@@ -119,6 +119,17 @@ def surrender(ctx: Ctx, r: np.ndarray, f: np.ndarray, reason: str | None) -> Non
                 "reason": why}
 
     leave_play(ctx, r, f, C_CAPTURED, "surrender", values)
+
+
+def status_words(s: Any, r: int, f: int) -> str:
+    """What formation ``f`` of replica ``r`` is when it is not in play, for a refusal's
+    message: "not in play yet", "in rail transit", "destroyed" (surrendered, dissolved:
+    :func:`leave_play` zeroes what it had) or "withdrawn from the theatre" (an event's
+    ``withdraw`` effect keeps it); "in play" when it is active."""
+    st_ = int(s.status[r, f])
+    if st_ == GONE:
+        return "withdrawn from the theatre" if s.strength[r, f].any() else "destroyed"
+    return {INACTIVE: "not in play yet", RAIL: "in rail transit"}.get(st_, "in play")
 
 
 def leave_play(ctx: Ctx, r: np.ndarray, f: np.ndarray, cause: int, kind: str,

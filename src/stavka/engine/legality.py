@@ -18,8 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from stavka.engine.context import Ctx
+from stavka.engine.effects import status_words
 from stavka.engine.records import Order
-from stavka.enums import A_ATTACK, A_MOVE, A_RAIL, ACTIONS, ACTIVE, STATUSES
+from stavka.enums import A_ATTACK, A_MOVE, A_RAIL, ACTIONS, ACTIVE
 from stavka.errors import IllegalOrderError, did_you_mean, quoted
 from stavka.world.flat import flat
 from stavka.world.static import Static
@@ -43,16 +44,12 @@ class Check:
 
 
 _ALL = frozenset(range(1, len(ACTIONS)))
-_STATUS_WORDS = {"inactive": "not in play yet", "rail": "in rail transit", "gone": "destroyed"}
-
-
 def _in_play(ctx: Ctx, r: np.ndarray, f: np.ndarray, tgt: np.ndarray) -> np.ndarray:
     return flat(ctx.s.status)[r * ctx.st.F + f] == ACTIVE
 
 
 def _in_play_why(ctx: Ctx, r: int, f: int, tgt: int) -> str:
-    status = STATUSES[int(ctx.s.status[r, f])]
-    return f"formation '{ctx.st.form_ids[f]}' is {_STATUS_WORDS.get(status, 'unavailable')}"
+    return f"formation '{ctx.st.form_ids[f]}' is {status_words(ctx.s, r, f)}"
 
 
 def _not_there(ctx: Ctx, r: np.ndarray, f: np.ndarray, tgt: np.ndarray) -> np.ndarray:

@@ -494,6 +494,9 @@ class _Loader:
         empty), at ``where`` (the file and line of that section: an included file's own,
         not the first file's that has the section); the section is left out, and
         :meth:`validate` does not report it again."""
+        if val is INVALID:  # the parser refused it and said why: left out, not again
+            self.refused.add(key)
+            return
         msg = (f"must be {kind}, not empty (nothing follows '{key}:')" if val is None
                else f"must be {kind} (got {type(val).__name__})")
         if where is None:
@@ -797,7 +800,8 @@ class _Loader:
                        for tg in _seq(f.get("tags")) if isinstance(tg, str)})
         ctx: dict[str, list[str]] = dict(
             nodes=node_ids, forms=form_ids, sides=sides, types=types, events=event_ids,
-            tags=tags,
+            tags=tags, abstract_types=[k for k, v in _map(data.get("formation_types")).items()
+                                       if isinstance(v, dict) and v.get("abstract") is True],
             params=params, fronts=fronts, requests=dip_ids["requests"],
             rail_edges=rail_edges(data), ports=ports(data),
             agreements=dip_ids["agreements"],
@@ -805,7 +809,13 @@ class _Loader:
             landings=[x["id"] for x in _seq(_map(data.get("sea")).get("landings"))
                       if isinstance(x, dict) and isinstance(x.get("id"), str)])
         self._ref = ref
-        self._forms_listed = isinstance(data.get("formations"), list)
+        # the tags are all known only when every formation and its tags parsed; else a
+        # selector's tag is not checked (the broken entry is reported, once, on its own)
+        forms = data.get("formations")
+        self._forms_listed = isinstance(forms, list) and all(
+            isinstance(f, dict) and (f.get("tags") is None or (
+                isinstance(f["tags"], list) and all(isinstance(x, str) for x in f["tags"])))
+            for f in forms)
         self._nodes = {n["id"]: n for n in nodes if isinstance(n.get("id"), str)}
         self._sides = sides
         diplomacy.check_refs(
@@ -878,6 +888,10 @@ class _Loader:
         ref((*path, "front"), sel.get("front"), ctx["fronts"], "front")
         for j, t in enumerate(_seq(sel.get("type"))):
             ref((*path, "type", j), t, ctx["types"], "type")
+            if isinstance(t, str) and t in ctx["abstract_types"]:  # no formation is of it
+                self.add((*path, "type", j), f"type {shown(t)} is abstract: no formation is "
+                                             f"of it, so it selects nothing (name the types "
+                                             f"the formations use)")
         # a tag no formation carries selects nothing: a typo, not a choice (unless the
         # formations section itself is broken, which is reported once, on its own)
         if self._forms_listed:
@@ -943,8 +957,9 @@ class _Loader:
         self._selector((*path, "halt"), eff.get("halt"), ctx)
         wd = eff.get("withdraw")
         self._selector((*path, "withdraw"), wd, ctx)
-        if isinstance(wd, dict) and not any(wd.get(k) for k in ("ids", "side", "front",
-                                                                 "type", "tag")):
+        keys = ("ids", "side", "front", "type", "tag")
+        if isinstance(wd, dict) and set(wd) <= set(keys) and all(
+                v is None or v == [] for v in wd.values()):  # a bad value has its own line
             self.add((*path, "withdraw"), "names no formations: give ids, side, front, type "
                                           "or tag (an empty selector would withdraw every "
                                           "formation of every side)")
@@ -963,6 +978,11 @@ class _Loader:
 
     # -- stage 4: schema -----------------------------------------------------
     def validate(self, data: dict[str, Any]) -> Scenario | None:
+        block = data.get("rules")
+        if isinstance(block, dict) and any(v is INVALID for v in block.values()):
+            # a rule the parser refused is reported (and the load fails); the block's own
+            # check would report it again as "not a number"
+            data = {**data, "rules": {k: v for k, v in block.items() if v is not INVALID}}
         try:
             return Scenario.model_validate(data)
         except ValidationError as exc:

@@ -327,7 +327,8 @@ def withdraw(ctx: Ctx, mask: np.ndarray, ev_id: str) -> None:
     booked as lost, and the daily history's strength stops counting them as a formation
     that surrendered does. Their orders end; commanders attached to them leave with them
     (:func:`stavka.engine.commanders.withdrawn`). One ``withdrawn`` event per (replica,
-    region, side), with the men, tanks, guns and aircraft that left."""
+    region, side), with the men, tanks, guns and aircraft that left, and whether any of
+    them had entered play (``in_play``: a reserve or a late arrival had not)."""
     st, s = ctx.st, ctx.s
     from stavka.engine import commanders
 
@@ -342,7 +343,7 @@ def withdraw(ctx: Ctx, mask: np.ndarray, ev_id: str) -> None:
                 ctx.emit("withdrawn", int(r), place=int(key // st.S), side=int(key % st.S),
                          subjects=tuple(st.form_ids[f] for f in m), men=float(tot[0]),
                          tanks=float(tot[1]), guns=float(tot[2]), aircraft=float(tot[3]),
-                         event=ev_id)
+                         in_play=bool((s.status[r, m] != INACTIVE).any()), event=ev_id)
     s.status[mask] = GONE
     s.action[mask] = A_NONE
     s.target[mask] = -1

@@ -66,8 +66,8 @@ import numpy as np
 
 from stavka.combat import naval as nv
 from stavka.engine.context import Ctx
-from stavka.engine.effects import capture_event, take_regions
-from stavka.enums import A_NONE, ACTIVE, GONE, INACTIVE, RAIL, SHIP_CLASSES
+from stavka.engine.effects import capture_event, status_words, take_regions
+from stavka.enums import A_NONE, ACTIVE, SHIP_CLASSES
 from stavka.world.counts import on_grid
 from stavka.world.flat import flat
 from stavka.world.naval import NavalStatic
@@ -502,9 +502,7 @@ def landing_reason(ctx: Ctx, nav: NavalStatic, case: LandingCase, r: int) -> str
         for i in case.forms.tolist():
             n = int(s.loc[r, i])
             if s.status[r, i] != ACTIVE:
-                what = {INACTIVE: "not in play yet", RAIL: "in rail transit",
-                        GONE: "destroyed"}.get(int(s.status[r, i]), "not in play")
-                return f"formation {st.form_ids[i]} is {what}"
+                return f"formation {st.form_ids[i]} is {status_words(s, r, i)}"
             if not nav.coast[case.zone[r], n]:
                 return (f"formation {st.form_ids[i]} is at {st.node_ids[n]}, not at a coastal "
                         f"region of {zone} (embark where the fleet is)")

@@ -24,8 +24,8 @@ from stavka.engine.rng import Streams
 # defenders per enemy man next to it and sends the surplus on - and rear_release on, both
 # calibrated on the 30 Sep - 5 Dec 1941 checkpoints), and its order of battle withdraws II
 # Fliegerkorps to the Mediterranean on 18 Nov 1941 (withdrawals.yaml, the new `withdraw`
-# effect; docs/campaign-validation.md). Seed 7's campaign now ends on 29 Nov, Moscow taken
-# on 28 Nov (one of the 3.6 % of campaigns in which it falls before 5 December). Before:
+# effect; docs/campaign-validation.md). Seed 7's campaign now ends on 28 Nov, Moscow taken
+# that day (one of the 3.6 % of campaigns in which it falls before 5 December). Before:
 # ca132588c9cdc4da / 158aecfb44f5ebc5 under v7.
 # Earlier (issue 10, deliberately, 2026-12): the flagship ran campaign rules v7 (then the
 # default now: v6 with paved highways and four rules recalibrated), on a map with six more

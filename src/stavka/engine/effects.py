@@ -29,6 +29,7 @@ from stavka.engine.context import Ctx
 from stavka.enums import C_BATTLE, C_CAPTURED, C_WOUNDED, GONE, INACTIVE, RAIL
 from stavka.world.counts import group_sum, on_grid
 from stavka.world.flat import flat
+from stavka.world.state import State
 
 
 def book_losses(ctx: Ctx, r: np.ndarray, f: np.ndarray, lost: np.ndarray, cause: int) -> None:
@@ -121,7 +122,7 @@ def surrender(ctx: Ctx, r: np.ndarray, f: np.ndarray, reason: str | None) -> Non
     leave_play(ctx, r, f, C_CAPTURED, "surrender", values)
 
 
-def status_words(s: Any, r: int, f: int) -> str:
+def status_words(s: State, r: int, f: int) -> str:
     """What formation ``f`` of replica ``r`` is when it is not in play, for a refusal's
     message: "not in play yet", "in rail transit", "destroyed" (surrendered, dissolved:
     :func:`leave_play` zeroes what it had) or "withdrawn from the theatre" (an event's

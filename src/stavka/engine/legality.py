@@ -44,6 +44,8 @@ class Check:
 
 
 _ALL = frozenset(range(1, len(ACTIONS)))
+
+
 def _in_play(ctx: Ctx, r: np.ndarray, f: np.ndarray, tgt: np.ndarray) -> np.ndarray:
     return flat(ctx.s.status)[r * ctx.st.F + f] == ACTIVE
 

@@ -39,7 +39,7 @@ from stavka.scenario.interdiction import (
     ports,
     rail_edges,
 )
-from stavka.scenario.schema import Scenario, not_yet_used_settings, param_uses
+from stavka.scenario.schema import Scenario, Selector, not_yet_used_settings, param_uses
 
 Loc = tuple[str, int | None]
 PathT = tuple[Any, ...]
@@ -796,7 +796,14 @@ class _Loader:
         dip_ids = {k: [x["id"] for x in _seq(dip.get(k))
                        if isinstance(x, dict) and isinstance(x.get("id"), str)]
                    for k in ("requests", "agreements", "contracts")}
-        tags = sorted({tg for f in _seq(data.get("formations")) if isinstance(f, dict)
+        # the tags are all known only when every formation and its tags parsed; else a
+        # selector's tag is not checked (the broken entry is reported, once, on its own)
+        forms = data.get("formations")
+        self._forms_listed = isinstance(forms, list) and all(
+            isinstance(f, dict) and (f.get("tags") is None or (
+                isinstance(f["tags"], list) and all(isinstance(x, str) for x in f["tags"])))
+            for f in forms)
+        tags = sorted({tg for f in _seq(forms) if isinstance(f, dict)
                        for tg in _seq(f.get("tags")) if isinstance(tg, str)})
         ctx: dict[str, list[str]] = dict(
             nodes=node_ids, forms=form_ids, sides=sides, types=types, events=event_ids,
@@ -809,13 +816,6 @@ class _Loader:
             landings=[x["id"] for x in _seq(_map(data.get("sea")).get("landings"))
                       if isinstance(x, dict) and isinstance(x.get("id"), str)])
         self._ref = ref
-        # the tags are all known only when every formation and its tags parsed; else a
-        # selector's tag is not checked (the broken entry is reported, once, on its own)
-        forms = data.get("formations")
-        self._forms_listed = isinstance(forms, list) and all(
-            isinstance(f, dict) and (f.get("tags") is None or (
-                isinstance(f["tags"], list) and all(isinstance(x, str) for x in f["tags"])))
-            for f in forms)
         self._nodes = {n["id"]: n for n in nodes if isinstance(n.get("id"), str)}
         self._sides = sides
         diplomacy.check_refs(
@@ -957,8 +957,7 @@ class _Loader:
         self._selector((*path, "halt"), eff.get("halt"), ctx)
         wd = eff.get("withdraw")
         self._selector((*path, "withdraw"), wd, ctx)
-        keys = ("ids", "side", "front", "type", "tag")
-        if isinstance(wd, dict) and set(wd) <= set(keys) and all(
+        if isinstance(wd, dict) and set(wd) <= set(Selector.model_fields) and all(
                 v is None or v == [] for v in wd.values()):  # a bad value has its own line
             self.add((*path, "withdraw"), "names no formations: give ids, side, front, type "
                                           "or tag (an empty selector would withdraw every "

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from stavka.engine import interdiction
+from stavka.engine import commanders, interdiction
 from stavka.engine.context import Ctx
 from stavka.engine.legality import legal
 from stavka.enums import A_ATTACK, A_NONE, A_RAIL, ACTIVE, GONE, INACTIVE, STANCES
@@ -330,8 +330,6 @@ def withdraw(ctx: Ctx, mask: np.ndarray, ev_id: str) -> None:
     region, side), with the men, tanks, guns and aircraft that left, and whether any of
     them had entered play (``in_play``: a reserve or a late arrival had not)."""
     st, s = ctx.st, ctx.s
-    from stavka.engine import commanders
-
     commanders.withdrawn(ctx, mask)
     if ctx.record:
         for r in np.unique(np.nonzero(mask)[0]):

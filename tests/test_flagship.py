@@ -19,7 +19,13 @@ from stavka.cli import main
 from stavka.engine.core import compile_world, step
 from stavka.engine.rng import Streams
 
-# Re-pinned (issue 10, deliberately, 2026-12-01): the flagship runs campaign rules v8 (the
+# Re-pinned (issue 10, deliberately, 2026-12-01, second time): the flagship runs campaign
+# rules v9 (the default now: v8 with five values recalibrated on the 30 Sep - 5 Dec 1941
+# checkpoints - encircled_morale_per_day 0.625, enemy_ground_speed 1.0, highway_ground_speed
+# off, min_attack_supply 0.4, combat_loss_mult 1.0; docs/campaign-validation.md, "rules v9").
+# Seed 7's campaign now ends on 29 Nov, Moscow taken that day. Before: 79392e6474abe75a /
+# d0141191102b02a3 under v8.
+# Earlier (issue 10, deliberately, 2026-12-01): the flagship ran campaign rules v8 (then the
 # default now: v7 with defend_keep_ratio 2.5 - a threatened region keeps at most 2.5
 # defenders per enemy man next to it and sends the surplus on - and rear_release on, both
 # calibrated on the 30 Sep - 5 Dec 1941 checkpoints), and its order of battle withdraws II
@@ -52,8 +58,8 @@ from stavka.engine.rng import Streams
 # against main's code, 200 replicas over the whole campaign, when re-pinned). Before:
 # aedc2ab94d66ad6a / dc1b7c10d9fc1b39 (issue 10: digest v2, rules v2, the flagship's data
 # fixes; issue 9: digest v1, detmath, counts on the 1/1024 grid). The same on every CPU.
-GOLDEN_30_DAYS_SEED_7 = "79392e6474abe75a"
-GOLDEN_FULL_SEED_7 = "d0141191102b02a3"
+GOLDEN_30_DAYS_SEED_7 = "cb24461973af75e9"
+GOLDEN_FULL_SEED_7 = "23a6e4550d6fed84"
 
 
 @pytest.fixture(scope="module")

@@ -205,3 +205,89 @@ def test_calibrate_varies_one_entry_of_a_table_rule(tmp_path, capsys) -> None:
     assert start == rules.load("v1").value("ground_speed.mud")  # t_history pins v1
     assert sorted(e["params"]["rules.ground_speed.mud"] for e in tr.evals) == sorted(
         {0.3, 0.6, start})
+
+
+def test_holdout_check_by_hand() -> None:
+    """Two rules moved by the descent: putting ``massing_exp`` back is worse on both held-out
+    seeds (it holds); putting ``rout_loss`` back is better on seed 2 (it does not)."""
+    from stavka.validation.calibrate import holdout_check
+
+    start = {"rules.massing_exp": 1.0, "rules.rout_loss": 0.03}
+    best = {"rules.massing_exp": 2.0, "rules.rout_loss": 0.05}
+
+    def evaluate(seed: int, p: dict[str, float]) -> list[Outcome]:
+        # a checkpoint met at massing_exp 2; rout_loss 0.05 helps on seed 0 only
+        miss = abs(p["rules.massing_exp"] - 2.0) * 20
+        miss += (0.0 if p["rules.rout_loss"] == 0.05 else 10.0) if seed == 0 else \
+            (5.0 if p["rules.rout_loss"] == 0.05 else 0.0)
+        return [_num([100 + miss]), _num([100], cid="y")]
+
+    logs: list[str] = []
+    res = holdout_check(evaluate, start, best, [0, 2], log=logs.append)
+    assert res["seeds"] == [0, 2]
+    assert set(res["revert"]) == {"rules.massing_exp", "rules.rout_loss"}
+    assert res["revert"]["rules.massing_exp"]["holds"] is True
+    assert res["revert"]["rules.rout_loss"]["holds"] is False
+    assert res["revert"]["rules.rout_loss"]["value"] == 0.03
+    # by hand: the best point misses by 5 on seed 2 (band 90-110: inside), by 0 on seed 0
+    assert res["best"]["0"] == {"score": 0.0, "medians_in_band": 2, "history_in_range": 2,
+                                "measured": 2}
+    # the start misses by 20 + 10 = 30 on seed 0: 20 beyond the band's edge, in units of
+    # the band's width (20): 1 unit, squared; the history (100) is outside the one-value
+    # range (130): 30 / 20 = 1.5 units, half squared
+    assert res["start"]["0"]["score"] == pytest.approx(1.0 + 0.5 * 1.5 ** 2)
+    assert res["start"]["0"]["medians_in_band"] == 1
+    assert any("rules.rout_loss put back to 0.03" in line and "does not hold" in line
+               for line in logs)
+
+
+def test_holdout_check_with_nothing_moved_only_scores_the_two_points() -> None:
+    from stavka.validation.calibrate import holdout_check
+
+    calls = []
+
+    def evaluate(seed: int, p: dict[str, float]) -> list[Outcome]:
+        calls.append(seed)
+        return [_num([100])]
+
+    res = holdout_check(evaluate, {"rules.massing_exp": 1.0}, {"rules.massing_exp": 1.0}, [3])
+    assert res["revert"] == {} and calls == [3, 3]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--holdout", "1"], "--holdout 1 is the calibration's own --seed"),
+    (["--seed", "4", "--holdout", "4"], "--holdout 4 is the calibration's own --seed"),
+    (["--holdout", "0", "--holdout", "0"], "--holdout 0 given twice"),
+    (["--holdout", "-1"], "--holdout must be"),
+    (["--runs", "800000", "--holdout", "0", "--holdout", "2"],  # 8 evaluations fit; 14 do not
+     "--grid, --rounds, --holdout and --runs: up to"),
+])
+def test_calibrate_bad_holdout_is_one_line_and_exit_2(args: list[str], message: str,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    rc = main(["calibrate", "campaign", "two-fronts-1941", "--grid", "rules.massing_exp=1,2",
+               *args])
+    err = capsys.readouterr().err
+    assert rc == 2, err
+    assert message in err, err
+    assert "Traceback" not in err
+
+
+def test_calibrate_with_holdout_on_a_tiny_scenario_writes_it(tmp_path, capsys) -> None:
+    """End to end on t_history: the held-out check runs on the named seed and lands in
+    calibration.json and on stdout."""
+    import json
+
+    hist = Path(__file__).resolve().parents[1] / "data" / "t_history.yaml"
+    rc = main(["calibrate", "campaign", str(hist), "--grid", "rules.ground_speed.mud=0.3,0.6",
+               "--runs", "2", "--rounds", "1", "--workers", "1", "--holdout", "5",
+               "--out", str(tmp_path)])
+    out, err = capsys.readouterr()
+    assert rc == 0, err
+    doc = json.loads((tmp_path / "calibration.json").read_text())
+    printed = json.loads(out)
+    assert doc["holdout"] == printed["holdout"]
+    h = doc["holdout"]
+    assert h["seeds"] == [5] and set(h["start"]) == set(h["best"]) == {"5"}
+    moved = {k for k, v in doc["best"].items() if v != doc["evals"][0]["params"][k]}
+    assert set(h["revert"]) == moved
+    assert "held-out seed 5: start" in err

@@ -22,6 +22,12 @@ evaluation runs the same replicas (common random numbers: the same master seed),
 differences between candidates are not noise between dice. A round that evaluates no
 new point ends the descent (every later round would repeat it).
 
+A descent on one seed can fit that seed's dice. The held-out check
+(:func:`holdout_check`, ``--holdout SEED``) re-scores the start and the best point on
+other master seeds (other replicas), and, for every rule the descent moved, the best point
+with that rule put back to its start value (leave one out): a move *holds* when putting it
+back is worse on every held-out seed.
+
 ``--grid`` is read like ``sweep --vary`` (:func:`parse_grid`: ``V1,V2,...`` or
 ``LO..HI[:STEP]``, each value checked against the rule's bounds, a rule or a value
 given twice refused), and the work is bounded before anything runs (:func:`check_work`).
@@ -80,15 +86,18 @@ def parse_grid(items: Sequence[str]) -> dict[str, list[float]]:
     return grids
 
 
-def max_evaluations(grids: Mapping[str, Sequence[float]], rounds: int) -> int:
+def max_evaluations(grids: Mapping[str, Sequence[float]], rounds: int,
+                    holdout: int = 0) -> int:
     """The most evaluations :func:`coordinate_descent` can make: the start, then each
     grid (and the current value) in the first round, three values (and the current one)
-    per rule in every later round."""
+    per rule in every later round; then, on each of ``holdout`` held-out seeds, the start,
+    the best point and one leave-one-out point per rule (:func:`holdout_check`)."""
     first = sum(len(v) + 1 for v in grids.values())
-    return 1 + first + (rounds - 1) * 4 * len(grids)
+    return 1 + first + (rounds - 1) * 4 * len(grids) + holdout * (2 + len(grids))
 
 
-def check_work(grids: Mapping[str, Sequence[float]], runs: int, rounds: int) -> None:
+def check_work(grids: Mapping[str, Sequence[float]], runs: int, rounds: int,
+               holdout: int = 0) -> None:
     """Raise :class:`InputError` if the calibration could run more campaigns than a sweep
     may (:data:`stavka.sweep.core.MAX_TOTAL_RUNS`), or if ``runs`` or ``rounds`` is not
     an int >= 1."""
@@ -96,10 +105,30 @@ def check_work(grids: Mapping[str, Sequence[float]], runs: int, rounds: int) -> 
 
     check_count("--runs", runs, 1)
     check_count("--rounds", rounds, 1)
-    n = max_evaluations(grids, rounds)
+    n = max_evaluations(grids, rounds, holdout)
     if n * runs > MAX_TOTAL_RUNS:
-        raise InputError(f"--grid, --rounds and --runs: up to {n:,} evaluations of {runs:,} "
+        what = "--grid, --rounds, --holdout and --runs" if holdout else \
+            "--grid, --rounds and --runs"
+        raise InputError(f"{what}: up to {n:,} evaluations of {runs:,} "
                          f"campaigns each ({n * runs:,}); at most {MAX_TOTAL_RUNS:,} campaigns")
+
+
+def check_holdout(holdout: Sequence[object], seed: int) -> list[int]:
+    """The held-out seeds as ints; raises :class:`InputError` naming ``--holdout`` for a
+    seed that is not a whole number 0 .. MAX_SEED, one given twice, or the calibration's
+    own ``seed`` (its replicas are the ones fitted, so they are not held out)."""
+    from stavka.engine.rng import check_seed
+
+    seeds: list[int] = []
+    for h in holdout:
+        v = check_seed(h, "--holdout")
+        if v == seed:
+            raise InputError(f"--holdout {v} is the calibration's own --seed: a held-out "
+                             f"check needs other replicas (another seed)")
+        if v in seeds:
+            raise InputError(f"--holdout {v} given twice")
+        seeds.append(v)
+    return seeds
 
 
 #: A checkpoint's term when no run measures it (both distances at their cap of 10 units).
@@ -153,10 +182,70 @@ class Trace:
     evals: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     best: dict[str, float] = dataclasses.field(default_factory=dict)
     best_score: float = math.inf
+    #: :func:`holdout_check`'s result (None: no held-out seeds)
+    holdout: dict[str, Any] | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {"best": self.best, "best_score": _finite(self.best_score),
-                "evals": self.evals}
+        doc = {"best": self.best, "best_score": _finite(self.best_score),
+               "evals": self.evals}
+        if self.holdout is not None:
+            doc["holdout"] = self.holdout
+        return doc
+
+
+def tally(outcomes: Sequence[Outcome]) -> dict[str, Any]:
+    """The objective of ``outcomes`` and the two counts the issue's floors are written in:
+    checkpoints whose median is in its band, and whose history is in the model's 10-90 %
+    range (blind ones not counted); JSON-ready (None for a score that is not finite)."""
+    score, _ = objective(outcomes)
+    seen = [o for o in outcomes if not o.blind]
+    return {"score": _finite(score if not math.isnan(score) else math.inf),
+            "medians_in_band": sum(bool(o.median_in_band) for o in seen),
+            "history_in_range": sum(bool(o.history_in_range) for o in seen),
+            "measured": len(seen)}
+
+
+def holdout_check(evaluate: Callable[[int, dict[str, float]], Sequence[Outcome]],
+                  start: Mapping[str, float], best: Mapping[str, float],
+                  seeds: Sequence[int], log: Callable[[str], None] | None = None
+                  ) -> dict[str, Any]:
+    """Score ``start`` and ``best`` on each held-out seed, and ``best`` with each rule the
+    descent moved put back to its start value (leave one out).
+
+    ``evaluate(seed, params)`` runs the campaigns of master ``seed``. Returns
+    ``{"seeds": [...], "start": {seed: tally}, "best": {seed: tally}, "revert": {rule:
+    {"value": start value, "tally": {seed: tally}, "holds": bool}}}`` (seeds as strings,
+    for JSON); ``holds`` is True when putting the rule back scores worse (higher) than
+    ``best`` on every held-out seed. :func:`tally` gives each tally.
+    """
+    def fmt(t: dict[str, Any]) -> str:
+        sc = "n/a" if t["score"] is None else f"{t['score']:.2f}"
+        return f"{sc} ({t['medians_in_band']} medians in band, {t['history_in_range']} " \
+               f"histories in range)"
+
+    res: dict[str, Any] = {"seeds": list(seeds), "start": {}, "best": {}, "revert": {}}
+    for sd in seeds:
+        res["start"][str(sd)] = tally(evaluate(sd, dict(start)))
+        res["best"][str(sd)] = tally(evaluate(sd, dict(best)))
+        if log:
+            log(f"held-out seed {sd}: start {fmt(res['start'][str(sd)])}, best "
+                f"{fmt(res['best'][str(sd)])}")
+    moved = [k for k in best if best[k] != start.get(k, best[k])]
+    for k in moved:
+        p = {**best, k: start[k]}
+        tallies = {str(sd): tally(evaluate(sd, p)) for sd in seeds}
+
+        def worse(sd: int, t: dict[str, dict[str, Any]] = tallies) -> bool:
+            a, b = t[str(sd)]["score"], res["best"][str(sd)]["score"]
+            return b is not None and (a is None or a > b)
+
+        holds = all(worse(sd) for sd in seeds)
+        res["revert"][k] = {"value": start[k], "tally": tallies, "holds": holds}
+        if log:
+            per = ", ".join(f"seed {sd} {fmt(tallies[str(sd)])}" for sd in seeds)
+            log(f"{k} put back to {start[k]:g}: {per}: "
+                f"{'holds' if holds else 'does not hold'}")
+    return res
 
 
 def _bounds(name: str) -> tuple[float, float]:
@@ -229,14 +318,18 @@ def _finite(v: float) -> float | None:
 def calibrate(scenario: Any, grids: Mapping[str, Sequence[float]], runs: int = 48,
               seed: int = 1, rounds: int = 2, start: Mapping[str, float] | None = None,
               out: Path | None = None, checkpoints: Path | None = None,
-              workers: int | None = None, log: Callable[[str], None] | None = None) -> Trace:
+              workers: int | None = None, log: Callable[[str], None] | None = None,
+              holdout: Sequence[int] = ()) -> Trace:
     """Calibrate ``scenario``'s ``rules.*`` parameters named in ``grids`` on its
     checkpoints: ``runs`` campaigns per evaluation (the same replicas, ``seed``).
-    ``start`` defaults to the scenario's current rule values. With ``out``, the trace is
-    written to ``out/calibration.json``."""
+    ``start`` defaults to the scenario's current rule values. ``holdout``: master seeds on
+    which the result is checked afterwards (:func:`holdout_check`, ``trace.holdout``),
+    ``runs`` campaigns each. With ``out``, the trace is written to
+    ``out/calibration.json``."""
     from stavka.validation.campaign import prepare, validate
 
-    check_work(grids, runs, rounds)
+    seeds = check_holdout(holdout, seed)
+    check_work(grids, runs, rounds, len(seeds))
     loaded, cps = prepare(scenario, checkpoints)
     if all(cp.history is None for cp in cps.spec.checkpoints):
         raise InputError(f"{cps.path}: nothing to calibrate on: every checkpoint is a blind "
@@ -252,6 +345,12 @@ def calibrate(scenario: Any, grids: Mapping[str, Sequence[float]], runs: int = 4
                         params=p).outcomes
 
     tr = coordinate_descent(evaluate, x0, grids, rounds=rounds, log=log)
+    if seeds:
+        def on_seed(sd: int, p: dict[str, float]) -> Sequence[Outcome]:
+            return validate(loaded, runs, seed=sd, checkpoints=cps.path, workers=workers,
+                            params=p).outcomes
+
+        tr.holdout = holdout_check(on_seed, x0, tr.best, seeds, log=log)
     if out is not None:
         from stavka.atomic import atomic_write
 

@@ -97,9 +97,12 @@ def calibrate_cmd(
         help="checkpoints file (default: the scenario's checkpoints.yaml)")] = None,
     workers: Annotated[int | None, typer.Option(help="worker processes (default: CPU count)")
                        ] = None,
+    holdout: Annotated[list[int] | None, typer.Option(
+        help="a master seed on which to check the result afterwards: start, best and each "
+             "moved rule put back (repeat)")] = None,
 ) -> None:
     """Calibrate campaign rules on a scenario's checkpoints (coordinate descent)."""
-    from stavka.validation.calibrate import calibrate, check_work, parse_grid
+    from stavka.validation.calibrate import calibrate, check_holdout, check_work, parse_grid
 
     if subject != "campaign":
         raise InputError(f"unknown subject {subject!r}: stavka calibrate campaign SCENARIO "
@@ -107,17 +110,20 @@ def calibrate_cmd(
     if runs < 1 or rounds < 1:
         raise InputError(f"--runs and --rounds must be >= 1 (got {runs}, {rounds})")
     check_seed(seed)  # before anything runs or is written
+    seeds = check_holdout(holdout or [], seed)
     grids = parse_grid(grid)
-    check_work(grids, runs, rounds)
+    check_work(grids, runs, rounds, len(seeds))
     if out is not None:
         _check_out(out, files=("calibration.json",),
                    markers={"calibration.json": json_marker(_is_calibration)})
     tr = calibrate(scenario, grids, runs=runs, seed=seed, rounds=rounds, out=out,
-                   checkpoints=checkpoints, workers=workers,
+                   checkpoints=checkpoints, workers=workers, holdout=seeds,
                    log=lambda s: err.print(s, markup=False, highlight=False))
-    sys.stdout.write(json.dumps({"best": tr.best, "score": tr.as_json()["best_score"],
-                                 "evaluations": len(tr.evals)}, indent=1, allow_nan=False)
-                     + "\n")
+    doc: dict[str, Any] = {"best": tr.best, "score": tr.as_json()["best_score"],
+                           "evaluations": len(tr.evals)}
+    if tr.holdout is not None:
+        doc["holdout"] = tr.holdout
+    sys.stdout.write(json.dumps(doc, indent=1, allow_nan=False) + "\n")
 
 
 def _is_report(doc: Any) -> bool:

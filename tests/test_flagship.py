@@ -23,7 +23,7 @@ from stavka.engine.rng import Streams
 # rules v9 (the default now: v8 with five values recalibrated on the 30 Sep - 5 Dec 1941
 # checkpoints - encircled_morale_per_day 0.625, enemy_ground_speed 1.0, highway_ground_speed
 # off, min_attack_supply 0.4, combat_loss_mult 1.0; docs/campaign-validation.md, "rules v9").
-# Seed 7's campaign now ends on 29 Nov, Moscow taken that day. Before: 79392e6474abe75a /
+# Seed 7's campaign still ends on 28 Nov (its last day), Moscow taken that day. Before: 79392e6474abe75a /
 # d0141191102b02a3 under v8.
 # Earlier (issue 10, deliberately, 2026-12-01): the flagship ran campaign rules v8 (then the
 # default now: v7 with defend_keep_ratio 2.5 - a threatened region keeps at most 2.5

@@ -251,7 +251,23 @@ def test_holdout_check_with_nothing_moved_only_scores_the_two_points() -> None:
         return [_num([100])]
 
     res = holdout_check(evaluate, {"rules.massing_exp": 1.0}, {"rules.massing_exp": 1.0}, [3])
-    assert res["revert"] == {} and calls == [3, 3]
+    assert res["revert"] == {} and calls == [3]  # the best is the start: one run
+
+
+def test_holdout_check_runs_each_point_once() -> None:
+    """With one rule moved, putting it back is the start: scored once per seed, reused."""
+    from stavka.validation.calibrate import holdout_check
+
+    calls = []
+
+    def evaluate(seed: int, p: dict[str, float]) -> list[Outcome]:
+        calls.append((seed, p["rules.massing_exp"]))
+        return [_num([100 + 10 * p["rules.massing_exp"]])]
+
+    res = holdout_check(evaluate, {"rules.massing_exp": 2.0}, {"rules.massing_exp": 1.0}, [3, 4])
+    assert sorted(calls) == [(3, 1.0), (3, 2.0), (4, 1.0), (4, 2.0)]
+    assert res["revert"]["rules.massing_exp"]["tally"] == res["start"]
+    assert res["revert"]["rules.massing_exp"]["holds"] is True
 
 
 @pytest.mark.parametrize("args, message", [

@@ -223,17 +223,25 @@ def holdout_check(evaluate: Callable[[int, dict[str, float]], Sequence[Outcome]]
         return f"{sc} ({t['medians_in_band']} medians in band, {t['history_in_range']} " \
                f"histories in range)"
 
+    seen: dict[tuple[int, tuple[tuple[str, float], ...]], dict[str, Any]] = {}
+
+    def score(sd: int, p: Mapping[str, float]) -> dict[str, Any]:
+        key = (sd, tuple(sorted(p.items())))  # one run per point: best may equal start
+        if key not in seen:
+            seen[key] = tally(evaluate(sd, dict(p)))
+        return seen[key]
+
     res: dict[str, Any] = {"seeds": list(seeds), "start": {}, "best": {}, "revert": {}}
     for sd in seeds:
-        res["start"][str(sd)] = tally(evaluate(sd, dict(start)))
-        res["best"][str(sd)] = tally(evaluate(sd, dict(best)))
+        res["start"][str(sd)] = score(sd, start)
+        res["best"][str(sd)] = score(sd, best)
         if log:
             log(f"held-out seed {sd}: start {fmt(res['start'][str(sd)])}, best "
                 f"{fmt(res['best'][str(sd)])}")
     moved = [k for k in best if best[k] != start.get(k, best[k])]
     for k in moved:
         p = {**best, k: start[k]}
-        tallies = {str(sd): tally(evaluate(sd, p)) for sd in seeds}
+        tallies = {str(sd): score(sd, p) for sd in seeds}
 
         def worse(sd: int, t: dict[str, dict[str, Any]] = tallies) -> bool:
             a, b = t[str(sd)]["score"], res["best"][str(sd)]["score"]

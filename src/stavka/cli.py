@@ -416,11 +416,18 @@ def _check_numbers(args: list[str]) -> None:
     """Refuse an argument (or an ``--option=value``'s value) that is a number only to
     ``int()``: every count and seed is written in plain digits 0-9, as ``--set`` and
     ``--vary`` values are (:func:`stavka.world.static.coerce_param`)."""
+    prev = ""
     for tok in args:
-        value = tok.split("=", 1)[1] if tok.startswith("--") and "=" in tok else tok
+        if tok.startswith("--") and "=" in tok:
+            name, value = tok.split("=", 1)
+        else:  # the value of the option before it, or an argument of its own
+            name = prev if prev.startswith("--") and "=" not in prev else ""
+            value = tok
+        prev = tok
         if _LOOSE_INT.fullmatch(value) and not _PLAIN_INT.fullmatch(value):
-            raise InputError(f"{shown_text(value, 40)!r} is not a number as written: use the "
-                             f"digits 0-9, with no '_'")
+            what = f"{shown_text(name, 40)}: " if name else ""
+            raise InputError(f"{what}{shown_text(value, 40)!r} is not a number as written: "
+                             f"use the digits 0-9, with no '_'")
 
 
 def main(argv: list[str] | None = None) -> int:

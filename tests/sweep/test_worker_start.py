@@ -83,3 +83,26 @@ def test_without_the_guard_the_same_cut_prints_a_traceback(blob):
     data = _start_data(os.getpid, (blob,))
     code, err = _child(data[: len(data) - len(blob) // 2])
     assert code == 1 and "UnpicklingError" in err and "Traceback" in err
+
+
+def _gone_lock_data(target, args) -> bytes:
+    """Start-up data whose process carries a pool lock the parent has already removed
+    (its named semaphore unlinked), as after a Ctrl-C while a pool starts."""
+    import gc
+
+    lock = get_context("spawn").Lock()
+    data = _start_data(target, (*args, lock))
+    del lock
+    gc.collect()  # the lock's finaliser unlinks its semaphore
+    return data
+
+
+def test_a_worker_whose_pool_lock_is_gone_exits_quietly(blob):
+    code, err = _child(_gone_lock_data(runner._init_worker, (blob, os.getpid())))
+    assert "Traceback" not in err and err == "", err
+    assert code == 3
+
+
+def test_without_the_guard_a_gone_lock_prints_a_traceback(blob):
+    code, err = _child(_gone_lock_data(os.getpid, (blob,)))
+    assert code == 1 and "FileNotFoundError" in err and "Traceback" in err, err

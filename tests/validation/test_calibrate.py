@@ -277,6 +277,9 @@ def test_holdout_check_runs_each_point_once() -> None:
     (["--holdout", "-1"], "--holdout must be"),
     (["--runs", "800000", "--holdout", "0", "--holdout", "2"],  # 8 evaluations fit; 14 do not
      "--grid, --rounds, --holdout and --runs: up to"),
+    ([a for i in range(2, 103) for a in ("--holdout", str(i))], "--holdout given 101 times; at most 100"),
+    (["--holdout", "1_000"], "--holdout: '1_000' is not a number as written"),
+    (["--holdout=0_1"], "--holdout: '0_1' is not a number as written"),
 ])
 def test_calibrate_bad_holdout_is_one_line_and_exit_2(args: list[str], message: str,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
@@ -307,3 +310,52 @@ def test_calibrate_with_holdout_on_a_tiny_scenario_writes_it(tmp_path, capsys) -
     moved = {k for k, v in doc["best"].items() if v != doc["evals"][0]["params"][k]}
     assert set(h["revert"]) == moved
     assert "held-out seed 5: start" in err
+    # start and best (one point if nothing moved), plus each put-back point that is
+    # neither, on the one held-out seed
+    assert printed["holdout_evaluations"] == (1 if not moved else 2)
+
+
+def test_check_holdout_takes_one_seed_or_many() -> None:
+    from stavka.errors import InputError
+    from stavka.validation.calibrate import check_holdout
+
+    assert check_holdout(5, 1) == [5]
+    with pytest.raises(InputError, match=r"--holdout must be an integer \(got '12'\)"):
+        check_holdout("12", 1)  # one seed, not the characters of a string
+    assert check_holdout([0, 2], 1) == [0, 2]
+    assert check_holdout((), 1) == []
+
+
+def test_the_descent_is_written_before_the_held_out_check(tmp_path, monkeypatch) -> None:
+    """A held-out check cut short (Ctrl-C) leaves the descent's result on disk."""
+    import json
+
+    import stavka.validation.calibrate as cal
+
+    def interrupted(*a: object, **k: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cal, "holdout_check", interrupted)
+    hist = Path(__file__).resolve().parents[1] / "data" / "t_history.yaml"
+    with pytest.raises(KeyboardInterrupt):
+        cal.calibrate(str(hist), {"rules.ground_speed.mud": [0.3, 0.6]}, runs=2, rounds=1,
+                      out=tmp_path, workers=1, holdout=[5])
+    doc = json.loads((tmp_path / "calibration.json").read_text())
+    assert doc["best"] and "holdout" not in doc and len(doc["evals"]) >= 2
+
+
+def test_a_result_that_cannot_be_written_goes_to_the_log_first(tmp_path, monkeypatch) -> None:
+    import stavka.atomic as atomic
+    from stavka.errors import InputError
+    from stavka.validation.calibrate import calibrate
+
+    def fail(*a: object, **k: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(atomic, "atomic_write", fail)
+    logs: list[str] = []
+    hist = Path(__file__).resolve().parents[1] / "data" / "t_history.yaml"
+    with pytest.raises(InputError, match="cannot write there"):
+        calibrate(str(hist), {"rules.ground_speed.mud": [0.3, 0.6]}, runs=2, rounds=1,
+                  out=tmp_path, workers=1, log=logs.append)
+    assert any(line.startswith("the descent's best, not written: {\"best\"") for line in logs)

@@ -137,7 +137,9 @@ def _quiet_if_orphaned_while_starting() -> None:
     child starts. A ``kill -9`` of ``stavka sweep`` then truncates it, and the child would
     die printing an ``UnpicklingError`` traceback. Unpickling the initializer imports this
     module before the scenario is read (see :func:`_scenario_blob`), so this runs in time
-    to replace that traceback by a quiet exit. Only an ``UnpicklingError`` or ``EOFError`` raised by multiprocessing's
+    to replace that traceback by a quiet exit. Only an ``UnpicklingError`` or ``EOFError``,
+    or a ``FileNotFoundError`` (a lock of the pool the parent has already removed, read
+    back by ``SemLock._rebuild`` after a Ctrl-C), raised by multiprocessing's
     own start-up (``multiprocessing.spawn._main``) is silenced, and only in a process
     that is being spawned; anything else is printed as before. (A parent killed between
     starting the child and writing its first byte, a window of microseconds, still gets
@@ -151,7 +153,7 @@ def _quiet_if_orphaned_while_starting() -> None:
     previous = sys.excepthook
 
     def hook(kind: type[BaseException], exc: BaseException, tb: Any) -> None:
-        if issubclass(kind, pickle.UnpicklingError | EOFError):
+        if issubclass(kind, pickle.UnpicklingError | EOFError | FileNotFoundError):
             t = tb
             while t is not None:
                 code = t.tb_frame.f_code

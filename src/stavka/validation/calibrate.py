@@ -38,7 +38,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -113,20 +113,32 @@ def check_work(grids: Mapping[str, Sequence[float]], runs: int, rounds: int,
                          f"campaigns each ({n * runs:,}); at most {MAX_TOTAL_RUNS:,} campaigns")
 
 
-def check_holdout(holdout: Sequence[object], seed: int) -> list[int]:
-    """The held-out seeds as ints; raises :class:`InputError` naming ``--holdout`` for a
-    seed that is not a whole number 0 .. MAX_SEED, one given twice, or the calibration's
-    own ``seed`` (its replicas are the ones fitted, so they are not held out)."""
+#: The most held-out seeds one calibration takes (judgement: each costs 2 + rules
+#: evaluations; a hundred seeds is already far more dice than the descent's own).
+MAX_HOLDOUT = 100
+
+
+def check_holdout(holdout: object, seed: int) -> list[int]:
+    """The held-out seeds as ints (``holdout``: a sequence of seeds, or one seed); raises
+    :class:`InputError` naming ``--holdout`` for a seed that is not a whole number 0 ..
+    MAX_SEED, one given twice, the calibration's own ``seed`` (its replicas are the ones
+    fitted, so they are not held out), or more than :data:`MAX_HOLDOUT` of them."""
     from stavka.engine.rng import check_seed
 
+    items = [holdout] if isinstance(holdout, str | bytes | int) or not isinstance(
+        holdout, Iterable) else list(holdout)
+    if len(items) > MAX_HOLDOUT:
+        raise InputError(f"--holdout given {len(items):,} times; at most {MAX_HOLDOUT}")
     seeds: list[int] = []
-    for h in holdout:
+    seen: set[int] = set()
+    for h in items:
         v = check_seed(h, "--holdout")
         if v == seed:
             raise InputError(f"--holdout {v} is the calibration's own --seed: a held-out "
                              f"check needs other replicas (another seed)")
-        if v in seeds:
+        if v in seen:
             raise InputError(f"--holdout {v} given twice")
+        seen.add(v)
         seeds.append(v)
     return seeds
 
@@ -247,13 +259,29 @@ def holdout_check(evaluate: Callable[[int, dict[str, float]], Sequence[Outcome]]
             a, b = t[str(sd)]["score"], res["best"][str(sd)]["score"]
             return b is not None and (a is None or a > b)
 
-        holds = all(worse(sd) for sd in seeds)
+        n_worse = sum(worse(sd) for sd in seeds)
+        holds = n_worse == len(seeds)
         res["revert"][k] = {"value": start[k], "tally": tallies, "holds": holds}
         if log:
-            per = ", ".join(f"seed {sd} {fmt(tallies[str(sd)])}" for sd in seeds)
-            log(f"{k} put back to {start[k]:g}: {per}: "
+            per = ", ".join(f"seed {sd} {fmt(tallies[str(sd)])}" for sd in seeds[:3])
+            more = f" and {len(seeds) - 3} more" if len(seeds) > 3 else ""
+            log(f"{k} put back to {start[k]:g}: worse than the best on {n_worse} of "
+                f"{len(seeds)} held-out seeds ({per}{more}): "
                 f"{'holds' if holds else 'does not hold'}")
     return res
+
+
+def holdout_evaluations(tr: Trace) -> int:
+    """The distinct held-out evaluations a trace's :func:`holdout_check` ran (0 without
+    one): the start and the best on each seed, and each leave-one-out point that is
+    neither, per seed."""
+    h = tr.holdout
+    if not h:
+        return 0
+    start = {k: v for k, v in tr.evals[0]["params"].items()} if tr.evals else {}
+    points = {tuple(sorted(start.items())), tuple(sorted(tr.best.items()))}
+    points |= {tuple(sorted({**tr.best, k: r["value"]}.items())) for k, r in h["revert"].items()}
+    return len(points) * len(h["seeds"])
 
 
 def _bounds(name: str) -> tuple[float, float]:
@@ -353,21 +381,34 @@ def calibrate(scenario: Any, grids: Mapping[str, Sequence[float]], runs: int = 4
                         params=p).outcomes
 
     tr = coordinate_descent(evaluate, x0, grids, rounds=rounds, log=log)
+
+    def save() -> None:
+        if out is None:
+            return
+        from stavka.atomic import atomic_write
+
+        doc = {"scenario": loaded.spec.id, "runs": runs, "seed": seed, "rounds": rounds,
+               "grids": {k: list(v) for k, v in grids.items()}, **tr.as_json()}
+        try:
+            atomic_write(out / "calibration.json", json.dumps(doc, indent=1,
+                                                              allow_nan=False))
+        except OSError as exc:
+            if log:  # the result is not lost with the file: it goes to the log first
+                log("the descent's best, not written: " + json.dumps(
+                    {"best": tr.best, "best_score": doc["best_score"]}, allow_nan=False))
+            raise InputError(f"--out {out}: cannot write there ({exc.strerror or exc})"
+                             ) from None
+
     if seeds:
+        save()  # the descent's result first: the held-out check may be long
+        if log:
+            log(f"the descent's result written; checking it on {len(seeds)} held-out "
+                f"seed(s)")
+
         def on_seed(sd: int, p: dict[str, float]) -> Sequence[Outcome]:
             return validate(loaded, runs, seed=sd, checkpoints=cps.path, workers=workers,
                             params=p).outcomes
 
         tr.holdout = holdout_check(on_seed, x0, tr.best, seeds, log=log)
-    if out is not None:
-        from stavka.atomic import atomic_write
-
-        try:
-            atomic_write(out / "calibration.json", json.dumps(
-                {"scenario": loaded.spec.id, "runs": runs, "seed": seed, "rounds": rounds,
-                 "grids": {k: list(v) for k, v in grids.items()}, **tr.as_json()},
-                indent=1, allow_nan=False))
-        except OSError as exc:
-            raise InputError(f"--out {out}: cannot write there ({exc.strerror or exc})"
-                             ) from None
+    save()
     return tr

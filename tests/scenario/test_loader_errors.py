@@ -239,3 +239,27 @@ def test_a_side_at_war_with_itself_is_located(tmp_path):
     (prob,) = problems(p)
     assert (prob.line, prob.path) == (line_of(p, "wars:"), "wars[0][1]")
     assert prob.message == "a side cannot be at war with itself ('germany' twice)"
+
+
+@pytest.mark.parametrize("value", ["1_000", "0x12C", "0o14", "0b11", "+0x1"])
+def test_a_number_in_another_notation_is_located(tmp_path, value):
+    # YAML reads these as numbers (1000, 300, 12, 3, 1); --set and --vary refuse them: one
+    # way to write a number in every input (1:30 is text to this parser, refused as such)
+    text = (DATA / "t_line.yaml").read_text()
+    old = "  - {a: src, b: wet_open, kind: road, km: 200}"
+    p = tmp_path / "t_notation.yaml"
+    p.write_text(text.replace(old, f"  - {{a: src, b: wet_open, kind: road, km: {value}}}"))
+    probs = problems(p)
+    hit = [q for q in probs if q.path.endswith(".km")]
+    assert len(hit) == 1, [str(q) for q in probs]
+    assert hit[0].line == line_of(p, f"km: {value}")
+    assert "not a number as written" in hit[0].message and value in hit[0].message
+
+
+@pytest.mark.parametrize("value", ["200", "200.0", "2e2", "+200", "200.", ".5e3"])
+def test_a_plain_decimal_number_is_taken(tmp_path, value):
+    text = (DATA / "t_line.yaml").read_text()
+    old = "  - {a: src, b: wet_open, kind: road, km: 200}"
+    p = tmp_path / "t_plain.yaml"
+    p.write_text(text.replace(old, f"  - {{a: src, b: wet_open, kind: road, km: {value}}}"))
+    load_file(p)

@@ -15,6 +15,7 @@ import errno
 import hashlib
 import json
 import os
+import re
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -247,6 +248,12 @@ class _Doc:
         return self.loc.get((), (default_file, None))
 
 
+#: A number as a scenario writes it: plain decimal digits, a sign, a point, an exponent,
+#: and YAML's .inf / .nan (refused later where a finite number is needed, with the field).
+_PLAIN_NUMBER = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+                           r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
+
+
 class _Builder:
     """Plain data (dict, list, str, int, float, bool, None, date) from a composed YAML
     node graph, with the line of every key and item. Anything else (a tag such as
@@ -289,6 +296,14 @@ class _Builder:
         if kind in ("int", "float") and len(node.value) > MAX_NUMBER_CHARS:
             self._bad(node, path, f"number too long ({len(node.value):,} characters; at most "
                                   f"{MAX_NUMBER_CHARS})")
+            return INVALID
+        if kind in ("int", "float") and not _PLAIN_NUMBER.fullmatch(str(node.value)):
+            # YAML reads 1_000, 0x12C, 0o14 and 0b11 as numbers; --set and --vary do not,
+            # and a reader of the file may not either: one way to write a number, in every
+            # input (stavka.world.static.coerce_param)
+            self._bad(node, path, f"not a number as written: {shown(node.value)} (write it "
+                                  f"in plain decimal digits, e.g. 1000 or 0.25, or quote it "
+                                  f"if it is text)")
             return INVALID
         try:
             if kind == "str":

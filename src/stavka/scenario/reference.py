@@ -35,7 +35,10 @@ def markdown() -> str:
     out = ["# Scenario file reference", "",
            "Generated from `src/stavka/scenario/schema.py` (`stavka docs`). A field marked "
            "**not yet used** is accepted and checked, but no rule of the engine reads it yet; "
-           "`stavka check` warns where a scenario sets it.", ""]
+           "`stavka check` warns where a scenario sets it.", "",
+           "Files are plain YAML data (no tags). Numbers are written in plain decimal (1000, "
+           "0.25, 2e2); YAML's other notations (1_000, 0x12C, 0o14, 0b11) are refused with "
+           "the file and line, as `--set` and `--vary` refuse them.", ""]
     for m in MODELS:
         out += [f"## {m.__name__}", "", (m.__doc__ or "").strip(), "",
                 "| field | type | default | description |", "| --- | --- | --- | --- |"]

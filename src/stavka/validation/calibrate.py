@@ -211,7 +211,7 @@ def tally(outcomes: Sequence[Outcome]) -> dict[str, Any]:
     range (blind ones not counted); JSON-ready (None for a score that is not finite)."""
     score, _ = objective(outcomes)
     seen = [o for o in outcomes if not o.blind]
-    return {"score": _finite(score if not math.isnan(score) else math.inf),
+    return {"score": _finite(score),
             "medians_in_band": sum(bool(o.median_in_band) for o in seen),
             "history_in_range": sum(bool(o.history_in_range) for o in seen),
             "measured": len(seen)}
@@ -226,8 +226,8 @@ def holdout_check(evaluate: Callable[[int, dict[str, float]], Sequence[Outcome]]
 
     ``evaluate(seed, params)`` runs the campaigns of master ``seed``. Returns
     ``{"seeds": [...], "start": {seed: tally}, "best": {seed: tally}, "revert": {rule:
-    {"value": start value, "tally": {seed: tally}, "holds": bool}}}`` (seeds as strings,
-    for JSON); ``holds`` is True when putting the rule back scores worse (higher) than
+    {"value": start value, "tally": {seed: tally}, "holds": bool}}, "evaluations": n}``
+    (seeds as strings, for JSON; ``n`` the distinct (seed, point) runs); ``holds`` is True when putting the rule back scores worse (higher) than
     ``best`` on every held-out seed. :func:`tally` gives each tally.
     """
     def fmt(t: dict[str, Any]) -> str:
@@ -255,11 +255,8 @@ def holdout_check(evaluate: Callable[[int, dict[str, float]], Sequence[Outcome]]
         p = {**best, k: start[k]}
         tallies = {str(sd): score(sd, p) for sd in seeds}
 
-        def worse(sd: int, t: dict[str, dict[str, Any]] = tallies) -> bool:
-            a, b = t[str(sd)]["score"], res["best"][str(sd)]["score"]
-            return b is not None and (a is None or a > b)
-
-        n_worse = sum(worse(sd) for sd in seeds)
+        n_worse = sum(_worse(tallies[str(sd)]["score"], res["best"][str(sd)]["score"])
+                      for sd in seeds)
         holds = n_worse == len(seeds)
         res["revert"][k] = {"value": start[k], "tally": tallies, "holds": holds}
         if log:
@@ -268,20 +265,15 @@ def holdout_check(evaluate: Callable[[int, dict[str, float]], Sequence[Outcome]]
             log(f"{k} put back to {start[k]:g}: worse than the best on {n_worse} of "
                 f"{len(seeds)} held-out seeds ({per}{more}): "
                 f"{'holds' if holds else 'does not hold'}")
+    res["evaluations"] = len(seen)  # distinct (seed, point) runs
     return res
 
 
-def holdout_evaluations(tr: Trace) -> int:
-    """The distinct held-out evaluations a trace's :func:`holdout_check` ran (0 without
-    one): the start and the best on each seed, and each leave-one-out point that is
-    neither, per seed."""
-    h = tr.holdout
-    if not h:
-        return 0
-    start = {k: v for k, v in tr.evals[0]["params"].items()} if tr.evals else {}
-    points = {tuple(sorted(start.items())), tuple(sorted(tr.best.items()))}
-    points |= {tuple(sorted({**tr.best, k: r["value"]}.items())) for k, r in h["revert"].items()}
-    return len(points) * len(h["seeds"])
+def _worse(score: float | None, best: float | None) -> bool:
+    """Whether a held-out ``score`` is worse (higher) than ``best``'s; None (not finite)
+    is worse than any number, and nothing is worse than a best that is None."""
+    return best is not None and (score is None or score > best)
+
 
 
 def _bounds(name: str) -> tuple[float, float]:

@@ -102,13 +102,7 @@ def calibrate_cmd(
              "moved rule put back (repeat)")] = None,
 ) -> None:
     """Calibrate campaign rules on a scenario's checkpoints (coordinate descent)."""
-    from stavka.validation.calibrate import (
-        calibrate,
-        check_holdout,
-        check_work,
-        holdout_evaluations,
-        parse_grid,
-    )
+    from stavka.validation.calibrate import calibrate, check_holdout, check_work, parse_grid
 
     if subject != "campaign":
         raise InputError(f"unknown subject {subject!r}: stavka calibrate campaign SCENARIO "
@@ -128,7 +122,7 @@ def calibrate_cmd(
     doc: dict[str, Any] = {"best": tr.best, "score": tr.as_json()["best_score"],
                            "evaluations": len(tr.evals)}
     if tr.holdout is not None:  # "evaluations" counts the descent's
-        doc["holdout_evaluations"] = holdout_evaluations(tr)
+        doc["holdout_evaluations"] = tr.holdout["evaluations"]
         doc["holdout"] = tr.holdout
     sys.stdout.write(json.dumps(doc, indent=1, allow_nan=False) + "\n")
 

@@ -263,3 +263,19 @@ def test_a_plain_decimal_number_is_taken(tmp_path, value):
     p = tmp_path / "t_plain.yaml"
     p.write_text(text.replace(old, f"  - {{a: src, b: wet_open, kind: road, km: {value}}}"))
     load_file(p)
+
+
+@pytest.mark.parametrize("value", ['""', "v99", "V9", "9", "'v 9'", "x" * 300])
+def test_an_unknown_rules_version_names_the_shipped_ones(tmp_path, value):
+    # one message for every spelling, the empty one included (it was a regex pattern)
+    text = (DATA / "t_line.yaml").read_text()
+    assert "rules_version: v1" in text
+    p = tmp_path / "t_rv.yaml"
+    p.write_text(text.replace("rules_version: v1", f"rules_version: {value}"))
+    (prob,) = problems(p)
+    assert (prob.line, prob.path) == (line_of(p, "rules_version:"), "rules_version")
+    if value == "9":  # a YAML integer, not a version name
+        assert "string" in prob.message
+        return
+    assert prob.message.startswith("unknown rules version (shipped: v1, v2, ")
+    assert "pattern" not in prob.message and len(str(prob)) < 300

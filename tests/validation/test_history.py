@@ -210,16 +210,71 @@ def test_sweep_writes_the_daily_files(loaded, tmp_path):
     assert "record" not in plain.summary.get("fingerprint", {})
 
 
-def test_fewer_runs_reuse_the_stored_history(loaded, tmp_path):
+def _daily_files(out):
+    """{folder: sorted batch stems} of daily/ and daily/unused/."""
+    got = {}
+    for d in (out / "daily", out / "daily" / "unused"):
+        got[d.name] = sorted({p.name.split(".")[0] for p in d.glob("c*.csv.gz")})
+    return got
+
+
+def _index(out):
+    with open(out / "daily" / "index.csv") as fh:
+        return [(r["first_replica"], r["count"]) for r in csv.DictReader(fh)]
+
+
+def test_fewer_runs_leave_exactly_their_history_in_daily(loaded, tmp_path):
+    # daily/ holds this sweep's runs and no others, as runs.csv does: a stored batch
+    # reaching beyond --runs runs again short and its files are set aside, never deleted
     out = tmp_path / "sw"
-    sweep(loaded, 4, seed=1, out=out, backend="serial", batch_size=4, plots=False,
-          record="daily")
-    res = sweep(loaded, 3, seed=1, out=out, backend="serial", plots=False, record="daily",
-                keep_daily=True)
-    assert res.batches_run == 0
+    full = sweep(loaded, 4, seed=1, out=out, backend="serial", batch_size=4, plots=False,
+                 record="daily", keep_daily=True)
+    res = sweep(loaded, 3, seed=1, out=out, backend="serial", batch_size=4, plots=False,
+                record="daily", keep_daily=True)
+    assert (res.batches_run, res.batches_reused) == (1, 0)
+    assert _daily_files(out) == {"daily": ["c00000-r00000000-n3"],
+                                 "unused": ["c00000-r00000000-n4"]}
+    assert _index(out) == [("0", "3")]
     [(first, a)] = res.daily[0]
     assert first == 0 and len(a["last_day"]) == 3 and a["fronts"].shape[0] == 3
     assert sorted(set(a["owners"][:, 0].tolist())) == [0, 1, 2]
+    [(_, b)] = full.daily[0]
+    assert np.array_equal(a["fronts"], b["fronts"][:3])  # the same runs, recomputed
+    with gzip.open(out / "daily" / "c00000-r00000000-n3.owners.csv.gz", "rt") as fh:
+        assert {r["replica"] for r in csv.DictReader(fh)} <= {"0", "1", "2"}
+    # growing back takes the set-aside batch again (no run) and sets the short one aside
+    again = sweep(loaded, 4, seed=1, out=out, backend="serial", batch_size=4, plots=False,
+                  record="daily")
+    assert (again.batches_run, again.batches_reused) == (0, 1)
+    assert _daily_files(out) == {"daily": ["c00000-r00000000-n4"],
+                                 "unused": ["c00000-r00000000-n3"]}
+    assert _index(out) == [("0", "4")]
+    for k, v in full.runs.items():
+        assert np.array_equal(v, again.runs[k]), k
+
+
+def test_overlapping_stored_batches_are_used_once(loaded, tmp_path):
+    # folders resumed at other sizes hold overlapping batches: each replica's history
+    # is listed once, from the longest batch at the lowest start
+    out = tmp_path / "sw"
+    sweep(loaded, 4, seed=1, out=out, backend="serial", batch_size=4, plots=False,
+          record="daily")
+    sweep(loaded, 2, seed=1, out=out, backend="serial", batch_size=1, plots=False,
+          record="daily")
+    assert _daily_files(out)["daily"] == ["c00000-r00000000-n1", "c00000-r00000001-n1"]
+    res = sweep(loaded, 4, seed=1, out=out, backend="serial", batch_size=1, plots=False,
+                record="daily")
+    assert (res.batches_run, res.batches_reused) == (0, 1)
+    assert _index(out) == [("0", "4")]
+    assert _daily_files(out)["unused"] == ["c00000-r00000000-n1", "c00000-r00000001-n1"]
+
+
+def test_fewer_runs_without_the_history_count_only_the_batches_used(loaded, tmp_path):
+    out = tmp_path / "sw"
+    sweep(loaded, 4, seed=1, out=out, backend="serial", batch_size=2, plots=False)
+    res = sweep(loaded, 2, seed=1, out=out, backend="serial", plots=False)
+    assert (res.batches_run, res.batches_reused) == (0, 1)
+    assert len(res.runs["run_id"]) == 2
 
 
 def test_recording_changes_no_flagship_run():

@@ -35,8 +35,10 @@ from stavka.sweep.store import (
     history_meta,
     load_batches,
     read_daily,
+    restore_daily,
     save_batch,
     save_daily,
+    set_aside_daily,
     write_daily_index,
     write_manifest,
 )
@@ -271,8 +273,16 @@ def sweep(scenario: str | os.PathLike[str] | Loaded, runs: int, *,
         lambda text: print(f"warning: {text}", file=sys.stderr))
     stored = (load_batches(out_dir, plan.digest, plan.columns, on_discard=warn)
               if out_dir is not None and existing else [])
-    if record and out_dir is not None:  # a batch whose daily files are gone runs again
-        stored = [(k, c) for k, c in stored if daily_files_exist(out_dir, k)]
+    if record and out_dir is not None:
+        _write(lambda: restore_daily(out_dir), out_dir)
+        # a batch whose daily files are gone runs again, and so does one that reaches
+        # beyond --runs (an earlier, larger sweep), short: daily/ is then exactly this
+        # sweep's runs, as runs.csv is
+        stored = [(k, c) for k, c in stored
+                  if daily_files_exist(out_dir, k) and k.first + k.count <= runs]
+    else:  # stored runs beyond --runs stay out of the table (and of the count reused)
+        stored = [(k, c) for k, c in stored if k.first < runs]
+    stored = _disjoint(stored)
     keep = record != "" and (keep_daily or out_dir is None)
     total = plan.grid.size * runs
     have = [k for k, _ in stored]
@@ -295,12 +305,27 @@ def sweep(scenario: str | os.PathLike[str] | Loaded, runs: int, *,
     if record and out_dir is not None:
         keys = sorted([k for k, _ in stored] + [k for k, _ in run.finished],
                       key=lambda k: (k.combo, k.first))
+        _write(lambda: set_aside_daily(out_dir, keys), out_dir)
         _write(lambda: write_daily_index(out_dir, keys, plan.grid), out_dir)
     if out_dir is not None:
         if existing:  # record this run count (the identity is unchanged: checked above)
             _write(lambda: write_manifest(out_dir, plan.fingerprint), out_dir)
         write_outputs(res, plots=plots)
     return res
+
+
+def _disjoint(stored: list[tuple[BatchKey, Columns]]) -> list[tuple[BatchKey, Columns]]:
+    """Stored batches that do not overlap, per combination: from the first replica up,
+    the longest batch at each start and then none that overlaps it (folders resumed at
+    other sizes hold batches that overlap). The rest are left out: a replica only they
+    held runs again, and their daily files are set aside."""
+    out: list[tuple[BatchKey, Columns]] = []
+    end: dict[int, int] = {}
+    for k, c in sorted(stored, key=lambda kc: (kc[0].combo, kc[0].first, -kc[0].count)):
+        if k.first >= end.get(k.combo, 0):
+            out.append((k, c))
+            end[k.combo] = k.first + k.count
+    return out
 
 
 def _missing_all(plan: _Plan, stored: list[BatchKey]) -> list[tuple[int, int]]:

@@ -42,6 +42,10 @@ _PRESENTATION = ("cli.py", "replay.py", "consoles.py", "chronicle", "cdb90", "sw
 _IN_BATCH = ("sweep/batch.py", "validation/history.py")
 DAILY = "daily"
 DAILY_INDEX = "index.csv"
+#: ``daily/unused/``: the daily files of batches a smaller sweep in the same folder does
+#: not use (kept, and moved back when a sweep needs them again)
+UNUSED = "unused"
+_DAILY_FILE = re.compile(r"^c\d+-r\d+-n\d+\.(owners|fronts|wars)\.csv\.gz$")
 
 
 def code_version() -> str:
@@ -291,6 +295,37 @@ def read_daily(out: Path, key: BatchKey, meta: Any) -> dict[str, np.ndarray]:
     from stavka.validation.history import read
 
     return read(daily_paths(out, key), key.count, key.first, meta)
+
+
+def _plain(p: Path) -> bool:
+    return p.is_file() and not p.is_symlink()
+
+
+def restore_daily(out: Path) -> None:
+    """Move the daily files an earlier, smaller sweep set aside (``daily/unused/``) back
+    into ``daily/``, where the check for a stored batch looks (one already there stays)."""
+    src = out / DAILY / UNUSED
+    if not src.is_dir() or src.is_symlink():
+        return
+    for p in sorted(src.iterdir()):
+        dest = out / DAILY / p.name
+        if _DAILY_FILE.match(p.name) and _plain(p) and not dest.exists():
+            p.replace(dest)
+
+
+def set_aside_daily(out: Path, keys: list[BatchKey]) -> int:
+    """Move the daily files of every batch not in ``keys`` from ``daily/`` into
+    ``daily/unused/``, so that ``daily/`` holds exactly this sweep's runs (a folder that
+    held a larger sweep keeps the rest there, never deletes it). Returns how many."""
+    keep = {p.name for k in keys for p in daily_paths(out, k).values()}
+    d = out / DAILY
+    moved = [p for p in sorted(d.iterdir())
+             if _DAILY_FILE.match(p.name) and p.name not in keep and _plain(p)]
+    if moved:
+        (d / UNUSED).mkdir(exist_ok=True)
+        for p in moved:
+            p.replace(d / UNUSED / p.name)
+    return len(moved)
 
 
 def write_daily_index(out: Path, keys: list[BatchKey], grid: Any) -> None:

@@ -580,7 +580,12 @@ class Order(Spec):
 
 
 class Trigger(Spec):
-    """When an event fires. All given conditions must hold (``any`` is an OR-list)."""
+    """When an event fires. All given conditions must hold (``any`` is an OR-list).
+
+    Triggers are checked at the start of each step, before that day's movement and
+    combat: ``held_by``, ``captured`` and ``strength_below`` read the state at the end of
+    the day before (a region held on the morning of ``date`` may still fall that day).
+    """
 
     date: dt.date | ParamRef | None = Field(None, description="on or after this date")
     after: dt.date | None = Field(None, description="not before this date")

@@ -19,8 +19,17 @@ from stavka.cli import main
 from stavka.engine.core import compile_world, step
 from stavka.engine.rng import Streams
 
-# Re-pinned (issue 10, deliberately, 2026-12-01, second time): the flagship runs campaign
-# rules v9 (the default now: v8 with five values recalibrated on the 30 Sep - 5 Dec 1941
+# Re-pinned (issue 10, deliberately, 2026-12-01, third time): the flagship runs campaign
+# rules v10 (the default now: v9 with retreat_off_axis on - a broken defender does not fall
+# back down the road the spearhead drives on - and rout_loss 0.024, rout_morale 1.0,
+# defend_keep_ratio 2.0 and cover_ratio 0.25 recalibrated with it), and
+# its order of battle has two parts of the 1st Guards Special Rifle Corps (5th Airborne
+# Corps, 4th Tank Brigade) arriving at Mtsensk on 4 Oct 1941 (mtsensk.yaml;
+# docs/campaign-validation.md, "rules v10"). Seed 7's campaign now runs
+# to 7 Jan 1942: Moscow and Tula hold, and the counteroffensive opens. Before:
+# cb24461973af75e9 / 23a6e4550d6fed84 under v9.
+# Earlier (issue 10, deliberately, 2026-12-01, second time): the flagship ran campaign
+# rules v9 (then the default: v8 with five values recalibrated on the 30 Sep - 5 Dec 1941
 # checkpoints - encircled_morale_per_day 0.625, enemy_ground_speed 1.0, highway_ground_speed
 # off, min_attack_supply 0.4, combat_loss_mult 1.0; docs/campaign-validation.md, "rules v9").
 # Seed 7's campaign still ends on 28 Nov (its last day), Moscow taken that day. Before: 79392e6474abe75a /
@@ -58,8 +67,8 @@ from stavka.engine.rng import Streams
 # against main's code, 200 replicas over the whole campaign, when re-pinned). Before:
 # aedc2ab94d66ad6a / dc1b7c10d9fc1b39 (issue 10: digest v2, rules v2, the flagship's data
 # fixes; issue 9: digest v1, detmath, counts on the 1/1024 grid). The same on every CPU.
-GOLDEN_30_DAYS_SEED_7 = "cb24461973af75e9"
-GOLDEN_FULL_SEED_7 = "23a6e4550d6fed84"
+GOLDEN_30_DAYS_SEED_7 = "7ba3d954b5643e8a"
+GOLDEN_FULL_SEED_7 = "072fcef4fdbd27a9"
 
 
 @pytest.fixture(scope="module")
@@ -181,20 +190,25 @@ def test_default_campaign_has_no_war_at_sea(flagship):
     c = stavka.Campaign(flagship, seed=7).run()
     naval = {"fleet_move", "fleet_move_refused", "naval_battle", "sea_control", "landing",
              "landing_refused"}
-    assert not [e for e in c.events if e.kind in naval]
+    evs = [e for e in c.events if e.kind in naval]
+    # the one change at sea when the campaign runs into winter (seed 7 does under rules
+    # v10): the Tatar Strait's ice closes it to everyone on 20 Dec (sea.yaml)
+    assert [(e.kind, str(e.date), e.values["zone"], e.values["reason"]) for e in evs] in (
+        [], [("sea_control", "1941-12-20", "tatar_strait", "ice")]), evs
     s, nav = c.world.state, c.static.naval
     assert nav is not None
     assert np.array_equal(s.fleet_ships[0], nav.ships0)
     assert np.array_equal(s.fleet_zone[0], nav.fleet_zone0)
-    assert np.array_equal(s.sea_control[0], nav.control0)
+    open_water = np.array([z != "tatar_strait" for z in nav.zone_ids])
+    assert np.array_equal(s.sea_control[0][open_water], nav.control0[open_water])
     assert not s.landing_state.any() and (s.landed_day == -1).all()
 
 
 def _land_only_flagship(tmp_path: Path) -> stavka.api.Loaded:
     """The flagship without sea.yaml: its own scenario.yaml, including the shipped files."""
     src = (Path(stavka.list_scenarios()["two-fronts-1941"]) / "scenario.yaml").read_text()
-    files = ("map.yaml, map-typhoon.yaml, types.yaml, forces-west.yaml, forces-east.yaml, "
-             "economy.yaml, events.yaml, script-v7.yaml, withdrawals.yaml")
+    files = ("map.yaml, map-typhoon.yaml, types.yaml, forces-west.yaml, mtsensk.yaml, "
+             "forces-east.yaml, economy.yaml, events.yaml, script-v7.yaml, withdrawals.yaml")
     assert f"include: [{files}, sea.yaml]" in src
     inc = ", ".join(f"'@two-fronts-1941/{f}'" for f in files.split(", "))
     (tmp_path / "scenario.yaml").write_text(src.replace(f"include: [{files}, sea.yaml]",

@@ -450,19 +450,40 @@ def main(argv: list[str] | None = None) -> int:
         err.print(f"error: {one_line(exc.format_message())}", markup=False, highlight=False,
                   soft_wrap=True)
         return 2
-    except Abort:
-        err.print("aborted", markup=False)
+    except Abort as exc:
+        if isinstance(exc.__cause__, EOFError):  # click turns an EOFError into Abort
+            err.print(f"error: a file ended before its data did ({one_line(str(exc.__cause__)) or 'EOFError'})",
+                      markup=False, highlight=False, soft_wrap=True)
+            return 2
+        _say_interrupted(err, "interrupted" if isinstance(exc.__cause__, KeyboardInterrupt)
+                         else "aborted")
         return 130
     except Exit as exc:
         return int(exc.exit_code or 0)
     except KeyboardInterrupt:
-        err.print("interrupted", markup=False)
+        _say_interrupted(err, "interrupted")
         return 130
     if isinstance(rc, int) and not isinstance(rc, bool) and rc != 0:
         if rc == 130:
             err.print("interrupted", markup=False)
         return rc
     return 0
+
+
+def _say_interrupted(err: Any, text: str) -> None:
+    """Print ``text`` with a second Ctrl-C held off meanwhile (it printed a traceback from
+    inside the print); the handler is put back after."""
+    import signal
+
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: nothing to hold off
+        err.print(text, markup=False)
+        return
+    try:
+        err.print(text, markup=False)
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def entry() -> None:  # pragma: no cover

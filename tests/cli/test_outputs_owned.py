@@ -261,3 +261,22 @@ def test_a_folder_where_a_plot_goes_is_one_line_naming_it(capsys, tmp_path):
                     "--out", str(out))
     assert f"cannot write {plot} (exists and is a directory)" in err
     assert (out / "sweep" / "sweep.json").is_file()
+
+
+@pytest.mark.parametrize("exc, rc, line", [
+    (EOFError("Compressed file ended before the end-of-stream marker was reached"), 2,
+     "error: a file ended before its data did (Compressed file ended before the "
+     "end-of-stream marker was reached)"),
+    (KeyboardInterrupt(), 130, "interrupted"),
+])
+def test_what_click_calls_an_abort_is_told_apart(capsys, monkeypatch, exc, rc, line):
+    # click turns both an EOFError (a truncated file read deep inside a command) and a
+    # Ctrl-C into Abort; the first printed "aborted" and exit 130, as if interrupted
+    import stavka.api
+
+    def load(*a, **k):
+        raise exc
+
+    monkeypatch.setattr(stavka.api, "load", load)
+    assert main(["check", "two-fronts-1941"]) == rc
+    assert capsys.readouterr().err.strip().splitlines()[-1] == line

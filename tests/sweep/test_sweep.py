@@ -533,3 +533,46 @@ def test_a_manifest_that_is_a_link_is_not_this_sweeps(mini, tmp_path):
     with pytest.raises(stavka.errors.InputError, match="unreadable sweep.json"):
         _run(mini, mine, backend="serial")
     assert (mine / "notes.txt").read_text() == "x\n"
+
+
+@pytest.mark.parametrize("when", ["starting", "running"])
+def test_ctrl_c_ends_a_sweep_with_one_line_and_no_worker_left(tmp_path, when):
+    """A terminal's Ctrl-C reaches the whole process group. The workers leave it to the
+    parent (a hostile trial saw one KeyboardInterrupt traceback per worker): the sweep
+    says so in one line (what it kept), exits 130, and no worker is left running."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    psutil = pytest.importorskip("psutil")
+    cmd = [sys.executable, "-m", "stavka.cli", "sweep", str(MINI), "--runs", "4000",
+           "--days", "60", "--workers", "2", "--batch-size", "50", "--quiet",
+           "--out", str(tmp_path / "out")]
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                         start_new_session=True)
+    try:
+        parent = psutil.Process(p.pid)
+        kids: list = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(kids) < 2:
+            time.sleep(0.05)
+            kids = [k for k in parent.children(recursive=True)
+                    if "spawn_main" in " ".join(k.cmdline())]
+        assert len(kids) >= 2, "the pool did not start"
+        if when == "running":  # the workers past their start-up, computing batches
+            while time.monotonic() < deadline and not list((tmp_path / "out" / "batches")
+                                                           .glob("*.npz")):
+                time.sleep(0.1)
+        os.killpg(p.pid, signal.SIGINT)
+        _, err = p.communicate(timeout=60)
+        assert p.returncode == 130, err
+        lines = err.strip().splitlines()
+        assert "Traceback" not in err and len(lines) == 1, err
+        assert lines[0] == "interrupted" or lines[0].startswith("error: interrupted with "), err
+        gone, alive = psutil.wait_procs(kids, timeout=40)
+        assert not alive, [k.cmdline() for k in alive]
+    finally:
+        with __import__("contextlib").suppress(Exception):
+            os.killpg(p.pid, signal.SIGKILL)

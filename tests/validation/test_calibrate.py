@@ -359,3 +359,36 @@ def test_a_result_that_cannot_be_written_goes_to_the_log_first(tmp_path, monkeyp
         calibrate(str(hist), {"rules.ground_speed.mud": [0.3, 0.6]}, runs=2, rounds=1,
                   out=tmp_path, workers=1, log=logs.append)
     assert any(line.startswith("the descent's best, not written: {\"best\"") for line in logs)
+
+
+def test_an_interrupted_descent_keeps_every_evaluation_done(tmp_path, monkeypatch) -> None:
+    """Ctrl-C in the middle of the descent (a hostile trial: calibrate left OUT empty):
+    calibration.json holds every evaluation finished so far, marked as a descent."""
+    import json
+
+    import stavka.validation.campaign as campaign
+
+    real = campaign.validate
+    calls = []
+
+    def validate(*a: object, **k: object):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(*a, **k)
+
+    monkeypatch.setattr(campaign, "validate", validate)
+    from stavka.validation.calibrate import calibrate
+
+    hist = Path(__file__).resolve().parents[1] / "data" / "t_history.yaml"
+    with pytest.raises(KeyboardInterrupt):
+        calibrate(str(hist), {"rules.ground_speed.mud": [0.3, 0.6]}, runs=2, rounds=1,
+                  out=tmp_path, workers=1)
+    doc = json.loads((tmp_path / "calibration.json").read_text())
+    assert doc["stage"] == "descent" and len(doc["evals"]) == 2 and doc["best"]
+    # run to the end, the same file says so
+    monkeypatch.setattr(campaign, "validate", real)
+    calibrate(str(hist), {"rules.ground_speed.mud": [0.3, 0.6]}, runs=2, rounds=1,
+              out=tmp_path, workers=1)
+    doc = json.loads((tmp_path / "calibration.json").read_text())
+    assert doc["stage"] == "done" and len(doc["evals"]) == 3

@@ -689,3 +689,26 @@ def test_a_history_outside_its_own_band_is_refused(meta, tmp_path):
         "    confidence: A\n"))
     assert lines == [f"{p}:7: checkpoints[0].history: '5' is outside its own band "
                      f"'[9000, 10000]'"]
+
+
+def test_a_record_too_large_for_its_resolution_is_located(meta, tmp_path):
+    # a hostile trial: history 1e303 at a resolution of 1e-6 overflowed round() into a
+    # traceback; it is one located problem per value, like a record between multiples
+    text = RESOLUTION.replace("    history: 11\n    band: [10, 12]\n",
+                              "    history: 1.0e+303\n    band: [1.0e+303, 1.0e+304]\n")
+    p, lines = _problems(meta, tmp_path, text + "    resolution: 0.000001\n")
+    hist = [ln for ln in lines if "history:" in ln]
+    assert len(hist) == 1 and "1e+303 is too large for the resolution 1e-06" in hist[0], lines
+    assert any("band" in ln and "too large for the resolution" in ln for ln in lines), lines
+
+
+def test_a_description_over_several_lines_stays_one_table_row(tmp_path):
+    from stavka.validation.campaign import markdown
+
+    p = tmp_path / "c.yaml"
+    p.write_text(RESOLUTION.replace(
+        "    description: closest German approach to the Soviet base (km)\n",
+        "    description: \"closest German approach\\nto the | base\"\n"), encoding="utf-8")
+    rep = validate(SCN, 2, seed=0, checkpoints=p, backend="serial")
+    rows = [ln for ln in markdown(rep).splitlines() if "closest German approach" in ln]
+    assert len(rows) == 1 and "closest German approach to the / base" in rows[0], rows

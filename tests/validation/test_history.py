@@ -286,3 +286,24 @@ def test_recording_changes_no_flagship_run():
     for k, v in plain.items():
         assert np.array_equal(v, rec[k]), k
     assert rec["daily.fronts"].shape[:2] == (3, 15)
+
+
+def test_a_damaged_daily_file_is_set_aside_and_its_batch_runs_again(loaded, tmp_path):
+    # a hostile trial truncated a stored batch's fronts file: the sweep reused it (and
+    # validate died on click's "aborted", exit 130). Now it is kept as .discarded, said,
+    # and its runs run again, with the same history
+    out = tmp_path / "sw"
+    first = sweep(loaded, 4, seed=1, out=out, backend="serial", batch_size=2, plots=False,
+                  record="daily", keep_daily=True)
+    bad = out / "daily" / "c00000-r00000002-n2.fronts.csv.gz"
+    good = bad.read_bytes()
+    bad.write_bytes(good[:50])
+    said: list[str] = []
+    again = sweep(loaded, 4, seed=1, out=out, backend="serial", batch_size=2, plots=False,
+                  record="daily", keep_daily=True, on_warning=said.append)
+    assert (again.batches_run, again.batches_reused) == (1, 1)
+    assert len(said) == 1 and "damaged" in said[0] and bad.name in said[0]
+    assert (out / "daily" / (bad.name + ".discarded")).read_bytes() == good[:50]
+    assert bad.read_bytes() == good  # written again, the same bytes
+    for (f1, a1), (f2, a2) in zip(first.daily[0], again.daily[0], strict=True):
+        assert f1 == f2 and np.array_equal(a1["fronts"], a2["fronts"])

@@ -30,7 +30,7 @@ from stavka.sweep.store import (
     check_out_dir,
     clean_temporaries,
     code_version,
-    daily_files_exist,
+    daily_files_ok,
     digest,
     history_meta,
     load_batches,
@@ -279,7 +279,7 @@ def sweep(scenario: str | os.PathLike[str] | Loaded, runs: int, *,
         # beyond --runs (an earlier, larger sweep), short: daily/ is then exactly this
         # sweep's runs, as runs.csv is
         stored = [(k, c) for k, c in stored
-                  if daily_files_exist(out_dir, k) and k.first + k.count <= runs]
+                  if k.first + k.count <= runs and daily_files_ok(out_dir, k, warn)]
     else:  # stored runs beyond --runs stay out of the table (and of the count reused)
         stored = [(k, c) for k, c in stored if k.first < runs]
     stored = _disjoint(stored)

@@ -103,6 +103,13 @@ def _init_worker(loaded: Loaded | bytes, parent: int | None = None) -> None:
     parent dies (a ``kill -9`` of ``stavka sweep`` must not leave workers computing for
     nobody)."""
     global _LOADED
+    # Ctrl-C is the parent's to handle: it stops the pool and kills the workers
+    # (_Pool.shutdown). A worker that took it too printed a KeyboardInterrupt traceback
+    # per process. SIGINT was blocked when the worker was started (_Pool.submit), so none
+    # could arrive during its start-up; ignored from here on, it is unblocked again.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     keep_freed_memory()  # a process of our own: the engine's temporaries reuse the heap
     _LOADED = pickle.loads(loaded) if isinstance(loaded, bytes) else loaded
     # the parent's pid comes from the parent: if it died before this worker got here,
@@ -236,6 +243,39 @@ def _run_in_worker(task: Task) -> Columns:
     return run_remote(_LOADED, task)
 
 
+@contextlib.contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """Hold a Ctrl-C (SIGINT) off while a process pool starts workers, and act on it after.
+
+    * The workers: SIGINT is blocked in this thread, and a child inherits the mask through
+      exec, so one arriving while a worker starts stays pending until its initializer
+      ignores it (:func:`_init_worker`): no KeyboardInterrupt traceback from its start-up.
+    * This process: any of its threads may take the signal, and Python raises
+      KeyboardInterrupt in the main thread at once, even half-way through starting a
+      worker (one the pool had not yet listed, so its shutdown did not kill it: it died
+      later on the pool's removed locks, printing a traceback). In the main thread the
+      handler only notes it meanwhile, and the previous handler runs on the way out.
+    """
+    import threading
+
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.getsignal(signal.SIGINT) if main else None
+    caught: list[int] = []
+    if callable(previous):
+        signal.signal(signal.SIGINT, lambda *_: caught.append(1))
+    old = (signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+           if hasattr(signal, "pthread_sigmask") else None)
+    try:
+        yield
+    finally:
+        if old is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        if callable(previous):
+            signal.signal(signal.SIGINT, previous)
+            if caught:
+                previous(signal.SIGINT, None)
+
+
 class _Pool:
     """An executor that can be rebuilt when a worker process dies."""
 
@@ -248,7 +288,10 @@ class _Pool:
         self.ex = make()
 
     def submit(self, task: Task) -> Future[Columns]:
-        return self.ex.submit(self._fn, *self._args, task)
+        if not isinstance(self.ex, ProcessPoolExecutor):
+            return self.ex.submit(self._fn, *self._args, task)
+        with _ctrl_c_held():  # a process pool starts its workers in submit
+            return self.ex.submit(self._fn, *self._args, task)
 
     def restart(self) -> None:
         self.shutdown()
@@ -259,15 +302,22 @@ class _Pool:
     def shutdown(self) -> None:
         procs = getattr(self.ex, "_processes", None) or {}
         manager = getattr(self.ex, "_executor_manager_thread", None)  # gone after shutdown
-        if isinstance(self.ex, ProcessPoolExecutor):
-            self.ex.shutdown(wait=False, cancel_futures=True)
-        else:  # dask's ClientExecutor cancels its futures when not waiting
-            self.ex.shutdown(wait=False)
-        for p in list(procs.values()):  # do not leave a batch running after an interrupt
+        # The workers first: do not leave a batch running after an interrupt, and a worker
+        # still starting must be gone before the pool's shutdown removes the locks it is
+        # reading (it printed a FileNotFoundError traceback from multiprocessing's
+        # start-up, before any code of ours could quiet it).
+        for p in list(procs.values()):
             with contextlib.suppress(Exception):
                 # SIGKILL, not SIGTERM: a stopped worker (SIGSTOP, a suspended machine)
                 # never acts on SIGTERM, and the pool's manager would wait for it forever
                 p.kill()
+        for p in list(procs.values()):
+            with contextlib.suppress(Exception):
+                p.join(timeout=MANAGER_JOIN_S)  # reaped: gone before the locks are
+        if isinstance(self.ex, ProcessPoolExecutor):
+            self.ex.shutdown(wait=False, cancel_futures=True)
+        else:  # dask's ClientExecutor cancels its futures when not waiting
+            self.ex.shutdown(wait=False)
         if manager is not None:
             # Let the pool's manager thread finish closing its wake-up pipe now (a few ms
             # once the workers are gone). Left running, it races Python 3.11's exit hook

@@ -269,8 +269,26 @@ def daily_paths(out: Path, key: BatchKey) -> dict[str, Path]:
     return {k: out / DAILY / name for k, name in file_names(_stem(key)).items()}
 
 
-def daily_files_exist(out: Path, key: BatchKey) -> bool:
-    return all(p.is_file() for p in daily_paths(out, key).values())
+def daily_files_ok(out: Path, key: BatchKey,
+                   on_discard: Callable[[str], None] | None = None) -> bool:
+    """Whether batch ``key``'s daily files are all there and whole (each gzip stream reads
+    to its end). A damaged one (truncated, overwritten) is renamed ``<name>.discarded``
+    (kept, never deleted) and reported through ``on_discard``; the batch then runs again."""
+    import gzip
+    import zlib
+
+    paths = daily_paths(out, key)
+    if not all(_plain(p) for p in paths.values()):
+        return False
+    for p in paths.values():
+        try:
+            with gzip.open(p, "rb") as fh:
+                while fh.read(1 << 20):
+                    pass
+        except (OSError, EOFError, zlib.error) as exc:
+            _discard(p, f"damaged ({type(exc).__name__})", on_discard)
+            return False
+    return True
 
 
 def history_meta(loaded: Any, days: int) -> Any:

@@ -283,13 +283,15 @@ def _bounds(name: str) -> tuple[float, float]:
 
 def coordinate_descent(evaluate: Callable[[dict[str, float]], Sequence[Outcome]],
                        start: Mapping[str, float], grids: Mapping[str, Sequence[float]],
-                       rounds: int = 2, log: Callable[[str], None] | None = None) -> Trace:
+                       rounds: int = 2, log: Callable[[str], None] | None = None,
+                       on_eval: Callable[[Trace], None] | None = None) -> Trace:
     """Minimise :func:`objective` over ``rules.*`` parameters by coordinate descent.
 
     ``evaluate(params)`` runs the campaigns and returns the checkpoints' outcomes;
     ``start`` is the starting point (every parameter in ``grids`` must be in it);
     ``grids`` the values tried for each parameter in the first round. Returns the
-    trace; ``trace.best`` is the best point found.
+    trace; ``trace.best`` is the best point found. ``on_eval(trace)`` is called after
+    every new evaluation (``calibrate`` writes the trace so far there).
     """
     tr = Trace()
     cache: dict[tuple[tuple[str, float], ...], float] = {}
@@ -310,6 +312,8 @@ def coordinate_descent(evaluate: Callable[[dict[str, float]], Sequence[Outcome]]
                 what = ", ".join(f"{k}={v:g}" for k, v in moved.items()) or "the start"
                 log(f"evaluation {len(tr.evals)} ({what}): score {score:.2f}, "
                     f"best {tr.best_score:.2f}")
+            if on_eval:
+                on_eval(tr)
         return cache[key]
 
     x = dict(start)
@@ -372,15 +376,14 @@ def calibrate(scenario: Any, grids: Mapping[str, Sequence[float]], runs: int = 4
         return validate(loaded, runs, seed=seed, checkpoints=cps.path, workers=workers,
                         params=p).outcomes
 
-    tr = coordinate_descent(evaluate, x0, grids, rounds=rounds, log=log)
-
-    def save() -> None:
+    def save(tr: Trace, stage: str) -> None:
         if out is None:
             return
         from stavka.atomic import atomic_write
 
         doc = {"scenario": loaded.spec.id, "runs": runs, "seed": seed, "rounds": rounds,
-               "grids": {k: list(v) for k, v in grids.items()}, **tr.as_json()}
+               "grids": {k: list(v) for k, v in grids.items()}, "stage": stage,
+               **tr.as_json()}
         try:
             atomic_write(out / "calibration.json", json.dumps(doc, indent=1,
                                                               allow_nan=False))
@@ -391,8 +394,11 @@ def calibrate(scenario: Any, grids: Mapping[str, Sequence[float]], runs: int = 4
             raise InputError(f"--out {out}: cannot write there ({exc.strerror or exc})"
                              ) from None
 
+    # every evaluation is written as it finishes: an interrupted descent keeps its work
+    tr = coordinate_descent(evaluate, x0, grids, rounds=rounds, log=log,
+                            on_eval=lambda so_far: save(so_far, "descent"))
     if seeds:
-        save()  # the descent's result first: the held-out check may be long
+        save(tr, "held-out check")  # the descent's result first: the check may be long
         if log:
             log(f"the descent's result written; checking it on {len(seeds)} held-out "
                 f"seed(s)")
@@ -402,5 +408,5 @@ def calibrate(scenario: Any, grids: Mapping[str, Sequence[float]], runs: int = 4
                             params=p).outcomes
 
         tr.holdout = holdout_check(on_seed, x0, tr.best, seeds, log=log)
-    save()
+    save(tr, "done")
     return tr

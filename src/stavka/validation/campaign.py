@@ -300,7 +300,7 @@ def markdown(rep: Report, images: dict[str, str] | None = None) -> str:
              "| history in 10–90 % |",
              "|---|---|---|---|---|---|---|"]
     for o in rep.outcomes:
-        name = o.cp.description.replace("|", "/")
+        name = " ".join(o.cp.description.split()).replace("|", "/")  # one table row
         if images and o.cp.id in images:
             name += f" ([plot]({images[o.cp.id]}))"
         hist = "blind" if o.blind else show(o.history, o.kind, meta)

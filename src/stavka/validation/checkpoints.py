@@ -37,6 +37,9 @@ from stavka.validation.metrics import CATEGORIES, CAUSE_GROUPS, KNOWN_CAUSES, RE
 
 PathT = tuple[Any, ...]
 FILE_NAME = "checkpoints.yaml"
+#: most checkpoints in one file (each is measured over every run and plotted: a larger
+#: file would run for minutes before its first line of output)
+MAX_CHECKPOINTS = 500
 
 
 class CheckpointError(ScenarioError):
@@ -82,7 +85,7 @@ class CheckpointFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     scenario: str = Field(description="scenario id these checkpoints are for")
-    checkpoints: list[Checkpoint] = Field(min_length=1)
+    checkpoints: list[Checkpoint] = Field(min_length=1, max_length=MAX_CHECKPOINTS)
 
 
 class CheckpointSet(BaseModel):
@@ -401,9 +404,15 @@ def _check_values(probs: _Problems, at: PathT, cp: dict[str, Any], kind: str,
         # rounded to the resolution the model can only show its multiples: a history or a
         # band edge between two of them could never be met
         for path, v in vals:
+            q = v / res
+            if not math.isfinite(q) or abs(q) > 2.0 ** 53:  # no whole count of it is exact
+                probs.add(path, f"{v:g} is too large for the resolution {res:g} (more than "
+                                f"2**53 steps of it)")
+                ok = False
+                continue
             # relative to the value itself, so a resolution far above it (whose
             # nearest multiple is 0) is caught as well as one that does not divide it
-            if abs(round(v / res) * res - v) > 1e-9 * abs(v):
+            if abs(round(q) * res - v) > 1e-9 * abs(v):
                 probs.add(path, f"{v:g} is not a whole multiple of the resolution "
                                 f"{res:g}: the model's values, rounded to it, never equal it")
                 ok = False

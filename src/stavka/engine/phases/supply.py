@@ -116,7 +116,11 @@ def supply_levels(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
     reach = st.rules.truck_range_km * st.ground_speed[ctx.ground()]  # [N]
     if st.rules.truck_reach_exp != 0.0:
         reach = reach[None, None, :] * motor_factor(ctx, A)[:, :, None]  # [R, A, N]
-    level = np.clip(1.0 - truck_km / reach, 0.0, 1.0)
+    # a reach of 0 (a ground at speed 0 stops the trucks, or a side without any): full
+    # at the railhead itself, nothing beyond it - never 0/0
+    open_road = reach > 0.0
+    level = np.where(open_road, np.clip(1.0 - truck_km / np.where(open_road, reach, 1.0), 0.0, 1.0),
+                     np.where(truck_km <= 0.0, 1.0, 0.0))
     return interdiction.supply_factor(ctx, np.where(connected, level, 0.0)), connected
 
 

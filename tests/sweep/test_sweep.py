@@ -466,9 +466,9 @@ def test_a_fifo_in_place_of_a_stored_file_is_not_read(mini, reference, tmp_path,
         signal.signal(signal.SIGALRM, old)
 
 
-def test_workers_die_with_a_killed_sweep(tmp_path):
-    import os
-    import signal
+def _sweep_with_a_pool(tmp_path, stderr, poll_s=0.2):  # type: ignore[no-untyped-def]
+    """A long ``stavka sweep`` in a process group of its own, once both pool workers are
+    up: ``(process, its workers)``. The caller kills the group in the end."""
     import subprocess
     import sys
     import time
@@ -477,17 +477,29 @@ def test_workers_die_with_a_killed_sweep(tmp_path):
     cmd = [sys.executable, "-m", "stavka.cli", "sweep", str(MINI), "--runs", "4000",
            "--days", "60", "--workers", "2", "--batch-size", "50", "--quiet",
            "--out", str(tmp_path / "out")]
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=stderr, text=True,
                          start_new_session=True)
+    parent = psutil.Process(p.pid)
+    kids: list = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(kids) < 2:
+        time.sleep(poll_s)
+        kids = [k for k in parent.children(recursive=True)
+                if "spawn_main" in " ".join(k.cmdline())]
+    if len(kids) < 2:
+        __import__("os").killpg(p.pid, __import__("signal").SIGKILL)
+        pytest.fail("the pool did not start")
+    return p, kids
+
+
+def test_workers_die_with_a_killed_sweep(tmp_path):
+    import os
+    import signal
+    import subprocess
+
+    psutil = pytest.importorskip("psutil")
+    p, kids = _sweep_with_a_pool(tmp_path, subprocess.DEVNULL)
     try:
-        parent = psutil.Process(p.pid)
-        kids: list = []
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and len(kids) < 2:
-            time.sleep(0.2)
-            kids = [k for k in parent.children(recursive=True)
-                    if "spawn_main" in " ".join(k.cmdline())]
-        assert len(kids) >= 2, "the pool did not start"
         os.kill(p.pid, signal.SIGKILL)  # early: workers still starting (the hard case)
         p.wait(timeout=10)
         gone, alive = psutil.wait_procs(kids, timeout=40)  # a loaded CI machine is slow
@@ -543,25 +555,13 @@ def test_ctrl_c_ends_a_sweep_with_one_line_and_no_worker_left(tmp_path, when):
     import os
     import signal
     import subprocess
-    import sys
     import time
 
     psutil = pytest.importorskip("psutil")
-    cmd = [sys.executable, "-m", "stavka.cli", "sweep", str(MINI), "--runs", "4000",
-           "--days", "60", "--workers", "2", "--batch-size", "50", "--quiet",
-           "--out", str(tmp_path / "out")]
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                         start_new_session=True)
+    p, kids = _sweep_with_a_pool(tmp_path, subprocess.PIPE, poll_s=0.05)
     try:
-        parent = psutil.Process(p.pid)
-        kids: list = []
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and len(kids) < 2:
-            time.sleep(0.05)
-            kids = [k for k in parent.children(recursive=True)
-                    if "spawn_main" in " ".join(k.cmdline())]
-        assert len(kids) >= 2, "the pool did not start"
         if when == "running":  # the workers past their start-up, computing batches
+            deadline = time.monotonic() + 60
             while time.monotonic() < deadline and not list((tmp_path / "out" / "batches")
                                                            .glob("*.npz")):
                 time.sleep(0.1)

@@ -275,7 +275,6 @@ def _worse(score: float | None, best: float | None) -> bool:
     return best is not None and (score is None or score > best)
 
 
-
 def _bounds(name: str) -> tuple[float, float]:
     f = field_spec(name.removeprefix(PREFIX))
     return float(f.metadata["lo"]), float(f.metadata["hi"])
@@ -372,9 +371,12 @@ def calibrate(scenario: Any, grids: Mapping[str, Sequence[float]], runs: int = 4
     x0 = {k: rules.value(k.removeprefix(PREFIX)) for k in grids}
     x0.update(start or {})
 
-    def evaluate(p: dict[str, float]) -> Sequence[Outcome]:
-        return validate(loaded, runs, seed=seed, checkpoints=cps.path, workers=workers,
+    def on_seed(sd: int, p: dict[str, float]) -> Sequence[Outcome]:
+        return validate(loaded, runs, seed=sd, checkpoints=cps.path, workers=workers,
                         params=p).outcomes
+
+    def evaluate(p: dict[str, float]) -> Sequence[Outcome]:
+        return on_seed(seed, p)
 
     def save(tr: Trace, stage: str) -> None:
         if out is None:
@@ -402,11 +404,6 @@ def calibrate(scenario: Any, grids: Mapping[str, Sequence[float]], runs: int = 4
         if log:
             log(f"the descent's result written; checking it on {len(seeds)} held-out "
                 f"seed(s)")
-
-        def on_seed(sd: int, p: dict[str, float]) -> Sequence[Outcome]:
-            return validate(loaded, runs, seed=sd, checkpoints=cps.path, workers=workers,
-                            params=p).outcomes
-
         tr.holdout = holdout_check(on_seed, x0, tr.best, seeds, log=log)
     save(tr, "done")
     return tr

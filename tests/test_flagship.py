@@ -19,8 +19,16 @@ from stavka.cli import main
 from stavka.engine.core import compile_world, step
 from stavka.engine.rng import Streams
 
-# Re-pinned (issue 10, deliberately, 2026-12-01, third time): the flagship runs campaign
-# rules v10 (the default now: v9 with retreat_off_axis on - a broken defender does not fall
+# Re-pinned (issue 10, deliberately, 2026-12-01, fourth time): the flagship runs campaign
+# rules v11 (the default now: v10 with ground_speed.mud 0.7 and sick_per_day 0.00015
+# recalibrated), and its script sends the panzer groups' corps their own ways
+# (script-v11.yaml, replacing script-v7.yaml: XLI Panzer Corps on Kalinin from 7 Oct, XLVII
+# on Bryansk and XLVIII on the southern flank from 5 Oct, XXIV on Tula from 23 Oct, not 20
+# Oct; docs/campaign-validation.md, "rules v11"). Seed 7's campaign now ends on 29 Nov,
+# Moscow taken that day (one of the campaigns in which it falls before 5 December).
+# Before: 7ba3d954b5643e8a / 072fcef4fdbd27a9 under v10.
+# Earlier (issue 10, deliberately, 2026-12-01, third time): the flagship ran campaign
+# rules v10 (then the default: v9 with retreat_off_axis on - a broken defender does not fall
 # back down the road the spearhead drives on - and rout_loss 0.024, rout_morale 1.0,
 # defend_keep_ratio 2.0 and cover_ratio 0.25 recalibrated with it), and
 # its order of battle has two parts of the 1st Guards Special Rifle Corps (5th Airborne
@@ -67,8 +75,8 @@ from stavka.engine.rng import Streams
 # against main's code, 200 replicas over the whole campaign, when re-pinned). Before:
 # aedc2ab94d66ad6a / dc1b7c10d9fc1b39 (issue 10: digest v2, rules v2, the flagship's data
 # fixes; issue 9: digest v1, detmath, counts on the 1/1024 grid). The same on every CPU.
-GOLDEN_30_DAYS_SEED_7 = "7ba3d954b5643e8a"
-GOLDEN_FULL_SEED_7 = "072fcef4fdbd27a9"
+GOLDEN_30_DAYS_SEED_7 = "a99117d855258f03"
+GOLDEN_FULL_SEED_7 = "6cb9a5d6118b1b82"
 
 
 @pytest.fixture(scope="module")
@@ -208,7 +216,7 @@ def _land_only_flagship(tmp_path: Path) -> stavka.api.Loaded:
     """The flagship without sea.yaml: its own scenario.yaml, including the shipped files."""
     src = (Path(stavka.list_scenarios()["two-fronts-1941"]) / "scenario.yaml").read_text()
     files = ("map.yaml, map-typhoon.yaml, types.yaml, forces-west.yaml, mtsensk.yaml, "
-             "forces-east.yaml, economy.yaml, events.yaml, script-v7.yaml, withdrawals.yaml")
+             "forces-east.yaml, economy.yaml, events.yaml, script-v11.yaml, withdrawals.yaml")
     assert f"include: [{files}, sea.yaml]" in src
     inc = ", ".join(f"'@two-fronts-1941/{f}'" for f in files.split(", "))
     (tmp_path / "scenario.yaml").write_text(src.replace(f"include: [{files}, sea.yaml]",

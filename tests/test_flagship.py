@@ -20,8 +20,8 @@ from stavka.engine.core import compile_world, step
 from stavka.engine.rng import Streams
 
 # Re-pinned (issue 10, deliberately, 2026-12-01, fourth time): the flagship runs campaign
-# rules v11 (the default now: v10 with ground_speed.mud 0.7 and sick_per_day 0.00015
-# recalibrated), and its script sends the panzer groups' corps their own ways
+# rules v11 (the default now: v10 with ground_speed.mud 0.7 recalibrated), and its
+# script sends the panzer groups' corps their own ways
 # (script-v11.yaml, replacing script-v7.yaml: XLI Panzer Corps on Kalinin from 7 Oct, XLVII
 # on Bryansk and XLVIII on the southern flank from 5 Oct, XXIV on Tula from 23 Oct, not 20
 # Oct; docs/campaign-validation.md, "rules v11"). Seed 7's campaign now ends on 29 Nov,
@@ -75,8 +75,8 @@ from stavka.engine.rng import Streams
 # against main's code, 200 replicas over the whole campaign, when re-pinned). Before:
 # aedc2ab94d66ad6a / dc1b7c10d9fc1b39 (issue 10: digest v2, rules v2, the flagship's data
 # fixes; issue 9: digest v1, detmath, counts on the 1/1024 grid). The same on every CPU.
-GOLDEN_30_DAYS_SEED_7 = "a99117d855258f03"
-GOLDEN_FULL_SEED_7 = "6cb9a5d6118b1b82"
+GOLDEN_30_DAYS_SEED_7 = "f9ab30129cd5457b"
+GOLDEN_FULL_SEED_7 = "6d02913f714764c3"
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from stavka.cli import main
-from stavka.errors import InputError, ScenarioError
+from stavka.engine.records import Order
+from stavka.errors import IllegalOrderError, InputError, ScenarioError
 from stavka.scenario import loader
 from stavka.scenario.loader import load_file
 from stavka.world.static import coerce_param
@@ -487,3 +488,72 @@ def test_an_event_dated_before_the_start_fires_on_the_first_day(tmp_path):
     path = write(tmp_path, mini("trigger: {date: 1941-10-05}", "trigger: {date: 1941-09-01}"))
     c = stavka.Campaign(path, seed=1)
     assert "transfer_ordered" in [e.kind for e in c.step()]
+
+
+# -- scripted orders that would do nothing, or something unintended (hostile trial, v11) --
+ORDER = "{date: 1941-10-02, formations: [ger_pz_3, ger_inf_7], action: attack, target: vyazma}"
+
+
+@pytest.mark.parametrize("date, words", [
+    ("1941-09-30", "got 1941-09-30"),  # the day before the start
+    ("1941-10-31", "got 1941-10-31"),  # the day after the end
+    ("1943-09-01", "got 1943-09-01"),
+])
+def test_an_order_whose_day_never_comes_is_a_located_error(tmp_path, capsys, date, words):
+    # the kind (with events and sea moves): a dated thing that can never happen is an
+    # error; before, the order was accepted and never given, with nothing said
+    order = ORDER.replace("1941-10-02", date)
+    path = write(tmp_path, mini(ORDER, order))
+    probs = problem_lines(capsys, path, ("check",), n=1)
+    assert probs[0].startswith(f"{path}:{line_no(path, order)}: orders[0].date: ")
+    assert "1941-10-01..1941-10-30" in probs[0] and words in probs[0]
+    assert "would never be given" in probs[0]
+
+
+def test_orders_on_the_first_and_last_day_are_accepted(tmp_path):
+    for date in ("1941-10-01", "1941-10-30"):
+        load_file(write(tmp_path, mini(ORDER, ORDER.replace("1941-10-02", date))))
+
+
+@pytest.mark.parametrize("old, new, field", [
+    (ORDER, "{date: 1941-10-02, select: {}, action: attack, target: vyazma}",
+     "orders[0].select"),
+    (ORDER, "{date: 1941-10-02, select: {ids: [], type: []}, action: attack, target: vyazma}",
+     "orders[0].select"),
+    ("select: {tag: far_east}", "select: {}", "events[0].effects[0].transfer.select"),
+])
+def test_an_empty_selector_is_a_located_error_wherever_it_is(tmp_path, capsys, old, new,
+                                                              field):
+    # an empty selector picks every formation of every side (before: accepted, and every
+    # formation, Soviet and Japanese too, attacked Vyazma); one rule for every selector
+    path = write(tmp_path, mini(old, new))
+    probs = problem_lines(capsys, path, ("check",), n=1)
+    assert f": {field}: names no formations" in probs[0]
+    assert "every formation of every side" in probs[0]
+
+
+@pytest.mark.parametrize("action", ["hold", "defend"])
+def test_hold_or_defend_with_a_target_is_refused(tmp_path, capsys, action):
+    # a target meant nothing (the formations stay put) but was stored in the state and
+    # changed the digest
+    order = f"{{date: 1941-10-02, formations: [ger_pz_3], action: {action}, target: vyazma}}"
+    path = write(tmp_path, mini(ORDER, order))
+    probs = problem_lines(capsys, path, ("check",), n=1)
+    assert f"action '{action}' takes no 'target'" in probs[0]
+    with pytest.raises(IllegalOrderError, match=f"'{action}' takes no target"):
+        Order.parse(f"ger_pz_3 {action} vyazma")
+    assert Order.parse(f"ger_pz_3 {action}").target is None
+
+
+def test_a_formation_named_twice_in_one_order_is_a_located_error(tmp_path, capsys):
+    order = ORDER.replace("[ger_pz_3, ger_inf_7]", "[ger_pz_3, ger_inf_7, ger_pz_3]")
+    path = write(tmp_path, mini(ORDER, order))
+    probs = problem_lines(capsys, path, ("check",), n=1)
+    assert probs[0].startswith(f"{path}:{line_no(path, order)}: orders[0].formations[2]: ")
+    assert "'ger_pz_3' is named twice in this order (first at formations[0])" in probs[0]
+
+
+def test_an_empty_formations_list_says_what_is_missing(tmp_path, capsys):
+    path = write(tmp_path, mini(ORDER, "{date: 1941-10-02, formations: [], action: hold}"))
+    probs = problem_lines(capsys, path, ("check",), n=1)
+    assert "needs a non-empty 'formations' list or a 'select'" in probs[0]

@@ -13,6 +13,9 @@ from stavka.errors import IllegalOrderError, shown_text
 #: id where needed.
 ORDER_ACTIONS: tuple[str, ...] = ACTIONS[1:]
 NEEDS_TARGET = ("move", "attack", "rail")
+#: Orders that keep a formation where it is, so a target would mean nothing (it was stored
+#: in the state all the same, and changed the digest).
+NO_TARGET = ("hold", "defend")
 #: A player's answer to a diplomatic request: ``Order.parse('telegrams accept')`` (the
 #: request's id in place of a formation; stavka.engine.diplomacy).
 ANSWERS: tuple[str, ...] = ("accept", "refuse", "counter")
@@ -65,6 +68,9 @@ class Order:
                 f"{', '.join(ANSWERS)} to answer a request)")
         if self.action in NEEDS_TARGET and not self.target:
             raise IllegalOrderError(f"order '{self.shown()}': '{self.action}' needs a target node")
+        if self.action in NO_TARGET and self.target is not None:
+            raise IllegalOrderError(f"order '{self.shown()}': '{self.action}' takes no target "
+                                    f"(the formation stays where it is)")
 
     def _check_types(self) -> None:
         """Every part of an order is a word: an Order built in Python may hold anything

@@ -840,8 +840,15 @@ class _Loader:
                          lambda p, v: self._param(p, v, params))
         for i, o in enumerate(_seq(data.get("orders"))):
             if isinstance(o, dict):
+                named: dict[str, int] = {}
                 for j, fid in enumerate(_seq(o.get("formations"))):
                     ref(("orders", i, "formations", j), fid, form_ids, "formation")
+                    if isinstance(fid, str) and fid in named:
+                        self.add(("orders", i, "formations", j),
+                                 f"formation {shown(fid)} is named twice in this order "
+                                 f"(first at formations[{named[fid]}])")
+                    elif isinstance(fid, str):
+                        named[fid] = j
                 ref(("orders", i, "target"), o.get("target"), node_ids, "node")
                 self._selector(("orders", i, "select"), o.get("select"), ctx)
                 self._param(("orders", i, "date"), o.get("date"), params)
@@ -895,6 +902,11 @@ class _Loader:
 
     def _selector(self, path: PathT, sel: Any, ctx: dict[str, list[str]]) -> None:
         if not isinstance(sel, dict):
+            return
+        if set(sel) <= set(Selector.model_fields) and all(
+                v is None or v == [] for v in sel.values()):  # a bad value has its own line
+            self.add(path, "names no formations: give ids, side, front, type or tag (an "
+                           "empty selector would pick every formation of every side)")
             return
         ref = self._ref
         for j, fid in enumerate(_seq(sel.get("ids"))):
@@ -970,13 +982,7 @@ class _Loader:
         ref((*path, "request", "then"), rq.get("then"), ctx["events"], "event")
         self._param((*path, "request", "probability"), rq.get("probability"), ctx["params"])
         self._selector((*path, "halt"), eff.get("halt"), ctx)
-        wd = eff.get("withdraw")
-        self._selector((*path, "withdraw"), wd, ctx)
-        if isinstance(wd, dict) and set(wd) <= set(Selector.model_fields) and all(
-                v is None or v == [] for v in wd.values()):  # a bad value has its own line
-            self.add((*path, "withdraw"), "names no formations: give ids, side, front, type "
-                                          "or tag (an empty selector would withdraw every "
-                                          "formation of every side)")
+        self._selector((*path, "withdraw"), eff.get("withdraw"), ctx)
         at = _map(eff.get("attack"))
         self._selector((*path, "attack", "select"), at.get("select"), ctx)
         ref((*path, "attack", "target"), at.get("target"), nodes, "node")
@@ -1099,6 +1105,17 @@ class _Loader:
                     self.add(path, f"parameter {shown(name)} has {what} {v:g}, outside "
                                    f"{lo:g}..{hi:g} allowed here")
         self._trigger_checks(spec)
+        self._order_checks(spec)
+
+    def _order_checks(self, spec: Scenario) -> None:
+        """Every scripted order dated outside the campaign is a problem: its day never
+        comes, so it would never be given (a ``$param`` date before the start is given on
+        the first day, :func:`stavka.engine.phases.events.date_day`)."""
+        for i, o in enumerate(spec.orders):
+            if isinstance(o.date, dt.date) and not spec.start <= o.date <= spec.end:
+                self.add(("orders", i, "date"), f"must lie within the campaign "
+                                                f"{spec.start}..{spec.end} (got {o.date}; the "
+                                                f"order would never be given)")
 
     def _trigger_checks(self, spec: Scenario) -> None:
         """Every event trigger: its dates against the campaign, its parameter conditions

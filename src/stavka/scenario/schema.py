@@ -567,15 +567,20 @@ class Order(Spec):
     formations: list[str] = Field(default_factory=list, description="formation ids")
     select: Selector | None = None
     action: Action
-    target: str | None = Field(None, description="node id (attack/move/rail)")
+    target: str | None = Field(None, description="node id (attack/move/rail; withdraw: "
+                                                 "where to fall back to, optional; not "
+                                                 "hold/defend, which stay where they are)")
     note: str = ""
 
     @model_validator(mode="after")
     def _check(self) -> Order:
         if not self.formations and self.select is None:
-            raise ValueError("order needs 'formations' or 'select'")
+            raise ValueError("order needs a non-empty 'formations' list or a 'select'")
         if self.action in ("attack", "move", "rail") and self.target is None:
             raise ValueError(f"action '{self.action}' needs a 'target' node")
+        if self.action in ("hold", "defend") and self.target is not None:
+            raise ValueError(f"action '{self.action}' takes no 'target' (the formations stay "
+                             f"where they are; got {self.target!r})")
         return self
 
 

@@ -119,7 +119,11 @@ def supply_levels(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
     # a reach of 0 (a ground at speed 0 stops the trucks, or a side without any): full
     # at the railhead itself, nothing beyond it - never 0/0
     open_road = reach > 0.0
-    level = np.where(open_road, np.clip(1.0 - truck_km / np.where(open_road, reach, 1.0), 0.0, 1.0),
+    # a reach just above 0 (a tiny rule value) overflows the ratio to inf, which the clip
+    # takes to 0, the right limit: no warning for it
+    with np.errstate(over="ignore"):
+        ratio = truck_km / np.where(open_road, reach, 1.0)
+    level = np.where(open_road, np.clip(1.0 - ratio, 0.0, 1.0),
                      np.where(truck_km <= 0.0, 1.0, 0.0))
     return interdiction.supply_factor(ctx, np.where(connected, level, 0.0)), connected
 

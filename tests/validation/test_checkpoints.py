@@ -712,3 +712,31 @@ def test_a_description_over_several_lines_stays_one_table_row(tmp_path):
     rep = validate(SCN, 2, seed=0, checkpoints=p, backend="serial")
     rows = [ln for ln in markdown(rep).splitlines() if "closest German approach" in ln]
     assert len(rows) == 1 and "closest German approach to the / base" in rows[0], rows
+
+
+def test_a_checkpoints_file_linked_out_of_the_scenario_folder_is_refused(tmp_path, capsys):
+    """The scenario's own checkpoints file is found beside it; a link out of its folder
+    is refused in one line, as an include's is (a hostile trial linked it to
+    /etc/shadow and saw its lines in the error messages). --checkpoints names any file."""
+    folder = tmp_path / "scn"
+    folder.mkdir()
+    scn = folder / "s.yaml"
+    scn.write_text(SCN.read_text(encoding="utf-8"), encoding="utf-8")
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text((DATA / "t_history.checkpoints.yaml").read_text(encoding="utf-8"),
+                       encoding="utf-8")
+    (folder / "s.checkpoints.yaml").symlink_to(outside)
+    assert main(["validate", "campaign", str(scn), "--runs", "2", "--workers", "1"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "is a link out of the scenario's folder" in err
+    assert "Traceback" not in err
+    # named explicitly, the same file is the user's choice
+    assert main(["validate", "campaign", str(scn), "--runs", "2", "--workers", "1", "--json",
+                 "--checkpoints", str(outside)]) == 0
+    capsys.readouterr()
+    # a link that stays inside the folder is fine
+    (folder / "s.checkpoints.yaml").unlink()
+    inside = folder / "real.yaml"
+    inside.write_text(outside.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "s.checkpoints.yaml").symlink_to(inside)
+    assert main(["validate", "campaign", str(scn), "--runs", "2", "--workers", "1", "--json"]) == 0

@@ -168,9 +168,28 @@ def prepare(scenario: Any, checkpoints: Path | None = None) -> tuple[Any, Checkp
         if not path.exists():
             raise InputError(f"scenario '{loaded.spec.id}' has no checkpoints file (no "
                              f"{path}); give one with --checkpoints FILE")
+        _inside_its_folder(path)
     else:
         path = checkpoints
     return loaded, load_checkpoints(path, meta, loaded.spec.id)
+
+
+def _inside_its_folder(path: Path) -> None:
+    """The checkpoints file found beside a scenario is read only if it is in the
+    scenario's folder, as its includes must be (:mod:`stavka.scenario.loader`): a link
+    out of it would put another file's lines into the error messages. Raises
+    :class:`InputError` (one line) otherwise; ``--checkpoints FILE`` names any file."""
+    from stavka.scenario.loader import SHIPPED
+
+    folder = path.parent.resolve()
+    try:
+        target = path.resolve()
+    except (OSError, RuntimeError) as exc:  # a loop of links
+        raise InputError(f"cannot use the checkpoints file {path} ({exc})") from None
+    if not (target.is_relative_to(folder) or target.is_relative_to(SHIPPED)):
+        raise InputError(f"the checkpoints file {path} is a link out of the scenario's "
+                         f"folder (to {target}); give the file with --checkpoints FILE if "
+                         f"you mean it")
 
 
 def validate(scenario: Any, runs: int, seed: int = 0, out: Path | None = None,

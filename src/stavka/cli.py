@@ -160,12 +160,15 @@ def info(scenario: Annotated[str, typer.Argument(help="scenario id or path")],
          ) -> None:
     """Describe a scenario: nodes, edges, formations, sides, dates, parameters."""
     from stavka.api import load
+    from stavka.rules import RULES_VERSION
 
     s = load(scenario).spec
+    rules_version = s.rules_version or RULES_VERSION  # the scenario's pin, else the default
     data: dict[str, Any] = {
         "id": s.id, "name": s.name, "description": s.description,
         "start": s.start.isoformat(), "end": s.end.isoformat(), "days": s.days,
         "step_hours": s.step_hours, "combat_model": s.combat_model,
+        "rules_version": rules_version,
         "sides": {k: {"name": v.name, "alliance": v.alliance} for k, v in s.sides.items()},
         "parameters": {k: p.model_dump(mode="json") for k, p in s.parameters.items()},
         "nodes": [n.model_dump(mode="json") for n in s.nodes],
@@ -180,6 +183,8 @@ def info(scenario: Annotated[str, typer.Argument(help="scenario id or path")],
         return
     out.print(f"[bold]{_u(s.name)}[/bold] ({_u(s.id)}) {s.start} .. {s.end}, "
               f"{_span(s.days, s.step_hours)}")
+    out.print(f"combat model {_u(s.combat_model)}, campaign rules {_u(rules_version)}"
+              f"{'' if s.rules_version else ' (the default)'}")
     out.print(f"{len(s.nodes)} nodes, {len(s.edges)} edges, {len(s.formations)} formations, "
               f"sides: {_u(', '.join(s.sides))}")
     if s.commanders:

@@ -109,6 +109,19 @@ def test_info_json(capsys):
     assert len(data["formations"]) == 7
 
 
+def test_info_names_the_rules_version(capsys):
+    # a new-user trial: nothing said which campaign rules a scenario runs on (the
+    # default, or the version it pins)
+    from stavka.rules import RULES_VERSION
+
+    code, out, _ = run(capsys, "info", "two-fronts-1941", "--json")
+    assert code == 0 and json.loads(out)["rules_version"] == RULES_VERSION
+    code, out, _ = run(capsys, "info", "two-fronts-1941")
+    assert f"campaign rules {RULES_VERSION} (the default)" in out.splitlines()[1]
+    code, out, _ = run(capsys, "info", "moscow-last-stand")
+    assert "campaign rules v3" in out and "(the default)" not in out.splitlines()[1]
+
+
 def test_no_args_prints_help(capsys):
     code, out, _ = run(capsys)
     assert code == 0 and "run" in out

@@ -40,6 +40,11 @@ Action = Literal["move", "attack", "rail", "defend", "hold", "withdraw"]
 #: Action codes of the state: 0 is "no order".
 ACTIONS: tuple[str, ...] = ("none", *get_args(Action))
 A_NONE, A_MOVE, A_ATTACK, A_RAIL, A_DEFEND, A_HOLD, A_WITHDRAW = range(len(ACTIONS))
+#: Actions that need a target region (a script's order and a player's alike).
+NEEDS_TARGET: tuple[str, ...] = ("move", "attack", "rail")
+#: Actions that keep a formation where it is, so a target would mean nothing (it was stored
+#: in the state all the same, and changed the digest). ``withdraw`` may name one or not.
+NO_TARGET: tuple[str, ...] = ("hold", "defend")
 
 #: A formation's status: not yet in play, in play, on a train, destroyed or surrendered.
 Status = Literal["inactive", "active", "rail", "gone"]

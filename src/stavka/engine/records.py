@@ -6,16 +6,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from stavka.enums import ACTIONS
+from stavka.enums import ACTIONS, NEEDS_TARGET, NO_TARGET
 from stavka.errors import IllegalOrderError, shown_text
 
 #: Orders a player or script may give (:data:`stavka.enums.Action`); ``target`` is a node
 #: id where needed.
 ORDER_ACTIONS: tuple[str, ...] = ACTIONS[1:]
-NEEDS_TARGET = ("move", "attack", "rail")
-#: Orders that keep a formation where it is, so a target would mean nothing (it was stored
-#: in the state all the same, and changed the digest).
-NO_TARGET = ("hold", "defend")
 #: A player's answer to a diplomatic request: ``Order.parse('telegrams accept')`` (the
 #: request's id in place of a formation; stavka.engine.diplomacy).
 ANSWERS: tuple[str, ...] = ("accept", "refuse", "counter")

@@ -483,6 +483,19 @@ def _include_name_problem(inc: Any) -> str | None:
     return None
 
 
+def within_folder(path: Path, folder: Path, resolved: Path | None = None) -> bool:
+    """Whether ``path`` lies in ``folder`` both by its name (no '..') and by where its
+    links lead (``resolved``, its :meth:`Path.resolve` if already known), or both ways
+    among the shipped scenarios (their '@scenario/...' includes). The rule for a
+    scenario's includes and for the checkpoints file found beside it."""
+    lexical = Path(os.path.abspath(path))
+    rp = path.resolve() if resolved is None else resolved
+    if lexical.is_relative_to(SHIPPED) and rp.is_relative_to(SHIPPED):
+        return True
+    base = Path(os.path.abspath(folder))
+    return lexical.is_relative_to(base) and rp.is_relative_to(base.resolve())
+
+
 class _Loader:
     def __init__(self, root: Path):
         self.root = root
@@ -553,15 +566,10 @@ class _Loader:
         if rp in seen:  # read already by another include: its ids would be given twice
             fail("included twice (this file is already part of the scenario)")
             return
-        if named_at is not None:
-            base = self.base.resolve()
-            lexical = Path(os.path.abspath(path))
-            shipped = lexical.is_relative_to(SHIPPED) and rp.is_relative_to(SHIPPED)
-            if not shipped and not (lexical.is_relative_to(self.base)
-                                    and rp.is_relative_to(base)):
-                fail(f"outside the scenario's folder {shown(self.base)} (includes may not "
-                     f"leave it, by '..' or by a link)")
-                return
+        if named_at is not None and not within_folder(path, self.base, rp):
+            fail(f"outside the scenario's folder {shown(self.base)} (includes may not "
+                 f"leave it, by '..' or by a link)")
+            return
         if not is_file:
             shown_path = _cut(escape(str(path)), 300)
             fail("file not found" if named_at is None and not path.exists() else

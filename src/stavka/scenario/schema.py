@@ -28,7 +28,16 @@ from stavka.combat.params import MODEL_VERSION
 from stavka.combat.params import VERSIONS as COMBAT_VERSIONS
 
 # the enumerations come from their one source, stavka.enums
-from stavka.enums import Action, EdgeKind, FormationKind, Ground, Stance, Terrain
+from stavka.enums import (
+    NEEDS_TARGET,
+    NO_TARGET,
+    Action,
+    EdgeKind,
+    FormationKind,
+    Ground,
+    Stance,
+    Terrain,
+)
 from stavka.errors import InputError, escape
 
 # -- fields accepted but not yet used ------------------------------------------------
@@ -576,9 +585,9 @@ class Order(Spec):
     def _check(self) -> Order:
         if not self.formations and self.select is None:
             raise ValueError("order needs a non-empty 'formations' list or a 'select'")
-        if self.action in ("attack", "move", "rail") and self.target is None:
+        if self.action in NEEDS_TARGET and self.target is None:
             raise ValueError(f"action '{self.action}' needs a 'target' node")
-        if self.action in ("hold", "defend") and self.target is not None:
+        if self.action in NO_TARGET and self.target is not None:
             raise ValueError(f"action '{self.action}' takes no 'target' (the formations stay "
                              f"where they are; got {self.target!r})")
         return self

@@ -179,14 +179,13 @@ def _inside_its_folder(path: Path) -> None:
     scenario's folder, as its includes must be (:mod:`stavka.scenario.loader`): a link
     out of it would put another file's lines into the error messages. Raises
     :class:`InputError` (one line) otherwise; ``--checkpoints FILE`` names any file."""
-    from stavka.scenario.loader import SHIPPED
+    from stavka.scenario.loader import within_folder
 
-    folder = path.parent.resolve()
     try:
         target = path.resolve()
     except (OSError, RuntimeError) as exc:  # a loop of links
         raise InputError(f"cannot use the checkpoints file {path} ({exc})") from None
-    if not (target.is_relative_to(folder) or target.is_relative_to(SHIPPED)):
+    if not within_folder(path, path.parent, target):
         raise InputError(f"the checkpoints file {path} is a link out of the scenario's "
                          f"folder (to {target}); give the file with --checkpoints FILE if "
                          f"you mean it")

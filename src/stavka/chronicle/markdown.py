@@ -635,6 +635,18 @@ class MarkdownVisitor(EventVisitor[str]):
                                 f"{n.node(e.place)}"))
         return out
 
+    def _render_hold_ordered(self, evs: list[Event]) -> list[str]:
+        """An event's scripted hold: who is ordered to stop where it stands."""
+        n = self.N
+        out = []
+        for e in evs:
+            side = n.fside.get(e.subjects[0]) if e.subjects else None
+            who, pl = n.who(list(e.subjects), side, cap=True, names_upto=2)
+            out.append(sentence(f"{who} {'are' if pl else 'is'} ordered to halt and hold "
+                                "where {} stand{}".format("they" if pl else "it",
+                                                          "" if pl else "s")))
+        return out
+
     def _render_war(self, evs: list[Event]) -> list[str]:
         n = self.N
         return [sentence(f"{n.side(e.side)} declares war on "

@@ -170,7 +170,7 @@ class Event:
     ``kind`` is stable (``capture``, ``battle``, ``encircled``, ``surrender``,
     ``retreat``, ``war``, ``rail_depart``, ``rail_arrive``, ``reinforcement``,
     ``mobilised``, ``delivery``, ``weather``, ``river``, ``dispatch``, ``request``,
-    ``order_rejected``, ``order_overridden``, ``victory``, ``attack_ordered``, and the
+    ``order_rejected``, ``order_overridden``, ``victory``, ``attack_ordered``, ``hold_ordered``, and the
     diplomacy kinds of :data:`stavka.engine.diplomacy.KINDS`: ``request_sent``,
     ``request_answered``, ``agreement_signed``, ``agreement_kept``, ``agreement_broken``,
     ``contract_signed``, ``contract_cancelled``, ``lot_*``, ``neutral_enters``); ``values``

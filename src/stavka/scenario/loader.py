@@ -990,6 +990,7 @@ class _Loader:
         ref((*path, "request", "then"), rq.get("then"), ctx["events"], "event")
         self._param((*path, "request", "probability"), rq.get("probability"), ctx["params"])
         self._selector((*path, "halt"), eff.get("halt"), ctx)
+        self._selector((*path, "hold"), eff.get("hold"), ctx)
         self._selector((*path, "withdraw"), eff.get("withdraw"), ctx)
         at = _map(eff.get("attack"))
         self._selector((*path, "attack", "select"), at.get("select"), ctx)

@@ -701,6 +701,10 @@ class Effect(Spec):
     halt: Selector | None = Field(
         None, description="formations of a selector drop their scripted orders (and "
                           "return to their side's doctrine)")
+    hold: Selector | None = Field(
+        None, description="formations of a selector (those in play) hold where they are: "
+                          "a scripted order, as an order's `action: hold` - they stop, dig "
+                          "in and wait for their next order")
     withdraw: Selector | None = Field(
         None, description="formations of a selector are withdrawn from the theatre (sent "
                           "to another war): they leave play with what they have, which is "

@@ -18,7 +18,7 @@ import numpy as np
 from stavka.engine import commanders, interdiction
 from stavka.engine.context import Ctx
 from stavka.engine.legality import legal
-from stavka.enums import A_ATTACK, A_NONE, A_RAIL, ACTIVE, GONE, INACTIVE, STANCES
+from stavka.enums import A_ATTACK, A_HOLD, A_NONE, A_RAIL, ACTIVE, GONE, INACTIVE, STANCES
 from stavka.scenario.schema import Effect, Selector, Trigger
 from stavka.world.static import Static
 
@@ -255,6 +255,18 @@ def apply_effect(ctx: Ctx, ev_id: str, ei: int, eff: Effect, m: np.ndarray, k: i
             ids = tuple(st.form_ids[f] for f in np.nonzero(mask[r])[0])
             if ids:
                 ctx.emit("attack_ordered", r, place=tgt, subjects=ids, event=ev_id)
+    elif eff.hold is not None:  # a scripted hold (as orders.apply does for `action: hold`)
+        mask = select(ctx, eff.hold) & m[:, None] & (s.status == ACTIVE)
+        mask &= legal(ctx, A_HOLD, -1)
+        s.progress[mask & (s.action != A_HOLD)] = 0.0
+        s.action[mask] = A_HOLD
+        s.target[mask] = -1
+        s.scripted[mask] = True
+        s.rail_depart[mask] = -1
+        for r in reps:
+            ids = tuple(st.form_ids[f] for f in np.nonzero(mask[r])[0])
+            if ids:
+                ctx.emit("hold_ordered", r, subjects=ids, event=ev_id)
     elif eff.halt is not None:  # scripted orders dropped; the doctrine takes over
         mask = select(ctx, eff.halt) & m[:, None] & (s.status == ACTIVE) & s.scripted
         mask &= s.action != A_RAIL  # a booked rail move is not an attack to call off

@@ -285,12 +285,15 @@ def test_fleet_moves_to_an_adjacent_zone_and_not_into_ice(tmp_path: Path) -> Non
     assert s.sea_control[0, tatar] == -1
 
 
-def _lane_world(tmp_path: Path, start: str, tatar: str | None) -> stavka.Campaign:
+def _lane_world(tmp_path: Path, start: str, tatar: str | None,
+                tons: int = 1) -> stavka.Campaign:
     """Sovetskaya Gavan (no port capacity) reachable by the Soviets only by the sea lane
     from Vladivostok across the Tatar Strait (the road to Khabarovsk removed); ``tatar``
-    controls the strait at start (no fleet there contests it)."""
+    controls the strait at start (no fleet there contests it); ``tons``: rules.supply_tons
+    (the traced rule at 0)."""
     def edit(d: dict[str, Any]) -> None:
         d["start"] = start
+        d.setdefault("rules", {})["supply_tons"] = tons
         sea(d)["landings"] = []
         drop_fleet(d, "sov_tatar")
         d["edges"] = [e for e in d["edges"] if {e["a"], e["b"]} != {"khab", "sovgavan"}]
@@ -309,11 +312,16 @@ def _soviet_connected(c: stavka.Campaign, where: str) -> bool:
     return bool(connected[0, int(st.alliance[st.side("soviet")]), st.node(where)])
 
 
-def test_sea_lanes_close_with_ice_and_enemy_control(tmp_path: Path) -> None:
-    assert _soviet_connected(_lane_world(tmp_path, "1942-12-01", "soviet"), "sovgavan")
-    assert _soviet_connected(_lane_world(tmp_path, "1942-12-01", None), "sovgavan")
-    assert not _soviet_connected(_lane_world(tmp_path, "1942-12-20", "soviet"), "sovgavan")
-    assert not _soviet_connected(_lane_world(tmp_path, "1942-12-01", "japan"), "sovgavan")
+@pytest.mark.parametrize("tons", [0, 1])
+def test_sea_lanes_close_with_ice_and_enemy_control(tmp_path: Path, tons: int) -> None:
+    # both supply rules: supply in tons (rules v12's default) ignored closed lanes until
+    # it became the default; this test then failed for it
+    assert _soviet_connected(_lane_world(tmp_path, "1942-12-01", "soviet", tons), "sovgavan")
+    assert _soviet_connected(_lane_world(tmp_path, "1942-12-01", None, tons), "sovgavan")
+    assert not _soviet_connected(_lane_world(tmp_path, "1942-12-20", "soviet", tons),
+                                 "sovgavan")
+    assert not _soviet_connected(_lane_world(tmp_path, "1942-12-01", "japan", tons),
+                                 "sovgavan")
 
 
 def test_landing_dated_by_a_parameter(tmp_path: Path) -> None:

@@ -57,6 +57,7 @@ import numpy as np
 
 from stavka.engine import interdiction
 from stavka.engine.context import Ctx
+from stavka.engine.phases import naval
 from stavka.enums import ACTIVE, E_RAIL
 from stavka.world import graph
 from stavka.world.counts import group_sum, on_grid
@@ -132,8 +133,12 @@ def levels(ctx: Ctx, held: np.ndarray, src_node: np.ndarray) -> tuple[np.ndarray
     origin = own & (tons > 0)
     redo = (~s.memo_ok | (held != s.memo_held).any(axis=(1, 2))
             | (own != s.memo_rail).any(axis=(1, 2)) | (origin != s.memo_src).any(axis=(1, 2)))
+    lanes = None
+    if st.naval is not None and st.naval.has_lanes:  # sea lanes close with ice or enemy control
+        lanes = naval.lanes_open(ctx, st.naval)
+        redo |= (lanes != s.memo_lanes).any(axis=(1, 2))
     if redo.any():
-        _trace(ctx, np.nonzero(redo)[0], held, own, origin, src_node)
+        _trace(ctx, np.nonzero(redo)[0], held, own, origin, src_node, lanes)
     rt, rh, _, _ = ctx.derived.arcs(RAIL_AND_SEA)
     parc = s.memo_parc.reshape(rows, N)
     root = s.memo_root.reshape(rows, N)
@@ -225,20 +230,27 @@ def _truck_ratio(ctx: Ctx, A: int, need: np.ndarray) -> np.ndarray:
 
 
 def _trace(ctx: Ctx, r: np.ndarray, held: np.ndarray, own: np.ndarray, origin: np.ndarray,
-           src_node: np.ndarray) -> None:
+           src_node: np.ndarray, lanes: np.ndarray | None = None) -> None:
     """Recompute the memo of replicas ``r``: the rail tree over own-gauge rail from the
-    sources, the truck tree over held land from the rail tree, and connection."""
+    sources, the truck tree over held land from the rail tree, and connection. ``lanes``
+    [R, A, Z] bool (a sea block with lanes): the sea arcs of a closed lane (ice, enemy
+    control) carry nothing, as in the traced rule."""
     st, s = ctx.st, ctx.s
     rt, rh, rkm, _ = ctx.derived.arcs(RAIL_AND_SEA)
     lt, lh, lkm, _ = ctx.derived.arcs(LAND_AND_SEA)
     h, o, og = held[r], own[r], origin[r]
-    _, parc, root = graph.tree(og, o, rt, rh, rkm)
+    rail_ok = land_ok = None
+    if lanes is not None:
+        s.memo_lanes[r] = lanes[r]
+        rail_ok = graph.arcs_open(lanes[r], ctx.derived.arc_zones(RAIL_AND_SEA))
+        land_ok = graph.arcs_open(lanes[r], ctx.derived.arc_zones(LAND_AND_SEA))
+    _, parc, root = graph.tree(og, o, rt, rh, rkm, arc_ok=rail_ok)
     railed = root >= 0
     cap = st.rules.truck_range_km * float(st.ground_speed.max())
-    km, _, rhead = graph.tree(railed, h, lt, lh, lkm, cap=cap)
+    km, _, rhead = graph.tree(railed, h, lt, lh, lkm, cap=cap, arc_ok=land_ok)
     s.memo_parc[r], s.memo_root[r], s.memo_rhead[r] = parc, root, rhead
     s.memo_truck_km[r] = km
-    s.memo_connected[r] = graph.reach(src_node[r], h, lt, lh)
+    s.memo_connected[r] = graph.reach(src_node[r], h, lt, lh, land_ok)
     s.memo_held[r], s.memo_rail[r], s.memo_src[r], s.memo_ok[r] = h, o, og, True
 
 

@@ -160,7 +160,8 @@ def _metres(start: np.ndarray, held: np.ndarray, tail: np.ndarray, head: np.ndar
 
 
 def tree(start: np.ndarray, held: np.ndarray, tail: np.ndarray, head: np.ndarray,
-         km: np.ndarray, cap: float = np.inf) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+         km: np.ndarray, cap: float = np.inf, arc_ok: np.ndarray | None = None
+         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A shortest-path forest from the ``start`` regions over arcs between held regions.
 
     ``start``, ``held``: [..., N] bool (``start`` a subset of ``held``); ``tail``,
@@ -171,15 +172,19 @@ def tree(start: np.ndarray, held: np.ndarray, tail: np.ndarray, head: np.ndarray
 
     Distances are exact (whole metres, :func:`distance`); among equally short ways the
     parent is the lowest-index arc into the region (arcs are sorted by tail), so the tree
-    does not depend on the shortest-path library's visiting order.
+    does not depend on the shortest-path library's visiting order. ``arc_ok`` [..., A]
+    bool, if given, closes arcs per row (:func:`block_graph`): no path and no parent uses
+    a closed arc.
     """
     shape = start.shape
     n = shape[-1]
-    d = _metres(start, held, tail, head, km, cap).reshape(-1, n)
+    d = _metres(start, held, tail, head, km, cap, arc_ok).reshape(-1, n)
     st2, h2 = start.reshape(-1, n), held.reshape(-1, n)
     w = metres(km)
     on = (h2[:, tail] & h2[:, head] & ~st2[:, head] & np.isfinite(d[:, head])
           & (d[:, tail] + w[None, :] == d[:, head]))
+    if arc_ok is not None:
+        on &= arc_ok.reshape(-1, tail.size)
     rr, aa = np.nonzero(on)  # row-major: by row, then arc (ascending)
     key = rr * n + head[aa]
     key, first = np.unique(key, return_index=True)  # the lowest arc of each (row, region)
@@ -196,6 +201,14 @@ def tree(start: np.ndarray, held: np.ndarray, tail: np.ndarray, head: np.ndarray
         up = nxt
     root = np.where(np.isfinite(d), up, -1)
     return (d / 1000.0).reshape(shape), parent.reshape(shape), root.reshape(shape)
+
+
+def arcs_open(lanes: np.ndarray, zone: np.ndarray) -> np.ndarray:
+    """[k, A, arcs] bool: arcs open to each row and alliance, from the sea lanes open
+    ``lanes`` [k, A, Z] and each arc's zone ``zone`` [arcs] (-1: never closed); the
+    ``arc_ok`` of :func:`reach`, :func:`distance` and :func:`tree`."""
+    padded = np.concatenate([lanes, np.ones((*lanes.shape[:2], 1), dtype=bool)], axis=-1)
+    return padded[..., zone]  # zone -1 picks the always-open pad
 
 
 def _rows(arc_ok: np.ndarray | None, tail: np.ndarray) -> np.ndarray | None:

@@ -97,8 +97,8 @@ def supply_levels(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
         rail_ok = land_ok = None
         if lanes is not None:
             s.memo_lanes[r] = lanes[r]
-            rail_ok = _arcs_open(lanes[ur], ctx.derived.arc_zones(RAIL_AND_SEA))
-            land_ok = _arcs_open(lanes[ur], ctx.derived.arc_zones(LAND_AND_SEA))
+            rail_ok = graph.arcs_open(lanes[ur], ctx.derived.arc_zones(RAIL_AND_SEA))
+            land_ok = graph.arcs_open(lanes[ur], ctx.derived.arc_zones(LAND_AND_SEA))
         railed = graph.reach(sr & o, o, rt, rh, rail_ok)
         if port is not None:  # ships unload at the quay: a railhead even before regauging
             railed |= port[ur]
@@ -136,13 +136,6 @@ def _distinct_rows(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     rows = packed.view(np.dtype((np.void, packed.shape[1]))).reshape(-1)
     _, first, inv = np.unique(rows, return_index=True, return_inverse=True)
     return first, inv.reshape(-1)
-
-
-def _arcs_open(lanes: np.ndarray, zone: np.ndarray) -> np.ndarray:
-    """[k, A, arcs] bool: arcs open to each row and alliance, from the lanes open
-    ``lanes`` [k, A, Z] and each arc's zone ``zone`` [arcs] (-1: never closed)."""
-    padded = np.concatenate([lanes, np.ones((*lanes.shape[:2], 1), dtype=bool)], axis=-1)
-    return padded[..., zone]  # zone -1 picks the always-open pad
 
 
 def motor_factor(ctx: Ctx, A: int) -> np.ndarray:

@@ -33,13 +33,14 @@ def test_canonical_encoding_ignores_dtype_sign_of_zero_and_nan_payload():
 
 def test_digest_recomputed_from_the_written_spec():
     # an independent implementation of the README's spec, with struct and hashlib only
-    # (the flagship has a sea block: its naval arrays are the optional fields it hashes)
+    # (the flagship has a sea block: its naval arrays are optional fields it hashes; and
+    # it runs supply in tons since rules v12: the gauge arrays are the others)
     c = stavka.Campaign(stavka.load("two-fronts-1941"), seed=4).run(5)
     s = c.world.state
     h = hashlib.sha256(b"stavka-state-digest\0" + struct.pack("<Iq", DIGEST_VERSION, s.day))
     used = [n for n in OPTIONAL_FIELDS if np.asarray(getattr(s, n)[0]).size > 0]
-    assert used == ["sea_control", "fleet_ships", "fleet_air", "fleet_zone", "landing_state",
-                    "landing_due", "landed_day"]
+    assert used == ["gauge", "gauge_km", "sea_control", "fleet_ships", "fleet_air",
+                    "fleet_zone", "landing_state", "landing_due", "landed_day"]
     for name in (*DIGEST_FIELDS, *used):
         a = np.asarray(getattr(s, name)[0])
         h.update(struct.pack("<I", len(name)) + name.encode())

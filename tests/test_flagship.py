@@ -19,12 +19,19 @@ from stavka.cli import main
 from stavka.engine.core import compile_world, step
 from stavka.engine.rng import Streams
 
-# Re-pinned (issue 10, deliberately, 2026-12-01, fourth time): the flagship runs campaign
-# rules v11 (the default now: v10 with ground_speed.mud 0.7 recalibrated), and its
+# Re-pinned (issue 10, deliberately, 2026-12-01, fifth time): the flagship runs campaign
+# rules v12 (the default now: v11 with supply in tons switched on - rail capacity shared
+# with troop trains, progressive regauging, trucks charged in ton-km - and supply_t_per_tank
+# 2.0, regauge_km_per_day 10, ground_speed.mud 0.8, combat_break_mult 2.5,
+# frost_sick_per_degday 0.00005 and wounded_return_days 50 recalibrated with it), and its
+# script-v12.yaml halts 3rd Panzer Group once Kalinin has fallen (docs/campaign-validation.md,
+# "rules v12"). Seed 7's campaign now runs to its end (8 Jan 1942) with Moscow held. Before: f9ab30129cd5457b / 6d02913f714764c3 under v11.
+# Earlier (issue 10, deliberately, 2026-12-01, fourth time): the flagship ran campaign
+# rules v11 (then the default: v10 with ground_speed.mud 0.7 recalibrated), and its
 # script sends the panzer groups' corps their own ways
 # (script-v11.yaml, replacing script-v7.yaml: XLI Panzer Corps on Kalinin from 7 Oct, XLVII
 # on Bryansk and XLVIII on the southern flank from 5 Oct, XXIV on Tula from 23 Oct, not 20
-# Oct; docs/campaign-validation.md, "rules v11"). Seed 7's campaign now ends on 29 Nov,
+# Oct; docs/campaign-validation.md, "rules v11"). Seed 7's campaign then ended on 29 Nov,
 # Moscow taken that day (one of the campaigns in which it falls before 5 December).
 # Before: 7ba3d954b5643e8a / 072fcef4fdbd27a9 under v10.
 # Earlier (issue 10, deliberately, 2026-12-01, third time): the flagship ran campaign
@@ -75,8 +82,8 @@ from stavka.engine.rng import Streams
 # against main's code, 200 replicas over the whole campaign, when re-pinned). Before:
 # aedc2ab94d66ad6a / dc1b7c10d9fc1b39 (issue 10: digest v2, rules v2, the flagship's data
 # fixes; issue 9: digest v1, detmath, counts on the 1/1024 grid). The same on every CPU.
-GOLDEN_30_DAYS_SEED_7 = "f9ab30129cd5457b"
-GOLDEN_FULL_SEED_7 = "6d02913f714764c3"
+GOLDEN_30_DAYS_SEED_7 = "ff49491a1dddc495"
+GOLDEN_FULL_SEED_7 = "22f5a77b6cd246f0"
 
 
 @pytest.fixture(scope="module")
@@ -216,7 +223,7 @@ def _land_only_flagship(tmp_path: Path) -> stavka.api.Loaded:
     """The flagship without sea.yaml: its own scenario.yaml, including the shipped files."""
     src = (Path(stavka.list_scenarios()["two-fronts-1941"]) / "scenario.yaml").read_text()
     files = ("map.yaml, map-typhoon.yaml, types.yaml, forces-west.yaml, mtsensk.yaml, "
-             "forces-east.yaml, economy.yaml, events.yaml, script-v11.yaml, withdrawals.yaml")
+             "forces-east.yaml, economy.yaml, events.yaml, script-v12.yaml, withdrawals.yaml")
     assert f"include: [{files}, sea.yaml]" in src
     inc = ", ".join(f"'@two-fronts-1941/{f}'" for f in files.split(", "))
     (tmp_path / "scenario.yaml").write_text(src.replace(f"include: [{files}, sea.yaml]",
@@ -228,12 +235,18 @@ def test_sea_block_leaves_the_default_land_campaign_unchanged(flagship, tmp_path
     # The sea block appends one region (Nakhodka) and its events after the land-only
     # flagship's: every land array (DIGEST_FIELDS), cut back to the land-only shapes, is
     # the same every day of the whole campaign in every replica, and what was cut off
-    # (Nakhodka's columns, the sea block's events) never moves
+    # (Nakhodka's columns, the sea block's events) never moves. Under the traced supply
+    # rule: with supply in tons (rules v12's default) an open port ships its tonnage, so
+    # Vladivostok's and Ussuriysk's formations, short on the Trans-Siberian's trains
+    # without the sea block, are fully supplied with it - the sea block's purpose, and
+    # test_the_sea_block_feeds_the_far_east_under_supply_in_tons below
     from stavka.world.digest import DIGEST_FIELDS
 
     land = _land_only_flagship(tmp_path)
     R = 6
-    a, b = compile_world(land.spec, replicas=R), compile_world(flagship.spec, replicas=R)
+    traced = {"rules.supply_tons": 0}
+    a = compile_world(land.spec, traced, replicas=R)
+    b = compile_world(flagship.spec, traced, replicas=R)
     n0, e0 = a.static.N, len(land.spec.events)
     assert (b.static.N, len(flagship.spec.events)) == (n0 + 1, e0 + 5)
     ra, rb = Streams.from_seed(5, R), Streams.from_seed(5, R)
@@ -253,6 +266,24 @@ def test_sea_block_leaves_the_default_land_campaign_unchanged(flagship, tmp_path
             break
         step(a, [], ra, record=False)
         step(b, [], rb, record=False)
+
+
+def test_the_sea_block_feeds_the_far_east_under_supply_in_tons(flagship, tmp_path):
+    # with supply in tons, the Far Eastern formations at Vladivostok and Ussuriysk get
+    # less than they need by rail alone on the second day, and all of it with the sea
+    # block's open port; no formation is worse supplied with the sea block
+    land = _land_only_flagship(tmp_path)
+    a, b = compile_world(land.spec, replicas=1), compile_world(flagship.spec, replicas=1)
+    ra, rb = Streams.from_seed(5, 1), Streams.from_seed(5, 1)
+    for _ in range(2):
+        step(a, [], ra, record=False)
+        step(b, [], rb, record=False)
+    st = a.static
+    port = [st.node("vladivostok"), st.node("ussuriysk")]
+    there = np.isin(a.state.loc[0], port) & (st.fside == st.side("soviet"))
+    assert there.sum() >= 10
+    assert (a.state.supply[0, there] < 1.0).all() and (b.state.supply[0, there] == 1.0).all()
+    assert (b.state.supply[0] >= a.state.supply[0]).all()
 
 
 def test_cli_report(tmp_path, capsys):

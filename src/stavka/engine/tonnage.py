@@ -1,6 +1,6 @@
 """Supply in tons: demand, rail and truck lift, source output and regauging.
 
-The opt-in rule ``rules.supply_tons = 1`` (off in rules v1-v3) replaces the supply
+The rule ``rules.supply_tons = 1`` (off in rules v1-v11, on from v12) replaces the supply
 phase's traced level (reachability and a truck falloff) with tons delivered over tons
 demanded. One entry point, :func:`levels`, called by
 :func:`stavka.engine.phases.supply.supply_levels`; constants are fields of

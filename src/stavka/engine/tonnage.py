@@ -61,6 +61,7 @@ from stavka.engine.phases import naval
 from stavka.enums import ACTIVE, E_RAIL
 from stavka.world import graph
 from stavka.world.counts import group_sum, on_grid
+from stavka.world.flat import distinct_rows
 from stavka.world.graph import LAND_AND_SEA, RAIL_AND_SEA
 
 
@@ -131,14 +132,16 @@ def levels(ctx: Ctx, held: np.ndarray, src_node: np.ndarray) -> tuple[np.ndarray
         own = own | (held & (ctx.port_supply_t > 0.0)[:, None, :])
     tons = source_tons(ctx, held)
     origin = own & (tons > 0)
-    redo = (~s.memo_ok | (held != s.memo_held).any(axis=(1, 2))
-            | (own != s.memo_rail).any(axis=(1, 2)) | (origin != s.memo_src).any(axis=(1, 2)))
+    # the trace is redone only for the (replica, alliance) rows whose inputs changed: a
+    # German railway regauged leaves the Allies' and Japan's trees as they were
+    redo = (~s.memo_ok[:, None] | (held != s.memo_held).any(axis=2)
+            | (own != s.memo_rail).any(axis=2) | (origin != s.memo_src).any(axis=2))  # [R, A]
     lanes = None
     if st.naval is not None and st.naval.has_lanes:  # sea lanes close with ice or enemy control
         lanes = naval.lanes_open(ctx, st.naval)
-        redo |= (lanes != s.memo_lanes).any(axis=(1, 2))
+        redo |= (lanes != s.memo_lanes).any(axis=2)
     if redo.any():
-        _trace(ctx, np.nonzero(redo)[0], held, own, origin, src_node, lanes)
+        _trace(ctx, redo, held, own, origin, src_node, lanes)
     rt, rh, _, _ = ctx.derived.arcs(RAIL_AND_SEA)
     parc = s.memo_parc.reshape(rows, N)
     root = s.memo_root.reshape(rows, N)
@@ -229,29 +232,39 @@ def _truck_ratio(ctx: Ctx, A: int, need: np.ndarray) -> np.ndarray:
     return r[nkey]  # type: ignore[no-any-return]
 
 
-def _trace(ctx: Ctx, r: np.ndarray, held: np.ndarray, own: np.ndarray, origin: np.ndarray,
-           src_node: np.ndarray, lanes: np.ndarray | None = None) -> None:
-    """Recompute the memo of replicas ``r``: the rail tree over own-gauge rail from the
-    sources, the truck tree over held land from the rail tree, and connection. ``lanes``
-    [R, A, Z] bool (a sea block with lanes): the sea arcs of a closed lane (ice, enemy
-    control) carry nothing, as in the traced rule."""
+def _trace(ctx: Ctx, redo: np.ndarray, held: np.ndarray, own: np.ndarray,
+           origin: np.ndarray, src_node: np.ndarray, lanes: np.ndarray | None = None) -> None:
+    """Recompute the memo of the (replica, alliance) rows where ``redo`` [R, A] is set:
+    the rail tree over own-gauge rail from the sources, the truck tree over held land from
+    the rail tree, and connection. ``lanes`` [R, A, Z] bool (a sea block with lanes): the
+    sea arcs of a closed lane (ice, enemy control) carry nothing, as in the traced rule.
+    Each row is a pure function of its own inputs, so rows with the same inputs (many, in a
+    batch) are traced once and handed to all."""
     st, s = ctx.st, ctx.s
     rt, rh, rkm, _ = ctx.derived.arcs(RAIL_AND_SEA)
     lt, lh, lkm, _ = ctx.derived.arcs(LAND_AND_SEA)
-    h, o, og = held[r], own[r], origin[r]
+    rr, aa = np.nonzero(redo)
+    inputs = [held, own, origin, src_node] + ([lanes] if lanes is not None else [])
+    u, inv = distinct_rows(np.concatenate([x[rr, aa] for x in inputs], axis=1))
+    ur, ua = rr[u], aa[u]
+    h, o, og = held[ur, ua], own[ur, ua], origin[ur, ua]
     rail_ok = land_ok = None
     if lanes is not None:
-        s.memo_lanes[r] = lanes[r]
-        rail_ok = graph.arcs_open(lanes[r], ctx.derived.arc_zones(RAIL_AND_SEA))
-        land_ok = graph.arcs_open(lanes[r], ctx.derived.arc_zones(LAND_AND_SEA))
+        s.memo_lanes[rr, aa] = lanes[rr, aa]
+        lu = lanes[ur, ua][:, None, :]  # [u, 1, Z]: one alliance a row
+        rail_ok = graph.arcs_open(lu, ctx.derived.arc_zones(RAIL_AND_SEA))[:, 0]
+        land_ok = graph.arcs_open(lu, ctx.derived.arc_zones(LAND_AND_SEA))[:, 0]
     _, parc, root = graph.tree(og, o, rt, rh, rkm, arc_ok=rail_ok)
     railed = root >= 0
     cap = st.rules.truck_range_km * float(st.ground_speed.max())
     km, _, rhead = graph.tree(railed, h, lt, lh, lkm, cap=cap, arc_ok=land_ok)
-    s.memo_parc[r], s.memo_root[r], s.memo_rhead[r] = parc, root, rhead
-    s.memo_truck_km[r] = km
-    s.memo_connected[r] = graph.reach(src_node[r], h, lt, lh, land_ok)
-    s.memo_held[r], s.memo_rail[r], s.memo_src[r], s.memo_ok[r] = h, o, og, True
+    s.memo_parc[rr, aa], s.memo_root[rr, aa], s.memo_rhead[rr, aa] = \
+        parc[inv], root[inv], rhead[inv]
+    s.memo_truck_km[rr, aa] = km[inv]
+    s.memo_connected[rr, aa] = graph.reach(src_node[ur, ua], h, lt, lh, land_ok)[inv]
+    s.memo_held[rr, aa], s.memo_rail[rr, aa] = held[rr, aa], own[rr, aa]
+    s.memo_src[rr, aa] = origin[rr, aa]
+    s.memo_ok[np.unique(rr)] = True
 
 
 def regauge(ctx: Ctx) -> None:
@@ -271,14 +284,18 @@ def regauge(ctx: Ctx) -> None:
     todo = held & (s.gauge[:, None, :] != np.arange(A)[None, :, None])  # [R, A, N]
     if not todo.any():
         return
-    railed = s.memo_root >= 0
-    cand = railed[..., tail] & todo[..., head]  # [R, A, arcs]
+    # only the (replica, alliance) rows with something to regauge (most days, the
+    # attacker's): k rows
+    rr, aa = np.nonzero(todo.any(axis=2))
+    railed = s.memo_root[rr, aa] >= 0  # [k, N]
+    cand = railed[:, tail] & todo[rr, aa][:, head]  # [k, arcs]
     if not cand.any():
         return
-    need = np.where(cand, km, np.inf)[..., sc.order]
-    best = np.full(held.shape, np.inf)
-    best[..., sc.nodes] = np.minimum.reduceat(need, sc.first, axis=-1)
-    best = best.min(axis=1)  # [R, N]: a region is held by one alliance
+    need = np.where(cand, km, np.inf)[:, sc.order]
+    rows = np.full((rr.size, st.N), np.inf)
+    rows[:, sc.nodes] = np.minimum.reduceat(need, sc.first, axis=-1)
+    best = np.full((ctx.R, st.N), np.inf)  # [R, N]: a region is held by one alliance
+    np.minimum.at(best, rr, rows)
     front = np.isfinite(best)
     s.gauge_km[front] += ru.regauge_km_per_day
     done = front & (s.gauge_km >= best)

@@ -59,3 +59,13 @@ def first_of(inv: np.ndarray, groups: int) -> np.ndarray:
     first = np.full(groups, inv.size, dtype=np.intp)
     np.minimum.at(first, inv, np.arange(inv.size))
     return first
+
+
+def distinct_rows(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(first [u], inverse [k]): for the rows of ``key`` [k, m] bool, the index of one row
+    of each distinct value (the first, in ascending order of value) and, for every row,
+    the position of its value among them (``np.unique`` on rows, bit-packed)."""
+    packed = np.ascontiguousarray(np.packbits(key, axis=1))
+    rows = packed.view(np.dtype((np.void, packed.shape[1]))).reshape(-1)
+    _, first, inv = np.unique(rows, return_index=True, return_inverse=True)
+    return first, inv.reshape(-1)

@@ -51,7 +51,7 @@ from stavka.engine.phases import naval
 from stavka.enums import ACTIVE, C_ATTRITION, C_SICK
 from stavka.world import graph
 from stavka.world.counts import group_sum, on_grid
-from stavka.world.flat import flat
+from stavka.world.flat import distinct_rows, flat
 from stavka.world.graph import LAND_AND_SEA, RAIL_AND_SEA
 
 
@@ -90,7 +90,7 @@ def supply_levels(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
         # Replicas with the same inputs trace alike (many do: a third of the rows are
         # distinct in a batch of 1,000): trace each distinct one once, hand it to all
         inputs = [held, own_rail, src] + [x for x in (port, lanes) if x is not None]
-        u, inv = _distinct_rows(np.concatenate([x[r].reshape(r.size, -1) for x in inputs],
+        u, inv = distinct_rows(np.concatenate([x[r].reshape(r.size, -1) for x in inputs],
                                                axis=1))
         ur = r[u]
         h, o, sr = held[ur], own_rail[ur], src[ur]
@@ -126,16 +126,6 @@ def supply_levels(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
     level = np.where(open_road, np.clip(1.0 - ratio, 0.0, 1.0),
                      np.where(truck_km <= 0.0, 1.0, 0.0))
     return interdiction.supply_factor(ctx, np.where(connected, level, 0.0)), connected
-
-
-def _distinct_rows(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(first [u], inverse [k]): for the rows of ``key`` [k, m] bool, the index of one row
-    of each distinct value (the first, in ascending order of value) and, for every row,
-    the position of its value among them (``np.unique`` on rows, bit-packed)."""
-    packed = np.ascontiguousarray(np.packbits(key, axis=1))
-    rows = packed.view(np.dtype((np.void, packed.shape[1]))).reshape(-1)
-    _, first, inv = np.unique(rows, return_index=True, return_inverse=True)
-    return first, inv.reshape(-1)
 
 
 def motor_factor(ctx: Ctx, A: int) -> np.ndarray:

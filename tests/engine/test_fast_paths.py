@@ -13,9 +13,9 @@ import pytest
 from stavka.api import load
 from stavka.engine.context import Ctx
 from stavka.engine.core import compile_world
-from stavka.engine.phases.supply import _distinct_rows
 from stavka.engine.rng import Streams
 from stavka.world import graph
+from stavka.world.flat import distinct_rows
 from stavka.world.graph import LAND
 
 
@@ -45,7 +45,7 @@ def test_next_to_a_region_without_neighbours():
 def test_distinct_rows_rebuild_every_row():
     rows = np.random.default_rng(2).random((200, 37)) < 0.5
     rows[100:] = rows[:100]  # every value twice
-    first, inv = _distinct_rows(rows)
+    first, inv = distinct_rows(rows)
     assert first.size == np.unique(rows, axis=0).shape[0] <= 100
     assert np.array_equal(rows[first][inv], rows)
 

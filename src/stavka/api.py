@@ -21,7 +21,13 @@ from stavka.engine.core import compile_world, step
 from stavka.engine.records import Event, Order
 from stavka.engine.rng import Streams, check_seed
 from stavka.enums import ACTIVE, CATS, CAUSES
-from stavka.errors import InputError, UnknownIdError, check_count, did_you_mean
+from stavka.errors import (
+    IllegalOrderError,
+    InputError,
+    UnknownIdError,
+    check_count,
+    did_you_mean,
+)
 from stavka.scenario.loader import Loaded, load_file
 from stavka.world.digest import field_digests
 from stavka.world.world import World
@@ -193,7 +199,16 @@ class Campaign:
         if self.trace is not None:
             phases: dict[str, dict[str, str]] = {}
             hook = lambda name, state: phases.__setitem__(name, field_digests(state))  # noqa: E731
-        _, evs = step(self.world, parsed, self.rng, after_phase=hook)
+        # the orders are checked again against the day's state, after its events (an
+        # event may withdraw a formation): a refusal there leaves the campaign as it was
+        # (the random streams are counter-based: the state is all there is to restore)
+        before = self.world.state.copy() if parsed else None
+        try:
+            _, evs = step(self.world, parsed, self.rng, after_phase=hook)
+        except IllegalOrderError:
+            if before is not None:
+                self.world.state = before
+            raise
         if self.trace is not None:
             self.trace.append(phases)
         # by step (the day at 24-hour steps): a replay gives them back at the same step

@@ -17,7 +17,7 @@ import pytest
 from stavka.api import Campaign
 from stavka.chronicle import markdown
 from stavka.chronicle.visitor import as_parts, walk
-from stavka.enums import A_ATTACK, A_HOLD
+from stavka.enums import A_ATTACK, A_HOLD, ACTIONS
 from stavka.errors import ScenarioError
 from stavka.scenario.loader import load_file
 
@@ -104,3 +104,95 @@ def test_a_bad_hold_selector_is_a_located_error(tmp_path: Path, select: dict[str
         load_file(_scenario(tmp_path, select=select))
     lines = [str(p) for p in exc.value.problems]
     assert len(lines) == 1 and word in lines[0] and "hold" in lines[0], lines
+
+
+def test_a_players_order_the_same_day_wins_and_is_reported(tmp_path: Path) -> None:
+    """The hold comes on 24 Jun; the player orders the same formation to attack that day:
+    the player's order stands, and an order_overridden event says the event's hold was
+    overruled (nothing replaced silently)."""
+    c = Campaign(load_file(_scenario(tmp_path)), seed=2)
+    f = c.static.formation("ger_reserve")
+    c.step()
+    c.step()
+    evs = c.step(["ger_reserve attack x"])
+    assert int(c.world.state.action[0, f]) == A_ATTACK
+    (ov,) = of_kind(evs, "order_overridden")
+    assert ov.subjects == ("ger_reserve",) and ov.values["by"] == "event"
+    assert ov.values["action"] == "hold"
+
+
+def test_the_scripts_order_the_same_day_wins_and_is_reported(tmp_path: Path) -> None:
+    def edit_orders(d: dict[str, Any]) -> None:
+        d["orders"] = [{"date": "1941-06-24", "formations": ["ger_reserve"],
+                        "action": "attack", "target": "x"}]
+    path = _scenario(tmp_path)
+    c = Campaign(load_file(edited(tmp_path, _load_yaml(path), edit_orders, "scn2.yaml")),
+                 seed=2)
+    evs = []
+    for _ in range(3):
+        evs += c.step()
+    f = c.static.formation("ger_reserve")
+    assert int(c.world.state.action[0, f]) == A_ATTACK
+    (ov,) = of_kind(evs, "order_overridden")
+    assert ov.values["by"] == "event" and "script" in ov.values["reason"]
+
+
+def test_a_hold_keeps_a_booked_rail_move(tmp_path: Path) -> None:
+    """As halt does: a formation booked on a later rail departure (a transfer sending
+    one formation every 5 days) keeps its booking; the hold takes the others."""
+    def edit(d: dict[str, Any]) -> None:
+        d["edges"][1] = {"a": "depot", "b": "gsrc", "kind": "rail", "km": 150, "capacity": 30}
+        d["formations"][0]["location"] = "depot"  # ger_div beside ger_reserve
+        d["events"].append({"id": "entrain", "trigger": {"date": "1941-06-23"}, "effects": [
+            {"transfer": {"select": {"ids": ["ger_div", "ger_reserve"]}, "count": 2,
+                          "to": "gsrc", "every_days": 5}}]})
+    path = _scenario(tmp_path, select={"side": "germany"})
+    c = Campaign(load_file(edited(tmp_path, _load_yaml(path), edit, "scn2.yaml")), seed=2)
+    f = c.static.formation("ger_reserve")
+    evs = []
+    for _ in range(3):
+        evs += c.step()
+    (ev,) = of_kind(evs, "hold_ordered")
+    assert "ger_reserve" not in ev.subjects and "ger_air" in ev.subjects
+    s = c.world.state
+    assert ACTIONS[int(s.action[0, f])] == "rail" and int(s.rail_depart[0, f]) > c.day
+
+
+def _load_yaml(path: Path) -> dict[str, Any]:
+    from ruamel.yaml import YAML
+
+    return dict(YAML(typ="safe", pure=True).load(path.read_text()))
+
+
+def test_a_refused_order_leaves_the_campaign_as_it_was(tmp_path: Path) -> None:
+    """Campaign.step checks the day's orders again after the day's events: an order for a
+    formation an event withdrew that day is refused, and the campaign is left as it was
+    (digest, fired events, its event log), so the same day can be stepped again."""
+    from stavka.errors import IllegalOrderError
+
+    def edit(d: dict[str, Any]) -> None:
+        d["events"] = [{"id": "away", "trigger": {"date": "1941-06-24"},
+                        "effects": [{"withdraw": {"ids": ["ger_reserve"]}}]}]
+    path = edited(tmp_path, "t_air.yaml", edit)
+    c, clean = Campaign(load_file(path), seed=2), Campaign(load_file(path), seed=2)
+    for x in (c, clean):
+        x.step()
+        x.step()
+    before = c.digest()
+    with pytest.raises(IllegalOrderError, match="withdrawn"):
+        c.step(["ger_reserve attack x"])
+    assert c.digest() == before and c.day == 2 and len(c.events) == len(clean.events)
+    evs, evs_clean = c.step(), clean.step()
+    assert c.digest() == clean.digest()
+    assert [e.kind for e in evs] == [e.kind for e in evs_clean]
+    assert of_kind(evs, "withdrawn")
+
+
+def test_a_rail_line_of_less_than_a_train_a_day_is_refused(tmp_path: Path) -> None:
+    """A formation entrains by whole trains: under one a day it would never leave."""
+    def edit(d: dict[str, Any]) -> None:
+        d["edges"][1] = {"a": "depot", "b": "gsrc", "kind": "rail", "km": 150, "capacity": 0.5}
+    with pytest.raises(ScenarioError) as exc:
+        load_file(edited(tmp_path, "t_air.yaml", edit))
+    (line,) = [str(p) for p in exc.value.problems]
+    assert "edges[1].capacity" in line and "1" in line

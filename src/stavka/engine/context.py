@@ -60,6 +60,10 @@ class Ctx:
     _supply_level: np.ndarray | None = None
     #: troop trains dispatched today [R, E, 2] (movement, with rules.supply_tons; None: none)
     rail_used: np.ndarray | None = None
+    #: [R, F] bool or None: formations given an order by an event today (its ``hold`` and
+    #: ``attack`` effects, events phase); a player's or the script's order for them the
+    #: same day wins, and the orders phase reports it (``order_overridden``)
+    event_ordered: np.ndarray | None = None
     _port_supply_t: np.ndarray | None = None
     _views: dict[str, np.ndarray] = field(default_factory=dict)
 

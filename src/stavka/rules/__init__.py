@@ -106,7 +106,7 @@ class Rules:
         "loses men to the cold")
     recover_min_supply: float = _rule(
         "1", 0.0, 1.0, "supply on hand above which morale recovers")
-    # --- supply in tons (stavka.engine.tonnage; opt-in: supply_tons = 1)
+    # --- supply in tons (stavka.engine.tonnage; supply_tons = 1, on from rules v12)
     supply_tons: float = _switch(
         "1: supply is counted in tons (stavka.engine.tonnage): each "
         "formation demands tons a day, rail edges carry tons_per_train per free train (troop "

@@ -376,8 +376,10 @@ class Edge(Spec):
     km: float = Field(gt=0, le=MAX_KM,
                       description="length, km (<= 40,075, the Earth's circumference)")
     capacity: float | None = Field(
-        None, gt=0, le=MAX_TRAINS_PER_DAY,
-        description="rail only: military trains per day each direction (<= 1,000)"
+        None, ge=1, le=MAX_TRAINS_PER_DAY,
+        description="rail only: military trains per day each direction (1 to 1,000: a "
+                    "formation entrains by whole trains, so a line of less than one a day "
+                    "would never move it)"
     )
     river: str | None = Field(None, description="river id crossed (see climate.rivers)")
     highway: bool = Field(False, description="rail or road only: a paved highway runs along "
@@ -443,9 +445,12 @@ class Factory(Spec):
                                   json_schema_extra=_TRUCKS_USED)
     supply_per_day: float = Field(0, ge=0, le=MAX_SUPPLY_PER_DAY,
                                   description="t of supply a day (<= 1e7); the source's "
-                                              "output, read by supply in tons (the opt-in "
-                                              "rule rules.supply_tons = 1; "
-                                              "stavka.engine.tonnage)")
+                                              "output, read by supply in tons "
+                                              "(rules.supply_tons = 1, on from rules v12; "
+                                              "stavka.engine.tonnage). 0, the default, "
+                                              "declares no output: a supply_source region "
+                                              "with no factory output stays a depot fed "
+                                              "from off the map, unlimited")
     resources: list[str] = Field(
         default_factory=list, max_length=100,
         description="regions whose mines feed it (node ids): each one its side's alliance "

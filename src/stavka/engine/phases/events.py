@@ -148,6 +148,14 @@ def _param_holds(st: Static, name: str, op: str, value: Any) -> bool:
     return bool(compare[op](v, value))  # only the op asked for
 
 
+def _event_ordered(ctx: Ctx, mask: np.ndarray) -> None:
+    """Note the formations of ``mask`` [R, F] as given an order by an event today
+    (:attr:`Ctx.event_ordered`)."""
+    if ctx.event_ordered is None:
+        ctx.event_ordered = np.zeros(mask.shape, dtype=bool)
+    ctx.event_ordered |= mask
+
+
 def run(ctx: Ctx) -> None:
     """Evaluate every event's trigger and apply the effects where it fires."""
     st, s = ctx.st, ctx.s
@@ -251,6 +259,7 @@ def apply_effect(ctx: Ctx, ev_id: str, ei: int, eff: Effect, m: np.ndarray, k: i
         s.target[mask] = tgt
         s.scripted[mask] = True
         s.rail_depart[mask] = -1
+        _event_ordered(ctx, mask)
         for r in reps:
             ids = tuple(st.form_ids[f] for f in np.nonzero(mask[r])[0])
             if ids:
@@ -258,11 +267,13 @@ def apply_effect(ctx: Ctx, ev_id: str, ei: int, eff: Effect, m: np.ndarray, k: i
     elif eff.hold is not None:  # a scripted hold (as orders.apply does for `action: hold`)
         mask = select(ctx, eff.hold) & m[:, None] & (s.status == ACTIVE)
         mask &= legal(ctx, A_HOLD, -1)
+        mask &= s.action != A_RAIL  # a booked rail move is kept (as halt keeps it)
         s.progress[mask & (s.action != A_HOLD)] = 0.0
         s.action[mask] = A_HOLD
         s.target[mask] = -1
         s.scripted[mask] = True
         s.rail_depart[mask] = -1
+        _event_ordered(ctx, mask)
         for r in reps:
             ids = tuple(st.form_ids[f] for f in np.nonzero(mask[r])[0])
             if ids:

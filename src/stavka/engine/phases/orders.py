@@ -31,7 +31,7 @@ from stavka.engine.context import Ctx
 from stavka.engine.legality import ACTION_CODE, check, illegal_reason, legal
 from stavka.engine.phases.events import date_day, select
 from stavka.engine.special_orders import apply_partisans
-from stavka.enums import A_RAIL, ACTIVE
+from stavka.enums import A_RAIL, ACTIONS, ACTIVE
 
 
 def apply(ctx: Ctx, mask: np.ndarray, act: int, tgt: int, scripted: bool = True) -> None:
@@ -46,6 +46,25 @@ def apply(ctx: Ctx, mask: np.ndarray, act: int, tgt: int, scripted: bool = True)
         s.rail_depart[mask] = ctx.day
     else:
         s.rail_depart[mask & (s.status == ACTIVE)] = -1
+
+
+def _event_overruled(ctx: Ctx, mask: np.ndarray, reason: str) -> None:
+    """An order for formations ``mask`` [R, F] replaces one an event gave them today (its
+    ``hold`` or ``attack`` effect, :attr:`Ctx.event_ordered`): reported, never silent."""
+    ev = ctx.event_ordered
+    if ev is None:
+        return
+    hit = mask & ev
+    if not hit.any():
+        return
+    s = ctx.s
+    if ctx.record:
+        for r, f in zip(*np.nonzero(hit), strict=True):
+            tgt = int(s.target[r, f])
+            ctx.emit("order_overridden", int(r), place=tgt if tgt >= 0 else None,
+                     subjects=(ctx.st.form_ids[f],), action=ACTIONS[int(s.action[r, f])],
+                     by="event", reason=reason)
+    ev &= ~hit
 
 
 def run(ctx: Ctx) -> None:
@@ -64,6 +83,7 @@ def run(ctx: Ctx) -> None:
                 ctx.emit("order_overridden", int(r), place=int(s.target[r, f]),
                          subjects=(st.form_ids[f],), action="rail",
                          by="player", reason="the player's order cancels its rail transfer")
+        _event_overruled(ctx, m, "the player's order of the day stands")
         apply(ctx, m, act, tgt)
         by_player |= m
     for o in st.spec.orders:
@@ -97,5 +117,6 @@ def run(ctx: Ctx) -> None:
                 why = illegal_reason(ctx, int(r), int(f), act, tgt)
                 ctx.emit("order_rejected", int(r), place=tgt, subjects=(st.form_ids[f],),
                          action=o.action, reason=why or "not possible")
+        _event_overruled(ctx, ok, "the script's order of the day stands")
         apply(ctx, ok, act, tgt)
     doctrine(ctx)

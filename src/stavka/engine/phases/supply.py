@@ -67,7 +67,7 @@ def supply_levels(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
     if st.naval is not None:  # an open port is a source of its holder (naval phase)
         port = held & (ctx.port_supply_t > 0.0)[:, None, :]
         src = src | port
-    if st.rules.on("supply_tons"):  # opt-in: tons delivered over tons demanded
+    if st.rules.on("supply_tons"):  # rules v12 on: tons delivered over tons demanded
         lv, con = tonnage.levels(ctx, held, src)
         return interdiction.supply_factor(ctx, lv), con
     rt, rh, _, _ = ctx.derived.arcs(RAIL_AND_SEA)  # shipping between held ports counts as rail

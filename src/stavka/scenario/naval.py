@@ -43,8 +43,14 @@ def _s(v: Any) -> str | None:
 
 
 def _day(v: Any) -> dt.date | None:
-    """A raw value as a day: a date, else None (a timestamp with a time of day, which the
-    schema reports, is not compared with dates here)."""
+    """A raw value as a day: a date, or a quoted ISO date ('1942-08-25', which the schema
+    takes as the same date), else None (a timestamp with a time of day, which the schema
+    reports, is not compared with dates here)."""
+    if isinstance(v, str):
+        try:
+            return dt.date.fromisoformat(v)
+        except ValueError:
+            return None
     return v if isinstance(v, dt.date) and not isinstance(v, dt.datetime) else None
 
 

@@ -419,8 +419,14 @@ class River(Spec):
     """A river whose crossings freeze (the Amur at Khabarovsk in late November)."""
 
     freeze: dt.date = Field(description="date the river freezes over")
-    thaw: dt.date | None = Field(None, description="date the ice breaks up")
+    thaw: dt.date | None = Field(None, description="date the ice breaks up (after freeze)")
     source: str = ""
+
+    @model_validator(mode="after")
+    def _thaw_after_freeze(self) -> River:
+        if self.thaw is not None and self.thaw <= self.freeze:
+            raise ValueError(f"thaw {self.thaw} must be after freeze {self.freeze}")
+        return self
 
 
 class Climate(Spec):

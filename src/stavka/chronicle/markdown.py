@@ -626,25 +626,21 @@ class MarkdownVisitor(EventVisitor[str]):
 
     def _render_attack_ordered(self, evs: list[Event]) -> list[str]:
         """An event's scripted attack: who is sent against which region."""
-        n = self.N
-        out = []
-        for e in evs:
-            side = n.fside.get(e.subjects[0]) if e.subjects else None
-            who, pl = n.who(list(e.subjects), side, cap=True, names_upto=2)
-            out.append(sentence(f"{who} {'are' if pl else 'is'} ordered to attack "
-                                f"{n.node(e.place)}"))
-        return out
+        return self._ordered(evs, lambda e, pl: f"attack {self.N.node(e.place)}")
 
     def _render_hold_ordered(self, evs: list[Event]) -> list[str]:
         """An event's scripted hold: who is ordered to stop where it stands."""
+        return self._ordered(
+            evs, lambda e, pl: f"halt and hold where {'they stand' if pl else 'it stands'}")
+
+    def _ordered(self, evs: list[Event], what: Callable[[Event, bool], str]) -> list[str]:
+        """'<who> is/are ordered to <what>' for each of an event's scripted orders."""
         n = self.N
         out = []
         for e in evs:
             side = n.fside.get(e.subjects[0]) if e.subjects else None
             who, pl = n.who(list(e.subjects), side, cap=True, names_upto=2)
-            out.append(sentence(f"{who} {'are' if pl else 'is'} ordered to halt and hold "
-                                "where {} stand{}".format("they" if pl else "it",
-                                                          "" if pl else "s")))
+            out.append(sentence(f"{who} {'are' if pl else 'is'} ordered to {what(e, pl)}"))
         return out
 
     def _render_war(self, evs: list[Event]) -> list[str]:

@@ -148,12 +148,26 @@ def _param_holds(st: Static, name: str, op: str, value: Any) -> bool:
     return bool(compare[op](v, value))  # only the op asked for
 
 
-def _event_ordered(ctx: Ctx, mask: np.ndarray) -> None:
-    """Note the formations of ``mask`` [R, F] as given an order by an event today
-    (:attr:`Ctx.event_ordered`)."""
+def _scripted_order(ctx: Ctx, mask: np.ndarray, act: int, tgt: int, kind: str,
+                    reps: np.ndarray, ev_id: str) -> None:
+    """An event's scripted order (its ``attack`` or ``hold`` effect, as
+    :func:`stavka.engine.phases.orders.apply` gives one): action ``act`` on target ``tgt``
+    (-1: none) for the formations of ``mask`` [R, F], noted in :attr:`Ctx.event_ordered`
+    (a later order the same day wins and is reported), and a ``kind`` event per replica
+    of ``reps`` naming them."""
+    s, st = ctx.s, ctx.st
+    s.progress[mask & ((s.action != act) | (s.target != tgt))] = 0.0
+    s.action[mask] = act
+    s.target[mask] = tgt
+    s.scripted[mask] = True
+    s.rail_depart[mask] = -1
     if ctx.event_ordered is None:
         ctx.event_ordered = np.zeros(mask.shape, dtype=bool)
     ctx.event_ordered |= mask
+    for r in reps:
+        ids = tuple(st.form_ids[f] for f in np.nonzero(mask[r])[0])
+        if ids:
+            ctx.emit(kind, r, place=tgt if tgt >= 0 else None, subjects=ids, event=ev_id)
 
 
 def run(ctx: Ctx) -> None:
@@ -254,30 +268,12 @@ def apply_effect(ctx: Ctx, ev_id: str, ei: int, eff: Effect, m: np.ndarray, k: i
         tgt = st.node(eff.attack.target)
         mask = select(ctx, eff.attack.select) & m[:, None] & (s.status == ACTIVE)
         mask &= legal(ctx, A_ATTACK, tgt)
-        s.progress[mask & ((s.action != A_ATTACK) | (s.target != tgt))] = 0.0
-        s.action[mask] = A_ATTACK
-        s.target[mask] = tgt
-        s.scripted[mask] = True
-        s.rail_depart[mask] = -1
-        _event_ordered(ctx, mask)
-        for r in reps:
-            ids = tuple(st.form_ids[f] for f in np.nonzero(mask[r])[0])
-            if ids:
-                ctx.emit("attack_ordered", r, place=tgt, subjects=ids, event=ev_id)
+        _scripted_order(ctx, mask, A_ATTACK, tgt, "attack_ordered", reps, ev_id)
     elif eff.hold is not None:  # a scripted hold (as orders.apply does for `action: hold`)
         mask = select(ctx, eff.hold) & m[:, None] & (s.status == ACTIVE)
         mask &= legal(ctx, A_HOLD, -1)
         mask &= s.action != A_RAIL  # a booked rail move is kept (as halt keeps it)
-        s.progress[mask & (s.action != A_HOLD)] = 0.0
-        s.action[mask] = A_HOLD
-        s.target[mask] = -1
-        s.scripted[mask] = True
-        s.rail_depart[mask] = -1
-        _event_ordered(ctx, mask)
-        for r in reps:
-            ids = tuple(st.form_ids[f] for f in np.nonzero(mask[r])[0])
-            if ids:
-                ctx.emit("hold_ordered", r, subjects=ids, event=ev_id)
+        _scripted_order(ctx, mask, A_HOLD, -1, "hold_ordered", reps, ev_id)
     elif eff.halt is not None:  # scripted orders dropped; the doctrine takes over
         mask = select(ctx, eff.halt) & m[:, None] & (s.status == ACTIVE) & s.scripted
         mask &= s.action != A_RAIL  # a booked rail move is not an attack to call off

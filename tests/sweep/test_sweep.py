@@ -479,8 +479,14 @@ def _sweep_with_a_pool(tmp_path, stderr, poll_s=0.2):  # type: ignore[no-untyped
     cmd = [sys.executable, "-m", "stavka.cli", "sweep", str(MINI), "--runs", "4000",
            "--days", "60", "--workers", "2", "--batch-size", "50", "--quiet",
            "--out", str(tmp_path / "out")]
+    # The sweep gets Ctrl-C's default disposition whatever this test runner inherited: a
+    # runner started in the background by a non-interactive shell ignores SIGINT, a child
+    # inherits that, and Python then never raises KeyboardInterrupt (a clean-clone CI run
+    # so started saw both Ctrl-C tests' sweeps run to the end, exit 0)
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=stderr, text=True,
-                         start_new_session=True)
+                         start_new_session=True,
+                         preexec_fn=lambda: __import__("signal").signal(  # noqa: PLW1509
+                             __import__("signal").SIGINT, __import__("signal").SIG_DFL))
     parent = psutil.Process(p.pid)
     kids: list = []
     deadline = time.monotonic() + 60

@@ -16,6 +16,8 @@ region, the end of a battle. Each rule lives here once; the phases call it.
   regauging clock (``State.taken_day``; supply phase).
 * **End of battle** (:func:`end_battles`): the battle's ledgers at a region reset; the
   combat phase ends battles that were won, halted or not resumed.
+* **An order** (:func:`give_order`): the player's, the script's (orders phase) and an
+  event's ``attack`` and ``hold`` effects (events phase) set it the same way.
 """
 
 from __future__ import annotations
@@ -26,10 +28,26 @@ from typing import Any
 import numpy as np
 
 from stavka.engine.context import Ctx
-from stavka.enums import C_BATTLE, C_CAPTURED, C_WOUNDED, GONE, INACTIVE, RAIL
+from stavka.enums import A_RAIL, ACTIVE, C_BATTLE, C_CAPTURED, C_WOUNDED, GONE, INACTIVE, RAIL
 from stavka.world.counts import group_sum, on_grid
 from stavka.world.flat import flat
 from stavka.world.state import State
+
+
+def give_order(ctx: Ctx, mask: np.ndarray, act: int, tgt: int, scripted: bool = True) -> None:
+    """Set an order (action code ``act``, target node ``tgt``, -1 for none) on the
+    formations of ``mask`` [R, F]: march progress restarts where the order changes, and a
+    rail order books today's departure (any other order cancels a booked one)."""
+    s = ctx.s
+    changed = mask & ((s.action != act) | (s.target != tgt))
+    s.progress[changed] = 0.0
+    s.action[mask] = act
+    s.target[mask] = tgt
+    s.scripted[mask] = scripted
+    if act == A_RAIL:
+        s.rail_depart[mask] = ctx.day
+    else:
+        s.rail_depart[mask & (s.status == ACTIVE)] = -1
 
 
 def book_losses(ctx: Ctx, r: np.ndarray, f: np.ndarray, lost: np.ndarray, cause: int) -> None:

@@ -251,9 +251,9 @@ def _trace(ctx: Ctx, redo: np.ndarray, held: np.ndarray, own: np.ndarray,
     rail_ok = land_ok = None
     if lanes is not None:
         s.memo_lanes[rr, aa] = lanes[rr, aa]
-        lu = lanes[ur, ua][:, None, :]  # [u, 1, Z]: one alliance a row
-        rail_ok = graph.arcs_open(lu, ctx.derived.arc_zones(RAIL_AND_SEA))[:, 0]
-        land_ok = graph.arcs_open(lu, ctx.derived.arc_zones(LAND_AND_SEA))[:, 0]
+        lu = lanes[ur, ua]  # [u, Z]
+        rail_ok = graph.arcs_open(lu, ctx.derived.arc_zones(RAIL_AND_SEA))
+        land_ok = graph.arcs_open(lu, ctx.derived.arc_zones(LAND_AND_SEA))
     _, parc, root = graph.tree(og, o, rt, rh, rkm, arc_ok=rail_ok)
     railed = root >= 0
     cap = st.rules.truck_range_km * float(st.ground_speed.max())

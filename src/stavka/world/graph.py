@@ -204,10 +204,10 @@ def tree(start: np.ndarray, held: np.ndarray, tail: np.ndarray, head: np.ndarray
 
 
 def arcs_open(lanes: np.ndarray, zone: np.ndarray) -> np.ndarray:
-    """[k, A, arcs] bool: arcs open to each row and alliance, from the sea lanes open
-    ``lanes`` [k, A, Z] and each arc's zone ``zone`` [arcs] (-1: never closed); the
+    """[..., arcs] bool: arcs open to each row (replica, alliance, ...), from the sea lanes
+    open ``lanes`` [..., Z] and each arc's zone ``zone`` [arcs] (-1: never closed); the
     ``arc_ok`` of :func:`reach`, :func:`distance` and :func:`tree`."""
-    padded = np.concatenate([lanes, np.ones((*lanes.shape[:2], 1), dtype=bool)], axis=-1)
+    padded = np.concatenate([lanes, np.ones((*lanes.shape[:-1], 1), dtype=bool)], axis=-1)
     return padded[..., zone]  # zone -1 picks the always-open pad
 
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from stavka.engine import commanders, interdiction
 from stavka.engine.context import Ctx
+from stavka.engine.effects import give_order
 from stavka.engine.legality import legal
 from stavka.enums import A_ATTACK, A_HOLD, A_NONE, A_RAIL, ACTIVE, GONE, INACTIVE, STANCES
 from stavka.scenario.schema import Effect, Selector, Trigger
@@ -150,17 +151,13 @@ def _param_holds(st: Static, name: str, op: str, value: Any) -> bool:
 
 def _scripted_order(ctx: Ctx, mask: np.ndarray, act: int, tgt: int, kind: str,
                     reps: np.ndarray, ev_id: str) -> None:
-    """An event's scripted order (its ``attack`` or ``hold`` effect, as
-    :func:`stavka.engine.phases.orders.apply` gives one): action ``act`` on target ``tgt``
-    (-1: none) for the formations of ``mask`` [R, F], noted in :attr:`Ctx.event_ordered`
-    (a later order the same day wins and is reported), and a ``kind`` event per replica
-    of ``reps`` naming them."""
-    s, st = ctx.s, ctx.st
-    s.progress[mask & ((s.action != act) | (s.target != tgt))] = 0.0
-    s.action[mask] = act
-    s.target[mask] = tgt
-    s.scripted[mask] = True
-    s.rail_depart[mask] = -1
+    """An event's scripted order (its ``attack`` or ``hold`` effect, given as every order
+    is, :func:`stavka.engine.effects.give_order`): action ``act`` on target ``tgt`` (-1:
+    none) for the formations of ``mask`` [R, F] (active ones), noted in
+    :attr:`Ctx.event_ordered` (a later order the same day wins and is reported), and a
+    ``kind`` event per replica of ``reps`` naming them."""
+    st = ctx.st
+    give_order(ctx, mask, act, tgt)
     if ctx.event_ordered is None:
         ctx.event_ordered = np.zeros(mask.shape, dtype=bool)
     ctx.event_ordered |= mask
@@ -264,12 +261,12 @@ def apply_effect(ctx: Ctx, ev_id: str, ei: int, eff: Effect, m: np.ndarray, k: i
     elif eff.chronicle is not None:
         for r in reps:
             ctx.emit("dispatch", r, text=eff.chronicle, event=ev_id)
-    elif eff.attack is not None:  # a scripted attack (as orders.apply does)
+    elif eff.attack is not None:  # a scripted attack (as an order's `action: attack`)
         tgt = st.node(eff.attack.target)
         mask = select(ctx, eff.attack.select) & m[:, None] & (s.status == ACTIVE)
         mask &= legal(ctx, A_ATTACK, tgt)
         _scripted_order(ctx, mask, A_ATTACK, tgt, "attack_ordered", reps, ev_id)
-    elif eff.hold is not None:  # a scripted hold (as orders.apply does for `action: hold`)
+    elif eff.hold is not None:  # a scripted hold (as an order's `action: hold`)
         mask = select(ctx, eff.hold) & m[:, None] & (s.status == ACTIVE)
         mask &= legal(ctx, A_HOLD, -1)
         mask &= s.action != A_RAIL  # a booked rail move is kept (as halt keeps it)

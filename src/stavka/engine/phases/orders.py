@@ -28,24 +28,11 @@ import numpy as np
 
 from stavka.ai.doctrine import doctrine
 from stavka.engine.context import Ctx
+from stavka.engine.effects import give_order
 from stavka.engine.legality import ACTION_CODE, check, illegal_reason, legal
 from stavka.engine.phases.events import date_day, select
 from stavka.engine.special_orders import apply_partisans
 from stavka.enums import A_RAIL, ACTIONS, ACTIVE
-
-
-def apply(ctx: Ctx, mask: np.ndarray, act: int, tgt: int, scripted: bool = True) -> None:
-    """Set an order on the formations of ``mask`` [R, F]."""
-    s = ctx.s
-    changed = mask & ((s.action != act) | (s.target != tgt))
-    s.progress[changed] = 0.0
-    s.action[mask] = act
-    s.target[mask] = tgt
-    s.scripted[mask] = scripted
-    if act == A_RAIL:
-        s.rail_depart[mask] = ctx.day
-    else:
-        s.rail_depart[mask & (s.status == ACTIVE)] = -1
 
 
 def _event_overruled(ctx: Ctx, mask: np.ndarray, reason: str) -> None:
@@ -84,7 +71,7 @@ def run(ctx: Ctx) -> None:
                          subjects=(st.form_ids[f],), action="rail",
                          by="player", reason="the player's order cancels its rail transfer")
         _event_overruled(ctx, m, "the player's order of the day stands")
-        apply(ctx, m, act, tgt)
+        give_order(ctx, m, act, tgt)
         by_player |= m
     for o in st.spec.orders:
         # a scripted order is given once, at the first step of its day
@@ -118,5 +105,5 @@ def run(ctx: Ctx) -> None:
                 ctx.emit("order_rejected", int(r), place=tgt, subjects=(st.form_ids[f],),
                          action=o.action, reason=why or "not possible")
         _event_overruled(ctx, ok, "the script's order of the day stands")
-        apply(ctx, ok, act, tgt)
+        give_order(ctx, ok, act, tgt)
     doctrine(ctx)

@@ -144,15 +144,12 @@ def _running_men(grp: np.ndarray, men: np.ndarray) -> np.ndarray:
 
 def _adjacent_enemy_men(ctx: Ctx, r: np.ndarray, side: np.ndarray, n: np.ndarray) -> np.ndarray:
     """[k]: the enemy men of side ``side[k]`` in the land neighbours of region ``n[k]`` in
-    replica ``r[k]`` (summed over the neighbours in ascending order: a fixed reduction
-    order, whatever the CPU)."""
+    replica ``r[k]``. Men are counts on the fixed grid (:mod:`stavka.world.counts`), so
+    the sum is exact in any order, whatever the CPU."""
     enemy = ctx.enemy_men_at()  # [R, S, N]
     nb = ctx.derived.neighbours()[n]  # [k, K], -1 padded
-    acc = np.zeros(n.shape)
-    for j in range(nb.shape[1]):
-        col = nb[:, j]
-        acc += np.where(col >= 0, enemy[r, side, np.maximum(col, 0)], 0.0)
-    return acc
+    at = ((r * enemy.shape[1] + side) * enemy.shape[2])[:, None] + np.maximum(nb, 0)
+    return np.where(nb >= 0, flat(enemy)[at], 0.0).sum(axis=1)  # type: ignore[no-any-return]
 
 
 def _may_leave(ctx: Ctx, fl: np.ndarray, leaving: np.ndarray, men_at: _Men) -> np.ndarray:

@@ -132,16 +132,20 @@ def levels(ctx: Ctx, held: np.ndarray, src_node: np.ndarray) -> tuple[np.ndarray
         own = own | (held & (ctx.port_supply_t > 0.0)[:, None, :])
     tons = source_tons(ctx, held)
     origin = own & (tons > 0)
-    # the trace is redone only for the (replica, alliance) rows whose inputs changed: a
-    # German railway regauged leaves the Allies' and Japan's trees as they were
-    redo = (~s.memo_ok[:, None] | (held != s.memo_held).any(axis=2)
-            | (own != s.memo_rail).any(axis=2) | (origin != s.memo_src).any(axis=2))  # [R, A]
+    # the trace is redone only for the (replica, alliance) rows whose inputs changed (a
+    # German railway regauged leaves the Allies' and Japan's trees as they were), and of
+    # those only the parts whose own inputs changed: the rail tree reads the gauge and the
+    # sources, the connection the regions held, the truck tree both
+    fresh = ~s.memo_ok[:, None]  # [R, 1]
+    redo_rail = fresh | (own != s.memo_rail).any(axis=2) | (origin != s.memo_src).any(axis=2)
+    redo_land = fresh | (held != s.memo_held).any(axis=2) | (src_node != s.memo_srcnode).any(axis=2)
     lanes = None
     if st.naval is not None and st.naval.has_lanes:  # sea lanes close with ice or enemy control
         lanes = naval.lanes_open(ctx, st.naval)
-        redo |= (lanes != s.memo_lanes).any(axis=2)
-    if redo.any():
-        _trace(ctx, redo, held, own, origin, src_node, lanes)
+        shut = (lanes != s.memo_lanes).any(axis=2)
+        redo_rail, redo_land = redo_rail | shut, redo_land | shut
+    if redo_rail.any() or redo_land.any():
+        _trace(ctx, redo_rail, redo_land, held, own, origin, src_node, lanes)
     rt, rh, _, _ = ctx.derived.arcs(RAIL_AND_SEA)
     parc = s.memo_parc.reshape(rows, N)
     root = s.memo_root.reshape(rows, N)
@@ -232,39 +236,53 @@ def _truck_ratio(ctx: Ctx, A: int, need: np.ndarray) -> np.ndarray:
     return r[nkey]  # type: ignore[no-any-return]
 
 
-def _trace(ctx: Ctx, redo: np.ndarray, held: np.ndarray, own: np.ndarray,
-           origin: np.ndarray, src_node: np.ndarray, lanes: np.ndarray | None = None) -> None:
-    """Recompute the memo of the (replica, alliance) rows where ``redo`` [R, A] is set:
-    the rail tree over own-gauge rail from the sources, the truck tree over held land from
-    the rail tree, and connection. ``lanes`` [R, A, Z] bool (a sea block with lanes): the
-    sea arcs of a closed lane (ice, enemy control) carry nothing, as in the traced rule.
-    Each row is a pure function of its own inputs, so rows with the same inputs (many, in a
-    batch) are traced once and handed to all."""
+def _trace(ctx: Ctx, redo_rail: np.ndarray, redo_land: np.ndarray, held: np.ndarray,
+           own: np.ndarray, origin: np.ndarray, src_node: np.ndarray,
+           lanes: np.ndarray | None = None) -> None:
+    """Recompute the memo where its inputs changed: the rail tree over own-gauge rail from
+    the sources (rows of ``redo_rail`` [R, A]: gauge, sources or lanes changed), the
+    connection to a source over held land (rows of ``redo_land``: regions held, sources
+    or lanes changed), and the truck tree over held land from the rail tree (rows of
+    either). ``lanes`` [R, A, Z] bool (a sea block with lanes): the sea arcs of a closed
+    lane (ice, enemy control) carry nothing, as in the traced rule. Each part of a row is
+    a pure function of its own inputs, so rows with the same inputs (many, in a batch) are
+    traced once and handed to all, and a part whose inputs did not change is kept."""
     st, s = ctx.st, ctx.s
     rt, rh, rkm, _ = ctx.derived.arcs(RAIL_AND_SEA)
     lt, lh, lkm, _ = ctx.derived.arcs(LAND_AND_SEA)
-    rr, aa = np.nonzero(redo)
-    inputs = [held, own, origin, src_node] + ([lanes] if lanes is not None else [])
-    u, inv = distinct_rows(np.concatenate([x[rr, aa] for x in inputs], axis=1))
-    ur, ua = rr[u], aa[u]
-    h, o, og = held[ur, ua], own[ur, ua], origin[ur, ua]
-    rail_ok = land_ok = None
-    if lanes is not None:
-        s.memo_lanes[rr, aa] = lanes[rr, aa]
-        lu = lanes[ur, ua]  # [u, Z]
-        rail_ok = graph.arcs_open(lu, ctx.derived.arc_zones(RAIL_AND_SEA))
-        land_ok = graph.arcs_open(lu, ctx.derived.arc_zones(LAND_AND_SEA))
-    _, parc, root = graph.tree(og, o, rt, rh, rkm, arc_ok=rail_ok)
-    railed = root >= 0
+    extra = [lanes] if lanes is not None else []
+
+    def part(redo: np.ndarray, inputs: list[np.ndarray]
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Rows to redo (rr, aa), their distinct inputs' rows (ur, ua) and the map back."""
+        rr, aa = np.nonzero(redo)
+        u, inv = distinct_rows(np.concatenate([x[rr, aa] for x in inputs + extra], axis=1))
+        return rr, aa, rr[u], aa[u], inv
+
+    def arcs_ok(ur: np.ndarray, ua: np.ndarray, kind: tuple[int, ...]) -> np.ndarray | None:
+        if lanes is None:
+            return None
+        return graph.arcs_open(lanes[ur, ua], ctx.derived.arc_zones(kind))  # [u, arcs]
+
+    if redo_rail.any():
+        rr, aa, ur, ua, inv = part(redo_rail, [own, origin])
+        _, parc, root = graph.tree(origin[ur, ua], own[ur, ua], rt, rh, rkm,
+                                   arc_ok=arcs_ok(ur, ua, RAIL_AND_SEA))
+        s.memo_parc[rr, aa], s.memo_root[rr, aa] = parc[inv], root[inv]
+        s.memo_rail[rr, aa], s.memo_src[rr, aa] = own[rr, aa], origin[rr, aa]
     cap = st.rules.truck_range_km * float(st.ground_speed.max())
-    km, _, rhead = graph.tree(railed, h, lt, lh, lkm, cap=cap, arc_ok=land_ok)
-    s.memo_parc[rr, aa], s.memo_root[rr, aa], s.memo_rhead[rr, aa] = \
-        parc[inv], root[inv], rhead[inv]
-    s.memo_truck_km[rr, aa] = km[inv]
-    s.memo_connected[rr, aa] = graph.reach(src_node[ur, ua], h, lt, lh, land_ok)[inv]
-    s.memo_held[rr, aa], s.memo_rail[rr, aa] = held[rr, aa], own[rr, aa]
-    s.memo_src[rr, aa] = origin[rr, aa]
-    s.memo_ok[np.unique(rr)] = True
+    rr, aa, ur, ua, inv = part(redo_rail | redo_land, [s.memo_root >= 0, held])
+    km, _, rhead = graph.tree(s.memo_root[ur, ua] >= 0, held[ur, ua], lt, lh, lkm, cap=cap,
+                              arc_ok=arcs_ok(ur, ua, LAND_AND_SEA))
+    s.memo_rhead[rr, aa], s.memo_truck_km[rr, aa] = rhead[inv], km[inv]
+    if redo_land.any():
+        rr, aa, ur, ua, inv = part(redo_land, [held, src_node])
+        s.memo_connected[rr, aa] = graph.reach(src_node[ur, ua], held[ur, ua], lt, lh,
+                                               arcs_ok(ur, ua, LAND_AND_SEA))[inv]
+        s.memo_held[rr, aa], s.memo_srcnode[rr, aa] = held[rr, aa], src_node[rr, aa]
+    if lanes is not None:
+        s.memo_lanes[redo_rail | redo_land] = lanes[redo_rail | redo_land]
+    s.memo_ok[(redo_rail | redo_land).any(axis=1)] = True
 
 
 def regauge(ctx: Ctx) -> None:
@@ -294,8 +312,10 @@ def regauge(ctx: Ctx) -> None:
     need = np.where(cand, km, np.inf)[:, sc.order]
     rows = np.full((rr.size, st.N), np.inf)
     rows[:, sc.nodes] = np.minimum.reduceat(need, sc.first, axis=-1)
-    best = np.full((ctx.R, st.N), np.inf)  # [R, N]: a region is held by one alliance
-    np.minimum.at(best, rr, rows)
+    # [R, N]: a region is held by one alliance, so at most one row of a replica is finite
+    by_al = np.full((ctx.R, A, st.N), np.inf)
+    by_al[rr, aa] = rows
+    best = by_al.min(axis=1)
     front = np.isfinite(best)
     s.gauge_km[front] += ru.regauge_km_per_day
     done = front & (s.gauge_km >= best)

@@ -121,6 +121,7 @@ class State:
     memo_connected: np.ndarray  # [R, A, N] bool: a land path to a source
     # ... and with rules.supply_tons (else empty: [R, 0, 0]): the trace's shortest-path trees
     memo_src: np.ndarray  # [R, A, N] bool: regions each alliance ships tons from
+    memo_srcnode: np.ndarray  # [R, A, N] bool: held supply sources traced from (tons)
     memo_parc: np.ndarray  # [R, A, N] int: arc to the parent in the rail tree (-1 none)
     memo_root: np.ndarray  # [R, A, N] int: source a region's rail tree hangs from (-1 none)
     memo_rhead: np.ndarray  # [R, A, N] int: railhead a region is trucked from (-1 none)
@@ -250,6 +251,7 @@ def initial_state(st: Static, replicas: int) -> State:
         gauge=rep(st.alliance[st.owner0].astype(np.int8))[:, :Nt],
         gauge_km=np.zeros((R, Nt)),
         memo_src=np.zeros((R, At, Nt), dtype=bool),
+        memo_srcnode=np.zeros((R, At, Nt), dtype=bool),
         memo_parc=np.full((R, At, Nt), -1, dtype=np.int32),
         memo_root=np.full((R, At, Nt), -1, dtype=np.int32),
         memo_rhead=np.full((R, At, Nt), -1, dtype=np.int32),

@@ -194,7 +194,7 @@ def levels(ctx: Ctx, held: np.ndarray, src_node: np.ndarray) -> tuple[np.ndarray
     gs = np.maximum(st.ground_speed[ctx.ground()], 1e-9)  # [N]
     fall = np.clip(1.0 - km / (ru.truck_range_km * gs)[None, :], 0.0, 1.0)
     haul = ru.truck_base_km + np.where(served, km, 0.0)  # [rows, N] road km by truck
-    truck = _truck_ratio(ctx, A, np.where(served, d * (haul / gs[None, :]), 0.0))
+    truck = _truck_ratio(ctx, A, np.where(served, d * (haul / gs[None, :]), 0.0), key)
     truck = np.where(haul > 0, truck, 1.0)  # no haul, no trucks needed
     lv = np.where(served, rail_frac[(base + np.maximum(rhead, 0)).ravel()].reshape(rows, N)
                   * fall * truck, 0.0)
@@ -217,19 +217,21 @@ def _arc_tons(ctx: Ctx, A: int) -> np.ndarray:
     return np.repeat(t, A, axis=0)
 
 
-def _truck_ratio(ctx: Ctx, A: int, need: np.ndarray) -> np.ndarray:
+def _truck_ratio(ctx: Ctx, A: int, need: np.ndarray, key: np.ndarray) -> np.ndarray:
     """[R * A, N]: min(1, ton-km the alliance's trucks on a region's front deliver a day /
-    ton-km needed on that front (``need`` [R * A, N], summed by front))."""
+    ton-km needed on that front (``need`` [R * A, N], summed by front)). ``key`` [R, F]:
+    each formation's flat (replica, alliance, region) index. Trucks are counts on the
+    fixed grid, so summing them by region and then by front is exact."""
     st, s = ctx.st, ctx.s
-    R = ctx.R
+    R, N = ctx.R, st.N
     Fr = len(st.front_ids)
-    act = s.status == ACTIVE
-    fkey = (np.arange(R)[:, None] * A + st.alliance[st.fside][None, :]) * Fr + st.front[s.loc]
-    have = group_sum(fkey.ravel(), np.where(act, s.trucks, 0.0).ravel(), R * A * Fr)
+    nkey = (np.arange(R * A)[:, None] * Fr + st.front[None, :])  # [R * A, N] -> front slot
+    by_node = group_sum(key.ravel(), np.where(s.status == ACTIVE, s.trucks, 0.0).ravel(),
+                        R * A * N)
+    have = group_sum(nkey.ravel(), by_node, R * A * Fr)
     pkey = (np.arange(R)[:, None] * A + st.alliance[None, :]) * Fr + \
         st.front[np.maximum(st.capital, 0)][None, :]
     have += group_sum(pkey.ravel(), s.truck_pool.ravel(), R * A * Fr)
-    nkey = (np.arange(R * A)[:, None] * Fr + st.front[None, :])
     want = group_sum(nkey.ravel(), on_grid(need).ravel(), R * A * Fr)
     cap = have * st.rules.truck_tkm_per_day
     r = np.where(want > 0, np.minimum(1.0, cap / np.where(want > 0, want, 1.0)), 1.0)
@@ -296,7 +298,7 @@ def regauge(ctx: Ctx) -> None:
         return
     A = s.memo_root.shape[1]
     held = st.alliance[s.owner][:, None, :] == np.arange(A)[None, :, None]  # [R, A, N]
-    tail, head, km, sc = ctx.derived.arcs((E_RAIL,))
+    tail, head, km, _ = ctx.derived.arcs((E_RAIL,))
     if not tail.size:
         return
     todo = held & (s.gauge[:, None, :] != np.arange(A)[None, :, None])  # [R, A, N]
@@ -309,13 +311,11 @@ def regauge(ctx: Ctx) -> None:
     cand = railed[:, tail] & todo[rr, aa][:, head]  # [k, arcs]
     if not cand.any():
         return
-    need = np.where(cand, km, np.inf)[:, sc.order]
-    rows = np.full((rr.size, st.N), np.inf)
-    rows[:, sc.nodes] = np.minimum.reduceat(need, sc.first, axis=-1)
-    # [R, N]: a region is held by one alliance, so at most one row of a replica is finite
-    by_al = np.full((ctx.R, A, st.N), np.inf)
-    by_al[rr, aa] = rows
-    best = by_al.min(axis=1)
+    # the shortest candidate edge into each region (a region is held by one alliance, so
+    # by one row of its replica): the few (row, arc) candidates, least km per region
+    ci, ca = np.nonzero(cand)
+    best = np.full((ctx.R, st.N), np.inf)  # [R, N]
+    np.minimum.at(best, (rr[ci], head[ca]), km[ca])
     front = np.isfinite(best)
     s.gauge_km[front] += ru.regauge_km_per_day
     done = front & (s.gauge_km >= best)

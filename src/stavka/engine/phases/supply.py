@@ -215,16 +215,14 @@ def _sickness(ctx: Ctx, act: np.ndarray) -> None:
         return
     rate = np.full(st.N, ru.sick_per_day)
     cold = ru.frost_sick_per_degday * np.maximum(ru.frost_threshold_c - ctx.temp(), 0.0)  # [N]
-    fs = np.flatnonzero(act)
-    if not fs.size:
-        return
     # the day's rate per (winter kit or not, region): row 0 without kit, row 1 with
     frac_of = ((rate[None, :] + np.where(np.array([[False], [True]]), 0.0, cold[None, :]))
                * ctx.dt).reshape(-1)
-    frac = frac_of[ctx.derived.kit_base(ctx.R)[fs] + flat(s.loc)[fs]]
-    men = flat(s.strength)[fs * 4]
-    lost = on_grid(men * frac)
-    if not lost.any():
+    kit = ctx.derived.kit_base(ctx.R).reshape(s.loc.shape)
+    men = s.strength[..., 0]
+    lost = np.where(act, on_grid(men * frac_of[kit + s.loc]), 0.0)  # [R, F]
+    fs = np.flatnonzero(lost)  # only the formations that lose someone are booked (+0 is exact)
+    if not fs.size:
         return
-    flat(s.strength)[fs * 4] = men - lost
-    book_sanitary_at(ctx, fs, lost, cause=C_SICK)
+    men -= lost
+    book_sanitary_at(ctx, fs, flat(lost)[fs], cause=C_SICK)

@@ -185,7 +185,7 @@ def _may_leave(ctx: Ctx, fl: np.ndarray, leaving: np.ndarray, men_at: _Men) -> n
     men_here = flat(men_at())[(r_k * st.S + sd) * st.N + loc_k]
     # group by (replica, region, side), formations in index order; men gone so far
     grp = (r_k * st.N + loc_k) * st.S + sd
-    order = np.lexsort((f_k, grp))
+    order = np.argsort(grp * st.F + f_k, kind="stable")  # by group, then formation (unique keys)
     k, grp, men_here, need = k[order], grp[order], men_here[order], need[order]
     gone = _running_men(grp, take_rows(s.strength, fl[k])[:, 0])
     ok[k] = men_here - gone >= need

@@ -138,11 +138,18 @@ def passes(ctx: Ctx, r: np.ndarray, f: np.ndarray, act: int, tgt: np.ndarray,
     return ok
 
 
-def legal(ctx: Ctx, act: int, tgt: int) -> np.ndarray:
-    """[R, F] bool: where an order (action code, target region or -1) is legal."""
+def legal(ctx: Ctx, act: int, tgt: int, among: np.ndarray | None = None) -> np.ndarray:
+    """[R, F] bool: where an order (action code, target region or -1) is legal; with
+    ``among`` [R, F] bool, only there (false elsewhere: the checks run on those
+    formations alone, as each formation's answer is its own)."""
     R, F = ctx.R, ctx.st.F
-    r, f = np.repeat(np.arange(R), F), np.tile(np.arange(F), R)  # row-major (r, f) pairs
-    return passes(ctx, r, f, act, np.full(R * F, tgt)).reshape(R, F)
+    if among is None:
+        r, f = np.repeat(np.arange(R), F), np.tile(np.arange(F), R)  # row-major (r, f) pairs
+        return passes(ctx, r, f, act, np.full(R * F, tgt)).reshape(R, F)
+    out = np.zeros((R, F), dtype=bool)
+    r, f = np.nonzero(among)
+    out[r, f] = passes(ctx, r, f, act, np.full(r.size, tgt))
+    return out
 
 
 def illegal_reason(ctx: Ctx, r: int, f: int, act: int, tgt: int) -> str | None:

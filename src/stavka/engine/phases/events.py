@@ -264,11 +264,11 @@ def apply_effect(ctx: Ctx, ev_id: str, ei: int, eff: Effect, m: np.ndarray, k: i
     elif eff.attack is not None:  # a scripted attack (as an order's `action: attack`)
         tgt = st.node(eff.attack.target)
         mask = select(ctx, eff.attack.select) & m[:, None] & (s.status == ACTIVE)
-        mask &= legal(ctx, A_ATTACK, tgt)
+        mask = legal(ctx, A_ATTACK, tgt, among=mask)
         _scripted_order(ctx, mask, A_ATTACK, tgt, "attack_ordered", reps, ev_id)
     elif eff.hold is not None:  # a scripted hold (as an order's `action: hold`)
         mask = select(ctx, eff.hold) & m[:, None] & (s.status == ACTIVE)
-        mask &= legal(ctx, A_HOLD, -1)
+        mask = legal(ctx, A_HOLD, -1, among=mask)
         mask &= s.action != A_RAIL  # a booked rail move is kept (as halt keeps it)
         _scripted_order(ctx, mask, A_HOLD, -1, "hold_ordered", reps, ev_id)
     elif eff.halt is not None:  # scripted orders dropped; the doctrine takes over

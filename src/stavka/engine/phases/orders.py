@@ -94,7 +94,7 @@ def run(ctx: Ctx) -> None:
                              reason="the player's order of the day stands")
             mask &= ~by_player
         tgt = st.node(o.target) if o.target else -1
-        ok = mask & legal(ctx, act, tgt)
+        ok = legal(ctx, act, tgt, among=mask)
         named = np.zeros(st.F, dtype=bool)
         named[[st.form_index[i] for i in o.formations]] = True
         # Illegal for a named formation: reported. Chosen by a selector but not in play:

@@ -152,19 +152,21 @@ def _adjacent_enemy_men(ctx: Ctx, r: np.ndarray, side: np.ndarray, n: np.ndarray
     return np.where(nb >= 0, flat(enemy)[at], 0.0).sum(axis=1)  # type: ignore[no-any-return]
 
 
-def _may_leave(ctx: Ctx, fl: np.ndarray, leaving: np.ndarray, men_at: _Men) -> np.ndarray:
+def _may_leave(ctx: Ctx, fl: np.ndarray, leaving: np.ndarray, men_at: _Men,
+               cover: bool = True) -> np.ndarray:
     """Garrison and cover rules: formations leave a region only while enough men stay.
 
     ``fl`` are flat (replica * F + formation) indices in row-major order.
     Candidates leave in formation order as long as the men remaining stay at
     or above both ``vp x rules.garrison_men_per_vp`` (a victory region's garrison) and
     ``rules.cover_ratio x`` the enemy men in the regions next to it (a sector in contact
-    is not uncovered).
+    is not uncovered); with ``cover`` false, the garrison rule alone (a salient's
+    withdrawal under ``rules.salient_cover`` 0).
     """
     st, s = ctx.st, ctx.s
     ok = np.ones(fl.shape, dtype=bool)
     loc = flat(s.loc)[fl]
-    if st.rules.cover_ratio > 0.0:
+    if cover and st.rules.cover_ratio > 0.0:
         k = np.flatnonzero(leaving)
         r_k, f_k = np.divmod(fl[k], st.F)
         # once per (replica, side, region): formations of a region share their cover
@@ -200,8 +202,9 @@ def _withdraw_from_salients(ctx: Ctx, defenders: np.ndarray, enemy_node: np.ndar
     A salient is a region whose land neighbours include exactly one held by the
     defenders' alliance and two or more held by an enemy (the 1941 pattern: Volokolamsk
     with Rzhev, Klin and Mozhaisk gone). Its formations march to that neighbour, the
-    garrison and cover rules (:func:`_may_leave`) permitting, so a city keeps its
-    garrison; the rest of the defenders are returned unchanged.
+    garrison and cover rules (:func:`_may_leave`; the cover rule only under
+    ``rules.salient_cover`` 1) permitting, so a city keeps its garrison; the rest of
+    the defenders are returned unchanged.
     """
     st, s = ctx.st, ctx.s
     N = st.N
@@ -225,7 +228,7 @@ def _withdraw_from_salients(ctx: Ctx, defenders: np.ndarray, enemy_node: np.ndar
         return defenders
     salient = g_salient[inv]
     exit_ = nbc[np.arange(grp.size), np.argmax(own, axis=1)][inv]
-    go = salient & _may_leave(ctx, fl, salient, men_at)
+    go = salient & _may_leave(ctx, fl, salient, men_at, cover=st.rules.on("salient_cover"))
     g = fl[go]
     flat(s.action)[g] = A_MOVE
     flat(s.target)[g] = exit_[go]

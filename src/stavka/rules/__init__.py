@@ -262,6 +262,11 @@ class Rules:
         "1: defenders in a salient (one land neighbour still held by their alliance, two "
         "or more held by the enemy) fall back to that last exit before the pocket closes, "
         "leaving a city's garrison (garrison_men_per_vp); 0: they stay dug in")
+    salient_cover: float = _switch(
+        "1: a salient's defenders fall back only as far as the cover rule also allows "
+        "(cover_ratio x the enemy men next to the salient stay; rules v1-v12, where the "
+        "cover rule, added in v9, held most salients in place); 0: only the city's "
+        "garrison stays, as salient_withdraw says (v13)")
     # --- movement (stavka.engine.phases.movement)
     enemy_ground_speed: float = _rule(
         "1", 0.0, 1.0, "march speed factor into an enemy-held region (screens, "

@@ -33,7 +33,8 @@ def test_every_on_off_rule_is_a_declared_switch() -> None:
     on_off = [f.name for f in fields if _onoff(f.metadata["doc"])]
     assert on_off == rules.switches() == [
         "supply_tons", "massing_urban", "orders_persist", "rear_release", "move_retarget",
-        "stance_recall", "reserve_dispatch", "retreat_off_axis", "salient_withdraw"]
+        "stance_recall", "reserve_dispatch", "retreat_off_axis", "salient_withdraw",
+        "salient_cover"]
     for name in rules.switches():
         spec = rules.field_spec(name)
         assert (spec.metadata["unit"], spec.metadata["lo"], spec.metadata["hi"]) == ("0/1", 0, 1)

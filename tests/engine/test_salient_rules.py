@@ -59,3 +59,27 @@ def test_a_move_on_a_held_enemy_region_is_chosen_again(on: float) -> None:
     else:
         assert s.action[0, d2] == A_MOVE and s.target[0, d2] == st.node("g2")
         assert s.loc[0, d2] == st.node("e")
+
+
+@pytest.mark.parametrize("cover", [0.0, 1.0])
+def test_the_cover_rule_holds_a_salient_only_under_salient_cover(cover: float) -> None:
+    """rules.salient_cover: with a cover ratio of 1, the 20,000 German men next to s ask
+    s to keep 20,000 of its 10,000 - nobody may leave under the cover rule. Under
+    salient_cover 1 (v1-v12) d1 stays dug in; under 0 only the garrison rule applies (s
+    has no victory points, so no garrison) and d1 falls back to e."""
+    c = campaign("t_salient", **{"rules.salient_withdraw": 1.0, "rules.cover_ratio": 1.0,
+                                 "rules.salient_cover": cover})
+    s, st = c.world.state, c.static
+    d1 = st.formation("d1")
+    s.action[0, d1] = A_DEFEND
+    c.step()
+    if cover:
+        assert s.action[0, d1] != A_MOVE and s.loc[0, d1] == st.node("s")
+    else:
+        assert s.action[0, d1] == A_MOVE and s.target[0, d1] == st.node("e")
+
+
+def test_salient_cover_is_on_in_every_shipped_version_before_v13() -> None:
+    for v in rules.versions():
+        if int(v[1:]) <= 12:
+            assert rules.load(v).salient_cover == 1.0, v

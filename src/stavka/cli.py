@@ -25,7 +25,7 @@ from rich.table import Table
 from typer.core import TyperGroup
 from typer.exceptions import Abort, Exit, TyperException
 
-from stavka.consoles import err, out
+from stavka.consoles import err, guard_stdout, out
 from stavka.errors import InputError, ScenarioError, StavkaError, shown_text
 from stavka.malloc import keep_freed_memory
 
@@ -439,6 +439,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app, turning every user error into one line and exit 2."""
     args = list(sys.argv[1:] if argv is None else argv) or ["--help"]
     keep_freed_memory()  # the stavka command's own process (stavka.malloc)
+    guard_stdout()  # a reader that stops early (| head) does not cut the command short
     try:
         _check_numbers(args)
         # without standalone mode click returns (not raises) the code of a Ctrl-C

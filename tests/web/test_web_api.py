@@ -285,6 +285,20 @@ def test_a_run_report_opens_as_a_finished_game_to_watch(sqlite_url, tmp_path):
     (tmp_path / "bad" / "summary.json").write_text(summ.replace(c.digest(), "0" * 16))
     with pytest.raises(InputError, match="the summary says 0000"):
         room.open_report(tmp_path / "bad")
+    # opened again (serve --open at every start, another room on the same database): the
+    # same game, not one more copy in the list
+    n = len(room.games())
+    assert room.open_report(tmp_path / "rep") == gid
+    again = make_room(sqlite_url)
+    assert again.open_report(tmp_path / "rep") == gid
+    assert len(again.games()) == n
+    # another run (another seed) is another game
+    c2 = stavka.Campaign(stavka.load(FLAGSHIP), seed=8, params={"transfer_divisions": 4})
+    c2.run(3)
+    write_outputs(c2, tmp_path / "rep2")
+    assert again.open_report(tmp_path / "rep2") != gid
+    assert len(again.games()) == n + 1
+    again.engine.dispose()
     room.engine.dispose()
 
 

@@ -542,6 +542,9 @@ class WarRoom:
                 raise bad(f"orders[{i}]", "must be a text 'STEP: ORDER' (STEP a whole "
                           "number >= 0)", item)
             keyed.append((i, int(m.group(1)), m.group(2)))
+        known = self._watched_before(scenario, seed, params, days, digest)
+        if known is not None:  # the same run opened again (serve --open at every start)
+            return known
         self.ensure(scenario)
         c = ev.new_campaign(scenario, seed, params, [])
         if days > ev.total_days(c):
@@ -573,6 +576,25 @@ class WarRoom:
                              f"the summary says {digest[:70]} (another stavka version?)")
         return str(self.create(scenario, seed, params, {}, 1, script=script,
                                steps=steps)["id"])
+
+    def _watched_before(self, scenario: str, seed: int, params: dict[str, Any], days: int,
+                        digest: str) -> str | None:
+        """The id of a finished game to watch (no human seat) of this run - the same
+        scenario, seed, parameters, days and final digest, which covers the orders - if
+        one was opened before, else None. The newest such game is given."""
+        with self.sessions() as s:
+            same = s.scalars(select(Game).where(
+                Game.scenario == scenario, Game.seed == seed, Game.digest == digest,
+                Game.day == days, Game.status == "finished").order_by(Game.created.desc())
+            ).all()
+            for g in same:
+                humans = s.scalars(select(Seat.id).where(
+                    Seat.game_id == g.id, Seat.kind == "human").limit(1)).first()
+                if humans is None and g.params == params:
+                    self.ensure(scenario)  # its hash: the same scenario text, not only id
+                    if g.scenario_hash == ev.scenario_hash(scenario):
+                        return str(g.id)
+        return None
 
     # ---- uploaded scenarios -----------------------------------------------------------
     def upload(self, name: str, text: str) -> dict[str, Any]:

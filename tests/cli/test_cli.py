@@ -127,6 +127,16 @@ def test_no_args_prints_help(capsys):
     assert code == 0 and "run" in out
 
 
+@pytest.mark.parametrize("command", ["validate", "calibrate"])
+def test_the_cdb90_forms_help_points_to_the_campaign_form(capsys, command):
+    # `stavka validate --help` shows the cdb90 form's options; a reader looking for the
+    # campaign form (the README's first example) is told where it is
+    code, out, _ = run(capsys, command, "--help")
+    assert code == 0 and "--battles" in out
+    assert f"stavka {command} campaign --help" in " ".join(
+        x.strip(" │") for x in out.splitlines())
+
+
 def test_ctrl_c_during_run_exits_130(capsys, monkeypatch):
     # typer returns (does not raise) the code of a KeyboardInterrupt without
     # standalone mode: main must pass it on, not exit 0

@@ -110,7 +110,7 @@ def _check_dir_out(flag: str, path: Path, markers: dict[str, Callable[[Path], bo
 
 
 def calibrate_cmd(
-    dataset: Annotated[str, typer.Argument(help="dataset name: cdb90")],
+    dataset: Annotated[str, typer.Argument(help="cdb90 (the options below); for a campaign: stavka calibrate campaign --help")],
     battles: Annotated[Path, typer.Option("--battles", help="CDB90 battles CSV")],
     out: Annotated[Path, typer.Option("--out", help="where to write the fitted PARAMS.yaml")],
     model: Annotated[
@@ -134,7 +134,7 @@ def calibrate_cmd(
 
 
 def validate_cmd(
-    dataset: Annotated[str, typer.Argument(help="dataset name: cdb90")],
+    dataset: Annotated[str, typer.Argument(help="cdb90 (the options below); for a campaign: stavka validate campaign --help")],
     battles: Annotated[Path, typer.Option("--battles", help="CDB90 battles CSV")],
     out: Annotated[Path | None, typer.Option("--out", help="write predictions.csv here")] = None,
     report: Annotated[

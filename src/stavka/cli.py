@@ -252,6 +252,9 @@ def run(
     camp = Campaign(load(scenario), seed=seed, params=params, trace=save_replay is not None)
     camp.source = scenario
     total = camp.static.days if days is None else min(days, camp.static.days)
+    if days is not None and days > camp.static.days:
+        err.print(f"note: {camp.static.spec.id} lasts {camp.static.days} days; "
+                  f"--days {days} runs all of them", markup=False, highlight=False)
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
                   TextColumn("{task.completed}/{task.total} days"), TimeElapsedColumn(),
                   console=err, disable=quiet, transient=True) as bar:

@@ -127,6 +127,14 @@ def test_no_args_prints_help(capsys):
     assert code == 0 and "run" in out
 
 
+def test_days_beyond_the_campaign_say_so(capsys):
+    code, out, err = run(capsys, "run", MINI, "--days", "100000", "--quiet")
+    assert code == 0
+    assert err.startswith("note: ") and "--days 100000 runs all of them" in err
+    code, out, err = run(capsys, "run", MINI, "--days", "2", "--quiet")
+    assert code == 0 and err == ""
+
+
 @pytest.mark.parametrize("command", ["validate", "calibrate"])
 def test_the_cdb90_forms_help_points_to_the_campaign_form(capsys, command):
     # `stavka validate --help` shows the cdb90 form's options; a reader looking for the

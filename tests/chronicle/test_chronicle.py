@@ -157,7 +157,7 @@ def test_markdown_synthetic_events(mini: stavka.Campaign) -> None:
     assert sec["4 Oct 1941"][0] == ("Vyazma: Soviet 16th Army surrenders (encircled, out of "
                                     "supply); 12,000 men taken prisoner.")
     # a battle never ended gets one line on the day it opened
-    assert sec["4 Oct 1941"][1].startswith("German attack on Moscow opens (50,000 men against "
+    assert sec["4 Oct 1941"][1].startswith("German attack on Moscow opens (50,000 men in the line against "
                                            "40,000)")
     assert sec["5 Oct 1941"] == ["Mystery at Chita (Japan): colour green.",
                                  "Germany takes Moscow: sudden-death victory; the campaign ends."]

@@ -103,7 +103,7 @@ class MarkdownVisitor(EventVisitor[str]):
         for place, ev in self._open.items():
             n = self.N
             line = (f"{n.adj(ev.side)} attack on {n.node(place)} opens "
-                    f"({num(_v(ev, 'attacker_men'))} men against {num(_v(ev, 'defender_men'))}); "
+                    f"({num(_v(ev, 'attacker_men'))} men in the line against {num(_v(ev, 'defender_men'))}); "
                     "still under way when the record ends.")
             self.sections.setdefault(ev.date, []).append(line)
         self._open = {}
@@ -349,7 +349,7 @@ class MarkdownVisitor(EventVisitor[str]):
                     else f"the {n.adj(att)} attack is halted")
             s = f"Battle of {P}"
             if opened is not None and _v(opened, "attacker_men", 0):
-                s += (f" ({num(_v(opened, 'attacker_men'))} men against "
+                s += (f" ({num(_v(opened, 'attacker_men'))} men in the line against "
                       f"{num(_v(opened, 'defender_men'))})")
             hours = _v(end, "hours", None)
             if hours is not None and int(hours) < 48:  # steps shorter than a day

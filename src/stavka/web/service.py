@@ -542,9 +542,6 @@ class WarRoom:
                 raise bad(f"orders[{i}]", "must be a text 'STEP: ORDER' (STEP a whole "
                           "number >= 0)", item)
             keyed.append((i, int(m.group(1)), m.group(2)))
-        known = self._watched_before(scenario, seed, params, days, digest)
-        if known is not None:  # the same run opened again (serve --open at every start)
-            return known
         self.ensure(scenario)
         c = ev.new_campaign(scenario, seed, params, [])
         if days > ev.total_days(c):
@@ -563,6 +560,9 @@ class WarRoom:
                 raise bad(f"orders[{i}]", f"must be at a step of the run, 0..{steps - 1}"
                           if steps else "cannot be given in a run of no steps", orders[i])
             script.setdefault(d, []).append(o)
+        known = self._watched_before(scenario, seed, params, days, digest)
+        if known is not None:  # the same run opened again (serve --open at every start)
+            return known
         for _ in range(steps):
             if ev.done(c):
                 break

@@ -6,7 +6,10 @@ and input files that are regular files of bounded size.
 * :func:`check_output_file` / :func:`check_output_dir`: fail *before* a long run if
   its output could not be written.
 * :func:`read_regular`: read a file only if it is a regular file below a size limit
-  (a FIFO, ``/dev/zero`` or a huge file is refused at once, never read).
+  (a FIFO, ``/dev/zero`` or a huge file is refused at once, never read);
+  :func:`read_text_file` and :func:`read_json_file` on top of it turn every way a file
+  can fail to read (not there, not a regular file, too large, not UTF-8, not JSON,
+  nested too deeply) into one line naming the file.
 * :func:`check_owned_file` / :func:`check_owned_dir`: an output that already exists is
   replaced only if stavka wrote it (a file with the command's own JSON signature, a
   folder empty or holding the command's marker file), so a user's file is never lost.
@@ -23,6 +26,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from stavka.errors import InputError
 
 #: Largest marker or signature file read to recognise an output as stavka's (bytes).
 MARKER_LIMIT = 64 * 1024 * 1024
@@ -153,6 +158,35 @@ def read_regular(path: str | os.PathLike[str], limit: int) -> bytes:
     if len(data) > limit:
         raise OSError(errno.EFBIG, f"more than {limit:,} bytes; the limit is {limit:,}")
     return data
+
+
+def read_text_file(path: str | os.PathLike[str], limit: int, what: str) -> str:
+    """The text of ``path`` as UTF-8 (a leading byte-order mark dropped), read with
+    :func:`read_regular` (a regular file of at most ``limit`` bytes). ``what`` names the
+    file in messages ("battles file"). Raises :class:`~stavka.errors.InputError` (one
+    line, naming the file): cannot be read (the system's reason), too large, or not UTF-8
+    (the offset of the first bad byte)."""
+    try:
+        raw = read_regular(path, limit)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read {what} ({exc.strerror or exc})") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: {what} is not UTF-8 text (byte {exc.start})") from None
+
+
+def read_json_file(path: str | os.PathLike[str], limit: int, what: str) -> Any:
+    """The JSON value in ``path`` (:func:`read_text_file`). Raises
+    :class:`~stavka.errors.InputError` (one line) as that does, and for text that is not
+    JSON or is nested too deeply for the parser (``[[[...]]]`` 200,000 deep)."""
+    text = read_text_file(path, limit, what)
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise InputError(f"{path}: {what} is nested too deeply to read") from None
+    except ValueError as exc:
+        raise InputError(f"{path}: {what} is not JSON ({str(exc)[:120]})") from None
 
 
 def json_marker(test: Callable[[Any], bool]) -> Callable[[Path], bool]:

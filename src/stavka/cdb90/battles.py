@@ -8,6 +8,7 @@ into :class:`Outcomes` for scoring only, never into :class:`Battles` inputs.
 from __future__ import annotations
 
 import csv
+import io
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,8 +16,17 @@ from typing import Any
 
 import numpy as np
 
+from stavka.atomic import read_text_file
 from stavka.combat.params import ERAS
 from stavka.errors import InputError
+
+#: Largest battles file read (bytes): CDB90 is about 0.5 MB; a file far beyond is no
+#: battles file (and ``/dev/zero`` is never read at all: stavka.atomic.read_regular).
+MAX_BATTLES_BYTES = 64 * 1024 * 1024
+#: Largest value of a count or measure column (men, tanks, guns, aircraft, km, hours,
+#: days): far above any battle (the largest CDB90 strength is below 2 million), low
+#: enough that squares and sums of them stay finite in the fit.
+MAX_COLUMN_VALUE = 1e9
 
 REQUIRED_COLUMNS = ("isqno", "year", "a_strength", "d_strength", "post1")
 NUMERIC_COLUMNS = (
@@ -136,27 +146,33 @@ class Outcomes:
         return np.where(np.isnan(self.wina), np.nan, (self.wina == 1).astype(float))
 
 
-def _num(row: dict[str, str], col: str, key: str, lo: float | None = 0.0) -> float:
+def _num(row: dict[str, str], col: str, at: str, lo: float | None = 0.0) -> float:
+    """Column ``col`` of ``row`` as a number (NaN when empty). ``at`` locates the row in
+    messages (``FILE:LINE: isqno N``). Raises InputError: not a number, not finite,
+    below ``lo`` (None: no floor) or above :data:`MAX_COLUMN_VALUE` in magnitude."""
     raw = (row.get(col) or "").strip()
     if raw == "":
         return math.nan
     try:
         val = float(raw)
     except ValueError:
-        raise InputError(f"isqno {key}: column '{col}': not a number (got {raw!r})") from None
+        raise InputError(f"{at}: column '{col}': not a number (got {raw!r})") from None
     if not math.isfinite(val):
-        raise InputError(f"isqno {key}: column '{col}': not a finite number (got {raw!r})")
+        raise InputError(f"{at}: column '{col}': not a finite number (got {raw!r})")
     if lo is not None and val < lo:
-        raise InputError(f"isqno {key}: column '{col}': must be >= {lo:g} (got {raw})")
+        raise InputError(f"{at}: column '{col}': must be >= {lo:g} (got {raw})")
+    if abs(val) > MAX_COLUMN_VALUE:
+        raise InputError(f"{at}: column '{col}': must be at most {MAX_COLUMN_VALUE:g} "
+                         f"in size (got {raw})")
     return val
 
 
-def _code(row: dict[str, str], col: str, key: str) -> str:
+def _code(row: dict[str, str], col: str, at: str) -> str:
     raw = (row.get(col) or "").strip()
     allowed = CODE_COLUMNS[col]
     if raw and raw not in allowed:
         raise InputError(
-            f"isqno {key}: column '{col}': unknown code {raw!r} (expected one of "
+            f"{at}: column '{col}': unknown code {raw!r} (expected one of "
             f"{', '.join(allowed)} or empty)"
         )
     return raw
@@ -180,11 +196,8 @@ def read_battles(path: Path) -> tuple[Battles, Outcomes | None]:
     None when the file has no ``wina`` column.
     """
     path = Path(path)
-    try:
-        fh = path.open(newline="", encoding="utf-8-sig")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read battles file ({exc.strerror})") from None
-    with fh:
+    text = read_text_file(path, MAX_BATTLES_BYTES, "battles file")
+    with io.StringIO(text, newline="") as fh:
         reader = csv.DictReader(fh)
         header = reader.fieldnames or []
         missing = [c for c in REQUIRED_COLUMNS if c not in header]
@@ -205,32 +218,33 @@ def read_battles(path: Path) -> tuple[Battles, Outcomes | None]:
                 f"{path}:{lineno}: column 'isqno': not an integer (got {raw_key!r})"
             ) from None
         key = str(isq)
+        at = f"{path}:{lineno}: isqno {key}"
         if isq in seen:
-            raise InputError(f"isqno {key}: column 'isqno': duplicate battle number")
+            raise InputError(f"{at}: column 'isqno': duplicate battle number")
         seen.add(isq)
-        nums = {c: _num(row, c, key) for c in NUMERIC_COLUMNS}
+        nums = {c: _num(row, c, at) for c in NUMERIC_COLUMNS}
         signed = {}
         for c, (lo, hi) in SIGNED_COLUMNS.items():
-            v = _num(row, c, key, lo=None)
+            v = _num(row, c, at, lo=None)
             if not math.isnan(v) and (v != int(v) or not lo <= v <= hi):
                 raise InputError(
-                    f"isqno {key}: column '{c}': unknown code {row.get(c)!r} "
+                    f"{at}: column '{c}': unknown code {row.get(c)!r} "
                     f"(expected an integer {lo}..{hi} or empty)"
                 )
             signed[c] = v
-        codes = {c: _code(row, c, key) for c in CODE_COLUMNS}
-        wina = _num(row, "wina", key, lo=None) if has_outcome else math.nan
+        codes = {c: _code(row, c, at) for c in CODE_COLUMNS}
+        wina = _num(row, "wina", at, lo=None) if has_outcome else math.nan
         if has_outcome and not math.isnan(wina) and wina not in (-1.0, 0.0, 1.0):
-            raise InputError(f"isqno {key}: column 'wina': unknown code {row.get('wina')!r}")
+            raise InputError(f"{at}: column 'wina': unknown code {row.get('wina')!r}")
         if math.isnan(nums["year"]):
-            raise InputError(f"isqno {key}: column 'year': missing (required)")
+            raise InputError(f"{at}: column 'year': missing (required)")
         if math.isnan(nums["a_strength"]) or nums["a_strength"] <= 0:
             skipped.append((key, "no attacker strength (a_strength empty or 0)"))
             continue
         if math.isnan(nums["d_strength"]) or nums["d_strength"] <= 0:
             skipped.append((key, "no defender strength (d_strength empty or 0)"))
             continue
-        parent = _num(row, "parent_isqno", key)
+        parent = _num(row, "parent_isqno", at)
         cols["isqno"].append(isq)
         cols["name"].append((row.get("name") or "").strip())
         cols["year"].append(nums["year"])
@@ -268,9 +282,9 @@ def read_battles(path: Path) -> tuple[Battles, Outcomes | None]:
         cols["def_actors"].append(_actors(row.get("defender_actors")))
         out["wina"].append(wina)
         for side in ("a", "d"):
-            frac = _num(row, f"{side}_cas_frac", key) if has_outcome else math.nan
+            frac = _num(row, f"{side}_cas_frac", at) if has_outcome else math.nan
             if math.isnan(frac) and has_outcome:
-                cas = _num(row, f"{side}_cas", key)
+                cas = _num(row, f"{side}_cas", at)
                 frac = cas / nums[f"{side}_strength"]
             out[f"{side}_cas_frac"].append(frac)
     arrays: dict[str, Any] = {}

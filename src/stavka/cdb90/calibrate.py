@@ -39,6 +39,7 @@ from stavka.combat.params import (
     cev_key,
 )
 from stavka.enums import POSTURES, TERRAINS
+from stavka.errors import InputError
 
 CAS_SIGMA = 1.0  # sd of log casualty fraction around the model's expectation
 CAS_WEIGHT = 0.1  # weight of each side's casualty term relative to the outcome term
@@ -623,10 +624,13 @@ def calibrate(
         bounds=list(zip(lad.lo, lad.hi, strict=True)),
         options={"maxiter": maxiter, "ftol": FIT_FTOL, "gtol": FIT_GTOL},
     )
-    fitted = _apply(base, obj.specs, lad.L @ res.x)
-    n_out = int(np.count_nonzero(~np.isnan(obj.y)))
     if progress:
         progress(f"fit: {res.nit} iterations, objective {res.fun:.2f}, {res.message}")
+    if not (np.isfinite(res.fun) and np.all(np.isfinite(res.x))):
+        raise InputError(f"the fit reached no finite objective ({res.message}): nothing "
+                         "fitted; look for extreme numbers in the battles file")
+    fitted = _apply(base, obj.specs, lad.L @ res.x)
+    n_out = int(np.count_nonzero(~np.isnan(obj.y)))
     n_cev = sum(s.name.startswith("nation") for s in obj.specs)
     if base.model_version == "v1":
         note = (

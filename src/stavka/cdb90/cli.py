@@ -17,8 +17,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from stavka.atomic import is_one_of, text_marker
-from stavka.combat.params import MODEL_VERSION, VERSIONS, load_params, read_params, write_params
+from stavka.atomic import is_one_of, read_regular, text_marker
+from stavka.combat.params import (
+    MAX_PARAMS_BYTES,
+    MODEL_VERSION,
+    VERSIONS,
+    load_params,
+    read_params,
+    write_params,
+)
 from stavka.errors import InputError
 
 DATASETS = ("cdb90",)
@@ -73,7 +80,7 @@ def _is_params(path: Path) -> bool:
 
     try:
         params = read_params(path)
-        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+        data = YAML(typ="safe").load(read_regular(path, MAX_PARAMS_BYTES).decode("utf-8"))
     except Exception:  # noqa: BLE001 - unreadable or not YAML: not a parameters file
         return False
     # write_params writes every field: an empty mapping (which reads as the defaults) or

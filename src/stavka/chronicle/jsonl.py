@@ -7,10 +7,13 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from stavka.atomic import atomic_write
+from stavka.atomic import atomic_write, read_text_file
 from stavka.chronicle.visitor import EventVisitor
 from stavka.engine.records import Event
 from stavka.errors import InputError
+
+#: Largest events file read (bytes): a 100-day campaign writes a few MB.
+MAX_JSONL_BYTES = 512 * 2**20
 
 
 def event_line(ev: Event) -> str:
@@ -38,19 +41,17 @@ def write_jsonl(events: Iterable[Event], path: str | os.PathLike[str]) -> Path:
 
 
 def read_jsonl(path: str | os.PathLike[str]) -> list[Event]:
-    """Read events written by :func:`write_jsonl`; blank lines are skipped."""
+    """Read events written by :func:`write_jsonl`; blank lines are skipped. Raises
+    InputError (one line, naming the file and line): unreadable, larger than
+    :data:`MAX_JSONL_BYTES`, not UTF-8, or a line that is not an event record."""
     p = Path(path)
     out: list[Event] = []
-    try:
-        fh = p.open(encoding="utf-8")
-    except OSError as e:
-        raise InputError(f"{p}: cannot read ({e.strerror or e})") from None
-    with fh:
-        for i, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                out.append(Event.from_dict(json.loads(line)))
-            except (ValueError, KeyError, TypeError) as e:
-                raise InputError(f"{p}:{i}: not an event record ({e})") from None
+    for i, line in enumerate(read_text_file(p, MAX_JSONL_BYTES, "events file").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            out.append(Event.from_dict(json.loads(line)))
+        except (ValueError, KeyError, TypeError, RecursionError) as e:
+            raise InputError(f"{p}:{i}: not an event record ({type(e).__name__}: "
+                             f"{str(e)[:120]})") from None
     return out

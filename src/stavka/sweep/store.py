@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 import stavka
-from stavka.atomic import atomic_write, check_output_file, is_bare
+from stavka.atomic import MARKER_LIMIT, atomic_write, check_output_file, is_bare, read_regular
 from stavka.errors import InputError
 
 MANIFEST = "sweep.json"
@@ -122,8 +122,8 @@ def check_out_dir(out: Path, fingerprint: dict[str, Any]) -> bool:
         # a FIFO or a device would block or never end; a link may be another sweep's
         if man.is_symlink() or not man.is_file():
             raise ValueError("not a regular file")
-        old = json.loads(man.read_text())["fingerprint"]
-    except (OSError, ValueError, KeyError, TypeError):
+        old = json.loads(read_regular(man, MARKER_LIMIT))["fingerprint"]
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
         raise InputError(f"--out {out}: unreadable {MANIFEST}; "
                          "choose another --out or delete the directory") from None
     old, new = identity(old), identity(fingerprint)

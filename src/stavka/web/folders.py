@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import io
 import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from stavka.web.service import WebError
+from stavka.atomic import read_regular
+from stavka.web.service import MAX_SUMMARY_BYTES, WebError
 
 #: most entries a listing shows, and largest summary.json / runs.csv read, bytes
 MAX_ENTRIES = 500
-MAX_SUMMARY = 8 * 2**20
+MAX_SUMMARY = MAX_SUMMARY_BYTES
 MAX_RUNS_CSV = 64 * 2**20
 #: most per-run values sent for one outcome of one setting (a histogram needs no more)
 MAX_VALUES = 20_000
@@ -93,11 +95,9 @@ class Folders:
 
 
 def _json(p: Path) -> dict[str, Any] | None:
-    try:
-        if p.stat().st_size > MAX_SUMMARY:
-            return None
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except (OSError, ValueError, UnicodeDecodeError):
+    try:  # a regular file of bounded size: a FIFO would hang the request
+        data = json.loads(read_regular(p, MAX_SUMMARY))
+    except (OSError, ValueError, UnicodeDecodeError, RecursionError):
         return None
     return data if isinstance(data, dict) else None
 
@@ -150,8 +150,10 @@ def read_sweep(d: Path) -> dict[str, Any]:
     values: dict[str, list[list[float]]] = {}
     runs = d / "runs.csv"
     try:
-        if runs.stat().st_size <= MAX_RUNS_CSV:
-            with runs.open(newline="", encoding="utf-8") as fh:
+        # a regular file of bounded size (a FIFO would hang the request)
+        text = read_regular(runs, MAX_RUNS_CSV).decode("utf-8")
+        if text:
+            with io.StringIO(text, newline="") as fh:
                 rows = csv.DictReader(fh)
                 cols = [m for m in METRICS if m in (rows.fieldnames or [])]
                 values = {m: [[] for _ in settings] for m in cols}

@@ -34,11 +34,16 @@ from typing import Any
 from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from stavka.atomic import read_regular
 from stavka.engine.rng import MAX_SEED
 from stavka.errors import InputError, StavkaError, UnknownIdError
 from stavka.web import engine_view as ev
 from stavka.web.db import NotJSON
 from stavka.web.models import Game, Seat, SweepJob, Turn, Upload
+
+#: Largest run summary read (``summary.json`` of ``run --report``; bytes): a 100-day
+#: campaign's is about 10 kB, one with every order a player gave far below this.
+MAX_SUMMARY_BYTES = 8 * 2**20
 
 #: how many live campaigns are kept in memory (others are rebuilt from their record)
 CACHE_SIZE = 256
@@ -477,12 +482,12 @@ class WarRoom:
         :class:`InputError` (one line) for a folder without a readable summary, another
         scenario, or a replay that parts from it."""
         p = Path(folder)
-        try:
-            summ = json.loads((p / "summary.json").read_text())
+        try:  # a regular file of bounded size: a FIFO in its place would block the start
+            summ = json.loads(read_regular(p / "summary.json", MAX_SUMMARY_BYTES))
         except OSError as exc:
             raise InputError(f"--open {folder}: no readable summary.json "
                              f"({exc.strerror or exc})") from None
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             raise InputError(f"--open {folder}: summary.json is not a stavka run summary "
                              f"({type(exc).__name__}: {str(exc)[:80]})") from None
         return self.open_summary(summ, f"--open {folder}")

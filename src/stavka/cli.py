@@ -334,11 +334,41 @@ def _is_summary(doc: Any) -> bool:
     return isinstance(doc, dict) and {"scenario", "seed", "digest"} <= doc.keys()
 
 
+def _is_chronicle(path: Path) -> bool:
+    """Whether ``path`` begins as a chronicle.md stavka wrote: its title line ends in
+    ': chronicle' and its third line names the scenario (stavka.chronicle.markdown)."""
+    from stavka.atomic import read_regular
+
+    try:
+        head = read_regular(path, 512 * 2**20)[:4096].decode("utf-8", "replace").split("\n")
+    except OSError:
+        return False
+    return (len(head) > 2 and head[0].startswith("# ") and head[0].endswith(": chronicle")
+            and head[2].startswith("Scenario `"))
+
+
+def _is_events(path: Path) -> bool:
+    """Whether ``path`` begins as an events.jsonl stavka wrote: a first line that is an
+    event record (stavka.chronicle.jsonl)."""
+    from stavka.atomic import read_regular
+
+    try:
+        first = read_regular(path, 512 * 2**20).split(b"\n", 1)[0]
+        rec = json.loads(first)
+    except (OSError, ValueError, RecursionError):
+        return False
+    return isinstance(rec, dict) and {"kind", "day", "date", "replica"} <= rec.keys()
+
+
 def _check_report_dir(value: str) -> None:
+    """A --report folder: missing, bare, or written by stavka before - whole (its
+    summary.json, written last) or cut short by Ctrl-C or a full disk (its chronicle.md
+    or events.jsonl, written first), whose files are then replaced."""
     from stavka.atomic import check_output_dir, check_output_files, check_owned_dir, json_marker
 
     check_output_dir(value)
-    check_owned_dir(value, {"summary.json": json_marker(_is_summary)})
+    check_owned_dir(value, {"summary.json": json_marker(_is_summary),
+                            "chronicle.md": _is_chronicle, "events.jsonl": _is_events})
     check_output_files(value, REPORT_FILES)  # a folder or a link where a file goes
 
 

@@ -80,12 +80,27 @@ def test_report_folder_must_be_empty_or_a_report(capsys, tmp_path):
     mine.mkdir()
     (mine / "chronicle.md").write_text("my diary\n")
     err = one_error(capsys, "run", MINI, "--days", "2", "--quiet", "--report", str(mine))
-    assert "not empty and holds no summary.json written by stavka" in err
+    assert ("not empty and holds no summary.json or chronicle.md or events.jsonl written "
+            "by stavka") in err
     assert (mine / "chronicle.md").read_text() == "my diary\n"
     out = tmp_path / "o"
     for _ in range(2):  # a report folder is written again
         code, _, err = run(capsys, "run", MINI, "--days", "2", "--quiet", "--report", str(out))
         assert code == 0, err
+    # cut short (Ctrl-C, a full disk) after its first files and before summary.json,
+    # written last: the folder is still stavka's, and the run writes it again
+    for keep in (("chronicle.md",), ("chronicle.md", "events.jsonl"), ("events.jsonl",)):
+        for f in out.iterdir():
+            if f.name not in keep:
+                f.unlink()
+        code, _, err = run(capsys, "run", MINI, "--days", "2", "--quiet", "--report", str(out))
+        assert code == 0, (keep, err)
+        assert (out / "summary.json").is_file()
+    # a user's events.jsonl is not one
+    (mine / "chronicle.md").unlink()
+    (mine / "events.jsonl").write_text('{"my": "log"}\n')
+    err = one_error(capsys, "run", MINI, "--days", "2", "--quiet", "--report", str(mine))
+    assert "not empty" in err and (mine / "events.jsonl").read_text() == '{"my": "log"}\n'
 
 
 def test_validate_out_must_be_empty_or_its_own(capsys, tmp_path):
@@ -102,6 +117,27 @@ def test_validate_out_must_be_empty_or_its_own(capsys, tmp_path):
         code, _, err = run(capsys, "validate", "campaign", str(HISTORY), "--runs", "2",
                            "--quiet", "--out", str(out))
         assert code == 0, err
+
+
+def test_validate_out_written_again_holds_only_this_reports_plots(capsys, tmp_path):
+    out = tmp_path / "v"
+    code, _, err = run(capsys, "validate", "campaign", str(HISTORY), "--runs", "2",
+                       "--quiet", "--out", str(out))
+    assert code == 0, err
+    assert len(list((out / "plots").glob("*.png"))) >= 2
+    (out / "plots" / "mine.txt").write_text("kept\n")
+    # the same folder with a checkpoints file of one checkpoint
+    text = (DATA / "t_history.checkpoints.yaml").read_text()
+    one = tmp_path / "one.checkpoints.yaml"
+    # the header and the last checkpoint (its date sets the sweep's days, which stay)
+    one.write_text(text[:text.index("  - id: town_falls")] + text[text.index("  - id: prisoners"):
+                                                                   text.index("  - id: wounded")])
+    code, _, err = run(capsys, "validate", "campaign", str(HISTORY), "--runs", "2",
+                       "--quiet", "--out", str(out), "--checkpoints", str(one))
+    assert code == 0, err
+    assert sorted(p.name for p in (out / "plots").iterdir()) == ["mine.txt", "prisoners.png"]
+    assert [c["id"] for c in json.loads((out / "report.json").read_text())["checkpoints"]
+            ] == ["prisoners"]
 
 
 def test_calibrate_out_keeps_a_foreign_calibration_json(capsys, tmp_path):
@@ -215,7 +251,7 @@ def test_a_bare_folder_is_taken_and_a_linked_marker_is_not(capsys, tmp_path):
     (mixed / "report.html").write_text("mine\n")
     (mixed / "summary.json").symlink_to(real / "summary.json")
     err = one_error(capsys, "run", MINI, "--days", "2", "--quiet", "--report", str(mixed))
-    assert "holds no summary.json written by stavka" in err
+    assert "holds no summary.json or chronicle.md or events.jsonl written by stavka" in err
     assert (mixed / "report.html").read_text() == "mine\n"
 
 

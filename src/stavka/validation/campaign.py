@@ -14,6 +14,7 @@ A metric may be undefined in a run (NaN: ``strength_ratio`` over a strength of z
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import json
@@ -448,10 +449,20 @@ def write(rep: Report, out: Path) -> None:
     from stavka.atomic import atomic_write
 
     try:
+        # report.json marks a whole report: it goes first and comes back last, so a run cut
+        # short (Ctrl-C, a full disk) leaves no report.json beside an old report.md
+        with contextlib.suppress(FileNotFoundError):
+            (out / "report.json").unlink()
         images = plot(rep, out / "plots")
+        # the plots of checkpoints this report does not have (an earlier run's, with
+        # another checkpoints file) would be taken for this one's
+        drawn = {Path(v).name for v in images.values()}
+        for old in sorted((out / "plots").glob("*.png")):
+            if old.name not in drawn and old.is_file() and not old.is_symlink():
+                old.unlink()
+        atomic_write(out / "report.md", markdown(rep, images))
         atomic_write(out / "report.json", json.dumps(as_json(rep), indent=1, allow_nan=False)
                      + "\n")
-        atomic_write(out / "report.md", markdown(rep, images))
     except OSError as exc:
         raise InputError(f"--out {out}: cannot write {exc.filename or 'the report'} "
                          f"({exc.strerror or exc}); the runs are kept in {out / 'sweep'}"

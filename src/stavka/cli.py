@@ -468,6 +468,21 @@ def _check_numbers(args: list[str]) -> None:
                              f"use the digits 0-9, with no '_'")
 
 
+#: Options whose value is a file or folder: an empty value is none (a Path option would
+#: read '' as the current folder, and write there).
+_PATH_OPTIONS = ("--out", "--report", "--save-replay", "--checkpoints", "--battles",
+                 "--params", "--open")
+
+
+def _check_paths(args: list[str]) -> None:
+    """Refuse an empty (or all-blank) value of a path option, ``--out ''``."""
+    for i, tok in enumerate(args):
+        name, value = (tok.split("=", 1) if "=" in tok else
+                       (tok, args[i + 1] if i + 1 < len(args) else None))
+        if name in _PATH_OPTIONS and value is not None and not value.strip():
+            raise InputError(f"{name} {value!r}: not a file or folder name")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app, turning every user error into one line and exit 2."""
     args = list(sys.argv[1:] if argv is None else argv) or ["--help"]
@@ -475,6 +490,7 @@ def main(argv: list[str] | None = None) -> int:
     guard_stdout()  # a reader that stops early (| head) does not cut the command short
     try:
         _check_numbers(args)
+        _check_paths(args)
         # without standalone mode click returns (not raises) the code of a Ctrl-C
         rc = app(args=args, standalone_mode=False, prog_name="stavka")
     except ScenarioError as exc:

@@ -226,3 +226,29 @@ def test_a_set_name_given_twice_is_refused(capsys, cmd):
     """The last value silently won; --vary and --grid already refused a repeated name."""
     assert main([*cmd, "--set", "rules.move_retarget=1", "--set", "rules.move_retarget=0"]) == 2
     assert "--set rules.move_retarget given twice" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args", [
+    ["sweep", MINI, "--runs", "2", "--out", ""],
+    ["validate", "campaign", MINI, "--out="],
+    ["run", MINI, "--report", " "],
+    ["run", MINI, "--save-replay", ""],
+])
+def test_an_empty_path_is_no_folder_and_nothing_is_written_here(capsys, tmp_path, monkeypatch,
+                                                                 args):
+    # a Path option reads '' as the current folder: sweep --out '' wrote its files there
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, *args)
+    assert code == 2
+    assert err.startswith("error: --") and "not a file or folder name" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_link_shorter_than_a_metre_is_a_located_error(capsys, tmp_path):
+    # it rounded to 0 m, which is no link: an attack across it found "no land route"
+    text = Path(MINI).read_text().replace("kind: rail, km: 176,", "kind: rail, km: 0.0004,")
+    bad = tmp_path / "short.yaml"
+    bad.write_text(text)
+    code, _, err = run(capsys, "check", str(bad))
+    assert code == 2
+    assert "edges[0].km" in err and "0.001" in err, err

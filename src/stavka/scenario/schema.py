@@ -96,6 +96,9 @@ MAX_TRANSFER = 100_000
 #: Length of one link, km: Earth's circumference (40,075 km); shortest-path sums of
 #: whole metres stay below 2**53 and therefore exact.
 MAX_KM = 40_075.0
+#: Shortest link, km: one metre. Distances are kept in whole metres
+#: (stavka.world.static.metres); a shorter link would round to 0 m, which is no link.
+MIN_KM = 0.001
 #: Rail capacity, military trains per day each direction: 1,000 (a busy double-track
 #: line of 1941 ran 50-100).
 MAX_TRAINS_PER_DAY = 1_000.0
@@ -373,8 +376,8 @@ class Edge(Spec):
     a: str = Field(description="node id")
     b: str = Field(description="node id")
     kind: EdgeKind = Field(description="rail, road, sea or river link")
-    km: float = Field(gt=0, le=MAX_KM,
-                      description="length, km (<= 40,075, the Earth's circumference)")
+    km: float = Field(ge=MIN_KM, le=MAX_KM,
+                      description="length, km (1 m to 40,075 km, the Earth's circumference)")
     capacity: float | None = Field(
         None, ge=1, le=MAX_TRAINS_PER_DAY,
         description="rail only: military trains per day each direction (1 to 1,000: a "

@@ -437,6 +437,25 @@ def test_a_batch_copied_over_another_is_named_discarded_and_rerun(mini, referenc
     assert len(warnings) == 1
 
 
+def test_a_batch_with_a_number_that_is_not_finite_is_discarded_and_rerun(mini, reference,
+                                                                         tmp_path):
+    # an edited batch file: its NaN reached runs.csv and the statistics
+    _run(mini, tmp_path, batch_size=3)
+    victim = sorted((tmp_path / "batches").iterdir())[0]
+    with np.load(victim, allow_pickle=False) as z:
+        arrays = {k: z[k] for k in z.files}
+    col = next(k for k, v in arrays.items() if v.dtype.kind == "f" and not k.startswith("__"))
+    arrays[col] = arrays[col].copy()
+    arrays[col][0] = np.nan
+    with victim.open("wb") as fh:
+        np.savez(fh, **arrays)
+    warnings: list[str] = []
+    res = _run(mini, tmp_path, batch_size=3, on_warning=warnings.append)
+    assert len(warnings) == 1 and "not finite" in warnings[0], warnings
+    assert res.batches_run == 1
+    assert _files(tmp_path) == reference[1]
+
+
 def _alarm(_signum, _frame):
     raise TimeoutError("blocked reading a FIFO")
 

@@ -226,6 +226,10 @@ def load_batches(out: Path, fp_digest: str, columns: list[str],
         elif "replica" in cols and not np.array_equal(
                 cols["replica"], np.arange(key.first, key.first + key.count)):
             why = "its replicas are not the ones its name says"
+        elif any(v.dtype.kind == "f" and not np.isfinite(v).all() for v in cols.values()):
+            # a run's outcomes are always finite (counts, days, points); a NaN or an
+            # infinity was put there by hand, and would reach runs.csv and the statistics
+            why = "it holds a number that is not finite (NaN or infinite)"
         if why is not None:
             _discard(p, why, on_discard)
             continue

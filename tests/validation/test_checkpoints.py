@@ -740,3 +740,37 @@ def test_a_checkpoints_file_linked_out_of_the_scenario_folder_is_refused(tmp_pat
     inside.write_text(outside.read_text(encoding="utf-8"), encoding="utf-8")
     (folder / "s.checkpoints.yaml").symlink_to(inside)
     assert main(["validate", "campaign", str(scn), "--runs", "2", "--workers", "1", "--json"]) == 0
+
+
+def test_one_fields_problem_does_not_hide_anothers(meta, tmp_path):
+    # a missing confidence hid the band's and the history's problems; a malformed list
+    # of checkpoints hid that the file is for another scenario: all problems at once
+    p, lines = _problems(meta, tmp_path, """scenario: t-history
+checkpoints:
+  - id: a
+    description: A
+    metric: min_distance
+    args: {place: sbase, side: germany, from: 1941-10-01, to: 1941-10-20}
+    history: 20
+    band: [12, 11]
+    source: s
+  - id: b
+    description: B
+    metric: min_distance
+    args: {place: sbase, side: germany, from: 1941-10-01, to: 1941-10-20}
+    history: 20
+    band: [11, 12]
+    source: s
+""")
+    assert lines == [
+        f"{p}:3: checkpoints[0].confidence: needed with a history: A (read in a source) or B",
+        f"{p}:8: checkpoints[0].band: low must not exceed high (got '[12, 11]')",
+        f"{p}:10: checkpoints[1].confidence: needed with a history: A (read in a source) or B",
+        f"{p}:14: checkpoints[1].history: '20' is outside its own band '[11, 12]'",
+    ]
+    p.write_text("scenario: t-other\ncheckpoints: []\n")
+    with pytest.raises(C.CheckpointError) as exc:
+        C.load(p, meta, "t-history")
+    text = "\n".join(str(q) for q in exc.value.problems)
+    assert "checkpoints are for 't-other', not 't-history'" in text
+    assert len(exc.value.problems) == 2, text  # and the empty list's own problem

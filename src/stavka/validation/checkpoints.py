@@ -159,8 +159,9 @@ def load(path: str | Path, meta: Meta, scenario_id: str | None = None) -> Checkp
     raw_cps = data.get("checkpoints")
     cps: list[Any] = raw_cps if isinstance(raw_cps, list) else []
     args: list[Args] = []
-    if spec is not None and scenario_id is not None and spec.scenario != scenario_id:
-        probs.add(("scenario",), f"checkpoints are for {shown(spec.scenario)}, "
+    named = data.get("scenario")  # read raw: another field's problem does not hide this one
+    if isinstance(named, str) and scenario_id is not None and named != scenario_id:
+        probs.add(("scenario",), f"checkpoints are for {shown(named)}, "
                                  f"not {shown(scenario_id)}")
     seen: dict[str, int] = {}
     for i, cp in enumerate(cps):
@@ -376,30 +377,33 @@ def _check_values(probs: _Problems, at: PathT, cp: dict[str, Any], kind: str,
     if isinstance(band, list):
         vals += [((*at, "band", j), v) for j, v in enumerate(band)]
     want = {"flag": "true or false", "date": "a date", "number": "a number"}[kind]
+    # the comparisons below need only the values to be of the metric's kind: another
+    # field's problem (no confidence, say) does not hide theirs (all problems at once)
+    typed = True
     for path, v in vals:
         good = (isinstance(v, bool) if kind == "flag" else
                 _is_date(v) if kind == "date" else
                 isinstance(v, int | float) and not isinstance(v, bool))
         if good and kind == "number" and not math.isfinite(v):
             probs.add(path, f"must be a finite number (got {shown(v)})")
-            ok = False
+            ok = typed = False
         elif not good:
             probs.add(path, f"must be {want} for metric {cp.get('metric')} (got {shown(v)})")
-            ok = False
-        elif kind == "date":
-            ok &= _check_date(probs, path, v, meta)
-    if ok and isinstance(band, list) and len(band) == 2 and band[0] > band[1]:
+            ok = typed = False
+        elif kind == "date" and not _check_date(probs, path, v, meta):
+            ok = typed = False
+    if typed and isinstance(band, list) and len(band) == 2 and band[0] > band[1]:
         probs.add((*at, "band"), f"low must not exceed high (got {shown(band)})")
         ok = False
     hist = cp.get("history")
-    if (ok and kind != "flag" and isinstance(band, list) and len(band) == 2
-            and not band[0] <= hist <= band[1]):
+    if (typed and kind != "flag" and isinstance(band, list) and len(band) == 2
+            and band[0] <= band[1] and not band[0] <= hist <= band[1]):
         # the band is the range around the record a model is asked to hit; a record
         # outside it is a typing slip (a band in the wrong units, a date's month)
         probs.add((*at, "history"), f"{shown(hist)} is outside its own band {shown(band)}")
         ok = False
     res = cp.get("resolution")
-    if ok and kind == "number" and isinstance(res, int | float) and not isinstance(res, bool) \
+    if typed and kind == "number" and isinstance(res, int | float) and not isinstance(res, bool) \
             and math.isfinite(res) and res >= 1e-6:
         # rounded to the resolution the model can only show its multiples: a history or a
         # band edge between two of them could never be met

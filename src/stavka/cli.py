@@ -262,7 +262,8 @@ def run(
         camp.run(total, progress=lambda d: bar.update(task, completed=d,
                                                       description=str(camp.date)))
     summ = camp.summary()
-    _print_summary(summ, camp.static.spec.step_hours)
+    _print_summary(summ, camp.static.spec.step_hours,
+                   cut_short=camp.day < camp.static.days and not camp.done)
     if report is not None:
         from stavka.chronicle import write_outputs
 
@@ -405,7 +406,9 @@ def _check_outputs(report: str | None, save_replay: str | None) -> None:
             raise InputError(f"{flag} {shown}: not a usable path ({exc})") from None
 
 
-def _print_summary(s: dict[str, Any], step_hours: int = 24) -> None:
+def _print_summary(s: dict[str, Any], step_hours: int = 24, cut_short: bool = False) -> None:
+    """The summary table. ``cut_short``: the run stopped (--days) before the campaign's
+    end, so a flag decided later (held on a later date, at the end) reads no as yet."""
     out.print(f"[bold]{_u(s['scenario'])}[/bold] seed {s['seed']}: {s['start']} .. {s['end']} "
               f"({_span(s['days'], step_hours)})  digest [cyan]{s['digest']}[/cyan]")
     t = Table("side", "men lost", "captured", "tanks lost", "guns lost", "aircraft lost",
@@ -417,7 +420,9 @@ def _print_summary(s: dict[str, Any], step_hours: int = 24) -> None:
                   f"{s['victory_points'][side]:g}")
     out.print(t)
     flags = ", ".join(f"{k}={'yes' if v else 'no'}" for k, v in s["victory"]["flags"].items())
-    out.print(f"outcome: {_u(flags)}")
+    note = (f" (after {_span(s['days'], step_hours)}, before the campaign's end: a flag "
+            "decided later reads no)") if cut_short else ""
+    out.print(f"outcome{note}: {_u(flags)}")
     out.print(f"result: [bold]{_u(s['victory']['result'])}[/bold]")
 
 

@@ -252,3 +252,11 @@ def test_a_link_shorter_than_a_metre_is_a_located_error(capsys, tmp_path):
     code, _, err = run(capsys, "check", str(bad))
     assert code == 2
     assert "edges[0].km" in err and "0.001" in err, err
+
+
+def test_a_run_cut_short_says_its_flags_are_not_all_decided(capsys):
+    code, out, _ = run(capsys, "run", MINI, "--days", "2", "--quiet")
+    assert code == 0 and "outcome (after 2 days, before the campaign's end: a flag decided " \
+                         "later reads no):" in " ".join(out.split())
+    code, out, _ = run(capsys, "run", MINI, "--quiet")
+    assert code == 0 and "\noutcome: " in out and "before the campaign's end" not in out

@@ -55,6 +55,25 @@ def test_a_turn_against_the_ai(client):
     assert client.get(f"/api/games/{gid}").json()["digest"] == c.digest()
 
 
+def test_an_end_turn_sent_twice_ends_one_turn(client):
+    # five simultaneous end-turns from the one human seat played five days; with the day
+    # the seat saw (as the war room's page sends it) the repeats are refused
+    gid, tokens = new_game(client, {"soviet": "human"})
+    h = hdr(tokens["soviet"])
+    r = client.post(f"/api/games/{gid}/end-turn", headers=h, json={"day": 0})
+    assert r.json() == {"advanced": True, "waiting_for": [], "day": 1}
+    msg = one_line_error(client.post(f"/api/games/{gid}/end-turn", headers=h,
+                                     json={"day": 0}), 409)
+    assert "the turn of day 0 has already ended: the game is at day 1" in msg
+    assert client.get(f"/api/games/{gid}").json()["day"] == 1
+    for bad in ("1", True, -1, 1.5):
+        one_line_error(client.post(f"/api/games/{gid}/end-turn", headers=h,
+                                   json={"day": bad}), 422)
+    assert client.post(f"/api/games/{gid}/end-turn", headers=h,
+                       json={"day": 1}).json()["day"] == 2
+    assert client.post(f"/api/games/{gid}/end-turn", headers=h).json()["day"] == 3  # no day
+
+
 def test_two_humans_wait_for_each_other_and_cannot_cross_seats(client):
     gid, t = new_game(client, {"soviet": "human", "germany": "human"})
     sov, ger = hdr(t["soviet"]), hdr(t["germany"])

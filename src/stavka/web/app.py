@@ -319,11 +319,19 @@ def create_app(room: WarRoom, folders: Folders | None = None) -> FastAPI:
 
     @app.post("/api/games/{game_id}/end-turn", summary="End this seat's turn",
               description="When every human seat has ended the turn, the game advances "
-                          "(one transaction: orders, daily digests, state).",
+                          "(one transaction: orders, daily digests, state). With a body "
+                          "{\"day\": D}, only the turn that starts on day D is ended: a "
+                          "request repeated after the game moved on is refused (409) "
+                          "instead of ending the next turn too.",
               response_model=Obj)
     def end_turn(game_id: str, x_stavka_token: Token = None,
-                 _body: Annotated[dict[str, Any] | None, Body()] = None) -> JSONResponse:
-        return JSONResponse(room.end_turn(game_id, room.seat_of(game_id, x_stavka_token)))
+                 body: Annotated[dict[str, Any] | None, Body()] = None) -> JSONResponse:
+        day = (body or {}).get("day")
+        if day is not None and (isinstance(day, bool) or not isinstance(day, int) or day < 0):
+            raise WebError(422, f"day: must be the turn's first day, a whole number >= 0 "
+                                f"(got {str(day)[:40]!r})")
+        return JSONResponse(room.end_turn(game_id, room.seat_of(game_id, x_stavka_token),
+                                          day=day))
 
     @app.get("/api/games/{game_id}/replay", summary="A finished game, day by day (Watch)",
              response_model=Obj)

@@ -384,12 +384,17 @@ class WarRoom:
             seat = self._active_seat(gid, live, side)
             self._write_seat(live, seat, orders=[])
 
-    def end_turn(self, gid: str, side: str) -> dict[str, Any]:
+    def end_turn(self, gid: str, side: str, day: int | None = None) -> dict[str, Any]:
         """End ``side``'s turn; when every human seat has, advance the game one turn
         (``turn_days`` days, in steps at a scenario's ``step_hours``, or to the end).
+        ``day``: the day the seat's turn starts on, as the seat last saw it; if the game
+        is at another day (a request sent twice, a second tab), 409 and nothing changes.
         Returns ``advanced`` and the game's state."""
         live = self.live(gid)
         with live.lock:
+            if day is not None and day != int(live.game["day"]):
+                raise WebError(409, f"the turn of day {day} has already ended: the game is "
+                                    f"at day {live.game['day']}; nothing was done")
             seat = self._active_seat(gid, live, side)
             others = [x for x in live.seats
                       if x.kind == "human" and x.side != side and not x.ended]

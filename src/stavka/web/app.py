@@ -217,10 +217,24 @@ def create_app(room: WarRoom, folders: Folders | None = None) -> FastAPI:
         for e in errs:
             if e.get("type") == "json_invalid":
                 return _error(400, f"malformed JSON: {e.get('ctx', {}).get('error', '')}")
+        # a value that fits none of a union's branches is one problem, not one per branch
+        # ("params.x.str: ... (and 3 more)"): locations without the branch names
+        branch = ("str", "int", "float", "bool", "none", "list", "dict")
+
+        def place(e: Any) -> str:
+            return ".".join(str(x) for x in e.get("loc", ())
+                            if not (isinstance(x, str) and (x in branch or x.startswith(
+                                ("function-", "lax-", "constrained-", "literal[")))))
+
         e = errs[0] if errs else {}
-        where = ".".join(str(x) for x in e.get("loc", ()))
-        return _error(422, f"{where}: {e.get('msg', 'invalid')}"
-                      + (f" (and {len(errs) - 1} more)" if len(errs) > 1 else ""))
+        where = place(e)
+        same = [x for x in errs if place(x) == where]
+        if len(same) > 1:  # every branch refused it
+            msg = "must be text, a number or true/false (got " + repr(e.get("input"))[:40] + ")"
+        else:
+            msg = e.get("msg", "invalid")
+        rest = len({place(x) for x in errs}) - 1
+        return _error(422, f"{where}: {msg}" + (f" (and {rest} more)" if rest > 0 else ""))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_r: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -774,3 +774,21 @@ checkpoints:
     text = "\n".join(str(q) for q in exc.value.problems)
     assert "checkpoints are for 't-other', not 't-history'" in text
     assert len(exc.value.problems) == 2, text  # and the empty list's own problem
+
+
+def test_a_value_of_no_accepted_kind_is_one_line(meta, tmp_path):
+    # history is a flag, a date or a number: a list fitted none and gave one line per kind
+    # and one more from the metric's own check
+    p, lines = _problems(meta, tmp_path, """scenario: t-history
+checkpoints:
+  - id: closest
+    description: Closest
+    metric: min_distance
+    args: {place: sbase, side: germany, from: 1941-10-01, to: 1941-10-20}
+    history: [11.1]
+    band: [11, 12]
+    source: s
+    confidence: A
+""")
+    assert lines == [f"{p}:7: checkpoints[0].history: must be a number for metric "
+                     "min_distance (got '[11.1]')"]

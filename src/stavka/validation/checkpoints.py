@@ -146,6 +146,7 @@ def load(path: str | Path, meta: Meta, scenario_id: str | None = None) -> Checkp
     if not isinstance(data, dict):
         probs.add((), "must be a mapping with 'scenario' and 'checkpoints'")
         raise CheckpointError(probs.items)
+    schema: dict[PathT, list[str]] = {}  # the schema's problems by place, said below
     try:
         spec = CheckpointFile.model_validate(data)
     except ValidationError as exc:
@@ -153,7 +154,7 @@ def load(path: str | Path, meta: Meta, scenario_id: str | None = None) -> Checkp
             msg = err["msg"]
             if err["type"] not in ("missing",) and not isinstance(err.get("input"), dict | list):
                 msg += f" (got {shown(err.get('input'))})"
-            probs.add(_clean(err["loc"]), msg[0].lower() + msg[1:])
+            schema.setdefault(_clean(err["loc"]), []).append(msg[0].lower() + msg[1:])
         # the checks below still run on what is readable: all problems at once
         spec = None
     raw_cps = data.get("checkpoints")
@@ -176,6 +177,19 @@ def load(path: str | Path, meta: Meta, scenario_id: str | None = None) -> Checkp
         a = _check_one(probs, ("checkpoints", i), cp, meta)
         if a is not None:
             args.append(a)
+    # one line per place: a value that fits none of a union's kinds (history: a flag, a
+    # date or a number) is one problem, and the metric's own check, where it made one
+    # there, says it better ("must be a number for metric min_distance")
+    said = {q.path for q in probs.items}
+    for where, msgs in schema.items():
+        if _fmt_path(where) in said:
+            continue
+        if len(msgs) == 1:
+            probs.add(where, msgs[0])
+        else:
+            kinds = [m.removeprefix("input should be ").split(" (got ")[0] for m in msgs]
+            got = msgs[0].split(" (got ", 1)[1] if " (got " in msgs[0] else ""
+            probs.add(where, "must be " + " or ".join(kinds) + (f" (got {got}" if got else ""))
     if probs.items:
         items = sorted(set(probs.items), key=lambda q: (q.line or 0, q.path, q.message))
         raise CheckpointError(items)

@@ -73,6 +73,13 @@ def test_edited_digest_names_the_first_divergent_day(recorded, tmp_path, capsys)
     assert "edited or damaged" in out
 
 
+def test_a_seed_out_of_range_is_named_as_the_file_names_it(recorded, tmp_path, capsys):
+    bad = _edit(recorded, tmp_path / "s.json", lambda d: d.__setitem__("seed", 2**70))
+    assert main(["replay", str(bad), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {bad}: seed must be <= 9,223,372,036,854,775,807"), err
+
+
 def test_edited_order_diverges_on_its_day(recorded, tmp_path, capsys):
     bad = _edit(recorded, tmp_path / "o.json",
                 lambda d: d["orders"].__setitem__(1, {"day": 4, "order": "sov_wf_22a_rd2 hold"}))

@@ -444,12 +444,17 @@ def prepare(path: str | Path, *, scenario: str | Path | None = None, any_version
     from stavka.api import Campaign
     from stavka.engine.legality import unknown_ids
     from stavka.engine.records import Order
+    from stavka.engine.rng import check_seed
 
     rf = read_replay(path)
     if rf.code != code_version() and not any_version:
         raise InputError(f"{path}: code: recorded with stavka {show(rf.code)}, this is "
                          f"{code_version()} (results may differ; --any-version replays anyway)")
     loaded = load_scenario_of(rf, path, scenario)
+    try:
+        check_seed(rf.seed, "seed")
+    except StavkaError as exc:  # named as the file names it, not as a parameter
+        raise InputError(f"{path}: {_one_line(str(exc))}") from None
     try:
         c = Campaign(loaded, seed=rf.seed, params=_params(rf), trace=rf.trace is not None)
     except StavkaError as exc:

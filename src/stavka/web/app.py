@@ -58,8 +58,9 @@ class NewGame(BaseModel):
 
     scenario: str = Field("two-fronts-1941", max_length=100, description="a shipped scenario id")
     seed: int = Field(0, ge=0, le=MAX_SEED, strict=True, description="master seed")
-    params: dict[str, str | int | float | bool] = Field(
-        default_factory=dict, max_length=50, description="scenario parameters (name: value)")
+    params: dict[str, str | int | float | bool | None] = Field(
+        default_factory=dict, max_length=50,
+        description="scenario parameters (name: value; null is none, as in a sweep)")
     seats: dict[str, Literal["human", "ai"]] = Field(
         default_factory=dict, max_length=20,
         description="side id: human or ai (sides not named are the AI)")
@@ -230,7 +231,8 @@ def create_app(room: WarRoom, folders: Folders | None = None) -> FastAPI:
         where = place(e)
         same = [x for x in errs if place(x) == where]
         if len(same) > 1:  # every branch refused it
-            msg = "must be text, a number or true/false (got " + repr(e.get("input"))[:40] + ")"
+            msg = ("must be text, a number, true/false or null (got "
+                   + repr(e.get("input"))[:40] + ")")
         else:
             msg = e.get("msg", "invalid")
         rest = len({place(x) for x in errs}) - 1

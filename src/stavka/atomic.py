@@ -138,6 +138,20 @@ def check_regular(path: str | os.PathLike[str], limit: int) -> None:
         raise OSError(errno.EFBIG, f"{st.st_size:,} bytes; the limit is {limit:,}")
 
 
+def _open_regular(path: str | os.PathLike[str]) -> tuple[Any, int]:
+    """(an open binary file, its size) if ``path`` is a regular file; OSError otherwise.
+    Opened without blocking and checked by its open descriptor, so a FIFO put in its
+    place between a check and the open is refused too."""
+    fd = os.open(Path(path), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    fh = open(fd, "rb")  # noqa: SIM115 - handed to the caller, who closes it
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        fh.close()
+        what = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+        raise OSError(errno.EINVAL, what)
+    return fh, st.st_size
+
+
 def read_regular(path: str | os.PathLike[str], limit: int) -> bytes:
     """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes.
 
@@ -146,18 +160,23 @@ def read_regular(path: str | os.PathLike[str], limit: int) -> bytes:
     blocking and checked by its open descriptor, so a FIFO put in its place between a
     check and the open is refused too.
     """
-    fd = os.open(Path(path), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with open(fd, "rb") as fh:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            what = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
-            raise OSError(errno.EINVAL, what)
-        if st.st_size > limit:
-            raise OSError(errno.EFBIG, f"{st.st_size:,} bytes; the limit is {limit:,}")
+    fh, size = _open_regular(path)
+    with fh:
+        if size > limit:
+            raise OSError(errno.EFBIG, f"{size:,} bytes; the limit is {limit:,}")
         data = fh.read(limit + 1)
     if len(data) > limit:
         raise OSError(errno.EFBIG, f"more than {limit:,} bytes; the limit is {limit:,}")
     return data
+
+
+def read_head(path: str | os.PathLike[str], n: int) -> bytes:
+    """The first ``n`` bytes (or fewer) of ``path`` if it is a regular file, whatever its
+    size: enough to recognise a file by its first lines without reading the rest.
+    Raises OSError as :func:`read_regular` does for what is not a regular file."""
+    fh, _ = _open_regular(path)
+    with fh:
+        return fh.read(n)
 
 
 def read_text_file(path: str | os.PathLike[str], limit: int, what: str) -> str:

@@ -335,13 +335,17 @@ def _is_summary(doc: Any) -> bool:
     return isinstance(doc, dict) and {"scenario", "seed", "digest"} <= doc.keys()
 
 
+#: Bytes read to recognise a report file stavka wrote by its first lines.
+_HEAD_BYTES = 64 * 1024
+
+
 def _is_chronicle(path: Path) -> bool:
     """Whether ``path`` begins as a chronicle.md stavka wrote: its title line ends in
     ': chronicle' and its third line names the scenario (stavka.chronicle.markdown)."""
-    from stavka.atomic import read_regular
+    from stavka.atomic import read_head
 
     try:
-        head = read_regular(path, 512 * 2**20)[:4096].decode("utf-8", "replace").split("\n")
+        head = read_head(path, _HEAD_BYTES).decode("utf-8", "replace").split("\n")
     except OSError:
         return False
     return (len(head) > 2 and head[0].startswith("# ") and head[0].endswith(": chronicle")
@@ -351,11 +355,10 @@ def _is_chronicle(path: Path) -> bool:
 def _is_events(path: Path) -> bool:
     """Whether ``path`` begins as an events.jsonl stavka wrote: a first line that is an
     event record (stavka.chronicle.jsonl)."""
-    from stavka.atomic import read_regular
+    from stavka.atomic import read_head
 
     try:
-        first = read_regular(path, 512 * 2**20).split(b"\n", 1)[0]
-        rec = json.loads(first)
+        rec = json.loads(read_head(path, _HEAD_BYTES).split(b"\n", 1)[0])
     except (OSError, ValueError, RecursionError):
         return False
     return isinstance(rec, dict) and {"kind", "day", "date", "replica"} <= rec.keys()

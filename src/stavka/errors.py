@@ -120,3 +120,18 @@ def check_count(what: str, value: object, lo: int = 0, hi: int | None = None) ->
     if hi is not None and n > hi:
         raise InputError(f"{what} must be <= {hi:,} (got {show(n)})")
     return n
+
+
+#: What pydantic puts into an error's location for a branch of a union (``x.str``,
+#: ``x.function-after[...]``): the type tried, not a place in the input.
+_BRANCH_NAMES = frozenset({"bool", "date", "float", "str", "int", "list", "list[str]",
+                           "dict", "none"})
+_BRANCH_PREFIXES = ("function-", "lax-", "constrained-", "tuple[", "literal[")
+
+
+def without_branches(loc: tuple[object, ...]) -> tuple[object, ...]:
+    """A pydantic error location without its union-branch names, so that every branch's
+    refusal of one value has the same place (``params.x.str`` and ``params.x.int`` are
+    both ``params.x``)."""
+    return tuple(q for q in loc if not (isinstance(q, str) and (
+        q in _BRANCH_NAMES or q.startswith(_BRANCH_PREFIXES))))

@@ -30,7 +30,7 @@ from typing import Any, Literal, TypeGuard, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from stavka.errors import Problem, ScenarioError, did_you_mean
+from stavka.errors import Problem, ScenarioError, did_you_mean, without_branches
 from stavka.scenario.loader import _Budget, _fmt_path, _parse, _read_text, shown
 from stavka.validation.history import Meta
 from stavka.validation.metrics import CATEGORIES, CAUSE_GROUPS, KNOWN_CAUSES, REGISTRY, Args
@@ -154,7 +154,7 @@ def load(path: str | Path, meta: Meta, scenario_id: str | None = None) -> Checkp
             msg = err["msg"]
             if err["type"] not in ("missing",) and not isinstance(err.get("input"), dict | list):
                 msg += f" (got {shown(err.get('input'))})"
-            schema.setdefault(_clean(err["loc"]), []).append(msg[0].lower() + msg[1:])
+            schema.setdefault(without_branches(err["loc"]), []).append(msg[0].lower() + msg[1:])
         # the checks below still run on what is readable: all problems at once
         spec = None
     raw_cps = data.get("checkpoints")
@@ -197,18 +197,6 @@ def load(path: str | Path, meta: Meta, scenario_id: str | None = None) -> Checkp
     return CheckpointSet(path=p, spec=spec, args=tuple(args))
 
 
-def _clean(loc: tuple[Any, ...]) -> PathT:
-    """A pydantic error location without union-branch names."""
-    out: list[Any] = []
-    for q in loc:
-        if isinstance(q, str) and (q in ("bool", "date", "float", "str", "int", "list[str]",
-                                         "none") or q.startswith(("function-", "lax-",
-                                                                 "constrained-", "tuple["))):
-            continue
-        out.append(q)
-    return tuple(out)
-
-
 def _check_one(probs: _Problems, at: PathT, cp: dict[str, Any], meta: Meta) -> Args | None:
     """The checkpoint's metric and arguments against the registry and the scenario."""
     name = cp.get("metric")
@@ -241,7 +229,7 @@ def _check_one(probs: _Problems, at: PathT, cp: dict[str, Any], meta: Meta) -> A
                 msg += f" (got {shown(err.get('input'))})"
             else:
                 msg = f"metric {name} needs this argument"
-            probs.add((*at, "args", *_clean(err["loc"])), msg[0].lower() + msg[1:])
+            probs.add((*at, "args", *without_branches(err["loc"])), msg[0].lower() + msg[1:])
         args, ok = None, False  # type: ignore[assignment]
         raw_items = raw.items()
     else:

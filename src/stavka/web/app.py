@@ -27,7 +27,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from stavka.engine.rng import MAX_SEED
-from stavka.errors import ScenarioError, StavkaError, UnknownIdError
+from stavka.errors import ScenarioError, StavkaError, UnknownIdError, without_branches
 from stavka.web import engine_view as ev
 from stavka.web.folders import Folders
 from stavka.web.service import Sweeps, WarRoom, WebError
@@ -220,12 +220,8 @@ def create_app(room: WarRoom, folders: Folders | None = None) -> FastAPI:
                 return _error(400, f"malformed JSON: {e.get('ctx', {}).get('error', '')}")
         # a value that fits none of a union's branches is one problem, not one per branch
         # ("params.x.str: ... (and 3 more)"): locations without the branch names
-        branch = ("str", "int", "float", "bool", "none", "list", "dict")
-
         def place(e: Any) -> str:
-            return ".".join(str(x) for x in e.get("loc", ())
-                            if not (isinstance(x, str) and (x in branch or x.startswith(
-                                ("function-", "lax-", "constrained-", "literal[")))))
+            return ".".join(str(x) for x in without_branches(tuple(e.get("loc", ()))))
 
         e = errs[0] if errs else {}
         where = place(e)

@@ -18,10 +18,10 @@ from typing import Any
 
 import numpy as np
 
+from stavka.engine import kernels
 from stavka.engine.records import Event, Order
 from stavka.engine.rng import Streams
 from stavka.enums import ACTIVE
-from stavka.world.counts import group_sum
 from stavka.world.state import State
 from stavka.world.static import Static
 from stavka.world.world import Derived, World
@@ -176,10 +176,8 @@ class Ctx:
         until :meth:`invalidate`; read-only)."""
         if "men" not in self._views:
             st, s = self.st, self.s
-            R, S, N = self.R, st.S, st.N
-            idx = self.node_base("side", st.fside, S) + s.loc
-            w = (s.status == ACTIVE) * s.strength[..., 0]  # (faster than np.where here)
-            men = group_sum(idx.ravel(), w.ravel(), R * S * N).reshape(R, S, N)
+            # summed in formation order, as np.bincount would (stavka.engine.kernels)
+            men = kernels.men_by_region(s.strength, s.status, ACTIVE, st.fside, s.loc, st.S, st.N)
             men.flags.writeable = False  # shared by every reader until invalidate
             self._views["men"] = men
         return self._views["men"]
@@ -188,16 +186,9 @@ class Ctx:
         """[R, S, N] float: men at each region at war with each side (kept until
         :meth:`invalidate`)."""
         if "enemy_men" not in self._views:
-            m = self.men_at()
-            # sum over enemy sides b in index order (a fixed reduction order: no einsum,
-            # whose SIMD accumulation order depends on the CPU); a pair of sides at war
-            # in no replica adds only zeros to non-negative sums, and is skipped
-            war = self.s.at_war
-            acc = np.zeros_like(m)
-            pairs = np.asarray(war.any(axis=0))  # [S, S]
-            for a in range(m.shape[1]):
-                for b in np.flatnonzero(pairs[a]):
-                    acc[:, a, :] += np.where(war[:, a, b, None], m[:, b, :], 0.0)
+            # summed over enemy sides b in index order (a fixed reduction order: no einsum,
+            # whose SIMD accumulation order depends on the CPU; stavka.engine.kernels)
+            acc = kernels.enemy_men(self.men_at(), self.s.at_war)
             acc.flags.writeable = False
             self._views["enemy_men"] = acc
         return self._views["enemy_men"]

@@ -55,7 +55,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from stavka.engine import interdiction
+from stavka.engine import interdiction, kernels
 from stavka.engine.context import Ctx
 from stavka.engine.phases import naval
 from stavka.enums import ACTIVE, E_RAIL
@@ -154,8 +154,12 @@ def levels(ctx: Ctx, held: np.ndarray, src_node: np.ndarray) -> tuple[np.ndarray
     served = rhead >= 0
     base = (np.arange(rows) * N)[:, None]
     # demand by (replica, alliance, region), and carried by rail to each railhead
-    key = ctx.node_base("alliance", st.alliance[st.fside], A) + s.loc
-    d = group_sum(key.ravel(), demand(ctx).ravel(), rows * N).reshape(rows, N)
+    # tons needed and trucks, by (replica, alliance, region): demand() and the trucks of
+    # _truck_ratio summed in one pass (stavka.engine.kernels.demand_and_trucks)
+    d, trucks_at = kernels.demand_and_trucks(
+        s.strength, s.status, ACTIVE, s.trucks, st.alliance[st.fside], s.loc, A, N,
+        ru.supply_kg_per_man / 1000.0, ru.supply_t_per_tank, ru.supply_t_per_gun)
+    d = d.reshape(rows, N)
     d_rail = group_sum((base + rhead)[served], d[served], rows * N)
     # 4. loads: every railhead's tons up the tree to its source (exact sums: on the grid)
     n_arc = rt.size
@@ -194,7 +198,7 @@ def levels(ctx: Ctx, held: np.ndarray, src_node: np.ndarray) -> tuple[np.ndarray
     gs = np.maximum(st.ground_speed[ctx.ground()], 1e-9)  # [N]
     fall = np.clip(1.0 - km / (ru.truck_range_km * gs)[None, :], 0.0, 1.0)
     haul = ru.truck_base_km + np.where(served, km, 0.0)  # [rows, N] road km by truck
-    truck = _truck_ratio(ctx, A, np.where(served, d * (haul / gs[None, :]), 0.0), key)
+    truck = _truck_ratio(ctx, A, np.where(served, d * (haul / gs[None, :]), 0.0), trucks_at)
     truck = np.where(haul > 0, truck, 1.0)  # no haul, no trucks needed
     lv = np.where(served, rail_frac[(base + np.maximum(rhead, 0)).ravel()].reshape(rows, N)
                   * fall * truck, 0.0)
@@ -217,17 +221,15 @@ def _arc_tons(ctx: Ctx, A: int) -> np.ndarray:
     return np.repeat(t, A, axis=0)
 
 
-def _truck_ratio(ctx: Ctx, A: int, need: np.ndarray, key: np.ndarray) -> np.ndarray:
+def _truck_ratio(ctx: Ctx, A: int, need: np.ndarray, by_node: np.ndarray) -> np.ndarray:
     """[R * A, N]: min(1, ton-km the alliance's trucks on a region's front deliver a day /
-    ton-km needed on that front (``need`` [R * A, N], summed by front)). ``key`` [R, F]:
-    each formation's flat (replica, alliance, region) index. Trucks are counts on the
-    fixed grid, so summing them by region and then by front is exact."""
+    ton-km needed on that front (``need`` [R * A, N], summed by front)). ``by_node`` [R * A
+    * N]: the trucks of the active formations by (replica, alliance, region). Trucks are
+    counts on the fixed grid, so summing them by region and then by front is exact."""
     st, s = ctx.st, ctx.s
-    R, N = ctx.R, st.N
+    R = ctx.R
     Fr = len(st.front_ids)
     nkey = (np.arange(R * A)[:, None] * Fr + st.front[None, :])  # [R * A, N] -> front slot
-    by_node = group_sum(key.ravel(), np.where(s.status == ACTIVE, s.trucks, 0.0).ravel(),
-                        R * A * N)
     have = group_sum(nkey.ravel(), by_node, R * A * Fr)
     pkey = (np.arange(R)[:, None] * A + st.alliance[None, :]) * Fr + \
         st.front[np.maximum(st.capital, 0)][None, :]

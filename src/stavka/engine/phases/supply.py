@@ -44,9 +44,9 @@ from __future__ import annotations
 import numpy as np
 
 from stavka import detmath
-from stavka.engine import interdiction, morale, tonnage
+from stavka.engine import interdiction, kernels, morale, tonnage
 from stavka.engine.context import Ctx
-from stavka.engine.effects import book_men_at, book_sanitary_at, surrender
+from stavka.engine.effects import book_men_at, surrender
 from stavka.engine.phases import naval
 from stavka.enums import ACTIVE, C_ATTRITION, C_SICK
 from stavka.world import graph
@@ -218,11 +218,9 @@ def _sickness(ctx: Ctx, act: np.ndarray) -> None:
     # the day's rate per (winter kit or not, region): row 0 without kit, row 1 with
     frac_of = ((rate[None, :] + np.where(np.array([[False], [True]]), 0.0, cold[None, :]))
                * ctx.dt).reshape(-1)
-    kit = ctx.derived.kit_base(ctx.R).reshape(s.loc.shape)
-    men = s.strength[..., 0]
-    lost = np.where(act, on_grid(men * frac_of[kit + s.loc]), 0.0)  # [R, F]
-    fs = np.flatnonzero(lost)  # only the formations that lose someone are booked (+0 is exact)
-    if not fs.size:
-        return
-    men -= lost
-    book_sanitary_at(ctx, fs, flat(lost)[fs], cause=C_SICK)
+    kit = np.where(st.winter_kit[st.fside], st.N, 0)  # [F] the row of frac_of
+    # one fused pass (stavka.engine.kernels.sickness): the men lost on the fixed grid, booked
+    # as book_sanitary_at books them, the returning share to the convalescents
+    kernels.sickness(s.strength, s.loc, act, kit, frac_of, st.fside, st.front,
+                     len(st.front_ids), ru.wounded_return_fraction, s.losses, C_SICK,
+                     s.convalescent)

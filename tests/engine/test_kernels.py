@@ -98,3 +98,129 @@ def test_men_by_region_and_enemy_men_are_the_numpy_chain(shape: tuple[int, ...])
         for b in range(S):
             acc[:, a, :] += np.where(war[:, a, b, None], men[:, b, :], 0.0)
     _same(kernels.enemy_men(men, war), acc)
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("burn", [1.0, 1.5])
+def test_consume_is_the_numpy_chain(shape: tuple[int, ...], burn: float) -> None:
+    R, F, N, S, Fr = shape
+    g, strength, status, loc, fside, _ = _state(7, R, F, N, S)
+    A = 2
+    group = (fside % A).astype(np.int64)
+    act = status == 1
+    level = g.choice([0.0, 0.25, 1.0, 1 / 3], size=(R, A, N))
+    connected = g.random((R, A, N)) < 0.8
+    supply = g.choice([0.0, 1e-10, 0.05, 0.5, 1.0], size=(R, F))
+    rate = 1.0 / g.choice([3.0, 7.0, 10.0], size=F) * 1.0
+    dust = g.random((R, F)) < 0.2  # ends the day with a speck of supply (made 0) if no refill
+    supply = np.where(dust, rate[None, :] + 5e-10, supply)
+    morale = g.choice([0.0, 0.1, 0.3, 0.9, 1.0], size=(R, F))
+    encircled = g.random((R, F)) < 0.3
+    front = g.integers(0, Fr, N).astype(np.int16)
+    losses = g.uniform(0, 1e5, (R, S, Fr, 4, 5))
+    k = dict(refill=2.0, starve=0.005, starve_m=0.02, enc_m=0.0625, rec_min=0.3, rec_m=0.05,
+             surr=0.2)
+    # the NumPy chain (supply.run before the kernel)
+    want = [a.copy() for a in (supply, strength, morale, encircled, losses)]
+    w_sup, w_str, w_mor, w_enc, w_los = want
+    key = ((np.arange(R)[:, None] * A + group[None, :]) * N + loc)
+    lv = level.reshape(-1)[key]
+    cut = ~connected.reshape(-1)[key] & act
+    c = rate[None, :]
+    new = w_sup - (c * np.where(cut, burn, 1.0) if burn != 1.0 else c)
+    new += k["refill"] * c * lv
+    np.clip(new, 0.0, 1.0, out=new)
+    new[new < 1e-9] = 0.0
+    np.copyto(w_sup, new, where=act)
+    fs = np.flatnonzero(act & (w_sup <= 0.0))
+    if fs.size:
+        men = w_str.reshape(-1)[fs * 4]
+        lost = on_grid(men * k["starve"])
+        w_str.reshape(-1)[fs * 4] = men - lost
+        if lost.any():
+            side_of = (np.arange(R)[:, None] * S + fside[None, :]).reshape(-1)
+            idx = side_of[fs] * Fr + front[loc.reshape(-1)[fs]]
+            w_los[..., 0, 2] += group_sum(idx, lost, R * S * Fr).reshape(R, S, Fr)
+        w_mor.reshape(-1)[fs] = np.maximum(w_mor.reshape(-1)[fs] - k["starve_m"], 0.0)
+    want_newly = cut & ~w_enc
+    np.copyto(w_enc, cut, where=act)
+    w_mor[cut] = np.maximum(w_mor[cut] - k["enc_m"], 0.0)
+    ok = act & ~cut & (w_sup > k["rec_min"])
+    np.copyto(w_mor, np.minimum(w_mor + k["rec_m"], 1.0), where=ok)
+    want_give_up = cut & (w_mor < k["surr"]) & (w_sup <= 0.0)
+    newly, give_up = kernels.consume(
+        level.reshape(-1), connected.reshape(-1), group, loc, act, supply, rate, burn,
+        k["refill"], strength, k["starve"], k["starve_m"], morale, encircled, k["enc_m"],
+        k["rec_min"], k["rec_m"], k["surr"], fside, front, Fr, losses, 2)
+    for got, exp in zip((supply, strength, morale, encircled, losses, newly, give_up),
+                        (*want, want_newly, want_give_up), strict=True):
+        _same(got, exp)
+
+
+def _rail_levels_numpy(d, rhead, parc, root, rt, arc_tons, tons, N):
+    """stavka.engine.tonnage.levels' steps 4 and 5 before the kernel."""
+    rows = d.size // N
+    d, rhead, parc, root = (x.reshape(rows, N) for x in (d, rhead, parc, root))
+    served = rhead >= 0
+    base = (np.arange(rows) * N)[:, None]
+    d_rail = group_sum((base + rhead)[served], d[served], rows * N)
+    n_arc = rt.size
+    cur = np.flatnonzero(d_rail > 0)
+    w = d_rail[cur]
+    keys, wts = [], []
+    while cur.size:
+        a = parc.ravel()[cur]
+        live = a >= 0
+        cur, w, a = cur[live], w[live], a[live]
+        row = cur // N
+        keys.append(row * n_arc + a)
+        wts.append(w)
+        cur = row * N + rt[a]
+    load = group_sum(np.concatenate(keys) if keys else np.zeros(0, dtype=np.intp),
+                     np.concatenate(wts) if wts else np.zeros(0), rows * n_arc)
+    ratio = np.where(load > 0, np.minimum(1.0, arc_tons / np.where(load > 0, load, 1.0)), 1.0)
+    at_src = group_sum((base + root)[root >= 0], d_rail.reshape(rows, N)[root >= 0], rows * N)
+    src_ratio = np.where(at_src > 0, np.minimum(1.0, tons / np.where(at_src > 0, at_src, 1.0)),
+                         1.0)
+    railed = np.flatnonzero(root.ravel() >= 0)
+    acc = src_ratio[(railed // N) * N + root.ravel()[railed]]
+    pos, cur = np.arange(railed.size), railed
+    while cur.size:
+        a = parc.ravel()[cur]
+        live = a >= 0
+        pos, cur, a = pos[live], cur[live], a[live]
+        row = cur // N
+        acc[pos] = np.minimum(acc[pos], ratio[row * n_arc + a])
+        cur = row * N + rt[a]
+    out = np.zeros(rows * N)
+    out[railed] = acc
+    return out
+
+
+@pytest.mark.parametrize("rows", [0, 1, 9, 60])
+def test_rail_levels_is_the_numpy_chain(rows: int) -> None:
+    g = np.random.default_rng(rows)
+    N = 12
+    # a random rail forest per row: region n's parent arc leads to a lower-numbered region
+    tails = np.array([g.integers(0, n) for n in range(1, N)], dtype=np.int64)
+    rt = np.concatenate([tails, tails])  # arcs 0..N-2 into regions 1..N-1 (+ spare arcs)
+    parc = np.full((rows, N), -1, dtype=np.int64)
+    root = np.full((rows, N), -1, dtype=np.int64)
+    for r in range(rows):
+        on = g.random(N) < 0.8
+        for n in range(N):
+            if not on[n]:
+                continue
+            if n and on[tails[n - 1]] and root[r, tails[n - 1]] >= 0 and g.random() < 0.8:
+                parc[r, n] = n - 1 + (N - 1) * int(g.random() < 0.5)
+                root[r, n] = root[r, tails[n - 1]]
+            else:
+                root[r, n] = n  # a source
+    rhead = np.where(g.random((rows, N)) < 0.7, g.integers(0, N, (rows, N)), -1)
+    rhead = np.where((rhead >= 0) & (root[np.arange(rows)[:, None], np.maximum(rhead, 0)] >= 0),
+                     rhead, -1)
+    d = on_grid(g.uniform(0, 900, (rows, N)) * (g.random((rows, N)) < 0.8))
+    arc_tons = g.choice([0.0, 300.0, 1200.0, np.inf], size=rows * rt.size)
+    tons = g.choice([0.0, 500.0, 5000.0, np.inf], size=rows * N)
+    args = (d.ravel(), rhead.ravel(), parc.ravel(), root.ravel(), rt, arc_tons, tons, N)
+    _same(kernels.rail_levels(*args), _rail_levels_numpy(*args))

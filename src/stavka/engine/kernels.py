@@ -131,3 +131,129 @@ def enemy_men(men: np.ndarray, at_war: np.ndarray) -> np.ndarray:
                     for n in range(N):
                         out[r, a, n] += men[r, b, n]
     return out
+
+
+@_jit
+def consume(level: np.ndarray, connected: np.ndarray, group: np.ndarray, loc: np.ndarray,
+            act: np.ndarray, supply: np.ndarray, rate: np.ndarray, burn: float, refill: float,
+            strength: np.ndarray, starve_frac: float, starve_morale: float,
+            morale: np.ndarray, encircled: np.ndarray, encircled_morale: float,
+            recover_min: float, recover_morale: float, surrender_morale: float,
+            fside: np.ndarray, front: np.ndarray, n_fronts: int, losses: np.ndarray,
+            cause: int) -> tuple[np.ndarray, np.ndarray]:
+    """A day's supply for each formation (:func:`stavka.engine.phases.supply.run`), in place.
+
+    ``level``, ``connected`` [R * A * N] (float, bool): today's supply level and whether a
+    region is joined to a source, by (replica, alliance ``group[f]``, region ``loc``). For
+    each active formation (``act`` [R, F]), with ``rate`` [F] = 1 / supply days x the step's
+    days and cut = not connected: ``supply`` [R, F] -= rate x (``burn`` if cut else 1), +=
+    ``refill`` x rate x level, clipped to [0, 1], below 1e-9 made 0. Starving (supply 0):
+    ``on_grid(men x starve_frac)`` men lost (``strength`` [R, F, 4]; summed by (replica,
+    side, front) into ``losses`` [R, S, Fr, 4, C] under ``cause``, as
+    :func:`stavka.engine.effects.book_men_at`), ``morale`` [R, F] -= ``starve_morale``
+    (not below 0). Cut: ``encircled`` [R, F] set, morale -= ``encircled_morale``; else
+    cleared and, with supply above ``recover_min``, morale += ``recover_morale`` (not above
+    1). Returns (newly encircled [R, F] bool, giving up [R, F] bool: cut, morale below
+    ``surrender_morale`` and supply 0).
+    """
+    R, F = loc.shape
+    S = losses.shape[1]
+    A_N = level.size // max(R, 1)
+    N = front.size
+    tot = np.zeros(R * S * n_fronts)
+    newly = np.zeros((R, F), dtype=np.bool_)
+    give_up = np.zeros((R, F), dtype=np.bool_)
+    hit = False
+    for r in range(R):
+        for f in range(F):
+            if not act[r, f]:
+                continue
+            k = r * A_N + group[f] * N + loc[r, f]
+            cut = not connected[k]
+            c = rate[f]
+            new = supply[r, f] - (c * burn if cut else c)
+            new += refill * c * level[k]
+            new = min(max(new, 0.0), 1.0)
+            if new < 1e-9:
+                new = 0.0
+            supply[r, f] = new
+            mor = morale[r, f]
+            if new <= 0.0:  # starving
+                m = strength[r, f, 0]
+                lost = np.rint(m * starve_frac * QUANTUM) / QUANTUM
+                strength[r, f, 0] = m - lost
+                if lost != 0.0:
+                    hit = True
+                tot[(r * S + fside[f]) * n_fronts + front[loc[r, f]]] += lost
+                mor = max(mor - starve_morale, 0.0)
+            if cut:
+                newly[r, f] = not encircled[r, f]
+                encircled[r, f] = True
+                mor = max(mor - encircled_morale, 0.0)
+                give_up[r, f] = mor < surrender_morale and new <= 0.0
+            else:
+                encircled[r, f] = False
+                if new > recover_min:
+                    mor = min(mor + recover_morale, 1.0)
+            morale[r, f] = mor
+    if hit:
+        for r in range(R):
+            for s in range(S):
+                for j in range(n_fronts):
+                    losses[r, s, j, 0, cause] += tot[(r * S + s) * n_fronts + j]
+    return newly, give_up
+
+
+@_jit
+def rail_levels(d: np.ndarray, rhead: np.ndarray, parc: np.ndarray, root: np.ndarray,
+                rt: np.ndarray, arc_tons: np.ndarray, tons: np.ndarray, N: int) -> np.ndarray:
+    """The rail part of each region's supply level (:func:`stavka.engine.tonnage.levels`).
+
+    Per row (replica x alliance) and region, flat ``row * N + n``: ``d`` tons needed a day
+    (on the fixed grid), ``rhead`` the railhead serving it (-1: none), ``parc`` the rail
+    tree's parent arc (-1 at a root and where unreached), ``root`` the source it hangs from
+    (-1: none); ``rt`` [arcs] each arc's tail region, ``arc_tons`` [rows * arcs] what each
+    arc carries a day, ``tons`` what each region ships. Every served region's demand goes
+    up the tree from its railhead to the root: an arc's ratio is min(1, tons it carries /
+    its load), a source's min(1, its tons / the load at it). Returns [rows * N] float: at
+    each railed region, min(source ratio, every arc ratio on its way); 0 elsewhere. The
+    sums are of counts on the fixed grid, so exact in any order.
+    """
+    n_arc = rt.size
+    size = d.size
+    at_head = np.zeros(size)
+    for i in range(size):
+        if rhead[i] >= 0:
+            at_head[(i // N) * N + rhead[i]] += d[i]
+    rows = size // N if N else 0
+    load = np.zeros(rows * n_arc)
+    at_src = np.zeros(size)
+    for i in range(size):
+        w = at_head[i]
+        if w > 0:
+            row = i // N
+            cur = i
+            while parc[cur] >= 0:
+                a = parc[cur]
+                load[row * n_arc + a] += w
+                cur = row * N + rt[a]
+        if root[i] >= 0:
+            at_src[(i // N) * N + root[i]] += w
+    ratio = np.ones(rows * n_arc)
+    for j in range(rows * n_arc):
+        if load[j] > 0:
+            ratio[j] = min(1.0, arc_tons[j] / load[j])
+    out = np.zeros(size)
+    for i in range(size):
+        if root[i] < 0:
+            continue
+        row = i // N
+        s = row * N + root[i]
+        acc = min(1.0, tons[s] / at_src[s]) if at_src[s] > 0 else 1.0
+        cur = i
+        while parc[cur] >= 0:
+            a = parc[cur]
+            acc = min(acc, ratio[row * n_arc + a])
+            cur = row * N + rt[a]
+        out[i] = acc
+    return out

@@ -160,40 +160,12 @@ def levels(ctx: Ctx, held: np.ndarray, src_node: np.ndarray) -> tuple[np.ndarray
         s.strength, s.status, ACTIVE, s.trucks, st.alliance[st.fside], s.loc, A, N,
         ru.supply_kg_per_man / 1000.0, ru.supply_t_per_tank, ru.supply_t_per_gun)
     d = d.reshape(rows, N)
-    d_rail = group_sum((base + rhead)[served], d[served], rows * N)
-    # 4. loads: every railhead's tons up the tree to its source (exact sums: on the grid)
-    n_arc = rt.size
-    cur = np.flatnonzero(d_rail > 0)
-    w = d_rail[cur]
-    keys, wts = [], []
-    while cur.size:
-        a = parc.ravel()[cur]
-        live = a >= 0
-        cur, w, a = cur[live], w[live], a[live]
-        row = cur // N
-        keys.append(row * n_arc + a)
-        wts.append(w)
-        cur = row * N + rt[a]
-    load = group_sum(np.concatenate(keys) if keys else np.zeros(0, dtype=np.intp),
-                     np.concatenate(wts) if wts else np.zeros(0), rows * n_arc)
-    ratio = np.minimum(1.0, _arc_tons(ctx, A).ravel() / np.where(load > 0, load, 1.0))
-    ratio = np.where(load > 0, ratio, 1.0)
-    at_src = group_sum((base + root)[root >= 0], d_rail.reshape(rows, N)[root >= 0], rows * N)
-    src_ratio = np.where(at_src > 0, np.minimum(1.0, tons.ravel() / np.where(at_src > 0, at_src, 1.0)),
-                         1.0)
-    # 5. each railed region: the least ratio on its way up, the source's included
-    railed = np.flatnonzero(root.ravel() >= 0)
-    acc = src_ratio[(railed // N) * N + root.ravel()[railed]]
-    pos, cur = np.arange(railed.size), railed
-    while cur.size:
-        a = parc.ravel()[cur]
-        live = a >= 0
-        pos, cur, a = pos[live], cur[live], a[live]
-        row = cur // N
-        acc[pos] = np.minimum(acc[pos], ratio[row * n_arc + a])
-        cur = row * N + rt[a]
-    rail_frac = np.zeros(rows * N)
-    rail_frac[railed] = acc
+    # 4. loads: every railhead's tons up the tree to its source; 5. each railed region: the
+    # least ratio on its way up, the source's included (stavka.engine.kernels.rail_levels;
+    # exact sums: on the grid)
+    rail_frac = kernels.rail_levels(d.reshape(-1), rhead.reshape(-1), parc.reshape(-1),
+                                    root.reshape(-1), rt, _arc_tons(ctx, A).reshape(-1),
+                                    tons.reshape(-1), N)
     # the truck leg: falloff with road km, and the front's ton-km against its trucks
     gs = np.maximum(st.ground_speed[ctx.ground()], 1e-9)  # [N]
     fall = np.clip(1.0 - km / (ru.truck_range_km * gs)[None, :], 0.0, 1.0)

@@ -46,12 +46,12 @@ import numpy as np
 from stavka import detmath
 from stavka.engine import interdiction, kernels, morale, tonnage
 from stavka.engine.context import Ctx
-from stavka.engine.effects import book_men_at, surrender
+from stavka.engine.effects import surrender
 from stavka.engine.phases import naval
 from stavka.enums import ACTIVE, C_ATTRITION, C_SICK
 from stavka.world import graph
-from stavka.world.counts import group_sum, on_grid
-from stavka.world.flat import distinct_rows, flat
+from stavka.world.counts import group_sum
+from stavka.world.flat import distinct_rows
 from stavka.world.graph import LAND_AND_SEA, RAIL_AND_SEA
 
 
@@ -158,44 +158,25 @@ def run(ctx: Ctx) -> None:
     if st.rules.on("supply_tons") and ctx.day_start:  # a day's regauging, once a day
         tonnage.regauge(ctx)  # for tomorrow's trace
     act = s.status == ACTIVE
-    A = level.shape[1]
-    # one flat gather per table: (replica, alliance, region) of every formation
-    key = ctx.node_base("alliance", st.alliance[st.fside], A) + s.loc
-    lv = flat(level)[key]
-    cut = ~flat(connected)[key] & act
     dt = ctx.dt  # every rate below is per day; a step lasts dt days (1.0: exact, a no-op)
-    c = 1.0 / st.supply_days[None, :] * dt
-    # an encircled formation burns its load faster (break-out attacks, dumps lost)
-    new = s.supply - (c * np.where(cut, st.rules.encircled_burn, 1.0)
-                      if st.rules.encircled_burn != 1.0 else c)
-    new += st.rules.refill_rate * c * lv
-    np.clip(new, 0.0, 1.0, out=new)
-    new[new < 1e-9] = 0.0  # no float dust: empty is empty
-    np.copyto(s.supply, new, where=act)
-    fs = np.flatnonzero(act & (s.supply <= 0.0))  # starving
-    if fs.size:
-        men = flat(s.strength)[fs * 4]
-        lost = on_grid(men * (st.rules.starve_men_per_day * dt))
-        flat(s.strength)[fs * 4] = men - lost
-        book_men_at(ctx, fs, lost, cause=C_ATTRITION)
-        mor = flat(s.morale)
-        mor[fs] = np.maximum(mor[fs] - st.rules.starve_morale_per_day * dt, 0.0)
+    ru = st.rules
+    # one fused pass over the formations (stavka.engine.kernels.consume): refill and burn
+    # (an encircled formation burns its load faster: break-out attacks, dumps lost), starve
+    # (the men booked as attrition), encircle, and morale down or back
+    newly, give_up = kernels.consume(
+        level.reshape(-1), connected.reshape(-1), st.alliance[st.fside], s.loc, act, s.supply,
+        1.0 / st.supply_days * dt, ru.encircled_burn, ru.refill_rate, s.strength,
+        ru.starve_men_per_day * dt, ru.starve_morale_per_day * dt, s.morale, s.encircled,
+        ru.encircled_morale_per_day * dt, ru.recover_min_supply, ru.recover_morale_per_day * dt,
+        ru.surrender_morale, st.fside, st.front, len(st.front_ids), s.losses, C_ATTRITION)
     _sickness(ctx, act)
-    newly = cut & ~s.encircled
-    np.copyto(s.encircled, cut, where=act)
-    if newly.any() and ctx.record:
+    if ctx.record and newly.any():
         for r in np.unique(np.nonzero(newly)[0]):
             for n in np.unique(s.loc[r, newly[r]]):
                 m = newly[r] & (s.loc[r] == n)
                 ids = tuple(st.form_ids[f] for f in np.nonzero(m)[0])
                 ctx.emit("encircled", r, place=int(n), side=int(st.fside[np.nonzero(m)[0][0]]),
                          subjects=ids, men=float(s.strength[r, m, 0].sum()), formations=len(ids))
-    s.morale[cut] = np.maximum(s.morale[cut] - st.rules.encircled_morale_per_day * dt, 0.0)
-    ok = act & ~cut & (s.supply > st.rules.recover_min_supply)
-    up = s.morale + st.rules.recover_morale_per_day * dt
-    np.minimum(up, 1.0, out=up)
-    np.copyto(s.morale, up, where=ok)
-    give_up = cut & (s.morale < st.rules.surrender_morale) & (s.supply <= 0.0)
     if give_up.any():
         r, f = np.nonzero(give_up)
         surrender(ctx, r, f, reason="encircled, out of supply")

@@ -224,3 +224,52 @@ def test_rail_levels_is_the_numpy_chain(rows: int) -> None:
     tons = g.choice([0.0, 500.0, 5000.0, np.inf], size=rows * N)
     args = (d.ravel(), rhead.ravel(), parc.ravel(), root.ravel(), rt, arc_tons, tons, N)
     _same(kernels.rail_levels(*args), _rail_levels_numpy(*args))
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("wounded", [0.0, 0.7])
+def test_battle_losses_is_the_numpy_chain(shape: tuple[int, ...], wounded: float) -> None:
+    R, F, N, S, Fr = shape
+    g, strength, _, loc, fside, trucks = _state(11, R, F, N, S)
+    fk = np.flatnonzero(g.random(R * F) < 0.3)
+    frac = g.choice([0.0, 0.01, 0.25, 1 / 3, 1.0], size=(fk.size, 4))
+    front = g.integers(0, Fr, N).astype(np.int16)
+    losses = g.uniform(0, 1e5, (R, S, Fr, 4, 5))
+    conval = g.uniform(0, 1e4, (R, S))
+    want_s, want_t, want_l, want_c = strength.copy(), trucks.copy(), losses.copy(), conval.copy()
+    # the NumPy chain (combat.run and effects.book_battle_losses before the kernel)
+    have = want_s.reshape(-1, 4)[fk]
+    lost = on_grid(have * frac)
+    want_s.reshape(-1, 4)[fk] = have - lost
+    t = want_t.reshape(-1)
+    t[fk] = t[fk] - on_grid(t[fk] * frac[:, 3])
+    side_of = (np.arange(R)[:, None] * S + fside[None, :]).reshape(-1)
+    idx = side_of[fk] * Fr + front[loc.reshape(-1)[fk]]
+    slots = R * S * Fr
+    w = on_grid(lost[:, 0] * wounded)
+    killed = lost.copy()
+    killed[:, 0] -= w
+    if fk.size:
+        tot = group_sum((idx[:, None] * 4 + np.arange(4)).ravel(), killed.ravel(), slots * 4)
+        want_l[..., 0] += tot.reshape(R, S, Fr, 4)
+    if wounded and w.any():
+        want_l[..., 0, 3] += group_sum(idx, w, slots).reshape(R, S, Fr)
+        want_c += group_sum(side_of[fk], on_grid(w * 0.7), R * S).reshape(R, S)
+    got = kernels.battle_losses(fk, frac, strength, trucks, loc, fside, front, Fr, wounded, 0.7,
+                                losses, 0, 3, conval)
+    for a, b in zip((got, strength, trucks, losses, conval),
+                    (lost, want_s, want_t, want_l, want_c), strict=True):
+        _same(a, b)
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_men_on_front_is_the_sum_of_men_by_region(shape: tuple[int, ...]) -> None:
+    R, F, N, S, Fr = shape
+    g, strength, status, loc, fside, _ = _state(13, R, F, N, S)
+    front = g.integers(0, Fr, N)
+    men = kernels.men_by_region(strength, status, 1, fside, loc, S, N)
+    for side in range(S):
+        for fr in range(Fr):
+            got = kernels.men_on_front(strength, status, 1, np.flatnonzero(fside == side), loc,
+                                       front == fr)
+            _same(got, men[:, side, front == fr].sum(axis=1))

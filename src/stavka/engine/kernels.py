@@ -257,3 +257,74 @@ def rail_levels(d: np.ndarray, rhead: np.ndarray, parc: np.ndarray, root: np.nda
             cur = row * N + rt[a]
         out[i] = acc
     return out
+
+
+@_jit
+def men_on_front(strength: np.ndarray, status: np.ndarray, active: int, forms: np.ndarray,
+                 loc: np.ndarray, on_front: np.ndarray) -> np.ndarray:
+    """[R] float: men of the active formations ``forms`` [k] (indices into F) standing in
+    the regions of ``on_front`` [N] bool (``strength`` [R, F, 4], ``status``, ``loc`` [R,
+    F]). Counts on the fixed grid: the sum is exact in any order."""
+    R = loc.shape[0]
+    out = np.zeros(R)
+    for r in range(R):
+        acc = 0.0
+        for f in forms:
+            if status[r, f] == active and on_front[loc[r, f]]:
+                acc += strength[r, f, 0]
+        out[r] = acc
+    return out
+
+
+@_jit
+def battle_losses(fk: np.ndarray, frac: np.ndarray, strength: np.ndarray, trucks: np.ndarray,
+                  loc: np.ndarray, fside: np.ndarray, front: np.ndarray, n_fronts: int,
+                  wounded: float, back_frac: float, losses: np.ndarray, c_battle: int,
+                  c_wounded: int, convalescent: np.ndarray) -> np.ndarray:
+    """A day's battle losses back to the formations, booked (combat phase), in place.
+
+    ``fk`` [k] ascending flat indices ``r * F + f`` of the formations in battle, ``frac``
+    [k, 4] the fraction each loses of its men, tanks, guns and aircraft (its trucks go
+    with the last). Each loses ``on_grid(have x frac)`` (``strength`` [R, F, 4], ``trucks``
+    [R, F]); as :func:`stavka.engine.effects.book_battle_losses`, ``on_grid(men lost x
+    wounded)`` are booked as wounded (cause ``c_wounded``, and ``on_grid(that x
+    back_frac)`` join ``convalescent`` [R, S]) and the rest under ``c_battle``, summed by
+    (replica, side, front of the region) in formation order into ``losses`` [R, S, Fr, 4,
+    C]. Returns the losses [k, 4].
+    """
+    R, F = loc.shape
+    S = convalescent.shape[1]
+    k_n = fk.size
+    lost = np.zeros((k_n, 4))
+    tot = np.zeros(R * S * n_fronts * 4)
+    tot_w = np.zeros(R * S * n_fronts)
+    back = np.zeros(R * S)
+    for k in range(k_n):
+        r = fk[k] // F
+        f = fk[k] - r * F
+        for c in range(4):
+            have = strength[r, f, c]
+            x = np.rint(have * frac[k, c] * QUANTUM) / QUANTUM
+            strength[r, f, c] = have - x
+            lost[k, c] = x
+        t = trucks[r, f]
+        trucks[r, f] = t - np.rint(t * frac[k, 3] * QUANTUM) / QUANTUM
+        rs = r * S + fside[f]
+        slot = rs * n_fronts + front[loc[r, f]]
+        w = np.rint(lost[k, 0] * wounded * QUANTUM) / QUANTUM
+        tot[slot * 4] += lost[k, 0] - w
+        for c in range(1, 4):
+            tot[slot * 4 + c] += lost[k, c]
+        tot_w[slot] += w
+        back[rs] += np.rint(w * back_frac * QUANTUM) / QUANTUM
+    if k_n:
+        for r in range(R):
+            for s in range(S):
+                rs = r * S + s
+                for j in range(n_fronts):
+                    slot = rs * n_fronts + j
+                    for c in range(4):
+                        losses[r, s, j, c, c_battle] += tot[slot * 4 + c]
+                    losses[r, s, j, 0, c_wounded] += tot_w[slot]
+                convalescent[r, s] += back[rs]
+    return lost

@@ -26,7 +26,7 @@ import numpy as np
 from stavka import combat as cm
 from stavka import detmath
 from stavka.ai import attack as ai_attack
-from stavka.engine import commanders, interdiction
+from stavka.engine import commanders, interdiction, kernels
 from stavka.engine.context import Ctx
 from stavka.engine.effects import (
     book_battle_losses,
@@ -38,7 +38,17 @@ from stavka.engine.effects import (
     take_regions,
 )
 from stavka.engine.phases import naval
-from stavka.enums import A_ATTACK, A_HOLD, A_NONE, ACTIVE, C_CAPTURED, KINDS, TERRAINS
+from stavka.enums import (
+    A_ATTACK,
+    A_HOLD,
+    A_NONE,
+    ACTIVE,
+    C_BATTLE,
+    C_CAPTURED,
+    C_WOUNDED,
+    KINDS,
+    TERRAINS,
+)
 from stavka.world.counts import group_sum, on_grid
 from stavka.world.flat import distinct, first_of, flat, put_rows, take_rows
 
@@ -269,12 +279,12 @@ def run(ctx: Ctx) -> None:
         inv, np.concatenate([(res.att_equip_loss * ea * agl)[a_idx],
                              (res.def_equip_loss * ed * dgl)[d_idx]]), fk.size), 1.0)
     frac = np.stack([frac_m, frac_t, frac_g, frac_e], axis=-1)
-    have = take_rows(s.strength, fk)
-    lost = on_grid(have * frac)  # counts stay fixed-point (stavka.world.counts)
-    put_rows(s.strength, fk, have - lost)
-    trucks = flat(s.trucks)  # trucks go with the equipment
-    trucks[fk] = trucks[fk] - on_grid(trucks[fk] * frac_e)
-    book_battle_losses(ctx, fr_, ff_, lost)
+    # counts stay fixed-point (stavka.world.counts); trucks go with the equipment; booked
+    # as effects.book_battle_losses books them (one pass: stavka.engine.kernels)
+    kernels.battle_losses(fk, frac, s.strength, s.trucks, s.loc, st.fside, st.front,
+                          len(st.front_ids), st.rules.wounded_fraction,
+                          st.rules.wounded_return_fraction, s.losses, C_BATTLE, C_WOUNDED,
+                          s.convalescent)
     if air_keys is not None and st.rules.air_loss_ratio > 0.0:
         _air_losses(ctx, res, air_keys)
     if s.cmd_state.shape[1]:  # a commander in the fighting may fall

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from stavka.engine import commanders, interdiction
+from stavka.engine import commanders, interdiction, kernels
 from stavka.engine.context import Ctx
 from stavka.engine.effects import give_order
 from stavka.engine.legality import legal
@@ -65,10 +65,13 @@ def select(ctx: Ctx, sel: Selector) -> np.ndarray:
 
 
 def _men_on_front(ctx: Ctx, side: int, front: int) -> np.ndarray:
-    """[R] men of ``side``'s active formations in the regions of ``front``. From the
-    day's :meth:`Ctx.men_at`: sums of counts are exact (fixed-point), so summing by
-    region first gives the same bits as summing the formations."""
-    return ctx.men_at()[:, side, ctx.st.front == front].sum(axis=1)  # type: ignore[no-any-return]
+    """[R] men of ``side``'s active formations in the regions of ``front``. Sums of counts
+    are exact (fixed-point), so any order gives the same bits
+    (:func:`stavka.engine.kernels.men_on_front`: the side's formations only, without
+    rebuilding :meth:`Ctx.men_at` after an event changed the state)."""
+    st, s = ctx.st, ctx.s
+    return kernels.men_on_front(s.strength, s.status, ACTIVE, np.flatnonzero(st.fside == side),  # type: ignore[no-any-return]
+                                s.loc, st.front == front)
 
 
 def trigger_mask(ctx: Ctx, trig: Trigger, key: int = 0) -> np.ndarray:
@@ -175,14 +178,16 @@ def run(ctx: Ctx) -> None:
     pending = s.pending_fire.copy()
     s.pending_fire[:] = False
     for ei, ev in enumerate(st.spec.events):
+        k0 = deliver_k
+        deliver_k += sum(1 for e in ev.effects if e.deliver is not None)
+        if not ev.repeat and (s.fired[:, ei] | s.over).all():
+            continue  # fired everywhere it still can: its trigger (a pure function) is moot
         cond = pending[:, ei].copy()
         if not ev.manual:
             cond |= trigger_mask(ctx, ev.trigger, ei + 1)
         if not ev.repeat:
             cond &= ~s.fired[:, ei]
         cond &= ~s.over
-        k0 = deliver_k
-        deliver_k += sum(1 for e in ev.effects if e.deliver is not None)
         if not cond.any():
             continue
         s.fired[cond, ei] = True

@@ -273,3 +273,21 @@ def test_men_on_front_is_the_sum_of_men_by_region(shape: tuple[int, ...]) -> Non
             got = kernels.men_on_front(strength, status, 1, np.flatnonzero(fside == side), loc,
                                        front == fr)
             _same(got, men[:, side, front == fr].sum(axis=1))
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_force_sums_are_the_numpy_chain(shape: tuple[int, ...]) -> None:
+    R, F, N, S, _ = shape
+    g, strength, _, _, _, _ = _state(17, R, F, N, S)
+    fl = np.flatnonzero(g.random(R * F) < 0.4)
+    n = max(1, fl.size // 3)
+    idx = g.integers(0, n, fl.size)
+    cev = g.choice([0.7, 1.0, 1 / 3, 1.3], size=fl.size)
+    morale, supply = g.random(R * F), g.random(R * F)
+    sr = strength.reshape(-1, 4)[fl]
+    m0 = sr[:, 0]
+    want = [group_sum(idx, v, n) for v in (m0, sr[:, 1], sr[:, 2], sr[:, 3], cev * m0,
+                                           morale[fl] * m0, supply[fl] * m0)]
+    got = kernels.force_sums(fl, idx, n, strength.reshape(-1, 4), cev, morale, supply)
+    for i in range(7):
+        _same(np.ascontiguousarray(got[i]), want[i])

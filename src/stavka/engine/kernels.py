@@ -328,3 +328,26 @@ def battle_losses(fk: np.ndarray, frac: np.ndarray, strength: np.ndarray, trucks
                     losses[r, s, j, 0, c_wounded] += tot_w[slot]
                 convalescent[r, s] += back[rs]
     return lost
+
+
+@_jit
+def force_sums(fl: np.ndarray, idx: np.ndarray, n: int, strength: np.ndarray,
+               cev: np.ndarray, morale: np.ndarray, supply: np.ndarray) -> np.ndarray:
+    """[7, n] float: per battle side ``idx`` [k] (< ``n``) of the formations at flat
+    indices ``fl`` [k] (``strength`` [R * F, 4], ``morale``, ``supply`` [R * F]; ``cev``
+    [k]): men, tanks, guns, aircraft, and the sums of cev, morale and supply weighted by
+    men; added in the order of ``fl``, as ``np.bincount`` adds (combat phase's
+    ``force_of``)."""
+    out = np.zeros((7, n))
+    for j in range(fl.size):
+        i = fl[j]
+        g = idx[j]
+        m0 = strength[i, 0]
+        out[0, g] += m0
+        out[1, g] += strength[i, 1]
+        out[2, g] += strength[i, 2]
+        out[3, g] += strength[i, 3]
+        out[4, g] += cev[j] * m0
+        out[5, g] += morale[i] * m0
+        out[6, g] += supply[i] * m0
+    return out

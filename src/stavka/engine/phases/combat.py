@@ -160,20 +160,18 @@ def run(ctx: Ctx) -> None:
 
     def force_of(fl: np.ndarray, f: np.ndarray, idx: np.ndarray, cum: np.ndarray
                  ) -> tuple[cm.Force, np.ndarray, np.ndarray]:
-        sr = take_rows(s.strength, fl)
-        m0 = sr[:, 0]
-        men = agg(idx, m0)
-        w = np.maximum(men, 1.0)
         cev = st.fcev[f] if cmd_cev is None else st.fcev[f] * np.take(flat(cmd_cev), fl)
         if st.naval is not None:  # troops on their first days ashore (naval phase)
             cev = cev * naval.landing_factor(ctx, fl)
+        # the seven sums by battle in one pass, in formation order (stavka.engine.kernels)
+        tot = kernels.force_sums(fl, idx, n, s.strength.reshape(-1, 4), cev,
+                                 morale.reshape(-1), s.supply.reshape(-1))
+        men = tot[0]
+        w = np.maximum(men, 1.0)
         return cm.Force(
-            men=men, tanks=agg(idx, sr[:, 1]), guns=agg(idx, sr[:, 2]), aircraft=agg(idx, sr[:, 3]),
-            cev=agg(idx, cev * m0) / w,
-            morale=agg(idx, np.take(flat(morale), fl) * m0) / w,
-            supply=agg(idx, np.take(flat(s.supply), fl) * m0) / w,
-            cum_loss=cum,
-        ), men, m0
+            men=men, tanks=tot[1], guns=tot[2], aircraft=tot[3], cev=tot[4] / w,
+            morale=tot[5] / w, supply=tot[6] / w, cum_loss=cum,
+        ), men, np.take(s.strength.reshape(-1, 4)[:, 0], fl)
 
     if s.eng_day0.shape[-1] == 0:
         cum_a, cum_d = s.eng_att[er, en], s.eng_def[er, en]

@@ -142,9 +142,19 @@ class State:
 
     def take(self, replicas: np.ndarray | slice) -> State:
         """The given replicas as a new state (arrays copied)."""
+        # an index array's gather is already a fresh C-ordered array: copy only a slice's view
+        if isinstance(replicas, slice):
+            def pick(a: np.ndarray) -> np.ndarray:
+                return a[replicas].copy()
+        else:
+            idx = np.asarray(replicas)
+            idx = np.flatnonzero(idx) if idx.dtype == bool else idx
+
+            def pick(a: np.ndarray) -> np.ndarray:
+                return np.take(a, idx, axis=0)
         kw: dict[str, Any] = {
-            f.name: (np.array(v[replicas]) if isinstance(v := getattr(self, f.name), np.ndarray)
-                     else v) for f in fields(self)}
+            f.name: (pick(v) if isinstance(v := getattr(self, f.name), np.ndarray) else v)
+            for f in fields(self)}
         return State(**kw)
 
     def digest(self, replica: int = 0) -> str:

@@ -291,3 +291,60 @@ def test_force_sums_are_the_numpy_chain(shape: tuple[int, ...]) -> None:
     got = kernels.force_sums(fl, idx, n, strength.reshape(-1, 4), cev, morale, supply)
     for i in range(7):
         _same(np.ascontiguousarray(got[i]), want[i])
+
+
+def _may_leave_numpy(fl, leaving, F, loc, strength, fside, vp, garrison, ratio, enemy, nb, men):
+    """stavka.ai.doctrine._may_leave before the kernel (with _adjacent_enemy_men)."""
+    from stavka.ai.doctrine import _running_men
+    from stavka.world.flat import distinct
+
+    R, S, N = men.shape
+    ok = np.ones(fl.shape, dtype=bool)
+    loc_ = loc[fl]
+    if ratio > 0.0:
+        k = np.flatnonzero(leaving)
+        r_k, f_k = np.divmod(fl[k], F)
+        grp, inv = distinct((r_k * S + fside[f_k]) * N + loc_[k], R * S * N)
+        g_rs, g_n = np.divmod(grp, N)
+        g_r, g_s = np.divmod(g_rs, S)
+        nbs = nb[g_n]
+        at = ((g_r * S + g_s) * N)[:, None] + np.maximum(nbs, 0)
+        near = np.where(nbs >= 0, enemy.reshape(-1)[at], 0.0).sum(axis=1)
+        need = np.maximum(vp[loc_[k]] * garrison, ratio * near[inv])
+        keep = need > 0
+        k, r_k, f_k, need = k[keep], r_k[keep], f_k[keep], need[keep]
+    else:
+        k = np.flatnonzero(leaving & (vp[loc_] > 0))
+        r_k, f_k = np.divmod(fl[k], F)
+        need = vp[loc_[k]] * garrison
+    if k.size == 0:
+        return ok
+    sd, loc_k = fside[f_k], loc_[k]
+    men_here = men.reshape(-1)[(r_k * S + sd) * N + loc_k]
+    grp = (r_k * N + loc_k) * S + sd
+    order = np.argsort(grp * F + f_k, kind="stable")
+    k, grp, men_here, need = k[order], grp[order], men_here[order], need[order]
+    gone = _running_men(grp, strength[fl[k], 0])
+    ok[k] = men_here - gone >= need
+    return ok
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("ratio", [0.0, 0.25, 2.0])
+def test_may_leave_is_the_numpy_chain(shape: tuple[int, ...], ratio: float) -> None:
+    R, F, N, S, _ = shape
+    g, strength, status, loc, fside, _ = _state(19, R, F, N, S)
+    men = kernels.men_by_region(strength, status, 1, fside, loc, S, N)
+    enemy = kernels.enemy_men(men, g.random((R, S, S)) < 0.5)
+    fl = np.flatnonzero((status == 1).reshape(-1) & (g.random(R * F) < 0.7))
+    leaving = g.random(fl.size) < 0.6
+    vp = g.choice([0.0, 0.0, 1.0, 5.0], size=N)
+    nb = np.full((N, 3), -1, dtype=np.int32)
+    for n in range(N):
+        k = int(g.integers(0, 4))
+        nb[n, :k] = g.integers(0, N, k)
+    args = (fl, leaving, F, loc.reshape(-1), strength.reshape(-1, 4), fside, vp, 6000.0, ratio,
+            enemy, nb, men)
+    want = _may_leave_numpy(*args)
+    assert want.any() and (~want).any() or fl.size < 50  # both answers occur
+    _same(kernels.may_leave(*args), want)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from stavka.engine import kernels
 from stavka.engine.context import Ctx
 from stavka.engine.legality import passes
 from stavka.enums import (
@@ -164,34 +165,12 @@ def _may_leave(ctx: Ctx, fl: np.ndarray, leaving: np.ndarray, men_at: _Men,
     withdrawal under ``rules.salient_cover`` 0).
     """
     st, s = ctx.st, ctx.s
-    ok = np.ones(fl.shape, dtype=bool)
-    loc = flat(s.loc)[fl]
-    if cover and st.rules.cover_ratio > 0.0:
-        k = np.flatnonzero(leaving)
-        r_k, f_k = np.divmod(fl[k], st.F)
-        # once per (replica, side, region): formations of a region share their cover
-        grp, inv = distinct((r_k * st.S + st.fside[f_k]) * st.N + loc[k], ctx.R * st.S * st.N)
-        g_rs, g_n = np.divmod(grp, st.N)
-        g_r, g_s = np.divmod(g_rs, st.S)
-        cover = st.rules.cover_ratio * _adjacent_enemy_men(ctx, g_r, g_s, g_n)[inv]
-        need = np.maximum(st.vp[loc[k]] * st.rules.garrison_men_per_vp, cover)
-        keep = need > 0
-        k, r_k, f_k, need = k[keep], r_k[keep], f_k[keep], need[keep]
-    else:
-        k = np.flatnonzero(leaving & (st.vp[loc] > 0))
-        r_k, f_k = np.divmod(fl[k], st.F)
-        need = st.vp[loc[k]] * st.rules.garrison_men_per_vp
-    if k.size == 0:
-        return ok
-    sd, loc_k = st.fside[f_k], loc[k]
-    men_here = flat(men_at())[(r_k * st.S + sd) * st.N + loc_k]
-    # group by (replica, region, side), formations in index order; men gone so far
-    grp = (r_k * st.N + loc_k) * st.S + sd
-    order = np.argsort(grp * st.F + f_k, kind="stable")  # by group, then formation (unique keys)
-    k, grp, men_here, need = k[order], grp[order], men_here[order], need[order]
-    gone = _running_men(grp, take_rows(s.strength, fl[k])[:, 0])
-    ok[k] = men_here - gone >= need
-    return ok
+    ratio = st.rules.cover_ratio if cover and st.rules.cover_ratio > 0.0 else 0.0
+    # one pass over the candidates (stavka.engine.kernels.may_leave; exact sums)
+    enemy = ctx.enemy_men_at() if ratio > 0.0 else np.zeros((0, 0, 0))
+    return kernels.may_leave(fl, leaving, st.F, s.loc.reshape(-1), s.strength.reshape(-1, 4),  # type: ignore[no-any-return]
+                             st.fside, st.vp, float(st.rules.garrison_men_per_vp), ratio, enemy,
+                             ctx.derived.neighbours(), men_at())
 
 
 def _withdraw_from_salients(ctx: Ctx, defenders: np.ndarray, enemy_node: np.ndarray,

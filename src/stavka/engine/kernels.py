@@ -351,3 +351,59 @@ def force_sums(fl: np.ndarray, idx: np.ndarray, n: int, strength: np.ndarray,
         out[5, g] += morale[i] * m0
         out[6, g] += supply[i] * m0
     return out
+
+
+@_jit
+def may_leave(fl: np.ndarray, leaving: np.ndarray, F: int, loc: np.ndarray,
+              strength: np.ndarray, fside: np.ndarray, vp: np.ndarray, garrison: float,
+              cover_ratio: float, enemy: np.ndarray, nb: np.ndarray, men: np.ndarray
+              ) -> np.ndarray:
+    """[k] bool: the garrison and cover rules (:func:`stavka.ai.doctrine._may_leave`).
+
+    ``fl`` [k] flat indices ``r * F + f`` in ascending order, ``leaving`` [k] bool the
+    candidates; ``loc`` [R * F], ``strength`` [R * F, 4]; ``vp`` [N] victory points,
+    ``garrison`` men per point; ``cover_ratio`` > 0: also keep that many times the enemy
+    men next to the region (``enemy`` [R, S, N], ``nb`` [N, K] land neighbours, -1
+    padded), cover_ratio 0: the garrison rule alone, for victory regions only. ``men``
+    [R, S, N]: men there. Candidates of a (replica, side, region) leave in formation
+    order while the men left stay at or above what it must keep. Sums of counts on the
+    fixed grid: exact in any order.
+    """
+    k_n = fl.size
+    S, N = men.shape[1], men.shape[2]
+    ok = np.ones(k_n, dtype=np.bool_)
+    gone = np.zeros(S * N)
+    touched = np.empty(k_n, dtype=np.int64)
+    n_touched = 0
+    cur_r = -1
+    for i in range(k_n):
+        if not leaving[i]:
+            continue
+        r = fl[i] // F
+        f = fl[i] - r * F
+        if r != cur_r:  # a new replica: its groups start empty
+            for j in range(n_touched):
+                gone[touched[j]] = 0.0
+            n_touched = 0
+            cur_r = r
+        n = loc[fl[i]]
+        sd = fside[f]
+        if cover_ratio > 0.0:
+            near = 0.0
+            for j in range(nb.shape[1]):
+                if nb[n, j] >= 0:
+                    near += enemy[r, sd, nb[n, j]]
+            need = max(vp[n] * garrison, cover_ratio * near)
+            if not need > 0:
+                continue
+        else:
+            if not vp[n] > 0:
+                continue
+            need = vp[n] * garrison
+        g = sd * N + n
+        if gone[g] == 0.0:
+            touched[n_touched] = g
+            n_touched += 1
+        gone[g] += strength[fl[i], 0]
+        ok[i] = men[r, sd, n] - gone[g] >= need
+    return ok

@@ -348,3 +348,34 @@ def test_may_leave_is_the_numpy_chain(shape: tuple[int, ...], ratio: float) -> N
     want = _may_leave_numpy(*args)
     assert want.any() and (~want).any() or fl.size < 50  # both answers occur
     _same(kernels.may_leave(*args), want)
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("keep_ratio", [0.0, 2.0])
+def test_threat_is_the_numpy_chain(shape: tuple[int, ...], keep_ratio: float) -> None:
+    from stavka.world.graph import next_to
+
+    R, F, N, S, _ = shape
+    g, strength, status, loc, fside, _ = _state(23, R, F, N, S)
+    men = kernels.men_by_region(strength, status, 1, fside, loc, S, N)
+    enemy = kernels.enemy_men(men, g.random((R, S, S)) < 0.5)
+    enemy_node = g.random((R, S, N)) < 0.3
+    side_al = g.integers(0, 2, S)
+    owner_al = g.integers(0, 2, (R, N))
+    nb = np.full((N, 3), -1, dtype=np.int32)
+    for n in range(N):
+        k = int(g.integers(0, 4))
+        nb[n, :k] = g.integers(0, N, k)
+    stack = 25_000.0
+    # the NumPy form (doctrine._defend before the kernel, with _adjacent_enemy_men)
+    threat = next_to(enemy_node, nb) & (owner_al[:, None, :] == side_al[None, :, None])
+    keep = np.full(threat.shape, stack)
+    if keep_ratio > 0:
+        tr, ts, tn = np.nonzero(threat)
+        nbs = nb[tn]
+        at = ((tr * S + ts) * N)[:, None] + np.maximum(nbs, 0)
+        adj = np.where(nbs >= 0, enemy.reshape(-1)[at], 0.0).sum(axis=1)
+        keep[tr, ts, tn] = np.minimum(stack, keep_ratio * adj)
+    got_t, got_k = kernels.threat(enemy_node, owner_al, side_al, nb, enemy, stack, keep_ratio)
+    _same(got_t, threat)
+    _same(got_k, keep)

@@ -324,16 +324,13 @@ def _defend(ctx: Ctx, defenders: np.ndarray, enemy_node: np.ndarray, men_at: _Me
         if not defenders.any():
             return
     # threatened[r, side, n]: own-alliance node adjacent to an enemy-held node
-    near_enemy = graph.next_to(enemy_node, ctx.derived.neighbours())  # [R, S, N]
-    own_al = st.alliance[s.owner][:, None, :] == np.arange(int(st.alliance.max()) + 1)[None, :, None]
-    threat_all = near_enemy & own_al[:, st.alliance, :]  # [R, S, N]
-    # what a threatened region keeps of its defenders (below) [R, S, N]: the stacking
-    # limit, or keep_ratio x the enemy men next to it if fewer
-    keep_all = np.full(threat_all.shape, st.rules.defend_stack_men)
-    if keep_ratio > 0:  # only threatened regions keep anything short of the limit
-        tr, ts, tn = np.nonzero(threat_all)
-        keep_all[tr, ts, tn] = np.minimum(st.rules.defend_stack_men,
-                                          keep_ratio * _adjacent_enemy_men(ctx, tr, ts, tn))
+    # and what a threatened region keeps of its defenders (below) [R, S, N]: the stacking
+    # limit, or keep_ratio x the enemy men next to it if fewer (only threatened regions
+    # keep anything short of the limit): one pass, stavka.engine.kernels.threat
+    threat_all, keep_all = kernels.threat(
+        enemy_node, st.alliance[s.owner], st.alliance, ctx.derived.neighbours(),
+        ctx.enemy_men_at() if keep_ratio > 0 else np.zeros((0, 0, 0)),
+        float(st.rules.defend_stack_men), float(keep_ratio))
     # a dug-in defender needs no choice where nobody can leave: a threatened region whose
     # side holds less than it keeps (no surplus), the rear - without rules.rear_release,
     # or on a front where nothing is threatened (the Far East at peace) - and a victory

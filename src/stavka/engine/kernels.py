@@ -407,3 +407,46 @@ def may_leave(fl: np.ndarray, leaving: np.ndarray, F: int, loc: np.ndarray,
         gone[g] += strength[fl[i], 0]
         ok[i] = men[r, sd, n] - gone[g] >= need
     return ok
+
+
+@_jit
+def threat(enemy_node: np.ndarray, owner_al: np.ndarray, side_al: np.ndarray, nb: np.ndarray,
+           enemy: np.ndarray, stack: float, keep_ratio: float
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """The defend doctrine's threatened regions and what each keeps
+    (:func:`stavka.ai.doctrine._defend`).
+
+    ``enemy_node`` [R, S, N] bool: held by a side at war with each side; ``owner_al`` [R, N]
+    the alliance holding each region, ``side_al`` [S] each side's; ``nb`` [N, K] land
+    neighbours (-1 padded); ``enemy`` [R, S, N] enemy men. Returns (threatened [R, S, N]
+    bool: held by the side's alliance and next to an enemy-held region; keep [R, S, N]:
+    ``stack``, or in a threatened region with ``keep_ratio`` > 0, min(``stack``,
+    ``keep_ratio`` x the enemy men next to it); the men are counts on the fixed grid, so
+    their sum is exact in any order).
+    """
+    R, S, N = enemy_node.shape
+    K = nb.shape[1]
+    threatened = np.zeros((R, S, N), dtype=np.bool_)
+    keep = np.full((R, S, N), stack)
+    for r in range(R):
+        for s in range(S):
+            for n in range(N):
+                if owner_al[r, n] != side_al[s]:
+                    continue
+                near = False
+                for j in range(K):
+                    m = nb[n, j]
+                    if m >= 0 and enemy_node[r, s, m]:
+                        near = True
+                        break
+                if not near:
+                    continue
+                threatened[r, s, n] = True
+                if keep_ratio > 0:
+                    adj = 0.0
+                    for j in range(K):
+                        m = nb[n, j]
+                        if m >= 0:
+                            adj += enemy[r, s, m]
+                    keep[r, s, n] = min(stack, keep_ratio * adj)
+    return threatened, keep

@@ -379,3 +379,78 @@ def test_threat_is_the_numpy_chain(shape: tuple[int, ...], keep_ratio: float) ->
     got_t, got_k = kernels.threat(enemy_node, owner_al, side_al, nb, enemy, stack, keep_ratio)
     _same(got_t, threat)
     _same(got_k, keep)
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("floor", [0.0, 0.9])
+def test_march_is_the_numpy_chain(shape: tuple[int, ...], floor: float) -> None:
+    R, F, N, S, _ = shape
+    g, strength, status, loc, fside, trucks = _state(29, R, F, N, S)
+    marches = np.array([2, 3, 5])
+    action = g.choice([0, 1, 2, 3, 5], size=(R, F)).astype(np.int8)
+    target = np.where(g.random((R, F)) < 0.9, g.integers(0, N, (R, F)), -1).astype(np.int32)
+    dug = g.choice([0.0, 1.0, 4.0], size=(R, F))
+    progress = g.choice([0.0, 10.0, 39.0], size=(R, F))
+    supply = g.choice([0.0, 0.5, 1.0], size=(R, F))
+    land_next = np.where(g.random((N, N)) < 0.85, g.integers(0, N, (N, N)), -1)
+    E = 2 * N
+    edge_of = g.integers(0, E, (N, N))
+    ekm = g.choice([20.0, 40.0, 60.0], size=E)
+    highway = g.random(E) < 0.3
+    owner = g.integers(0, S, (R, N)).astype(np.int16)
+    alliance = g.integers(0, 2, S)
+    at_war = g.random((R, S, S)) < 0.6
+    men = kernels.men_by_region(strength, status, 1, fside, loc, S, N)
+    enemy = kernels.enemy_men(men, at_war)
+    ground = g.choice([0.6, 0.8, 1.0], size=N)
+    terrain = g.choice([0.6, 0.9, 1.0], size=N)
+    speed = g.choice([15.0, 25.0, 40.0], size=F)
+    need = g.choice([0.0, 100.0, 400.0], size=F)
+    mobile = (need > 0) & (g.random(F) < 0.5)
+    foot, low, enemy_speed, dt = 0.5, 0.5, 0.8, 1.0
+    want = [a.copy() for a in (loc, dug, progress)]
+    w_loc, w_dug, w_prog = want
+    # the NumPy chain (movement._road and _speed before the kernel)
+    active = status == 1
+    marching = (action == marches[0]) | (action == marches[1]) | (action == marches[2])
+    marching &= active & (target >= 0) & (target != w_loc)
+    w_dug += (active & ~marching) * dt
+    fl = np.flatnonzero(marching)
+    r_i, f_i = np.divmod(fl, F)
+    lc = w_loc.reshape(-1)[fl]
+    nxt = land_next.reshape(-1)[lc * N + target.reshape(-1)[fl]]
+    side = fside[f_i]
+    reachable = nxt >= 0
+    nxt = np.maximum(nxt, 0)
+    own = owner.reshape(-1)[r_i * N + nxt]
+    allied = alliance[own] == alliance[side]
+    rs = r_i * S + side
+    war = at_war.reshape(-1)[rs * S + own]
+    em = enemy.reshape(-1)[rs * N + nxt]
+    can = reachable & (allied | (war & (em <= 0)))
+    w_dug.reshape(-1)[fl[~can]] += dt
+    fl, f_i, nxt, lc = fl[can], f_i[can], nxt[can], lc[can]
+    gs = ground[nxt]
+    if floor > 0.0:
+        gs = np.where(highway[edge_of.reshape(-1)[lc * N + nxt]], np.maximum(gs, floor), gs)
+    v = speed[f_i] * gs * terrain[nxt]
+    fill = np.clip(trucks.reshape(-1)[fl] / np.maximum(need[f_i], 1.0), 0.0, 1.0)
+    v = v * np.where(mobile[f_i], foot + (1.0 - foot) * fill, 1.0)
+    v = v * (low + (1.0 - low) * supply.reshape(-1)[fl])
+    v = v * np.where(allied[can], 1.0, enemy_speed)
+    prog = w_prog.reshape(-1)
+    prog[fl] += v * dt
+    there = prog[fl] >= ekm[edge_of.reshape(-1)[lc * N + nxt]]
+    fl, nxt = fl[there], nxt[there]
+    w_loc.reshape(-1)[fl] = nxt
+    prog[fl] = 0.0
+    w_dug.reshape(-1)[fl] = 0
+    got_fl, got_n = kernels.march(
+        status, action, target, loc, 1, marches, dug, dt, land_next.reshape(-1), owner,
+        alliance, fside, at_war, enemy, ground, floor, highway, edge_of.reshape(-1), speed,
+        terrain, foot, need, mobile, trucks, low, supply, enemy_speed, progress, ekm)
+    assert fl.size > 0 or R * F < 100
+    _same(got_fl, fl.astype(np.int64))
+    _same(got_n, nxt.astype(np.int64))
+    for a, b in zip((loc, dug, progress), want, strict=True):
+        _same(a, b)

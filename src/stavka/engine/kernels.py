@@ -450,3 +450,78 @@ def threat(enemy_node: np.ndarray, owner_al: np.ndarray, side_al: np.ndarray, nb
                             adj += enemy[r, s, m]
                     keep[r, s, n] = min(stack, keep_ratio * adj)
     return threatened, keep
+
+
+@_jit
+def march(status: np.ndarray, action: np.ndarray, target: np.ndarray, loc: np.ndarray,
+          active: int, marches: np.ndarray, dug: np.ndarray, dt: float, land_next: np.ndarray,
+          owner: np.ndarray, alliance: np.ndarray, fside: np.ndarray, at_war: np.ndarray,
+          enemy: np.ndarray, ground: np.ndarray, highway_floor: float, highway: np.ndarray,
+          edge_of: np.ndarray, speed: np.ndarray, terrain: np.ndarray, foot: float,
+          need: np.ndarray, mobile: np.ndarray, trucks: np.ndarray, low: float,
+          supply: np.ndarray, enemy_speed: float, progress: np.ndarray, ekm: np.ndarray
+          ) -> tuple[np.ndarray, np.ndarray]:
+    """A step's march on the roads (:func:`stavka.engine.phases.movement._road`), in place.
+
+    [R, F] state: ``status``, ``action`` (a march: one of ``marches``), ``target``,
+    ``loc``, ``dug`` (days in place, += ``dt`` for a formation that stays), ``trucks``,
+    ``supply``, ``progress`` (km along the link). Static: ``land_next`` [N * N] the next
+    region on the way (-1: none), ``edge_of`` [N * N] the link taken, ``ekm`` [E] its km,
+    ``highway`` [E] paved; per region ``ground`` the ground factor today, ``terrain`` the
+    terrain factor; per formation ``speed`` km/day, ``need`` trucks needed, ``mobile``
+    (armour or motorised with a truck need). A marcher goes on unless the next region is
+    neutral or held by an enemy with men in it (``owner`` [R, N], ``alliance`` [S],
+    ``fside`` [F], ``at_war`` [R, S, S], ``enemy`` [R, S, N]); its km a day are speed x
+    ground (at least ``highway_floor`` on a highway when above 0) x terrain x (a mobile
+    formation short of trucks: ``foot + (1 - foot) x fill``) x (``low + (1 - low) x
+    supply``) x (``enemy_speed`` on enemy ground), times ``dt``; it arrives when its
+    progress reaches the link's km (loc = next, progress and dug 0). Returns the arrivals
+    (flat indices ``r * F + f`` ascending, and the regions entered).
+    """
+    R, F = loc.shape
+    N = owner.shape[1]
+    arr_fl = np.empty(R * F, dtype=np.int64)
+    arr_n = np.empty(R * F, dtype=np.int64)
+    n_arr = 0
+    for r in range(R):
+        for f in range(F):
+            if status[r, f] != active:
+                continue
+            a = action[r, f]
+            tg = target[r, f]
+            here = loc[r, f]
+            if not ((a == marches[0] or a == marches[1] or a == marches[2])
+                    and tg >= 0 and tg != here):
+                dug[r, f] += dt
+                continue
+            nxt = land_next[here * N + tg]
+            if nxt < 0:
+                dug[r, f] += dt
+                continue
+            sd = fside[f]
+            own = owner[r, nxt]
+            allied = alliance[own] == alliance[sd]
+            if not (allied or (at_war[r, sd, own] and enemy[r, sd, nxt] <= 0)):
+                dug[r, f] += dt
+                continue
+            e = edge_of[here * N + nxt]
+            gs = ground[nxt]
+            if highway_floor > 0.0 and highway[e]:
+                gs = max(gs, highway_floor)
+            v = speed[f] * gs * terrain[nxt]
+            if foot != 1.0:
+                fill = min(max(trucks[r, f] / max(need[f], 1.0), 0.0), 1.0)
+                v = v * (foot + (1.0 - foot) * fill if mobile[f] else 1.0)
+            v = v * (low + (1.0 - low) * supply[r, f])
+            v = v * (1.0 if allied else enemy_speed)
+            p = progress[r, f] + v * dt
+            if p >= ekm[e]:
+                loc[r, f] = nxt
+                progress[r, f] = 0.0
+                dug[r, f] = 0
+                arr_fl[n_arr] = r * F + f
+                arr_n[n_arr] = nxt
+                n_arr += 1
+            else:
+                progress[r, f] = p
+    return arr_fl[:n_arr], arr_n[:n_arr]

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from stavka.engine import interdiction
+from stavka.engine import interdiction, kernels
 from stavka.engine.context import Ctx
 from stavka.engine.effects import capture_event, take_regions
 from stavka.engine.legality import passes
@@ -221,41 +221,25 @@ _MARCHES = (A_MOVE, A_ATTACK, A_WITHDRAW)
 
 def _road(ctx: Ctx) -> None:
     st, s = ctx.st, ctx.s
-    F, N, S = st.F, st.N, st.S
-    active = s.status == ACTIVE
-    act = s.action
-    marching = (act == _MARCHES[0]) | (act == _MARCHES[1]) | (act == _MARCHES[2])
-    marching &= active & (s.target >= 0) & (s.target != s.loc)
-    s.dug += (active & ~marching) * ctx.dt  # days in place
-    # flat (replica * F + formation) indices of the marchers, row-major
-    fl = np.flatnonzero(marching)
+    F, N = st.F, st.N
+    # one pass over the formations (stavka.engine.kernels.march): who marches, who is
+    # stopped (neutral ground blocks; occupied enemy ground is a battle, not a march), the
+    # km a day (_speed's factors) and the arrivals; days in place for the others
+    need = st.est_trucks
+    mobile = (need > 0) & ((st.fkind == KINDS.index("armour"))
+                           | (st.fkind == KINDS.index("motorised")))
+    fl, nxt = kernels.march(
+        s.status, s.action, s.target, s.loc, ACTIVE, np.array(_MARCHES), s.dug, ctx.dt,
+        st.land_next.reshape(-1), s.owner, st.alliance, st.fside, s.at_war, ctx.enemy_men_at(),
+        st.ground_speed[ctx.ground()], float(st.rules.highway_ground_speed), st.ehighway,
+        st.edge_of.reshape(-1), st.speed, st.terrain_speed[st.terrain],
+        float(st.rules.unmotorised_speed), need.astype(np.float64), mobile, s.trucks,
+        float(st.rules.unsupplied_speed), s.supply, float(st.rules.enemy_ground_speed),
+        s.progress, st.ekm)
     if fl.size == 0:
         return
     r_i, f_i = np.divmod(fl, F)
-    loc = flat(s.loc)[fl]
-    nxt = flat(st.land_next)[loc * N + flat(s.target)[fl]]
     side = st.fside[f_i]
-    reachable = nxt >= 0
-    nxt = np.maximum(nxt, 0)
-    owner = flat(s.owner)[r_i * N + nxt]
-    allied = st.alliance[owner] == st.alliance[side]
-    rs = r_i * S + side
-    war = flat(s.at_war)[rs * S + owner]
-    enemy_men = flat(ctx.enemy_men_at())[rs * N + nxt]
-    # neutral ground blocks; occupied enemy ground is a battle, not a march
-    can = reachable & (allied | (war & (enemy_men <= 0)))
-    dug = flat(s.dug)
-    dug[fl[~can]] += ctx.dt
-    fl, r_i, f_i, nxt, loc, side = fl[can], r_i[can], f_i[can], nxt[can], loc[can], side[can]
-    v = _speed(ctx, f_i, fl, nxt, loc) * np.where(allied[can], 1.0, st.rules.enemy_ground_speed)
-    prog = flat(s.progress)
-    prog[fl] += v * ctx.dt  # km a day times the step's share of the day
-    km = st.ekm[flat(st.edge_of)[loc * N + nxt]]
-    there = prog[fl] >= km
-    fl, r_i, f_i, nxt, side = fl[there], r_i[there], f_i[there], nxt[there], side[there]
-    flat(s.loc)[fl] = nxt
-    prog[fl] = 0.0
-    dug[fl] = 0
     # capture empty enemy regions entered; where formations of several sides enter one
     # region on the same day, the first in (replica, formation) order takes it
     taken = np.flatnonzero(st.alliance[flat(s.owner)[r_i * N + nxt]] != st.alliance[side])

@@ -454,3 +454,43 @@ def test_march_is_the_numpy_chain(shape: tuple[int, ...], floor: float) -> None:
     _same(got_n, nxt.astype(np.int64))
     for a, b in zip((loc, dug, progress), want, strict=True):
         _same(a, b)
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("trucks_too", [False, True])
+def test_refit_is_the_numpy_chain(shape: tuple[int, ...], trucks_too: bool) -> None:
+    from stavka.world.counts import floor_grid
+
+    R, F, N, S, _ = shape
+    g, strength, status, _, fside, trucks = _state(31, R, F, N, S)
+    ok = (status == 1) & (g.random((R, F)) < 0.8)
+    est = np.round(g.uniform(5_000, 20_000, (F, 4)))
+    pool = np.round(g.uniform(0, 50_000, (R, S, 4)) * 1024) / 1024
+    pool[g.random((R, S, 4)) < 0.2] = 0.0
+    truck_pool = np.where(g.random((R, S)) < 0.7, 300.0, 0.0) if trucks_too else np.zeros((R, S))
+    want = [a.copy() for a in (strength, pool, truck_pool, trucks)]
+    w_str, w_pool, w_tp, w_tr = want
+    # the NumPy chain (economy._refit before the kernel)
+    fl = np.flatnonzero(ok)
+    r, f = np.divmod(fl, F)
+    sc = w_str.reshape(-1, 4)[fl]
+    short = np.maximum(est[f] - sc, 0.0)
+    gi = r * S + fside[f]
+    for c in range(4):
+        need = group_sum(gi, short[:, c], R * S).reshape(R, S)
+        give = np.minimum(w_pool[..., c], need)
+        share = np.where(need > 0, give / np.maximum(need, 1e-9), 0.0)
+        add = floor_grid(short[:, c] * share.ravel()[gi])
+        sc[:, c] += add
+        w_pool[..., c] -= group_sum(gi, add, R * S).reshape(R, S)
+    w_str.reshape(-1, 4)[fl] = sc
+    if w_tp.any():
+        idx = (np.arange(R)[:, None] * S + fside[None, :]).ravel()
+        men = np.where(ok, w_str[..., 0], 0.0)
+        tot = group_sum(idx, men.ravel(), R * S).reshape(R, S)
+        share = np.where(tot > 0, w_tp / np.maximum(tot, 1.0), 0.0)
+        w_tr += floor_grid(men * share[np.arange(R)[:, None], fside[None, :]])
+        w_tp[tot > 0] = 0.0
+    kernels.refit(ok, strength, est, fside, pool, truck_pool, trucks, bool(truck_pool.any()))
+    for a, b in zip((strength, pool, truck_pool, trucks), want, strict=True):
+        _same(a, b)

@@ -525,3 +525,65 @@ def march(status: np.ndarray, action: np.ndarray, target: np.ndarray, loc: np.nd
             else:
                 progress[r, f] = p
     return arr_fl[:n_arr], arr_n[:n_arr]
+
+
+@_jit
+def refit(ok: np.ndarray, strength: np.ndarray, est: np.ndarray, fside: np.ndarray,
+          pool: np.ndarray, truck_pool: np.ndarray, trucks: np.ndarray,
+          do_trucks: bool) -> None:
+    """A day's refit from the replacement pools (:func:`stavka.engine.phases.economy._refit`),
+    in place.
+
+    Each formation that may refit (``ok`` [R, F] bool) is short ``max(est[f] - strength,
+    0)`` (``est`` [F, 4], ``strength`` [R, F, 4]) of men, tanks, guns and aircraft; its
+    side's pool (``pool`` [R, S, 4]) is shared in proportion to the shortfalls: each gets
+    ``floor_grid(short x min(pool, need) / need)`` (rounded down, so no more than the pool
+    is handed out), taken from the pool. With ``do_trucks``, the side's truck pool
+    (``truck_pool`` [R, S]) goes to its refitting formations in proportion to their men
+    (``trucks`` [R, F]), and is emptied where any were. Sums in formation order.
+    """
+    R, F = ok.shape
+    S = pool.shape[1]
+    need = np.zeros((R * S, 4))
+    for r in range(R):
+        for f in range(F):
+            if ok[r, f]:
+                g = r * S + fside[f]
+                for c in range(4):
+                    need[g, c] += max(est[f, c] - strength[r, f, c], 0.0)
+    share = np.zeros((R * S, 4))
+    for g in range(R * S):
+        for c in range(4):
+            n = need[g, c]
+            if n > 0:
+                share[g, c] = min(pool[g // S, g % S, c], n) / max(n, 1e-9)
+    gave = np.zeros((R * S, 4))
+    for r in range(R):
+        for f in range(F):
+            if ok[r, f]:
+                g = r * S + fside[f]
+                for c in range(4):
+                    have = strength[r, f, c]
+                    short = max(est[f, c] - have, 0.0)
+                    add = np.floor(short * share[g, c] * QUANTUM) / QUANTUM
+                    strength[r, f, c] = have + add
+                    gave[g, c] += add
+    for g in range(R * S):
+        for c in range(4):
+            pool[g // S, g % S, c] -= gave[g, c]
+    if not do_trucks:
+        return
+    tot = np.zeros(R * S)
+    for r in range(R):
+        for f in range(F):
+            if ok[r, f]:
+                tot[r * S + fside[f]] += strength[r, f, 0]
+    for r in range(R):
+        for f in range(F):
+            g = r * S + fside[f]
+            sh = truck_pool[r, fside[f]] / max(tot[g], 1.0) if tot[g] > 0 else 0.0
+            m = strength[r, f, 0] if ok[r, f] else 0.0
+            trucks[r, f] += np.floor(m * sh * QUANTUM) / QUANTUM
+    for g in range(R * S):
+        if tot[g] > 0:
+            truck_pool[g // S, g % S] = 0.0

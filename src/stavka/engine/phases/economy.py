@@ -21,11 +21,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from stavka.engine import interdiction
+from stavka.engine import interdiction, kernels
 from stavka.engine.context import Ctx
 from stavka.enums import ACTIVE, INACTIVE
-from stavka.world.counts import floor_grid, group_sum, on_grid
-from stavka.world.flat import put_rows, take_rows
+from stavka.world.counts import floor_grid, on_grid
 
 
 def run(ctx: Ctx) -> None:
@@ -130,31 +129,11 @@ def _mobilise(ctx: Ctx) -> None:
 
 def _refit(ctx: Ctx) -> None:
     st, s = ctx.st, ctx.s
-    R, S = ctx.R, st.S
     if not (s.pool.any() or s.truck_pool.any()):
         return
     ok = (s.status == ACTIVE) & (s.supply > st.rules.refit_min_supply) & ~s.encircled
-    # formations short of equipment, as a row-major list (the sums keep the order of
-    # a sweep over the full arrays: the formations left out would add 0.0)
-    flat = np.flatnonzero(ok)
-    r, f = np.divmod(flat, st.F)
-    sc = take_rows(s.strength, flat)
-    short = np.maximum(st.est[f] - sc, 0.0)  # [k, 4]
-    gi = r * S + st.fside[f]
-    for c in (0, 1, 2, 3):  # men (returned wounded, delivered men), tanks, guns, aircraft
-        need = group_sum(gi, short[:, c], R * S).reshape(R, S)
-        give = np.minimum(s.pool[..., c], need)
-        share = np.where(need > 0, give / np.maximum(need, 1e-9), 0.0)
-        # rounded down to the count grid, so the sum handed out never exceeds the pool
-        add = floor_grid(short[:, c] * share.ravel()[gi])
-        sc[:, c] += add
-        s.pool[..., c] -= group_sum(gi, add, R * S).reshape(R, S)
-    put_rows(s.strength, flat, sc)
-    if s.truck_pool.any():
-        idx = (np.arange(R)[:, None] * S + st.fside[None, :]).ravel()
-        # trucks go to formations in proportion to their men
-        men = np.where(ok, s.strength[..., 0], 0.0)
-        tot = group_sum(idx, men.ravel(), R * S).reshape(R, S)
-        share = np.where(tot > 0, s.truck_pool / np.maximum(tot, 1.0), 0.0)
-        s.trucks += floor_grid(men * share[np.arange(R)[:, None], st.fside[None, :]])
-        s.truck_pool[tot > 0] = 0.0
+    # men (returned wounded, delivered men), tanks, guns, aircraft shared in proportion to
+    # the shortfalls, rounded down to the count grid so that the sum handed out never
+    # exceeds the pool; then trucks in proportion to men (stavka.engine.kernels.refit)
+    kernels.refit(ok, s.strength, st.est, st.fside, s.pool, s.truck_pool, s.trucks,
+                  bool(s.truck_pool.any()))

@@ -5,7 +5,8 @@ transcendental from numpy, ``math``, libm or ``scipy.special`` (they go through
 :mod:`stavka.detmath`), no BLAS or SIMD-ordered reductions (``@``, ``dot``,
 ``einsum``...), no ``**`` (Python's float power is libm's ``pow``), no unseeded
 randomness, no sort whose order of equal keys is left to the CPU (NumPy's default
-``argsort`` becomes a SIMD sort on AVX-512). Allowed: ``+ - * / sqrt``, comparisons, integer ops, ``min``/``max``,
+``argsort`` becomes a SIMD sort on AVX-512), no Numba ``fastmath`` or ``parallel``, and
+Numba only in ``engine/kernels.py``. Allowed: ``+ - * / sqrt``, comparisons, integer ops, ``min``/``max``,
 rounding, ``bincount``/``add.at``/``cumsum`` (sequential) and ``sum`` (NumPy's
 fixed pairwise order, the same code on every CPU), SciPy's csgraph on whole-metre
 weights (exact sums).
@@ -31,6 +32,7 @@ FORBIDDEN_NP = {
 ALLOWED_NP_RANDOM = {"SeedSequence",  # integer hashing of the master seed (rng.py)
                      "Generator"}  # the type the combat model draws from (annotations)
 FORBIDDEN_MODULES = {"math", "cmath", "scipy.special", "scipy.stats", "random", "statistics"}
+KERNELS = Path("stavka/engine/kernels.py")  # the one module that compiles loops (Numba)
 
 
 def _files() -> list[Path]:
@@ -47,6 +49,14 @@ def _violations(path: Path) -> list[str]:
         out.append(f"{rel}:{getattr(node, 'lineno', '?')}: {what}")
 
     for node in ast.walk(tree):
+        if isinstance(node, ast.keyword) and node.arg in ("fastmath", "parallel"):
+            # Numba's fastmath lets LLVM reassociate sums and fuse multiply-adds; its
+            # parallel reductions split sums by thread: either makes the bits machine-bound
+            bad(node, f"{node.arg}= (Numba)")
+        if isinstance(node, ast.Import | ast.ImportFrom) and rel != KERNELS and any(
+                (getattr(node, "module", None) or a.name).split(".")[0] == "numba"
+                for a in node.names):
+            bad(node, "numba outside engine/kernels.py (one home for compiled loops)")
         if isinstance(node, ast.Call):
             fn = node.func
             name = fn.attr if isinstance(fn, ast.Attribute) else getattr(fn, "id", "")
@@ -111,9 +121,12 @@ def test_the_scan_catches_what_it_should(tmp_path):
         "import math\nimport numpy as np\nfrom scipy.special import ndtri\n"
         "a = np.exp(1.0)\nb = x @ y\nc = x ** 0.5\nd = np.einsum('i,i', x, x)\n"
         "e = m.dot(v)\nf = np.random.default_rng(1)\ng = 2 ** 10\nx **= 2\n"
-        "h = np.argsort(a)\ni = a.argsort(kind='stable')\n")
+        "h = np.argsort(a)\ni = a.argsort(kind='stable')\nimport numba\n"
+        "k = njit(fastmath=True)\n")
     got = [v.split(": ", 1)[1] for v in _violations(p)]
     assert sorted(got) == sorted(["import math", "from scipy.special import ...", "np.exp",
                    "@ (matrix product)", "** (libm pow; use stavka.detmath.power or repeated *)",
                    "np.einsum", ".dot()", "np.random.default_rng", "argsort without kind='stable'",
-                   "** (libm pow; use stavka.detmath.power or repeated *)"])
+                   "** (libm pow; use stavka.detmath.power or repeated *)",
+                   "numba outside engine/kernels.py (one home for compiled loops)",
+                   "fastmath= (Numba)"])

@@ -104,11 +104,13 @@ class ReplayFile(_Strict):
 
 def machine() -> dict[str, str]:
     """What this run was computed on (for the sync report; not compared)."""
+    import numba
     import scipy
 
     return {"machine": platform.machine(), "processor": platform.processor() or "?",
             "python": platform.python_version(), "numpy": np.__version__,
-            "scipy": scipy.__version__, "cpu_features": _cpu_features()}
+            "scipy": scipy.__version__, "numba": numba.__version__,
+            "cpu_features": _cpu_features()}
 
 
 def _cpu_features() -> str:
@@ -382,7 +384,8 @@ def _machine_line(m: dict[str, str]) -> str:
     if not m:
         return "(not recorded)"
     return (f"{m.get('machine', '?')} [{m.get('cpu_features', '?')}], Python "
-            f"{m.get('python', '?')}, numpy {m.get('numpy', '?')}, scipy {m.get('scipy', '?')}")
+            f"{m.get('python', '?')}, numpy {m.get('numpy', '?')}, scipy {m.get('scipy', '?')}"
+            + (f", numba {m['numba']}" if "numba" in m else ""))
 
 
 def load_scenario_of(rf: ReplayFile, path: str | Path, scenario: str | Path | None = None

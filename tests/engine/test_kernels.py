@@ -494,3 +494,23 @@ def test_refit_is_the_numpy_chain(shape: tuple[int, ...], trucks_too: bool) -> N
     kernels.refit(ok, strength, est, fside, pool, truck_pool, trucks, bool(truck_pool.any()))
     for a, b in zip((strength, pool, truck_pool, trucks), want, strict=True):
         _same(a, b)
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_nearest_targets_is_argmin(shape: tuple[int, ...]) -> None:
+    R, _, N, S, Fr = shape
+    g = np.random.default_rng(37)
+    k = 3 * R + 1
+    gr, gs, gl = g.integers(0, max(R, 1), k), g.integers(0, S, k), g.integers(0, N, k)
+    enemy_node = g.random((max(R, 1), S, N)) < 0.4
+    front = g.integers(0, Fr, N)
+    land_dist = np.where(g.random((N, N)) < 0.8, g.choice([50.0, 100.0, 150.0], (N, N)), np.inf)
+    vp = g.choice([0.0, 0.0, 5.0, 25.0], size=N)
+    en = enemy_node[gr, gs] & (front[None, :] == front[gl][:, None])
+    dist = land_dist[gl]
+    cost = np.where(en & np.isfinite(dist), dist - vp[None, :] * 2.0, np.inf)  # ties: 50 - 0 ...
+    want_best = np.argmin(cost, axis=1)
+    want_has = np.isfinite(cost[np.arange(k), want_best])
+    best, has = kernels.nearest_targets(gr, gs, gl, enemy_node, front, land_dist, vp, 2.0)
+    _same(has, want_has)
+    _same(best[has], want_best[want_has].astype(np.int64))

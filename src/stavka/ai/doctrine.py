@@ -82,11 +82,9 @@ def doctrine(ctx: Ctx) -> None:
         grp, inv = distinct((r_i * st.S + sd) * st.N + loc, ctx.R * st.S * st.N)
         rs, gl = np.divmod(grp, st.N)
         gr, gs = np.divmod(rs, st.S)
-        en = enemy_node[gr, gs] & (st.front[None, :] == st.front[gl][:, None])
-        dist = st.land_dist[gl]
-        cost = np.where(en & np.isfinite(dist), dist - st.vp[None, :] * st.rules.target_km_per_vp, np.inf)
-        g_best = np.argmin(cost, axis=1)
-        g_has = np.isfinite(cost[np.arange(grp.size), g_best])
+        # the nearest enemy-held region of the front, less vp x target_km_per_vp
+        g_best, g_has = kernels.nearest_targets(gr, gs, gl, enemy_node, st.front, st.land_dist,
+                                                st.vp, float(st.rules.target_km_per_vp))
         best, has = g_best[inv], g_has[inv]
         has &= _may_leave(ctx, fl, has, men)  # an offensive never strips a city bare
         go = fl[has]

@@ -587,3 +587,31 @@ def refit(ok: np.ndarray, strength: np.ndarray, est: np.ndarray, fside: np.ndarr
     for g in range(R * S):
         if tot[g] > 0:
             truck_pool[g // S, g % S] = 0.0
+
+
+@_jit
+def nearest_targets(gr: np.ndarray, gs: np.ndarray, gl: np.ndarray, enemy_node: np.ndarray,
+                    front: np.ndarray, land_dist: np.ndarray, vp: np.ndarray,
+                    km_per_vp: float) -> tuple[np.ndarray, np.ndarray]:
+    """The attack doctrine's choice (:func:`stavka.ai.doctrine.doctrine`): for each group
+    (replica ``gr``, side ``gs``, region ``gl`` [g]), the enemy-held region (``enemy_node``
+    [R, S, N] bool) of the same front (``front`` [N]) with the least ``land km (land_dist
+    [N, N], inf: no way) - vp x km_per_vp``; ties to the lower index, as ``np.argmin``.
+    Returns (region [g] int, 0 where none; whether there is one [g] bool)."""
+    g_n = gl.size
+    N = front.size
+    best = np.zeros(g_n, dtype=np.int64)
+    has = np.zeros(g_n, dtype=np.bool_)
+    for i in range(g_n):
+        r, s, at = gr[i], gs[i], gl[i]
+        fr = front[at]
+        bc = np.inf
+        for n in range(N):
+            d = land_dist[at, n]
+            if enemy_node[r, s, n] and front[n] == fr and np.isfinite(d):
+                c = d - vp[n] * km_per_vp
+                if c < bc:
+                    bc = c
+                    best[i] = n
+                    has[i] = True
+    return best, has

@@ -514,3 +514,33 @@ def test_nearest_targets_is_argmin(shape: tuple[int, ...]) -> None:
     best, has = kernels.nearest_targets(gr, gs, gl, enemy_node, front, land_dist, vp, 2.0)
     _same(has, want_has)
     _same(best[has], want_best[want_has].astype(np.int64))
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_salient_exits_are_the_numpy_chain(shape: tuple[int, ...]) -> None:
+    R, F, N, S, _ = shape
+    g, _, status, loc, fside, _ = _state(41, R, F, N, S)
+    defenders = (status == 1) & (g.random((R, F)) < 0.7)
+    side_al = g.integers(0, 2, S)
+    owner_al = g.integers(0, 2, (R, N))
+    enemy_node = g.random((R, S, N)) < 0.5
+    nb = np.full((N, 4), -1, dtype=np.int32)
+    for n in range(N):
+        k = int(g.integers(0, 5))
+        nb[n, :k] = g.choice(N, size=min(k, N), replace=False)
+    # the NumPy form (doctrine._withdraw_from_salients before the kernel), per defender
+    fl = np.flatnonzero(defenders)
+    r_i, f_i = np.divmod(fl, F)
+    sd, lc = fside[f_i], loc.reshape(-1)[fl]
+    nbs = nb[lc]
+    valid = nbs >= 0
+    nbc = np.maximum(nbs, 0)
+    own = valid & (owner_al[r_i[:, None], nbc] == side_al[sd][:, None])
+    foe = valid & enemy_node[r_i[:, None], sd[:, None], nbc]
+    salient = (own.sum(axis=1) == 1) & (foe.sum(axis=1) >= 2)
+    exit_ = np.where(salient, nbc[np.arange(fl.size), np.argmax(own, axis=1)], -1)
+    got_fl, got_exit = kernels.salient_exits(defenders, loc, fside, owner_al, side_al,
+                                             enemy_node, nb)
+    assert salient.any() or fl.size < 50
+    _same(got_fl, fl.astype(np.int64))
+    _same(got_exit, exit_.astype(np.int64))

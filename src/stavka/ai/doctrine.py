@@ -184,27 +184,13 @@ def _withdraw_from_salients(ctx: Ctx, defenders: np.ndarray, enemy_node: np.ndar
     the defenders are returned unchanged.
     """
     st, s = ctx.st, ctx.s
-    N = st.N
-    fl = np.flatnonzero(defenders)
-    r_i, f_i = np.divmod(fl, st.F)
-    sd = st.fside[f_i]
-    loc = flat(s.loc)[fl]
-    # a region is a salient or not for a side, whoever stands in it: decide once per
-    # (replica, side, region) with defenders (far fewer than the defenders themselves)
-    grp, inv = distinct((r_i * st.S + sd) * N + loc, ctx.R * st.S * N)
-    g_rs, g_l = np.divmod(grp, N)
-    g_r, g_s = np.divmod(g_rs, st.S)
-    nb = ctx.derived.neighbours()[g_l]  # [g, K] land neighbours, -1 padded
-    valid = nb >= 0
-    nbc = np.maximum(nb, 0)
-    own = valid & (st.alliance[flat(s.owner)[g_r[:, None] * N + nbc]]
-                   == st.alliance[g_s][:, None])
-    foe = valid & flat(enemy_node)[g_rs[:, None] * N + nbc]
-    g_salient = (own.sum(axis=1) == 1) & (foe.sum(axis=1) >= 2)
-    if not g_salient.any():
+    # a region is a salient or not for a side, whoever stands in it (one pass over the
+    # defenders: stavka.engine.kernels.salient_exits)
+    fl, exit_ = kernels.salient_exits(defenders, s.loc, st.fside, st.alliance[s.owner],
+                                      st.alliance, enemy_node, ctx.derived.neighbours())
+    salient = exit_ >= 0
+    if not salient.any():
         return defenders
-    salient = g_salient[inv]
-    exit_ = nbc[np.arange(grp.size), np.argmax(own, axis=1)][inv]
     go = salient & _may_leave(ctx, fl, salient, men_at, cover=st.rules.on("salient_cover"))
     g = fl[go]
     flat(s.action)[g] = A_MOVE

@@ -615,3 +615,43 @@ def nearest_targets(gr: np.ndarray, gs: np.ndarray, gl: np.ndarray, enemy_node: 
                     best[i] = n
                     has[i] = True
     return best, has
+
+
+@_jit
+def salient_exits(defenders: np.ndarray, loc: np.ndarray, fside: np.ndarray,
+                  owner_al: np.ndarray, side_al: np.ndarray, enemy_node: np.ndarray,
+                  nb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The salient rule's test (:func:`stavka.ai.doctrine._withdraw_from_salients`).
+
+    For each defender (``defenders`` [R, F] bool; ``loc`` [R, F], ``fside`` [F]): is its
+    region a salient for its side, i.e. among its land neighbours (``nb`` [N, K], -1
+    padded) exactly one is held by its alliance (``owner_al`` [R, N], ``side_al`` [S]) and
+    two or more by an enemy (``enemy_node`` [R, S, N])? Returns (the defenders' flat
+    indices ``r * F + f`` ascending [k]; the exit [k]: that one friendly neighbour, -1
+    where the region is no salient).
+    """
+    R, F = loc.shape
+    K = nb.shape[1]
+    fl = np.empty(R * F, dtype=np.int64)
+    out = np.empty(R * F, dtype=np.int64)
+    k = 0
+    for r in range(R):
+        for f in range(F):
+            if not defenders[r, f]:
+                continue
+            n, sd = loc[r, f], fside[f]
+            own, foe, first = 0, 0, -1
+            for j in range(K):
+                m = nb[n, j]
+                if m < 0:
+                    continue
+                if owner_al[r, m] == side_al[sd]:
+                    own += 1
+                    if first < 0:
+                        first = m
+                if enemy_node[r, sd, m]:
+                    foe += 1
+            fl[k] = r * F + f
+            out[k] = first if own == 1 and foe >= 2 else -1
+            k += 1
+    return fl[:k], out[:k]

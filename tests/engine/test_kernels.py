@@ -526,8 +526,8 @@ def test_salient_exits_are_the_numpy_chain(shape: tuple[int, ...]) -> None:
     enemy_node = g.random((R, S, N)) < 0.5
     nb = np.full((N, 4), -1, dtype=np.int32)
     for n in range(N):
-        k = int(g.integers(0, 5))
-        nb[n, :k] = g.choice(N, size=min(k, N), replace=False)
+        k = min(int(g.integers(0, 5)), N)
+        nb[n, :k] = g.choice(N, size=k, replace=False)
     # the NumPy form (doctrine._withdraw_from_salients before the kernel), per defender
     fl = np.flatnonzero(defenders)
     r_i, f_i = np.divmod(fl, F)

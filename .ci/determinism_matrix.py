@@ -12,7 +12,10 @@ equal to the golden constants in tests/test_flagship.py:
            pyproject.toml's ranges, every other package at its requirements.lock version
 
 stavka is installed into the two extra venvs editable from this checkout with --no-deps.
-Each environment is run as it is and again under every value of NPY_DISABLE_CPU_FEATURES that
+The project's environment is also run with NUMBA_DISABLE_JIT=1: the engine's compiled kernels
+(src/stavka/engine/kernels.py) then run as plain Python, so equal digests show that compiling
+them changed no bit. Each environment is run as it is and again under every value of
+NPY_DISABLE_CPU_FEATURES that
 its numpy build and this CPU accept and that changes what numpy dispatches to (each dispatch
 target this CPU has, cumulatively from the top: "the best this machine has is one level lower",
 plus a few fixed sets). Values numpy refuses (baseline features, names it does not dispatch) or
@@ -114,11 +117,14 @@ def log(msg: str) -> None:
     print(msg, flush=True)
 
 
-def clean_env(npy_disable: str | None = None) -> dict[str, str]:
+def clean_env(npy_disable: str | None = None, jit: bool = True) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "NPY_DISABLE_CPU_FEATURES")}
+           if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "NPY_DISABLE_CPU_FEATURES",
+                        "NUMBA_DISABLE_JIT")}
     if npy_disable:
         env["NPY_DISABLE_CPU_FEATURES"] = npy_disable
+    if not jit:  # the engine's Numba kernels run as plain Python (stavka.engine.kernels)
+        env["NUMBA_DISABLE_JIT"] = "1"
     return env
 
 
@@ -244,11 +250,12 @@ def last_error_line(stderr: str) -> str:
     return lines[-1] if lines else "(no output)"
 
 
-def probe(python: Path, npy_disable: str | None, probe_code: str) -> tuple[str, str]:
+def probe(python: Path, npy_disable: str | None, probe_code: str,
+          jit: bool = True) -> tuple[str, str]:
     cmd = [str(python), "-c", probe_code]
     try:
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=PROBE_TIMEOUT,
-                           cwd=REPO, env=clean_env(npy_disable))
+                           cwd=REPO, env=clean_env(npy_disable, jit))
     except subprocess.TimeoutExpired as e:
         raise EnvError(f"probe timed out after {PROBE_TIMEOUT} s") from e
     if p.returncode != 0:
@@ -297,6 +304,15 @@ def run_env(env: Env, probe_code: str) -> None:
     log(f"  {env.name}: numpy {row.numpy}, scipy {row.scipy}, baseline "
         f"{' '.join(base['baseline'])}, dispatch targets on this CPU: "
         f"{' '.join(t for t in base['dispatch'] if base['features'].get(t)) or 'none'}")
+    if env.name == "project":
+        # the compiled kernels against the same loops interpreted by CPython (IEEE doubles,
+        # no compiler in between): equal digests say the compilation changed no bit
+        row = Row(env.name, base["numpy"], base["scipy"], "- (NUMBA_DISABLE_JIT=1)")
+        env.rows.append(row)
+        try:
+            row.digests = probe(env.python, None, probe_code, jit=False)
+        except EnvError as e:
+            row.error = str(e)
 
     present, absent = cpu_candidates(base)
     effects: dict[frozenset[str], str] = {frozenset(): "(none)"}

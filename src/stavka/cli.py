@@ -16,6 +16,7 @@ import importlib
 import json
 import re
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, Any, NamedTuple
 
@@ -259,8 +260,13 @@ def run(
                   TextColumn("{task.completed}/{task.total} days"), TimeElapsedColumn(),
                   console=err, disable=quiet, transient=True) as bar:
         task = bar.add_task(camp.static.spec.id, total=total)
-        camp.run(total, progress=lambda d: bar.update(task, completed=d,
-                                                      description=str(camp.date)))
+        slow = _CompileNote(bar.console, quiet)
+
+        def progress(d: int) -> None:
+            slow.day()
+            bar.update(task, completed=d, description=str(camp.date))
+
+        camp.run(total, progress=progress)
     summ = camp.summary()
     _print_summary(summ, camp.static.spec.step_hours,
                    cut_short=camp.day < camp.static.days and not camp.done)
@@ -407,6 +413,28 @@ def _check_outputs(report: str | None, save_replay: str | None) -> None:
                              f"({exc.strerror or exc})") from None
         except ValueError as exc:  # a NUL byte in the path
             raise InputError(f"{flag} {shown}: not a usable path ({exc})") from None
+
+
+class _CompileNote:
+    """Says once why a day took seconds: the first run after an install (or after a change
+    of ``stavka/engine/kernels.py``) compiles the engine's Numba kernels as it meets them,
+    a few seconds in all; they are kept for the next runs. A day otherwise takes
+    milliseconds."""
+
+    SLOW_S = 2.0  # a day slower than this is compiling (a flagship day: about 30 ms)
+
+    def __init__(self, console: Any, quiet: bool):
+        self.console, self.quiet = console, quiet
+        self.t, self.said = time.perf_counter(), False
+
+    def day(self) -> None:
+        now = time.perf_counter()
+        if not self.said and not self.quiet and now - self.t > self.SLOW_S:
+            self.console.print("note: the first run after an install compiles the engine's "
+                               "kernels (a few seconds, once; kept for the next runs)",
+                               markup=False, highlight=False)
+            self.said = True
+        self.t = now
 
 
 def _print_summary(s: dict[str, Any], step_hours: int = 24, cut_short: bool = False) -> None:

@@ -503,6 +503,7 @@ class _Loader:
         self.base = Path(os.path.abspath(root.parent))
         self.doc = _Doc()
         self.problems: list[Problem] = []
+        self._side_specs: dict[str, Any] = {}  # the sides' entries (check_refs; _war_pair)
         self.files: list[Path] = []
         self.contents: list[bytes] = []
         self.budget = _Budget()
@@ -751,6 +752,7 @@ class _Loader:
         form_ids = self._unique("formations", _seq(data.get("formations")))
         event_ids = self._unique("events", _seq(data.get("events")))
         sides = list(_map(data.get("sides")))
+        self._side_specs = _map(data.get("sides"))
         zones = list(_map(data.get("climate")))
         types = list(_map(data.get("formation_types")))
         rivers = list(_map(data.get("rivers")))
@@ -801,9 +803,7 @@ class _Loader:
                 continue
             for j, s in enumerate(w):
                 ref(("wars", i, j), s, sides, "side")
-            if isinstance(w[0], str) and w[0] == w[1]:
-                self.add(("wars", i, 1), f"a side cannot be at war with itself "
-                                         f"({shown(w[0])} twice)")
+            self._war_pair(("wars", i), w)
         for i, f in enumerate(_seq(data.get("formations"))):
             if isinstance(f, dict):
                 ref(("formations", i, "side"), f.get("side"), sides, "side")
@@ -961,6 +961,21 @@ class _Loader:
         for j, sub in enumerate(_seq(trig.get("any"))):
             self._trigger((*path, "any", j), sub, ctx)
 
+    def _war_pair(self, path: PathT, pair: list[Any]) -> None:
+        """A pair of sides at war (``wars``, an event's ``declare_war``): two sides, of two
+        alliances (sides of one alliance never fight: the engine would never set them
+        against each other, and the war would silently do nothing)."""
+        a, b = pair
+        if not (isinstance(a, str) and isinstance(b, str)):
+            return
+        if a == b:
+            self.add((*path, 1), f"a side cannot be at war with itself ({shown(a)} twice)")
+            return
+        al_a, al_b = (_map(self._side_specs.get(x)).get("alliance") for x in (a, b))
+        if isinstance(al_a, str) and al_a == al_b:
+            self.add((*path, 1), f"{shown(a)} and {shown(b)} are both of alliance "
+                                 f"{shown(al_a)}: sides of one alliance never fight")
+
     def _effect(self, path: PathT, eff: Any, ctx: dict[str, list[str]]) -> None:
         if not isinstance(eff, dict):
             return
@@ -968,6 +983,8 @@ class _Loader:
         nodes, sides = ctx["nodes"], ctx["sides"]
         for j, s in enumerate(_seq(eff.get("declare_war"))):
             ref((*path, "declare_war", j), s, sides, "side")
+        if isinstance(eff.get("declare_war"), list) and len(eff["declare_war"]) == 2:
+            self._war_pair((*path, "declare_war"), eff["declare_war"])
         for key in ("stance", "morale", "siege"):
             d = _map(eff.get(key))
             ref((*path, key, "side"), d.get("side"), sides, "side")

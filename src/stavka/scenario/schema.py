@@ -477,8 +477,11 @@ class Mobilisation(Spec):
                                description="men called up per day (<= 1,000,000)")
     template: str | None = Field(None, description="formation type raised")
     at: str | None = Field(None, description="node where new formations appear")
-    training_days: int = Field(30, ge=0, le=MAX_DAYS,
-                               description="days from call-up to combat (<= 7,306)")
+    training_days: int = Field(30, ge=1, le=MAX_DAYS,
+                               description="days from call-up to combat (1 to 7,306: the "
+                                           "economy phase raises a division after the day's "
+                                           "moves, so it is ready the next day at the "
+                                           "earliest)")
     max_new: int = Field(0, ge=0, le=MAX_NEW_FORMATIONS,
                          description="at most this many formations raised (<= 1,000; each "
                                      "is a slot in every state array)")

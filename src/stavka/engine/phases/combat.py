@@ -257,13 +257,14 @@ def run(ctx: Ctx) -> None:
     else:
         keep = np.ones(n, dtype=bool)
     # losses back to formations, in proportion (a formation may attack from a
-    # region that is itself attacked: its two fractions add)
+    # region that is itself attacked: its two fractions add, up to all it has)
     fk, inv = distinct(np.concatenate([fa, fd]), R * F)  # formations in battle, sorted
     # (in a battle wider than its frontage, the losses of the line spread over everyone)
     la, ld = res.att_loss * ea, res.def_loss * ed
-    frac_m = group_sum(inv, np.concatenate([la[a_idx], ld[d_idx]]), fk.size)
-    frac_e = group_sum(inv, np.concatenate([(res.att_equip_loss * ea)[a_idx],
-                                            (res.def_equip_loss * ed)[d_idx]]), fk.size)
+    frac_m = np.minimum(group_sum(inv, np.concatenate([la[a_idx], ld[d_idx]]), fk.size), 1.0)
+    frac_e = np.minimum(group_sum(inv, np.concatenate([(res.att_equip_loss * ea)[a_idx],
+                                                       (res.def_equip_loss * ed)[d_idx]]),
+                                  fk.size), 1.0)
     fr_, ff_ = np.divmod(fk, F)
     # tanks are lost faster than other equipment (rules.tank_loss_ratio), and some
     # sides' faster still (Side.tank_loss_factor)

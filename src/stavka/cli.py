@@ -554,11 +554,35 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         _say_interrupted(err, "interrupted")
         return 130
+    except Exception as exc:
+        where = _damaged_kernel_cache(exc)
+        if where is None:
+            raise
+        err.print(f"error: the cache of the engine's compiled kernels is damaged "
+                  f"({type(exc).__name__}: {one_line(str(exc))}); delete the kernels.*.nbi and "
+                  f"kernels.*.nbc files under {where} and run again (they are compiled anew)",
+                  markup=False, highlight=False, soft_wrap=True)
+        return 1
     if isinstance(rc, int) and not isinstance(rc, bool) and rc != 0:
         if rc == 130:
             err.print("interrupted", markup=False)
         return rc
     return 0
+
+
+def _damaged_kernel_cache(exc: BaseException) -> str | None:
+    """The folder of Numba's cache if ``exc`` was raised while Numba loaded a cached
+    kernel (a truncated or damaged ``.nbc``/``.nbi`` file: a full disk, a killed
+    compile), else None."""
+    import os
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not any(f.filename.replace(os.sep, "/").endswith("numba/core/caching.py") for f in frames):
+        return None
+    from stavka.engine import kernels
+
+    return os.environ.get("NUMBA_CACHE_DIR") or str(Path(kernels.__file__).parent / "__pycache__")
 
 
 def _say_interrupted(err: Any, text: str) -> None:

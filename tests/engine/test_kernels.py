@@ -47,7 +47,8 @@ def test_sickness_is_the_numpy_chain(shape: tuple[int, ...], seed: int) -> None:
     losses = g.uniform(0, 1e5, (R, S, Fr, 4, 5))
     conval = g.uniform(0, 1e4, (R, S))
     cause, back_frac = 4, 0.7
-    # the NumPy chain (supply._sickness before the kernel, with effects.book_sanitary_at)
+    # the NumPy chain (supply._sickness before the kernel, with the sanitary booking of
+    # effects.book_battle_losses)
     want_s, want_l, want_c = strength.copy(), losses.copy(), conval.copy()
     men = want_s[..., 0]
     lost = np.where(act, on_grid(men * frac_of[kit[None, :] + loc]), 0.0)

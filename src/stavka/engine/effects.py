@@ -96,14 +96,6 @@ def book_battle_losses(ctx: Ctx, r: np.ndarray, f: np.ndarray, lost: np.ndarray)
     _sanitary(ctx, fl, idx, wounded, cause=C_WOUNDED)
 
 
-def book_sanitary_at(ctx: Ctx, fl: np.ndarray, men: np.ndarray, cause: int) -> None:
-    """Book ``men`` [k] of formations at flat indices ``fl = r * F + f`` as sanitary
-    losses under ``cause`` (``wounded`` or ``sick``); ``rules.wounded_return_fraction`` of
-    them join their side's convalescents (``State.convalescent``), who return to duty
-    through the economy phase."""
-    _sanitary(ctx, fl, _ledger_index(ctx, fl), men, cause)
-
-
 def _sanitary(ctx: Ctx, fl: np.ndarray, idx: np.ndarray, men: np.ndarray, cause: int) -> None:
     st, s = ctx.st, ctx.s
     _book_men(ctx, idx, men, cause)

@@ -201,7 +201,8 @@ def _sickness(ctx: Ctx, act: np.ndarray) -> None:
                * ctx.dt).reshape(-1)
     kit = np.where(st.winter_kit[st.fside], st.N, 0)  # [F] the row of frac_of
     # one fused pass (stavka.engine.kernels.sickness): the men lost on the fixed grid, booked
-    # as book_sanitary_at books them, the returning share to the convalescents
+    # as effects.book_battle_losses books the wounded, the returning share to the
+    # convalescents
     kernels.sickness(s.strength, s.loc, act, kit, frac_of, st.fside, st.front,
                      len(st.front_ids), ru.wounded_return_fraction, s.losses, C_SICK,
                      s.convalescent)

@@ -34,6 +34,20 @@ _jit: Any = njit(cache=True, nogil=True)  # no fastmath: IEEE-exact, as the modu
 
 
 @_jit
+def _on_grid(x: float) -> float:
+    """One count on the fixed grid: the nearest multiple of 1/QUANTUM, ties to even
+    (:func:`stavka.world.counts.on_grid` of a scalar)."""
+    return np.rint(x * QUANTUM) / QUANTUM  # type: ignore[no-any-return]
+
+
+@_jit
+def _floor_grid(x: float) -> float:
+    """The largest count on the grid not above ``x`` (:func:`stavka.world.counts.floor_grid`
+    of a scalar: shares handed out of a pool)."""
+    return np.floor(x * QUANTUM) / QUANTUM  # type: ignore[no-any-return]
+
+
+@_jit
 def sickness(strength: np.ndarray, loc: np.ndarray, act: np.ndarray, kit: np.ndarray,
              frac_of: np.ndarray, fside: np.ndarray, front: np.ndarray, n_fronts: int,
              back_frac: float, losses: np.ndarray, cause: int,
@@ -58,14 +72,14 @@ def sickness(strength: np.ndarray, loc: np.ndarray, act: np.ndarray, kit: np.nda
             if not act[r, f]:
                 continue
             m = strength[r, f, 0]
-            lost = np.rint(m * frac_of[kit[f] + loc[r, f]] * QUANTUM) / QUANTUM
+            lost = _on_grid(m * frac_of[kit[f] + loc[r, f]])
             if lost == 0.0:
                 continue
             hit = True
             strength[r, f, 0] = m - lost
             rs = r * S + fside[f]
             tot[rs * n_fronts + front[loc[r, f]]] += lost
-            back[rs] += np.rint(lost * back_frac * QUANTUM) / QUANTUM
+            back[rs] += _on_grid(lost * back_frac)
     if hit:
         for r in range(R):
             for s in range(S):
@@ -99,7 +113,7 @@ def demand_and_trucks(strength: np.ndarray, status: np.ndarray, active: int,
             t = (strength[r, f, 0] * t_man + strength[r, f, 1] * t_tank
                  + strength[r, f, 2] * t_gun)
             k = (r * groups + group[f]) * N + loc[r, f]
-            tons[k] += np.rint(t * QUANTUM) / QUANTUM
+            tons[k] += _on_grid(t)
             have[k] += trucks[r, f]
     return tons, have
 
@@ -180,7 +194,7 @@ def consume(level: np.ndarray, connected: np.ndarray, group: np.ndarray, loc: np
             mor = morale[r, f]
             if new <= 0.0:  # starving
                 m = strength[r, f, 0]
-                lost = np.rint(m * starve_frac * QUANTUM) / QUANTUM
+                lost = _on_grid(m * starve_frac)
                 strength[r, f, 0] = m - lost
                 if lost != 0.0:
                     hit = True
@@ -304,19 +318,19 @@ def battle_losses(fk: np.ndarray, frac: np.ndarray, strength: np.ndarray, trucks
         f = fk[k] - r * F
         for c in range(4):
             have = strength[r, f, c]
-            x = np.rint(have * frac[k, c] * QUANTUM) / QUANTUM
+            x = _on_grid(have * frac[k, c])
             strength[r, f, c] = have - x
             lost[k, c] = x
         t = trucks[r, f]
-        trucks[r, f] = t - np.rint(t * frac[k, 3] * QUANTUM) / QUANTUM
+        trucks[r, f] = t - _on_grid(t * frac[k, 3])
         rs = r * S + fside[f]
         slot = rs * n_fronts + front[loc[r, f]]
-        w = np.rint(lost[k, 0] * wounded * QUANTUM) / QUANTUM
+        w = _on_grid(lost[k, 0] * wounded)
         tot[slot * 4] += lost[k, 0] - w
         for c in range(1, 4):
             tot[slot * 4 + c] += lost[k, c]
         tot_w[slot] += w
-        back[rs] += np.rint(w * back_frac * QUANTUM) / QUANTUM
+        back[rs] += _on_grid(w * back_frac)
     if k_n:
         for r in range(R):
             for s in range(S):
@@ -565,7 +579,7 @@ def refit(ok: np.ndarray, strength: np.ndarray, est: np.ndarray, fside: np.ndarr
                 for c in range(4):
                     have = strength[r, f, c]
                     short = max(est[f, c] - have, 0.0)
-                    add = np.floor(short * share[g, c] * QUANTUM) / QUANTUM
+                    add = _floor_grid(short * share[g, c])
                     strength[r, f, c] = have + add
                     gave[g, c] += add
     for g in range(R * S):
@@ -583,7 +597,7 @@ def refit(ok: np.ndarray, strength: np.ndarray, est: np.ndarray, fside: np.ndarr
             g = r * S + fside[f]
             sh = truck_pool[r, fside[f]] / max(tot[g], 1.0) if tot[g] > 0 else 0.0
             m = strength[r, f, 0] if ok[r, f] else 0.0
-            trucks[r, f] += np.floor(m * sh * QUANTUM) / QUANTUM
+            trucks[r, f] += _floor_grid(m * sh)
     for g in range(R * S):
         if tot[g] > 0:
             truck_pool[g // S, g % S] = 0.0

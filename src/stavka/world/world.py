@@ -71,13 +71,6 @@ class Derived:
         return self._rows(("node_base", name), R,
                           lambda n: (np.arange(n)[:, None] * groups + group[None, :]) * self.st.N)
 
-    def kit_base(self, R: int) -> np.ndarray:
-        """[R * F] int: ``N`` if the formation's side has winter equipment, else 0, per
-        flat formation index ``r * F + f`` (a row of a [2, N] table)."""
-        st = self.st
-        return self._rows("kit_base", R, lambda n: np.tile(
-            np.where(st.winter_kit[st.fside], st.N, 0), (n, 1))).reshape(-1)
-
     def runs(self, name: str, group: np.ndarray) -> tuple[tuple[int, int, int], ...]:
         """The runs of equal values of ``group`` [F] along the formation axis, as
         ``(start, stop, value)`` in order: a sum over formations by group is a few sums

@@ -206,12 +206,17 @@ def _speed(ctx: Ctx, f_i: np.ndarray, fl: np.ndarray, nxt: np.ndarray,
     foot = st.rules.unmotorised_speed
     if foot != 1.0:  # motorisation: a mobile formation short of trucks slows toward foot pace
         need = st.est_trucks[f_i]
-        mobile = (need > 0) & ((st.fkind[f_i] == KINDS.index("armour"))
-                               | (st.fkind[f_i] == KINDS.index("motorised")))
         fill = np.clip(flat(ctx.s.trucks)[fl] / np.maximum(need, 1.0), 0.0, 1.0)
-        v = v * np.where(mobile, foot + (1.0 - foot) * fill, 1.0)
+        v = v * np.where(_mobile(st)[f_i], foot + (1.0 - foot) * fill, 1.0)
     low = st.rules.unsupplied_speed
     return v * (low + (1.0 - low) * flat(ctx.s.supply)[fl])
+
+
+def _mobile(st: Static) -> np.ndarray:
+    """[F] bool: armour and motorised formations with a truck need, whose road speed falls
+    toward ``rules.unmotorised_speed`` when they are short of trucks (:func:`_speed`)."""
+    return (st.est_trucks > 0) & ((st.fkind == KINDS.index("armour"))
+                                  | (st.fkind == KINDS.index("motorised")))
 
 
 #: the action codes that march (compared one by one: an [R, F] int8 lookup through a
@@ -225,15 +230,12 @@ def _road(ctx: Ctx) -> None:
     # one pass over the formations (stavka.engine.kernels.march): who marches, who is
     # stopped (neutral ground blocks; occupied enemy ground is a battle, not a march), the
     # km a day (_speed's factors) and the arrivals; days in place for the others
-    need = st.est_trucks
-    mobile = (need > 0) & ((st.fkind == KINDS.index("armour"))
-                           | (st.fkind == KINDS.index("motorised")))
     fl, nxt = kernels.march(
         s.status, s.action, s.target, s.loc, ACTIVE, np.array(_MARCHES), s.dug, ctx.dt,
         st.land_next.reshape(-1), s.owner, st.alliance, st.fside, s.at_war, ctx.enemy_men_at(),
         st.ground_speed[ctx.ground()], float(st.rules.highway_ground_speed), st.ehighway,
         st.edge_of.reshape(-1), st.speed, st.terrain_speed[st.terrain],
-        float(st.rules.unmotorised_speed), need.astype(np.float64), mobile, s.trucks,
+        float(st.rules.unmotorised_speed), st.est_trucks.astype(np.float64), _mobile(st), s.trucks,
         float(st.rules.unsupplied_speed), s.supply, float(st.rules.enemy_ground_speed),
         s.progress, st.ekm)
     if fl.size == 0:

@@ -34,7 +34,7 @@ def test_every_on_off_rule_is_a_declared_switch() -> None:
     assert on_off == rules.switches() == [
         "supply_tons", "massing_urban", "orders_persist", "rear_release", "move_retarget",
         "stance_recall", "reserve_dispatch", "retreat_off_axis", "salient_withdraw",
-        "salient_cover"]
+        "salient_cover", "active_defence"]
     for name in rules.switches():
         spec = rules.field_spec(name)
         assert (spec.metadata["unit"], spec.metadata["lo"], spec.metadata["hi"]) == ("0/1", 0, 1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from stavka.ai import attack as ai_attack
 from stavka.engine import kernels
 from stavka.engine.context import Ctx
 from stavka.engine.legality import passes
@@ -96,6 +97,8 @@ def doctrine(ctx: Ctx) -> None:
         (s.action == A_NONE) | (s.action == A_HOLD) | (s.action == A_DEFEND))
     if defenders.any() and st.rules.on("salient_withdraw"):
         defenders = _withdraw_from_salients(ctx, defenders, enemy_node, men)
+    if defenders.any() and st.rules.on("active_defence"):
+        defenders = _counterattack(ctx, defenders, enemy_node, men)
     if defenders.any() and st.rules.on("reserve_dispatch"):
         defenders = _dispatch_reserves(ctx, defenders, enemy_node, men)
     if defenders.any():
@@ -198,6 +201,73 @@ def _withdraw_from_salients(ctx: Ctx, defenders: np.ndarray, enemy_node: np.ndar
     flat(s.progress)[g] = 0.0
     out = defenders.copy()
     flat(out)[g] = False
+    return out
+
+
+#: formation kinds that counterattack under ``rules.active_defence`` (not fortified-region
+#: garrisons, rear services or air formations)
+_COUNTER_KINDS = tuple(KINDS.index(k) for k in ("infantry", "armour", "motorised", "cavalry"))
+
+
+def _counterattack(ctx: Ctx, defenders: np.ndarray, enemy_node: np.ndarray,
+                   men_at: _Men) -> np.ndarray:
+    """``rules.active_defence``: defenders [R, F] in contact counterattack a weak enemy
+    next to them; returns the defenders left to the other rules.
+
+    A group (the defenders of one side in one region, replica by replica) counterattacks
+    the land neighbour held by an enemy with troops in it, none of them under an attack
+    order (a halted enemy, not a spearhead on the move), that has the fewest enemy men,
+    if its side's men in the region are at least ``rules.counterattack_ratio`` times
+    those (ties: lower region index). Only infantry, armour, motorised and cavalry
+    formations with ``rules.min_attack_supply`` supply on hand, not encircled and not
+    resting go
+    (:func:`stavka.ai.attack.resting`), and only as the garrison and cover rules let
+    them leave (:func:`_may_leave`), so the sector stays covered. The attack is the AI's:
+    the combat phase calls it off below the combat model's ``ai_attack_odds``
+    (:func:`stavka.ai.attack.calls_off`) and the attackers then rest; under
+    ``rules.stance_recall`` the order ends the next day and is chosen again. Men are
+    counts on the fixed grid, so the comparisons are exact on any CPU.
+    """
+    st, s = ctx.st, ctx.s
+    N, S = st.N, st.S
+    kind_ok = np.isin(st.fkind, _COUNTER_KINDS)
+    can = (defenders & kind_ok[None, :] & (s.supply >= st.rules.min_attack_supply)
+           & ~ai_attack.resting(s) & ~s.encircled)
+    fl = np.flatnonzero(can)
+    if fl.size == 0:
+        return defenders
+    r_i, f_i = np.divmod(fl, st.F)
+    sd, loc = st.fside[f_i], flat(s.loc)[fl]
+    grp, inv = distinct((r_i * S + sd) * N + loc, ctx.R * S * N)
+    rs, gl = np.divmod(grp, N)
+    nb = ctx.derived.neighbours()[gl]  # [G, K], -1 padded
+    at = rs[:, None] * N + np.maximum(nb, 0)
+    enemy = flat(ctx.enemy_men_at())[at]
+    # [R, S, N]: some formation of side b in region n has an attack order
+    ar, af = np.nonzero((s.action == A_ATTACK) & (s.status == ACTIVE))
+    attacking = np.zeros((ctx.R, S, N), dtype=bool)
+    attacking[ar, st.fside[af], s.loc[ar, af]] = True
+    # [R, S, N]: an enemy of side a attacks from region n
+    enemy_attacking = np.zeros_like(attacking)
+    for b in range(S):
+        enemy_attacking |= s.at_war[:, :, b][:, :, None] & attacking[:, b, None, :]
+    held = (nb >= 0) & flat(enemy_node)[at] & (enemy > 0) & ~flat(enemy_attacking)[at] & (
+        st.front[np.maximum(nb, 0)] == st.front[gl][:, None])
+    own = flat(men_at())[grp]
+    cost = np.where(held & (own[:, None] >= st.rules.counterattack_ratio * enemy), enemy,
+                    np.inf)
+    pick = np.argmin(cost, axis=1)
+    g_has = np.isfinite(cost[np.arange(grp.size), pick])
+    has = g_has[inv]
+    if not has.any():
+        return defenders
+    has &= _may_leave(ctx, fl, has, men_at)
+    go = fl[has]
+    flat(s.action)[go] = A_ATTACK
+    flat(s.target)[go] = nb[np.arange(grp.size), pick][inv][has]
+    flat(s.progress)[go] = 0.0
+    out = defenders.copy()
+    flat(out)[go] = False
     return out
 
 

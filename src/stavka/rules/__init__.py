@@ -267,6 +267,20 @@ class Rules:
         "(cover_ratio x the enemy men next to the salient stay; rules v1-v12, where the "
         "cover rule, added in v9, held most salients in place); 0: only the city's "
         "garrison stays, as salient_withdraw says (v13)")
+    cold_cev_per_deg: float = _rule(
+        "1/degC", 0.0, 0.2, "CEV lost per degree C below frost_threshold_c by the formations "
+        "of a side without winter equipment (Side.winter_equipment false) in a battle: "
+        "weapons, engines and men fail in the frost; 0 = none (rules v1-v12)")
+    cold_cev_min: float = _rule(
+        "1", 0.1, 1.0, "the least CEV factor cold_cev_per_deg leaves")
+    active_defence: float = _switch(
+        "1: defenders in contact counterattack the weakest enemy next to them when their "
+        "men there are at least counterattack_ratio times the enemy's, the garrison and "
+        "cover rules permitting, at the AI's attack odds (Soviet counterattacks of "
+        "November 1941; v13); 0: a defending front never attacks (rules v1-v12)")
+    counterattack_ratio: float = _rule(
+        "1", 0.5, 100.0, "men of a defending group per enemy man in the neighbour it "
+        "counterattacks under active_defence")
     # --- movement (stavka.engine.phases.movement)
     enemy_ground_speed: float = _rule(
         "1", 0.0, 1.0, "march speed factor into an enemy-held region (screens, "

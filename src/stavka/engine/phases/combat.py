@@ -158,11 +158,21 @@ def run(ctx: Ctx) -> None:
     cmd_cev, cmd_mor = commanders.cev_factor(ctx), commanders.morale_bonus(ctx)
     morale = s.morale if cmd_mor is None else np.clip(s.morale + cmd_mor, 0.0, 1.0)
 
+    # rules.cold_cev_per_deg: the CEV factor in each battle of a side without winter
+    # equipment, 1 - k x the degrees below rules.frost_threshold_c, at least
+    # rules.cold_cev_min (the battle's region's temperature)
+    cold_k = float(st.rules.cold_cev_per_deg)
+    cold_cev = (np.maximum(1.0 - cold_k * np.maximum(st.rules.frost_threshold_c
+                                                     - ctx.temp()[en], 0.0),
+                           st.rules.cold_cev_min) if cold_k > 0.0 else np.ones(0))
+
     def force_of(fl: np.ndarray, f: np.ndarray, idx: np.ndarray, cum: np.ndarray
                  ) -> tuple[cm.Force, np.ndarray, np.ndarray]:
         cev = st.fcev[f] if cmd_cev is None else st.fcev[f] * np.take(flat(cmd_cev), fl)
         if st.naval is not None:  # troops on their first days ashore (naval phase)
             cev = cev * naval.landing_factor(ctx, fl)
+        if cold_k > 0.0:  # an army without winter equipment fights worse in the frost
+            cev = cev * np.where(st.winter_kit[st.fside[f]], 1.0, cold_cev[idx])
         # the seven sums by battle in one pass, in formation order (stavka.engine.kernels)
         tot = kernels.force_sums(fl, idx, n, s.strength.reshape(-1, 4), cev,
                                  morale.reshape(-1), s.supply.reshape(-1))

@@ -153,6 +153,11 @@ class Names:
         adj = self.adj(side) if side else ""
         if 0 < len(fids) <= names_upto:
             names = [self.form(f) for f in fids]
+            # a name that already says whose it is ("Soviet 32nd Rifle Division", "German
+            # division 1") is not given the adjective twice
+            own = tuple(w.lower() + " " for w in (adj, self.side(side)) if w)
+            if adj and all(nm.lower().startswith(own) for nm in names):
+                adj = ""
             phrase = f"{adj} {join(names)}".strip() if adj else join(names)
             if not adj and not phrase[:1].isupper():
                 phrase = "the " + phrase

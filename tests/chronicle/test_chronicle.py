@@ -388,11 +388,11 @@ def test_a_report_of_a_few_days_draws_without_warnings(tmp_path: Path, days: int
 def test_a_name_that_says_its_side_is_not_given_the_adjective_twice() -> None:
     """t_salient's German formations are named "German division 1" and "German division
     2": the chronicle says so once, while a name without it still gets the adjective."""
-    from tests.engine.helpers import loaded
-
     from stavka.chronicle.words import Names
+    from stavka.scenario.loader import load_file
 
-    n = Names(loaded("t_salient").spec)
+    data = Path(__file__).resolve().parents[1] / "data" / "t_salient.yaml"
+    n = Names(load_file(data).spec)
     assert n.who(["g1d"], "germany")[0] == "German division 1"
     assert n.who(["g1d", "g2d"], "germany", names_upto=2)[0] == (
         "German division 1 and German division 2")

@@ -39,7 +39,7 @@ from stavka.enums import GROUNDS, TERRAINS
 from stavka.errors import InputError
 
 #: The rules version a scenario gets unless it names one.
-RULES_VERSION = "v12"
+RULES_VERSION = "v13"
 #: Prefix of a rule's name among a run's parameters.
 PREFIX = "rules."
 

@@ -511,7 +511,8 @@ class Side(Spec):
         "recovery, crews' training (0..20)")
     winter_equipment: bool = Field(
         True, description="the side's army has winter clothing and equipment; without it "
-        "its men are lost to the cold below rules.frost_threshold_c")
+        "its men are lost to the cold below rules.frost_threshold_c and it fights worse "
+        "there (rules.cold_cev_per_deg)")
     state_of_siege: bool = Field(
         False, description="a state of siege is declared from the start: desertion slowed "
         "(rules.siege_desert_factor) at a cost in men and a morale ceiling (rules.siege_*; "

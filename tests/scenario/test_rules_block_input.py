@@ -91,3 +91,21 @@ def test_side_fields_are_located(tmp_path, field, value, message):
     (line,) = _problems(path)
     n = next(i for i, ln in enumerate(path.read_text().splitlines(), 1) if field in ln)
     assert line.startswith(f"{path}:{n}: sides.soviet.{field}: ") and message in line, line
+
+
+@pytest.mark.parametrize("rule, value, shown", [
+    ("counterattack_ratio", 100.0000001, "= 100.0000001 is outside its range 0.5..100"),
+    ("cold_cev_per_deg", 0.2000001, "= 0.2000001 is outside its range 0..0.2"),
+    ("active_defence", 1.0000001, "is a switch: 0 (off) or 1 (on), not 1.0000001"),
+    ("tank_loss_ratio", 21.0, "= 21 is outside its range 0..20"),
+])
+def test_a_refused_value_is_named_as_given_not_rounded(rule: str, value: float,
+                                                       shown: str) -> None:
+    """The error names the value that was refused: with ``:g`` 100.0000001 read as "100 is
+    outside its range 0.5..100", which contradicts itself."""
+    from stavka import rules
+    from stavka.errors import InputError
+
+    with pytest.raises(InputError) as e:
+        rules.check(rule, value)
+    assert shown in str(e.value)

@@ -407,6 +407,14 @@ class Rules:
         return dataclasses.replace(self, **{rule: tuple(table)})  # type: ignore[arg-type]
 
 
+def _exact(value: float) -> str:
+    """``value`` as the shortest text that reads back as the same float (``100.0000001``,
+    ``2``, ``nan``, ``inf``): an error names the value given, not one rounded until it
+    looks valid, as ``:g`` would (``100``)."""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
 def check(name: str, value: float) -> float:
     """``value`` as a float if rule ``name`` exists, takes one value and ``value`` lies
     within its bounds (NaN never does), and is 0 or 1 for a switch. Raises
@@ -416,9 +424,9 @@ def check(name: str, value: float) -> float:
     lo, hi = spec.metadata["lo"], spec.metadata["hi"]
     require_one_value(name)
     if spec.metadata.get("switch") and value not in (0, 1):
-        raise InputError(f"rule '{name}' is a switch: 0 (off) or 1 (on), not {value:g}")
+        raise InputError(f"rule '{name}' is a switch: 0 (off) or 1 (on), not {_exact(value)}")
     if not lo <= value <= hi:
-        raise InputError(f"rule '{name}' = {value:g} is outside its range {lo:g}..{hi:g} "
+        raise InputError(f"rule '{name}' = {_exact(value)} is outside its range {lo:g}..{hi:g} "
                          f"({spec.metadata['unit']})")
     return float(value)
 

@@ -220,9 +220,9 @@ def _counterattack(ctx: Ctx, defenders: np.ndarray, enemy_node: np.ndarray,
     if its side's men in the region are at least ``rules.counterattack_ratio`` times
     those (ties: lower region index). Only infantry, armour, motorised and cavalry
     formations with ``rules.min_attack_supply`` supply on hand, not encircled and not
-    resting go
-    (:func:`stavka.ai.attack.resting`), and only as the garrison and cover rules let
-    them leave (:func:`_may_leave`), so the sector stays covered. The attack is the AI's:
+    resting (:func:`stavka.ai.attack.resting`) go, and only as the garrison and cover
+    rules let them leave (:func:`_may_leave`), so the sector stays covered. The attack is
+    the AI's:
     the combat phase calls it off below the combat model's ``ai_attack_odds``
     (:func:`stavka.ai.attack.calls_off`) and the attackers then rest; under
     ``rules.stance_recall`` the order ends the next day and is chosen again. Men are
